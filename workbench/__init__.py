@@ -1,0 +1,74 @@
+"""The source-claim verification workbench: a Flask application factory."""
+
+import os
+import pathlib
+import secrets
+
+from flask import Flask
+
+from . import db, security, views
+
+HTMX_VERSION = "2.0.11"
+HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+# sha384 of htmx.org@2.0.11 dist/htmx.min.js, as published to npm (and so on the CDN).
+HTMX_INTEGRITY = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+
+PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
+
+
+def create_app(test_config=None):
+    """Create and configure the app: defaults, then environment or test config."""
+    templates, static = _asset_folders()
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(templates), static_folder=str(static))
+    instance = pathlib.Path(os.environ.get("WORKBENCH_INSTANCE", app.instance_path))
+    app.instance_path = str(instance)
+    app.config.from_mapping(
+        DATABASE=os.environ.get("WORKBENCH_DB", str(instance / "workbench.db")),
+        MAX_CONTENT_LENGTH=int(os.environ.get("WORKBENCH_MAX_UPLOAD_MB", "8")) * 1024 * 1024,
+        HTMX_URL=os.environ.get("WORKBENCH_HTMX_URL", HTMX_CDN_URL),
+        HTMX_INTEGRITY=HTMX_INTEGRITY,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("WORKBENCH_SECURE_COOKIES") == "1",
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("WORKBENCH_SECRET_KEY") or _install_secret(instance)
+    app.config["CONTENT_SECURITY_POLICY"] = security.content_security_policy(
+        security.origin_of(app.config["HTMX_URL"])
+    )
+    pathlib.Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    security.init_app(app)
+    views.init_app(app)
+    return app
+
+
+def _asset_folders():
+    """templates/ and static/: inside the package when installed from a wheel, else the repo."""
+    for base in (PACKAGE_DIR, PACKAGE_DIR.parent):
+        if (base / "templates").is_dir():
+            return base / "templates", base / "static"
+    raise RuntimeError("templates/ not found next to the workbench package")
+
+
+def _install_secret(instance):
+    """The per-install SECRET_KEY, generated on first start and kept in the instance folder."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        # Write aside, then link into place: link() fails if the file exists, so when two
+        # workers start at once both end up reading the one key that won.
+        draft = instance / f".secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()

@@ -1,0 +1,168 @@
+"""Articles: import (one transaction, deduplicated), listing with review progress."""
+
+import datetime
+import hashlib
+import sqlite3
+import urllib.parse
+from dataclasses import dataclass
+
+from . import analysis
+from .clock import utc_now
+from .db import STATUSES, write_transaction
+from .importer import ArticleRejected, check_article_text, guess_title
+
+MAX_TITLE_CHARS = 300
+
+
+class ArticleNotFound(LookupError):
+    """No article has that id."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    article_id: int
+    created: bool  # False: the same text was imported before; article_id is that one
+    claim_count: int
+
+
+def content_hash(text):
+    """Identity of an article's text: the same words with other line endings are the same."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    normalised = "\n".join(line.rstrip() for line in lines).strip()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def clean_metadata(title=None, publisher=None, url=None, published_on=None):
+    """Validate optional article metadata; return it as a dict of stripped values or None."""
+    title = (title or "").strip() or None
+    if title and len(title) > MAX_TITLE_CHARS:
+        raise ArticleRejected(f"The title is longer than {MAX_TITLE_CHARS} characters.")
+    publisher = (publisher or "").strip()[:MAX_TITLE_CHARS] or None
+    url = (url or "").strip() or None
+    if url and not is_web_url(url):
+        raise ArticleRejected("The article URL must start with http:// or https://.")
+    published_on = (published_on or "").strip() or None
+    if published_on:
+        try:
+            datetime.date.fromisoformat(published_on)
+        except ValueError:
+            raise ArticleRejected("The publication date must be a date like 2016-03-25.") from None
+    return {"title": title, "publisher": publisher, "url": url, "published_on": published_on}
+
+
+def is_web_url(url):
+    """True for an absolute http(s) URL with a host; javascript:, data:, file: are not."""
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and len(url) <= 2048
+
+
+def import_article(db, text, *, imported_by, source_format="txt", **metadata):
+    """Store an article and its claims in one transaction; the same text twice is one article."""
+    text = check_article_text(text)
+    meta = clean_metadata(**metadata)
+    meta["title"] = meta["title"] or guess_title(text)
+    digest = content_hash(text)
+    existing = _article_id_by_hash(db, digest)
+    if existing is not None:
+        return ImportResult(existing, created=False, claim_count=_claim_count(db, existing))
+    # Split before taking the write lock: it is the slow part, and needs no database.
+    rows = analysis.claim_rows(text)
+    try:
+        with write_transaction(db):
+            article_id = db.table("articles").insert(
+                {**meta, "body": text, "content_hash": digest, "source_format": source_format,
+                 "imported_at": utc_now(), "imported_by": imported_by}
+            ).last_pk
+            db.table("claims").insert_all(
+                ({**row, "article_id": article_id} for row in rows), batch_size=500
+            )
+            db.table("history").insert(
+                {"article_id": article_id, "actor": imported_by, "action": "import",
+                 "after": f"{len(rows)} claims", "at": utc_now()}
+            )
+    except sqlite3.IntegrityError:
+        # Another reviewer imported the same text between our check and our insert.
+        existing = _article_id_by_hash(db, digest)
+        if existing is None:
+            raise
+        return ImportResult(existing, created=False, claim_count=_claim_count(db, existing))
+    return ImportResult(article_id, created=True, claim_count=len(rows))
+
+
+def _article_id_by_hash(db, digest):
+    row = db.execute("select id from articles where content_hash = ?", [digest]).fetchone()
+    return row[0] if row else None
+
+
+def _claim_count(db, article_id):
+    return db.execute("select count(*) from claims where article_id = ?", [article_id]).fetchone()[0]
+
+
+def get_article(db, article_id):
+    """The article's row as a dict; ArticleNotFound if there is none."""
+    rows = list(db.query("select * from articles where id = ?", [article_id]))
+    if not rows:
+        raise ArticleNotFound(article_id)
+    return rows[0]
+
+
+def progress(db, article_ids=None):
+    """{article_id: {"total", "reviewed", "hidden", <status>: count}} for real claims."""
+    where, params = "", []
+    if article_ids is not None:
+        ids = list(article_ids)
+        if not ids:
+            return {}
+        where = f"where article_id in ({', '.join('?' for _ in ids)})"
+        params = ids
+    result = {}
+    for row in db.query(
+        f"select article_id, status, is_claim, count(*) as n from claims {where} "
+        "group by article_id, status, is_claim",
+        params,
+    ):
+        counts = result.setdefault(row["article_id"], _empty_progress())
+        if row["is_claim"]:
+            counts[row["status"]] += row["n"]
+            counts["total"] += row["n"]
+        else:
+            counts["hidden"] += row["n"]
+    for counts in result.values():
+        counts["reviewed"] = counts["total"] - counts["unverified"]
+    return result
+
+
+def _empty_progress():
+    return {"total": 0, "reviewed": 0, "hidden": 0, **{status: 0 for status in STATUSES}}
+
+
+def list_articles(db):
+    """Every article, newest first, each with its progress counts."""
+    articles = list(db.query(
+        "select id, title, publisher, url, published_on, imported_at, imported_by "
+        "from articles order by id desc"
+    ))
+    counts = progress(db)
+    for article in articles:
+        article["progress"] = counts.get(article["id"], _empty_progress())
+    return articles
+
+
+def highlight_segments(body, claims):
+    """Cut the article text into (text, claim-or-None) pieces in reading order.
+
+    Claims may not cover the whole text (white space between them, headings the splitter
+    skipped); those pieces come with None so the page still shows every character.
+    """
+    segments = []
+    cursor = 0
+    for claim in sorted(claims, key=lambda c: c["start"]):
+        if claim["start"] < cursor:
+            continue  # overlapping spans cannot both be highlighted; keep the first
+        if claim["start"] > cursor:
+            segments.append((body[cursor:claim["start"]], None))
+        segments.append((body[claim["start"]:claim["end"]], claim))
+        cursor = claim["end"]
+    if cursor < len(body):
+        segments.append((body[cursor:], None))
+    return segments

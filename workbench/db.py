@@ -1,0 +1,183 @@
+"""The SQLite database: connections, pragmas, schema migrations, transactions."""
+
+import contextlib
+import sqlite3
+
+import sqlite_utils
+from flask import current_app, g
+
+STATUSES = ("unverified", "sourced", "disputed")
+
+
+def connect(path):
+    """Open the database at `path` with the pragmas every connection needs."""
+    db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False, timeout=30))
+    configure(db)
+    return db
+
+
+def configure(db):
+    """Apply per-connection pragmas: WAL for concurrent readers, FULL sync for durability."""
+    # https://www.sqlite.org/wal.html : readers never block the writer and vice versa.
+    # synchronous=FULL makes a commit survive power loss, not only a process crash.
+    if not db.memory:
+        db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=30000")
+
+
+@contextlib.contextmanager
+def write_transaction(db):
+    """BEGIN IMMEDIATE ... COMMIT: take the write lock up front.
+
+    A deferred transaction that reads and then writes can fail with SQLITE_BUSY without
+    waiting when another writer got in between; IMMEDIATE waits on busy_timeout instead.
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def read_snapshot(db):
+    """One read transaction, so everything read inside it is one consistent snapshot."""
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+
+
+def _create_core_tables(db):
+    db.table("articles").create(
+        {
+            "id": int,
+            "title": str,
+            "publisher": str,
+            "url": str,
+            "published_on": str,
+            "body": str,
+            "content_hash": str,
+            "source_format": str,
+            "imported_at": str,
+            "imported_by": str,
+        },
+        pk="id",
+        not_null={"title", "body", "content_hash", "imported_at"},
+    )
+    db.table("articles").create_index(["content_hash"], unique=True)
+    db.table("claims").create(
+        {
+            "id": int,
+            "article_id": int,
+            "position": int,
+            "start": int,
+            "end": int,
+            "text": str,
+            "status": str,
+            "version": int,
+            "updated_by": str,
+            "updated_at": str,
+            "is_claim": int,
+            # Who the article says is the source (workbench.attribution), verbatim span.
+            "attribution_text": str,
+            "attribution_kind": str,
+            "attribution_start": int,
+            "attribution_end": int,
+            "attribution_medium": str,
+            "attribution_confirmed_by": str,
+            # Space-separated names from workbench.flags.FLAGS, and the "check first" rank.
+            "flags": str,
+            "check_first": int,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "position", "start", "end", "text", "status", "version"},
+        defaults={"status": "unverified", "version": 1, "is_claim": 1, "flags": "",
+                  "attribution_kind": "none", "check_first": 9},
+    )
+    db.table("claims").create_index(["article_id", "position"])
+    # Serves the status filter in position order and the progress counts from the index alone.
+    db.table("claims").create_index(["article_id", "is_claim", "status", "position"])
+    db.table("notes").create(
+        {
+            "id": int,
+            "claim_id": int,
+            "body": str,
+            "author": str,
+            "created_at": str,
+            "deleted_at": str,
+            "deleted_by": str,
+        },
+        pk="id",
+        foreign_keys=[("claim_id", "claims", "id")],
+        not_null={"claim_id", "body", "author", "created_at"},
+    )
+    db.table("notes").create_index(["claim_id"])
+    # Append-only: one row per change, never updated or deleted.
+    db.table("history").create(
+        {
+            "id": int,
+            "claim_id": int,
+            "article_id": int,
+            "actor": str,
+            "action": str,
+            "before": str,
+            "after": str,
+            "at": str,
+        },
+        pk="id",
+        not_null={"article_id", "actor", "action", "at"},
+    )
+    db.table("history").create_index(["claim_id", "id"])
+    db.table("history").create_index(["article_id", "id"])
+
+
+# Each migration runs once, in order, inside one transaction; PRAGMA user_version records
+# how many have run. Append new ones; never edit one that has shipped.
+MIGRATIONS = [_create_core_tables]
+
+
+def migrate(db):
+    """Bring the schema up to date; safe to call on every start, from several processes."""
+    while True:
+        with write_transaction(db):
+            # Read the version inside the write lock, so two workers starting at once
+            # cannot both run the same migration.
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current >= len(MIGRATIONS):
+                return
+            MIGRATIONS[current](db)
+            db.execute(f"PRAGMA user_version={current + 1:d}")
+
+
+def get_db():
+    """The request's connection, opened on first use and closed at teardown."""
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(exception=None):
+    db = g.pop("db", None)
+    if db is not None:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        db.close()
+
+
+def init_app(app):
+    app.teardown_appcontext(close_db)
+    db = connect(app.config["DATABASE"])
+    try:
+        migrate(db)
+    finally:
+        db.close()

@@ -1,0 +1,167 @@
+"""Reviewing claims: listing, statuses with version checks, notes, and their history.
+
+Every function takes a sqlite-utils `db`; none imports Flask.
+"""
+
+import json
+from dataclasses import dataclass
+
+from .clock import utc_now
+from .db import STATUSES, write_transaction
+
+PAGE_SIZE = 100
+MAX_NOTE_CHARS = 10_000
+
+
+class ClaimNotFound(LookupError):
+    """No claim has that id."""
+
+
+class InvalidInput(ValueError):
+    """A value a reviewer sent cannot be used; str(error) says why."""
+
+
+class VersionConflict(Exception):
+    """The claim changed since the reviewer loaded it; `current` is how it is now."""
+
+    def __init__(self, current):
+        super().__init__(f"claim {current['id']} is at version {current['version']}")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class ClaimPage:
+    claims: list
+    page: int
+    has_next: bool
+
+
+def parse_status(value):
+    """The status a reviewer asked for; exactly one of STATUSES, lower case."""
+    if value not in STATUSES:
+        raise InvalidInput(
+            f"“{value}” is not a status. Choose one of: {', '.join(STATUSES)}."
+        )
+    return value
+
+
+def get_claim(db, claim_id, with_notes=True):
+    """One claim as a dict (with its notes); ClaimNotFound if there is none."""
+    rows = list(db.query("select * from claims where id = ?", [claim_id]))
+    if not rows:
+        raise ClaimNotFound(claim_id)
+    claim = rows[0]
+    if with_notes:
+        attach_notes(db, [claim])
+    return claim
+
+
+def list_claims(db, article_id, status=None, page=1, page_size=PAGE_SIZE, include_hidden=False):
+    """A page of an article's claims in reading order, optionally of one status."""
+    where = ["article_id = ?"]
+    params = [article_id]
+    if not include_hidden:
+        where.append("is_claim = 1")
+    if status is not None:
+        where.append("status = ?")
+        params.append(parse_status(status))
+    offset = (max(page, 1) - 1) * page_size
+    claims = list(db.query(
+        f"select * from claims where {' and '.join(where)} order by position "
+        "limit ? offset ?",
+        params + [page_size + 1, offset],
+    ))
+    has_next = len(claims) > page_size
+    claims = claims[:page_size]
+    attach_notes(db, claims)
+    return ClaimPage(claims=claims, page=max(page, 1), has_next=has_next)
+
+
+def attach_notes(db, claims):
+    """Give each claim dict a "notes" list, oldest first, in one query."""
+    by_id = {claim["id"]: claim for claim in claims}
+    for claim in claims:
+        claim["notes"] = []
+    if not by_id:
+        return claims
+    placeholders = ", ".join("?" for _ in by_id)
+    for note in db.query(
+        f"select * from notes where claim_id in ({placeholders}) and deleted_at is null "
+        "order by id",
+        list(by_id),
+    ):
+        by_id[note["claim_id"]]["notes"].append(note)
+    return claims
+
+
+def set_status(db, claim_id, status, reviewer, expected_version=None):
+    """Set a claim's status; VersionConflict if it changed since `expected_version`."""
+    status = parse_status(status)
+    with write_transaction(db):
+        current = _claim_row(db, claim_id)
+        if current["status"] == status:
+            # Nothing to change, so nothing is overwritten: not a conflict.
+            return get_claim(db, claim_id)
+        if expected_version is not None and current["version"] != expected_version:
+            raise VersionConflict(get_claim(db, claim_id))
+        now = utc_now()
+        db.execute(
+            "update claims set status = ?, version = version + 1, updated_by = ?, "
+            "updated_at = ? where id = ?",
+            [status, reviewer, now, claim_id],
+        )
+        record_history(db, current, reviewer, "status",
+                       {"status": current["status"]}, {"status": status}, now)
+    return get_claim(db, claim_id)
+
+
+def add_note(db, claim_id, body, author):
+    """Add a note under a claim; notes never overwrite each other."""
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput("The note is empty. Write something before saving it.")
+    if len(body) > MAX_NOTE_CHARS:
+        raise InvalidInput(
+            f"The note is {len(body):,} characters long; the limit is {MAX_NOTE_CHARS:,}."
+        )
+    if "\x00" in body:
+        raise InvalidInput("The note contains NUL characters.")
+    with write_transaction(db):
+        claim = _claim_row(db, claim_id)
+        now = utc_now()
+        note_id = db.table("notes").insert(
+            {"claim_id": claim_id, "body": body, "author": author, "created_at": now}
+        ).last_pk
+        record_history(db, claim, author, "note", None, {"note_id": note_id, "body": body}, now)
+    return db.table("notes").get(note_id)
+
+
+def record_history(db, claim, actor, action, before, after, at):
+    """Append one history row for a change to `claim` (call inside the write transaction)."""
+    db.table("history").insert({
+        "claim_id": claim["id"],
+        "article_id": claim["article_id"],
+        "actor": actor,
+        "action": action,
+        "before": None if before is None else json.dumps(before, ensure_ascii=False),
+        "after": None if after is None else json.dumps(after, ensure_ascii=False),
+        "at": at,
+    })
+
+
+def claim_history(db, claim_id):
+    """Every recorded change to a claim, oldest first, with before/after decoded."""
+    rows = list(db.query("select * from history where claim_id = ? order by id", [claim_id]))
+    for row in rows:
+        row["before"] = json.loads(row["before"]) if row["before"] else None
+        row["after"] = json.loads(row["after"]) if row["after"] else None
+    return rows
+
+
+def _claim_row(db, claim_id):
+    row = db.execute(
+        "select id, article_id, status, version from claims where id = ?", [claim_id]
+    ).fetchone()
+    if row is None:
+        raise ClaimNotFound(claim_id)
+    return dict(zip(("id", "article_id", "status", "version"), row))

@@ -1,0 +1,324 @@
+"""Routes: request -> articles/review -> template. Thin on purpose.
+
+One URL, two representations (the Hypermedia Systems contact app): an htmx request gets
+the partial it swaps in, a plain request the full page or a 303 redirect.
+"""
+
+import functools
+import re
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, session, url_for)
+from werkzeug.exceptions import HTTPException
+
+from . import articles, export, review
+from .db import STATUSES, connect, get_db
+from .importer import ArticleRejected, text_from_paste, text_from_upload
+
+bp = Blueprint("workbench", __name__)
+
+MAX_NAME_CHARS = 80
+
+
+def is_htmx():
+    """An htmx request that wants a partial (a boosted one wants the whole page)."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+
+
+def render_page_or_partial(page, partial, status=200, **context):
+    """The partial for htmx, the full page otherwise; caches must keep them apart."""
+    template = partial if is_htmx() else page
+    response = Response(render_template(template, **context), status=status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def after_write(partial, redirect_to, **context):
+    """htmx gets the updated partial; a plain form post gets a 303 to the page to show."""
+    if is_htmx():
+        response = Response(render_template(partial, **context))
+        response.headers["Vary"] = "HX-Request"
+        return response
+    return redirect(redirect_to, code=303)
+
+
+def local_url(value, fallback):
+    """`value` if it is a path on this site (never //host or a scheme), else `fallback`."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return fallback
+
+
+def positive_int(value):
+    """An id or page number from a URL or form; None for anything else (abc, -1, 1.5)."""
+    if value is None or not re.fullmatch(r"[0-9]{1,18}", str(value)):
+        return None
+    number = int(value)
+    return number if number > 0 else None
+
+
+def single_form_value(name):
+    """A form field sent exactly once; 400 when it is repeated."""
+    values = request.form.getlist(name)
+    if len(values) > 1:
+        abort(400, description=f"The field “{name}” was sent more than once.")
+    return values[0] if values else None
+
+
+# --- who is reviewing ------------------------------------------------------------------
+
+def current_reviewer():
+    return session.get("reviewer")
+
+
+def reviewer_required(view):
+    """Writes need a name to record; ask for it first, then come back."""
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if current_reviewer() is None:
+            back = local_url(request.form.get("next") or request.referrer and
+                             _path_of(request.referrer), url_for("workbench.index"))
+            target = url_for("workbench.reviewer_name", next=back)
+            if is_htmx():
+                return Response(status=401, headers={"HX-Redirect": target})
+            flash("Enter your name first: every change records who made it.", "info")
+            return redirect(target, code=303)
+        return view(**kwargs)
+    return wrapped
+
+
+def _path_of(url):
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@bp.route("/reviewer", methods=["GET", "POST"])
+def reviewer_name():
+    back = local_url(request.values.get("next"), url_for("workbench.index"))
+    if request.method == "POST":
+        name = " ".join((request.form.get("name") or "").split())
+        if not name or len(name) > MAX_NAME_CHARS or not name.isprintable():
+            return render_template(
+                "reviewer/name.html", next=back, name=name,
+                error=f"Enter a name of 1 to {MAX_NAME_CHARS} printable characters.",
+            ), 422
+        session["reviewer"] = name
+        flash(f"You are reviewing as {name}.", "success")
+        return redirect(back, code=303)
+    return render_template("reviewer/name.html", next=back, name=current_reviewer() or "")
+
+
+# --- articles --------------------------------------------------------------------------
+
+@bp.get("/")
+def index():
+    return render_template("articles/index.html", articles=articles.list_articles(get_db()))
+
+
+@bp.get("/articles/new")
+def new_article():
+    return render_template("articles/new.html", form={})
+
+
+@bp.post("/articles")
+@reviewer_required
+def import_article():
+    form = request.form
+    upload = request.files.get("file")
+    try:
+        if upload is not None and upload.filename:
+            text, source_format = text_from_upload(upload.filename, upload.read())
+        else:
+            text, source_format = text_from_paste(form.get("text")), "paste"
+        result = articles.import_article(
+            get_db(), text, imported_by=current_reviewer(), source_format=source_format,
+            title=form.get("title"), publisher=form.get("publisher"), url=form.get("url"),
+            published_on=form.get("published_on"),
+        )
+    except ArticleRejected as error:
+        return render_template("articles/new.html", form=form, error=str(error)), 422
+    if result.created:
+        flash(f"Imported {result.claim_count} claims.", "success")
+    else:
+        flash("This article was imported before; here it is.", "info")
+    return redirect(url_for("workbench.show_article", article_id=result.article_id), code=303)
+
+
+def load_article(article_id):
+    article_id = positive_int(article_id)
+    if article_id is None:
+        abort(404)
+    try:
+        return articles.get_article(get_db(), article_id)
+    except articles.ArticleNotFound:
+        abort(404)
+
+
+def status_filter():
+    status = request.args.get("status") or None
+    if status is not None and status not in STATUSES:
+        abort(400, description=f"“{status}” is not a status. Choose one of: {', '.join(STATUSES)}.")
+    return status
+
+
+@bp.get("/articles/<article_id>")
+def show_article(article_id):
+    article = load_article(article_id)
+    status = status_filter()
+    page = positive_int(request.args.get("page", "1"))
+    if page is None:
+        abort(404)
+    claims_page = review.list_claims(get_db(), article["id"], status=status, page=page)
+    counts = articles.progress(get_db(), [article["id"]]).get(article["id"])
+    return render_page_or_partial(
+        "articles/show.html", "articles/_claims_page.html",
+        article=article, claims_page=claims_page, status=status, counts=counts,
+    )
+
+
+@bp.get("/articles/<article_id>/text")
+def article_text(article_id):
+    article = load_article(article_id)
+    claims = review.list_claims(get_db(), article["id"], page_size=10**9).claims
+    return render_template(
+        "articles/text.html", article=article,
+        segments=articles.highlight_segments(article["body"], claims),
+        counts=articles.progress(get_db(), [article["id"]]).get(article["id"]),
+    )
+
+
+# --- claims ----------------------------------------------------------------------------
+
+def load_claim(claim_id):
+    claim_id = positive_int(claim_id)
+    if claim_id is None:
+        abort(404)
+    try:
+        return review.get_claim(get_db(), claim_id)
+    except review.ClaimNotFound:
+        abort(404)
+
+
+def claim_return_url(claim):
+    fallback = url_for("workbench.show_article", article_id=claim["article_id"])
+    return local_url(request.form.get("next"), fallback) + f"#claim-{claim['id']}"
+
+
+@bp.get("/claims/<claim_id>")
+def show_claim(claim_id):
+    claim = load_claim(claim_id)
+    return render_page_or_partial(
+        "claims/show.html", "articles/_claim.html",
+        claim=claim, article=articles.get_article(get_db(), claim["article_id"]),
+        history=review.claim_history(get_db(), claim["id"]),
+    )
+
+
+@bp.post("/claims/<claim_id>/status")
+@reviewer_required
+def set_claim_status(claim_id):
+    claim = load_claim(claim_id)
+    status = single_form_value("status")
+    expected_version = single_form_value("version")
+    if expected_version is not None:
+        expected_version = positive_int(expected_version)
+        if expected_version is None:
+            abort(400, description="The claim version sent with the form is not a number.")
+    try:
+        claim = review.set_status(get_db(), claim["id"], status, current_reviewer(),
+                                  expected_version)
+    except review.InvalidInput as error:
+        return render_claim_error(claim, str(error), 422)
+    except review.VersionConflict as conflict:
+        return render_conflict(conflict.current)
+    return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
+                       next=request.form.get("next"))
+
+
+@bp.post("/claims/<claim_id>/notes")
+@reviewer_required
+def add_claim_note(claim_id):
+    claim = load_claim(claim_id)
+    try:
+        review.add_note(get_db(), claim["id"], request.form.get("body"), current_reviewer())
+    except review.InvalidInput as error:
+        return render_claim_error(claim, str(error), 422)
+    claim = review.get_claim(get_db(), claim["id"])
+    return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
+                       next=request.form.get("next"))
+
+
+def render_claim_error(claim, message, status):
+    """The claim with a message in place (htmx) or on its own page (plain form)."""
+    return render_page_or_partial(
+        "claims/show.html", "articles/_claim.html", status=status,
+        claim=claim, error=message, next=request.form.get("next"),
+        article=articles.get_article(get_db(), claim["article_id"]),
+        history=review.claim_history(get_db(), claim["id"]),
+    )
+
+
+def render_conflict(current):
+    who = current.get("updated_by") or "another reviewer"
+    message = (f"{who} changed this claim to “{current['status']}” at "
+               f"{current.get('updated_at')}; your change was not saved. "
+               "Here is the claim as it is now: choose again if you still disagree.")
+    return render_claim_error(current, message, 409)
+
+
+# --- exports ---------------------------------------------------------------------------
+
+def csv_response(filename, article_id=None):
+    database_path = current_app.config["DATABASE"]
+
+    def generate():
+        # Flask closes the request's connection before a streamed body is sent, so the
+        # generator opens and closes its own (STYLE.md, convention 6).
+        db = connect(database_path)
+        try:
+            yield from export.iter_csv(db, article_id)
+        finally:
+            db.close()
+
+    return Response(generate(), mimetype="text/csv", headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    })
+
+
+@bp.get("/articles/<article_id>/export.csv")
+def export_article_csv(article_id):
+    article = load_article(article_id)
+    return csv_response(f"article-{article['id']}-claims.csv", article["id"])
+
+
+@bp.get("/export.csv")
+def export_all_csv():
+    return csv_response("claims.csv")
+
+
+# --- errors ----------------------------------------------------------------------------
+
+def handle_http_error(error):
+    """A plain page (or a small partial for htmx) that says what went wrong, no traceback."""
+    template = "_error.html" if is_htmx() else "error.html"
+    return render_template(template, error=error), error.code
+
+
+def handle_unexpected_error(error):
+    current_app.logger.exception("Unhandled error on %r", request.path)
+    template = "_error.html" if is_htmx() else "error.html"
+    generic = HTTPException(description="Something went wrong on our side. Nothing you "
+                                        "saved before this was lost; please try again.")
+    generic.code = 500
+    return render_template(template, error=generic), 500
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)
+    app.jinja_env.globals.update(STATUSES=STATUSES, current_reviewer=current_reviewer)
