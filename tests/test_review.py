@@ -1,0 +1,92 @@
+"""Statuses, notes and history on an in-memory database: no Flask involved."""
+
+import pytest
+
+from workbench import articles, review
+
+
+@pytest.fixture
+def claim_ids(memory_db):
+    article_id = articles.import_article(
+        memory_db, "Claim one. Claim two. Claim three.", imported_by="importer"
+    ).article_id
+    return [c["id"] for c in review.list_claims(memory_db, article_id).claims]
+
+
+def test_new_claims_are_unverified_at_version_1(memory_db, claim_ids):
+    claim = review.get_claim(memory_db, claim_ids[0])
+    assert (claim["status"], claim["version"], claim["notes"]) == ("unverified", 1, [])
+
+
+def test_set_status_records_who_when_and_bumps_the_version(memory_db, claim_ids):
+    claim = review.set_status(memory_db, claim_ids[0], "sourced", "ana", expected_version=1)
+    assert (claim["status"], claim["version"], claim["updated_by"]) == ("sourced", 2, "ana")
+    assert claim["updated_at"].endswith("Z")
+
+
+def test_every_status_change_leaves_a_history_row(memory_db, claim_ids):
+    review.set_status(memory_db, claim_ids[0], "sourced", "ana")
+    review.set_status(memory_db, claim_ids[0], "disputed", "bo")
+    history = review.claim_history(memory_db, claim_ids[0])
+    assert [(h["actor"], h["before"], h["after"]) for h in history] == [
+        ("ana", {"status": "unverified"}, {"status": "sourced"}),
+        ("bo", {"status": "sourced"}, {"status": "disputed"}),
+    ]
+
+
+def test_stale_version_is_refused_and_the_first_value_stays(memory_db, claim_ids):
+    review.set_status(memory_db, claim_ids[0], "sourced", "ana", expected_version=1)
+    with pytest.raises(review.VersionConflict) as conflict:
+        review.set_status(memory_db, claim_ids[0], "disputed", "bo", expected_version=1)
+    assert (conflict.value.current["status"], conflict.value.current["updated_by"]) == ("sourced", "ana")
+    assert review.get_claim(memory_db, claim_ids[0])["status"] == "sourced"
+    assert len(review.claim_history(memory_db, claim_ids[0])) == 1
+
+
+def test_setting_the_status_it_already_has_is_not_a_conflict(memory_db, claim_ids):
+    review.set_status(memory_db, claim_ids[0], "sourced", "ana", expected_version=1)
+    claim = review.set_status(memory_db, claim_ids[0], "sourced", "bo", expected_version=1)
+    assert (claim["version"], claim["updated_by"]) == (2, "ana")
+
+
+@pytest.mark.parametrize("status", ["Sourced", "SOURCED", "true", "", None, "sourced "])
+def test_status_outside_the_three_is_refused(memory_db, claim_ids, status):
+    with pytest.raises(review.InvalidInput, match="not a status"):
+        review.set_status(memory_db, claim_ids[0], status, "ana")
+    assert review.get_claim(memory_db, claim_ids[0])["version"] == 1
+
+
+def test_unknown_claim_raises(memory_db):
+    with pytest.raises(review.ClaimNotFound):
+        review.set_status(memory_db, 999999, "sourced", "ana")
+
+
+def test_notes_keep_author_and_time_in_order(memory_db, claim_ids):
+    review.add_note(memory_db, claim_ids[1], "Checked the ministry site.", "ana")
+    review.add_note(memory_db, claim_ids[1], "  Second opinion.  ", "bo")
+    notes = review.get_claim(memory_db, claim_ids[1])["notes"]
+    assert [(n["author"], n["body"]) for n in notes] == [
+        ("ana", "Checked the ministry site."), ("bo", "Second opinion."),
+    ]
+    assert [h["action"] for h in review.claim_history(memory_db, claim_ids[1])] == ["note", "note"]
+
+
+@pytest.mark.parametrize("body, message", [
+    ("", "empty"), ("   \n", "empty"), (None, "empty"),
+    ("x" * (review.MAX_NOTE_CHARS + 1), "limit"), ("a\x00b", "NUL"),
+])
+def test_unusable_notes_are_refused(memory_db, claim_ids, body, message):
+    with pytest.raises(review.InvalidInput, match=message):
+        review.add_note(memory_db, claim_ids[0], body, "ana")
+    assert memory_db.table("notes").count == 0
+
+
+def test_list_claims_filters_by_status_and_paginates(memory_db, claim_ids):
+    article_id = review.get_claim(memory_db, claim_ids[0])["article_id"]
+    review.set_status(memory_db, claim_ids[2], "disputed", "ana")
+    disputed = review.list_claims(memory_db, article_id, status="disputed")
+    assert [c["id"] for c in disputed.claims] == [claim_ids[2]]
+    first = review.list_claims(memory_db, article_id, page=1, page_size=2)
+    second = review.list_claims(memory_db, article_id, page=2, page_size=2)
+    assert ([c["id"] for c in first.claims], first.has_next) == (claim_ids[:2], True)
+    assert ([c["id"] for c in second.claims], second.has_next) == (claim_ids[2:], False)

@@ -1,0 +1,283 @@
+"""Every route through the Flask test client, each write with and without htmx."""
+
+import csv
+import io
+
+import pytest
+
+from conftest import HX
+
+ARTICLE = "The mayor opened the bridge on Monday. It cost $4.5 million. Critics called it late."
+
+
+@pytest.fixture
+def article_id(reviewer_client):
+    response = reviewer_client.post("/articles", data={"text": ARTICLE, "title": "Bridge"})
+    assert response.status_code == 303
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def claim_ids(db, article_id):
+    return [row["id"] for row in db.query(
+        "select id from claims where article_id = ? order by position", [article_id])]
+
+
+# --- pages -----------------------------------------------------------------------------
+
+def test_home_lists_articles_with_progress(reviewer_client, article_id):
+    page = reviewer_client.get("/").get_data(as_text=True)
+    assert "Bridge" in page and "0 / 3" in page
+
+
+def test_article_page_lists_claims_in_order(reviewer_client, article_id):
+    page = reviewer_client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert page.index("The mayor opened") < page.index("It cost $4.5 million.") < page.index("Critics")
+    assert page.count('class="claim claim--unverified"') == 3
+
+
+def test_article_page_as_htmx_is_only_the_rows(reviewer_client, article_id):
+    response = reviewer_client.get(f"/articles/{article_id}", headers=HX)
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and body.count('class="claim ') == 3
+    assert response.headers["Vary"].startswith("HX-Request")
+
+
+def test_status_filter_shows_only_that_status(reviewer_client, article_id, db):
+    first = claim_ids(db, article_id)[0]
+    reviewer_client.post(f"/claims/{first}/status", data={"status": "sourced"})
+    page = reviewer_client.get(f"/articles/{article_id}?status=sourced").get_data(as_text=True)
+    assert page.count('class="claim claim--') == 1 and "The mayor opened" in page
+
+
+def test_unknown_status_filter_is_400(reviewer_client, article_id):
+    assert reviewer_client.get(f"/articles/{article_id}?status=SOURCED").status_code == 400
+
+
+def test_long_articles_are_paginated(reviewer_client):
+    text = " ".join(f"Claim number {i} stands here." for i in range(1, 251))
+    location = reviewer_client.post("/articles", data={"text": text}).headers["Location"]
+    first = reviewer_client.get(location).get_data(as_text=True)
+    assert first.count('class="claim claim--') == 100
+    assert 'hx-trigger="revealed"' in first and "page=2" in first
+    third = reviewer_client.get(location + "?page=3", headers=HX).get_data(as_text=True)
+    assert third.count('class="claim claim--') == 50 and "page=4" not in third
+
+
+def test_full_text_view_highlights_each_claim(reviewer_client, article_id):
+    page = reviewer_client.get(f"/articles/{article_id}/text").get_data(as_text=True)
+    assert page.count('<a class="hl hl--unverified"') == 3
+
+
+def test_claim_page_shows_history(reviewer_client, article_id, db):
+    claim = claim_ids(db, article_id)[0]
+    reviewer_client.post(f"/claims/{claim}/status", data={"status": "disputed"})
+    page = reviewer_client.get(f"/claims/{claim}").get_data(as_text=True)
+    assert "Ana Reviewer" in page and "set the status" in page
+
+
+# --- writes: with and without htmx ------------------------------------------------------
+
+def test_status_without_htmx_redirects_303_back_to_the_claim(reviewer_client, article_id, db):
+    claim = claim_ids(db, article_id)[1]
+    response = reviewer_client.post(
+        f"/claims/{claim}/status",
+        data={"status": "sourced", "version": "1", "next": f"/articles/{article_id}?status=unverified"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/articles/{article_id}?status=unverified#claim-{claim}"
+    assert db.table("claims").get(claim)["status"] == "sourced"
+
+
+def test_status_with_htmx_returns_just_the_row(reviewer_client, article_id, db):
+    claim = claim_ids(db, article_id)[1]
+    response = reviewer_client.post(f"/claims/{claim}/status",
+                                    data={"status": "disputed", "version": "1"}, headers=HX)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body
+    assert body.strip().startswith(f'<li class="claim claim--disputed" id="claim-{claim}">')
+    assert db.table("claims").get(claim)["updated_by"] == "Ana Reviewer"
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_note_is_saved_with_author(reviewer_client, article_id, db, headers):
+    claim = claim_ids(db, article_id)[0]
+    response = reviewer_client.post(f"/claims/{claim}/notes",
+                                    data={"body": "Called the press office."}, headers=headers)
+    assert response.status_code == (200 if headers else 303)
+    note = next(db.table("notes").rows_where("claim_id = ?", [claim]))
+    assert (note["body"], note["author"]) == ("Called the press office.", "Ana Reviewer")
+    if headers:
+        assert "Called the press office." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_stale_version_is_409_with_the_current_state(reviewer_client, article_id, db, headers):
+    claim = claim_ids(db, article_id)[0]
+    reviewer_client.post(f"/claims/{claim}/status", data={"status": "sourced", "version": "1"})
+    response = reviewer_client.post(f"/claims/{claim}/status",
+                                    data={"status": "disputed", "version": "1"}, headers=headers)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "not saved" in body and 'class="claim claim--sourced"' in body
+    assert db.table("claims").get(claim)["status"] == "sourced"
+
+
+@pytest.mark.parametrize("data", [
+    {"status": "SOURCED"}, {"status": "true"}, {"status": ""}, {},
+    {"status": ["sourced", "disputed"]},
+], ids=["wrong-case", "other-word", "empty", "missing", "sent-twice"])
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_bad_status_is_refused_and_the_claim_unchanged(reviewer_client, article_id, db, data, headers):
+    claim = claim_ids(db, article_id)[0]
+    response = reviewer_client.post(f"/claims/{claim}/status", data=data, headers=headers)
+    assert response.status_code in (400, 422)
+    assert db.table("claims").get(claim)["version"] == 1
+
+
+def test_extra_fields_are_not_mass_assigned(reviewer_client, article_id, db):
+    claim = claim_ids(db, article_id)[0]
+    reviewer_client.post(f"/claims/{claim}/status", data={
+        "status": "sourced", "version": "1", "updated_by": "Mallory", "created_at": "1999",
+        "reviewer": "Mallory", "article_id": "999", "id": "7",
+    })
+    row = db.table("claims").get(claim)
+    assert (row["updated_by"], row["article_id"], row["version"]) == ("Ana Reviewer", article_id, 2)
+
+
+@pytest.mark.parametrize("path", ["/articles/abc", "/articles/-1", "/articles/999999",
+                                  "/articles/0", "/claims/abc", "/claims/-1", "/claims/999999",
+                                  "/articles/1.5/text", "/articles/999999/export.csv",
+                                  "/articles/999999?page=2"])
+def test_unknown_or_malformed_ids_are_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/claims/abc/status", "/claims/999999/status",
+                                  "/claims/-1/notes", "/claims/999999/notes"])
+def test_writes_to_unknown_claims_are_404(reviewer_client, path):
+    assert reviewer_client.post(path, data={"status": "sourced", "body": "x"}).status_code == 404
+
+
+# --- who is reviewing -------------------------------------------------------------------
+
+def test_write_without_a_name_asks_for_one_and_changes_nothing(client, reviewer_client, article_id, db):
+    claim = claim_ids(db, article_id)[0]
+    with client.session_transaction() as session:
+        session.clear()
+    response = client.post(f"/claims/{claim}/status", data={"status": "sourced"})
+    assert response.status_code == 303 and response.headers["Location"].startswith("/reviewer")
+    htmx = client.post(f"/claims/{claim}/status", data={"status": "sourced"}, headers=HX)
+    assert htmx.status_code == 401 and htmx.headers["HX-Redirect"].startswith("/reviewer")
+    assert db.table("claims").get(claim)["status"] == "unverified"
+
+
+def test_entering_a_name_returns_to_the_page(client):
+    response = client.post("/reviewer", data={"name": "  Bo   Chen ", "next": "/articles/new"})
+    assert (response.status_code, response.headers["Location"]) == (303, "/articles/new")
+    with client.session_transaction() as session:
+        assert session["reviewer"] == "Bo Chen"
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "/\\evil"])
+def test_name_form_never_redirects_off_site(client, next_url):
+    response = client.post("/reviewer", data={"name": "Bo", "next": next_url})
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 81, "bad\x07bell"])
+def test_bad_names_are_refused(client, name):
+    assert client.post("/reviewer", data={"name": name}).status_code == 422
+
+
+# --- import -----------------------------------------------------------------------------
+
+def test_paste_import_redirects_to_the_new_article(reviewer_client, db):
+    response = reviewer_client.post("/articles", data={
+        "text": "First.\r\nSecond one here.", "title": "T", "publisher": "Wire",
+        "url": "https://example.org/a", "published_on": "2016-03-25"})
+    assert response.status_code == 303
+    article = db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert (article["body"], article["publisher"], article["published_on"]) == (
+        "First.\nSecond one here.", "Wire", "2016-03-25")
+
+
+@pytest.mark.parametrize("filename, content, source_format", [
+    ("story.txt", "Plain story. Two sentences.".encode(), "txt"),
+    ("story.md", b"# Head\n\nMarkdown story.", "md"),
+    ("story.html", b"<h1>Head</h1><p>HTML story.<script>x()</script></p>", "html"),
+])
+def test_file_upload_import(reviewer_client, db, filename, content, source_format):
+    response = reviewer_client.post("/articles", data={"file": (io.BytesIO(content), filename)},
+                                    content_type="multipart/form-data")
+    assert response.status_code == 303
+    article = db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert article["source_format"] == source_format
+    assert "<" not in article["body"] and "x()" not in article["body"]
+
+
+def test_second_import_of_the_same_text_opens_the_first(reviewer_client, article_id, db):
+    response = reviewer_client.post("/articles", data={"text": ARTICLE})
+    assert response.headers["Location"] == f"/articles/{article_id}"
+    assert db.table("articles").count == 1
+    assert "imported before" in reviewer_client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"text": ""}, "empty"),
+    ({"text": " \r\n\t "}, "empty"),
+    ({"file": (io.BytesIO(b"\x89PNG\x00\x00"), "a.png")}, "not a supported file type"),
+    ({"file": (io.BytesIO(b"ab\x00cd"), "a.txt")}, "binary"),
+    ({"file": (io.BytesIO("café".encode("latin-1")), "a.txt")}, "not valid UTF-8"),
+    ({"text": "Fine text.", "url": "javascript:alert(1)"}, "http"),
+], ids=["empty", "whitespace", "image", "nul-bytes", "latin-1", "javascript-url"])
+def test_bad_imports_show_the_form_again_with_a_message(reviewer_client, db, data, message):
+    response = reviewer_client.post("/articles", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.table("articles").count == 0 and db.table("claims").count == 0
+
+
+def test_oversized_request_is_413_and_nothing_stored(app, reviewer_client, db):
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    response = reviewer_client.post("/articles", data={"text": "Long sentence. " * 2000})
+    assert response.status_code == 413
+    assert db.table("articles").count == 0
+
+
+# --- export -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, filename", [
+    ("/articles/{id}/export.csv", "article-{id}-claims.csv"), ("/export.csv", "claims.csv"),
+])
+def test_csv_download_headers_and_rows(reviewer_client, article_id, path, filename):
+    response = reviewer_client.get(path.format(id=article_id))
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{filename.format(id=article_id)}"'
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
+    assert [r["claim"] for r in rows] == [
+        "The mayor opened the bridge on Monday.", "It cost $4.5 million.", "Critics called it late."]
+
+
+# --- errors -----------------------------------------------------------------------------
+
+def test_unexpected_errors_show_a_generic_page(app, client, monkeypatch):
+    from workbench import articles as articles_module
+
+    def explode(db):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(articles_module, "list_articles", explode)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "secret internals" not in body and "Traceback" not in body
+    assert "Something went wrong" in body
+
+
+def test_get_never_changes_state(reviewer_client, article_id, db):
+    claim = claim_ids(db, article_id)[0]
+    assert reviewer_client.get(f"/claims/{claim}/status?status=sourced").status_code == 405
+    assert db.table("claims").get(claim)["status"] == "unverified"
