@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: install
-	$(BIN)/workbench init
+	$(BIN)/workbench init --base-url http://$(HOST):$(PORT)
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT)
 
 test: install chromium htmx

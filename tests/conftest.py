@@ -5,16 +5,17 @@ import pathlib
 import pytest
 import sqlite_utils
 
-from workbench import create_app
+from workbench import accounts, create_app
 from workbench import db as workbench_db
 
-SAMPLE = pathlib.Path(__file__).resolve().parent.parent / "workbench" / "sample_article.txt"
+# Tests make many users; full-strength scrypt (N=2^17) is tested on its own in test_accounts.
+FAST_HASH = "scrypt:1024:8:1"
 
+SAMPLE = pathlib.Path(__file__).resolve().parent.parent / "workbench" / "sample_article.txt"
 
 @pytest.fixture
 def sample_text():
     return SAMPLE.read_text(encoding="utf-8")
-
 
 @pytest.fixture
 def app(tmp_path):
@@ -22,27 +23,44 @@ def app(tmp_path):
         "TESTING": True,
         "DATABASE": str(tmp_path / "workbench.db"),
         "SECRET_KEY": "test-secret",
+        "PASSWORD_HASH_METHOD": FAST_HASH,
     })
     yield app
-
 
 @pytest.fixture
 def client(app):
     return app.test_client()
 
+def log_in(app, client, username, role):
+    """Give `client` a logged-in session as a new user (as the login form would)."""
+    database = workbench_db.connect(app.config["DATABASE"])
+    try:
+        user = accounts.create_user(database, username, "correct horse battery", role, FAST_HASH)
+        token = accounts.start_session(database, user)
+    finally:
+        database.close()
+    client.set_cookie("workbench_session", token)
+    return client
+
 
 @pytest.fixture
-def reviewer_client(client):
-    """A client whose browser session has a reviewer name set."""
-    with client.session_transaction() as session:
-        session["reviewer"] = "Ana Reviewer"
-    return client
+def admin_client(app):
+    return log_in(app, app.test_client(), "ada", "admin")
+
+
+@pytest.fixture
+def reviewer_client(app):
+    return log_in(app, app.test_client(), "ana", "reviewer")
+
+
+@pytest.fixture
+def viewer_client(app):
+    return log_in(app, app.test_client(), "vic", "viewer")
 
 
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
 
 @pytest.fixture
 def db(app):
@@ -50,7 +68,6 @@ def db(app):
     database = workbench_db.connect(app.config["DATABASE"])
     yield database
     database.close()
-
 
 @pytest.fixture
 def memory_db():
@@ -60,5 +77,3 @@ def memory_db():
     workbench_db.migrate(database)
     return database
 
-
-HX = {"HX-Request": "true"}

@@ -5,14 +5,14 @@ import io
 
 import pytest
 
-from conftest import HX
+HX = {"HX-Request": "true"}
 
 ARTICLE = "The mayor opened the bridge on Monday. It cost $4.5 million. Critics called it late."
 
 
 @pytest.fixture
-def article_id(reviewer_client):
-    response = reviewer_client.post("/articles", data={"text": ARTICLE, "title": "Bridge"})
+def article_id(admin_client):
+    response = admin_client.post("/articles", data={"text": ARTICLE, "title": "Bridge"})
     assert response.status_code == 303
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
@@ -53,13 +53,13 @@ def test_unknown_status_filter_is_400(reviewer_client, article_id):
     assert reviewer_client.get(f"/articles/{article_id}?status=SOURCED").status_code == 400
 
 
-def test_long_articles_are_paginated(reviewer_client):
+def test_long_articles_are_paginated(admin_client):
     text = " ".join(f"Claim number {i} stands here." for i in range(1, 251))
-    location = reviewer_client.post("/articles", data={"text": text}).headers["Location"]
-    first = reviewer_client.get(location).get_data(as_text=True)
+    location = admin_client.post("/articles", data={"text": text}).headers["Location"]
+    first = admin_client.get(location).get_data(as_text=True)
     assert first.count('class="claim claim--') == 100
     assert 'hx-trigger="revealed"' in first and "page=2" in first
-    third = reviewer_client.get(location + "?page=3", headers=HX).get_data(as_text=True)
+    third = admin_client.get(location + "?page=3", headers=HX).get_data(as_text=True)
     assert third.count('class="claim claim--') == 50 and "page=4" not in third
 
 
@@ -72,7 +72,7 @@ def test_claim_page_shows_history(reviewer_client, article_id, db):
     claim = claim_ids(db, article_id)[0]
     reviewer_client.post(f"/claims/{claim}/status", data={"status": "disputed"})
     page = reviewer_client.get(f"/claims/{claim}").get_data(as_text=True)
-    assert "Ana Reviewer" in page and "set the status" in page
+    assert "ana" in page and "set the status" in page
 
 
 # --- writes: with and without htmx ------------------------------------------------------
@@ -95,7 +95,7 @@ def test_status_with_htmx_returns_just_the_row(reviewer_client, article_id, db):
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body
     assert body.strip().startswith(f'<li class="claim claim--disputed" id="claim-{claim}">')
-    assert db.table("claims").get(claim)["updated_by"] == "Ana Reviewer"
+    assert db.table("claims").get(claim)["updated_by"] == "ana"
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
@@ -105,7 +105,7 @@ def test_note_is_saved_with_author(reviewer_client, article_id, db, headers):
                                     data={"body": "Called the press office."}, headers=headers)
     assert response.status_code == (200 if headers else 303)
     note = next(db.table("notes").rows_where("claim_id = ?", [claim]))
-    assert (note["body"], note["author"]) == ("Called the press office.", "Ana Reviewer")
+    assert (note["body"], note["author"]) == ("Called the press office.", "ana")
     if headers:
         assert "Called the press office." in response.get_data(as_text=True)
 
@@ -141,15 +141,15 @@ def test_extra_fields_are_not_mass_assigned(reviewer_client, article_id, db):
         "reviewer": "Mallory", "article_id": "999", "id": "7",
     })
     row = db.table("claims").get(claim)
-    assert (row["updated_by"], row["article_id"], row["version"]) == ("Ana Reviewer", article_id, 2)
+    assert (row["updated_by"], row["article_id"], row["version"]) == ("ana", article_id, 2)
 
 
 @pytest.mark.parametrize("path", ["/articles/abc", "/articles/-1", "/articles/999999",
                                   "/articles/0", "/claims/abc", "/claims/-1", "/claims/999999",
                                   "/articles/1.5/text", "/articles/999999/export.csv",
                                   "/articles/999999?page=2"])
-def test_unknown_or_malformed_ids_are_404(client, path):
-    response = client.get(path)
+def test_unknown_or_malformed_ids_are_404(viewer_client, path):
+    response = viewer_client.get(path)
     assert response.status_code == 404
     assert "Traceback" not in response.get_data(as_text=True)
 
@@ -160,41 +160,10 @@ def test_writes_to_unknown_claims_are_404(reviewer_client, path):
     assert reviewer_client.post(path, data={"status": "sourced", "body": "x"}).status_code == 404
 
 
-# --- who is reviewing -------------------------------------------------------------------
-
-def test_write_without_a_name_asks_for_one_and_changes_nothing(client, reviewer_client, article_id, db):
-    claim = claim_ids(db, article_id)[0]
-    with client.session_transaction() as session:
-        session.clear()
-    response = client.post(f"/claims/{claim}/status", data={"status": "sourced"})
-    assert response.status_code == 303 and response.headers["Location"].startswith("/reviewer")
-    htmx = client.post(f"/claims/{claim}/status", data={"status": "sourced"}, headers=HX)
-    assert htmx.status_code == 401 and htmx.headers["HX-Redirect"].startswith("/reviewer")
-    assert db.table("claims").get(claim)["status"] == "unverified"
-
-
-def test_entering_a_name_returns_to_the_page(client):
-    response = client.post("/reviewer", data={"name": "  Bo   Chen ", "next": "/articles/new"})
-    assert (response.status_code, response.headers["Location"]) == (303, "/articles/new")
-    with client.session_transaction() as session:
-        assert session["reviewer"] == "Bo Chen"
-
-
-@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "/\\evil"])
-def test_name_form_never_redirects_off_site(client, next_url):
-    response = client.post("/reviewer", data={"name": "Bo", "next": next_url})
-    assert response.headers["Location"] == "/"
-
-
-@pytest.mark.parametrize("name", ["", "   ", "x" * 81, "bad\x07bell"])
-def test_bad_names_are_refused(client, name):
-    assert client.post("/reviewer", data={"name": name}).status_code == 422
-
-
 # --- import -----------------------------------------------------------------------------
 
-def test_paste_import_redirects_to_the_new_article(reviewer_client, db):
-    response = reviewer_client.post("/articles", data={
+def test_paste_import_redirects_to_the_new_article(admin_client, db):
+    response = admin_client.post("/articles", data={
         "text": "First.\r\nSecond one here.", "title": "T", "publisher": "Wire",
         "url": "https://example.org/a", "published_on": "2016-03-25"})
     assert response.status_code == 303
@@ -208,8 +177,8 @@ def test_paste_import_redirects_to_the_new_article(reviewer_client, db):
     ("story.md", b"# Head\n\nMarkdown story.", "md"),
     ("story.html", b"<h1>Head</h1><p>HTML story.<script>x()</script></p>", "html"),
 ])
-def test_file_upload_import(reviewer_client, db, filename, content, source_format):
-    response = reviewer_client.post("/articles", data={"file": (io.BytesIO(content), filename)},
+def test_file_upload_import(admin_client, db, filename, content, source_format):
+    response = admin_client.post("/articles", data={"file": (io.BytesIO(content), filename)},
                                     content_type="multipart/form-data")
     assert response.status_code == 303
     article = db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
@@ -217,11 +186,11 @@ def test_file_upload_import(reviewer_client, db, filename, content, source_forma
     assert "<" not in article["body"] and "x()" not in article["body"]
 
 
-def test_second_import_of_the_same_text_opens_the_first(reviewer_client, article_id, db):
-    response = reviewer_client.post("/articles", data={"text": ARTICLE})
+def test_second_import_of_the_same_text_opens_the_first(admin_client, article_id, db):
+    response = admin_client.post("/articles", data={"text": ARTICLE})
     assert response.headers["Location"] == f"/articles/{article_id}"
     assert db.table("articles").count == 1
-    assert "imported before" in reviewer_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "imported before" in admin_client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("data, message", [
@@ -232,16 +201,16 @@ def test_second_import_of_the_same_text_opens_the_first(reviewer_client, article
     ({"file": (io.BytesIO("café".encode("latin-1")), "a.txt")}, "not valid UTF-8"),
     ({"text": "Fine text.", "url": "javascript:alert(1)"}, "http"),
 ], ids=["empty", "whitespace", "image", "nul-bytes", "latin-1", "javascript-url"])
-def test_bad_imports_show_the_form_again_with_a_message(reviewer_client, db, data, message):
-    response = reviewer_client.post("/articles", data=data, content_type="multipart/form-data")
+def test_bad_imports_show_the_form_again_with_a_message(admin_client, db, data, message):
+    response = admin_client.post("/articles", data=data, content_type="multipart/form-data")
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert db.table("articles").count == 0 and db.table("claims").count == 0
 
 
-def test_oversized_request_is_413_and_nothing_stored(app, reviewer_client, db):
+def test_oversized_request_is_413_and_nothing_stored(app, admin_client, db):
     app.config["MAX_CONTENT_LENGTH"] = 10_000
-    response = reviewer_client.post("/articles", data={"text": "Long sentence. " * 2000})
+    response = admin_client.post("/articles", data={"text": "Long sentence. " * 2000})
     assert response.status_code == 413
     assert db.table("articles").count == 0
 
@@ -262,7 +231,7 @@ def test_csv_download_headers_and_rows(reviewer_client, article_id, path, filena
 
 # --- errors -----------------------------------------------------------------------------
 
-def test_unexpected_errors_show_a_generic_page(app, client, monkeypatch):
+def test_unexpected_errors_show_a_generic_page(app, viewer_client, monkeypatch):
     from workbench import articles as articles_module
 
     def explode(db):
@@ -270,7 +239,7 @@ def test_unexpected_errors_show_a_generic_page(app, client, monkeypatch):
 
     monkeypatch.setattr(articles_module, "list_articles", explode)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    response = client.get("/")
+    response = viewer_client.get("/")
     body = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "secret internals" not in body and "Traceback" not in body

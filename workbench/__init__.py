@@ -6,7 +6,7 @@ import secrets
 
 from flask import Flask
 
-from . import db, security, views
+from . import accounts, auth, db, security, views
 
 HTMX_VERSION = "2.0.11"
 HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
@@ -31,6 +31,8 @@ def create_app(test_config=None):
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("WORKBENCH_SECURE_COOKIES") == "1",
+        SESSION_IDLE_MINUTES=int(os.environ.get("WORKBENCH_SESSION_IDLE_MINUTES", "480")),
+        PASSWORD_HASH_METHOD=accounts.PASSWORD_HASH_METHOD,
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -42,7 +44,8 @@ def create_app(test_config=None):
     pathlib.Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
-    security.init_app(app)
+    security.init_app(app)  # first: a cross-site write is refused before anything else runs
+    auth.init_app(app)
     views.init_app(app)
     return app
 

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from . import articles, export
+from . import accounts, articles, export
 from .claims import split_claims
 from .db import connect
 from .importer import SUPPORTED_SUFFIXES, ArticleRejected, text_from_upload
@@ -38,6 +38,13 @@ def _database():
     return connect(app.config["DATABASE"]), app.config["DATABASE"]
 
 
+def _read_password(password_stdin):
+    """A new password from stdin (one line) or an interactive prompt typed twice."""
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="workbench")
 def cli():
@@ -49,10 +56,21 @@ def cli():
 
 
 @cli.command()
-def init():
-    """Create the database if needed and import the bundled sample article into an empty one."""
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="Where the app will be served, for the first-admin link.")
+def init(base_url):
+    """Create the database if needed and import the sample article into an empty one.
+
+    With no users yet, also prints a one-time link (valid 24 hours) that creates the first
+    admin account.
+    """
     db, path = _database()
     with db:
+        if accounts.count_users(db) == 0:
+            token = accounts.create_setup_token(db)
+            click.echo(f"No users yet. Create the first admin (link valid 24 hours, once):\n"
+                       f"  {base_url.rstrip('/')}/setup/{token}\n"
+                       "or run: workbench add-user NAME --role admin")
         if db.execute("select count(*) from articles").fetchone()[0] == 0:
             result = articles.import_article(
                 db, SAMPLE_ARTICLE.read_text(encoding="utf-8"), imported_by="workbench init",
@@ -136,3 +154,43 @@ def serve(host, port, workers, threads):
         "--worker-class", "gthread", "--bind", f"{host}:{port}", "--access-logfile", "-",
         "workbench:create_app()",
     ])
+
+
+@cli.command("add-user")
+@click.argument("name")
+@click.option("--role", type=click.Choice(accounts.ROLES), default="reviewer", show_default=True,
+              help="viewer: read and export; reviewer: also tag, note, add evidence; "
+                   "admin: also import, delete and manage users.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def add_user(name, role, password_stdin):
+    """Add a user called NAME (asks for the password, 8 to 128 characters)."""
+    db, _ = _database()
+    with db:
+        try:
+            user = accounts.create_user(db, name, _read_password(password_stdin), role)
+        except accounts.AccountError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Added {user.username} ({user.role}).")
+
+
+@cli.command("set-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password(name, password_stdin):
+    """Set NAME's password and log them out everywhere."""
+    db, _ = _database()
+    with db:
+        try:
+            accounts.set_password(db, name, _read_password(password_stdin))
+        except accounts.AccountError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Password changed for {name}; their sessions have ended.")
+
+
+@cli.command("list-users")
+def list_users():
+    """List every user with their role."""
+    db, _ = _database()
+    with db:
+        for user in accounts.list_users(db):
+            click.echo(f"{user.username}\t{user.role}")

@@ -141,9 +141,44 @@ def _create_core_tables(db):
     db.table("history").create_index(["article_id", "id"])
 
 
+def _create_accounts_and_evidence(db):
+    db.table("users").create(
+        {"id": int, "username": str, "password_hash": str, "role": str, "created_at": str},
+        pk="id", not_null={"username", "password_hash", "role", "created_at"},
+    )
+    db.execute("create unique index idx_users_username on users (username collate nocase)")
+    # Server-side sessions: the cookie holds a random token, the table only its SHA-256.
+    db.table("sessions").create(
+        {"token_hash": str, "user_id": int, "created_at": str, "last_seen_at": str},
+        pk="token_hash", foreign_keys=[("user_id", "users", "id")],
+    )
+    db.table("sessions").create_index(["user_id"])
+    db.table("login_failures").create({"id": int, "username": str, "at": str}, pk="id")
+    db.table("login_failures").create_index(["username", "at"])
+    db.table("setup_tokens").create({"token_hash": str, "expires_at": str}, pk="token_hash")
+    db.table("evidence").create(
+        {
+            "id": int,
+            "claim_id": int,
+            "url": str,
+            "title": str,
+            "excerpt": str,
+            "stance": str,  # supports | contradicts
+            "added_by": str,
+            "added_at": str,
+            "deleted_at": str,
+            "deleted_by": str,
+        },
+        pk="id",
+        foreign_keys=[("claim_id", "claims", "id")],
+        not_null={"claim_id", "url", "stance", "added_by", "added_at"},
+    )
+    db.table("evidence").create_index(["claim_id"])
+
+
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
-MIGRATIONS = [_create_core_tables]
+MIGRATIONS = [_create_core_tables, _create_accounts_and_evidence]
 
 
 def migrate(db):

@@ -4,22 +4,18 @@ One URL, two representations (the Hypermedia Systems contact app): an htmx reque
 the partial it swaps in, a plain request the full page or a 303 redirect.
 """
 
-import functools
 import re
-from urllib.parse import urlsplit
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, session, url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
+                   request, url_for)
 from werkzeug.exceptions import HTTPException
 
 from . import articles, export, review
+from .auth import role_required, safe_next
 from .db import STATUSES, connect, get_db
 from .importer import ArticleRejected, text_from_paste, text_from_upload
 
 bp = Blueprint("workbench", __name__)
-
-MAX_NAME_CHARS = 80
-
 
 def is_htmx():
     """An htmx request that wants a partial (a boosted one wants the whole page)."""
@@ -43,13 +39,6 @@ def after_write(partial, redirect_to, **context):
     return redirect(redirect_to, code=303)
 
 
-def local_url(value, fallback):
-    """`value` if it is a path on this site (never //host or a scheme), else `fallback`."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return fallback
-
-
 def positive_int(value):
     """An id or page number from a URL or form; None for anything else (abc, -1, 1.5)."""
     if value is None or not re.fullmatch(r"[0-9]{1,18}", str(value)):
@@ -66,51 +55,6 @@ def single_form_value(name):
     return values[0] if values else None
 
 
-# --- who is reviewing ------------------------------------------------------------------
-
-def current_reviewer():
-    return session.get("reviewer")
-
-
-def reviewer_required(view):
-    """Writes need a name to record; ask for it first, then come back."""
-    @functools.wraps(view)
-    def wrapped(**kwargs):
-        if current_reviewer() is None:
-            back = local_url(request.form.get("next") or request.referrer and
-                             _path_of(request.referrer), url_for("workbench.index"))
-            target = url_for("workbench.reviewer_name", next=back)
-            if is_htmx():
-                return Response(status=401, headers={"HX-Redirect": target})
-            flash("Enter your name first: every change records who made it.", "info")
-            return redirect(target, code=303)
-        return view(**kwargs)
-    return wrapped
-
-
-def _path_of(url):
-    parts = urlsplit(url)
-    if parts.netloc and parts.netloc != request.host:
-        return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-@bp.route("/reviewer", methods=["GET", "POST"])
-def reviewer_name():
-    back = local_url(request.values.get("next"), url_for("workbench.index"))
-    if request.method == "POST":
-        name = " ".join((request.form.get("name") or "").split())
-        if not name or len(name) > MAX_NAME_CHARS or not name.isprintable():
-            return render_template(
-                "reviewer/name.html", next=back, name=name,
-                error=f"Enter a name of 1 to {MAX_NAME_CHARS} printable characters.",
-            ), 422
-        session["reviewer"] = name
-        flash(f"You are reviewing as {name}.", "success")
-        return redirect(back, code=303)
-    return render_template("reviewer/name.html", next=back, name=current_reviewer() or "")
-
-
 # --- articles --------------------------------------------------------------------------
 
 @bp.get("/")
@@ -119,12 +63,13 @@ def index():
 
 
 @bp.get("/articles/new")
+@role_required("admin")
 def new_article():
     return render_template("articles/new.html", form={})
 
 
 @bp.post("/articles")
-@reviewer_required
+@role_required("admin")
 def import_article():
     form = request.form
     upload = request.files.get("file")
@@ -134,7 +79,7 @@ def import_article():
         else:
             text, source_format = text_from_paste(form.get("text")), "paste"
         result = articles.import_article(
-            get_db(), text, imported_by=current_reviewer(), source_format=source_format,
+            get_db(), text, imported_by=g.user.username, source_format=source_format,
             title=form.get("title"), publisher=form.get("publisher"), url=form.get("url"),
             published_on=form.get("published_on"),
         )
@@ -204,7 +149,7 @@ def load_claim(claim_id):
 
 def claim_return_url(claim):
     fallback = url_for("workbench.show_article", article_id=claim["article_id"])
-    return local_url(request.form.get("next"), fallback) + f"#claim-{claim['id']}"
+    return safe_next(request.form.get("next"), fallback) + f"#claim-{claim['id']}"
 
 
 @bp.get("/claims/<claim_id>")
@@ -218,7 +163,7 @@ def show_claim(claim_id):
 
 
 @bp.post("/claims/<claim_id>/status")
-@reviewer_required
+@role_required("reviewer")
 def set_claim_status(claim_id):
     claim = load_claim(claim_id)
     status = single_form_value("status")
@@ -228,7 +173,7 @@ def set_claim_status(claim_id):
         if expected_version is None:
             abort(400, description="The claim version sent with the form is not a number.")
     try:
-        claim = review.set_status(get_db(), claim["id"], status, current_reviewer(),
+        claim = review.set_status(get_db(), claim["id"], status, g.user.username,
                                   expected_version)
     except review.InvalidInput as error:
         return render_claim_error(claim, str(error), 422)
@@ -239,11 +184,11 @@ def set_claim_status(claim_id):
 
 
 @bp.post("/claims/<claim_id>/notes")
-@reviewer_required
+@role_required("reviewer")
 def add_claim_note(claim_id):
     claim = load_claim(claim_id)
     try:
-        review.add_note(get_db(), claim["id"], request.form.get("body"), current_reviewer())
+        review.add_note(get_db(), claim["id"], request.form.get("body"), g.user.username)
     except review.InvalidInput as error:
         return render_claim_error(claim, str(error), 422)
     claim = review.get_claim(get_db(), claim["id"])
@@ -321,4 +266,4 @@ def init_app(app):
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
-    app.jinja_env.globals.update(STATUSES=STATUSES, current_reviewer=current_reviewer)
+    app.jinja_env.globals.update(STATUSES=STATUSES)

@@ -1,0 +1,231 @@
+"""Users, roles, passwords, server-side sessions and login throttling. No Flask here.
+
+Passwords: scrypt at N=2^17, r=8, p=1 (OWASP Password Storage Cheat Sheet); Werkzeug's
+default is 2^15, so the method is named explicitly. Session tokens are random; only their
+SHA-256 is stored, so a copy of the database does not let anyone in.
+"""
+
+import datetime
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .clock import utc_now
+from .db import write_transaction
+
+ROLES = ("viewer", "reviewer", "admin")  # each role can do everything the ones before can
+PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+MIN_PASSWORD_CHARS = 8
+MAX_PASSWORD_CHARS = 128
+MAX_FAILED_LOGINS_PER_HOUR = 20
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+# Compared against when the username is unknown, so both failures take the same time.
+_DUMMY_HASH = generate_password_hash("not a real password", method="scrypt:1024:8:1")
+
+
+class AccountError(ValueError):
+    """A user-facing problem with an account request; str(error) says what."""
+
+
+class LoginThrottled(Exception):
+    """Too many failed logins for this account in the last hour."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    role: str
+
+    def can(self, role):
+        """True if this user's role includes `role` (admin > reviewer > viewer)."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+def check_username(username):
+    username = (username or "").strip()
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise AccountError("A username is 1 to 40 letters, digits, dots, dashes or underscores, "
+                           "starting with a letter or digit.")
+    return username
+
+
+def check_password(password):
+    """Length only, no composition rules (NIST SP 800-63B, OWASP ASVS 6.2)."""
+    password = password or ""
+    if not MIN_PASSWORD_CHARS <= len(password) <= MAX_PASSWORD_CHARS:
+        raise AccountError(f"A password is {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters long.")
+    return password
+
+
+def check_role(role):
+    if role not in ROLES:
+        raise AccountError(f"“{role}” is not a role. Choose one of: {', '.join(ROLES)}.")
+    return role
+
+
+def hash_password(password, method=PASSWORD_HASH_METHOD):
+    return generate_password_hash(check_password(password), method=method)
+
+
+def create_user(db, username, password, role, method=PASSWORD_HASH_METHOD):
+    """Add a user; AccountError if the name is taken or a value is not acceptable."""
+    username = check_username(username)
+    role = check_role(role)
+    password_hash = hash_password(password, method)  # slow: before taking the write lock
+    with write_transaction(db):
+        return _insert_user(db, username, password_hash, role)
+
+
+def _insert_user(db, username, password_hash, role):
+    if _user_row(db, username) is not None:
+        raise AccountError(f"There is already a user called {username}.")
+    user_id = db.table("users").insert({
+        "username": username, "password_hash": password_hash, "role": role,
+        "created_at": utc_now(),
+    }).last_pk
+    return User(user_id, username, role)
+
+
+def set_password(db, username, password, method=PASSWORD_HASH_METHOD):
+    """Change a password and end every session of that user."""
+    password_hash = hash_password(password, method)
+    with write_transaction(db):
+        row = _user_row(db, username)
+        if row is None:
+            raise AccountError(f"There is no user called {username}.")
+        db.execute("update users set password_hash = ? where id = ?", [password_hash, row["id"]])
+        db.execute("delete from sessions where user_id = ?", [row["id"]])
+
+
+def set_role(db, username, role):
+    role = check_role(role)
+    with write_transaction(db):
+        row = _user_row(db, username)
+        if row is None:
+            raise AccountError(f"There is no user called {username}.")
+        db.execute("update users set role = ? where id = ?", [role, row["id"]])
+
+
+def list_users(db):
+    return [User(row["id"], row["username"], row["role"]) for row in
+            db.query("select id, username, role from users order by username collate nocase")]
+
+
+def count_users(db):
+    return db.execute("select count(*) from users").fetchone()[0]
+
+
+def _user_row(db, username):
+    rows = list(db.query("select * from users where username = ? collate nocase", [username]))
+    return rows[0] if rows else None
+
+
+def authenticate(db, username, password, method=PASSWORD_HASH_METHOD):
+    """The User if the password is right; None otherwise (one answer for both failures).
+
+    LoginThrottled once an account has had MAX_FAILED_LOGINS_PER_HOUR failures in the last
+    hour, whether or not the password is right this time.
+    """
+    username = (username or "").strip()[:100]
+    since = _hours_ago(1)
+    failures = db.execute(
+        "select count(*) from login_failures where username = ? collate nocase and at > ?",
+        [username, since],
+    ).fetchone()[0]
+    if failures >= MAX_FAILED_LOGINS_PER_HOUR:
+        raise LoginThrottled(username)
+    row = _user_row(db, username) if username else None
+    password_ok = check_password_hash(row["password_hash"] if row else _DUMMY_HASH, password or "")
+    if row is None or not password_ok:
+        with write_transaction(db):
+            db.table("login_failures").insert({"username": username, "at": utc_now()})
+        return None
+    if not row["password_hash"].startswith(method + "$"):
+        # The hash was made with older parameters: upgrade it now that we know the password.
+        db.execute("update users set password_hash = ? where id = ?",
+                   [generate_password_hash(password, method=method), row["id"]])
+    return User(row["id"], row["username"], row["role"])
+
+
+def _hours_ago(hours):
+    moment = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=hours)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- sessions ----------------------------------------------------------------------------
+
+def _token_digest(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_session(db, user):
+    """A new session for `user`; returns the token for the cookie (stored only as a hash)."""
+    token = secrets.token_urlsafe(32)
+    now = utc_now()
+    db.table("sessions").insert({"token_hash": _token_digest(token), "user_id": user.id,
+                                 "created_at": now, "last_seen_at": now})
+    return token
+
+
+def session_user(db, token, idle_minutes):
+    """The User whose session `token` is, or None if unknown, ended, or idle too long."""
+    if not token or len(token) > 200:
+        return None
+    digest = _token_digest(token)
+    rows = list(db.query(
+        "select s.last_seen_at, u.id, u.username, u.role from sessions s "
+        "join users u on u.id = s.user_id where s.token_hash = ?", [digest]))
+    if not rows:
+        return None
+    row = rows[0]
+    idle_since = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=idle_minutes)
+    if row["last_seen_at"] < idle_since.strftime("%Y-%m-%dT%H:%M:%SZ"):
+        db.execute("delete from sessions where token_hash = ?", [digest])
+        return None
+    now = utc_now()
+    if row["last_seen_at"][:16] != now[:16]:
+        # Touch at most once a minute: a write per request would serialise all readers.
+        db.execute("update sessions set last_seen_at = ? where token_hash = ?", [now, digest])
+    return User(row["id"], row["username"], row["role"])
+
+
+def end_session(db, token):
+    if token:
+        db.execute("delete from sessions where token_hash = ?", [_token_digest(token)])
+
+
+# --- first admin -------------------------------------------------------------------------
+
+def create_setup_token(db, hours_valid=24):
+    """A one-time token that lets whoever holds it create the first admin."""
+    token = secrets.token_urlsafe(24)
+    expires = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=hours_valid))
+    db.table("setup_tokens").insert({"token_hash": _token_digest(token),
+                                     "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%SZ")})
+    return token
+
+
+def setup_token_valid(db, token):
+    if not token or count_users(db):
+        return False
+    row = db.execute("select expires_at from setup_tokens where token_hash = ?",
+                     [_token_digest(token)]).fetchone()
+    return row is not None and row[0] > utc_now()
+
+
+def create_first_admin(db, token, username, password, method=PASSWORD_HASH_METHOD):
+    """Use the setup token (once) to create the first admin."""
+    username = check_username(username)
+    password_hash = hash_password(password, method)
+    with write_transaction(db):
+        # Checked inside the write lock: two people using the link at once make one admin.
+        if not setup_token_valid(db, token):
+            raise AccountError("This setup link is no longer valid. "
+                               "Run `workbench init` for a new one.")
+        user = _insert_user(db, username, password_hash, "admin")
+        db.execute("delete from setup_tokens")
+    return user

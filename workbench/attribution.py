@@ -1,0 +1,733 @@
+"""Claims -> the source the article gives for each one: a verbatim span and its kind.
+
+Pure: no Flask, no database. Rule-based (stdlib `re`), one pass over the claims in reading
+order, so the cost grows linearly with the article.
+
+Rules, in the order they are tried for each claim:
+
+1. A speech or report verb ("said", "says", "told", "added", "stated", "claimed",
+   "reported", ...) with its subject before it ("X said", "X, the chief of Y, said",
+   "X also stated") or, after a quotation or a comma, after it ("..., said X").
+   Report verbs that also describe findings ("found", "shows", "suggests") count only for a
+   document subject or when followed by "that".
+2. "according to X". With a speech verb as well ("Y said, according to X"), Y is the source
+   and X the medium.
+3. "citing X": X is the originator and becomes the attribution; the speaker that cited it
+   ("state television said citing a military source") is kept as its `medium`.
+4. Bare "reports that ..." / "media reports of ..." is an unnamed source: `anonymous`.
+5. Quotations: a sentence with no source of its own takes the speaker of the quotation it
+   belongs to (every sentence of a multi-sentence quote), or, when it is entirely a quote,
+   the source of the previous sentence in its paragraph, else of the next one.
+
+Kinds. A capitalised name with an organisation cue (Inc., Ministry, Army, TV, Reuters, an
+all-caps acronym such as UNESCO, ...) is an `organization`; titles are stripped
+("Finance Minister Jane Doe" -> "Jane Doe") and 2-4 names without a cue are a
+`named_person`. A single capitalised word is the `named_person` it names when it is the
+surname of a person named earlier ("Abdelkarim"), otherwise an `organization` ("Daesh",
+"UNESCO", "Apple"): news copy introduces people by full name first. Common-noun sources
+are classified by their head noun: documents ("the report", "a new study", "the released
+emails"), organisations ("state television", "police", "the government") and people, which
+are `anonymous` when indefinite or plural ("a military source", "officials", "experts").
+
+An attribution is always a noun phrase of the article: hedges with no source noun
+("clashes were reported", "reportedly") leave a claim unattributed (kind "none").
+
+Back-references. "he"/"she", "the official added" and "the minister said" resolve to the
+nearest earlier fitting person (one introduced with that role if any, else the nearest
+person, named or anonymous); "the company"/"the ministry" to the nearest earlier named
+organisation with that word; "it" to the nearest organisation or document and "they" to the
+nearest plural source. The attribution returned is then that earlier mention itself (for
+example the span "Maamoun Abdelkarim" three sentences up), so its text is still verbatim
+article text at its own offsets. An unresolvable pronoun or role is `anonymous`, spanning
+the words in the claim.
+"""
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+KINDS = ("named_person", "organization", "anonymous", "document", "none")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A claim's source: `text == article_text[start:end]`, its kind, and who relayed it."""
+
+    text: str
+    kind: str
+    start: int
+    end: int
+    medium: "Attribution | None" = None
+
+    def as_dict(self):
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "start": self.start,
+            "end": self.end,
+            "medium": self.medium.as_dict() if self.medium else None,
+        }
+
+
+# --- Vocabulary -------------------------------------------------------------------------
+
+_PERSON_NOUNS = """
+    official source person expert analyst witness eyewitness resident diplomat aide insider
+    observer activist spokesman spokeswoman spokesperson representative officer investigator
+    researcher scientist economist worker employee member lawmaker legislator negotiator
+    commander doctor physician lawyer attorney prosecutor minister judge executive director
+    chief president senator governor mayor author professor leader manager adviser advisor
+    consultant engineer staffer survivor neighbor neighbour relative colleague student
+    teacher nurse paramedic firefighter detective agent trader banker investor strategist
+    chairman chairwoman CEO founder secretary ambassador envoy general coach organizer
+    volunteer villager man woman historian archaeologist curator economist auditor regulator
+""".split()
+
+_ORGANIZATION_NOUNS = """
+    government police ministry agency army military force company firm corporation
+    television TV radio broadcaster network channel newspaper outlet media council court
+    committee commission department office administration authorities authority party
+    group board union parliament regime coalition campaign bank university institute
+    hospital embassy navy watchdog manufacturer maker automaker retailer lender insurer
+    airline carrier startup charity association organization organisation prosecution
+    federation laboratory lab utility operator station junta cabinet club league team
+""".split()
+
+_DOCUMENT_NOUNS = """
+    report study survey poll statement filing document email e-mail memo memorandum letter
+    paper analysis audit record complaint indictment lawsuit affidavit transcript data
+    figure estimate review assessment release ruling finding result census cable dossier
+    warrant forecast message tweet
+""".split()
+
+# Definite "the company" / "the ministry" look back for a named organisation with that word.
+_CORPORATE_WORDS = {"company", "firm", "group", "corporation", "maker", "retailer", "lender",
+                    "insurer", "automaker", "airline", "carrier", "startup", "manufacturer"}
+_CORPORATE_SUFFIXES = {"Inc", "Inc.", "Corp", "Corp.", "Co.", "Ltd", "Ltd.", "LLC", "PLC",
+                       "plc", "AG", "SA", "GmbH", "Group", "Holdings", "Company", "Corporation"}
+
+# Capitalised words that make a name an organisation.
+_ORGANIZATION_CUES = _CORPORATE_SUFFIXES | set("""
+    Companies Bank Ministry Department Agency Army Navy Force Forces Police Television TV
+    Radio News Times Post Journal Press Herald Tribune Gazette Telegraph Reuters Bloomberg
+    University College Institute Institution Council Court Committee Commission Parliament
+    Congress Senate Assembly House Party Office Service Services Association Organization
+    Organisation Foundation Fund Union Federation Authority Board Bureau Center Centre
+    Network Airlines Airways Motors Systems Technologies Technology Labs Laboratory
+    Laboratories Hospital Clinic School Church Club League Nations Coalition Alliance Front
+    Guard Pentagon Kremlin Government Cabinet Administration Embassy Command Brigade Trust
+    Partners Capital Securities Exchange Pharmaceuticals Therapeutics Media Broadcasting
+    Studios Electric Industries International Society Academy Museum Observatory Survey
+    Program Programme Mission Directorate Secretariat Province Agency Energy Insurance
+""".split())
+_ACRONYMS_WITH_DOTS = {"U.S.", "U.K.", "U.N.", "E.U."}
+
+# Titles are stripped from a person's name and remembered as roles ("the minister said").
+_TITLES = set("""
+    President Vice Prime Minister Secretary Senator Sen. Representative Rep. Congressman
+    Congresswoman Governor Gov. Mayor Judge Justice Dr. Mr. Mrs. Ms. Miss Prof. Professor
+    General Gen. Colonel Col. Lieutenant Lt. Sergeant Sgt. Captain Capt. Major Admiral Chief
+    Director Chairman Chairwoman Chair Commissioner Ambassador Detective Det. Inspector
+    Insp. Officer Sheriff Attorney Prosecutor Spokesman Spokeswoman Spokesperson King Queen
+    Prince Princess Pope Sheikh Speaker Chancellor CEO CFO COO Executive Deputy
+    Superintendent Supt. Coach Rabbi Father Bishop Archbishop Cardinal Imam Agent Trooper
+    Constable Commander Marshal Premier Dean Provost Rector Economist
+""".split())
+
+# Capitalised at the start of a sentence or clause, never the start of a name.
+_NOT_NAMES = set("""
+    The A An In On At By For From With To Of And But Or So Yet As If When While After Before
+    Since Until During Earlier Later Meanwhile However Also Still Then Now Yesterday Today
+    Tonight Last Next This That These Those There Here It Its He She They We I You His Her
+    Their Our My Asked Speaking According Instead Separately Overall Elsewhere Even Only
+    Some Many Most Several Both Other Such Despite Amid Following Under Over Inside Outside
+    Across Around Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February
+    March April May June July August September October November December Meanwhile Once
+    Just Two Three Four Five Several Few No Not Every Each All One Another Because Though
+""".split())
+
+# Words that cannot modify a source noun ("on Tuesday evening state television" must stop).
+_STOP_WORDS = """
+    a an the this that these those and or but nor of in on at to for from by with without
+    about against between into through during before after above below over under since
+    until while as than then so if because although though when where which who whom whose
+    what why how is are was were be been being has have had do does did will would shall
+    should can could may might must not no also only just even still yet already again
+    further later earlier previously separately recently repeatedly reportedly publicly
+    privately it its he she they them their his her we our you your i me my there here
+    today yesterday tomorrow tonight monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november
+    december morning afternoon evening night week month year weekend amid despite following
+    per via including according citing said says say told added stated claimed reported
+    however meanwhile
+""".split()
+
+_SPEECH_VERBS = """
+    said says say told tells tell added adds stated states claimed claims claim reported
+    reports report announced announces noted notes explained explains argued argues
+    insisted insists warned warns confirmed confirms denied denies acknowledged acknowledges
+    admitted admits wrote writes testified testifies alleged alleges asserted asserts
+    maintained maintains predicted predicts replied responded countered conceded declared
+    declares stressed stresses emphasized emphasised cautioned recalled remarked commented
+    tweeted believe believes believed contend contends contended disclosed discloses
+    estimated estimates
+""".split()
+
+# Verbs of finding: a source only for a document subject or before "that" ("police found a
+# body" is the article's own report; "the study found that ..." is the study's claim).
+_EVIDENCE_VERBS = """
+    found finds find show shows showed suggest suggests suggested indicate indicates
+    indicated conclude concludes concluded reveal reveals revealed project projects projected
+""".split()
+
+
+def _plural(noun):
+    """The plural of a source noun, for the head-noun table."""
+    irregular = {"person": "people", "media": "media", "police": "police", "data": "data",
+                 "analysis": "analyses", "authorities": "authorities", "CEO": "CEOs"}
+    if noun in irregular:
+        return irregular[noun]
+    if noun.endswith("man"):
+        return noun[:-3] + "men"
+    if noun.endswith(("s", "x", "sh", "ch")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def _head_table():
+    """Every singular and plural head noun -> (category, singular, is_plural)."""
+    table = {}
+    for category, nouns in (("person", _PERSON_NOUNS), ("organization", _ORGANIZATION_NOUNS),
+                            ("document", _DOCUMENT_NOUNS)):
+        for noun in nouns:
+            table.setdefault(noun.lower(), (category, noun.lower(), False))
+            plural = _plural(noun).lower()
+            if plural != noun.lower():
+                table.setdefault(plural, (category, noun.lower(), True))
+    # Always plural, whatever their spelling says.
+    table["people"] = ("person", "person", True)
+    table["authorities"] = ("organization", "authorities", True)
+    table["police"] = ("organization", "police", False)
+    return table
+
+
+_HEADS = _head_table()
+
+
+def _alternation(words):
+    """A regex alternation that tries longer words first, so "officials" beats "official"."""
+    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+
+
+# --- Patterns (compiled once; every search is bounded by one sentence) --------------------
+
+_WINDOW = 240  # how far back from a verb a subject may start, in characters
+
+_NAME_TOKEN = (
+    r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Cpl|Det|Insp|Supt|Jr|Sr|St"
+    r"|Inc|Corp|Co|Ltd|Bros|Mt|Ft)\.(?!\w)"
+    r"|(?:[A-Z]\.){1,3}(?!\w)"
+    r"|(?:al|el|ad|as)-[A-Z][^\W_]*"
+    r"|[A-Z][^\W_]*(?:[’'][A-Z][^\W_]*)?(?:-[^\W_]+)*)"
+)
+_NAME_PARTICLE = (r"(?:(?:of|for)(?:\s+the)?|&|al|el|bin|ibn|abu|van|von|de|di|da|du|le|la"
+                  r"|del|della|der|den|dos|das|ter)")
+_NAME_RUN = rf"{_NAME_TOKEN}(?:[^\S\n]+(?:{_NAME_PARTICLE}[^\S\n]+)?{_NAME_TOKEN}){{0,6}}"
+_NOT_INSIDE_WORD = r"(?<![\w’'\-.])"
+
+_PROPER = rf"{_NOT_INSIDE_WORD}(?:(?i:the)\s+)?(?P<run>{_NAME_RUN})"
+
+_WORD = r"[^\W_][\w\-]*"
+_MODIFIER = rf"(?!(?i:{_alternation(_STOP_WORDS)})\b){_WORD}"
+_DETERMINER = (r"(?i:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|several|some"
+               r"|many|most|other|both|multiple|numerous|few|dozens\s+of|hundreds\s+of)"
+               r"|\d[\d,]*")
+_POSSESSIVE = rf"(?:(?i:the)\s+)?{_WORD}[’']s|(?i:its|their|his|her)"
+_HEAD = rf"(?i:{_alternation(_HEADS)})"
+# Restrictive modifiers stay in the span ("people familiar with the matter"); a relative
+# clause after it does not ("an official who spoke on condition of anonymity").
+_POSTMODIFIER = (r"(?:familiar\s+with|close\s+to|with\s+(?:direct\s+)?knowledge\s+of"
+                 r"|briefed\s+on|involved\s+in|knowledgeable\s+about|aware\s+of)"
+                 rf"(?:\s+(?i:the|a|an|its|their))?(?:\s+{_MODIFIER}){{1,2}}")
+_RELATIVE_CLAUSE = r"\s+who\s+(?:spoke|asked|declined|requested|was|were|is|are)\b[^,.;:]{0,80}"
+_PHRASE = (rf"{_NOT_INSIDE_WORD}(?P<phrase>(?:(?P<det>{_DETERMINER}|{_POSSESSIVE})\s+)?"
+           rf"(?:{_MODIFIER}\s+){{0,3}}(?P<head>{_HEAD})\b(?:\s+{_POSTMODIFIER})?)")
+_PRONOUN = rf"{_NOT_INSIDE_WORD}(?P<pronoun>(?i:he|she|they|it))\b"
+
+_PROPER_BEFORE = re.compile(_PROPER + r"\s*$")
+_PHRASE_BEFORE = re.compile(_PHRASE + rf"(?:{_RELATIVE_CLAUSE})?\s*$")
+_PRONOUN_BEFORE = re.compile(_PRONOUN + r"\s*$")
+_PROPER_AFTER = re.compile(_PROPER)
+_PHRASE_AFTER = re.compile(_PHRASE)
+_PRONOUN_AFTER = re.compile(_PRONOUN)
+_NAME_RUNS = re.compile(_NOT_INSIDE_WORD + _NAME_RUN)
+
+_VERB = re.compile(rf"(?<![\w’'-])(?P<verb>{_alternation(_SPEECH_VERBS + _EVIDENCE_VERBS)})\b")
+_EVIDENCE = frozenset(_EVIDENCE_VERBS)
+_THAT_FOLLOWS = re.compile(r"\s+that\b")
+# Between a subject and its verb: "Abdelkarim also stated", "the ministry has said".
+_ADVERB_BEFORE = re.compile(
+    r"(?<![\w’'-])(?:also|later|earlier|previously|separately|again|further|then|recently"
+    r"|repeatedly|publicly|privately|has|have|had|would|will|did|does|do|long|once"
+    r"|on\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|yesterday|today)\s*$", re.IGNORECASE)
+_APPOSITIVES_BEFORE = (
+    re.compile(r",(?P<body>[^,\x00]{1,150}),\s*$"),
+    re.compile(r",(?P<body>[^,\x00]{1,150}),[^,\x00]{1,150},\s*$"),
+)
+_ROLE_IN_APPOSITIVE = re.compile(
+    rf"\s*(?:(?:a|an|the|its|their)\s+)?(?:{_MODIFIER}\s+){{0,3}}?(?P<head>{_HEAD})\b",
+    re.IGNORECASE)
+_AFTER_QUOTE_OR_COMMA = re.compile(r"(?:^|[,\x00:])\s*$")
+_ACCORDING_TO = re.compile(r"(?<![\w-])(?i:according)\s+to\s+")
+_CITING = re.compile(r"(?<![\w-])citing\s+")
+_UNNAMED_REPORTS = re.compile(
+    r"(?<![\w’'-])(?P<reports>(?:(?i:media|news|press|unconfirmed|local|state|several"
+    r"|multiple|conflicting)\s+)?(?i:reports|rumou?rs))\s+(?:that|of|said|say|suggest"
+    r"|suggested|indicate|indicated)\b")
+# A person named with an age, a relative clause or a role right after it: a referent for
+# a later "he said" even when this sentence quotes nobody.
+_INTRODUCED_AFTER = re.compile(
+    rf",\s+(?:\d{{1,3}},|who\b|(?:(?:a|an|the)\s+)(?:{_MODIFIER}\s+){{0,3}}?(?P<head>{_HEAD})\b)",
+    re.IGNORECASE)
+_QUOTE_MARKS = re.compile(r"[\"“”\n]")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&\-]+")
+
+
+# --- Remembered sources for back-references ----------------------------------------------
+
+@dataclass(frozen=True)
+class _Source:
+    """An attribution plus what a later back-reference needs to know about it."""
+
+    attribution: Attribution
+    roles: frozenset = frozenset()
+    plural: bool = False
+    words: frozenset = frozenset()  # lower-case words an organisation may be called by
+
+
+class _Memory:
+    """The latest source of each sort seen so far, in reading order."""
+
+    def __init__(self):
+        self.person = None
+        self.person_by_role = {}
+        self.person_by_surname = {}
+        self.organization_by_word = {}
+        self.plural = None
+        self.thing = None
+
+    def remember(self, source):
+        kind = source.attribution.kind
+        if kind == "named_person" or (kind == "anonymous" and not source.plural):
+            self.person = source
+            for role in source.roles:
+                self.person_by_role[role] = source
+        if kind == "named_person":
+            self.person_by_surname[source.attribution.text.split()[-1]] = source
+        if kind == "anonymous" and source.plural:
+            self.plural = source
+        if kind == "organization":
+            self.plural = self.thing = source
+            for word in source.words:
+                self.organization_by_word[word] = source
+        if kind == "document":
+            self.thing = source
+
+
+class _Sentence:
+    """One claim being read: its narration (quotes blanked) and the names it introduces."""
+
+    def __init__(self, narration, base, memory):
+        self.narration = narration
+        self.base = base
+        self.memory = memory
+        self.pending = list(_introduced_names(self))
+
+    def catch_up(self, position):
+        """Remember the names this sentence introduced before `position` (its own offset)."""
+        while self.pending and self.pending[0].attribution.end <= self.base + position:
+            self.memory.remember(self.pending.pop(0))
+
+    def finish(self, source):
+        for name in self.pending:
+            self.memory.remember(name)
+        self.pending = []
+        if source is not None:
+            self.memory.remember(source)
+
+
+# --- Public entry point -------------------------------------------------------------------
+
+def detect_attributions(text, spans):
+    """One Attribution (or None: unattributed) per claim span, in the same order."""
+    narration, quotes = _blank_quotations(text)
+    memory = _Memory()
+    own = []
+    for span in spans:
+        sentence = _Sentence(narration[span.start:span.end], span.start, memory)
+        source = _source_of_sentence(sentence)
+        sentence.finish(source)
+        own.append(source.attribution if source else None)
+    return _credit_quotations(text, narration, spans, own, quotes)
+
+
+# --- Quotations ---------------------------------------------------------------------------
+
+def _blank_quotations(text):
+    """Return text with quoted passages (marks included) blanked to NUL, and their ranges.
+
+    Blanking keeps offsets while hiding what a speaker says from the source rules. Curly
+    marks say which way they face; straight marks alternate. A quotation left open at the
+    end of a paragraph closes there (news style reopens it in the next paragraph).
+    """
+    chars = list(text)
+    quotes = []
+    opened = None
+    for mark in _QUOTE_MARKS.finditer(text):
+        symbol, position = mark.group(), mark.start()
+        if symbol == "\n":
+            if opened is not None:
+                quotes.append((opened, position))
+            opened = None
+        elif symbol == "“" or (symbol == '"' and opened is None):
+            if opened is not None:
+                quotes.append((opened, position))
+            opened = position
+        elif opened is not None:
+            quotes.append((opened, position + 1))
+            opened = None
+    if opened is not None:
+        quotes.append((opened, len(text)))
+    for start, end in quotes:
+        chars[start:end] = "\x00" * (end - start)
+    return "".join(chars), quotes
+
+
+def _credit_quotations(text, narration, spans, own, quotes):
+    """Give quoted sentences without a source of their own the speaker of their quote."""
+    speakers = _quote_speakers(spans, own, quotes)
+    result = list(own)
+    for index, span in enumerate(spans):
+        if result[index] is not None:
+            continue
+        if index in speakers:
+            result[index] = speakers[index]
+        elif not any(ch.isalnum() for ch in narration[span.start:span.end]):
+            result[index] = _neighbouring_speaker(text, spans, result, own, index)
+    return result
+
+
+def _quote_speakers(spans, own, quotes):
+    """Sentence index -> speaker, for sentences inside a quotation spanning several."""
+    speakers = {}
+    first = 0
+    for quote_start, quote_end in quotes:
+        while first < len(spans) and spans[first].end <= quote_start:
+            first += 1
+        last = first
+        while last + 1 < len(spans) and spans[last + 1].start < quote_end:
+            last += 1
+        if last == first:
+            continue
+        # The speaker tag usually follows the closing mark, else it introduced the quote.
+        candidates = [own[last], own[first]] + own[first + 1:last]
+        speaker = next((found for found in candidates if found is not None), None)
+        if speaker is not None:
+            for index in range(first, last + 1):
+                speakers.setdefault(index, speaker)
+    return speakers
+
+
+def _neighbouring_speaker(text, spans, result, own, index):
+    """The source of the previous sentence of the paragraph, else of the next one."""
+    previous = result[index - 1] if index > 0 else None
+    following = own[index + 1] if index + 1 < len(spans) else None
+    if previous is not None and _same_paragraph(text, spans[index - 1], spans[index]):
+        return previous
+    if following is not None and _same_paragraph(text, spans[index], spans[index + 1]):
+        return following
+    return previous or following
+
+
+def _same_paragraph(text, before, after):
+    return "\n" not in text[before.end:after.start]
+
+
+# --- One sentence -------------------------------------------------------------------------
+
+def _source_of_sentence(sentence):
+    """The source a sentence gives for itself (before any quotation rule), or None."""
+    narration = sentence.narration
+    speaker = None
+    for verb in _VERB.finditer(narration):
+        speaker = _subject_of(sentence, verb)
+        if speaker is not None:
+            break
+    according = _according_to(sentence)
+    if speaker is None:
+        speaker, according = according, None
+    if speaker is None:
+        return _unnamed_reports(sentence)
+    cited = _CITING.search(narration)
+    originator = _noun_phrase_after(sentence, cited.end()) if cited else None
+    if originator is not None:
+        return _relayed(originator, speaker)
+    if according is not None:
+        return _relayed(speaker, according)
+    return speaker
+
+
+def _relayed(source, medium):
+    """`source` as relayed by `medium`: the originator stays the attribution."""
+    attribution = dataclasses.replace(source.attribution, medium=medium.attribution)
+    return dataclasses.replace(source, attribution=attribution)
+
+
+def _subject_of(sentence, verb):
+    """The source of a speech verb: its subject before it, or after it when inverted."""
+    narration = sentence.narration
+    end = verb.start()
+    while (adverb := _ADVERB_BEFORE.search(narration, max(0, end - 40), end)) is not None:
+        end = adverb.start()
+    lowest = max(0, end - _WINDOW)
+    source = _noun_phrase_before(sentence, lowest, end)
+    if source is None:
+        source = _subject_behind_appositive(sentence, lowest, end)
+    if source is None and _AFTER_QUOTE_OR_COMMA.search(narration, lowest, verb.start()):
+        source = _noun_phrase_after(sentence, verb.end())
+    if source is None:
+        return None
+    if verb.group("verb") in _EVIDENCE and source.attribution.kind != "document":
+        if not _THAT_FOLLOWS.match(narration, verb.end()):
+            return None
+    return source
+
+
+def _subject_behind_appositive(sentence, lowest, end):
+    """The subject of "Maamoun Abdelkarim, the chief of Syria’s antiquities, said"."""
+    for appositive_pattern in _APPOSITIVES_BEFORE:
+        appositive = appositive_pattern.search(sentence.narration, lowest, end)
+        if appositive is None:
+            continue
+        source = _noun_phrase_before(sentence, lowest, appositive.start())
+        if source is not None:
+            role = _ROLE_IN_APPOSITIVE.match(appositive.group("body"))
+            if role is not None and source.attribution.kind == "named_person":
+                source = dataclasses.replace(source, roles=source.roles | {_role(role)})
+            return source
+    return None
+
+
+def _according_to(sentence):
+    found = _ACCORDING_TO.search(sentence.narration)
+    return _noun_phrase_after(sentence, found.end()) if found else None
+
+
+def _unnamed_reports(sentence):
+    found = _UNNAMED_REPORTS.search(sentence.narration)
+    if found is None:
+        return None
+    return _source(sentence, found.start("reports"), found.end("reports"), "anonymous",
+                   plural=True)
+
+
+# --- Noun phrases -------------------------------------------------------------------------
+
+def _noun_phrase_before(sentence, lowest, end):
+    """The source noun phrase that ends at `end`; the longest wins, a name on a tie."""
+    narration = sentence.narration
+    candidates = [
+        (pattern.search(narration, lowest, end), reader)
+        for pattern, reader in ((_PROPER_BEFORE, _read_name), (_PHRASE_BEFORE, _read_phrase),
+                                (_PRONOUN_BEFORE, _read_pronoun))
+    ]
+    return _best_reading(sentence, candidates, key=lambda match: -match.start())
+
+
+def _noun_phrase_after(sentence, start):
+    """The source noun phrase that starts at `start`; the longest wins, a name on a tie."""
+    narration = sentence.narration
+    candidates = [
+        (pattern.match(narration, start), reader)
+        for pattern, reader in ((_PROPER_AFTER, _read_name), (_PHRASE_AFTER, _read_phrase),
+                                (_PRONOUN_AFTER, _read_pronoun))
+    ]
+    return _best_reading(sentence, candidates, key=lambda match: match.end())
+
+
+def _best_reading(sentence, candidates, key):
+    """Read the candidate matches from the widest down; the first that names a source wins."""
+    found = [(match, reader) for match, reader in candidates if match is not None]
+    # Stable sort: on a tie, the order above (a name first) decides.
+    found.sort(key=lambda pair: -key(pair[0]))
+    for match, reader in found:
+        source = reader(sentence, match)
+        if source is not None:
+            return source
+    return None
+
+
+def _read_name(sentence, match):
+    """A capitalised name -> a named person (titles stripped) or an organisation."""
+    tokens = [(token.group(), token.start(), token.end())
+              for token in re.finditer(r"\S+", match.group("run"))]
+    while tokens and _is_not_a_name(tokens[0][0]):
+        tokens.pop(0)
+    if not tokens:
+        return None
+    offset = match.start("run")
+    person = _titled_person(tokens) or _person_before_of(tokens)
+    if person is not None:
+        name, roles = person
+        return _source(sentence, offset + name[0][1], offset + name[-1][2], "named_person",
+                       roles=roles)
+    first, last = offset + tokens[0][1], offset + tokens[-1][2]
+    words = [token for token, _, _ in tokens]
+    if any(_is_organization_cue(word) for word in words) or any(
+            word in ("of", "for", "&") for word in words) or len(words) > 4:
+        return _organization(sentence, first, last, words)
+    if len(words) == 1:
+        known = sentence.memory.person_by_surname.get(words[0])
+        if known is not None:
+            return _source(sentence, first, last, "named_person", roles=known.roles)
+        return _organization(sentence, first, last, words)
+    return _source(sentence, first, last, "named_person")
+
+
+def _is_not_a_name(word):
+    return word in _NOT_NAMES or word.lower() in _HEADS or re.fullmatch(_NAME_PARTICLE, word)
+
+
+def _is_organization_cue(word):
+    return (word in _ORGANIZATION_CUES or word in _ACRONYMS_WITH_DOTS
+            or (_ACRONYM.fullmatch(word) is not None and word not in _TITLES))
+
+
+def _is_title(word):
+    return word in _TITLES or any(part in _TITLES for part in word.split("-"))
+
+
+def _titled_person(tokens):
+    """("Finance Minister Jane Doe") -> (the name's tokens, {"minister", ...}) or None."""
+    titles = [index for index, (word, _, _) in enumerate(tokens) if _is_title(word)]
+    if not titles:
+        return None
+    rest = titles[-1] + 1
+    # "Secretary of State Antony Blinken": the "of ..." belongs to the title.
+    if rest < len(tokens) and tokens[rest][0] in ("of", "for"):
+        rest += 1
+        if rest < len(tokens) and tokens[rest][0] == "the":
+            rest += 1
+        rest += 1
+    name = tokens[rest:]
+    if not name or any(_is_organization_cue(word) for word, _, _ in name):
+        return None
+    name = _person_before_of(name, minimum=1) or (name, frozenset())
+    roles = frozenset(word.lower().rstrip(".") for word, _, _ in tokens[:rest] if _is_title(word))
+    return name[0], roles
+
+
+def _person_before_of(tokens, minimum=2):
+    """("Jane Doe of Acme Corp.") -> the tokens of "Jane Doe", or None."""
+    for index, (word, _, _) in enumerate(tokens):
+        if word in ("of", "for", "&", "at"):
+            head = tokens[:index]
+            if len(head) >= minimum and not any(_is_organization_cue(w) for w, _, _ in head):
+                return head, frozenset()
+            return None
+    return None
+
+
+def _organization(sentence, start, end, words):
+    """A named organisation, remembered by its words ("the company" finds "Acme Corp.")."""
+    names = {word.lower().rstrip(".") for word in words if word[:1].isupper()}
+    if any(word in _CORPORATE_SUFFIXES for word in words):
+        names |= _CORPORATE_WORDS
+    return _source(sentence, start, end, "organization", words=names)
+
+
+def _read_phrase(sentence, match):
+    """A common-noun source ("a senior US official", "state television", "the report")."""
+    category, singular, plural = _HEADS[match.group("head").lower()]
+    determiner = (match.group("det") or "").lower()
+    start, end = match.start("phrase"), match.end("phrase")
+    if category == "document":
+        # Bare "reports" name no one: an unnamed source, not a document one could look up.
+        if plural and not determiner and singular in ("report",):
+            return _source(sentence, start, end, "anonymous", plural=True)
+        return _source(sentence, start, end, "document")
+    definite = determiner == "the" or _is_possessive(determiner)
+    if category == "organization":
+        if definite and not plural and singular in _CORPORATE_WORDS | {
+                "ministry", "agency", "department", "bank", "university", "institute",
+                "court", "council", "committee", "commission", "hospital", "broadcaster"}:
+            sentence.catch_up(start)
+            known = sentence.memory.organization_by_word.get(singular)
+            if known is not None:
+                return known
+        return _source(sentence, start, end, "organization", words={singular})
+    if plural or not definite:
+        return _source(sentence, start, end, "anonymous", plural=plural, roles={singular})
+    sentence.catch_up(start)
+    known = sentence.memory.person_by_role.get(singular)
+    if known is None and determiner == "the":
+        known = sentence.memory.person
+    if known is not None:
+        return known
+    return _source(sentence, start, end, "anonymous", roles={singular})
+
+
+def _is_possessive(determiner):
+    return determiner.endswith(("’s", "'s")) or determiner in ("its", "their", "his", "her")
+
+
+def _read_pronoun(sentence, match):
+    """"he said" -> the nearest earlier person; "it" -> organisation or document."""
+    pronoun = match.group("pronoun").lower()
+    sentence.catch_up(match.start())
+    memory = sentence.memory
+    known = {"he": memory.person, "she": memory.person, "they": memory.plural,
+             "it": memory.thing}[pronoun]
+    if known is not None:
+        return known
+    return _source(sentence, match.start(), match.end(), "anonymous",
+                   plural=pronoun == "they")
+
+
+def _source(sentence, start, end, kind, roles=frozenset(), plural=False, words=frozenset()):
+    """A _Source for narration[start:end] of `sentence`, with article offsets."""
+    text = sentence.narration[start:end]
+    attribution = Attribution(text, kind, sentence.base + start, sentence.base + end)
+    return _Source(attribution, frozenset(roles), plural, frozenset(words))
+
+
+def _role(match):
+    category, singular, _ = _HEADS[match.group("head").lower()]
+    return singular
+
+
+def _introduced_names(sentence):
+    """People introduced with a title, an age, a role or "who" after the name, in order.
+
+    These are referents for a later "he said" or "the minister added" even when the
+    sentence that introduces them quotes no one.
+    """
+    narration = sentence.narration
+    for run in _NAME_RUNS.finditer(narration):
+        tokens = [(token.group(), token.start(), token.end())
+                  for token in re.finditer(r"\S+", run.group())]
+        titled = _titled_person(tokens)
+        introduced = _INTRODUCED_AFTER.match(narration, run.end())
+        if titled is not None:
+            name, roles = titled
+        elif introduced is not None and 2 <= len(tokens) <= 4 and not any(
+                _is_organization_cue(word) or word in _NOT_NAMES for word, _, _ in tokens):
+            name, roles = tokens, frozenset()
+        else:
+            continue
+        if introduced is not None and introduced.group("head"):
+            roles = roles | {_role(introduced)}
+        yield _source(sentence, run.start() + name[0][1], run.start() + name[-1][2],
+                      "named_person", roles=roles)

@@ -1,0 +1,168 @@
+"""Login, logout, first-admin setup, and who may do what on each request."""
+
+import functools
+import logging
+
+from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
+                   request, session, url_for)
+
+from . import accounts
+from .db import get_db
+
+bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
+
+SESSION_COOKIE = "workbench_session"
+# Pages anyone may open; everything else needs a logged-in user (OWASP ASVS 8.2.1).
+PUBLIC_ENDPOINTS = {"auth.login", "auth.setup", "static"}
+
+
+def load_user():
+    """Put the logged-in user (or None) on `g` from the server-side session cookie."""
+    g.user = None
+    if request.endpoint == "static":
+        return  # stylesheets need no database round trip
+    token = request.cookies.get(SESSION_COOKIE)
+    g.user = accounts.session_user(get_db(), token, current_app.config["SESSION_IDLE_MINUTES"]) \
+        if token else None
+
+
+def require_login():
+    if g.user is None and request.endpoint not in PUBLIC_ENDPOINTS:
+        return login_redirect()
+
+
+def login_redirect():
+    """Plain requests go to the login page and come back; htmx requests are told to."""
+    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if is_htmx_request():
+        return Response("Log in to continue.", status=401, headers={"HX-Redirect": target})
+    return redirect(target, code=302)
+
+
+def is_htmx_request():
+    return request.headers.get("HX-Request") == "true"
+
+
+def role_required(role):
+    """Refuse (403) a logged-in user whose role does not include `role`."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(**kwargs):
+            if g.user is None:
+                return login_redirect()
+            if not g.user.can(role):
+                abort(403, description=f"This needs the {role} role; you are a {g.user.role}.")
+            return view(**kwargs)
+        return wrapped
+    return decorator
+
+
+def safe_next(value, fallback="/"):
+    """A path on this site to return to; never //host, a scheme, or a backslash trick."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return fallback
+
+
+def set_session_cookie(response, token):
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="Lax", path="/",
+        secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure,
+    )
+
+
+def log_safe(value):
+    """User input for a log line: CR and LF escaped so nobody can forge a line (ASVS 16.4.1)."""
+    return repr(str(value))[1:-1]
+
+
+def start_session_response(user, target):
+    """Log `user` in: a fresh session id (the old one, if any, ended) and a redirect."""
+    accounts.end_session(get_db(), request.cookies.get(SESSION_COOKIE))
+    session.clear()
+    response = redirect(target, code=303)
+    set_session_cookie(response, accounts.start_session(get_db(), user))
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    target = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if g.user is not None:
+            return redirect(target)
+        return render_template("auth/login.html", next=target, username="")
+    username = request.form.get("username", "")
+    try:
+        user = accounts.authenticate(get_db(), username, request.form.get("password", ""),
+                                     current_app.config["PASSWORD_HASH_METHOD"])
+    except accounts.LoginThrottled:
+        log.warning("login throttled for %s", log_safe(username))
+        return render_template(
+            "auth/login.html", next=target, username=username,
+            error="Too many failed logins for this account. Wait an hour, or ask an admin "
+                  "to set a new password.",
+        ), 429
+    if user is None:
+        log.info("failed login for %s", log_safe(username))
+        # One message for an unknown user and a wrong password (ASVS 6.3.8).
+        return render_template("auth/login.html", next=target, username=username,
+                               error="That username and password do not match."), 401
+    log.info("login: %s", log_safe(user.username))
+    return start_session_response(user, target)
+
+
+@bp.post("/logout")
+def logout():
+    accounts.end_session(get_db(), request.cookies.get(SESSION_COOKIE))
+    session.clear()
+    response = redirect(url_for("auth.login"), code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    flash("You are logged out.", "info")
+    return response
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+def setup(token):
+    db = get_db()
+    if not accounts.setup_token_valid(db, token):
+        abort(404, description="This setup link is not valid (it was used, or it expired). "
+                               "Run `workbench init` to print a new one.")
+    if request.method == "GET":
+        return render_template("auth/setup.html", token=token, username="")
+    username = request.form.get("username", "")
+    try:
+        user = accounts.create_first_admin(db, token, username, request.form.get("password"),
+                                           current_app.config["PASSWORD_HASH_METHOD"])
+    except accounts.AccountError as error:
+        return render_template("auth/setup.html", token=token, username=username,
+                               error=str(error)), 422
+    flash(f"Welcome, {user.username}: you are the admin. Add your team under Users.", "success")
+    return start_session_response(user, url_for("workbench.index"))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@role_required("admin")
+def users():
+    db = get_db()
+    error, status, form = None, 200, {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            user = accounts.create_user(db, form.get("username"), form.get("password"),
+                                        form.get("role"), current_app.config["PASSWORD_HASH_METHOD"])
+        except accounts.AccountError as exc:
+            error, status = str(exc), 422
+        else:
+            flash(f"Added {user.username} as {user.role}.", "success")
+            return redirect(url_for("auth.users"), code=303)
+    return render_template("auth/users.html", users=accounts.list_users(db), roles=accounts.ROLES,
+                           error=error, form=form), status
+
+
+def init_app(app):
+    app.before_request(load_user)
+    app.before_request(require_login)
+    app.register_blueprint(bp)
+    app.jinja_env.globals["current_user"] = lambda: g.get("user")
