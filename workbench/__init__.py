@@ -43,6 +43,13 @@ def create_app(test_config=None):
     )
     pathlib.Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
 
+    if os.environ.get("WORKBENCH_BEHIND_PROXY") == "1":
+        # Trust one proxy's X-Forwarded-For/-Proto/-Host, so request.is_secure and
+        # redirects see the public https URL. https://flask.palletsprojects.com/en/stable/deploying/proxy_fix/
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
     db.init_app(app)
     security.init_app(app)  # first: a cross-site write is refused before anything else runs
     auth.init_app(app)

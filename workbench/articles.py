@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import json
 import sqlite3
 import urllib.parse
 from dataclasses import dataclass
@@ -99,8 +100,9 @@ def _claim_count(db, article_id):
 
 
 def get_article(db, article_id):
-    """The article's row as a dict; ArticleNotFound if there is none."""
-    rows = list(db.query("select * from articles where id = ?", [article_id]))
+    """The article's row as a dict; ArticleNotFound if there is none (or it was deleted)."""
+    rows = list(db.query("select * from articles where id = ? and deleted_at is null",
+                         [article_id]))
     if not rows:
         raise ArticleNotFound(article_id)
     return rows[0]
@@ -136,16 +138,66 @@ def _empty_progress():
     return {"total": 0, "reviewed": 0, "hidden": 0, **{status: 0 for status in STATUSES}}
 
 
+def evidence_counts(db, article_id):
+    """{"supports": n, "contradicts": n, "total": n} over the article's visible evidence."""
+    counts = {"supports": 0, "contradicts": 0}
+    for stance, n in db.execute(
+        "select e.stance, count(*) from evidence e join claims c on c.id = e.claim_id "
+        "where c.article_id = ? and e.deleted_at is null group by e.stance", [article_id]
+    ).fetchall():
+        counts[stance] = n
+    counts["total"] = counts["supports"] + counts["contradicts"]
+    return counts
+
+
 def list_articles(db):
     """Every article, newest first, each with its progress counts."""
     articles = list(db.query(
         "select id, title, publisher, url, published_on, imported_at, imported_by "
-        "from articles order by id desc"
+        "from articles where deleted_at is null order by id desc"
     ))
     counts = progress(db)
     for article in articles:
         article["progress"] = counts.get(article["id"], _empty_progress())
     return articles
+
+
+def delete_article(db, article_id, user):
+    """Hide an article from every list and export; its records stay, and the deletion is logged."""
+    with write_transaction(db):
+        get_article(db, article_id)
+        now = utc_now()
+        db.execute("update articles set deleted_at = ?, deleted_by = ? where id = ?",
+                   [now, user.username, article_id])
+        db.table("history").insert({"article_id": article_id, "actor": user.username,
+                                    "action": "article deleted", "at": now})
+
+
+ACTIVITY_PAGE = 50
+
+
+def activity(db, article_id, before_id=None, limit=ACTIVITY_PAGE):
+    """The article's history, newest first, a page at a time (rows older than before_id)."""
+    where, params = "h.article_id = ?", [article_id]
+    if before_id is not None:
+        where += " and h.id < ?"
+        params.append(before_id)
+    rows = list(db.query(
+        f"select h.*, c.position from history h left join claims c on c.id = h.claim_id "
+        f"where {where} order by h.id desc limit ?", params + [limit + 1]))
+    for row in rows:
+        row["before"] = _decode(row["before"])
+        row["after"] = _decode(row["after"])
+    return rows[:limit], len(rows) > limit
+
+
+def _decode(value):
+    if not value:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value  # the import entry stores plain text
 
 
 def highlight_segments(body, claims):

@@ -80,7 +80,10 @@ _PERSON_NOUNS = """
     consultant engineer staffer survivor neighbor neighbour relative colleague student
     teacher nurse paramedic firefighter detective agent trader banker investor strategist
     chairman chairwoman CEO founder secretary ambassador envoy general coach organizer
-    volunteer villager man woman historian archaeologist curator economist auditor regulator
+    volunteer villager man woman historian archaeologist curator auditor parent protester
+    fighter rebel militant soldier citizen voter patient survivor forecaster meteorologist
+    hydrologist epidemiologist biologist ecologist geologist physicist chemist economist
+    pollster campaigner shopper customer passenger farmer owner tenant
 """.split()
 
 _ORGANIZATION_NOUNS = """
@@ -91,6 +94,7 @@ _ORGANIZATION_NOUNS = """
     hospital embassy navy watchdog manufacturer maker automaker retailer lender insurer
     airline carrier startup charity association organization organisation prosecution
     federation laboratory lab utility operator station junta cabinet club league team
+    service panel district council
 """.split()
 
 _DOCUMENT_NOUNS = """
@@ -170,7 +174,7 @@ _SPEECH_VERBS = """
     maintained maintains predicted predicts replied responded countered conceded declared
     declares stressed stresses emphasized emphasised cautioned recalled remarked commented
     tweeted believe believes believed contend contends contended disclosed discloses
-    estimated estimates
+    estimated estimates complained complains expect expects expected
 """.split()
 
 # Verbs of finding: a source only for a document subject or before "that" ("police found a
@@ -178,6 +182,7 @@ _SPEECH_VERBS = """
 _EVIDENCE_VERBS = """
     found finds find show shows showed suggest suggests suggested indicate indicates
     indicated conclude concludes concluded reveal reveals revealed project projects projected
+    recorded
 """.split()
 
 
@@ -230,7 +235,8 @@ _NAME_TOKEN = (
     r"|Inc|Corp|Co|Ltd|Bros|Mt|Ft)\.(?!\w)"
     r"|(?:[A-Z]\.){1,3}(?!\w)"
     r"|(?:al|el|ad|as)-[A-Z][^\W_]*"
-    r"|[A-Z][^\W_]*(?:[’'][A-Z][^\W_]*)?(?:-[^\W_]+)*)"
+    # A possessive stays inside a name only before another capital: "Attorney's Office".
+    r"|[A-Z][^\W_]*(?:[’'][A-Z][^\W_]*)?(?:-[^\W_]+)*(?:[’']s(?=[^\S\n]+[A-Z]))?)"
 )
 _NAME_PARTICLE = (r"(?:(?:of|for)(?:\s+the)?|&|al|el|bin|ibn|abu|van|von|de|di|da|du|le|la"
                   r"|del|della|der|den|dos|das|ter)")
@@ -246,32 +252,57 @@ _DETERMINER = (r"(?i:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|s
                r"|\d[\d,]*")
 _POSSESSIVE = rf"(?:(?i:the)\s+)?{_WORD}[’']s|(?i:its|their|his|her)"
 _HEAD = rf"(?i:{_alternation(_HEADS)})"
-# Restrictive modifiers stay in the span ("people familiar with the matter"); a relative
-# clause after it does not ("an official who spoke on condition of anonymity").
+# Restrictive modifiers stay in the span ("people familiar with the matter", "an official
+# at the Interior Ministry"); a relative clause after it does not ("an official who spoke
+# on condition of anonymity"), nor does a prepositional phrase naming no one.
 _POSTMODIFIER = (r"(?:familiar\s+with|close\s+to|with\s+(?:direct\s+)?knowledge\s+of"
                  r"|briefed\s+on|involved\s+in|knowledgeable\s+about|aware\s+of)"
                  rf"(?:\s+(?i:the|a|an|its|their))?(?:\s+{_MODIFIER}){{1,2}}")
+_AFFILIATION = (r"(?:(?:polled|surveyed|interviewed|quoted|cited|employed)\s+)?"
+                rf"(?:at|of|in|for|from|with|to|by)\s+(?:(?i:the)\s+)?{_NAME_RUN}")
 _RELATIVE_CLAUSE = r"\s+who\s+(?:spoke|asked|declined|requested|was|were|is|are)\b[^,.;:]{0,80}"
 _PHRASE = (rf"{_NOT_INSIDE_WORD}(?P<phrase>(?:(?P<det>{_DETERMINER}|{_POSSESSIVE})\s+)?"
-           rf"(?:{_MODIFIER}\s+){{0,3}}(?P<head>{_HEAD})\b(?:\s+{_POSTMODIFIER})?)")
+           rf"(?:{_MODIFIER}\s+){{0,3}}(?P<head>{_HEAD})\b"
+           rf"(?:\s+{_POSTMODIFIER}|\s+{_AFFILIATION})?)")
 _PRONOUN = rf"{_NOT_INSIDE_WORD}(?P<pronoun>(?i:he|she|they|it))\b"
+# Partitive and bare quantifier subjects: "some said", "one of them said", "others said".
+_QUANTIFIER = (rf"{_NOT_INSIDE_WORD}(?P<quantifier>(?i:(?:one|some|many|most|several|few"
+               r"|two|three|each|all)\s+of\s+(?:them|those|these)|others|some|many|most"
+               r"|several))\b")
 
 _PROPER_BEFORE = re.compile(_PROPER + r"\s*$")
 _PHRASE_BEFORE = re.compile(_PHRASE + rf"(?:{_RELATIVE_CLAUSE})?\s*$")
 _PRONOUN_BEFORE = re.compile(_PRONOUN + r"\s*$")
+_QUANTIFIER_BEFORE = re.compile(_QUANTIFIER + r"\s*$")
 _PROPER_AFTER = re.compile(_PROPER)
 _PHRASE_AFTER = re.compile(_PHRASE)
 _PRONOUN_AFTER = re.compile(_PRONOUN)
+_QUANTIFIER_AFTER = re.compile(_QUANTIFIER)
 _NAME_RUNS = re.compile(_NOT_INSIDE_WORD + _NAME_RUN)
+_WHOLE_NAME = re.compile(rf"\s*(?:(?i:the)\s+)?(?P<run>{_NAME_RUN})\s*")
+_FIRST_HEAD = re.compile(rf"(?<![\w’'-])(?P<head>{_HEAD})\b")
+_HEAD_JUST_BEFORE = re.compile(rf"(?<![\w’'-])(?P<head>{_HEAD})\s+$")
 
-_VERB = re.compile(rf"(?<![\w’'-])(?P<verb>{_alternation(_SPEECH_VERBS + _EVIDENCE_VERBS)})\b")
+# After a comma, a participle takes the subject of the sentence: "X declined, saying ...".
+_PARTICIPLES = """
+    saying adding noting arguing warning claiming insisting explaining stating writing
+    telling
+""".split()
+# Verbs that attribute only the quotation they introduce: X called the plan “reckless.”
+_QUOTING_VERBS = "called calls described describes dismissed branded labelled labeled".split()
+_VERB = re.compile(rf"(?<![\w’'-])(?P<verb>"
+                   rf"{_alternation(_SPEECH_VERBS + _EVIDENCE_VERBS + _QUOTING_VERBS)})\b"
+                   rf"|(?<=,)\s+(?P<participle>{_alternation(_PARTICIPLES)})\b")
 _EVIDENCE = frozenset(_EVIDENCE_VERBS)
+_QUOTING = frozenset(_QUOTING_VERBS)
 _THAT_FOLLOWS = re.compile(r"\s+that\b")
 # Between a subject and its verb: "Abdelkarim also stated", "the ministry has said".
 _ADVERB_BEFORE = re.compile(
     r"(?<![\w’'-])(?:also|later|earlier|previously|separately|again|further|then|recently"
-    r"|repeatedly|publicly|privately|has|have|had|would|will|did|does|do|long|once"
+    r"|repeatedly|publicly|privately|has|have|had|would|will|did|does|do|long|once|now"
     r"|on\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|yesterday|today)\s*$", re.IGNORECASE)
+# "He called the deal a patch and said ...": the subject is the sentence's.
+_COORDINATED = re.compile(r"(?<![\w’'-])(?:and|but)\s*$")
 _APPOSITIVES_BEFORE = (
     re.compile(r",(?P<body>[^,\x00]{1,150}),\s*$"),
     re.compile(r",(?P<body>[^,\x00]{1,150}),[^,\x00]{1,150},\s*$"),
@@ -280,17 +311,24 @@ _ROLE_IN_APPOSITIVE = re.compile(
     rf"\s*(?:(?:a|an|the|its|their)\s+)?(?:{_MODIFIER}\s+){{0,3}}?(?P<head>{_HEAD})\b",
     re.IGNORECASE)
 _AFTER_QUOTE_OR_COMMA = re.compile(r"(?:^|[,\x00:])\s*$")
+_LEADING_BLANKS = re.compile(r"[\s\x00]*")
 _ACCORDING_TO = re.compile(r"(?<![\w-])(?i:according)\s+to\s+")
 _CITING = re.compile(r"(?<![\w-])citing\s+")
 _UNNAMED_REPORTS = re.compile(
     r"(?<![\w’'-])(?P<reports>(?:(?i:media|news|press|unconfirmed|local|state|several"
     r"|multiple|conflicting)\s+)?(?i:reports|rumou?rs))\s+(?:that|of|said|say|suggest"
     r"|suggested|indicate|indicated)\b")
-# A person named with an age, a relative clause or a role right after it: a referent for
-# a later "he said" even when this sentence quotes nobody.
+# A person named with an age, a relative clause or a role right after the name, or a role
+# right before it ("the mayor of Kalva, Ana Dritsa,"): a referent for a later "she said"
+# even when this sentence quotes nobody.
 _INTRODUCED_AFTER = re.compile(
     rf",\s+(?:\d{{1,3}},|who\b|(?:(?:a|an|the)\s+)(?:{_MODIFIER}\s+){{0,3}}?(?P<head>{_HEAD})\b)",
     re.IGNORECASE)
+_INTRODUCED_BEFORE = re.compile(
+    rf"(?<![\w’'-])(?P<head>{_HEAD})(?:\s+(?:of|for|at|in)\s+[^,\x00]{{1,40}})?,\s*$")
+_COMMA_FOLLOWS = re.compile(r"\s*,")
+# A capitalised plural like "Hydrologists" opening a sentence is a group, not a name.
+_GROUP_WORD = re.compile(r"[A-Z][a-z]+(?:ists|ers|ors|ians|ents|ants|ees)")
 _QUOTE_MARKS = re.compile(r"[\"“”\n]")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&\-]+")
 

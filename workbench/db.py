@@ -174,6 +174,9 @@ def _create_accounts_and_evidence(db):
         not_null={"claim_id", "url", "stance", "added_by", "added_at"},
     )
     db.table("evidence").create_index(["claim_id"])
+    # Deleting an article hides it; its claims, notes and history stay (nothing is lost).
+    db.table("articles").add_column("deleted_at", str)
+    db.table("articles").add_column("deleted_by", str)
 
 
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records

@@ -37,7 +37,7 @@ select c.article_id, a.title as article_title, c.id as claim_id, c.position,
 from claims c
 join articles a on a.id = c.article_id
 left join notes n on n.claim_id = c.id and n.deleted_at is null
-where c.is_claim = 1 {article_filter}
+where c.is_claim = 1 and a.deleted_at is null {article_filter}
 order by c.article_id, c.position, n.id
 """
 

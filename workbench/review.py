@@ -21,6 +21,14 @@ class InvalidInput(ValueError):
     """A value a reviewer sent cannot be used; str(error) says why."""
 
 
+class NotAllowed(PermissionError):
+    """The user may not change this record (it is someone else's); str(error) says why."""
+
+
+class NoteNotFound(LookupError):
+    """No visible note has that id."""
+
+
 class VersionConflict(Exception):
     """The claim changed since the reviewer loaded it; `current` is how it is now."""
 
@@ -53,6 +61,7 @@ def get_claim(db, claim_id, with_notes=True):
     claim = rows[0]
     if with_notes:
         attach_notes(db, [claim])
+        attach_evidence(db, [claim])
     return claim
 
 
@@ -74,6 +83,7 @@ def list_claims(db, article_id, status=None, page=1, page_size=PAGE_SIZE, includ
     has_next = len(claims) > page_size
     claims = claims[:page_size]
     attach_notes(db, claims)
+    attach_evidence(db, claims)
     return ClaimPage(claims=claims, page=max(page, 1), has_next=has_next)
 
 
@@ -94,11 +104,26 @@ def attach_notes(db, claims):
     return claims
 
 
+def attach_evidence(db, claims):
+    """Give each claim dict an "evidence" list, oldest first, in one query."""
+    by_id = {claim["id"]: claim for claim in claims}
+    for claim in claims:
+        claim["evidence"] = []
+    if by_id:
+        placeholders = ", ".join("?" for _ in by_id)
+        for record in db.query(
+            f"select * from evidence where claim_id in ({placeholders}) and deleted_at is null "
+            "order by id", list(by_id),
+        ):
+            by_id[record["claim_id"]]["evidence"].append(record)
+    return claims
+
+
 def set_status(db, claim_id, status, reviewer, expected_version=None):
     """Set a claim's status; VersionConflict if it changed since `expected_version`."""
     status = parse_status(status)
     with write_transaction(db):
-        current = _claim_row(db, claim_id)
+        current = claim_row(db, claim_id)
         if current["status"] == status:
             # Nothing to change, so nothing is overwritten: not a conflict.
             return get_claim(db, claim_id)
@@ -127,13 +152,30 @@ def add_note(db, claim_id, body, author):
     if "\x00" in body:
         raise InvalidInput("The note contains NUL characters.")
     with write_transaction(db):
-        claim = _claim_row(db, claim_id)
+        claim = claim_row(db, claim_id)
         now = utc_now()
         note_id = db.table("notes").insert(
             {"claim_id": claim_id, "body": body, "author": author, "created_at": now}
         ).last_pk
         record_history(db, claim, author, "note", None, {"note_id": note_id, "body": body}, now)
     return db.table("notes").get(note_id)
+
+
+def delete_note(db, note_id, user):
+    """Hide a note (never erased) and log it; only its author or an admin may."""
+    with write_transaction(db):
+        rows = list(db.query("select * from notes where id = ? and deleted_at is null", [note_id]))
+        if not rows:
+            raise NoteNotFound(note_id)
+        note = rows[0]
+        if note["author"] != user.username and not user.can("admin"):
+            raise NotAllowed("Only the note's author, or an admin, can delete it.")
+        now = utc_now()
+        db.execute("update notes set deleted_at = ?, deleted_by = ? where id = ?",
+                   [now, user.username, note_id])
+        record_history(db, claim_row(db, note["claim_id"]), user.username, "note deleted",
+                       {"note_id": note_id, "body": note["body"]}, None, now)
+    return note
 
 
 def record_history(db, claim, actor, action, before, after, at):
@@ -158,7 +200,8 @@ def claim_history(db, claim_id):
     return rows
 
 
-def _claim_row(db, claim_id):
+def claim_row(db, claim_id):
+    """id, article_id, status, version of a claim; ClaimNotFound if there is none."""
     row = db.execute(
         "select id, article_id, status, version from claims where id = ?", [claim_id]
     ).fetchone()

@@ -5,12 +5,13 @@ the partial it swaps in, a plain request the full page or a 303 redirect.
 """
 
 import re
+import sqlite3
 
 from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
                    request, url_for)
 from werkzeug.exceptions import HTTPException
 
-from . import articles, export, review
+from . import articles, evidence, export, review
 from .auth import role_required, safe_next
 from .db import STATUSES, connect, get_db
 from .importer import ArticleRejected, text_from_paste, text_from_upload
@@ -102,6 +103,13 @@ def load_article(article_id):
         abort(404)
 
 
+def article_summary(article):
+    """What every article page's header shows: progress and evidence counts."""
+    db = get_db()
+    return {"article": article, "counts": articles.progress(db, [article["id"]]).get(article["id"]),
+            "evidence_counts": articles.evidence_counts(db, article["id"])}
+
+
 def status_filter():
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
@@ -117,10 +125,9 @@ def show_article(article_id):
     if page is None:
         abort(404)
     claims_page = review.list_claims(get_db(), article["id"], status=status, page=page)
-    counts = articles.progress(get_db(), [article["id"]]).get(article["id"])
     return render_page_or_partial(
         "articles/show.html", "articles/_claims_page.html",
-        article=article, claims_page=claims_page, status=status, counts=counts,
+        claims_page=claims_page, status=status, **article_summary(article),
     )
 
 
@@ -129,22 +136,46 @@ def article_text(article_id):
     article = load_article(article_id)
     claims = review.list_claims(get_db(), article["id"], page_size=10**9).claims
     return render_template(
-        "articles/text.html", article=article,
-        segments=articles.highlight_segments(article["body"], claims),
-        counts=articles.progress(get_db(), [article["id"]]).get(article["id"]),
+        "articles/text.html", segments=articles.highlight_segments(article["body"], claims),
+        **article_summary(article),
     )
+
+
+@bp.post("/articles/<article_id>/delete")
+@role_required("admin")
+def delete_article(article_id):
+    article = load_article(article_id)
+    articles.delete_article(get_db(), article["id"], g.user)
+    flash(f"Deleted “{article['title']}”. Its claims, notes and history are kept in the "
+          "database.", "info")
+    return redirect(url_for("workbench.index"), code=303)
+
+
+@bp.get("/articles/<article_id>/activity")
+def article_activity(article_id):
+    article = load_article(article_id)
+    before = request.args.get("before")
+    before_id = positive_int(before) if before is not None else None
+    if before is not None and before_id is None:
+        abort(404)
+    entries, has_more = articles.activity(get_db(), article["id"], before_id)
+    return render_template("articles/activity.html", entries=entries, has_more=has_more,
+                           **article_summary(article))
 
 
 # --- claims ----------------------------------------------------------------------------
 
 def load_claim(claim_id):
+    """The claim, or 404 (also when its article was deleted)."""
     claim_id = positive_int(claim_id)
     if claim_id is None:
         abort(404)
     try:
-        return review.get_claim(get_db(), claim_id)
-    except review.ClaimNotFound:
+        claim = review.get_claim(get_db(), claim_id)
+        articles.get_article(get_db(), claim["article_id"])
+    except (review.ClaimNotFound, articles.ArticleNotFound):
         abort(404)
+    return claim
 
 
 def claim_return_url(claim):
@@ -196,6 +227,55 @@ def add_claim_note(claim_id):
                        next=request.form.get("next"))
 
 
+@bp.post("/claims/<claim_id>/evidence")
+@role_required("reviewer")
+def add_claim_evidence(claim_id):
+    claim = load_claim(claim_id)
+    form = request.form
+    try:
+        evidence.add_evidence(get_db(), claim["id"], g.user, form.get("url"), form.get("stance"),
+                              form.get("title"), form.get("excerpt"))
+    except review.InvalidInput as error:
+        return render_claim_error(claim, str(error), 422)
+    claim = review.get_claim(get_db(), claim["id"])
+    return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
+                       next=form.get("next"))
+
+
+@bp.post("/notes/<note_id>/delete")
+@role_required("reviewer")
+def delete_note(note_id):
+    note_id = positive_int(note_id)
+    if note_id is None:
+        abort(404)
+    try:
+        note = review.delete_note(get_db(), note_id, g.user)
+    except review.NoteNotFound:
+        abort(404)
+    except review.NotAllowed as error:
+        abort(403, description=str(error))
+    claim = load_claim(note["claim_id"])
+    return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
+                       next=request.form.get("next"))
+
+
+@bp.post("/evidence/<evidence_id>/delete")
+@role_required("reviewer")
+def delete_evidence(evidence_id):
+    evidence_id = positive_int(evidence_id)
+    if evidence_id is None:
+        abort(404)
+    try:
+        record = evidence.delete_evidence(get_db(), evidence_id, g.user)
+    except evidence.EvidenceNotFound:
+        abort(404)
+    except review.NotAllowed as error:
+        abort(403, description=str(error))
+    claim = load_claim(record["claim_id"])
+    return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
+                       next=request.form.get("next"))
+
+
 def render_claim_error(claim, message, status):
     """The claim with a message in place (htmx) or on its own page (plain form)."""
     return render_page_or_partial(
@@ -209,7 +289,7 @@ def render_claim_error(claim, message, status):
 def render_conflict(current):
     who = current.get("updated_by") or "another reviewer"
     message = (f"{who} changed this claim to “{current['status']}” at "
-               f"{current.get('updated_at')}; your change was not saved. "
+               f"{readable_time(current.get('updated_at'))}; your change was not saved. "
                "Here is the claim as it is now: choose again if you still disagree.")
     return render_claim_error(current, message, 409)
 
@@ -245,6 +325,13 @@ def export_all_csv():
     return csv_response("claims.csv")
 
 
+def readable_time(stamp):
+    """2026-11-26T16:05:00Z -> 2026-11-26 16:05 UTC (the exact time stays in datetime=)."""
+    if not stamp or len(stamp) < 16:
+        return stamp or ""
+    return f"{stamp[:10]} {stamp[11:16]} UTC"
+
+
 # --- errors ----------------------------------------------------------------------------
 
 def handle_http_error(error):
@@ -262,8 +349,29 @@ def handle_unexpected_error(error):
     return render_template(template, error=generic), 500
 
 
+# SQLite errors that mean "the storage cannot take writes right now", not a bug:
+# https://www.sqlite.org/rescode.html (SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_BUSY)
+UNAVAILABLE_STORAGE = ("database or disk is full", "readonly database", "disk i/o error",
+                       "database is locked", "unable to open database")
+
+
+def handle_database_error(error):
+    if not any(marker in str(error).lower() for marker in UNAVAILABLE_STORAGE):
+        return handle_unexpected_error(error)
+    current_app.logger.error("Database unavailable on %r: %s", request.path, error)
+    unavailable = HTTPException(description=(
+        "The database cannot save changes right now (the disk may be full or read-only). "
+        "Nothing from this request was saved, and nothing saved before is lost. "
+        "Try again in a minute; if it keeps happening, tell whoever runs the workbench."))
+    unavailable.code = 503
+    template = "_error.html" if is_htmx() else "error.html"
+    return render_template(template, error=unavailable), 503, {"Retry-After": "60"}
+
+
 def init_app(app):
     app.register_blueprint(bp)
+    app.register_error_handler(sqlite3.OperationalError, handle_database_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
     app.jinja_env.globals.update(STATUSES=STATUSES)
+    app.jinja_env.filters["when"] = readable_time

@@ -1,0 +1,63 @@
+"""Evidence records on claims: a link, what it says, and whether it supports the claim."""
+
+from .articles import is_web_url
+from .clock import utc_now
+from .db import write_transaction
+from .review import InvalidInput, NotAllowed, claim_row, record_history
+
+STANCES = ("supports", "contradicts")
+MAX_TITLE_CHARS = 300
+MAX_EXCERPT_CHARS = 5_000
+
+
+class EvidenceNotFound(LookupError):
+    """No (visible) evidence record has that id."""
+
+
+def add_evidence(db, claim_id, user, url, stance, title=None, excerpt=None):
+    """Attach an evidence link to a claim; only http(s) URLs (OWASP ASVS 1.2.2)."""
+    url = (url or "").strip()
+    if not is_web_url(url):
+        raise InvalidInput("The evidence URL must be a full http:// or https:// address.")
+    if stance not in STANCES:
+        raise InvalidInput("Say whether the evidence supports or contradicts the claim.")
+    title = (title or "").strip() or None
+    excerpt = (excerpt or "").strip() or None
+    if title and len(title) > MAX_TITLE_CHARS:
+        raise InvalidInput(f"The title is longer than {MAX_TITLE_CHARS} characters.")
+    if excerpt and len(excerpt) > MAX_EXCERPT_CHARS:
+        raise InvalidInput(f"The excerpt is longer than {MAX_EXCERPT_CHARS:,} characters.")
+    if any("\x00" in (value or "") for value in (url, title, excerpt)):
+        raise InvalidInput("The evidence contains NUL characters.")
+    with write_transaction(db):
+        claim = claim_row(db, claim_id)
+        now = utc_now()
+        record = {"claim_id": claim_id, "url": url, "title": title, "excerpt": excerpt,
+                  "stance": stance, "added_by": user.username, "added_at": now}
+        evidence_id = db.table("evidence").insert(record).last_pk
+        record_history(db, claim, user.username, "evidence", None,
+                       {"evidence_id": evidence_id, "url": url, "stance": stance, "title": title},
+                       now)
+    return db.table("evidence").get(evidence_id)
+
+
+def delete_evidence(db, evidence_id, user):
+    """Hide an evidence record (never erased) and log it; only its author or an admin."""
+    with write_transaction(db):
+        record = _visible(db, evidence_id)
+        if record["added_by"] != user.username and not user.can("admin"):
+            raise NotAllowed("Only the reviewer who added this evidence, or an admin, can remove it.")
+        now = utc_now()
+        db.execute("update evidence set deleted_at = ?, deleted_by = ? where id = ?",
+                   [now, user.username, evidence_id])
+        record_history(db, claim_row(db, record["claim_id"]), user.username, "evidence deleted",
+                       {"evidence_id": evidence_id, "url": record["url"]}, None, now)
+    return record
+
+
+def _visible(db, evidence_id):
+    rows = list(db.query("select * from evidence where id = ? and deleted_at is null",
+                         [evidence_id]))
+    if not rows:
+        raise EvidenceNotFound(evidence_id)
+    return rows[0]
