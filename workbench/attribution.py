@@ -83,7 +83,8 @@ _PERSON_NOUNS = """
     volunteer villager man woman historian archaeologist curator auditor parent protester
     fighter rebel militant soldier citizen voter patient survivor forecaster meteorologist
     hydrologist epidemiologist biologist ecologist geologist physicist chemist economist
-    pollster campaigner shopper customer passenger farmer owner tenant
+    pollster campaigner shopper customer passenger farmer owner tenant head opponent
+    supporter critic councillor councilor consultant
 """.split()
 
 _ORGANIZATION_NOUNS = """
@@ -94,7 +95,8 @@ _ORGANIZATION_NOUNS = """
     hospital embassy navy watchdog manufacturer maker automaker retailer lender insurer
     airline carrier startup charity association organization organisation prosecution
     federation laboratory lab utility operator station junta cabinet club league team
-    service panel district council
+    service panel district developer museum gallery library foundation trust school
+    college
 """.split()
 
 _DOCUMENT_NOUNS = """
@@ -106,7 +108,8 @@ _DOCUMENT_NOUNS = """
 
 # Definite "the company" / "the ministry" look back for a named organisation with that word.
 _CORPORATE_WORDS = {"company", "firm", "group", "corporation", "maker", "retailer", "lender",
-                    "insurer", "automaker", "airline", "carrier", "startup", "manufacturer"}
+                    "insurer", "automaker", "airline", "carrier", "startup", "manufacturer",
+                    "developer", "operator"}
 _CORPORATE_SUFFIXES = {"Inc", "Inc.", "Corp", "Corp.", "Co.", "Ltd", "Ltd.", "LLC", "PLC",
                        "plc", "AG", "SA", "GmbH", "Group", "Holdings", "Company", "Corporation"}
 
@@ -123,6 +126,7 @@ _ORGANIZATION_CUES = _CORPORATE_SUFFIXES | set("""
     Partners Capital Securities Exchange Pharmaceuticals Therapeutics Media Broadcasting
     Studios Electric Industries International Society Academy Museum Observatory Survey
     Program Programme Mission Directorate Secretariat Province Agency Energy Insurance
+    Chamber Council Councils
 """.split())
 _ACRONYMS_WITH_DOTS = {"U.S.", "U.K.", "U.N.", "E.U."}
 
@@ -135,7 +139,8 @@ _TITLES = set("""
     Insp. Officer Sheriff Attorney Prosecutor Spokesman Spokeswoman Spokesperson King Queen
     Prince Princess Pope Sheikh Speaker Chancellor CEO CFO COO Executive Deputy
     Superintendent Supt. Coach Rabbi Father Bishop Archbishop Cardinal Imam Agent Trooper
-    Constable Commander Marshal Premier Dean Provost Rector Economist
+    Constable Commander Marshal Premier Dean Provost Rector Economist Councillor Councilor
+    Councilman Councilwoman Alderman Assemblyman Assemblywoman Lord Lady Sir Dame
 """.split())
 
 # Capitalised at the start of a sentence or clause, never the start of a name.
@@ -174,7 +179,8 @@ _SPEECH_VERBS = """
     maintained maintains predicted predicts replied responded countered conceded declared
     declares stressed stresses emphasized emphasised cautioned recalled remarked commented
     tweeted believe believes believed contend contends contended disclosed discloses
-    estimated estimates complained complains expect expects expected
+    estimated estimates complained complains expect expects expected fear fears feared
+    argue warn insist note maintain allege predict complain confirm deny acknowledge admit
 """.split()
 
 # Verbs of finding: a source only for a document subject or before "that" ("police found a
@@ -258,8 +264,11 @@ _HEAD = rf"(?i:{_alternation(_HEADS)})"
 _POSTMODIFIER = (r"(?:familiar\s+with|close\s+to|with\s+(?:direct\s+)?knowledge\s+of"
                  r"|briefed\s+on|involved\s+in|knowledgeable\s+about|aware\s+of)"
                  rf"(?:\s+(?i:the|a|an|its|their))?(?:\s+{_MODIFIER}){{1,2}}")
-_AFFILIATION = (r"(?:(?:polled|surveyed|interviewed|quoted|cited|employed)\s+)?"
-                rf"(?:at|of|in|for|from|with|to|by)\s+(?:(?i:the)\s+)?{_NAME_RUN}")
+_AFFILIATION = (r"(?:(?:polled|surveyed|interviewed|quoted|cited|employed|hired|filed"
+                r"|published|released|obtained|seen|reviewed|submitted|commissioned)\s+)?"
+                rf"(?:at|of|in|for|from|with|to|by)\s+(?:(?i:the)\s+)?"
+                rf"(?:{_NAME_RUN}|(?:{_MODIFIER}\s+){{0,2}}{_HEAD}\b"
+                rf"(?:\s+{_NAME_RUN}|\s+(?:at|of|in|for|from)\s+(?:(?i:the)\s+)?{_NAME_RUN})?)")
 _RELATIVE_CLAUSE = r"\s+who\s+(?:spoke|asked|declined|requested|was|were|is|are)\b[^,.;:]{0,80}"
 _PHRASE = (rf"{_NOT_INSIDE_WORD}(?P<phrase>(?:(?P<det>{_DETERMINER}|{_POSSESSIVE})\s+)?"
            rf"(?:{_MODIFIER}\s+){{0,3}}(?P<head>{_HEAD})\b"
@@ -281,6 +290,10 @@ _QUANTIFIER_AFTER = re.compile(_QUANTIFIER)
 _NAME_RUNS = re.compile(_NOT_INSIDE_WORD + _NAME_RUN)
 _WHOLE_NAME = re.compile(rf"\s*(?:(?i:the)\s+)?(?P<run>{_NAME_RUN})\s*")
 _FIRST_HEAD = re.compile(rf"(?<![\w’'-])(?P<head>{_HEAD})\b")
+# "Pike's lawyer", "The developer", "A spokeswoman for the district" before an appositive
+# name; the possessor ("The company’s") is skipped when looking for the head noun.
+_COMMON_NOUN_CLAUSE = re.compile(
+    rf"\s*(?:(?i:the)\s+)?(?:{_WORD}[’']s\s+|(?:{_DETERMINER})\s+)(?P<rest>[^,\x00]{{1,80}}?)\s*")
 _HEAD_JUST_BEFORE = re.compile(rf"(?<![\w’'-])(?P<head>{_HEAD})\s+$")
 
 # After a comma, a participle takes the subject of the sentence: "X declined, saying ...".
@@ -300,6 +313,8 @@ _THAT_FOLLOWS = re.compile(r"\s+that\b")
 _ADVERB_BEFORE = re.compile(
     r"(?<![\w’'-])(?:also|later|earlier|previously|separately|again|further|then|recently"
     r"|repeatedly|publicly|privately|has|have|had|would|will|did|does|do|long|once|now"
+    # "a report that found": the relative pronoun stands for the subject before it.
+    r"|that|which"
     r"|on\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|yesterday|today)\s*$", re.IGNORECASE)
 # "He called the deal a patch and said ...": the subject is the sentence's.
 _COORDINATED = re.compile(r"(?<![\w’'-])(?:and|but)\s*$")
@@ -526,10 +541,17 @@ def _relayed(source, medium):
 def _subject_of(sentence, verb):
     """The source of a speech verb: its subject before it, or after it when inverted."""
     narration = sentence.narration
+    if verb.group("participle"):
+        return _sentence_subject(sentence)
+    word = verb.group("verb")
+    if word in _QUOTING and "\x00" not in narration[verb.end():]:
+        return None
     end = verb.start()
     while (adverb := _ADVERB_BEFORE.search(narration, max(0, end - 40), end)) is not None:
         end = adverb.start()
     lowest = max(0, end - _WINDOW)
+    if _COORDINATED.search(narration, lowest, end):
+        return _sentence_subject(sentence)
     source = _noun_phrase_before(sentence, lowest, end)
     if source is None:
         source = _subject_behind_appositive(sentence, lowest, end)
@@ -537,25 +559,56 @@ def _subject_of(sentence, verb):
         source = _noun_phrase_after(sentence, verb.end())
     if source is None:
         return None
-    if verb.group("verb") in _EVIDENCE and source.attribution.kind != "document":
+    if word in _EVIDENCE and source.attribution.kind != "document":
         if not _THAT_FOLLOWS.match(narration, verb.end()):
             return None
     return source
 
 
+def _sentence_subject(sentence):
+    """The noun phrase that opens the sentence, when a verb is followed by lower case."""
+    start = _LEADING_BLANKS.match(sentence.narration).end()
+    return _noun_phrase_after(sentence, start)
+
+
 def _subject_behind_appositive(sentence, lowest, end):
-    """The subject of "Maamoun Abdelkarim, the chief of Syria’s antiquities, said"."""
+    """The subject of "Maamoun Abdelkarim, the chief of Syria’s antiquities, said".
+
+    When the appositive is itself a name after a common noun ("Pike's lawyer, Irene
+    Sato, said"; "One charity, the Red Shield Society, said"), the name is the source.
+    """
+    narration = sentence.narration
     for appositive_pattern in _APPOSITIVES_BEFORE:
-        appositive = appositive_pattern.search(sentence.narration, lowest, end)
+        appositive = appositive_pattern.search(narration, lowest, end)
         if appositive is None:
             continue
+        named = _named_appositive(sentence, appositive, lowest)
+        if named is not None:
+            return named
         source = _noun_phrase_before(sentence, lowest, appositive.start())
         if source is not None:
             role = _ROLE_IN_APPOSITIVE.match(appositive.group("body"))
             if role is not None and source.attribution.kind == "named_person":
-                source = dataclasses.replace(source, roles=source.roles | {_role(role)})
+                source = dataclasses.replace(source, roles=source.roles | {_singular(role)})
             return source
     return None
+
+
+def _named_appositive(sentence, appositive, lowest):
+    """The name in ", Irene Sato," when a common noun ("Pike's lawyer") comes before it."""
+    name = _WHOLE_NAME.fullmatch(sentence.narration, appositive.start("body"),
+                                 appositive.end("body"))
+    if name is None:
+        return None
+    narration = sentence.narration
+    # The clause starts after the last comma or quotation before the appositive.
+    clause_start = max(lowest, narration.rfind(",", lowest, appositive.start()) + 1,
+                       narration.rfind("\x00", lowest, appositive.start()) + 1)
+    noun = _COMMON_NOUN_CLAUSE.fullmatch(narration, clause_start, appositive.start())
+    if noun is None:
+        return None
+    head = _FIRST_HEAD.search(narration, noun.start("rest"), appositive.start())
+    return _read_name(sentence, name, hint=head)
 
 
 def _according_to(sentence):
@@ -573,33 +626,29 @@ def _unnamed_reports(sentence):
 
 # --- Noun phrases -------------------------------------------------------------------------
 
+_READERS_BEFORE = None  # filled in below, once the readers exist
+
+
 def _noun_phrase_before(sentence, lowest, end):
     """The source noun phrase that ends at `end`; the longest wins, a name on a tie."""
-    narration = sentence.narration
-    candidates = [
-        (pattern.search(narration, lowest, end), reader)
-        for pattern, reader in ((_PROPER_BEFORE, _read_name), (_PHRASE_BEFORE, _read_phrase),
-                                (_PRONOUN_BEFORE, _read_pronoun))
-    ]
-    return _best_reading(sentence, candidates, key=lambda match: -match.start())
+    candidates = [(pattern.search(sentence.narration, lowest, end), reader)
+                  for pattern, reader in _READERS_BEFORE]
+    return _best_reading(sentence, candidates, widest=lambda match: -match.start())
 
 
 def _noun_phrase_after(sentence, start):
-    """The source noun phrase that starts at `start`; the longest wins, a name on a tie."""
-    narration = sentence.narration
-    candidates = [
-        (pattern.match(narration, start), reader)
-        for pattern, reader in ((_PROPER_AFTER, _read_name), (_PHRASE_AFTER, _read_phrase),
-                                (_PRONOUN_AFTER, _read_pronoun))
-    ]
-    return _best_reading(sentence, candidates, key=lambda match: match.end())
+    """The source noun phrase that starts at `start` (after any spaces); the longest wins."""
+    start = _LEADING_BLANKS.match(sentence.narration, start).end()
+    candidates = [(pattern.match(sentence.narration, start), reader)
+                  for pattern, reader in _READERS_AFTER]
+    return _best_reading(sentence, candidates, widest=lambda match: match.end())
 
 
-def _best_reading(sentence, candidates, key):
+def _best_reading(sentence, candidates, widest):
     """Read the candidate matches from the widest down; the first that names a source wins."""
     found = [(match, reader) for match, reader in candidates if match is not None]
-    # Stable sort: on a tie, the order above (a name first) decides.
-    found.sort(key=lambda pair: -key(pair[0]))
+    # A stable sort: on a tie the reader listed first (a name) decides.
+    found.sort(key=lambda pair: -widest(pair[0]))
     for match, reader in found:
         source = reader(sentence, match)
         if source is not None:
@@ -607,31 +656,63 @@ def _best_reading(sentence, candidates, key):
     return None
 
 
-def _read_name(sentence, match):
-    """A capitalised name -> a named person (titles stripped) or an organisation."""
-    tokens = [(token.group(), token.start(), token.end())
-              for token in re.finditer(r"\S+", match.group("run"))]
+def _read_name(sentence, match, hint=None):
+    """A capitalised name -> a named person (titles stripped) or an organisation.
+
+    `hint` is a head-noun match just before the name ("the research group Conflict
+    Watch", "spokeswoman Jane Doe"), which settles what the name is.
+    """
+    tokens = _tokens(match.group("run"), match.start("run"))
     while tokens and _is_not_a_name(tokens[0][0]):
-        tokens.pop(0)
+        # "Residents of Kalva" is a common noun with a place: the phrase reader's.
+        if re.fullmatch(_NAME_PARTICLE, tokens.pop(0)[0]):
+            return None
     if not tokens:
         return None
-    offset = match.start("run")
+    if hint is None:
+        hint = _HEAD_JUST_BEFORE.search(sentence.narration, max(0, tokens[0][1] - 40),
+                                        tokens[0][1])
+    category = _HEADS[hint.group("head").lower()][0] if hint else None
+    roles = {_singular(hint)} if category == "person" else set()
     person = _titled_person(tokens) or _person_before_of(tokens)
-    if person is not None:
-        name, roles = person
-        return _source(sentence, offset + name[0][1], offset + name[-1][2], "named_person",
-                       roles=roles)
-    first, last = offset + tokens[0][1], offset + tokens[-1][2]
+    if person is not None and category != "organization":
+        name, title_roles = person
+        return _source(sentence, name[0][1], name[-1][2], "named_person",
+                       roles=roles | title_roles)
+    first, last = tokens[0][1], tokens[-1][2]
     words = [token for token, _, _ in tokens]
-    if any(_is_organization_cue(word) for word in words) or any(
-            word in ("of", "for", "&") for word in words) or len(words) > 4:
+    if category == "person":
+        return _source(sentence, first, last, "named_person", roles=roles)
+    if category == "organization" or _looks_like_organization(words):
         return _organization(sentence, first, last, words)
-    if len(words) == 1:
-        known = sentence.memory.person_by_surname.get(words[0])
-        if known is not None:
-            return _source(sentence, first, last, "named_person", roles=known.roles)
-        return _organization(sentence, first, last, words)
-    return _source(sentence, first, last, "named_person")
+    if len(words) > 1:
+        return _source(sentence, first, last, "named_person")
+    return _single_word_source(sentence, first, last, words[0])
+
+
+def _single_word_source(sentence, start, end, word):
+    """"Abdelkarim" (a known surname), "Hydrologists" (a group) or "Daesh" (an organisation)."""
+    memory = sentence.memory
+    known = memory.person_by_surname.get(word)
+    if known is not None:
+        return _source(sentence, start, end, "named_person", roles=known.roles)
+    if _GROUP_WORD.fullmatch(word) and not sentence.narration[:start].strip("\x00 \t"):
+        return _source(sentence, start, end, "anonymous", plural=True)
+    organization = memory.organization_by_word.get(word.lower())
+    if organization is not None:
+        return _source(sentence, start, end, "organization", words=organization.words)
+    return _organization(sentence, start, end, [word])
+
+
+def _tokens(run, offset):
+    """(word, start, end) for each word of a name, with offsets into the narration."""
+    return [(token.group(), offset + token.start(), offset + token.end())
+            for token in re.finditer(r"\S+", run)]
+
+
+def _looks_like_organization(words):
+    return (any(_is_organization_cue(word) for word in words)
+            or any(word in ("of", "for", "&") for word in words) or len(words) > 4)
 
 
 def _is_not_a_name(word):
@@ -639,6 +720,7 @@ def _is_not_a_name(word):
 
 
 def _is_organization_cue(word):
+    word = re.sub(r"[’']s$", "", word)
     return (word in _ORGANIZATION_CUES or word in _ACRONYMS_WITH_DOTS
             or (_ACRONYM.fullmatch(word) is not None and word not in _TITLES))
 
@@ -660,19 +742,21 @@ def _titled_person(tokens):
             rest += 1
         rest += 1
     name = tokens[rest:]
-    if not name or any(_is_organization_cue(word) for word, _, _ in name):
-        return None
-    name = _person_before_of(name, minimum=1) or (name, frozenset())
+    if not name or _looks_like_organization([word for word, _, _ in name]):
+        name = _person_before_of(name, minimum=1)
+        if name is None:
+            return None
+        name = name[0]
     roles = frozenset(word.lower().rstrip(".") for word, _, _ in tokens[:rest] if _is_title(word))
-    return name[0], roles
+    return name, roles
 
 
 def _person_before_of(tokens, minimum=2):
-    """("Jane Doe of Acme Corp.") -> the tokens of "Jane Doe", or None."""
+    """("Jane Doe of Acme Corp.") -> (the tokens of "Jane Doe", no roles), or None."""
     for index, (word, _, _) in enumerate(tokens):
         if word in ("of", "for", "&", "at"):
             head = tokens[:index]
-            if len(head) >= minimum and not any(_is_organization_cue(w) for w, _, _ in head):
+            if len(head) >= minimum and not _looks_like_organization([w for w, _, _ in head]):
                 return head, frozenset()
             return None
     return None
@@ -686,6 +770,13 @@ def _organization(sentence, start, end, words):
     return _source(sentence, start, end, "organization", words=names)
 
 
+# Definite organisation nouns that refer back to a named one: "the company", "the ministry".
+_REFERRING_ORGANIZATION_NOUNS = _CORPORATE_WORDS | {
+    "ministry", "agency", "department", "bank", "university", "institute", "court",
+    "council", "committee", "commission", "hospital", "broadcaster", "office", "service",
+    "museum", "gallery", "library", "foundation", "school", "college"}
+
+
 def _read_phrase(sentence, match):
     """A common-noun source ("a senior US official", "state television", "the report")."""
     category, singular, plural = _HEADS[match.group("head").lower()]
@@ -693,20 +784,13 @@ def _read_phrase(sentence, match):
     start, end = match.start("phrase"), match.end("phrase")
     if category == "document":
         # Bare "reports" name no one: an unnamed source, not a document one could look up.
-        if plural and not determiner and singular in ("report",):
+        if plural and not determiner and singular == "report":
             return _source(sentence, start, end, "anonymous", plural=True)
         return _source(sentence, start, end, "document")
     definite = determiner == "the" or _is_possessive(determiner)
     if category == "organization":
-        if definite and not plural and singular in _CORPORATE_WORDS | {
-                "ministry", "agency", "department", "bank", "university", "institute",
-                "court", "council", "committee", "commission", "hospital", "broadcaster"}:
-            sentence.catch_up(start)
-            known = sentence.memory.organization_by_word.get(singular)
-            if known is not None:
-                return known
-        return _source(sentence, start, end, "organization", words={singular})
-    if plural or not definite:
+        return _organization_phrase(sentence, match, singular, plural, determiner, definite)
+    if plural or not definite or match.group("phrase") != match.group(0).strip():
         return _source(sentence, start, end, "anonymous", plural=plural, roles={singular})
     sentence.catch_up(start)
     known = sentence.memory.person_by_role.get(singular)
@@ -717,6 +801,19 @@ def _read_phrase(sentence, match):
     return _source(sentence, start, end, "anonymous", roles={singular})
 
 
+def _organization_phrase(sentence, match, singular, plural, determiner, definite):
+    """"state television", "the company" (a back-reference), "aid groups" (unnamed)."""
+    start, end = match.start("phrase"), match.end("phrase")
+    if plural and not determiner and singular not in ("authorities", "police"):
+        return _source(sentence, start, end, "anonymous", plural=True)
+    if definite and not plural and singular in _REFERRING_ORGANIZATION_NOUNS:
+        sentence.catch_up(start)
+        known = sentence.memory.organization_by_word.get(singular)
+        if known is not None and match.group("phrase").lower() == f"the {singular}":
+            return known
+    return _source(sentence, start, end, "organization", words={singular})
+
+
 def _is_possessive(determiner):
     return determiner.endswith(("’s", "'s")) or determiner in ("its", "their", "his", "her")
 
@@ -724,14 +821,26 @@ def _is_possessive(determiner):
 def _read_pronoun(sentence, match):
     """"he said" -> the nearest earlier person; "it" -> organisation or document."""
     pronoun = match.group("pronoun").lower()
-    sentence.catch_up(match.start())
+    sentence.catch_up(match.start("pronoun"))
     memory = sentence.memory
     known = {"he": memory.person, "she": memory.person, "they": memory.plural,
              "it": memory.thing}[pronoun]
     if known is not None:
         return known
-    return _source(sentence, match.start(), match.end(), "anonymous",
+    return _source(sentence, match.start("pronoun"), match.end("pronoun"), "anonymous",
                    plural=pronoun == "they")
+
+
+def _read_quantifier(sentence, match):
+    """"some said", "one of them said": people the article does not name."""
+    return _source(sentence, match.start("quantifier"), match.end("quantifier"), "anonymous",
+                   plural=True)
+
+
+_READERS_BEFORE = ((_PROPER_BEFORE, _read_name), (_PHRASE_BEFORE, _read_phrase),
+                   (_PRONOUN_BEFORE, _read_pronoun), (_QUANTIFIER_BEFORE, _read_quantifier))
+_READERS_AFTER = ((_PROPER_AFTER, _read_name), (_PHRASE_AFTER, _read_phrase),
+                  (_PRONOUN_AFTER, _read_pronoun), (_QUANTIFIER_AFTER, _read_quantifier))
 
 
 def _source(sentence, start, end, kind, roles=frozenset(), plural=False, words=frozenset()):
@@ -741,31 +850,73 @@ def _source(sentence, start, end, kind, roles=frozenset(), plural=False, words=f
     return _Source(attribution, frozenset(roles), plural, frozenset(words))
 
 
-def _role(match):
-    category, singular, _ = _HEADS[match.group("head").lower()]
-    return singular
+def _singular(match):
+    """The singular of the head noun in `match` ("officials" -> "official")."""
+    return _HEADS[match.group("head").lower()][1]
 
+
+# --- Names a sentence introduces ----------------------------------------------------------
 
 def _introduced_names(sentence):
-    """People introduced with a title, an age, a role or "who" after the name, in order.
+    """People and organisations a sentence mentions that a later back-reference may mean.
 
-    These are referents for a later "he said" or "the minister added" even when the
-    sentence that introduces them quotes no one.
+    People introduced with a title, an age, a role or "who" next to the name, organisations
+    with a cue in their name, and any name already known (a surname, an organisation's
+    word), in reading order.
     """
     narration = sentence.narration
     for run in _NAME_RUNS.finditer(narration):
-        tokens = [(token.group(), token.start(), token.end())
-                  for token in re.finditer(r"\S+", run.group())]
-        titled = _titled_person(tokens)
-        introduced = _INTRODUCED_AFTER.match(narration, run.end())
-        if titled is not None:
-            name, roles = titled
-        elif introduced is not None and 2 <= len(tokens) <= 4 and not any(
-                _is_organization_cue(word) or word in _NOT_NAMES for word, _, _ in tokens):
-            name, roles = tokens, frozenset()
-        else:
-            continue
-        if introduced is not None and introduced.group("head"):
-            roles = roles | {_role(introduced)}
-        yield _source(sentence, run.start() + name[0][1], run.start() + name[-1][2],
-                      "named_person", roles=roles)
+        tokens = _tokens(run.group(), run.start())
+        mention = (_known_mention(sentence, tokens)
+                   or _introduced_person(sentence, run, tokens)
+                   or _named_organization(sentence, tokens))
+        if mention is not None:
+            yield mention
+
+
+def _known_mention(sentence, tokens):
+    """A fresh mention of a person or organisation remembered from earlier sentences."""
+    if len(tokens) != 1:
+        return None
+    word, start, end = tokens[0]
+    memory = sentence.memory
+    person = memory.person_by_surname.get(word)
+    if person is not None:
+        return _source(sentence, start, end, "named_person", roles=person.roles)
+    organization = memory.organization_by_word.get(word.lower())
+    if organization is not None and organization.attribution.text.startswith(word):
+        return _source(sentence, start, end, "organization", words=organization.words)
+    return None
+
+
+def _named_organization(sentence, tokens):
+    """"the Aldine Museum": a referent for a later "the museum said"."""
+    while tokens and _is_not_a_name(tokens[0][0]):
+        tokens = tokens[1:]
+    words = [word for word, _, _ in tokens]
+    if not any(_is_organization_cue(word) and len(word) > 2 for word in words):
+        return None
+    return _organization(sentence, tokens[0][1], tokens[-1][2], words)
+
+
+def _introduced_person(sentence, run, tokens):
+    narration = sentence.narration
+    titled = _titled_person(tokens)
+    after = _INTRODUCED_AFTER.match(narration, run.end())
+    before = None
+    if _COMMA_FOLLOWS.match(narration, run.end()):
+        before = _INTRODUCED_BEFORE.search(narration, max(0, run.start() - 80), run.start())
+        if before is not None and _HEADS[before.group("head").lower()][0] != "person":
+            before = None
+    words = [word for word, _, _ in tokens]
+    if titled is not None:
+        name, roles = titled
+    elif (after or before) and 2 <= len(tokens) <= 4 and not _looks_like_organization(words) \
+            and not any(word in _NOT_NAMES for word in words):
+        name, roles = tokens, frozenset()
+    else:
+        return None
+    for role in (after, before):
+        if role is not None and role.group("head"):
+            roles = roles | {_singular(role)}
+    return _source(sentence, name[0][1], name[-1][2], "named_person", roles=roles)

@@ -87,6 +87,10 @@ def _create_core_tables(db):
             "updated_by": str,
             "updated_at": str,
             "is_claim": int,
+            # Why a claim is hidden: "not_a_claim" (a reviewer said so) or "merged" (into
+            # merged_into). Hidden claims are kept, with no position.
+            "hidden_reason": str,
+            "merged_into": int,
             # Who the article says is the source (workbench.attribution), verbatim span.
             "attribution_text": str,
             "attribution_kind": str,
@@ -100,7 +104,7 @@ def _create_core_tables(db):
         },
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
-        not_null={"article_id", "position", "start", "end", "text", "status", "version"},
+        not_null={"article_id", "start", "end", "text", "status", "version"},
         defaults={"status": "unverified", "version": 1, "is_claim": 1, "flags": "",
                   "attribution_kind": "none", "check_first": 9},
     )

@@ -4,6 +4,7 @@ One URL, two representations (the Hypermedia Systems contact app): an htmx reque
 the partial it swaps in, a plain request the full page or a 303 redirect.
 """
 
+import json
 import re
 import sqlite3
 
@@ -11,7 +12,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, 
                    request, url_for)
 from werkzeug.exceptions import HTTPException
 
-from . import articles, evidence, export, review
+from . import articles, corrections, evidence, export, flags, review
 from .auth import role_required, safe_next
 from .db import STATUSES, connect, get_db
 from .importer import ArticleRejected, text_from_paste, text_from_upload
@@ -117,17 +118,30 @@ def status_filter():
     return status
 
 
+def list_options():
+    """The article page's filters and order, from the query string (an allow-list each)."""
+    flag = request.args.get("flag") or None
+    if flag is not None and flag not in flags.FLAGS:
+        abort(400, description=f"“{flag}” is not a flag. Choose one of: {', '.join(flags.FLAGS)}.")
+    sort = request.args.get("sort") or "position"
+    if sort not in review.SORTS:
+        abort(400, description=f"“{sort}” is not a way to sort claims.")
+    return {"status": status_filter(), "flag": flag, "sort": sort,
+            "include_hidden": request.args.get("hidden") == "1"}
+
+
 @bp.get("/articles/<article_id>")
 def show_article(article_id):
     article = load_article(article_id)
-    status = status_filter()
+    options = list_options()
     page = positive_int(request.args.get("page", "1"))
     if page is None:
         abort(404)
-    claims_page = review.list_claims(get_db(), article["id"], status=status, page=page)
+    claims_page = review.list_claims(get_db(), article["id"], page=page, **options)
     return render_page_or_partial(
         "articles/show.html", "articles/_claims_page.html",
-        claims_page=claims_page, status=status, **article_summary(article),
+        claims_page=claims_page, options=options, status=options["status"],
+        flag_counts=review.flag_counts(get_db(), article["id"]), **article_summary(article),
     )
 
 
@@ -186,11 +200,134 @@ def claim_return_url(claim):
 @bp.get("/claims/<claim_id>")
 def show_claim(claim_id):
     claim = load_claim(claim_id)
-    return render_page_or_partial(
-        "claims/show.html", "articles/_claim.html",
-        claim=claim, article=articles.get_article(get_db(), claim["article_id"]),
-        history=review.claim_history(get_db(), claim["id"]),
-    )
+    return render_page_or_partial("claims/show.html", "articles/_claim.html",
+                                  **claim_page_context(claim))
+
+
+def claim_page_context(claim, **extra):
+    article = articles.get_article(get_db(), claim["article_id"])
+    return {"claim": claim, "article": article,
+            "history": review.claim_history(get_db(), claim["id"]),
+            "split_points": split_points(claim), "kinds": corrections.ATTRIBUTION_KINDS,
+            "medium": corrections.medium_of(claim), **extra}
+
+
+def split_points(claim):
+    """(word, offset) for every word of a claim after the first: where it can be split."""
+    return [(match.group(), claim["start"] + match.start())
+            for match in re.finditer(r"\S+", claim["text"]) if match.start() > 0]
+
+
+def form_int(name):
+    """An integer form field (offsets may be 0); 400 when present but not a number."""
+    value = single_form_value(name)
+    if value is None or value == "":
+        return None
+    if not re.fullmatch(r"[0-9]{1,12}", value):
+        abort(400, description=f"“{name}” must be a whole number.")
+    return int(value)
+
+
+def expected_version():
+    value = single_form_value("version")
+    if value is None:
+        return None
+    version = positive_int(value)
+    if version is None:
+        abort(400, description="The claim version sent with the form is not a number.")
+    return version
+
+
+def correction(claim_id, operation):
+    """Run one correction on a claim; the claim (or its error) is what the reviewer sees."""
+    claim = load_claim(claim_id)
+    try:
+        result = operation(claim)
+    except review.InvalidInput as error:
+        return render_claim_error(claim, str(error), 422)
+    except review.VersionConflict as conflict:
+        return render_conflict(conflict.current)
+    if isinstance(result, tuple):
+        result = result[0]
+    fallback = url_for("workbench.show_claim", claim_id=result["id"])
+    return after_write("articles/_claim.html", safe_next(request.form.get("next"), fallback),
+                       claim=result, next=request.form.get("next"))
+
+
+@bp.post("/claims/<claim_id>/boundaries")
+@role_required("reviewer")
+def edit_claim_boundaries(claim_id):
+    def operation(claim):
+        start, end = form_int("start"), form_int("end")
+        if start is None or end is None:
+            body = articles.get_article(get_db(), claim["article_id"])["body"]
+            start, end = corrections.locate_passage(body, request.form.get("passage"),
+                                                    claim["start"])
+        return corrections.edit_boundaries(get_db(), claim["id"], start, end, g.user,
+                                           expected_version())
+    return correction(claim_id, operation)
+
+
+@bp.post("/claims/<claim_id>/split")
+@role_required("reviewer")
+def split_claim(claim_id):
+    def operation(claim):
+        at = form_int("at")
+        if at is None:
+            raise review.InvalidInput("Choose where to split the claim.")
+        return corrections.split_claim(get_db(), claim["id"], at, g.user, expected_version())
+    return correction(claim_id, operation)
+
+
+@bp.post("/claims/<claim_id>/merge")
+@role_required("reviewer")
+def merge_claim(claim_id):
+    return correction(claim_id, lambda claim: corrections.merge_with_next(
+        get_db(), claim["id"], g.user, expected_version()))
+
+
+@bp.post("/claims/<claim_id>/hide")
+@role_required("reviewer")
+def hide_claim(claim_id):
+    hidden = single_form_value("hidden")
+    if hidden not in ("1", "0"):
+        abort(400, description="Say whether this is a claim (hidden=0) or not (hidden=1).")
+    return correction(claim_id, lambda claim: corrections.set_not_a_claim(
+        get_db(), claim["id"], hidden == "1", g.user, expected_version()))
+
+
+@bp.post("/claims/<claim_id>/attribution")
+@role_required("reviewer")
+def set_claim_attribution(claim_id):
+    return correction(claim_id, lambda claim: corrections.set_attribution(
+        get_db(), claim["id"], g.user, single_form_value("kind"),
+        request.form.get("passage"), expected_version()))
+
+
+@bp.post("/claims/<claim_id>/attribution/confirm")
+@role_required("reviewer")
+def confirm_claim_attribution(claim_id):
+    return correction(claim_id, lambda claim: corrections.confirm_attribution(
+        get_db(), claim["id"], g.user, expected_version()))
+
+
+@bp.post("/articles/<article_id>/claims")
+@role_required("reviewer")
+def add_claim(article_id):
+    article = load_article(article_id)
+    start, end = form_int("start"), form_int("end")
+    passage = request.form.get("passage")
+    try:
+        if start is None or end is None or (
+                passage and article["body"][start:end].strip() != passage.strip()):
+            # No selection offsets (no JavaScript), or they do not match the passage.
+            start, end = corrections.locate_passage(article["body"], passage, start or 0)
+        claim = corrections.add_claim(get_db(), article["id"], start, end, g.user)
+    except review.InvalidInput as error:
+        flash(str(error), "error")
+        return redirect(url_for("workbench.article_text", article_id=article["id"]), code=303)
+    flash(f"Added claim {claim['position']}.", "success")
+    return redirect(url_for("workbench.show_claim", claim_id=claim["id"]), code=303)
 
 
 @bp.post("/claims/<claim_id>/status")
@@ -280,10 +417,7 @@ def render_claim_error(claim, message, status):
     """The claim with a message in place (htmx) or on its own page (plain form)."""
     return render_page_or_partial(
         "claims/show.html", "articles/_claim.html", status=status,
-        claim=claim, error=message, next=request.form.get("next"),
-        article=articles.get_article(get_db(), claim["article_id"]),
-        history=review.claim_history(get_db(), claim["id"]),
-    )
+        **claim_page_context(claim, error=message, next=request.form.get("next")))
 
 
 def render_conflict(current):
@@ -373,5 +507,7 @@ def init_app(app):
     app.register_error_handler(sqlite3.OperationalError, handle_database_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
-    app.jinja_env.globals.update(STATUSES=STATUSES)
+    app.jinja_env.globals.update(STATUSES=STATUSES, FLAG_LABELS=flags.FLAG_LABELS,
+                                 FLAGS=flags.FLAGS)
     app.jinja_env.filters["when"] = readable_time
+    app.jinja_env.filters["fromjson"] = json.loads
