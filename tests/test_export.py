@@ -8,7 +8,8 @@ import pytest
 from workbench import articles, export, review
 
 HEADER = ["article_id", "article_title", "claim_id", "position", "claim", "start", "end",
-          "status", "notes", "updated_by", "updated_at"]
+          "status", "attribution", "attribution_kind", "flags", "notes", "evidence_urls",
+          "updated_by", "updated_at"]
 
 
 def read_csv(db, article_id=None):

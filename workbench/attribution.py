@@ -234,7 +234,8 @@ def _alternation(words):
 
 # --- Patterns (compiled once; every search is bounded by one sentence) --------------------
 
-_WINDOW = 240  # how far back from a verb a subject may start, in characters
+_WINDOW = 240  # how far back from a verb a subject (with an appositive) may start
+_MAX_SUBJECT_WORDS = 10  # "Budget analysts at the Congressional Research Office" has 7
 
 _NAME_TOKEN = (
     r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Cpl|Det|Insp|Supt|Jr|Sr|St"
@@ -288,6 +289,9 @@ _PHRASE_AFTER = re.compile(_PHRASE)
 _PRONOUN_AFTER = re.compile(_PRONOUN)
 _QUANTIFIER_AFTER = re.compile(_QUANTIFIER)
 _NAME_RUNS = re.compile(_NOT_INSIDE_WORD + _NAME_RUN)
+_WORD_START = re.compile(_NOT_INSIDE_WORD + r"\w")
+_PARTICLE_WORD = re.compile(_NAME_PARTICLE)
+_NON_SPACE = re.compile(r"\S+")
 _WHOLE_NAME = re.compile(rf"\s*(?:(?i:the)\s+)?(?P<run>{_NAME_RUN})\s*")
 _FIRST_HEAD = re.compile(rf"(?<![\w’'-])(?P<head>{_HEAD})\b")
 # "Pike's lawyer", "The developer", "A spokeswoman for the district" before an appositive
@@ -631,9 +635,17 @@ _READERS_BEFORE = None  # filled in below, once the readers exist
 
 def _noun_phrase_before(sentence, lowest, end):
     """The source noun phrase that ends at `end`; the longest wins, a name on a tie."""
-    candidates = [(pattern.search(sentence.narration, lowest, end), reader)
-                  for pattern, reader in _READERS_BEFORE]
-    return _best_reading(sentence, candidates, widest=lambda match: -match.start())
+    narration = sentence.narration
+    # Trying the patterns only at the last few word starts, not at every character of
+    # the window, keeps the cost per verb small and fixed.
+    starts = [word.start() for word in _WORD_START.finditer(narration, lowest, end)]
+    for start in starts[-_MAX_SUBJECT_WORDS:]:
+        for pattern, reader in _READERS_BEFORE:
+            match = pattern.match(narration, start, end)
+            source = reader(sentence, match) if match else None
+            if source is not None:
+                return source
+    return None
 
 
 def _noun_phrase_after(sentence, start):
@@ -665,7 +677,7 @@ def _read_name(sentence, match, hint=None):
     tokens = _tokens(match.group("run"), match.start("run"))
     while tokens and _is_not_a_name(tokens[0][0]):
         # "Residents of Kalva" is a common noun with a place: the phrase reader's.
-        if re.fullmatch(_NAME_PARTICLE, tokens.pop(0)[0]):
+        if _PARTICLE_WORD.fullmatch(tokens.pop(0)[0]):
             return None
     if not tokens:
         return None
@@ -707,7 +719,7 @@ def _single_word_source(sentence, start, end, word):
 def _tokens(run, offset):
     """(word, start, end) for each word of a name, with offsets into the narration."""
     return [(token.group(), offset + token.start(), offset + token.end())
-            for token in re.finditer(r"\S+", run)]
+            for token in _NON_SPACE.finditer(run)]
 
 
 def _looks_like_organization(words):
@@ -716,11 +728,11 @@ def _looks_like_organization(words):
 
 
 def _is_not_a_name(word):
-    return word in _NOT_NAMES or word.lower() in _HEADS or re.fullmatch(_NAME_PARTICLE, word)
+    return word in _NOT_NAMES or word.lower() in _HEADS or _PARTICLE_WORD.fullmatch(word)
 
 
 def _is_organization_cue(word):
-    word = re.sub(r"[’']s$", "", word)
+    word = word.removesuffix("’s").removesuffix("'s")
     return (word in _ORGANIZATION_CUES or word in _ACRONYMS_WITH_DOTS
             or (_ACRONYM.fullmatch(word) is not None and word not in _TITLES))
 
@@ -866,6 +878,8 @@ def _introduced_names(sentence):
     """
     narration = sentence.narration
     for run in _NAME_RUNS.finditer(narration):
+        if run.group() in _NOT_NAMES:
+            continue  # "The", "In", "Earlier": most runs, and never a name
         tokens = _tokens(run.group(), run.start())
         mention = (_known_mention(sentence, tokens)
                    or _introduced_person(sentence, run, tokens)

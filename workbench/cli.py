@@ -9,11 +9,14 @@ import sys
 import click
 
 from . import accounts, articles, export
+from .attribution import detect_attributions
 from .claims import split_claims
+from .flags import claim_flags
 from .db import connect
 from .importer import SUPPORTED_SUFFIXES, ArticleRejected, text_from_upload
 
 SAMPLE_ARTICLE = pathlib.Path(__file__).with_name("sample_article.txt")
+DEFAULT_EVALUATION_DATA = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data"
 SAMPLE_TITLE = "Syrian forces capture Palmyra citadel from Daesh (sample article)"
 
 
@@ -134,11 +137,20 @@ def export_(article_id, output):
 def extract(file):
     """Print the claims of a text file as JSON, touching no database.
 
-    Each claim is {"index", "text", "start", "end"}: text == file_text[start:end], with the
-    same splitter the app uses. HTML files are reduced to their visible text first.
+    Each claim is {"index", "text", "start", "end", "attribution", "flags"}, where
+    text == file_text[start:end]; attribution is {"text", "kind", "start", "end",
+    "medium"} or null (the article's own assertion). The same splitter and source
+    detection as the app. HTML files are reduced to their visible text first.
     """
     text, _ = _read_article_file(file)
-    claims = [span.as_dict() for span in split_claims(text)]
+    spans = split_claims(text)
+    claims = []
+    for span, source in zip(spans, detect_attributions(text, spans)):
+        claims.append({
+            **span.as_dict(),
+            "attribution": source.as_dict() if source else None,
+            "flags": claim_flags(span.text, source.kind if source else "none"),
+        })
     click.echo(json.dumps(claims, ensure_ascii=False, indent=2))
 
 
@@ -227,3 +239,23 @@ def check():
     if problems:
         raise click.ClickException(f"{path} has problems:\n" + "\n".join(problems))
     click.echo(f"{path}: ok")
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False),
+              default=None, help="Folder of labelled JSON texts (default: tests/data).")
+def evaluate(data_dir):
+    """Measure the splitter and source detection against labelled texts; print a table.
+
+    Sentence-boundary precision, recall and F1; attribution kind accuracy and span match.
+    Exits 1 when a figure misses its target.
+    """
+    from . import evaluate as evaluation
+
+    folder = pathlib.Path(data_dir) if data_dir else DEFAULT_EVALUATION_DATA
+    if not folder.is_dir():
+        raise click.ClickException(f"No labelled data at {folder}; pass --data FOLDER.")
+    results = evaluation.evaluate(folder)
+    click.echo(evaluation.format_table(results))
+    if not all(check["passed"] for check in results["targets"].values()):
+        sys.exit(1)

@@ -1,12 +1,16 @@
-"""Streamed exports of claim statuses: CSV, one row per claim."""
+"""Streamed exports: CSV (one row per claim) and JSON (everything recorded)."""
 
 import csv
 import io
 import itertools
+import json
+
+from .db import read_snapshot
 
 COLUMNS = (
     "article_id", "article_title", "claim_id", "position", "claim", "start", "end",
-    "status", "notes", "updated_by", "updated_at",
+    "status", "attribution", "attribution_kind", "flags", "notes", "evidence_urls",
+    "updated_by", "updated_at",
 )
 
 # Cells starting with these run as formulas in Excel, LibreOffice and Google Sheets.
@@ -32,7 +36,11 @@ def format_notes(notes):
 # row per (claim, note), grouped back into one row per claim as it streams.
 _EXPORT_SQL = """
 select c.article_id, a.title as article_title, c.id as claim_id, c.position,
-       c.text as claim, c.start, c."end", c.status, c.updated_by, c.updated_at,
+       c.text as claim, c.start, c."end", c.status, c.attribution_text as attribution,
+       c.attribution_kind, c.flags, c.updated_by, c.updated_at,
+       (select group_concat(url, char(10)) from (
+            select url from evidence where claim_id = c.id and deleted_at is null order by id
+       )) as evidence_urls,
        n.author as note_author, n.body as note_body, n.created_at as note_created_at
 from claims c
 join articles a on a.id = c.article_id
@@ -53,12 +61,77 @@ def iter_claim_rows(db, article_id=None):
     for _, group in itertools.groupby(rows, key=lambda row: row["claim_id"]):
         group = list(group)
         row = {column: group[0].get(column) for column in COLUMNS if column != "notes"}
+        if row["attribution_kind"] is None:
+            row["attribution_kind"] = "none"
         row["notes"] = format_notes(
             {"created_at": g["note_created_at"], "author": g["note_author"],
              "body": g["note_body"]}
             for g in group if g["note_body"] is not None
         )
         yield row
+
+
+def iter_json(db, article_id=None):
+    """Yield a JSON document of articles with their claims, sources, flags, notes,
+    evidence and history, article by article, from one read snapshot."""
+    with read_snapshot(db):
+        where, params = "deleted_at is null", []
+        if article_id is not None:
+            where += " and id = ?"
+            params.append(article_id)
+        yield '{"schema_version": 1, "articles": ['
+        article_ids = [row[0] for row in db.execute(
+            f"select id from articles where {where} order by id", params).fetchall()]
+        for number, current in enumerate(article_ids):
+            yield ("," if number else "") + json.dumps(_article_document(db, current),
+                                                       ensure_ascii=False)
+        yield "]}\n"
+
+
+def _article_document(db, article_id):
+    article = next(db.query(
+        "select id, title, publisher, url, published_on, imported_at, imported_by, body "
+        "from articles where id = ?", [article_id]))
+    children = {"notes": {}, "evidence": {}, "history": {}}
+    for name, sql in (
+        ("notes", "select n.claim_id, n.id, n.author, n.body, n.created_at from notes n "
+                  "join claims c on c.id = n.claim_id where c.article_id = ? "
+                  "and n.deleted_at is null order by n.id"),
+        ("evidence", "select e.claim_id, e.id, e.url, e.title, e.excerpt, e.stance, e.added_by, "
+                     "e.added_at from evidence e join claims c on c.id = e.claim_id "
+                     "where c.article_id = ? and e.deleted_at is null order by e.id"),
+        ("history", "select claim_id, id, actor, action, before, after, at from history "
+                    "where article_id = ? and claim_id is not null order by id"),
+    ):
+        for row in db.query(sql, [article_id]):
+            claim_id = row.pop("claim_id")
+            if name == "history":
+                row["before"] = json.loads(row["before"]) if row["before"] else None
+                row["after"] = json.loads(row["after"]) if row["after"] else None
+            children[name].setdefault(claim_id, []).append(row)
+    claims = []
+    for claim in db.query(
+        "select * from claims where article_id = ? order by is_claim desc, position, start",
+        [article_id],
+    ):
+        claims.append({
+            "id": claim["id"], "position": claim["position"], "text": claim["text"],
+            "start": claim["start"], "end": claim["end"], "status": claim["status"],
+            "version": claim["version"], "is_claim": bool(claim["is_claim"]),
+            "hidden_reason": claim["hidden_reason"],
+            "attribution": None if claim["attribution_kind"] in (None, "none") else {
+                "text": claim["attribution_text"], "kind": claim["attribution_kind"],
+                "start": claim["attribution_start"], "end": claim["attribution_end"],
+                "medium": json.loads(claim["attribution_medium"]) if claim["attribution_medium"] else None,
+                "confirmed_by": claim["attribution_confirmed_by"],
+            },
+            "flags": claim["flags"].split() if claim["flags"] else [],
+            "updated_by": claim["updated_by"], "updated_at": claim["updated_at"],
+            "notes": children["notes"].get(claim["id"], []),
+            "evidence": children["evidence"].get(claim["id"], []),
+            "history": children["history"].get(claim["id"], []),
+        })
+    return {**article, "claims": claims}
 
 
 def iter_csv(db, article_id=None):

@@ -430,7 +430,14 @@ def render_conflict(current):
 
 # --- exports ---------------------------------------------------------------------------
 
-def csv_response(filename, article_id=None):
+EXPORT_FORMATS = {
+    "csv": (export.iter_csv, "text/csv; charset=utf-8"),
+    "json": (export.iter_json, "application/json; charset=utf-8"),
+}
+
+
+def export_response(export_format, filename, article_id=None):
+    produce, content_type = EXPORT_FORMATS[export_format]
     database_path = current_app.config["DATABASE"]
 
     def generate():
@@ -438,25 +445,26 @@ def csv_response(filename, article_id=None):
         # generator opens and closes its own (STYLE.md, convention 6).
         db = connect(database_path)
         try:
-            yield from export.iter_csv(db, article_id)
+            yield from produce(db, article_id)
         finally:
             db.close()
 
-    return Response(generate(), mimetype="text/csv", headers={
-        "Content-Type": "text/csv; charset=utf-8",
+    return Response(generate(), headers={
+        "Content-Type": content_type,
         "Content-Disposition": f'attachment; filename="{filename}"',
     })
 
 
-@bp.get("/articles/<article_id>/export.csv")
-def export_article_csv(article_id):
+@bp.get("/articles/<article_id>/export.<any(csv, json):export_format>")
+def export_article(article_id, export_format):
     article = load_article(article_id)
-    return csv_response(f"article-{article['id']}-claims.csv", article["id"])
+    return export_response(export_format, f"article-{article['id']}-claims.{export_format}",
+                           article["id"])
 
 
-@bp.get("/export.csv")
-def export_all_csv():
-    return csv_response("claims.csv")
+@bp.get("/export.<any(csv, json):export_format>")
+def export_all(export_format):
+    return export_response(export_format, f"claims.{export_format}")
 
 
 def readable_time(stamp):
