@@ -250,3 +250,32 @@ def test_get_never_changes_state(reviewer_client, article_id, db):
     claim = claim_ids(db, article_id)[0]
     assert reviewer_client.get(f"/claims/{claim}/status?status=sourced").status_code == 405
     assert db.table("claims").get(claim)["status"] == "unverified"
+
+
+def test_status_filter_page_is_a_plain_200(reviewer_client, article_id):
+    """The filter value must never leak into the HTTP status (gunicorn rejects '0 sourced')."""
+    response = reviewer_client.get(f"/articles/{article_id}?status=sourced")
+    assert response.status == "200 OK"
+
+
+def test_status_change_from_the_article_page_updates_the_progress_bar(reviewer_client, article_id, db):
+    claim = claim_ids(db, article_id)[0]
+    response = reviewer_client.post(f"/claims/{claim}/status", data={"status": "sourced"}, headers={
+        **HX, "HX-Current-URL": f"http://localhost/articles/{article_id}?status=unverified"})
+    body = response.get_data(as_text=True)
+    assert 'id="progress"' in body and 'hx-swap-oob="true"' in body
+    assert "<strong>1 / 3</strong>" in body
+
+
+def test_status_change_from_the_claim_page_has_no_stray_progress_bar(reviewer_client, article_id, db):
+    claim = claim_ids(db, article_id)[0]
+    response = reviewer_client.post(f"/claims/{claim}/status", data={"status": "sourced"}, headers={
+        **HX, "HX-Current-URL": f"http://localhost/claims/{claim}"})
+    assert 'hx-swap-oob' not in response.get_data(as_text=True)
+
+
+def test_logged_out_form_post_returns_to_the_form_page_after_login(client, article_id):
+    response = client.post("/claims/1/status", data={"status": "sourced"},
+                           headers={"Referer": f"http://localhost/articles/{article_id}"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/login?next=/articles/{article_id}"

@@ -1,45 +1,57 @@
 """Claims -> the source the article gives for each one: a verbatim span and its kind.
 
 Pure: no Flask, no database. Rule-based (stdlib `re`), one pass over the claims in reading
-order, so the cost grows linearly with the article.
+order; every search is bounded by one sentence, so the cost grows linearly with the article.
 
-Rules, in the order they are tried for each claim:
+Quotations are blanked first, so nothing a speaker says is taken for a source. Then, for
+each claim, the first rule that finds a source wins:
 
 1. A speech or report verb ("said", "says", "told", "added", "stated", "claimed",
-   "reported", ...) with its subject before it ("X said", "X, the chief of Y, said",
-   "X also stated") or, after a quotation or a comma, after it ("..., said X").
-   Report verbs that also describe findings ("found", "shows", "suggests") count only for a
-   document subject or when followed by "that".
+   "reported", "warned", ...) with its subject before it ("X said", "X, the chief of Y,
+   said", "X also stated") or, after a quotation or a comma, after it ("..., said X").
+   Verbs of finding ("found", "shows", "suggests") count only for a document subject or
+   before "that" ("police found a body" is the article's own report). "called" and
+   "described" count only when they introduce a quotation. After "and" ("He called it a
+   patch and said ...") or a comma and a participle ("X declined, saying ..."), the source
+   is the subject that opens the sentence.
 2. "according to X". With a speech verb as well ("Y said, according to X"), Y is the source
-   and X the medium.
-3. "citing X": X is the originator and becomes the attribution; the speaker that cited it
-   ("state television said citing a military source") is kept as its `medium`.
+   and X its medium.
+3. "citing X": X, the originator, is the attribution; the speaker that cited it ("state
+   television said citing a military source") is kept as its `medium`.
 4. Bare "reports that ..." / "media reports of ..." is an unnamed source: `anonymous`.
-5. Quotations: a sentence with no source of its own takes the speaker of the quotation it
-   belongs to (every sentence of a multi-sentence quote), or, when it is entirely a quote,
-   the source of the previous sentence in its paragraph, else of the next one.
+5. Quotations: a claim with no source of its own takes the speaker of the quotation it
+   belongs to (every sentence of a multi-sentence quote); one that is entirely a quote takes
+   the source of the previous claim in its paragraph, else of the next one.
 
-Kinds. A capitalised name with an organisation cue (Inc., Ministry, Army, TV, Reuters, an
-all-caps acronym such as UNESCO, ...) is an `organization`; titles are stripped
-("Finance Minister Jane Doe" -> "Jane Doe") and 2-4 names without a cue are a
-`named_person`. A single capitalised word is the `named_person` it names when it is the
-surname of a person named earlier ("Abdelkarim"), otherwise an `organization` ("Daesh",
-"UNESCO", "Apple"): news copy introduces people by full name first. Common-noun sources
-are classified by their head noun: documents ("the report", "a new study", "the released
-emails"), organisations ("state television", "police", "the government") and people, which
-are `anonymous` when indefinite or plural ("a military source", "officials", "experts").
+Kinds:
+- A capitalised name with an organisation cue (Inc., Ministry, Army, TV, Reuters, an
+  all-caps acronym such as UNESCO, ...) is an `organization`. Titles are stripped
+  ("Finance Minister Jane Doe" -> "Jane Doe"), and 2-4 capitalised words without a cue are
+  a `named_person`. A noun just before a name settles it: "the research group Conflict
+  Watch" (organisation), "spokeswoman Jane Doe" (person); so does a noun before a name in
+  apposition, which is then the source ("Pike's lawyer, Irene Sato, said" -> Irene Sato).
+- A single capitalised word is the `named_person` whose surname it is when that person was
+  named earlier ("Abdelkarim"); otherwise an `organization` ("Daesh", "UNESCO"), since news
+  copy introduces people by full name first. A capitalised plural opening a sentence
+  ("Hydrologists warned") is a group: `anonymous`.
+- A common-noun source is classified by its head noun: documents ("the report", "a new
+  study", "the released emails"); organisations ("state television", "police", "the
+  government"), except unnamed plurals ("aid groups"), which are `anonymous`; people, who
+  are `anonymous` when indefinite, plural or counted ("a military source", "officials",
+  "some", "one of them"). The span keeps the determiner and a modifier that says who they
+  are ("people familiar with the matter", "an official at the Interior Ministry"), not a
+  relative clause or an appositive ("a senior US official, whose name was not mentioned").
+- An attribution is always a noun phrase of the article: hedges without a source noun
+  ("clashes were reported", "reportedly") leave a claim unattributed (None, kind "none").
 
-An attribution is always a noun phrase of the article: hedges with no source noun
-("clashes were reported", "reportedly") leave a claim unattributed (kind "none").
-
-Back-references. "he"/"she", "the official added" and "the minister said" resolve to the
-nearest earlier fitting person (one introduced with that role if any, else the nearest
-person, named or anonymous); "the company"/"the ministry" to the nearest earlier named
-organisation with that word; "it" to the nearest organisation or document and "they" to the
-nearest plural source. The attribution returned is then that earlier mention itself (for
-example the span "Maamoun Abdelkarim" three sentences up), so its text is still verbatim
-article text at its own offsets. An unresolvable pronoun or role is `anonymous`, spanning
-the words in the claim.
+Back-references: "he"/"she", "the official added" and "the minister said" resolve to the
+nearest earlier person introduced with that role if any, else to the nearest earlier person
+(named, or an anonymous "a senior official"); "the company"/"the ministry" to the nearest
+earlier named organisation with that word; "it" to the nearest organisation or document and
+"they" to the nearest plural source. The attribution returned is then that earlier mention
+itself (for example "Maamoun Abdelkarim" three sentences up), so its text is still verbatim
+article text at its own offsets. A pronoun or role with nothing to refer to is `anonymous`,
+spanning its own words.
 """
 
 import dataclasses
@@ -81,10 +93,10 @@ _PERSON_NOUNS = """
     teacher nurse paramedic firefighter detective agent trader banker investor strategist
     chairman chairwoman CEO founder secretary ambassador envoy general coach organizer
     volunteer villager man woman historian archaeologist curator auditor parent protester
-    fighter rebel militant soldier citizen voter patient survivor forecaster meteorologist
-    hydrologist epidemiologist biologist ecologist geologist physicist chemist economist
-    pollster campaigner shopper customer passenger farmer owner tenant head opponent
-    supporter critic councillor councilor consultant
+    fighter rebel militant soldier citizen voter patient forecaster meteorologist
+    hydrologist epidemiologist biologist ecologist geologist physicist chemist pollster
+    campaigner shopper customer passenger farmer owner tenant head opponent supporter critic
+    councillor councilor
 """.split()
 
 _ORGANIZATION_NOUNS = """
@@ -125,8 +137,7 @@ _ORGANIZATION_CUES = _CORPORATE_SUFFIXES | set("""
     Guard Pentagon Kremlin Government Cabinet Administration Embassy Command Brigade Trust
     Partners Capital Securities Exchange Pharmaceuticals Therapeutics Media Broadcasting
     Studios Electric Industries International Society Academy Museum Observatory Survey
-    Program Programme Mission Directorate Secretariat Province Agency Energy Insurance
-    Chamber Council Councils
+    Program Programme Mission Directorate Secretariat Province Energy Insurance Chamber
 """.split())
 _ACRONYMS_WITH_DOTS = {"U.S.", "U.K.", "U.N.", "E.U."}
 
@@ -151,8 +162,8 @@ _NOT_NAMES = set("""
     Their Our My Asked Speaking According Instead Separately Overall Elsewhere Even Only
     Some Many Most Several Both Other Such Despite Amid Following Under Over Inside Outside
     Across Around Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February
-    March April May June July August September October November December Meanwhile Once
-    Just Two Three Four Five Several Few No Not Every Each All One Another Because Though
+    March April May June July August September October November December Once Just Two
+    Three Four Five Few No Not Every Each All One Another Because Though
 """.split())
 
 # Words that cannot modify a source noun ("on Tuesday evening state television" must stop).
@@ -161,7 +172,7 @@ _STOP_WORDS = """
     about against between into through during before after above below over under since
     until while as than then so if because although though when where which who whom whose
     what why how is are was were be been being has have had do does did will would shall
-    should can could may might must not no also only just even still yet already again
+    should can could might must not no also only just even still yet already again
     further later earlier previously separately recently repeatedly reportedly publicly
     privately it its he she they them their his her we our you your i me my there here
     today yesterday tomorrow tonight monday tuesday wednesday thursday friday saturday
@@ -289,7 +300,7 @@ _PHRASE_AFTER = re.compile(_PHRASE)
 _PRONOUN_AFTER = re.compile(_PRONOUN)
 _QUANTIFIER_AFTER = re.compile(_QUANTIFIER)
 _NAME_RUNS = re.compile(_NOT_INSIDE_WORD + _NAME_RUN)
-_WORD_START = re.compile(_NOT_INSIDE_WORD + r"\w")
+_WORD_TOKEN = re.compile(_NOT_INSIDE_WORD + r"\w[\w\-]*")
 _PARTICLE_WORD = re.compile(_NAME_PARTICLE)
 _NON_SPACE = re.compile(r"\S+")
 _WHOLE_NAME = re.compile(rf"\s*(?:(?i:the)\s+)?(?P<run>{_NAME_RUN})\s*")
@@ -346,6 +357,7 @@ _INTRODUCED_AFTER = re.compile(
 _INTRODUCED_BEFORE = re.compile(
     rf"(?<![\w’'-])(?P<head>{_HEAD})(?:\s+(?:of|for|at|in)\s+[^,\x00]{{1,40}})?,\s*$")
 _COMMA_FOLLOWS = re.compile(r"\s*,")
+_COMMA_BEFORE = re.compile(r",\s*$")
 # A capitalised plural like "Hydrologists" opening a sentence is a group, not a name.
 _GROUP_WORD = re.compile(r"[A-Z][a-z]+(?:ists|ers|ors|ians|ents|ants|ees)")
 _QUOTE_MARKS = re.compile(r"[\"“”\n]")
@@ -527,7 +539,7 @@ def _source_of_sentence(sentence):
         speaker, according = according, None
     if speaker is None:
         return _unnamed_reports(sentence)
-    cited = _CITING.search(narration)
+    cited = _CITING.search(narration) if "citing" in narration else None
     originator = _noun_phrase_after(sentence, cited.end()) if cited else None
     if originator is not None:
         return _relayed(originator, speaker)
@@ -548,7 +560,7 @@ def _subject_of(sentence, verb):
     if verb.group("participle"):
         return _sentence_subject(sentence)
     word = verb.group("verb")
-    if word in _QUOTING and "\x00" not in narration[verb.end():]:
+    if word in _QUOTING and narration.find("\x00", verb.end(), verb.end() + _WINDOW) == -1:
         return None
     end = verb.start()
     while (adverb := _ADVERB_BEFORE.search(narration, max(0, end - 40), end)) is not None:
@@ -570,7 +582,7 @@ def _subject_of(sentence, verb):
 
 
 def _sentence_subject(sentence):
-    """The noun phrase that opens the sentence, when a verb is followed by lower case."""
+    """The noun phrase that opens the sentence: who "and said" or ", saying" refers to."""
     start = _LEADING_BLANKS.match(sentence.narration).end()
     return _noun_phrase_after(sentence, start)
 
@@ -616,6 +628,8 @@ def _named_appositive(sentence, appositive, lowest):
 
 
 def _according_to(sentence):
+    if "ccording" not in sentence.narration:
+        return None
     found = _ACCORDING_TO.search(sentence.narration)
     return _noun_phrase_after(sentence, found.end()) if found else None
 
@@ -630,22 +644,34 @@ def _unnamed_reports(sentence):
 
 # --- Noun phrases -------------------------------------------------------------------------
 
-_READERS_BEFORE = None  # filled in below, once the readers exist
-
-
 def _noun_phrase_before(sentence, lowest, end):
     """The source noun phrase that ends at `end`; the longest wins, a name on a tie."""
     narration = sentence.narration
     # Trying the patterns only at the last few word starts, not at every character of
     # the window, keeps the cost per verb small and fixed.
-    starts = [word.start() for word in _WORD_START.finditer(narration, lowest, end)]
-    for start in starts[-_MAX_SUBJECT_WORDS:]:
-        for pattern, reader in _READERS_BEFORE:
+    words = list(_WORD_TOKEN.finditer(narration, lowest, end))[-_MAX_SUBJECT_WORDS:]
+    is_head = [word.group().lower() in _HEADS for word in words]
+    for index, word in enumerate(words):
+        start = word.start()
+        # A common-noun phrase has its head within a few words of its start.
+        may_be_phrase = any(is_head[index:index + 7])
+        for pattern, reader in _readers_at(narration, start, end, may_be_phrase):
             match = pattern.match(narration, start, end)
             source = reader(sentence, match) if match else None
             if source is not None:
                 return source
     return None
+
+
+def _readers_at(narration, start, end, may_be_phrase):
+    """The (pattern, reader) pairs worth trying at `start`: cheap tests skip the rest."""
+    if narration[start].isupper() or narration.startswith("the ", start):
+        yield _PROPER_BEFORE, _read_name
+    if may_be_phrase:
+        yield _PHRASE_BEFORE, _read_phrase
+    if end - start <= 20:
+        yield _PRONOUN_BEFORE, _read_pronoun
+        yield _QUANTIFIER_BEFORE, _read_quantifier
 
 
 def _noun_phrase_after(sentence, start):
@@ -708,7 +734,8 @@ def _single_word_source(sentence, start, end, word):
     known = memory.person_by_surname.get(word)
     if known is not None:
         return _source(sentence, start, end, "named_person", roles=known.roles)
-    if _GROUP_WORD.fullmatch(word) and not sentence.narration[:start].strip("\x00 \t"):
+    opens_sentence = _LEADING_BLANKS.match(sentence.narration).end() == start
+    if opens_sentence and _GROUP_WORD.fullmatch(word):
         return _source(sentence, start, end, "anonymous", plural=True)
     organization = memory.organization_by_word.get(word.lower())
     if organization is not None:
@@ -849,8 +876,6 @@ def _read_quantifier(sentence, match):
                    plural=True)
 
 
-_READERS_BEFORE = ((_PROPER_BEFORE, _read_name), (_PHRASE_BEFORE, _read_phrase),
-                   (_PRONOUN_BEFORE, _read_pronoun), (_QUANTIFIER_BEFORE, _read_quantifier))
 _READERS_AFTER = ((_PROPER_AFTER, _read_name), (_PHRASE_AFTER, _read_phrase),
                   (_PRONOUN_AFTER, _read_pronoun), (_QUANTIFIER_AFTER, _read_quantifier))
 
@@ -879,7 +904,7 @@ def _introduced_names(sentence):
     narration = sentence.narration
     for run in _NAME_RUNS.finditer(narration):
         if run.group() in _NOT_NAMES:
-            continue  # "The", "In", "Earlier": most runs, and never a name
+            continue  # "The", "In", "Earlier": many runs, and never a name
         tokens = _tokens(run.group(), run.start())
         mention = (_known_mention(sentence, tokens)
                    or _introduced_person(sentence, run, tokens)
@@ -918,7 +943,8 @@ def _introduced_person(sentence, run, tokens):
     titled = _titled_person(tokens)
     after = _INTRODUCED_AFTER.match(narration, run.end())
     before = None
-    if _COMMA_FOLLOWS.match(narration, run.end()):
+    if _COMMA_FOLLOWS.match(narration, run.end()) and \
+            _COMMA_BEFORE.search(narration, max(0, run.start() - 5), run.start()):
         before = _INTRODUCED_BEFORE.search(narration, max(0, run.start() - 80), run.start())
         if before is not None and _HEADS[before.group("head").lower()][0] != "person":
             before = None

@@ -2,6 +2,7 @@
 
 import functools
 import logging
+from urllib.parse import urlsplit
 
 from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
                    request, session, url_for)
@@ -33,11 +34,26 @@ def require_login():
 
 
 def login_redirect():
-    """Plain requests go to the login page and come back; htmx requests are told to."""
-    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    """Plain requests go to the login page and come back; htmx requests are told to.
+
+    After a POST, "come back" means the page the form was on: the POST's own URL would
+    answer a GET with 405.
+    """
+    back = request.full_path.rstrip("?")
+    if request.method != "GET":
+        back = referrer_path() or "/"
+    target = url_for("auth.login", next=back)
     if is_htmx_request():
         return Response("Log in to continue.", status=401, headers={"HX-Redirect": target})
     return redirect(target, code=302)
+
+
+def referrer_path():
+    """The Referer's path and query if it is a page of this site, else None."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""), None)
 
 
 def is_htmx_request():

@@ -165,6 +165,9 @@ def serve(host, port, workers, threads):
     os.execvp(sys.executable, [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--bind", f"{host}:{port}", "--access-logfile", "-",
+        # gunicorn's control socket is one per user ($HOME/.gunicorn): a second server
+        # would take over the first's. The workbench does not use it.
+        "--no-control-socket",
         "workbench:create_app()",
     ])
 

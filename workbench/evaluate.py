@@ -16,6 +16,7 @@ Totals are micro-averaged: counts are summed over all files before dividing.
 """
 
 import json
+import pathlib
 
 from .attribution import detect_attributions
 from .claims import split_claims
@@ -35,7 +36,7 @@ TARGET_LABELS = {
 def evaluate(data_dir):
     """Score every `*.json` corpus in `data_dir`; per-file counts and rates, then overall."""
     files = {path.stem: _score_corpus(json.loads(path.read_text(encoding="utf-8")))
-             for path in sorted(data_dir.glob("*.json"))}
+             for path in sorted(pathlib.Path(data_dir).glob("*.json"))}
     overall = _rates(_sum_counts(files.values()))
     targets = {
         name: {"value": overall[name], "target": target, "passed": overall[name] >= target}
@@ -114,28 +115,31 @@ def _kind(attribution):
     return attribution.kind if attribution else "none"
 
 
+_COUNTS = ("sentences", "boundary_true_positives", "boundary_predicted", "boundary_expected",
+           "attribution_compared", "kind_matches", "span_matches")
+
+
 def _sum_counts(scores):
-    totals = {}
+    totals = dict.fromkeys(_COUNTS, 0)
     for score in scores:
-        for name, value in score.items():
-            if isinstance(value, int):
-                totals[name] = totals.get(name, 0) + value
+        for name in _COUNTS:
+            totals[name] += score[name]
     return totals
 
 
 def _rates(counts):
     """Add precision, recall, F1 and the two attribution accuracies to the raw counts."""
-    true_positives = counts.get("boundary_true_positives", 0)
-    precision = _ratio(true_positives, counts.get("boundary_predicted", 0))
-    recall = _ratio(true_positives, counts.get("boundary_expected", 0))
-    compared = counts.get("attribution_compared", 0)
+    true_positives = counts["boundary_true_positives"]
+    precision = _ratio(true_positives, counts["boundary_predicted"])
+    recall = _ratio(true_positives, counts["boundary_expected"])
+    compared = counts["attribution_compared"]
     return {
         **counts,
         "boundary_precision": precision,
         "boundary_recall": recall,
         "boundary_f1": _ratio(2 * precision * recall, precision + recall),
-        "kind_accuracy": _ratio(counts.get("kind_matches", 0), compared),
-        "span_accuracy": _ratio(counts.get("span_matches", 0), compared),
+        "kind_accuracy": _ratio(counts["kind_matches"], compared),
+        "span_accuracy": _ratio(counts["span_matches"], compared),
     }
 
 

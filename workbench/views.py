@@ -7,6 +7,7 @@ the partial it swaps in, a plain request the full page or a 303 redirect.
 import json
 import re
 import sqlite3
+from urllib.parse import urlsplit
 
 from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
                    request, url_for)
@@ -24,10 +25,10 @@ def is_htmx():
     return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
 
 
-def render_page_or_partial(page, partial, status=200, **context):
+def render_page_or_partial(page, partial, http_status=200, **context):
     """The partial for htmx, the full page otherwise; caches must keep them apart."""
     template = partial if is_htmx() else page
-    response = Response(render_template(template, **context), status=status)
+    response = Response(render_template(template, **context), status=http_status)
     response.headers["Vary"] = "HX-Request"
     return response
 
@@ -347,8 +348,19 @@ def set_claim_status(claim_id):
         return render_claim_error(claim, str(error), 422)
     except review.VersionConflict as conflict:
         return render_conflict(conflict.current)
-    return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
+    partial = "articles/_claim.html"
+    counts = None
+    if on_article_page(claim["article_id"]):
+        partial = "articles/_claim_with_progress.html"
+        counts = articles.progress(get_db(), [claim["article_id"]]).get(claim["article_id"])
+    return after_write(partial, claim_return_url(claim), claim=claim, counts=counts,
                        next=request.form.get("next"))
+
+
+def on_article_page(article_id):
+    """True when htmx says the request comes from that article's claim list."""
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    return current.path == url_for("workbench.show_article", article_id=article_id)
 
 
 @bp.post("/claims/<claim_id>/notes")
@@ -416,7 +428,7 @@ def delete_evidence(evidence_id):
 def render_claim_error(claim, message, status):
     """The claim with a message in place (htmx) or on its own page (plain form)."""
     return render_page_or_partial(
-        "claims/show.html", "articles/_claim.html", status=status,
+        "claims/show.html", "articles/_claim.html", http_status=status,
         **claim_page_context(claim, error=message, next=request.form.get("next")))
 
 
