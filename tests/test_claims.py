@@ -53,6 +53,26 @@ CASES = [
         id="question-exclamation",
     ),
     pytest.param(
+        "“We tried. We failed,” she said. Then she left.",
+        ["“We tried.", "We failed,” she said.", "Then she left."],
+        id="multi-sentence-quote",
+    ),
+    pytest.param(
+        '"Mr. Okafor left. Dr. Lindqvist stayed," the clerk said.',
+        ['"Mr. Okafor left.', 'Dr. Lindqvist stayed," the clerk said.'],
+        id="abbreviations-inside-a-quote",
+    ),
+    pytest.param(
+        "The Senate reconvenes at 10 a.m. Saturday. Talks resume at 9 a.m. EST on Monday.",
+        ["The Senate reconvenes at 10 a.m. Saturday.", "Talks resume at 9 a.m. EST on Monday."],
+        id="clock-time-before-weekday",
+    ),
+    pytest.param(
+        "The vote ended at 5 p.m. Lawmakers went home.",
+        ["The vote ended at 5 p.m.", "Lawmakers went home."],
+        id="clock-time-ends-sentence",
+    ),
+    pytest.param(
         "First paragraph ends here\nSecond paragraph starts here.",
         ["First paragraph ends here", "Second paragraph starts here."],
         id="paragraph-without-full-stop",

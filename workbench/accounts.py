@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import re
 import secrets
+import sqlite3
 from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -189,7 +190,10 @@ def session_user(db, token, idle_minutes):
     now = utc_now()
     if row["last_seen_at"][:16] != now[:16]:
         # Touch at most once a minute: a write per request would serialise all readers.
-        db.execute("update sessions set last_seen_at = ? where token_hash = ?", [now, digest])
+        try:
+            db.execute("update sessions set last_seen_at = ? where token_hash = ?", [now, digest])
+        except sqlite3.OperationalError:
+            pass  # a full or read-only disk must not stop people reading
     return User(row["id"], row["username"], row["role"])
 
 

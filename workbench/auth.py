@@ -4,8 +4,9 @@ import functools
 import logging
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
-                   request, session, url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, g, has_request_context,
+                   redirect, render_template, request, session, url_for)
+from flask.sessions import SecureCookieSessionInterface
 
 from . import accounts
 from .db import get_db
@@ -75,10 +76,22 @@ def role_required(role):
 
 
 def safe_next(value, fallback="/"):
-    """A path on this site to return to; never //host, a scheme, or a backslash trick."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+    """A path on this site to return to; never //host, a scheme, or a backslash trick.
+
+    Browsers drop tabs and newlines from URLs ("/\t/evil.example" becomes
+    "//evil.example"), so any control character or space disqualifies a value.
+    """
+    if (value and value.startswith("/") and not value.startswith("//") and "\\" not in value
+            and not any(ord(char) < 0x21 or ord(char) == 0x7F for char in value)):
         return value
     return fallback
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie (used for flash messages only), Secure whenever served over TLS."""
+
+    def get_cookie_secure(self, app):
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 
 
 def set_session_cookie(response, token):
@@ -178,6 +191,7 @@ def users():
 
 
 def init_app(app):
+    app.session_interface = SessionInterface()
     app.before_request(load_user)
     app.before_request(require_login)
     app.register_blueprint(bp)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 import pysbd
+from pysbd.lang.english import English
 
 
 @dataclass(frozen=True)
@@ -29,20 +30,81 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 
 def split_claims(text):
     """Split `text` into sentence claims with exact offsets, in reading order."""
-    spans = []
+    bounds = []
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
     for paragraph in _PARAGRAPH.finditer(text):
         if not paragraph.group().strip():
             continue
         cursor = paragraph.start()
+        found = []
         for sentence in segmenter.segment(paragraph.group()):
             located = _locate(text, sentence, cursor, paragraph.end())
             if located is None:
                 continue
-            start, end = located
-            spans.append(ClaimSpan(len(spans), start, end, text[start:end]))
-            cursor = end
-    return spans
+            found.append(located)
+            cursor = located[1]
+        found = _join_after_clock_times(text, found)
+        for start, end in found:
+            bounds.extend(_split_inside_quotation(text, start, end))
+    return [ClaimSpan(index, start, end, text[start:end]) for index, (start, end) in enumerate(bounds)]
+
+
+# pysbd keeps a multi-sentence quotation whole ("“We tried. We failed,” she said." is
+# one sentence to it), but each sentence of a quote is a claim of its own. Inside quotation
+# marks, split after . ! ? followed by a capitalised word, unless the word before the stop
+# is an abbreviation (pysbd's own list) or an initial.
+_ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
+_STOP_THEN_CAPITAL = re.compile(r"[.!?](?=\s+[\"“‘']?[A-Z])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def _split_inside_quotation(text, start, end):
+    pieces = []
+    piece_start = start
+    for stop in _STOP_THEN_CAPITAL.finditer(text, start, end):
+        cut = stop.end()
+        if not _inside_quotation(text, start, stop.start()) or _is_abbreviation(text, start, stop.start()):
+            continue
+        pieces.append((piece_start, cut))
+        piece_start = cut + (len(text[cut:end]) - len(text[cut:end].lstrip()))
+    pieces.append((piece_start, end))
+    return pieces
+
+
+def _inside_quotation(text, start, position):
+    """True when `position` is between an opening and its closing quotation mark."""
+    before = text[start:position]
+    if before.count("“") > before.count("”"):
+        return True
+    return before.count('"') % 2 == 1
+
+
+def _is_abbreviation(text, start, stop):
+    word = _WORD_BEFORE.search(text, start, stop)
+    if word is None:
+        return False
+    token = word.group(1).lower()
+    return len(token) == 1 or token in _ABBREVIATIONS or "." in token
+
+
+# "at 10 a.m. Saturday": pysbd ends a sentence at a.m./p.m. before a capital; a weekday,
+# month or time zone after the clock time continues the sentence.
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+_CONTINUES_TIME = re.compile(
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|"
+    r"Sept?\.|Oct\.|Nov\.|Dec\.|[A-Z]{2,4}T\b|GMT\b|UTC\b|local\s+time)")
+
+
+def _join_after_clock_times(text, bounds):
+    joined = []
+    for start, end in bounds:
+        if joined and _CLOCK_END.search(text, joined[-1][0], joined[-1][1]) \
+                and _CONTINUES_TIME.match(text, start):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _locate(text, sentence, cursor, limit):

@@ -42,12 +42,15 @@ def after_write(partial, redirect_to, **context):
     return redirect(redirect_to, code=303)
 
 
+MAX_ID = 2**31 - 1  # far above any real id or page, and page * page size still fits SQLite
+
+
 def positive_int(value):
-    """An id or page number from a URL or form; None for anything else (abc, -1, 1.5)."""
-    if value is None or not re.fullmatch(r"[0-9]{1,18}", str(value)):
+    """An id or page number from a URL or form; None for anything else (abc, -1, 1.5, 10**20)."""
+    if value is None or not re.fullmatch(r"[0-9]{1,10}", str(value)):
         return None
     number = int(value)
-    return number if number > 0 else None
+    return number if 0 < number <= MAX_ID else None
 
 
 def single_form_value(name):

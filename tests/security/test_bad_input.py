@@ -1,0 +1,377 @@
+"""Bad input gets a clear 4xx and nothing is stored; valid text comes back byte-identical.
+
+SECURITY.md, "Bad input" (OWASP ASVS 5.0: 1.2.2, 2.2.1, 5.2.1, 15.3.3, 16.5.1).
+"""
+
+import csv
+import io
+
+import pytest
+
+from workbench import accounts
+from workbench import db as workbench_db
+
+HX = {"HX-Request": "true"}
+
+ARTICLE = "The mayor opened the bridge on Monday. It cost $4.5 million. Critics called it late."
+TABLES = ("articles", "claims", "notes", "evidence", "history", "users")
+
+
+@pytest.fixture
+def article_id(admin_client):
+    response = admin_client.post("/articles", data={"text": ARTICLE, "title": "Bridge"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def claim_id(db, article_id):
+    return db.execute("select min(id) from claims where article_id = ?", [article_id]).fetchone()[0]
+
+
+def snapshot(db):
+    """Every row of every table a request could write, to compare before and after."""
+    return {table: db.execute(f"select * from [{table}] order by rowid").fetchall()
+            for table in TABLES}
+
+
+def csv_rows(response):
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
+
+
+# --- size limit ------------------------------------------------------------------------
+
+def test_a_size_limit_is_configured_by_default(app):
+    assert app.config["MAX_CONTENT_LENGTH"], "MAX_CONTENT_LENGTH must be set (ASVS 5.2.1)"
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/articles", {"text": "A long sentence. " * 1000}),
+    ("/articles", {"file": (io.BytesIO(b"A long sentence. " * 1000), "big.txt")}),
+    ("/claims/{claim}/notes", {"body": "x" * 20_000}),
+    ("/claims/{claim}/evidence", {"url": "https://example.org/", "stance": "supports",
+                                  "excerpt": "x" * 20_000}),
+], ids=["paste", "upload", "note", "evidence"])
+def test_request_over_the_size_limit_is_413_and_nothing_stored(app, admin_client, db, claim_id,
+                                                               path, data):
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    before = snapshot(db)
+    response = admin_client.post(path.format(claim=claim_id), data=data,
+                                 content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert snapshot(db) == before
+
+
+# --- statuses --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data", [
+    {"status": "SOURCED"}, {"status": "Sourced"}, {"status": " sourced"}, {"status": "sourced "},
+    {"status": "verified"}, {"status": ""}, {"status": "sourced\x00"}, {},
+    {"status": ["sourced", "sourced"]}, {"status": ["sourced", "disputed"]},
+], ids=["upper", "title-case", "leading-space", "trailing-space", "other-word", "empty", "nul",
+        "missing", "twice-same", "twice-different"])
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_bad_status_is_refused_with_a_message_and_the_claim_unchanged(reviewer_client, db,
+                                                                      claim_id, data, headers):
+    before = snapshot(db)
+    response = reviewer_client.post(f"/claims/{claim_id}/status", data=data, headers=headers)
+    body = response.get_data(as_text=True)
+    assert response.status_code in (400, 422)
+    assert "not a status" in body or "more than once" in body, body
+    assert snapshot(db) == before, "a refused status must not touch the claim, its version or history"
+
+
+@pytest.mark.parametrize("version", ["abc", "-1", "0", "1.5", "", ["1", "1"], "9" * 40],
+                         ids=["abc", "negative", "zero", "decimal", "empty", "twice", "huge"])
+def test_malformed_version_is_refused_and_the_claim_unchanged(reviewer_client, db, claim_id,
+                                                              version):
+    before = snapshot(db)
+    response = reviewer_client.post(f"/claims/{claim_id}/status",
+                                    data={"status": "sourced", "version": version})
+    assert response.status_code in (400, 409, 422)
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("status", ["SOURCED", "sourced ", "all", "", "unverified,sourced"])
+def test_unknown_status_filter_is_400(viewer_client, article_id, status):
+    response = viewer_client.get(f"/articles/{article_id}", query_string={"status": status})
+    # An empty ?status= means "no filter"; anything else must be one of the three.
+    assert response.status_code == (200 if status == "" else 400)
+
+
+# --- ids -------------------------------------------------------------------------------
+
+BAD_IDS = ["abc", "-1", "0", "999999", "1.5", "1e3", "0x1", " 1", "%20", "1%00", "١",
+           "9" * 18, "9" * 19, "9" * 400]
+
+ID_ROUTES = [
+    ("GET", "/articles/{id}"), ("GET", "/articles/{id}/text"), ("GET", "/articles/{id}/activity"),
+    ("GET", "/articles/{id}/export.csv"), ("GET", "/claims/{id}"),
+    ("POST", "/articles/{id}/delete"), ("POST", "/claims/{id}/status"),
+    ("POST", "/claims/{id}/notes"), ("POST", "/claims/{id}/evidence"),
+    ("POST", "/notes/{id}/delete"), ("POST", "/evidence/{id}/delete"),
+]
+WRITE_DATA = {"status": "sourced", "body": "A note.", "url": "https://example.org/",
+              "stance": "supports"}
+
+
+@pytest.fixture
+def one_of_everything(reviewer_client, db, claim_id):
+    """An article, a note and an evidence record, so an unknown id is not just an empty table."""
+    reviewer_client.post(f"/claims/{claim_id}/notes", data={"body": "Checked."})
+    reviewer_client.post(f"/claims/{claim_id}/evidence",
+                         data={"url": "https://example.org/", "stance": "supports"})
+    assert db.table("notes").count == 1 and db.table("evidence").count == 1
+
+
+@pytest.mark.parametrize("method, route", ID_ROUTES, ids=[f"{m} {r}" for m, r in ID_ROUTES])
+def test_unknown_or_malformed_ids_are_404_on_every_route(admin_client, db, one_of_everything,
+                                                         method, route):
+    before = snapshot(db)
+    wrong = {}
+    for bad_id in BAD_IDS:
+        response = admin_client.open(route.format(id=bad_id), method=method,
+                                     data=WRITE_DATA if method == "POST" else None)
+        body = response.get_data(as_text=True)
+        if response.status_code != 404 or "Traceback" in body:
+            wrong[bad_id] = response.status_code
+    assert wrong == {}, f"{method} {route}: these ids did not give a clean 404: {wrong}"
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("query", ["page=abc", "page=-1", "page=0", "page=1.5", "page=",
+                                   "page=" + "9" * 18, "page=" + "9" * 17, "page=" + "9" * 40],
+                         ids=["abc", "negative", "zero", "decimal", "empty", "18-digits",
+                              "17-digits", "40-digits"])
+def test_malformed_or_huge_page_numbers_never_500(viewer_client, article_id, query):
+    response = viewer_client.get(f"/articles/{article_id}?{query}")
+    assert response.status_code in (200, 400, 404), (
+        f"?{query} gave {response.status_code}: a page number past the end must be a 404 or "
+        "an empty page, not an SQLite integer overflow")
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("before", ["abc", "-1", "0", "9" * 19, "9" * 18])
+def test_malformed_activity_cursor_never_500(viewer_client, article_id, before):
+    response = viewer_client.get(f"/articles/{article_id}/activity?before={before}")
+    assert response.status_code in (200, 404)
+
+
+# --- mass assignment -------------------------------------------------------------------
+
+FORGED = {
+    "version": "99", "created_at": "1999-01-01T00:00:00Z", "updated_at": "1999-01-01T00:00:00Z",
+    "added_at": "1999-01-01T00:00:00Z", "imported_at": "1999-01-01T00:00:00Z",
+    "reviewer": "mallory", "updated_by": "mallory", "added_by": "mallory", "author": "mallory",
+    "imported_by": "mallory", "deleted_at": "1999-01-01T00:00:00Z", "deleted_by": "mallory",
+    "role": "admin", "id": "4242", "claim_id": "4242", "article_id": "4242", "user_id": "1",
+    "position": "77", "start": "5", "end": "6", "is_claim": "0", "content_hash": "forged",
+    "password_hash": "plain", "source_format": "forged",
+}
+
+
+def test_extra_fields_are_ignored_on_status(reviewer_client, db, claim_id):
+    before = db.table("claims").get(claim_id)
+    data = {**FORGED, "status": "sourced", "version": "1"}
+    assert reviewer_client.post(f"/claims/{claim_id}/status", data=data).status_code == 303
+    after = db.table("claims").get(claim_id)
+    assert after["status"] == "sourced" and after["version"] == 2
+    assert after["updated_by"] == "ana" and not after["updated_at"].startswith("1999")
+    unchanged = ("id", "article_id", "position", "start", "end", "text", "is_claim")
+    assert {k: after[k] for k in unchanged} == {k: before[k] for k in unchanged}
+    roles = dict(db.execute("select username, role from users").fetchall())
+    assert roles == {"ana": "reviewer", "ada": "admin"}
+
+
+def test_extra_fields_are_ignored_on_notes(reviewer_client, db, claim_id):
+    assert reviewer_client.post(f"/claims/{claim_id}/notes",
+                                data={**FORGED, "body": "Real note."}).status_code == 303
+    note = next(db.table("notes").rows)
+    assert (note["claim_id"], note["author"], note["deleted_at"], note["deleted_by"]) == (
+        claim_id, "ana", None, None)
+    assert note["id"] != 4242 and not note["created_at"].startswith("1999")
+    assert dict(db.execute("select username, role from users").fetchall())["ana"] == "reviewer"
+
+
+def test_extra_fields_are_ignored_on_evidence(reviewer_client, db, claim_id):
+    data = {**FORGED, "url": "https://example.org/x", "stance": "supports"}
+    assert reviewer_client.post(f"/claims/{claim_id}/evidence", data=data).status_code == 303
+    record = next(db.table("evidence").rows)
+    assert (record["claim_id"], record["added_by"], record["deleted_at"]) == (claim_id, "ana", None)
+    assert record["id"] != 4242 and not record["added_at"].startswith("1999")
+
+
+def test_extra_fields_are_ignored_on_import(admin_client, db):
+    text = "Forged fields are ignored. Only the form's own fields count."
+    response = admin_client.post("/articles", data={**FORGED, "text": text})
+    assert response.status_code == 303
+    article = db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert (article["imported_by"], article["source_format"], article["deleted_at"]) == (
+        "ada", "paste", None)
+    assert article["id"] != 4242 and article["content_hash"] != "forged"
+    assert not article["imported_at"].startswith("1999")
+    claims = list(db.table("claims").rows_where("article_id = ?", [article["id"]]))
+    assert {(c["status"], c["version"], c["updated_by"], c["is_claim"]) for c in claims} == {
+        ("unverified", 1, None, 1)}
+
+
+def test_extra_fields_are_ignored_on_users(app, admin_client, db):
+    data = {**FORGED, "username": "newbie", "password": "long enough pw", "role": "viewer"}
+    assert admin_client.post("/users", data=data).status_code == 303
+    user = next(db.table("users").rows_where("username = 'newbie'"))
+    assert user["role"] == "viewer" and user["id"] != 4242
+    assert not user["created_at"].startswith("1999")
+    assert user["password_hash"].startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
+
+
+# --- unusable text ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("data, message", [
+    ({"text": ""}, "empty"),
+    ({"text": " \r\n\t\u00a0 "}, "empty"),
+    ({"text": "Looks fine.\x00 Then a NUL."}, "NUL"),
+    ({"file": (io.BytesIO(b""), "empty.txt")}, "empty"),
+    ({"file": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "photo.png")},
+     "not a supported file type"),
+    ({"file": (io.BytesIO(b"\x7fELF\x02\x01\x01\x00\x00\x00"), "notes.txt")}, "binary"),
+    ({"file": (io.BytesIO("Café au lait.".encode("latin-1")), "a.txt")}, "UTF-8"),
+    ({"file": (io.BytesIO(b"Cut off \xe2\x82"), "a.txt")}, "UTF-8"),
+    ({"file": (io.BytesIO(b"Overlong \xc0\xaf slash."), "a.txt")}, "UTF-8"),
+    ({"file": (io.BytesIO(b"Surrogate \xed\xa0\x80 here."), "a.txt")}, "UTF-8"),
+    ({"file": (io.BytesIO("Wide text.".encode("utf-16")), "a.txt")}, "binary"),
+], ids=["empty", "whitespace", "nul-in-paste", "empty-file", "image", "elf-as-txt", "latin-1",
+        "truncated-utf8", "overlong-utf8", "surrogate", "utf-16"])
+def test_unusable_article_is_refused_with_a_message(admin_client, db, data, message):
+    before = snapshot(db)
+    response = admin_client.post("/articles", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("field", ["title", "publisher"])
+def test_nul_in_article_metadata_is_refused_or_stored_verbatim(admin_client, db, field):
+    value = "Before\x00after"
+    response = admin_client.post("/articles", data={"text": "A sentence to import.", field: value})
+    assert response.status_code in (303, 422)
+    if response.status_code == 422:
+        assert db.table("articles").count == 0
+    else:
+        article = db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
+        assert article[field] == value
+        assert admin_client.get(response.headers["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/claims/{claim}/notes", {"body": "Checked\x00 with the office."}),
+    ("/claims/{claim}/evidence", {"url": "https://example.org/\x00", "stance": "supports"}),
+    ("/claims/{claim}/evidence", {"url": "https://example.org/", "stance": "supports",
+                                  "title": "Ti\x00tle"}),
+    ("/claims/{claim}/evidence", {"url": "https://example.org/", "stance": "supports",
+                                  "excerpt": "\x00"}),
+], ids=["note", "evidence-url", "evidence-title", "evidence-excerpt"])
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_nul_in_notes_and_evidence_is_refused(reviewer_client, db, claim_id, path, data, headers):
+    before = snapshot(db)
+    response = reviewer_client.post(path.format(claim=claim_id), data=data, headers=headers)
+    assert response.status_code == 422
+    assert "NUL" in response.get_data(as_text=True)
+    assert snapshot(db) == before
+
+
+def test_a_one_megabyte_note_is_refused_and_nothing_stored(reviewer_client, db, claim_id):
+    before = snapshot(db)
+    response = reviewer_client.post(f"/claims/{claim_id}/notes", data={"body": "x" * 1_000_000})
+    assert response.status_code in (413, 422)
+    body = response.get_data(as_text=True)
+    assert "limit" in body or "Too Large" in body
+    assert snapshot(db) == before
+
+
+def test_a_note_at_the_limit_is_stored_whole(reviewer_client, db, claim_id):
+    from workbench.review import MAX_NOTE_CHARS
+
+    body = "y" * MAX_NOTE_CHARS
+    assert reviewer_client.post(f"/claims/{claim_id}/notes", data={"body": body}).status_code == 303
+    assert next(db.table("notes").rows)["body"] == body
+
+
+# --- valid text round trip -------------------------------------------------------------
+
+UNICODE_ARTICLE = (
+    "Le café coûte 3 € à Zürich. 🧪 Tests pass 👩\u200d👩\u200d👧 with family emoji.\r\n"
+    "قال الوزير إن الجسر جاهز.\r\n"
+    "נאמר שהגשר מוכן \u200f(RTL mark)\u200f today.\r\n"
+    "Combining: Za\u0308hlen e\u0301te\u0301 n\u0303o stay decomposed.\r\n"
+)
+
+
+def test_uploaded_unicode_text_is_byte_identical_in_the_db(admin_client, db):
+    response = admin_client.post(
+        "/articles", data={"file": (io.BytesIO(UNICODE_ARTICLE.encode("utf-8")), "world.txt")},
+        content_type="multipart/form-data")
+    assert response.status_code == 303
+    article = db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert article["body"].encode("utf-8") == UNICODE_ARTICLE.encode("utf-8")
+    for claim in db.table("claims").rows_where("article_id = ?", [article["id"]]):
+        assert claim["text"] == article["body"][claim["start"]:claim["end"]]
+
+
+def test_uploaded_unicode_text_is_byte_identical_in_the_csv(admin_client, db):
+    title = "Zürich 🧪 قال e\u0301"
+    response = admin_client.post(
+        "/articles", data={"file": (io.BytesIO(UNICODE_ARTICLE.encode("utf-8")), "world.txt"),
+                           "title": title},
+        content_type="multipart/form-data")
+    article_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    rows = csv_rows(admin_client.get(f"/articles/{article_id}/export.csv"))
+    stored = [c["text"] for c in db.query(
+        "select text from claims where article_id = ? and is_claim = 1 order by position",
+        [article_id])]
+    assert [row["claim"].encode("utf-8") for row in rows] == [s.encode("utf-8") for s in stored]
+    assert {row["article_title"] for row in rows} == {title}
+    joined = " ".join(stored)
+    for piece in ("👩\u200d👩\u200d👧", "قال الوزير", "\u200f", "Za\u0308hlen", "e\u0301te\u0301"):
+        assert piece in joined, f"{piece!r} lost on the way to the CSV"
+
+
+@pytest.mark.parametrize("body", [
+    "Emoji 🧪👩\u200d👩\u200d👧 and RTL قال الوزير \u200fמוכן",
+    "Combining e\u0301 and Za\u0308hlen, not normalised",
+    "Line one\r\nLine two\r\n\r\nLine four",
+], ids=["emoji-rtl", "combining", "crlf"])
+def test_note_text_is_byte_identical_in_the_db_and_the_csv(reviewer_client, db, claim_id, body):
+    assert reviewer_client.post(f"/claims/{claim_id}/notes", data={"body": body}).status_code == 303
+    note = next(db.table("notes").rows)
+    assert note["body"].encode("utf-8") == body.encode("utf-8")
+    rows = csv_rows(reviewer_client.get("/export.csv"))
+    cell = next(row["notes"] for row in rows if row["claim_id"] == str(claim_id))
+    assert cell == f"[{note['created_at']}] ana: {body}"
+
+
+# --- evidence URLs ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "\tjavascript:alert(1)",
+    "java\nscript:alert(1)", "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "file:///etc/passwd",
+    "ftp://example.org/file.txt", "mailto:desk@example.org", "/relative/path", "relative/path",
+    "//evil.example/x", "example.org/page", "http:/one-slash", "https://", "http://", "",
+])
+def test_evidence_url_that_is_not_http_is_refused(reviewer_client, db, claim_id, url):
+    before = snapshot(db)
+    response = reviewer_client.post(f"/claims/{claim_id}/evidence",
+                                    data={"url": url, "stance": "supports"})
+    assert response.status_code == 422
+    assert "http" in response.get_data(as_text=True)
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("url", ["http://example.org/a", "https://example.org/b?q=1&r=2#frag",
+                                 "HTTPS://Example.org/C", "https://[2001:db8::1]/v6"])
+def test_http_and_https_evidence_urls_are_saved(reviewer_client, db, claim_id, url):
+    response = reviewer_client.post(f"/claims/{claim_id}/evidence",
+                                    data={"url": url, "stance": "contradicts"})
+    assert response.status_code == 303
+    record = next(db.table("evidence").rows)
+    assert (record["url"], record["stance"]) == (url, "contradicts")
