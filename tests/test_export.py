@@ -6,6 +6,7 @@ import io
 import pytest
 
 from workbench import articles, export, review
+from workbench.search import ClaimFilter
 
 HEADER = ["article_id", "article_title", "claim_id", "position", "claim", "start", "end",
           "status", "attribution", "attribution_kind", "flags", "notes", "evidence_urls",
@@ -13,7 +14,7 @@ HEADER = ["article_id", "article_title", "claim_id", "position", "claim", "start
 
 
 def read_csv(db, article_id=None):
-    text = "".join(export.iter_csv(db, article_id))
+    text = "".join(export.iter_csv(db, ClaimFilter(article_id=article_id)))
     return list(csv.reader(io.StringIO(text, newline="")))
 
 

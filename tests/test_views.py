@@ -94,7 +94,7 @@ def test_status_with_htmx_returns_just_the_row(reviewer_client, article_id, db):
                                     data={"status": "disputed", "version": "1"}, headers=HX)
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body
-    assert body.strip().startswith(f'<li class="claim claim--disputed" id="claim-{claim}">')
+    assert body.strip().startswith(f'<li class="claim claim--disputed" id="claim-{claim}"')
     assert db.table("claims").get(claim)["updated_by"] == "ana"
 
 

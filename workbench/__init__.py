@@ -33,6 +33,8 @@ def create_app(test_config=None):
         SESSION_COOKIE_SECURE=os.environ.get("WORKBENCH_SECURE_COOKIES") == "1",
         SESSION_IDLE_MINUTES=int(os.environ.get("WORKBENCH_SESSION_IDLE_MINUTES", "480")),
         PASSWORD_HASH_METHOD=accounts.PASSWORD_HASH_METHOD,
+        # Named as the author of published ClaimReview markup.
+        ORGANIZATION=os.environ.get("WORKBENCH_ORGANIZATION", "Claim workbench"),
     )
     if test_config is not None:
         app.config.from_mapping(test_config)

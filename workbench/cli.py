@@ -12,6 +12,7 @@ from . import accounts, articles, export
 from .attribution import detect_attributions
 from .claims import split_claims
 from .flags import claim_flags
+from .search import ClaimFilter
 from .db import connect
 from .importer import SUPPORTED_SUFFIXES, ArticleRejected, text_from_upload
 
@@ -128,7 +129,7 @@ def export_(article_id, output):
                 articles.get_article(db, article_id)
             except articles.ArticleNotFound:
                 raise click.ClickException(f"There is no article {article_id}.") from None
-        for chunk in export.iter_csv(db, article_id):
+        for chunk in export.iter_csv(db, ClaimFilter(article_id=article_id)):
             output.write(chunk)
 
 

@@ -183,9 +183,47 @@ def _create_accounts_and_evidence(db):
     db.table("articles").add_column("deleted_by", str)
 
 
+def _create_search_index(db):
+    """FTS5 over claim text, sources and notes (https://www.sqlite.org/fts5.html)."""
+    db.table("claims").enable_fts(["text", "attribution_text"], fts_version="FTS5",
+                                  tokenize="porter")
+    db.table("notes").enable_fts(["body"], fts_version="FTS5", tokenize="porter")
+    # Our own triggers rather than enable_fts(create_triggers=True): its AFTER UPDATE
+    # trigger re-indexes on every status change; these fire only when indexed text changes.
+    db.executescript("""
+        create trigger claims_fts_ai after insert on claims begin
+          insert into claims_fts (rowid, text, attribution_text)
+          values (new.id, new.text, new.attribution_text);
+        end;
+        create trigger claims_fts_ad after delete on claims begin
+          insert into claims_fts (claims_fts, rowid, text, attribution_text)
+          values ('delete', old.id, old.text, old.attribution_text);
+        end;
+        create trigger claims_fts_au after update of text, attribution_text on claims begin
+          insert into claims_fts (claims_fts, rowid, text, attribution_text)
+          values ('delete', old.id, old.text, old.attribution_text);
+          insert into claims_fts (rowid, text, attribution_text)
+          values (new.id, new.text, new.attribution_text);
+        end;
+        create trigger notes_fts_ai after insert on notes begin
+          insert into notes_fts (rowid, body) values (new.id, new.body);
+        end;
+        create trigger notes_fts_ad after delete on notes begin
+          insert into notes_fts (notes_fts, rowid, body) values ('delete', old.id, old.body);
+        end;
+        create trigger notes_fts_au after update of body on notes begin
+          insert into notes_fts (notes_fts, rowid, body) values ('delete', old.id, old.body);
+          insert into notes_fts (rowid, body) values (new.id, new.body);
+        end;
+    """)
+    # Filters by reviewer and by "changed since" read the history.
+    db.table("history").create_index(["actor", "claim_id"])
+    db.table("history").create_index(["at"])
+
+
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
-MIGRATIONS = [_create_core_tables, _create_accounts_and_evidence]
+MIGRATIONS = [_create_core_tables, _create_accounts_and_evidence, _create_search_index]
 
 
 def migrate(db):

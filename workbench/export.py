@@ -5,6 +5,7 @@ import io
 import itertools
 import json
 
+from . import search
 from .db import read_snapshot
 
 COLUMNS = (
@@ -31,6 +32,13 @@ def format_notes(notes):
     return "\n".join(f"[{n['created_at']}] {n['author']}: {n['body']}" for n in notes)
 
 
+class ExportStats:
+    """Counts what an export wrote, for its manifest."""
+
+    def __init__(self):
+        self.rows = 0
+
+
 # One statement, so the whole export is one consistent snapshot even while reviewers
 # write (WAL keeps the statement's read transaction on the state it started from); one
 # row per (claim, note), grouped back into one row per claim as it streams.
@@ -45,19 +53,15 @@ select c.article_id, a.title as article_title, c.id as claim_id, c.position,
 from claims c
 join articles a on a.id = c.article_id
 left join notes n on n.claim_id = c.id and n.deleted_at is null
-where c.is_claim = 1 and a.deleted_at is null {article_filter}
+where {where}
 order by c.article_id, c.position, n.id
 """
 
 
-def iter_claim_rows(db, article_id=None):
-    """Yield one dict per claim (with its notes joined) for the export."""
-    params = []
-    article_filter = ""
-    if article_id is not None:
-        article_filter = "and c.article_id = ?"
-        params.append(article_id)
-    rows = db.query(_EXPORT_SQL.format(article_filter=article_filter), params)
+def iter_claim_rows(db, claim_filter=search.ClaimFilter()):
+    """Yield one dict per claim (with its notes joined) that the filter matches."""
+    where, params = search.where_clause(db, claim_filter)
+    rows = db.query(_EXPORT_SQL.format(where=where), params)
     for _, group in itertools.groupby(rows, key=lambda row: row["claim_id"]):
         group = list(group)
         row = {column: group[0].get(column) for column in COLUMNS if column != "notes"}
@@ -71,24 +75,42 @@ def iter_claim_rows(db, article_id=None):
         yield row
 
 
-def iter_json(db, article_id=None):
+SCHEMA_VERSION = 1
+
+
+def iter_json(db, claim_filter=search.ClaimFilter(), stats=None):
     """Yield a JSON document of articles with their claims, sources, flags, notes,
-    evidence and history, article by article, from one read snapshot."""
+    evidence and history, article by article, from one read snapshot.
+
+    With no filter but an article, every claim is included (also those marked "not a
+    claim"); otherwise only the claims the filter matches.
+    """
+    everything = search.ClaimFilter(article_id=claim_filter.article_id) == claim_filter
     with read_snapshot(db):
-        where, params = "deleted_at is null", []
-        if article_id is not None:
-            where += " and id = ?"
-            params.append(article_id)
-        yield '{"schema_version": 1, "articles": ['
-        article_ids = [row[0] for row in db.execute(
-            f"select id from articles where {where} order by id", params).fetchall()]
-        for number, current in enumerate(article_ids):
-            yield ("," if number else "") + json.dumps(_article_document(db, current),
-                                                       ensure_ascii=False)
+        where, params = search.where_clause(db, claim_filter)
+        matching = {}
+        for article_id, claim_id in db.execute(
+            f"select c.article_id, c.id from claims c join articles a on a.id = c.article_id "
+            f"where {where}", params,
+        ).fetchall():
+            matching.setdefault(article_id, set()).add(claim_id)
+        if everything:
+            extra = db.execute(
+                "select id from articles where deleted_at is null"
+                + (" and id = ?" if claim_filter.article_id else ""),
+                [claim_filter.article_id] if claim_filter.article_id else []).fetchall()
+            for (article_id,) in extra:
+                matching.setdefault(article_id, None)
+        yield f'{{"schema_version": {SCHEMA_VERSION}, "articles": ['
+        for number, article_id in enumerate(sorted(matching)):
+            document = _article_document(db, article_id, None if everything else matching[article_id])
+            if stats is not None:
+                stats.rows += len(document["claims"])
+            yield ("," if number else "") + json.dumps(document, ensure_ascii=False)
         yield "]}\n"
 
 
-def _article_document(db, article_id):
+def _article_document(db, article_id, claim_ids=None):
     article = next(db.query(
         "select id, title, publisher, url, published_on, imported_at, imported_by, body "
         "from articles where id = ?", [article_id]))
@@ -114,6 +136,8 @@ def _article_document(db, article_id):
         "select * from claims where article_id = ? order by is_claim desc, position, start",
         [article_id],
     ):
+        if claim_ids is not None and claim["id"] not in claim_ids:
+            continue
         claims.append({
             "id": claim["id"], "position": claim["position"], "text": claim["text"],
             "start": claim["start"], "end": claim["end"], "status": claim["status"],
@@ -134,15 +158,22 @@ def _article_document(db, article_id):
     return {**article, "claims": claims}
 
 
-def iter_csv(db, article_id=None):
-    """Yield the CSV export in chunks of text: header first, RFC 4180 quoting."""
+def iter_csv(db, claim_filter=search.ClaimFilter(), stats=None, excel=False):
+    """Yield the CSV export in chunks of text: header first, RFC 4180 quoting.
+
+    excel=True starts with a UTF-8 byte-order mark, which Excel needs to read UTF-8.
+    """
     buffer = io.StringIO()
+    if excel:
+        buffer.write("\ufeff")
     # Every text cell is quoted (RFC 4180 quoting; OWASP also advises quoting neutralised
     # cells), numbers are not; \r\n line endings are what the RFC and Excel expect.
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for count, row in enumerate(iter_claim_rows(db, article_id), start=1):
+    for count, row in enumerate(iter_claim_rows(db, claim_filter), start=1):
         writer.writerow([neutralise(row[column]) for column in COLUMNS])
+        if stats is not None:
+            stats.rows = count
         if count % ROWS_PER_CHUNK == 0:
             yield _drain(buffer)
     yield _drain(buffer)

@@ -94,7 +94,7 @@ def test_409_for_htmx_is_the_claim_row_and_htmx_is_configured_to_swap_it(
     assert stale.status == 409
     assert stale.headers.get("vary") == "HX-Request"
     row = stale.body.lstrip()
-    assert row.startswith(f'<li class="claim claim--sourced" id="claim-{claim_id}">'), (
+    assert row.startswith(f'<li class="claim claim--sourced" id="claim-{claim_id}"'), (
         f"the htmx 409 answer is not the claim row partial: {row[:200]!r}")
     assert "<html" not in row and "not saved" in row and "rosa" in row
     # The row's own status form carries the new version, so choosing again is not stale.

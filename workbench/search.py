@@ -1,0 +1,169 @@
+"""Finding claims: one filter (text, status, flag, source kind, reviewer, article, date)
+shared by the search page, bulk changes, every export and the JSON API, so what a
+reviewer sees is exactly what they act on and export.
+"""
+
+import datetime
+import re
+from dataclasses import asdict, dataclass
+
+from . import attribution, flags
+from .clock import utc_now
+from .db import STATUSES, write_transaction
+from .review import InvalidInput, record_history
+
+MAX_QUERY_CHARS = 500
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    """Which claims: every field optional, all given fields must hold (AND)."""
+
+    q: str | None = None
+    article_id: int | None = None
+    status: str | None = None
+    flag: str | None = None
+    kind: str | None = None
+    reviewer: str | None = None
+    since: str | None = None  # YYYY-MM-DD: claims changed on or after that day (UTC)
+
+    def as_query(self):
+        """The filter as URL query parameters (only the fields that are set)."""
+        names = {"article_id": "article"}
+        return {names.get(key, key): value for key, value in asdict(self).items()
+                if value not in (None, "")}
+
+    def is_empty(self):
+        return not self.as_query()
+
+
+def parse_filter(values):
+    """A ClaimFilter from URL/form values (a mapping); InvalidInput names the bad one."""
+    def text(name):
+        value = values.get(name)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    q = text("q")
+    if q and len(q) > MAX_QUERY_CHARS:
+        raise InvalidInput(f"The search is longer than {MAX_QUERY_CHARS} characters.")
+    article = text("article")
+    if article is not None and not re.fullmatch(r"[0-9]{1,10}", article):
+        raise InvalidInput("“article” must be an article id.")
+    status = text("status")
+    if status is not None and status not in STATUSES:
+        raise InvalidInput(f"“{status}” is not a status. Choose one of: {', '.join(STATUSES)}.")
+    flag = text("flag")
+    if flag is not None and flag not in flags.FLAGS:
+        raise InvalidInput(f"“{flag}” is not a flag. Choose one of: {', '.join(flags.FLAGS)}.")
+    kind = text("kind")
+    if kind is not None and kind not in attribution.KINDS:
+        raise InvalidInput(f"“{kind}” is not a kind of source. Choose one of: "
+                           f"{', '.join(attribution.KINDS)}.")
+    since = text("since")
+    if since is not None:
+        try:
+            since = datetime.date.fromisoformat(since).isoformat()
+        except ValueError:
+            raise InvalidInput("“since” must be a date like 2026-11-26.") from None
+    reviewer = text("reviewer")
+    return ClaimFilter(q=q, article_id=int(article) if article else None, status=status,
+                       flag=flag, kind=kind, reviewer=reviewer[:100] if reviewer else None,
+                       since=since)
+
+
+def where_clause(db, claim_filter, alias="c"):
+    """SQL conditions (on claims aliased `alias`, joined to articles `a`) and parameters.
+
+    Values are always bound parameters; only fixed SQL text is assembled here. Search
+    words are quoted (sqlite-utils quote_fts), so AND/OR/NOT/NEAR are plain words.
+    """
+    f = claim_filter
+    where = [f"{alias}.is_claim = 1", "a.deleted_at is null"]
+    params = []
+    if f.q:
+        query = db.quote_fts(f.q.replace("\x00", ""))
+        if not query.replace('"', "").strip():
+            query = '"\x01"'  # nothing searchable (only quotes): matches nothing, no error
+        where.append(
+            f"({alias}.id in (select rowid from claims_fts where claims_fts match ?) or "
+            f"{alias}.id in (select claim_id from notes where deleted_at is null and id in "
+            "(select rowid from notes_fts where notes_fts match ?)))")
+        params += [query, query]
+    if f.article_id is not None:
+        where.append(f"{alias}.article_id = ?")
+        params.append(f.article_id)
+    if f.status is not None:
+        where.append(f"{alias}.status = ?")
+        params.append(f.status)
+    if f.flag is not None:
+        where.append(f"(' ' || {alias}.flags || ' ') like ?")
+        params.append(f"% {f.flag} %")
+    if f.kind is not None:
+        where.append(f"{alias}.attribution_kind = ?")
+        params.append(f.kind)
+    if f.reviewer is not None:
+        where.append(f"exists (select 1 from history h where h.claim_id = {alias}.id "
+                     "and h.actor = ?)")
+        params.append(f.reviewer)
+    if f.since is not None:
+        where.append(f"exists (select 1 from history h where h.claim_id = {alias}.id "
+                     "and h.at >= ?)")
+        params.append(f.since)
+    return " and ".join(where), params
+
+
+SEARCH_PAGE = 50
+
+
+def search_claims(db, claim_filter, page=1, page_size=SEARCH_PAGE):
+    """(claims with their article title, total count) for one page of matches."""
+    where, params = where_clause(db, claim_filter)
+    total = db.execute(
+        f"select count(*) from claims c join articles a on a.id = c.article_id where {where}",
+        params).fetchone()[0]
+    rows = list(db.query(
+        f"select c.*, a.title as article_title from claims c "
+        f"join articles a on a.id = c.article_id where {where} "
+        "order by c.article_id desc, c.position limit ? offset ?",
+        params + [page_size, (max(page, 1) - 1) * page_size]))
+    return rows, total
+
+
+def matching_claim_ids(db, claim_filter):
+    where, params = where_clause(db, claim_filter)
+    return [row[0] for row in db.execute(
+        f"select c.id from claims c join articles a on a.id = c.article_id where {where}",
+        params).fetchall()]
+
+
+MAX_BULK = 10_000
+
+
+def set_status_many(db, claim_filter, status, user, only_ids=None):
+    """Set the status of every claim the filter matches (or the chosen ids among them),
+    in one transaction, with a history row for each claim that changes. Returns the count.
+    """
+    if status not in STATUSES:
+        raise InvalidInput(f"“{status}” is not a status. Choose one of: {', '.join(STATUSES)}.")
+    with write_transaction(db):
+        # The filter is evaluated inside the write lock: exactly what matches now changes.
+        ids = matching_claim_ids(db, claim_filter)
+        if only_ids is not None:
+            chosen = set(only_ids)
+            ids = [claim_id for claim_id in ids if claim_id in chosen]
+        if len(ids) > MAX_BULK:
+            raise InvalidInput(f"That would change {len(ids):,} claims; narrow the filter to "
+                               f"at most {MAX_BULK:,}.")
+        now = utc_now()
+        changed = 0
+        for claim_id in ids:
+            row = db.execute("select id, article_id, status from claims where id = ?",
+                             [claim_id]).fetchone()
+            if row[2] == status:
+                continue
+            db.execute("update claims set status = ?, version = version + 1, updated_by = ?, "
+                       "updated_at = ? where id = ?", [status, user.username, now, claim_id])
+            record_history(db, {"id": row[0], "article_id": row[1]}, user.username, "status",
+                           {"status": row[2]}, {"status": status, "bulk": True}, now)
+            changed += 1
+    return changed

@@ -1,0 +1,27 @@
+"""Routes, thin on purpose: request -> domain functions -> template.
+
+One URL, two representations (the Hypermedia Systems contact app): an htmx request gets
+the partial it swaps in, a plain request the full page or a 303 redirect.
+"""
+
+import json
+import sqlite3
+
+from werkzeug.exceptions import HTTPException
+
+from .. import flags
+from ..db import STATUSES
+from . import articles, claims, exports  # noqa: F401  (they register their routes on bp)
+from .common import (bp, handle_database_error, handle_http_error, handle_unexpected_error,
+                     readable_time)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.register_error_handler(sqlite3.OperationalError, handle_database_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)
+    app.jinja_env.globals.update(STATUSES=STATUSES, FLAG_LABELS=flags.FLAG_LABELS,
+                                 FLAGS=flags.FLAGS)
+    app.jinja_env.filters["when"] = readable_time
+    app.jinja_env.filters["fromjson"] = json.loads

@@ -1,0 +1,151 @@
+"""What every route shares: htmx-or-page responses, input parsing, loading, errors."""
+
+import re
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .. import articles, review
+from ..db import get_db
+
+# One blueprint for the pages, spread over modules by area; endpoint names stay
+# "workbench.<view>" wherever a view lives.
+bp = Blueprint("workbench", __name__)
+
+def is_htmx():
+    """An htmx request that wants a partial (a boosted one wants the whole page)."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+
+
+def render_page_or_partial(page, partial, http_status=200, **context):
+    """The partial for htmx, the full page otherwise; caches must keep them apart."""
+    template = partial if is_htmx() else page
+    response = Response(render_template(template, **context), status=http_status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def after_write(partial, redirect_to, **context):
+    """htmx gets the updated partial; a plain form post gets a 303 to the page to show."""
+    if is_htmx():
+        response = Response(render_template(partial, **context))
+        response.headers["Vary"] = "HX-Request"
+        return response
+    return redirect(redirect_to, code=303)
+
+
+MAX_ID = 2**31 - 1  # far above any real id or page, and page * page size still fits SQLite
+
+
+def positive_int(value):
+    """An id or page number from a URL or form; None for anything else (abc, -1, 1.5, 10**20)."""
+    if value is None or not re.fullmatch(r"[0-9]{1,10}", str(value)):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+def single_form_value(name):
+    """A form field sent exactly once; 400 when it is repeated."""
+    values = request.form.getlist(name)
+    if len(values) > 1:
+        abort(400, description=f"The field “{name}” was sent more than once.")
+    return values[0] if values else None
+
+
+def form_int(name):
+    """An integer form field (offsets may be 0); 400 when present but not a number."""
+    value = single_form_value(name)
+    if value is None or value == "":
+        return None
+    if not re.fullmatch(r"[0-9]{1,12}", value):
+        abort(400, description=f"“{name}” must be a whole number.")
+    return int(value)
+
+
+def expected_version():
+    value = single_form_value("version")
+    if value is None:
+        return None
+    version = positive_int(value)
+    if version is None:
+        abort(400, description="The claim version sent with the form is not a number.")
+    return version
+
+
+
+def load_article(article_id):
+    article_id = positive_int(article_id)
+    if article_id is None:
+        abort(404)
+    try:
+        return articles.get_article(get_db(), article_id)
+    except articles.ArticleNotFound:
+        abort(404)
+
+
+def article_summary(article):
+    """What every article page's header shows: progress and evidence counts."""
+    db = get_db()
+    return {"article": article, "counts": articles.progress(db, [article["id"]]).get(article["id"]),
+            "evidence_counts": articles.evidence_counts(db, article["id"])}
+
+
+
+def load_claim(claim_id):
+    """The claim, or 404 (also when its article was deleted)."""
+    claim_id = positive_int(claim_id)
+    if claim_id is None:
+        abort(404)
+    try:
+        claim = review.get_claim(get_db(), claim_id)
+        articles.get_article(get_db(), claim["article_id"])
+    except (review.ClaimNotFound, articles.ArticleNotFound):
+        abort(404)
+    return claim
+
+
+
+def readable_time(stamp):
+    """2026-11-26T16:05:00Z -> 2026-11-26 16:05 UTC (the exact time stays in datetime=)."""
+    if not stamp or len(stamp) < 16:
+        return stamp or ""
+    return f"{stamp[:10]} {stamp[11:16]} UTC"
+
+
+# --- errors ----------------------------------------------------------------------------
+
+def handle_http_error(error):
+    """A plain page (or a small partial for htmx) that says what went wrong, no traceback."""
+    template = "_error.html" if is_htmx() else "error.html"
+    return render_template(template, error=error), error.code
+
+
+def handle_unexpected_error(error):
+    current_app.logger.exception("Unhandled error on %r", request.path)
+    template = "_error.html" if is_htmx() else "error.html"
+    generic = HTTPException(description="Something went wrong on our side. Nothing you "
+                                        "saved before this was lost; please try again.")
+    generic.code = 500
+    return render_template(template, error=generic), 500
+
+
+# SQLite errors that mean "the storage cannot take writes right now", not a bug:
+# https://www.sqlite.org/rescode.html (SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_BUSY)
+UNAVAILABLE_STORAGE = ("database or disk is full", "readonly database", "disk i/o error",
+                       "database is locked", "unable to open database")
+
+
+def handle_database_error(error):
+    if not any(marker in str(error).lower() for marker in UNAVAILABLE_STORAGE):
+        return handle_unexpected_error(error)
+    current_app.logger.error("Database unavailable on %r: %s", request.path, error)
+    unavailable = HTTPException(description=(
+        "The database cannot save changes right now (the disk may be full or read-only). "
+        "Nothing from this request was saved, and nothing saved before is lost. "
+        "Try again in a minute; if it keeps happening, tell whoever runs the workbench."))
+    unavailable.code = 503
+    template = "_error.html" if is_htmx() else "error.html"
+    return render_template(template, error=unavailable), 503, {"Retry-After": "60"}
+
+
