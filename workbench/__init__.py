@@ -6,7 +6,7 @@ import secrets
 
 from flask import Flask
 
-from . import accounts, auth, db, security, views
+from . import accounts, api, auth, db, security, views
 
 HTMX_VERSION = "2.0.11"
 HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
@@ -56,6 +56,7 @@ def create_app(test_config=None):
     security.init_app(app)  # first: a cross-site write is refused before anything else runs
     auth.init_app(app)
     views.init_app(app)
+    api.init_app(app)
     return app
 
 

@@ -43,6 +43,9 @@ def login_redirect():
     back = request.full_path.rstrip("?")
     if request.method != "GET":
         back = referrer_path() or "/"
+    if request.blueprint == "api":
+        return Response('{"error": "Log in to use the API.", "status": 401}', status=401,
+                        mimetype="application/json")
     target = url_for("auth.login", next=back)
     if is_htmx_request():
         return Response("Log in to continue.", status=401, headers={"HX-Redirect": target})

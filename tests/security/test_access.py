@@ -7,6 +7,7 @@ added later is covered without editing this file.
 """
 
 import datetime
+import html.parser
 import os
 import pathlib
 import re
@@ -221,21 +222,42 @@ def test_same_origin_note_is_saved(reviewer_client, db, ids, headers):
 
 # --- logged out ------------------------------------------------------------------------
 
+def every_variant(rule, ids):
+    """Concrete paths for a rule: one per choice of an any(...) converter (csv, json, ...)."""
+    path = fill(rule, ids)
+    choices = re.search(r"<any\(([^)]*)\):[a-z_]+>", rule.rule)
+    if not choices:
+        return [path]
+    options = [option.strip() for option in choices[1].split(",")]
+    return [path[:path.rindex(options[0])] + option for option in options]
+
+
+def shows_login_or_nothing(response):
+    """302 to the login page, or 401; either way none of the claims' text."""
+    body = response.get_data(as_text=True)
+    if any(word in body for word in SECRET_WORDS):
+        return False
+    if response.status_code == 302:
+        return response.headers["Location"].startswith("/login")
+    return response.status_code == 401
+
+
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_logged_out_pages_partials_and_exports_show_no_data(app, ids, headers):
     client = app.test_client()
     leaked = {}
     for rule in rules(app, "GET"):
-        for export_format in ("csv", "json") if "export_format" in rule.arguments else ("csv",):
-            path = fill(rule, ids).replace(".csv", f".{export_format}")
+        for path in every_variant(rule, ids):
             response = client.get(path, headers=headers)
-            body = response.get_data(as_text=True)
-            expected = response.status_code == (401 if headers else 302)
-            to_login = (response.headers.get("HX-Redirect" if headers else "Location", "")
-                        .startswith("/login"))
-            if not (expected and to_login) or any(word in body for word in SECRET_WORDS):
+            if not shows_login_or_nothing(response):
                 leaked[path] = response.status_code
     assert leaked == {}, f"answered a logged-out request with something else: {leaked}"
+
+
+def test_logged_out_htmx_requests_are_told_where_to_log_in(app, ids):
+    response = app.test_client().get(f"/articles/{ids['article_id']}", headers=HX)
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login")
 
 
 def test_logged_out_writes_change_nothing(app, db, ids):
@@ -244,8 +266,7 @@ def test_logged_out_writes_change_nothing(app, db, ids):
     wrong = {}
     for rule in rules(app, "POST"):
         response = client.post(fill(rule, ids), data=WRITE_DATA)
-        if response.status_code not in (302, 401) or \
-                not response.headers.get("Location", "").startswith("/login"):
+        if not shows_login_or_nothing(response):
             wrong[rule.rule] = response.status_code
     assert wrong == {}
     assert snapshot(db) == before
@@ -283,22 +304,35 @@ def test_reviewer_cannot_import_delete_or_manage_users(reviewer_client, db, ids,
     assert snapshot(db) == before
 
 
-FORM_ACTION = re.compile(r'<form\b[^>]*\baction="([^"]*)"', re.I)
-HX_WRITE = re.compile(r'\bhx-(?:post|put|patch|delete)="([^"]*)"', re.I)
-HREF = re.compile(r'\bhref="([^"]*)"', re.I)
+class Controls(html.parser.HTMLParser):
+    """Where a page lets its reader write: POST form actions and hx-post/put/patch/delete
+    targets, plus links to the admin-only pages."""
+
+    def __init__(self, markup):
+        super().__init__(convert_charrefs=True)
+        self.targets = []
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "get").lower() == "post":
+            self.targets.append(attrs.get("action") or "")
+        self.targets += [value for name, value in attrs.items()
+                         if name in ("hx-post", "hx-put", "hx-patch", "hx-delete")]
+        if tag == "a" and attrs.get("href") in ("/articles/new", "/users"):
+            self.targets.append(attrs["href"])
 
 
 @pytest.mark.parametrize("role, forbidden", [
-    ("viewer", re.compile(r"^/(?!logout$)")),  # any write but logging out
+    ("viewer", re.compile(r"^(?!/logout$)")),  # any write but logging out
     ("reviewer", re.compile(r"^/(articles|articles/\d+/delete|users|articles/new)$")),
 ])
 @pytest.mark.parametrize("page", ["/", "/articles/{article_id}", "/articles/{article_id}/text",
                                   "/articles/{article_id}/activity", "/claims/{claim_id}"])
 def test_pages_show_no_controls_the_role_cannot_use(app, ids, role, forbidden, page):
     client = sign_in(app, f"someone-{role}", role)
-    body = client.get(page.format(**ids)).get_data(as_text=True)
-    targets = FORM_ACTION.findall(body) + HX_WRITE.findall(body) + [
-        href for href in HREF.findall(body) if href in ("/articles/new", "/users")]
+    targets = Controls(client.get(page.format(**ids)).get_data(as_text=True)).targets
     assert [t for t in targets if forbidden.match(t)] == [], \
         f"a {role} is offered controls that answer 403"
 
@@ -526,6 +560,7 @@ def test_setup_link_creates_one_admin_once_then_404s(app, client, db):
     assert other.post(f"/setup/{token}", data={"username": "root2",
                                                "password": PASSWORD}).status_code == 404
     assert accounts.count_users(db) == 1
+    assert db.table("setup_tokens").count == 0, "a used setup link must be destroyed"
 
 
 @pytest.mark.parametrize("token", ["wrong", "a" * 500, "%00"])
@@ -579,7 +614,7 @@ def test_serve_runs_gunicorn_and_never_the_debugger(tmp_path, monkeypatch):
 
 def test_no_module_starts_the_werkzeug_debugger():
     package = pathlib.Path(__file__).resolve().parents[2] / "workbench"
-    found = {path.name: hit for path in package.glob("*.py")
+    found = {path.name: hit for path in package.rglob("*.py")
              if (hit := re.findall(r"\.run\(|run_simple|DebuggedApplication|use_debugger|"
                                    r"debug\s*=\s*True|DEBUG\W+True", path.read_text()))}
     assert found == {}

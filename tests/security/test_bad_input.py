@@ -5,6 +5,7 @@ SECURITY.md, "Bad input" (OWASP ASVS 5.0: 1.2.2, 2.2.1, 5.2.1, 15.3.3, 16.5.1).
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -103,16 +104,11 @@ def test_unknown_status_filter_is_400(viewer_client, article_id, status):
 
 BAD_IDS = ["abc", "-1", "0", "999999", "1.5", "1e3", "0x1", " 1", "%20", "1%00", "١",
            "9" * 18, "9" * 19, "9" * 400]
-
-ID_ROUTES = [
-    ("GET", "/articles/{id}"), ("GET", "/articles/{id}/text"), ("GET", "/articles/{id}/activity"),
-    ("GET", "/articles/{id}/export.csv"), ("GET", "/claims/{id}"),
-    ("POST", "/articles/{id}/delete"), ("POST", "/claims/{id}/status"),
-    ("POST", "/claims/{id}/notes"), ("POST", "/claims/{id}/evidence"),
-    ("POST", "/notes/{id}/delete"), ("POST", "/evidence/{id}/delete"),
-]
+# Well-formed values for every write, so the id is the only thing wrong with a request.
 WRITE_DATA = {"status": "sourced", "body": "A note.", "url": "https://example.org/",
-              "stance": "supports"}
+              "stance": "supports", "hidden": "1", "at": "4", "start": "0", "end": "3",
+              "passage": "The mayor", "kind": "named"}
+CONVERTER = re.compile(r"<(?:[^<>]*:)?([a-z_]+)>")
 
 
 @pytest.fixture
@@ -124,18 +120,29 @@ def one_of_everything(reviewer_client, db, claim_id):
     assert db.table("notes").count == 1 and db.table("evidence").count == 1
 
 
-@pytest.mark.parametrize("method, route", ID_ROUTES, ids=[f"{m} {r}" for m, r in ID_ROUTES])
-def test_unknown_or_malformed_ids_are_404_on_every_route(admin_client, db, one_of_everything,
-                                                         method, route):
+def routes_with_an_id(app):
+    """(method, path template) for every URL rule that takes an id, from the app's URL map."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
+        if any(name.endswith("_id") for name in rule.arguments):
+            path = CONVERTER.sub(lambda m: "{id}" if m[1].endswith("_id") else "csv", rule.rule)
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                yield method, path
+
+
+@pytest.mark.parametrize("bad_id", BAD_IDS)
+def test_unknown_or_malformed_ids_are_404_on_every_route(app, admin_client, db, one_of_everything,
+                                                         bad_id):
     before = snapshot(db)
+    routes = list(routes_with_an_id(app))
+    assert len(routes) >= 11
     wrong = {}
-    for bad_id in BAD_IDS:
+    for method, route in routes:
         response = admin_client.open(route.format(id=bad_id), method=method,
                                      data=WRITE_DATA if method == "POST" else None)
         body = response.get_data(as_text=True)
         if response.status_code != 404 or "Traceback" in body:
-            wrong[bad_id] = response.status_code
-    assert wrong == {}, f"{method} {route}: these ids did not give a clean 404: {wrong}"
+            wrong[f"{method} {route}"] = response.status_code
+    assert wrong == {}, f"id {bad_id!r} did not give a clean 404 on: {wrong}"
     assert snapshot(db) == before
 
 

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import flags
 from ..db import STATUSES
-from . import articles, claims, exports  # noqa: F401  (they register their routes on bp)
+from . import articles, claims, exports, search  # noqa: F401  (they register routes on bp)
 from .common import (bp, handle_database_error, handle_http_error, handle_unexpected_error,
                      readable_time)
 

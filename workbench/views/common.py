@@ -17,9 +17,9 @@ def is_htmx():
     return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
 
 
-def render_page_or_partial(page, partial, http_status=200, **context):
+def render_page_or_partial(page_template, partial_template, http_status=200, **context):
     """The partial for htmx, the full page otherwise; caches must keep them apart."""
-    template = partial if is_htmx() else page
+    template = partial_template if is_htmx() else page_template
     response = Response(render_template(template, **context), status=http_status)
     response.headers["Vary"] = "HX-Request"
     return response

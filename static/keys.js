@@ -1,0 +1,193 @@
+// Keyboard-first review (issue 5): j/k move between claims, s/d/u set a status and move
+// on, n adds a note, e adds evidence, / goes to search, ? lists the keys.
+// A status is set by clicking the row's own button, so the request is the one a mouse
+// click makes (htmx, or a plain form post without it).
+(() => {
+  "use strict";
+  const STATUS_KEYS = { s: "sourced", d: "disputed", u: "unverified" };
+  const REVIEW_KEYS = ["j", "k", "s", "d", "u", "n", "e"];
+  let currentId = null;     // id of the claim row under review: the last one focus was in
+  let advanceId = null;     // row whose status change is on its way; then focus moves on
+  let loadingAfter = null;  // row to move on from once the next page of claims has loaded
+  let queued = [];          // review keys typed while a status change was on its way
+  const pendingStatus = new Map(); // row id -> status asked for, announced once swapped in
+
+  const rows = () => [...document.querySelectorAll("li.claim")];
+
+  function currentRow() {
+    const focused = document.activeElement && document.activeElement.closest("li.claim");
+    return focused || (currentId && document.getElementById(currentId));
+  }
+
+  function focusRow(row) {
+    currentId = row.id;
+    row.focus({ preventScroll: true });
+    row.scrollIntoView({ block: "nearest" });
+  }
+
+  function announce(text) {
+    const region = document.getElementById("keys-status");
+    if (!region) return;
+    // Emptied first so the same words twice in a row are read out again.
+    region.textContent = "";
+    window.setTimeout(() => { region.textContent = text; }, 50);
+  }
+
+  function move(step) {
+    const all = rows();
+    const row = currentRow();
+    if (!row || !all.includes(row)) {
+      if (all.length) focusRow(all[0]);
+      return;
+    }
+    const next = all[all.indexOf(row) + step];
+    if (next) {
+      focusRow(next);
+    } else if (step > 0) {
+      // Past the last loaded row: bring the "more" row into view; htmx loads it when revealed.
+      const more = document.querySelector("li.claims__more");
+      if (more) {
+        loadingAfter = row.id;
+        more.scrollIntoView({ block: "end" });
+      }
+    }
+  }
+
+  function setStatus(row, status) {
+    const form = row.querySelector("form.claim__status");
+    const button = form && form.querySelector(`button[name=status][value=${status}]`);
+    if (!button || form.classList.contains("htmx-request")) return;
+    advanceId = row.id;
+    button.click();
+  }
+
+  function openTool(row, selector, fieldSelector) {
+    const details = row.querySelector(selector);
+    if (!details) return;
+    details.open = true;
+    const field = details.querySelector(fieldSelector);
+    if (field) field.focus();
+  }
+
+  function review(key) {
+    const row = currentRow();
+    if (key === "j" || key === "k") {
+      move(key === "j" ? 1 : -1);
+    } else if (!row) {
+      return;
+    } else if (Object.hasOwn(STATUS_KEYS, key)) {
+      setStatus(row, STATUS_KEYS[key]);
+    } else if (key === "n") {
+      openTool(row, "details.claim__add-note", "textarea");
+    } else if (key === "e") {
+      openTool(row, "details.claim__add-evidence", "input[name=url]");
+    }
+  }
+
+  function replayQueued() {
+    while (queued.length && !advanceId && !isTyping(document.activeElement)) {
+      review(queued.shift());
+    }
+    if (!advanceId) queued = []; // what was left was meant for a field that is now open
+  }
+
+  function showHelp() {
+    const dialog = document.getElementById("keys-help");
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  function isTyping(target) {
+    return target instanceof Element &&
+      (target.isContentEditable || target.closest("input, textarea, select") !== null);
+  }
+
+  // In a claim's note or evidence box: Ctrl+Enter saves it, Esc closes it.
+  function onFieldKey(event) {
+    const field = event.target;
+    const row = field.closest("li.claim");
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && field.matches("textarea") && field.form) {
+      event.preventDefault();
+      field.form.requestSubmit();
+    } else if (event.key === "Escape" && row && field.closest("details[open]")) {
+      event.preventDefault();
+      field.closest("details[open]").open = false;
+      focusRow(row);
+    }
+  }
+
+  function onKey(event) {
+    if (event.defaultPrevented) return;
+    if (isTyping(event.target)) {
+      onFieldKey(event);
+      return;
+    }
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    if (document.querySelector("dialog[open]")) return;
+    const key = event.key;
+    const search = document.getElementById("search-input");
+    if (key === "?") {
+      showHelp();
+    } else if (key === "/" && search) {
+      search.focus();
+    } else if (REVIEW_KEYS.includes(key) && !(event.repeat && Object.hasOwn(STATUS_KEYS, key))) {
+      if (advanceId) queued.push(key); else review(key);
+    } else {
+      return;
+    }
+    event.preventDefault();
+  }
+
+  function onClick(event) {
+    if (!(event.target instanceof Element)) return;
+    const button = event.target.closest("li.claim button[name=status]");
+    if (button) pendingStatus.set(button.closest("li.claim").id, button.value);
+    if (event.target.closest("[data-keys-help]")) showHelp();
+  }
+
+  // htmx replaced a row with the server's answer (same id): announce a new status, keep
+  // focus on the row, and after s/d/u move on to the next one.
+  function onSettled(event) {
+    const row = event.target;
+    if (!(row instanceof Element) || !row.matches("li.claim")) return;
+    const status = pendingStatus.get(row.id);
+    pendingStatus.delete(row.id);
+    const saved = Boolean(status) && row.classList.contains(`claim--${status}`);
+    if (saved) announce(`Claim ${row.dataset.position} set to ${status}`);
+
+    const advancing = row.id === advanceId;
+    if (advancing) advanceId = null;
+    const before = loadingAfter && document.getElementById(loadingAfter);
+    if (before && before.nextElementSibling && before.nextElementSibling.matches("li.claim")) {
+      loadingAfter = null; // the next page of claims has arrived
+      focusRow(before.nextElementSibling);
+    } else if (row.id === currentId && advancing && saved) {
+      focusRow(row);
+      move(1);
+    } else if (row.id === currentId && (!document.activeElement || document.activeElement === document.body)) {
+      focusRow(row); // the focused element went with the old row
+    }
+    // Keys typed meanwhile apply now, unless the change was refused: the row says why.
+    if (advancing && !saved) queued = [];
+    if (advancing) replayQueued();
+  }
+
+  function onFailed() {
+    advanceId = null;
+    queued = [];
+    pendingStatus.clear();
+  }
+
+  document.addEventListener("keydown", onKey);
+  document.addEventListener("click", onClick);
+  document.addEventListener("focusin", (event) => {
+    const row = event.target instanceof Element && event.target.closest("li.claim");
+    if (row) currentId = row.id;
+  });
+  document.addEventListener("htmx:afterSettle", onSettled);
+  // A request that failed leaves the row as it was: nothing to announce or move on from.
+  document.addEventListener("htmx:responseError", onFailed);
+  document.addEventListener("htmx:sendError", onFailed);
+  document.addEventListener("DOMContentLoaded", () => {
+    for (const hint of document.querySelectorAll("[data-keys-help]")) hint.hidden = false;
+  });
+})();

@@ -1,0 +1,122 @@
+"""The claim filter: parsing, full-text search, combined filters, and bulk changes."""
+
+import pytest
+
+from workbench import accounts, articles, review, search
+from workbench.search import ClaimFilter
+
+ANA = accounts.User(1, "ana", "reviewer")
+FIRST = "The minister said exports rose 4% in March. Farmers protested in the capital."
+SECOND = "Officials said the port reopened on Friday. Shipping firms welcomed the news."
+
+
+@pytest.fixture
+def ids(memory_db):
+    a = articles.import_article(memory_db, FIRST, imported_by="x").article_id
+    b = articles.import_article(memory_db, SECOND, imported_by="x").article_id
+    return {"a": a, "b": b, "claims": [c["id"] for c in review.list_claims(memory_db, a).claims]
+            + [c["id"] for c in review.list_claims(memory_db, b).claims]}
+
+
+def texts(db, claim_filter):
+    return [row["text"] for row in search.search_claims(db, claim_filter)[0]]
+
+
+def test_full_text_search_finds_words_in_claims_across_articles(memory_db, ids):
+    assert texts(memory_db, ClaimFilter(q="protested")) == ["Farmers protested in the capital."]
+    assert set(texts(memory_db, ClaimFilter(q="said"))) == {
+        "The minister said exports rose 4% in March.", "Officials said the port reopened on Friday."}
+
+
+def test_search_uses_stems(memory_db, ids):
+    assert texts(memory_db, ClaimFilter(q="protest")) == ["Farmers protested in the capital."]
+
+
+def test_search_finds_claims_by_their_notes_and_sources(memory_db, ids):
+    review.add_note(memory_db, ids["claims"][3], "Confirmed with the harbour master.", "ana")
+    assert texts(memory_db, ClaimFilter(q="harbour")) == ["Shipping firms welcomed the news."]
+    assert texts(memory_db, ClaimFilter(q="officials")) == ["Officials said the port reopened on Friday."]
+
+
+@pytest.mark.parametrize("q", ['"', 'AND OR NOT', 'NEAR(', "port*", "'; drop table claims; --",
+                               "\x00", "\"unbalanced"])
+def test_search_operators_and_junk_never_error(memory_db, ids, q):
+    search.search_claims(memory_db, ClaimFilter(q=q))
+    assert memory_db.table("claims").count == 4
+
+
+def test_filters_combine(memory_db, ids):
+    review.set_status(memory_db, ids["claims"][2], "sourced", "ana")
+    review.set_status(memory_db, ids["claims"][0], "sourced", "bo")
+    both = ClaimFilter(status="sourced", reviewer="ana", article_id=ids["b"])
+    assert texts(memory_db, both) == ["Officials said the port reopened on Friday."]
+    assert texts(memory_db, ClaimFilter(status="sourced", reviewer="ana", article_id=ids["a"])) == []
+    anonymous = {"The minister said exports rose 4% in March.",
+                 "Officials said the port reopened on Friday."}
+    assert set(texts(memory_db, ClaimFilter(kind="anonymous"))) == anonymous
+    assert texts(memory_db, ClaimFilter(kind="anonymous", flag="number")) == [
+        "The minister said exports rose 4% in March."]
+    assert texts(memory_db, ClaimFilter(kind="anonymous", q="port", status="sourced")) == [
+        "Officials said the port reopened on Friday."]
+
+
+def test_changed_since_uses_the_history(memory_db, ids):
+    assert texts(memory_db, ClaimFilter(since="2000-01-01")) == []
+    review.set_status(memory_db, ids["claims"][1], "disputed", "ana")
+    assert texts(memory_db, ClaimFilter(since="2000-01-01")) == ["Farmers protested in the capital."]
+    assert texts(memory_db, ClaimFilter(since="2999-01-01")) == []
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"status": "Sourced"}, "not a status"), ({"flag": "nope"}, "not a flag"),
+    ({"kind": "celebrity"}, "not a kind"), ({"article": "abc"}, "article id"),
+    ({"since": "yesterday"}, "date"), ({"q": "x" * 501}, "longer"),
+])
+def test_bad_filter_values_are_refused(values, message):
+    with pytest.raises(review.InvalidInput, match=message):
+        search.parse_filter(values)
+
+
+def test_filter_round_trips_through_the_url():
+    parsed = search.parse_filter({"q": " port ", "article": "2", "status": "sourced",
+                                  "since": "2026-01-05", "reviewer": "ana"})
+    assert parsed.as_query() == {"q": "port", "article": 2, "status": "sourced",
+                                 "reviewer": "ana", "since": "2026-01-05"}
+    assert search.parse_filter({k: str(v) for k, v in parsed.as_query().items()}) == parsed
+
+
+def test_bulk_status_is_one_change_per_claim_with_history(memory_db, ids):
+    review.set_status(memory_db, ids["claims"][0], "disputed", "bo")
+    changed = search.set_status_many(memory_db, ClaimFilter(article_id=ids["a"]), "disputed", ANA)
+    assert changed == 1  # the other already was disputed
+    rows = [review.get_claim(memory_db, i) for i in ids["claims"][:2]]
+    assert [r["status"] for r in rows] == ["disputed", "disputed"]
+    entry = review.claim_history(memory_db, ids["claims"][1])[-1]
+    assert (entry["actor"], entry["after"]) == ("ana", {"status": "disputed", "bulk": True})
+
+
+def test_bulk_status_on_chosen_ids_only(memory_db, ids):
+    changed = search.set_status_many(memory_db, ClaimFilter(q="said"), "sourced", ANA,
+                                     only_ids=[ids["claims"][0], ids["claims"][1]])
+    assert changed == 1  # claim 1 is chosen but does not match the filter
+    assert review.get_claim(memory_db, ids["claims"][2])["status"] == "unverified"
+
+
+def test_bulk_status_rolls_back_entirely_on_failure(memory_db, ids, monkeypatch):
+    calls = []
+
+    def failing_history(db, claim, *args):
+        calls.append(claim["id"])
+        if len(calls) == 2:
+            raise RuntimeError("disk trouble")
+        return review.record_history(db, claim, *args)
+
+    monkeypatch.setattr(search, "record_history", failing_history)
+    with pytest.raises(RuntimeError):
+        search.set_status_many(memory_db, ClaimFilter(article_id=ids["a"]), "sourced", ANA)
+    assert {review.get_claim(memory_db, i)["status"] for i in ids["claims"]} == {"unverified"}
+
+
+def test_bulk_refuses_a_bad_status(memory_db, ids):
+    with pytest.raises(review.InvalidInput):
+        search.set_status_many(memory_db, ClaimFilter(q="said"), "SOURCED", ANA)

@@ -1,0 +1,126 @@
+"""A read-only JSON API over articles and claims, with the same permissions as the pages
+(a logged-in session; every role may read). Documented in the README."""
+
+import json
+
+from flask import Blueprint, abort, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from . import articles, review, search
+from .db import get_db
+from .views.common import positive_int
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+API_PAGE = 100
+
+
+def claim_json(claim, with_children=False):
+    """A claim as the API shows it (the same shape as in the JSON export)."""
+    document = {
+        "id": claim["id"], "article_id": claim["article_id"], "position": claim["position"],
+        "text": claim["text"], "start": claim["start"], "end": claim["end"],
+        "status": claim["status"], "version": claim["version"],
+        "is_claim": bool(claim["is_claim"]),
+        "attribution": None if claim["attribution_kind"] in (None, "none") else {
+            "text": claim["attribution_text"], "kind": claim["attribution_kind"],
+            "start": claim["attribution_start"], "end": claim["attribution_end"],
+            "medium": json.loads(claim["attribution_medium"]) if claim["attribution_medium"] else None,
+            "confirmed_by": claim["attribution_confirmed_by"],
+        },
+        "flags": claim["flags"].split() if claim["flags"] else [],
+        "updated_by": claim["updated_by"], "updated_at": claim["updated_at"],
+    }
+    if with_children:
+        document["notes"] = [{key: note[key] for key in ("id", "author", "body", "created_at")}
+                             for note in claim.get("notes", [])]
+        document["evidence"] = [
+            {key: record[key] for key in ("id", "url", "title", "excerpt", "stance",
+                                          "added_by", "added_at")}
+            for record in claim.get("evidence", [])]
+    return document
+
+
+def article_json(article, progress):
+    fields = ("id", "title", "publisher", "url", "published_on", "imported_at", "imported_by")
+    return {**{key: article.get(key) for key in fields}, "progress": progress}
+
+
+def page_number():
+    page = positive_int(request.args.get("page", "1"))
+    if page is None:
+        abort(400, description="“page” must be a positive whole number.")
+    return page
+
+
+def filter_from_args(**fixed):
+    try:
+        claim_filter = search.parse_filter(request.args)
+    except review.InvalidInput as error:
+        abort(400, description=str(error))
+    return search.ClaimFilter(**{**claim_filter.__dict__, **fixed})
+
+
+def load_article(article_id):
+    article_id = positive_int(article_id)
+    if article_id is None:
+        abort(404, description="No such article.")
+    try:
+        return articles.get_article(get_db(), article_id)
+    except articles.ArticleNotFound:
+        abort(404, description="No such article.")
+
+
+@bp.get("/articles")
+def list_articles():
+    return jsonify({"articles": [article_json(a, a["progress"])
+                                 for a in articles.list_articles(get_db())]})
+
+
+@bp.get("/articles/<article_id>")
+def get_article(article_id):
+    article = load_article(article_id)
+    counts = articles.progress(get_db(), [article["id"]]).get(article["id"])
+    return jsonify({**article_json(article, counts), "text": article["body"]})
+
+
+@bp.get("/articles/<article_id>/claims")
+def article_claims(article_id):
+    article = load_article(article_id)
+    return claims_page(filter_from_args(article_id=article["id"]))
+
+
+@bp.get("/claims")
+def search_claims():
+    return claims_page(filter_from_args())
+
+
+def claims_page(claim_filter):
+    page = page_number()
+    rows, total = search.search_claims(get_db(), claim_filter, page, API_PAGE)
+    return jsonify({"claims": [claim_json(row) for row in rows], "total": total,
+                    "page": page, "page_size": API_PAGE,
+                    "filters": claim_filter.as_query()})
+
+
+@bp.get("/claims/<claim_id>")
+def get_claim(claim_id):
+    claim_id = positive_int(claim_id)
+    if claim_id is None:
+        abort(404, description="No such claim.")
+    try:
+        claim = review.get_claim(get_db(), claim_id)
+        articles.get_article(get_db(), claim["article_id"])
+    except (review.ClaimNotFound, articles.ArticleNotFound):
+        abort(404, description="No such claim.")
+    document = claim_json(claim, with_children=True)
+    document["history"] = review.claim_history(get_db(), claim_id)
+    return jsonify(document)
+
+
+@bp.errorhandler(HTTPException)
+def json_error(error):
+    return jsonify({"error": error.description, "status": error.code}), error.code
+
+
+def init_app(app):
+    app.register_blueprint(bp)

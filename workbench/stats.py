@@ -1,0 +1,58 @@
+"""Numbers for the dashboard: progress per article, activity per reviewer, time to done."""
+
+import datetime
+
+from .articles import list_articles
+
+ACTIVITY_DAYS = 14
+
+
+def reviewer_activity(db, days=ACTIVITY_DAYS, today=None):
+    """{"days": [YYYY-MM-DD...], "reviewers": [{"name", "per_day": [n...], "total"}]}."""
+    today = today or datetime.datetime.now(datetime.UTC).date()
+    first = today - datetime.timedelta(days=days - 1)
+    day_list = [(first + datetime.timedelta(days=n)).isoformat() for n in range(days)]
+    index = {day: n for n, day in enumerate(day_list)}
+    reviewers = {}
+    for actor, day, count in db.execute(
+        "select actor, substr(at, 1, 10) as day, count(*) from history "
+        "where at >= ? and action != 'import' group by actor, day",
+        [first.isoformat()],
+    ).fetchall():
+        if day in index:
+            per_day = reviewers.setdefault(actor, [0] * days)
+            per_day[index[day]] = count
+    rows = [{"name": name, "per_day": per_day, "total": sum(per_day)}
+            for name, per_day in reviewers.items()]
+    rows.sort(key=lambda row: (-row["total"], row["name"]))
+    return {"days": day_list, "reviewers": rows,
+            "max": max((max(row["per_day"]) for row in rows), default=0)}
+
+
+def time_to_reviewed(db):
+    """For each fully reviewed article: hours from import to its last status change."""
+    finished = []
+    for article in list_articles(db):
+        counts = article["progress"]
+        if not counts["total"] or counts["unverified"]:
+            continue
+        last = db.execute(
+            "select max(at) from history where article_id = ? and action = 'status'",
+            [article["id"]]).fetchone()[0]
+        if last is None:
+            continue
+        hours = (_parse(last) - _parse(article["imported_at"])).total_seconds() / 3600
+        finished.append({"article": article, "hours": round(hours, 1), "done_at": last})
+    return finished
+
+
+def median(values):
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _parse(stamp):
+    return datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
