@@ -119,3 +119,28 @@ def test_app_creates_and_keeps_a_per_install_secret_key(env):
     first = create_app().config["SECRET_KEY"]
     assert len(first) == 64 and first == create_app().config["SECRET_KEY"]
     assert (env / "instance" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_export_with_a_manifest_and_verify_detects_truncation(env):
+    (env / "s.txt").write_text(STORY)
+    run("import", str(env / "s.txt"))
+    result = run("export", "--output", str(env / "out.csv"), "--manifest", str(env / "out.json"))
+    assert result.exit_code == 0
+    record = json.loads((env / "out.json").read_text())
+    assert (record["rows"], record["format"], record["file"]) == (3, "csv", "out.csv")
+    assert run("verify", str(env / "out.csv"), str(env / "out.json")).exit_code == 0
+    data = (env / "out.csv").read_bytes()
+    (env / "cut.csv").write_bytes(data[:-20])
+    broken = run("verify", str(env / "cut.csv"), str(env / "out.json"))
+    assert broken.exit_code == 1 and "SHA-256" in broken.output
+
+
+def test_export_filters_and_formats(env):
+    (env / "s.txt").write_text(STORY)
+    run("import", str(env / "s.txt"))
+    rows = list(csv.DictReader(io.StringIO(run("export", "--search", "fog").output, newline="")))
+    assert [r["claim"] for r in rows] == ["Officials blamed the fog."]
+    document = json.loads(run("export", "--format", "json").output)
+    assert len(document["articles"][0]["claims"]) == 3
+    assert json.loads(run("export", "--format", "claimreview").output) == []  # nothing decided yet
+    assert run("export", "--status", "SOURCED").exit_code == 1
