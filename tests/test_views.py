@@ -265,6 +265,8 @@ def test_status_change_from_the_article_page_updates_the_progress_bar(reviewer_c
     body = response.get_data(as_text=True)
     assert 'id="progress"' in body and 'hx-swap-oob="true"' in body
     assert "<strong>1 / 3</strong>" in body
+    assert '<span class="filters__n" id="count-sourced" hx-swap-oob="true">1</span>' in body
+    assert '<span class="filters__n" id="count-unverified" hx-swap-oob="true">2</span>' in body
 
 
 def test_status_change_from_the_claim_page_has_no_stray_progress_bar(reviewer_client, article_id, db):
