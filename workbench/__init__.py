@@ -76,8 +76,9 @@ def _install_secret(instance):
         # Write aside, then link into place: link() fails if the file exists, so when two
         # workers start at once both end up reading the one key that won.
         draft = instance / f".secret_key.{os.getpid()}"
-        draft.write_text(secrets.token_hex(32))
-        draft.chmod(0o600)
+        # Created 0600 from the start: never readable by others, not even for a moment.
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_hex(32))
         try:
             os.link(draft, path)
         except FileExistsError:

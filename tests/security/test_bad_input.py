@@ -1,33 +1,80 @@
 """Bad input gets a clear 4xx and nothing is stored; valid text comes back byte-identical.
 
 SECURITY.md, "Bad input" (OWASP ASVS 5.0: 1.2.2, 2.2.1, 5.2.1, 15.3.3, 16.5.1).
+
+The tests share one database (`world`, built once per module). A test that is refused
+compares every table before and after; a test that writes takes a claim no other test
+has touched (`world.fresh_claim()`) and looks only at its own rows.
 """
 
 import csv
 import io
+import itertools
 import re
+from dataclasses import dataclass, field
 
 import pytest
 
-from workbench import accounts
+from workbench import accounts, create_app
 from workbench import db as workbench_db
+from workbench.review import MAX_NOTE_CHARS
 
 HX = {"HX-Request": "true"}
-
-ARTICLE = "The mayor opened the bridge on Monday. It cost $4.5 million. Critics called it late."
+FAST_HASH = "scrypt:1024:8:1"
 TABLES = ("articles", "claims", "notes", "evidence", "history", "users")
+SPARE_CLAIMS = 60
 
 
-@pytest.fixture
-def article_id(admin_client):
-    response = admin_client.post("/articles", data={"text": ARTICLE, "title": "Bridge"})
+@dataclass
+class World:
+    app: object
+    db: object
+    admin: object
+    reviewer: object
+    viewer: object
+    article_id: int
+    claim_id: int  # never changed by any test
+    _spare: object = field(default=None)
+
+    def fresh_claim(self):
+        """A claim no other test has used."""
+        return next(self._spare)
+
+
+def sign_in(app, username, role):
+    database = workbench_db.connect(app.config["DATABASE"])
+    try:
+        user = accounts.create_user(database, username, "correct horse battery", role, FAST_HASH)
+        token = accounts.start_session(database, user)
+    finally:
+        database.close()
+    client = app.test_client()
+    client.set_cookie("workbench_session", token)
+    return client
+
+
+def location_id(response):
     assert response.status_code == 303, response.get_data(as_text=True)
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
-@pytest.fixture
-def claim_id(db, article_id):
-    return db.execute("select min(id) from claims where article_id = ?", [article_id]).fetchone()[0]
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "PASSWORD_HASH_METHOD": FAST_HASH,
+                      "DATABASE": str(tmp_path_factory.mktemp("bad-input") / "workbench.db")})
+    admin, reviewer, viewer = (sign_in(app, name, role) for name, role in
+                               (("ada", "admin"), ("ana", "reviewer"), ("vic", "viewer")))
+    text = " ".join(f"Sentence number {i} is here." for i in range(1, SPARE_CLAIMS + 2))
+    article_id = location_id(admin.post("/articles", data={"text": text, "title": "Spare"}))
+    database = workbench_db.connect(app.config["DATABASE"])
+    claims = [row[0] for row in database.execute(
+        "select id from claims where article_id = ? order by position", [article_id])]
+    # One note and one evidence record, so an unknown id is not just an empty table.
+    reviewer.post(f"/claims/{claims[0]}/notes", data={"body": "Checked."})
+    reviewer.post(f"/claims/{claims[0]}/evidence",
+                  data={"url": "https://example.org/", "stance": "supports"})
+    yield World(app, database, admin, reviewer, viewer, article_id, claims[0], iter(claims[1:]))
+    database.close()
 
 
 def snapshot(db):
@@ -42,8 +89,8 @@ def csv_rows(response):
 
 # --- size limit ------------------------------------------------------------------------
 
-def test_a_size_limit_is_configured_by_default(app):
-    assert app.config["MAX_CONTENT_LENGTH"], "MAX_CONTENT_LENGTH must be set (ASVS 5.2.1)"
+def test_a_size_limit_is_configured_by_default(world):
+    assert world.app.config["MAX_CONTENT_LENGTH"], "MAX_CONTENT_LENGTH must be set (ASVS 5.2.1)"
 
 
 @pytest.mark.parametrize("path, data", [
@@ -53,14 +100,13 @@ def test_a_size_limit_is_configured_by_default(app):
     ("/claims/{claim}/evidence", {"url": "https://example.org/", "stance": "supports",
                                   "excerpt": "x" * 20_000}),
 ], ids=["paste", "upload", "note", "evidence"])
-def test_request_over_the_size_limit_is_413_and_nothing_stored(app, admin_client, db, claim_id,
-                                                               path, data):
-    app.config["MAX_CONTENT_LENGTH"] = 4096
-    before = snapshot(db)
-    response = admin_client.post(path.format(claim=claim_id), data=data,
-                                 content_type="multipart/form-data")
+def test_request_over_the_size_limit_is_413_and_nothing_stored(world, monkeypatch, path, data):
+    monkeypatch.setitem(world.app.config, "MAX_CONTENT_LENGTH", 4096)
+    before = snapshot(world.db)
+    response = world.admin.post(path.format(claim=world.claim_id), data=data,
+                                content_type="multipart/form-data")
     assert response.status_code == 413
-    assert snapshot(db) == before
+    assert snapshot(world.db) == before
 
 
 # --- statuses --------------------------------------------------------------------------
@@ -72,32 +118,29 @@ def test_request_over_the_size_limit_is_413_and_nothing_stored(app, admin_client
 ], ids=["upper", "title-case", "leading-space", "trailing-space", "other-word", "empty", "nul",
         "missing", "twice-same", "twice-different"])
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
-def test_bad_status_is_refused_with_a_message_and_the_claim_unchanged(reviewer_client, db,
-                                                                      claim_id, data, headers):
-    before = snapshot(db)
-    response = reviewer_client.post(f"/claims/{claim_id}/status", data=data, headers=headers)
+def test_bad_status_is_refused_with_a_message_and_the_claim_unchanged(world, data, headers):
+    before = snapshot(world.db)
+    response = world.reviewer.post(f"/claims/{world.claim_id}/status", data=data, headers=headers)
     body = response.get_data(as_text=True)
     assert response.status_code in (400, 422)
     assert "not a status" in body or "more than once" in body, body
-    assert snapshot(db) == before, "a refused status must not touch the claim, its version or history"
+    assert snapshot(world.db) == before, "a refused status must not touch the claim or its history"
 
 
 @pytest.mark.parametrize("version", ["abc", "-1", "0", "1.5", "", ["1", "1"], "9" * 40],
                          ids=["abc", "negative", "zero", "decimal", "empty", "twice", "huge"])
-def test_malformed_version_is_refused_and_the_claim_unchanged(reviewer_client, db, claim_id,
-                                                              version):
-    before = snapshot(db)
-    response = reviewer_client.post(f"/claims/{claim_id}/status",
-                                    data={"status": "sourced", "version": version})
+def test_malformed_version_is_refused_and_the_claim_unchanged(world, version):
+    before = snapshot(world.db)
+    response = world.reviewer.post(f"/claims/{world.claim_id}/status",
+                                   data={"status": "sourced", "version": version})
     assert response.status_code in (400, 409, 422)
-    assert snapshot(db) == before
+    assert snapshot(world.db) == before
 
 
-@pytest.mark.parametrize("status", ["SOURCED", "sourced ", "all", "", "unverified,sourced"])
-def test_unknown_status_filter_is_400(viewer_client, article_id, status):
-    response = viewer_client.get(f"/articles/{article_id}", query_string={"status": status})
-    # An empty ?status= means "no filter"; anything else must be one of the three.
-    assert response.status_code == (200 if status == "" else 400)
+@pytest.mark.parametrize("status", ["SOURCED", "sourced ", "all", "unverified,sourced"])
+def test_unknown_status_filter_is_400(world, status):
+    response = world.viewer.get(f"/articles/{world.article_id}", query_string={"status": status})
+    assert response.status_code == 400
 
 
 # --- ids -------------------------------------------------------------------------------
@@ -107,17 +150,8 @@ BAD_IDS = ["abc", "-1", "0", "999999", "1.5", "1e3", "0x1", " 1", "%20", "1%00",
 # Well-formed values for every write, so the id is the only thing wrong with a request.
 WRITE_DATA = {"status": "sourced", "body": "A note.", "url": "https://example.org/",
               "stance": "supports", "hidden": "1", "at": "4", "start": "0", "end": "3",
-              "passage": "The mayor", "kind": "named"}
+              "passage": "Sentence number", "kind": "named"}
 CONVERTER = re.compile(r"<(?:[^<>]*:)?([a-z_]+)>")
-
-
-@pytest.fixture
-def one_of_everything(reviewer_client, db, claim_id):
-    """An article, a note and an evidence record, so an unknown id is not just an empty table."""
-    reviewer_client.post(f"/claims/{claim_id}/notes", data={"body": "Checked."})
-    reviewer_client.post(f"/claims/{claim_id}/evidence",
-                         data={"url": "https://example.org/", "stance": "supports"})
-    assert db.table("notes").count == 1 and db.table("evidence").count == 1
 
 
 def routes_with_an_id(app):
@@ -130,28 +164,26 @@ def routes_with_an_id(app):
 
 
 @pytest.mark.parametrize("bad_id", BAD_IDS)
-def test_unknown_or_malformed_ids_are_404_on_every_route(app, admin_client, db, one_of_everything,
-                                                         bad_id):
-    before = snapshot(db)
-    routes = list(routes_with_an_id(app))
+def test_unknown_or_malformed_ids_are_404_on_every_route(world, bad_id):
+    before = snapshot(world.db)
+    routes = list(routes_with_an_id(world.app))
     assert len(routes) >= 11
     wrong = {}
     for method, route in routes:
-        response = admin_client.open(route.format(id=bad_id), method=method,
-                                     data=WRITE_DATA if method == "POST" else None)
-        body = response.get_data(as_text=True)
-        if response.status_code != 404 or "Traceback" in body:
+        response = world.admin.open(route.format(id=bad_id), method=method,
+                                    data=WRITE_DATA if method == "POST" else None)
+        if response.status_code != 404 or "Traceback" in response.get_data(as_text=True):
             wrong[f"{method} {route}"] = response.status_code
     assert wrong == {}, f"id {bad_id!r} did not give a clean 404 on: {wrong}"
-    assert snapshot(db) == before
+    assert snapshot(world.db) == before
 
 
 @pytest.mark.parametrize("query", ["page=abc", "page=-1", "page=0", "page=1.5", "page=",
                                    "page=" + "9" * 18, "page=" + "9" * 17, "page=" + "9" * 40],
                          ids=["abc", "negative", "zero", "decimal", "empty", "18-digits",
                               "17-digits", "40-digits"])
-def test_malformed_or_huge_page_numbers_never_500(viewer_client, article_id, query):
-    response = viewer_client.get(f"/articles/{article_id}?{query}")
+def test_malformed_or_huge_page_numbers_never_500(world, query):
+    response = world.viewer.get(f"/articles/{world.article_id}?{query}")
     assert response.status_code in (200, 400, 404), (
         f"?{query} gave {response.status_code}: a page number past the end must be a 404 or "
         "an empty page, not an SQLite integer overflow")
@@ -159,9 +191,9 @@ def test_malformed_or_huge_page_numbers_never_500(viewer_client, article_id, que
 
 
 @pytest.mark.parametrize("before", ["abc", "-1", "0", "9" * 19, "9" * 18])
-def test_malformed_activity_cursor_never_500(viewer_client, article_id, before):
-    response = viewer_client.get(f"/articles/{article_id}/activity?before={before}")
-    assert response.status_code in (200, 404)
+def test_malformed_activity_cursor_never_500(world, before):
+    response = world.viewer.get(f"/articles/{world.article_id}/activity?before={before}")
+    assert response.status_code in (200, 400, 404)
 
 
 # --- mass assignment -------------------------------------------------------------------
@@ -177,58 +209,63 @@ FORGED = {
 }
 
 
-def test_extra_fields_are_ignored_on_status(reviewer_client, db, claim_id):
-    before = db.table("claims").get(claim_id)
-    data = {**FORGED, "status": "sourced", "version": "1"}
-    assert reviewer_client.post(f"/claims/{claim_id}/status", data=data).status_code == 303
-    after = db.table("claims").get(claim_id)
-    assert after["status"] == "sourced" and after["version"] == 2
+def roles(db):
+    return dict(db.execute("select username, role from users").fetchall())
+
+
+def test_extra_fields_are_ignored_on_status(world):
+    claim = world.fresh_claim()
+    before = world.db.table("claims").get(claim)
+    data = {**FORGED, "status": "sourced", "version": str(before["version"])}
+    assert world.reviewer.post(f"/claims/{claim}/status", data=data).status_code == 303
+    after = world.db.table("claims").get(claim)
+    assert after["status"] == "sourced" and after["version"] == before["version"] + 1
     assert after["updated_by"] == "ana" and not after["updated_at"].startswith("1999")
     unchanged = ("id", "article_id", "position", "start", "end", "text", "is_claim")
     assert {k: after[k] for k in unchanged} == {k: before[k] for k in unchanged}
-    roles = dict(db.execute("select username, role from users").fetchall())
-    assert roles == {"ana": "reviewer", "ada": "admin"}
+    assert roles(world.db)["ana"] == "reviewer"
 
 
-def test_extra_fields_are_ignored_on_notes(reviewer_client, db, claim_id):
-    assert reviewer_client.post(f"/claims/{claim_id}/notes",
-                                data={**FORGED, "body": "Real note."}).status_code == 303
-    note = next(db.table("notes").rows)
-    assert (note["claim_id"], note["author"], note["deleted_at"], note["deleted_by"]) == (
-        claim_id, "ana", None, None)
+def test_extra_fields_are_ignored_on_notes(world):
+    claim = world.fresh_claim()
+    assert world.reviewer.post(f"/claims/{claim}/notes",
+                               data={**FORGED, "body": "Real note."}).status_code == 303
+    note = next(world.db.table("notes").rows_where("claim_id = ?", [claim]))
+    assert (note["body"], note["author"], note["deleted_at"], note["deleted_by"]) == (
+        "Real note.", "ana", None, None)
     assert note["id"] != 4242 and not note["created_at"].startswith("1999")
-    assert dict(db.execute("select username, role from users").fetchall())["ana"] == "reviewer"
+    assert roles(world.db)["ana"] == "reviewer"
 
 
-def test_extra_fields_are_ignored_on_evidence(reviewer_client, db, claim_id):
+def test_extra_fields_are_ignored_on_evidence(world):
+    claim = world.fresh_claim()
     data = {**FORGED, "url": "https://example.org/x", "stance": "supports"}
-    assert reviewer_client.post(f"/claims/{claim_id}/evidence", data=data).status_code == 303
-    record = next(db.table("evidence").rows)
-    assert (record["claim_id"], record["added_by"], record["deleted_at"]) == (claim_id, "ana", None)
+    assert world.reviewer.post(f"/claims/{claim}/evidence", data=data).status_code == 303
+    record = next(world.db.table("evidence").rows_where("claim_id = ?", [claim]))
+    assert (record["added_by"], record["deleted_at"]) == ("ana", None)
     assert record["id"] != 4242 and not record["added_at"].startswith("1999")
 
 
-def test_extra_fields_are_ignored_on_import(admin_client, db):
+def test_extra_fields_are_ignored_on_import(world):
     text = "Forged fields are ignored. Only the form's own fields count."
-    response = admin_client.post("/articles", data={**FORGED, "text": text})
-    assert response.status_code == 303
-    article = db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
+    article = world.db.table("articles").get(
+        location_id(world.admin.post("/articles", data={**FORGED, "text": text})))
     assert (article["imported_by"], article["source_format"], article["deleted_at"]) == (
         "ada", "paste", None)
     assert article["id"] != 4242 and article["content_hash"] != "forged"
     assert not article["imported_at"].startswith("1999")
-    claims = list(db.table("claims").rows_where("article_id = ?", [article["id"]]))
+    claims = list(world.db.table("claims").rows_where("article_id = ?", [article["id"]]))
     assert {(c["status"], c["version"], c["updated_by"], c["is_claim"]) for c in claims} == {
         ("unverified", 1, None, 1)}
 
 
-def test_extra_fields_are_ignored_on_users(app, admin_client, db):
+def test_extra_fields_are_ignored_on_users(world):
     data = {**FORGED, "username": "newbie", "password": "long enough pw", "role": "viewer"}
-    assert admin_client.post("/users", data=data).status_code == 303
-    user = next(db.table("users").rows_where("username = 'newbie'"))
+    assert world.admin.post("/users", data=data).status_code == 303
+    user = next(world.db.table("users").rows_where("username = 'newbie'"))
     assert user["role"] == "viewer" and user["id"] != 4242
     assert not user["created_at"].startswith("1999")
-    assert user["password_hash"].startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
+    assert user["password_hash"].startswith(FAST_HASH + "$")
 
 
 # --- unusable text ---------------------------------------------------------------------
@@ -248,25 +285,26 @@ def test_extra_fields_are_ignored_on_users(app, admin_client, db):
     ({"file": (io.BytesIO("Wide text.".encode("utf-16")), "a.txt")}, "binary"),
 ], ids=["empty", "whitespace", "nul-in-paste", "empty-file", "image", "elf-as-txt", "latin-1",
         "truncated-utf8", "overlong-utf8", "surrogate", "utf-16"])
-def test_unusable_article_is_refused_with_a_message(admin_client, db, data, message):
-    before = snapshot(db)
-    response = admin_client.post("/articles", data=data, content_type="multipart/form-data")
+def test_unusable_article_is_refused_with_a_message(world, data, message):
+    before = snapshot(world.db)
+    response = world.admin.post("/articles", data=data, content_type="multipart/form-data")
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    assert snapshot(db) == before
+    assert snapshot(world.db) == before
 
 
-@pytest.mark.parametrize("field", ["title", "publisher"])
-def test_nul_in_article_metadata_is_refused_or_stored_verbatim(admin_client, db, field):
+@pytest.mark.parametrize("name", ["title", "publisher"])
+def test_nul_in_article_metadata_is_refused_or_stored_verbatim(world, name):
     value = "Before\x00after"
-    response = admin_client.post("/articles", data={"text": "A sentence to import.", field: value})
+    before = snapshot(world.db)
+    response = world.admin.post("/articles", data={"text": f"A sentence for the {name}.",
+                                                   name: value})
     assert response.status_code in (303, 422)
     if response.status_code == 422:
-        assert db.table("articles").count == 0
+        assert snapshot(world.db) == before
     else:
-        article = db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
-        assert article[field] == value
-        assert admin_client.get(response.headers["Location"]).status_code == 200
+        assert world.db.table("articles").get(location_id(response))[name] == value
+        assert world.admin.get(response.headers["Location"]).status_code == 200
 
 
 @pytest.mark.parametrize("path, data", [
@@ -278,29 +316,28 @@ def test_nul_in_article_metadata_is_refused_or_stored_verbatim(admin_client, db,
                                   "excerpt": "\x00"}),
 ], ids=["note", "evidence-url", "evidence-title", "evidence-excerpt"])
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
-def test_nul_in_notes_and_evidence_is_refused(reviewer_client, db, claim_id, path, data, headers):
-    before = snapshot(db)
-    response = reviewer_client.post(path.format(claim=claim_id), data=data, headers=headers)
+def test_nul_in_notes_and_evidence_is_refused(world, path, data, headers):
+    before = snapshot(world.db)
+    response = world.reviewer.post(path.format(claim=world.claim_id), data=data, headers=headers)
     assert response.status_code == 422
     assert "NUL" in response.get_data(as_text=True)
-    assert snapshot(db) == before
+    assert snapshot(world.db) == before
 
 
-def test_a_one_megabyte_note_is_refused_and_nothing_stored(reviewer_client, db, claim_id):
-    before = snapshot(db)
-    response = reviewer_client.post(f"/claims/{claim_id}/notes", data={"body": "x" * 1_000_000})
+def test_a_one_megabyte_note_is_refused_and_nothing_stored(world):
+    before = snapshot(world.db)
+    response = world.reviewer.post(f"/claims/{world.claim_id}/notes",
+                                   data={"body": "x" * 1_000_000})
     assert response.status_code in (413, 422)
     body = response.get_data(as_text=True)
     assert "limit" in body or "Too Large" in body
-    assert snapshot(db) == before
+    assert snapshot(world.db) == before
 
 
-def test_a_note_at_the_limit_is_stored_whole(reviewer_client, db, claim_id):
-    from workbench.review import MAX_NOTE_CHARS
-
-    body = "y" * MAX_NOTE_CHARS
-    assert reviewer_client.post(f"/claims/{claim_id}/notes", data={"body": body}).status_code == 303
-    assert next(db.table("notes").rows)["body"] == body
+def test_a_note_at_the_limit_is_stored_whole(world):
+    claim, body = world.fresh_claim(), "y" * MAX_NOTE_CHARS
+    assert world.reviewer.post(f"/claims/{claim}/notes", data={"body": body}).status_code == 303
+    assert next(world.db.table("notes").rows_where("claim_id = ?", [claim]))["body"] == body
 
 
 # --- valid text round trip -------------------------------------------------------------
@@ -311,28 +348,29 @@ UNICODE_ARTICLE = (
     "נאמר שהגשר מוכן \u200f(RTL mark)\u200f today.\r\n"
     "Combining: Za\u0308hlen e\u0301te\u0301 n\u0303o stay decomposed.\r\n"
 )
+UNIQUE = itertools.count()
 
 
-def test_uploaded_unicode_text_is_byte_identical_in_the_db(admin_client, db):
-    response = admin_client.post(
-        "/articles", data={"file": (io.BytesIO(UNICODE_ARTICLE.encode("utf-8")), "world.txt")},
-        content_type="multipart/form-data")
-    assert response.status_code == 303
-    article = db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
-    assert article["body"].encode("utf-8") == UNICODE_ARTICLE.encode("utf-8")
-    for claim in db.table("claims").rows_where("article_id = ?", [article["id"]]):
+def upload(world, text, **fields):
+    text += f"Upload {next(UNIQUE)}.\r\n"  # each test its own article (no dedup)
+    data = {"file": (io.BytesIO(text.encode("utf-8")), "world.txt"), **fields}
+    return text, location_id(world.admin.post("/articles", data=data,
+                                              content_type="multipart/form-data"))
+
+
+def test_uploaded_unicode_text_is_byte_identical_in_the_db(world):
+    text, article_id = upload(world, UNICODE_ARTICLE)
+    article = world.db.table("articles").get(article_id)
+    assert article["body"].encode("utf-8") == text.encode("utf-8")
+    for claim in world.db.table("claims").rows_where("article_id = ?", [article_id]):
         assert claim["text"] == article["body"][claim["start"]:claim["end"]]
 
 
-def test_uploaded_unicode_text_is_byte_identical_in_the_csv(admin_client, db):
+def test_uploaded_unicode_text_is_byte_identical_in_the_csv(world):
     title = "Zürich 🧪 قال e\u0301"
-    response = admin_client.post(
-        "/articles", data={"file": (io.BytesIO(UNICODE_ARTICLE.encode("utf-8")), "world.txt"),
-                           "title": title},
-        content_type="multipart/form-data")
-    article_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    rows = csv_rows(admin_client.get(f"/articles/{article_id}/export.csv"))
-    stored = [c["text"] for c in db.query(
+    _, article_id = upload(world, UNICODE_ARTICLE, title=title)
+    rows = csv_rows(world.admin.get(f"/articles/{article_id}/export.csv"))
+    stored = [row[0] for row in world.db.execute(
         "select text from claims where article_id = ? and is_claim = 1 order by position",
         [article_id])]
     assert [row["claim"].encode("utf-8") for row in rows] == [s.encode("utf-8") for s in stored]
@@ -347,12 +385,13 @@ def test_uploaded_unicode_text_is_byte_identical_in_the_csv(admin_client, db):
     "Combining e\u0301 and Za\u0308hlen, not normalised",
     "Line one\r\nLine two\r\n\r\nLine four",
 ], ids=["emoji-rtl", "combining", "crlf"])
-def test_note_text_is_byte_identical_in_the_db_and_the_csv(reviewer_client, db, claim_id, body):
-    assert reviewer_client.post(f"/claims/{claim_id}/notes", data={"body": body}).status_code == 303
-    note = next(db.table("notes").rows)
+def test_note_text_is_byte_identical_in_the_db_and_the_csv(world, body):
+    claim = world.fresh_claim()
+    assert world.reviewer.post(f"/claims/{claim}/notes", data={"body": body}).status_code == 303
+    note = next(world.db.table("notes").rows_where("claim_id = ?", [claim]))
     assert note["body"].encode("utf-8") == body.encode("utf-8")
-    rows = csv_rows(reviewer_client.get("/export.csv"))
-    cell = next(row["notes"] for row in rows if row["claim_id"] == str(claim_id))
+    rows = csv_rows(world.reviewer.get(f"/articles/{world.article_id}/export.csv"))
+    cell = next(row["notes"] for row in rows if row["claim_id"] == str(claim))
     assert cell == f"[{note['created_at']}] ana: {body}"
 
 
@@ -365,20 +404,21 @@ def test_note_text_is_byte_identical_in_the_db_and_the_csv(reviewer_client, db, 
     "ftp://example.org/file.txt", "mailto:desk@example.org", "/relative/path", "relative/path",
     "//evil.example/x", "example.org/page", "http:/one-slash", "https://", "http://", "",
 ])
-def test_evidence_url_that_is_not_http_is_refused(reviewer_client, db, claim_id, url):
-    before = snapshot(db)
-    response = reviewer_client.post(f"/claims/{claim_id}/evidence",
-                                    data={"url": url, "stance": "supports"})
+def test_evidence_url_that_is_not_http_is_refused(world, url):
+    before = snapshot(world.db)
+    response = world.reviewer.post(f"/claims/{world.claim_id}/evidence",
+                                   data={"url": url, "stance": "supports"})
     assert response.status_code == 422
     assert "http" in response.get_data(as_text=True)
-    assert snapshot(db) == before
+    assert snapshot(world.db) == before
 
 
 @pytest.mark.parametrize("url", ["http://example.org/a", "https://example.org/b?q=1&r=2#frag",
                                  "HTTPS://Example.org/C", "https://[2001:db8::1]/v6"])
-def test_http_and_https_evidence_urls_are_saved(reviewer_client, db, claim_id, url):
-    response = reviewer_client.post(f"/claims/{claim_id}/evidence",
-                                    data={"url": url, "stance": "contradicts"})
+def test_http_and_https_evidence_urls_are_saved(world, url):
+    claim = world.fresh_claim()
+    response = world.reviewer.post(f"/claims/{claim}/evidence",
+                                   data={"url": url, "stance": "contradicts"})
     assert response.status_code == 303
-    record = next(db.table("evidence").rows)
+    record = next(world.db.table("evidence").rows_where("claim_id = ?", [claim]))
     assert (record["url"], record["stance"]) == (url, "contradicts")

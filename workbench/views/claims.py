@@ -89,6 +89,7 @@ def merge_claim(claim_id):
 @bp.post("/claims/<claim_id>/hide")
 @role_required("reviewer")
 def hide_claim(claim_id):
+    load_claim(claim_id)  # an unknown id is a 404 whatever the form says
     hidden = single_form_value("hidden")
     if hidden not in ("1", "0"):
         abort(400, description="Say whether this is a claim (hidden=0) or not (hidden=1).")
