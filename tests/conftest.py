@@ -5,11 +5,10 @@ import pathlib
 import pytest
 import sqlite_utils
 
-from workbench import accounts, create_app
+from workbench import create_app
 from workbench import db as workbench_db
 
-# Tests make many users; full-strength scrypt (N=2^17) is tested on its own in test_accounts.
-FAST_HASH = "scrypt:1024:8:1"
+from support import FAST_HASH, log_in  # noqa: F401  (log_in is for test modules too)
 
 SAMPLE = pathlib.Path(__file__).resolve().parent.parent / "workbench" / "sample_article.txt"
 
@@ -30,18 +29,6 @@ def app(tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-def log_in(app, client, username, role):
-    """Give `client` a logged-in session as a new user (as the login form would)."""
-    database = workbench_db.connect(app.config["DATABASE"])
-    try:
-        user = accounts.create_user(database, username, "correct horse battery", role, FAST_HASH)
-        token = accounts.start_session(database, user)
-    finally:
-        database.close()
-    client.set_cookie("workbench_session", token)
-    return client
-
 
 @pytest.fixture
 def admin_client(app):

@@ -1,14 +1,12 @@
 """A read-only JSON API over articles and claims, with the same permissions as the pages
 (a logged-in session; every role may read). Documented in the README."""
 
-import json
-
 from flask import Blueprint, abort, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from . import articles, review, search
+from . import articles, export, review, search
 from .db import get_db
-from .views.common import positive_int
+from .views.common import claim_filter_from, positive_int
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 API_PAGE = 100
@@ -16,20 +14,7 @@ API_PAGE = 100
 
 def claim_json(claim, with_children=False):
     """A claim as the API shows it (the same shape as in the JSON export)."""
-    document = {
-        "id": claim["id"], "article_id": claim["article_id"], "position": claim["position"],
-        "text": claim["text"], "start": claim["start"], "end": claim["end"],
-        "status": claim["status"], "version": claim["version"],
-        "is_claim": bool(claim["is_claim"]),
-        "attribution": None if claim["attribution_kind"] in (None, "none") else {
-            "text": claim["attribution_text"], "kind": claim["attribution_kind"],
-            "start": claim["attribution_start"], "end": claim["attribution_end"],
-            "medium": json.loads(claim["attribution_medium"]) if claim["attribution_medium"] else None,
-            "confirmed_by": claim["attribution_confirmed_by"],
-        },
-        "flags": claim["flags"].split() if claim["flags"] else [],
-        "updated_by": claim["updated_by"], "updated_at": claim["updated_at"],
-    }
+    document = export.claim_document(claim)
     if with_children:
         document["notes"] = [{key: note[key] for key in ("id", "author", "body", "created_at")}
                              for note in claim.get("notes", [])]
@@ -50,14 +35,6 @@ def page_number():
     if page is None:
         abort(400, description="“page” must be a positive whole number.")
     return page
-
-
-def filter_from_args(**fixed):
-    try:
-        claim_filter = search.parse_filter(request.args)
-    except review.InvalidInput as error:
-        abort(400, description=str(error))
-    return search.ClaimFilter(**{**claim_filter.__dict__, **fixed})
 
 
 def load_article(article_id):
@@ -86,12 +63,12 @@ def get_article(article_id):
 @bp.get("/articles/<article_id>/claims")
 def article_claims(article_id):
     article = load_article(article_id)
-    return claims_page(filter_from_args(article_id=article["id"]))
+    return claims_page(claim_filter_from(request.args, article_id=article["id"]))
 
 
 @bp.get("/claims")
 def search_claims():
-    return claims_page(filter_from_args())
+    return claims_page(claim_filter_from(request.args))
 
 
 def claims_page(claim_filter):

@@ -139,23 +139,30 @@ def _article_document(db, article_id, claim_ids=None):
         if claim_ids is not None and claim["id"] not in claim_ids:
             continue
         claims.append({
-            "id": claim["id"], "position": claim["position"], "text": claim["text"],
-            "start": claim["start"], "end": claim["end"], "status": claim["status"],
-            "version": claim["version"], "is_claim": bool(claim["is_claim"]),
-            "hidden_reason": claim["hidden_reason"],
-            "attribution": None if claim["attribution_kind"] in (None, "none") else {
-                "text": claim["attribution_text"], "kind": claim["attribution_kind"],
-                "start": claim["attribution_start"], "end": claim["attribution_end"],
-                "medium": json.loads(claim["attribution_medium"]) if claim["attribution_medium"] else None,
-                "confirmed_by": claim["attribution_confirmed_by"],
-            },
-            "flags": claim["flags"].split() if claim["flags"] else [],
-            "updated_by": claim["updated_by"], "updated_at": claim["updated_at"],
+            **claim_document(claim),
             "notes": children["notes"].get(claim["id"], []),
             "evidence": children["evidence"].get(claim["id"], []),
             "history": children["history"].get(claim["id"], []),
         })
     return {**article, "claims": claims}
+
+
+def claim_document(claim):
+    """A claims-table row as the JSON export and the API show it."""
+    return {
+        "id": claim["id"], "article_id": claim["article_id"], "position": claim["position"],
+        "text": claim["text"], "start": claim["start"], "end": claim["end"],
+        "status": claim["status"], "version": claim["version"],
+        "is_claim": bool(claim["is_claim"]), "hidden_reason": claim["hidden_reason"],
+        "attribution": None if claim["attribution_kind"] in (None, "none") else {
+            "text": claim["attribution_text"], "kind": claim["attribution_kind"],
+            "start": claim["attribution_start"], "end": claim["attribution_end"],
+            "medium": json.loads(claim["attribution_medium"]) if claim["attribution_medium"] else None,
+            "confirmed_by": claim["attribution_confirmed_by"],
+        },
+        "flags": claim["flags"].split() if claim["flags"] else [],
+        "updated_by": claim["updated_by"], "updated_at": claim["updated_at"],
+    }
 
 
 def iter_csv(db, claim_filter=search.ClaimFilter(), stats=None, excel=False):

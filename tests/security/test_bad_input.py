@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from workbench import accounts, create_app
+from support import FAST_HASH, sign_in
+from workbench import create_app
 from workbench import db as workbench_db
 from workbench.review import MAX_NOTE_CHARS
 
 HX = {"HX-Request": "true"}
-FAST_HASH = "scrypt:1024:8:1"
+
 TABLES = ("articles", "claims", "notes", "evidence", "history", "users")
 SPARE_CLAIMS = 60
 
@@ -39,18 +40,6 @@ class World:
     def fresh_claim(self):
         """A claim no other test has used."""
         return next(self._spare)
-
-
-def sign_in(app, username, role):
-    database = workbench_db.connect(app.config["DATABASE"])
-    try:
-        user = accounts.create_user(database, username, "correct horse battery", role, FAST_HASH)
-        token = accounts.start_session(database, user)
-    finally:
-        database.close()
-    client = app.test_client()
-    client.set_cookie("workbench_session", token)
-    return client
 
 
 def location_id(response):

@@ -11,27 +11,15 @@ import re
 
 import pytest
 
+from support import FAST_HASH, sign_in
 import workbench
-from workbench import accounts, create_app
-from workbench import db as workbench_db
+from workbench import create_app
 from workbench.security import origin_of
 
 HX = {"HX-Request": "true"}
-FAST_HASH = "scrypt:1024:8:1"
+
 TEMPLATES = pathlib.Path(__file__).resolve().parents[2] / "templates"
 HTMX_ORIGIN = origin_of(workbench.HTMX_CDN_URL)
-
-
-def sign_in(app, username, role):
-    database = workbench_db.connect(app.config["DATABASE"])
-    try:
-        user = accounts.create_user(database, username, "correct horse battery", role, FAST_HASH)
-        token = accounts.start_session(database, user)
-    finally:
-        database.close()
-    client = app.test_client()
-    client.set_cookie("workbench_session", token)
-    return client
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 import pytest
 from markupsafe import escape
 
+from support import FAST_HASH, sign_in
 from workbench import accounts, create_app
 from workbench import db as workbench_db
 
 HX = {"HX-Request": "true"}
-FAST_HASH = "scrypt:1024:8:1"
+
 
 # MARK is replaced by the field's name, e.g. <script>alert('note-script')</script>.
 XSS = {
@@ -104,18 +105,6 @@ class World:
                 "select text from claims where article_id = ? and is_claim = 1 order by position",
                 [found.article_id])]
         return [self.db.table("claims").get(found.claim_id)["text"]]
-
-
-def sign_in(app, username, role):
-    database = workbench_db.connect(app.config["DATABASE"])
-    try:
-        user = accounts.create_user(database, username, "correct horse battery", role, FAST_HASH)
-        token = accounts.start_session(database, user)
-    finally:
-        database.close()
-    client = app.test_client()
-    client.set_cookie("workbench_session", token)
-    return client
 
 
 def write_case(admin, reviewer, name, template):

@@ -1,11 +1,12 @@
 """What every route shares: htmx-or-page responses, input parsing, loading, errors."""
 
+import dataclasses
 import re
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .. import articles, review
+from .. import articles, review, search
 from ..db import get_db
 
 # One blueprint for the pages, spread over modules by area; endpoint names stay
@@ -43,6 +44,15 @@ def positive_int(value):
         return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None
+
+
+def claim_filter_from(values, **fixed):
+    """The claim filter in `values` (query string or form), with `fixed` fields; 400 if bad."""
+    try:
+        claim_filter = search.parse_filter(values)
+    except review.InvalidInput as error:
+        abort(400, description=str(error))
+    return dataclasses.replace(claim_filter, **fixed)
 
 
 def single_form_value(name):

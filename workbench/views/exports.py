@@ -3,20 +3,11 @@ screen (what you see is what you export), and an optional bundle with a manifest
 
 import functools
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, current_app, request, url_for
 
-from .. import claimreview, export, manifest, search
+from .. import claimreview, export, manifest
 from ..db import connect
-from .common import bp, load_article
-
-
-def claim_filter_from_request(**fixed):
-    """The export's filter from the query string, with `fixed` fields (e.g. the article)."""
-    try:
-        claim_filter = search.parse_filter(request.args)
-    except search.InvalidInput as error:
-        abort(400, description=str(error))
-    return search.ClaimFilter(**{**claim_filter.__dict__, **fixed})
+from .common import bp, claim_filter_from, load_article
 
 
 def producer(export_format):
@@ -88,9 +79,9 @@ FORMATS = "<any(csv, json, claimreview):export_format>"
 def export_article(article_id, export_format):
     article = load_article(article_id)
     return export_response(export_format, f"article-{article['id']}-claims",
-                           claim_filter_from_request(article_id=article["id"]))
+                           claim_filter_from(request.args, article_id=article["id"]))
 
 
 @bp.get(f"/export.{FORMATS}")
 def export_all(export_format):
-    return export_response(export_format, "claims", claim_filter_from_request())
+    return export_response(export_format, "claims", claim_filter_from(request.args))

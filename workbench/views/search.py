@@ -5,19 +5,13 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from .. import articles, attribution, review, search, stats
 from ..auth import role_required
 from ..db import get_db
-from .common import bp, positive_int, render_page_or_partial, single_form_value
-
-
-def filter_from(values):
-    try:
-        return search.parse_filter(values)
-    except review.InvalidInput as error:
-        abort(400, description=str(error))
+from .common import (bp, claim_filter_from, positive_int, render_page_or_partial,
+                     single_form_value)
 
 
 @bp.get("/search")
 def search_page():
-    claim_filter = filter_from(request.args)
+    claim_filter = claim_filter_from(request.args)
     page = positive_int(request.args.get("page", "1"))
     if page is None:
         abort(404)
@@ -38,7 +32,7 @@ def search_page():
 @bp.post("/search/status")
 @role_required("reviewer")
 def bulk_status():
-    claim_filter = filter_from(request.form)
+    claim_filter = claim_filter_from(request.form)
     if claim_filter.is_empty():
         abort(400, description="Choose at least one filter before changing many claims.")
     # "status" is the filter (which claims); "new_status" is what they become.

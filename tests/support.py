@@ -1,0 +1,24 @@
+"""Helpers shared by test modules in several folders (imported as `support`)."""
+
+from workbench import accounts
+from workbench import db as workbench_db
+
+# Tests make many users; full-strength scrypt (N=2^17) is tested on its own in test_access.
+FAST_HASH = "scrypt:1024:8:1"
+
+
+def log_in(app, client, username, role):
+    """Give `client` a logged-in session as a new user (as the login form would)."""
+    database = workbench_db.connect(app.config["DATABASE"])
+    try:
+        user = accounts.create_user(database, username, "correct horse battery", role, FAST_HASH)
+        token = accounts.start_session(database, user)
+    finally:
+        database.close()
+    client.set_cookie("workbench_session", token)
+    return client
+
+
+def sign_in(app, username, role):
+    """A new test client, logged in as a new user."""
+    return log_in(app, app.test_client(), username, role)
