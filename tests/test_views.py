@@ -281,3 +281,15 @@ def test_logged_out_form_post_returns_to_the_form_page_after_login(client, artic
                            headers={"Referer": f"http://localhost/articles/{article_id}"})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/login?next=/articles/{article_id}"
+
+
+def test_first_admin_setup_link_logs_in_and_welcomes(app, client):
+    from workbench import accounts, db as workbench_db
+
+    database = workbench_db.connect(app.config["DATABASE"])
+    token = accounts.create_setup_token(database)
+    database.close()
+    response = client.post(f"/setup/{token}", data={"username": "editor", "password": "long enough pw"})
+    assert response.status_code == 303
+    assert "Welcome, editor" in client.get("/").get_data(as_text=True)
+    assert client.get(f"/setup/{token}").status_code == 404

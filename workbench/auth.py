@@ -170,8 +170,10 @@ def setup(token):
     except accounts.AccountError as error:
         return render_template("auth/setup.html", token=token, username=username,
                                error=str(error)), 422
+    response = start_session_response(user, url_for("workbench.index"))
+    # After start_session_response: logging in starts a fresh session, flashes included.
     flash(f"Welcome, {user.username}: you are the admin. Add your team under Users.", "success")
-    return start_session_response(user, url_for("workbench.index"))
+    return response
 
 
 @bp.route("/users", methods=["GET", "POST"])
