@@ -293,3 +293,14 @@ def test_first_admin_setup_link_logs_in_and_welcomes(app, client):
     assert response.status_code == 303
     assert "Welcome, editor" in client.get("/").get_data(as_text=True)
     assert client.get(f"/setup/{token}").status_code == 404
+
+
+def test_article_list_is_paged(admin_client, db):
+    for number in range(55):
+        db.table("articles").insert({"title": f"Story {number}", "body": "x", "content_hash": str(number),
+                                     "imported_at": "2026-01-01T00:00:00Z"})
+    first = admin_client.get("/").get_data(as_text=True)
+    assert first.count('class="article-card"') == 50 and "Story 54" in first and "Older →" in first
+    second = admin_client.get("/?page=2").get_data(as_text=True)
+    assert second.count('class="article-card"') == 5 and "Story 0" in second and "← Newer" in second
+    assert admin_client.get("/?page=abc").status_code == 404

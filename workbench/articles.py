@@ -150,16 +150,34 @@ def evidence_counts(db, article_id):
     return counts
 
 
-def list_articles(db):
-    """Every article, newest first, each with its progress counts."""
-    articles = list(db.query(
-        "select id, title, publisher, url, published_on, imported_at, imported_by "
-        "from articles where deleted_at is null order by id desc"
-    ))
-    counts = progress(db)
+ARTICLES_PAGE = 50
+
+
+def list_articles(db, page=None, page_size=ARTICLES_PAGE):
+    """Articles, newest first, each with its progress counts: all of them, or one page.
+
+    With a page, returns (articles, has_next) and counts only that page's claims.
+    """
+    sql = ("select id, title, publisher, url, published_on, imported_at, imported_by "
+           "from articles where deleted_at is null order by id desc")
+    if page is None:
+        articles = list(db.query(sql))
+        counts = progress(db)
+    else:
+        articles = list(db.query(sql + " limit ? offset ?",
+                                 [page_size + 1, (max(page, 1) - 1) * page_size]))
+        has_next = len(articles) > page_size
+        articles = articles[:page_size]
+        counts = progress(db, [article["id"] for article in articles])
     for article in articles:
         article["progress"] = counts.get(article["id"], _empty_progress())
-    return articles
+    return articles if page is None else (articles, has_next)
+
+
+def article_titles(db):
+    """(id, title) of every article, newest first: for choosing one in a form."""
+    return [tuple(row) for row in db.execute(
+        "select id, title from articles where deleted_at is null order by id desc").fetchall()]
 
 
 def delete_article(db, article_id, user):

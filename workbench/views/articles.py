@@ -11,7 +11,11 @@ from .common import (article_summary, bp, form_int, load_article, positive_int,
 
 @bp.get("/")
 def index():
-    return render_template("articles/index.html", articles=articles.list_articles(get_db()))
+    page = positive_int(request.args.get("page", "1"))
+    if page is None:
+        abort(404)
+    listed, has_next = articles.list_articles(get_db(), page=page)
+    return render_template("articles/index.html", articles=listed, page=page, has_next=has_next)
 
 
 @bp.get("/articles/new")

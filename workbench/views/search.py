@@ -24,7 +24,7 @@ def search_page():
         "search/page.html", "search/_results.html",
         claim_filter=claim_filter, claims=claims, total=total, page=page,
         page_size=search.SEARCH_PAGE, query=claim_filter.as_query(),
-        article_choices=[(a["id"], a["title"]) for a in articles.list_articles(get_db())],
+        article_choices=articles.article_titles(get_db()),
         kinds=attribution.KINDS,
     )
 
