@@ -31,8 +31,25 @@ test: install chromium htmx
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser"
 
-bench: install
+# Benchmarks (bench/, issue 6), never part of `make test`: Debian's wrk for the load, and
+# the peer, the profiler and the chart library in the venv only (not app dependencies).
+BENCH_PACKAGES := 'datasette>=0.65,<1' 'py-spy>=0.3,<1' 'matplotlib>=3.8,<4'
+.PHONY: bench-profile bench-tools
+
+bench: install bench-tools
 	$(BIN)/python -m bench
+
+# Where the server's time goes in each scenario (py-spy), for bench/PERFORMANCE.md.
+bench-profile: install bench-tools
+	$(BIN)/python -m bench --profile
+
+bench-tools: $(VENV)/.bench-installed
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmarks"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+$(VENV)/.bench-installed: $(VENV)/.installed Makefile
+	$(BIN)/pip install --quiet $(BENCH_PACKAGES)
+	touch $@
 
 # Debian's chromium for the browser tests (Playwright drives it; it never downloads one).
 chromium:

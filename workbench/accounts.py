@@ -10,6 +10,7 @@ import hashlib
 import re
 import secrets
 import sqlite3
+import threading
 from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -23,6 +24,9 @@ MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 128
 MAX_FAILED_LOGINS_PER_HOUR = 20
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+# scrypt at N=2^17 takes 128 MiB per hash: at most two at once per process, so a burst of
+# logins cannot take a worker past a few hundred MB (bench/PERFORMANCE.md).
+_HASHING = threading.BoundedSemaphore(2)
 # Compared against when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt:1024:8:1")
 
@@ -69,7 +73,9 @@ def check_role(role):
 
 
 def hash_password(password, method=PASSWORD_HASH_METHOD):
-    return generate_password_hash(check_password(password), method=method)
+    password = check_password(password)
+    with _HASHING:
+        return generate_password_hash(password, method=method)
 
 
 def create_user(db, username, password, role, method=PASSWORD_HASH_METHOD):
@@ -140,7 +146,9 @@ def authenticate(db, username, password, method=PASSWORD_HASH_METHOD):
     if failures >= MAX_FAILED_LOGINS_PER_HOUR:
         raise LoginThrottled(username)
     row = _user_row(db, username) if username else None
-    password_ok = check_password_hash(row["password_hash"] if row else _DUMMY_HASH, password or "")
+    with _HASHING:
+        password_ok = check_password_hash(row["password_hash"] if row else _DUMMY_HASH,
+                                          password or "")
     if row is None or not password_ok:
         with write_transaction(db):
             db.table("login_failures").insert({"username": username, "at": utc_now()})
@@ -148,7 +156,7 @@ def authenticate(db, username, password, method=PASSWORD_HASH_METHOD):
     if not row["password_hash"].startswith(method + "$"):
         # The hash was made with older parameters: upgrade it now that we know the password.
         db.execute("update users set password_hash = ? where id = ?",
-                   [generate_password_hash(password, method=method), row["id"]])
+                   [hash_password(password, method), row["id"]])
     return User(row["id"], row["username"], row["role"])
 
 

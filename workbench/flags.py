@@ -52,7 +52,7 @@ def claim_flags(claim_text, attribution_kind):
         found.add("anonymous_source")
     if _has_direct_quote(claim_text):
         found.add("direct_quote")
-    dates = list(_DATE.finditer(claim_text))
+    dates = list(_DATE.finditer(claim_text)) if _MAYBE_DATE.search(claim_text) else []
     if dates:
         found.add("date")
     if any(_is_impossible(match) for match in dates):
@@ -117,6 +117,12 @@ _DATE = re.compile(
     r"|\b(?:1[0-9]|20)[0-9]0s\b|[’']\d0s\b"
     rf"|\b(?i:\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_WORDS})[\s-]+(?i:century|centuries)\b"
 )
+
+
+# Every form _DATE knows needs a digit, a month or weekday name, or "century": a cheap
+# test first skips the costly pattern for most sentences (it was a third of import time).
+_MAYBE_DATE = re.compile(r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day|centur",
+                         re.IGNORECASE)
 
 
 def _is_impossible(match):

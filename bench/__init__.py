@@ -1,0 +1,1 @@
+"""Benchmarks for the claim workbench, run on demand (`make bench`), never by the tests."""

@@ -1,0 +1,5 @@
+"""`python -m bench` (what `make bench` runs): every scenario, one table."""
+
+from .run import main
+
+main()

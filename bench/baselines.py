@@ -1,0 +1,66 @@
+"""Baselines that run outside any server, each in its own process.
+
+    python -m bench.baselines export DB OUTPUT   CSV of every claim with its notes, straight
+                                                 from SQLite with the csv module
+    python -m bench.baselines segment FILE       pysbd alone on the text, paragraph by
+                                                 paragraph as workbench.claims does (on the
+                                                 whole text at once it is about 2x slower)
+
+Each prints one JSON line: what it did and how long the work took.
+"""
+
+import csv
+import json
+import re
+import sqlite3
+import sys
+import time
+
+# The workbench's CSV columns (workbench/export.py), from one query; notes and evidence
+# aggregated by SQLite.
+RAW_EXPORT_SQL = """
+select c.article_id, a.title, c.id, c.position, c.text, c.start, c."end", c.status,
+       c.attribution_text, coalesce(c.attribution_kind, 'none'), c.flags,
+       (select group_concat('[' || created_at || '] ' || author || ': ' || body, char(10))
+          from notes where claim_id = c.id and deleted_at is null),
+       (select group_concat(url, char(10)) from evidence
+          where claim_id = c.id and deleted_at is null),
+       c.updated_by, c.updated_at
+from claims c join articles a on a.id = c.article_id
+where c.is_claim = 1 and a.deleted_at is null
+order by c.article_id, c.position
+"""
+HEADER = ("article_id", "article_title", "claim_id", "position", "claim", "start", "end",
+          "status", "attribution", "attribution_kind", "flags", "notes", "evidence_urls",
+          "updated_by", "updated_at")
+
+
+def export(db_path, output):
+    started = time.perf_counter()
+    conn = sqlite3.connect(db_path)
+    rows = 0
+    with open(output, "w", encoding="utf-8", newline="") as sink:
+        writer = csv.writer(sink, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+        writer.writerow(HEADER)
+        for row in conn.execute(RAW_EXPORT_SQL):
+            writer.writerow(row)
+            rows += 1
+    conn.close()
+    return {"rows": rows, "seconds": time.perf_counter() - started}
+
+
+def segment(path):
+    import pysbd
+
+    text = open(path, encoding="utf-8").read()
+    started = time.perf_counter()
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
+    sentences = sum(len(segmenter.segment(paragraph.group()))
+                    for paragraph in re.finditer(r"[^\n]+", text) if paragraph.group().strip())
+    return {"sentences": sentences, "seconds": time.perf_counter() - started}
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    result = export(*args) if command == "export" else segment(*args)
+    print(json.dumps(result))
