@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import articles, export, review, search
 from .db import get_db
-from .views.common import claim_filter_from, positive_int
+from .views.common import claim_filter_from, load_article, positive_int
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 API_PAGE = 100
@@ -35,16 +35,6 @@ def page_number():
     if page is None:
         abort(400, description="“page” must be a positive whole number.")
     return page
-
-
-def load_article(article_id):
-    article_id = positive_int(article_id)
-    if article_id is None:
-        abort(404, description="No such article.")
-    try:
-        return articles.get_article(get_db(), article_id)
-    except articles.ArticleNotFound:
-        abort(404, description="No such article.")
 
 
 @bp.get("/articles")

@@ -173,38 +173,32 @@ def add_claim_evidence(claim_id):
                        next=form.get("next"))
 
 
-@bp.post("/notes/<note_id>/delete")
-@role_required("reviewer")
-def delete_note(note_id):
-    note_id = positive_int(note_id)
-    if note_id is None:
+def hide_record(record_id, hide, not_found):
+    """Hide a note or an evidence record (author or admin only); show its claim again."""
+    record_id = positive_int(record_id)
+    if record_id is None:
         abort(404)
     try:
-        note = review.delete_note(get_db(), note_id, g.user)
-    except review.NoteNotFound:
-        abort(404)
-    except review.NotAllowed as error:
-        abort(403, description=str(error))
-    claim = load_claim(note["claim_id"])
-    return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
-                       next=request.form.get("next"))
-
-
-@bp.post("/evidence/<evidence_id>/delete")
-@role_required("reviewer")
-def delete_evidence(evidence_id):
-    evidence_id = positive_int(evidence_id)
-    if evidence_id is None:
-        abort(404)
-    try:
-        record = evidence.delete_evidence(get_db(), evidence_id, g.user)
-    except evidence.EvidenceNotFound:
+        record = hide(get_db(), record_id, g.user)
+    except not_found:
         abort(404)
     except review.NotAllowed as error:
         abort(403, description=str(error))
     claim = load_claim(record["claim_id"])
     return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
                        next=request.form.get("next"))
+
+
+@bp.post("/notes/<note_id>/delete")
+@role_required("reviewer")
+def delete_note(note_id):
+    return hide_record(note_id, review.delete_note, review.NoteNotFound)
+
+
+@bp.post("/evidence/<evidence_id>/delete")
+@role_required("reviewer")
+def delete_evidence(evidence_id):
+    return hide_record(evidence_id, evidence.delete_evidence, evidence.EvidenceNotFound)
 
 
 def render_claim_error(claim, message, status):
