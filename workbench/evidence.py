@@ -3,7 +3,7 @@
 from .articles import is_web_url
 from .clock import utc_now
 from .db import write_transaction
-from .review import InvalidInput, NotAllowed, claim_row, record_history
+from .review import InvalidInput, claim_row, hide_record, record_history
 
 STANCES = ("supports", "contradicts")
 MAX_TITLE_CHARS = 300
@@ -43,21 +43,7 @@ def add_evidence(db, claim_id, user, url, stance, title=None, excerpt=None):
 
 def delete_evidence(db, evidence_id, user):
     """Hide an evidence record (never erased) and log it; only its author or an admin."""
-    with write_transaction(db):
-        record = _visible(db, evidence_id)
-        if record["added_by"] != user.username and not user.can("admin"):
-            raise NotAllowed("Only the reviewer who added this evidence, or an admin, can remove it.")
-        now = utc_now()
-        db.execute("update evidence set deleted_at = ?, deleted_by = ? where id = ?",
-                   [now, user.username, evidence_id])
-        record_history(db, claim_row(db, record["claim_id"]), user.username, "evidence deleted",
-                       {"evidence_id": evidence_id, "url": record["url"]}, None, now)
-    return record
-
-
-def _visible(db, evidence_id):
-    rows = list(db.query("select * from evidence where id = ? and deleted_at is null",
-                         [evidence_id]))
-    if not rows:
-        raise EvidenceNotFound(evidence_id)
-    return rows[0]
+    return hide_record(db, "evidence", evidence_id, user, author_column="added_by",
+                       id_key="evidence_id", logged=("url",), action="evidence deleted",
+                       not_found=EvidenceNotFound,
+                       refusal="Only the reviewer who added this evidence, or an admin, can remove it.")

@@ -195,19 +195,33 @@ def add_note(db, claim_id, body, author):
 
 def delete_note(db, note_id, user):
     """Hide a note (never erased) and log it; only its author or an admin may."""
+    return hide_record(db, "notes", note_id, user, author_column="author", id_key="note_id",
+                       logged=("body",), action="note deleted", not_found=NoteNotFound,
+                       refusal="Only the note's author, or an admin, can delete it.")
+
+
+def hide_record(db, table, record_id, user, *, author_column, id_key, logged, action,
+                not_found, refusal):
+    """Hide a note or evidence record (deleted_at set, never erased) and log it.
+
+    Only its author or an admin may. `table` and the column names come from code, never
+    from a request.
+    """
     with write_transaction(db):
-        rows = list(db.query("select * from notes where id = ? and deleted_at is null", [note_id]))
+        rows = list(db.query(f"select * from {table} where id = ? and deleted_at is null",
+                             [record_id]))
         if not rows:
-            raise NoteNotFound(note_id)
-        note = rows[0]
-        if note["author"] != user.username and not user.can("admin"):
-            raise NotAllowed("Only the note's author, or an admin, can delete it.")
+            raise not_found(record_id)
+        record = rows[0]
+        if record[author_column] != user.username and not user.can("admin"):
+            raise NotAllowed(refusal)
         now = utc_now()
-        db.execute("update notes set deleted_at = ?, deleted_by = ? where id = ?",
-                   [now, user.username, note_id])
-        record_history(db, claim_row(db, note["claim_id"]), user.username, "note deleted",
-                       {"note_id": note_id, "body": note["body"]}, None, now)
-    return note
+        db.execute(f"update {table} set deleted_at = ?, deleted_by = ? where id = ?",
+                   [now, user.username, record_id])
+        record_history(db, claim_row(db, record["claim_id"]), user.username, action,
+                       {id_key: record_id, **{column: record[column] for column in logged}},
+                       None, now)
+    return record
 
 
 def record_history(db, claim, actor, action, before, after, at):
