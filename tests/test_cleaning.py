@@ -2,7 +2,8 @@
 
 import pytest
 
-from workbench.importer import (ArticleRejected, guess_title, html_to_text, text_from_paste,
+from workbench.errors import ArticleRejected
+from workbench.text.cleaning import (guess_title, html_to_text, text_from_paste,
                                 text_from_upload)
 
 
