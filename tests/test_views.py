@@ -5,6 +5,8 @@ import io
 
 import pytest
 
+from support import id_from_location
+
 HX = {"HX-Request": "true"}
 
 ARTICLE = "The mayor opened the bridge on Monday. It cost $4.5 million. Critics called it late."
@@ -14,7 +16,7 @@ ARTICLE = "The mayor opened the bridge on Monday. It cost $4.5 million. Critics 
 def article_id(admin_client):
     response = admin_client.post("/articles", data={"text": ARTICLE, "title": "Bridge"})
     assert response.status_code == 303
-    return int(response.headers["Location"].rsplit("/", 1)[1])
+    return id_from_location(response)
 
 
 def claim_ids(db, article_id):
@@ -154,7 +156,7 @@ def test_bad_status_is_refused_and_the_claim_unchanged(
 ):
     claim = claim_ids(db, article_id)[0]
     response = reviewer_client.post(f"/claims/{claim}/status", data=data, headers=headers)
-    assert response.status_code in (400, 422)
+    assert response.status_code == (400 if isinstance(data.get("status"), list) else 422)
     assert db.table("claims").get(claim)["version"] == 1
 
 
@@ -220,7 +222,7 @@ def test_paste_import_redirects_to_the_new_article(admin_client, db):
         },
     )
     assert response.status_code == 303
-    article = db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
+    article = db.table("articles").get(id_from_location(response))
     assert (article["body"], article["publisher"], article["published_on"]) == (
         "First.\nSecond one here.",
         "Wire",
@@ -243,7 +245,7 @@ def test_file_upload_import(admin_client, db, filename, content, source_format):
         content_type="multipart/form-data",
     )
     assert response.status_code == 303
-    article = db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
+    article = db.table("articles").get(id_from_location(response))
     assert article["source_format"] == source_format
     assert "<" not in article["body"] and "x()" not in article["body"]
 

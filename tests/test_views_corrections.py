@@ -5,6 +5,8 @@ import io
 
 import pytest
 
+from support import id_from_location
+
 HX = {"HX-Request": "true"}
 TEXT = (
     "Officials said the dam opened on September 31, 2015. It holds 4 billion litres. "
@@ -15,7 +17,7 @@ TEXT = (
 @pytest.fixture
 def article_id(admin_client):
     response = admin_client.post("/articles", data={"text": TEXT, "title": "Dam"})
-    return int(response.headers["Location"].rsplit("/", 1)[1])
+    return id_from_location(response)
 
 
 def claim_rows(db, article_id):
@@ -119,7 +121,7 @@ def test_attribution_routes(reviewer_client, article_id, db, headers):
 def test_add_claim_route(reviewer_client, article_id, db, data):
     response = reviewer_client.post(f"/articles/{article_id}/claims", data=data)
     assert response.status_code == 303 and response.headers["Location"].startswith("/claims/")
-    added = db.table("claims").get(int(response.headers["Location"].rsplit("/", 1)[1]))
+    added = db.table("claims").get(id_from_location(response))
     assert added["text"] == data["passage"]
 
 
@@ -135,21 +137,21 @@ def test_add_claim_with_a_passage_not_in_the_article(reviewer_client, article_id
 
 
 @pytest.mark.parametrize(
-    "path, data",
+    "path, data, status",
     [
-        ("split", {"at": "abc"}),
-        ("split", {}),
-        ("hide", {"hidden": "maybe"}),
-        ("attribution", {"kind": "celebrity", "passage": "Officials"}),
-        ("boundaries", {"start": "-4", "end": "2"}),
+        ("split", {"at": "abc"}, 400),  # malformed: not a number at all
+        ("split", {}, 422),  # well-formed, but no split point chosen
+        ("hide", {"hidden": "maybe"}, 400),
+        ("attribution", {"kind": "celebrity", "passage": "Officials"}, 422),
+        ("boundaries", {"start": "-4", "end": "2"}, 400),
     ],
 )
 def test_bad_correction_input_is_4xx_and_changes_nothing(
-    reviewer_client, article_id, db, path, data
+    reviewer_client, article_id, db, path, data, status
 ):
     first = claim_rows(db, article_id)[0]
     response = reviewer_client.post(f"/claims/{first['id']}/{path}", data=data)
-    assert response.status_code in (400, 422)
+    assert response.status_code == status
     assert db.table("claims").get(first["id"])["version"] == 1
 
 

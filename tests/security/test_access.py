@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from support import id_from_location
 from workbench import accounts, create_app
 from workbench import db as workbench_db
 
@@ -64,7 +65,7 @@ def ids(admin_client, reviewer_client, db):
 
 def make_ids(admin, reviewer, db):
     response = admin.post("/articles", data={"text": ARTICLE, "title": "Bridge"})
-    article_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    article_id = id_from_location(response)
     claim_id = db.execute(
         "select min(id) from claims where article_id = ?", [article_id]
     ).fetchone()[0]

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from support import actor
+from support import actor, id_from_location
 from workbench import claims, notes
 from workbench import db as workbench_db
 from workbench.exports import csv_rows
@@ -137,7 +137,7 @@ def test_formulas_typed_into_the_app_are_neutralised(admin_client, db, trigger):
         "/articles",
         data={"title": title, "text": f"{trigger}SUM(1+1) is what the post said. Then it ended."},
     )
-    article_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    article_id = id_from_location(response)
     first = claim_ids(db, article_id)[0]
     admin_client.post(f"/claims/{first}/notes", data={"body": note})
     rows = as_dicts(
@@ -166,7 +166,7 @@ def tricky_article(admin_client, db):
             "text": 'The minister said "yes, of course" twice. Costs, she added, were "fine".',
         },
     )
-    article_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    article_id = id_from_location(response)
     for claim in claim_ids(db, article_id):
         admin_client.post(f"/claims/{claim}/notes", data={"body": TRICKY_NOTE})
         admin_client.post(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pytest
 from markupsafe import escape
 
-from support import FAST_HASH, sign_in
+from support import FAST_HASH, id_from_location, sign_in
 from workbench import accounts, create_app
 from workbench import db as workbench_db
 
@@ -140,7 +140,7 @@ def write_case(admin, reviewer, name, template):
         },
     )
     assert response.status_code == 303, response.get_data(as_text=True)
-    article_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    article_id = id_from_location(response)
     claim_id = int(
         re.search(
             r'id="claim-(\d+)"',
@@ -327,7 +327,8 @@ def test_reflected_values_render_as_text(world, where, payload):
             data={"status": payload},
             headers=HX if where.startswith("htmx") else {},
         )
-    assert response.status_code in (400, 422)
+    # A bad filter in the URL is a malformed request; a bad status in a form, a refusal.
+    assert response.status_code == (400 if where.startswith("?") else 422)
     assert_rendered_as_text(response.get_data(as_text=True), payload, where)
 
 
@@ -375,7 +376,7 @@ def test_imported_html_keeps_only_text(world, name, markup):
         data={"file": (io.BytesIO(markup.encode("utf-8")), "story.html")},
     )
     assert response.status_code == 303, response.get_data(as_text=True)
-    article_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    article_id = id_from_location(response)
     body = world.db.table("articles").get(article_id)["body"]
     assert "Kept sentence one." in body
     assert [m for m in HOSTILE_MARKERS if m in body] == [], f"markup left in the text: {body!r}"
@@ -397,7 +398,7 @@ def test_markup_written_as_entities_in_html_is_text_on_the_page(world):
         content_type="multipart/form-data",
         data={"file": (io.BytesIO(markup.encode("utf-8")), "story.html")},
     )
-    article_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    article_id = id_from_location(response)
     assert "<script>alert(1)</script>" in world.db.table("articles").get(article_id)["body"]
     for path in (f"/articles/{article_id}", f"/articles/{article_id}/text"):
         assert_rendered_as_text(
@@ -417,7 +418,7 @@ def test_sql_metacharacters_in_imports_are_stored_verbatim(world, name, payload)
         data[name] = payload
     response = world.admin.post("/articles", data=data)
     assert response.status_code == 303, response.get_data(as_text=True)
-    article = world.db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
+    article = world.db.table("articles").get(id_from_location(response))
     assert article["body" if name == "text" else name] == data[name]
     assert TABLES <= table_names(world.db)
     assert world.admin.get(response.headers["Location"]).status_code == 200
@@ -445,21 +446,21 @@ def test_sql_metacharacters_in_reviews_are_stored_verbatim(world, name, payload)
 
 @pytest.mark.parametrize("payload", SQL_PAYLOADS)
 @pytest.mark.parametrize(
-    "param, statuses",
+    "param, status",
     [
-        ("status", (400,)),
-        ("flag", (400,)),
-        ("sort", (400,)),
-        ("page", (400, 404)),
-        ("before", (400, 404)),
+        ("status", 400),
+        ("flag", 400),
+        ("sort", 400),
+        ("page", 404),
+        ("before", 404),
     ],
 )
-def test_sql_metacharacters_in_query_parameters_are_refused(world, param, statuses, payload):
+def test_sql_metacharacters_in_query_parameters_are_refused(world, param, status, payload):
     article_id = world.cases["script"].article_id
     path = f"/articles/{article_id}" + ("/activity" if param == "before" else "")
     before = row_counts(world.db)
     response = world.reviewer.get(path, query_string={param: payload})
-    assert response.status_code in statuses
+    assert response.status_code == status
     assert TABLES <= table_names(world.db) and row_counts(world.db) == before
 
 
