@@ -96,9 +96,7 @@ def test_unknown_history_rows_and_notes_cannot_be_undone(memory_db, claims):
         undo.undo(memory_db, last_history_id(memory_db, claims[0]["id"]), ANA)
 
 
-def test_undo_a_bulk_change_puts_each_claim_back_to_its_own_status(
-    memory_db, article_id, claims
-):
+def test_undo_a_bulk_change_puts_each_claim_back_to_its_own_status(memory_db, article_id, claims):
     set_status(memory_db, claims[1]["id"], "disputed", ANA)
     set_status_many(memory_db, ClaimFilter(article_id=article_id), "sourced", ANA)
     change = last_history_id(memory_db, claims[0]["id"])
