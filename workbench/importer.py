@@ -4,17 +4,14 @@ Pure: no Flask, no database. Every refusal is an `ArticleRejected` with a messag
 understands.
 """
 
-import html.parser
 import pathlib
-import re
+
+from .errors import ArticleRejected
+from .text.visible_text import html_to_text
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
                       ".html": "html", ".htm": "html"}
 MAX_ARTICLE_CHARS = 2_000_000
-
-
-class ArticleRejected(ValueError):
-    """The input cannot become an article; str(error) says why, for the reviewer."""
 
 
 def text_from_paste(text):
@@ -74,50 +71,3 @@ def guess_title(text, limit=120):
     if len(first_line) <= limit:
         return first_line
     return first_line[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-# Elements whose content a reader never sees as article text.
-_INVISIBLE = {"script", "style", "template", "noscript", "iframe", "svg", "math", "head",
-              "object", "embed", "canvas", "select", "button", "nav", "footer", "form"}
-# Elements that end a paragraph: a sentence never runs across them.
-_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-          "blockquote", "section", "article", "header", "aside", "figure", "figcaption",
-          "table", "tr", "td", "th", "pre", "hr", "dd", "dt", "main", "title"}
-_VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "source", "wbr", "embed"}
-
-
-class _VisibleText(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts = []
-        self.hidden_depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _INVISIBLE and tag not in _VOID:
-            self.hidden_depth += 1
-        elif tag in _BLOCK:
-            self.parts.append("\n")
-
-    def handle_startendtag(self, tag, attrs):
-        if tag in _BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in _INVISIBLE and tag not in _VOID:
-            self.hidden_depth = max(0, self.hidden_depth - 1)
-        elif tag in _BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self.hidden_depth:
-            self.parts.append(data)
-
-
-def html_to_text(markup):
-    """Reduce HTML to the text a reader sees: one paragraph per line, no markup at all."""
-    parser = _VisibleText()
-    parser.feed(markup)
-    parser.close()
-    lines = (re.sub(r"[ \t\r\f\v\u00a0]+", " ", line).strip()
-             for line in "".join(parser.parts).split("\n"))
-    return "\n".join(line for line in lines if line)

@@ -1,0 +1,1 @@
+"""Text processing: pure functions from bytes and markup to article text (no Flask, no SQL)."""
