@@ -95,6 +95,8 @@ def test_unknown_declared_charset_is_ignored():
      r"says it is UTF-8 \(the page's <meta> tag\), but the byte 0xE9 at position 28"),
     ("naïve café ".encode("utf-8") + b"\xff", None,
      r"not valid UTF-8 text \(bad byte 0xFF at position 13\), though most of it is UTF-8"),
+    (b"Cut off \xe2\x82", None, r"not valid UTF-8 text \(bad byte 0xE2 at position 8\)"),
+    (b"Overlong \xc0\xaf slash.", None, r"not valid UTF-8 text \(bad byte 0xC0 at position 9\)"),
     (b"abc\x00def", None, "binary"),
     (bytes(range(1, 256)) * 3, None, "its encoding could not be recognised"),
 ])

@@ -1,17 +1,34 @@
-"""Turn what a reviewer hands us (pasted text, an uploaded file) into clean article text.
+"""Turn what a reviewer hands us (pasted text, a file, a fetched page) into clean article text.
 
 Pure: no Flask, no database. Every refusal is an `ArticleRejected` with a message a person
 understands.
 """
 
+import dataclasses
 import pathlib
 
 from .errors import ArticleRejected
-from .text.visible_text import html_to_text
+from .text.decoding import decode_document
+from .text.html_article import PageMetadata, extract_article
+from .text.visible_text import html_to_text  # noqa: F401  (the reducer's old home)
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
                       ".html": "html", ".htm": "html"}
 MAX_ARTICLE_CHARS = 2_000_000
+_CONTENT_TYPES = {"txt": "text/plain", "md": "text/markdown", "html": "text/html"}
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportedDocument:
+    """An uploaded or fetched document: its article text, what the page says about itself,
+    and the bytes exactly as received (the snapshot)."""
+
+    text: str
+    source_format: str  # "txt", "md" or "html"
+    metadata: PageMetadata
+    raw: bytes
+    content_type: str
+    extractor: str | None = None  # for HTML: "trafilatura" or "fallback"
 
 
 def text_from_paste(text):
@@ -24,6 +41,12 @@ def text_from_paste(text):
 
 def text_from_upload(filename, data):
     """Decode an uploaded file; return (text, source_format)."""
+    document = document_from_upload(filename, data)
+    return document.text, document.source_format
+
+
+def document_from_upload(filename: str | None, data: bytes) -> ImportedDocument:
+    """An uploaded .txt, .md or .html file as article text, metadata and its raw bytes."""
     suffix = pathlib.PurePath(filename or "").suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         allowed = ", ".join(sorted({s for s in SUPPORTED_SUFFIXES if len(s) <= 5}))
@@ -31,25 +54,23 @@ def text_from_upload(filename, data):
             f"“{filename or 'the file'}” is not a supported file type. Upload one of: {allowed}."
         )
     source_format = SUPPORTED_SUFFIXES[suffix]
-    text = decode_text(data)
-    if source_format == "html":
-        text = html_to_text(text)
-    return check_article_text(text), source_format
+    return _document(data, source_format, _CONTENT_TYPES[source_format], None, None)
 
 
-def decode_text(data):
-    """Bytes -> str, refusing binary files and anything that is not UTF-8."""
-    if b"\x00" in data:
-        raise ArticleRejected("The file looks binary (it contains NUL bytes), not text.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ArticleRejected(
-            f"The file is not valid UTF-8 text (bad byte at position {error.start}). "
-            "Save it as UTF-8 and upload it again."
-        ) from None
-    # A byte-order mark is an encoding marker, not part of the article.
-    return text.removeprefix("\ufeff")
+def document_from_fetched(page) -> ImportedDocument:
+    """A page from `workbench.fetch.fetch_page` as article text, metadata and its raw bytes."""
+    source_format = "html" if "html" in page.content_type else "txt"
+    return _document(page.body, source_format, page.content_type, page.charset, page.final_url)
+
+
+def _document(data, source_format, content_type, charset, url):
+    text = decode_document(data, charset, content_type)
+    if source_format != "html":
+        return ImportedDocument(check_article_text(text), source_format, PageMetadata(), data,
+                                content_type)
+    article = extract_article(text, url)
+    return ImportedDocument(check_article_text(article.text), source_format, article.metadata,
+                            data, content_type, article.extractor)
 
 
 def check_article_text(text):

@@ -26,10 +26,17 @@ _PRESCAN_BYTES = 4096
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.I)
 _HIGH_BYTES = bytes(range(0x80, 0x100))
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Shaped like UTF-8 (a lead byte and its continuation bytes), overlong forms and surrogates
+# included, or a sequence cut off by the end of the file.
+_UTF8_SHAPED = re.compile(rb"[\xc0-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|"
+                          rb"[\xf0-\xf7][\x80-\xbf]{3}|[\xe0-\xf7][\x80-\xbf]{1,2}\Z")
 # Without a byte-order mark UTF-16/32 text of any Latin script is full of NUL bytes, which
-# we refuse as binary; charset-normalizer offers UTF-16 for a short Latin-1 "café".
-_NEVER_DETECTED = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le"]
+# we refuse as binary; charset-normalizer offers UTF-16 for a short Latin-1 "café", and
+# the mainframe EBCDIC code pages (cp037 for a lone "é") that no web page uses.
+_NEVER_DETECTED = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le",
+                   "cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140"]
+# Below this many letters the share of accented ones says nothing ("é" alone is 100%).
+_FEW_LETTERS = 20
 # Windows-1252 symbols that other code pages use for letters: "mo¿e" is Polish "może" in
 # Windows-1250, "w³adze" is "władze". Between two letters they give the code page away.
 _SYMBOL_INSIDE_WORD = re.compile(r"(?<=[^\W\d_])[¢£¤¥¦§¨¯±²³µ¶¹¼½¾¿](?=[^\W\d_])")
@@ -133,12 +140,12 @@ def _decode_undeclared(data):
 
 
 def _mostly_utf8(data):
-    """Most non-ASCII bytes form valid UTF-8 sequences: meant as UTF-8, and damaged.
+    """Most non-ASCII bytes are shaped like UTF-8: meant as UTF-8, and damaged.
 
     One such pair proves nothing: "дё" in KOI8-R is the bytes C4 A3, a valid UTF-8 "ģ".
     """
     high = len(data) - len(data.translate(None, _HIGH_BYTES))
-    in_sequences = sum(len(match) for match in _UTF8_MULTIBYTE.findall(data))
+    in_sequences = sum(len(match) for match in _UTF8_SHAPED.findall(data))
     return in_sequences > high / 2
 
 
@@ -157,7 +164,7 @@ def _as_western(data):
     accented = sum(1 for char in letters if ord(char) > 0x7F)
     # Western languages accent a few letters in a hundred (French about 4, Icelandic under
     # 20); Cyrillic or Greek read as Windows-1252 accents nearly all of them.
-    if not letters or accented > 0.3 * len(letters):
+    if len(letters) >= _FEW_LETTERS and accented > 0.3 * len(letters):
         return None
     if _SYMBOL_INSIDE_WORD.search(text):
         return None
