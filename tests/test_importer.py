@@ -141,3 +141,21 @@ def test_document_from_fetched_plain_text_is_kept_as_is():
     page = _Page("One line.\nTwo lines.".encode("utf-8"), "text/plain", None, "https://x.example/a.txt")
     document = document_from_fetched(page)
     assert (document.text, document.source_format) == ("One line.\nTwo lines.", "txt")
+
+
+def test_html_page_with_more_text_than_an_article_is_refused_before_extraction(monkeypatch):
+    import workbench.importer as importer
+
+    monkeypatch.setattr(importer, "MAX_ARTICLE_CHARS", 1_000)
+    monkeypatch.setattr(importer, "extract_article", lambda *args: pytest.fail("extracted"))
+    page = "<html><body>" + "<p>Twelve words of text in this paragraph, said the officials.</p>" * 30
+    with pytest.raises(ArticleRejected, match=r"about 1,\d{3} characters of text, more than an article"):
+        document_from_upload("huge.html", page.encode())
+
+
+def test_visible_text_size_ignores_markup_scripts_and_whitespace():
+    from workbench.text.visible_text import visible_text_size
+
+    markup = ("<html><head><title>Not counted</title><style>p{}</style></head><body>\n  "
+              "<script>var x = 'not counted';</script><!-- nor this --><p>Ab c</p>\n<p>d&amp;</p>")
+    assert visible_text_size(markup) == len("Abcd&amp;")
