@@ -11,7 +11,7 @@ import sqlite3
 
 from flask import Flask, request
 
-from workbench import articles, review
+from workbench import articles, claims
 
 ARTICLE_PAGE = """<!doctype html><title>{{ article.title }}</title><h1>{{ article.title }}</h1>
 <ol>{% for claim in claims %}<li id="claim-{{ claim.id }}">{{ claim.text }} <b>{{ claim.status }}</b>
@@ -22,7 +22,7 @@ ARTICLE_LIST = """<!doctype html><title>Articles</title><ul>{% for article in ar
 {% endfor %}</ul>"""
 
 # Page sizes are the workbench's own, so both read the same rows.
-CLAIMS_PAGE = review.PAGE_SIZE
+CLAIMS_PAGE = claims.PAGE_SIZE
 ARTICLES_PAGE = getattr(articles, "ARTICLES_PAGE", None)  # None: the list is one page
 
 

@@ -16,7 +16,7 @@ import sqlite3
 import sys
 import time
 
-# The workbench's CSV columns (workbench/export.py), from one query; notes and evidence
+# The workbench's CSV columns (workbench/exports/csv_rows.py), from one query; notes and evidence
 # aggregated by SQLite.
 RAW_EXPORT_SQL = """
 select c.article_id, a.title, c.id, c.position, c.text, c.start, c."end", c.status,

@@ -33,7 +33,7 @@ def regression_pages():
 
 def body_scores():
     """{page: BodyScore} of the full HTML import path on each regression page."""
-    from workbench.importer import document_from_upload
+    from workbench.text.cleaning import document_from_upload
     from workbench.text.body_score import body_score
 
     scores = {}
@@ -45,7 +45,7 @@ def body_scores():
 
 def ours(data):
     """What an HTML upload costs us: decoding, extraction, the import checks."""
-    from workbench.importer import document_from_upload
+    from workbench.text.cleaning import document_from_upload
 
     return document_from_upload("page.html", data)
 
@@ -149,7 +149,7 @@ class _PageHandler(http.server.BaseHTTPRequestHandler):
 def url_import(repeats):
     """p50/p99 of fetching the saved news page from a local server, and of fetch + import."""
     from workbench.fetch import fetch_page
-    from workbench.importer import document_from_fetched
+    from workbench.text.cleaning import document_from_fetched
 
     _PageHandler.body = regression_pages()["saved_news_page"]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _PageHandler)

@@ -22,3 +22,8 @@ def log_in(app, client, username, role):
 def sign_in(app, username, role):
     """A new test client, logged in as a new user."""
     return log_in(app, app.test_client(), username, role)
+
+
+def actor(username, role="admin"):
+    """The user a domain call is made as (domain functions take the acting User)."""
+    return accounts.User(id=0, username=username, role=role)

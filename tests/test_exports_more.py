@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from workbench import manifest
+from workbench.exports import manifest
 
 TEXT = "The minister said exports rose 4% in March. Farmers protested in the capital."
 

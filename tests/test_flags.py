@@ -2,8 +2,8 @@
 
 import pytest
 
-from workbench.claims import split_claims
-from workbench.flags import FLAG_LABELS, FLAGS, check_first_rank, claim_flags
+from workbench.text.splitter import split_claims
+from workbench.text.flags import FLAG_LABELS, FLAGS, check_first_rank, claim_flags
 
 # Each case: claim text, attribution kind, the flags expected (always in FLAGS order).
 FLAG_TABLE = [

@@ -6,7 +6,7 @@ import secrets
 
 from flask import Flask
 
-from . import accounts, api, auth, db, security, views
+from . import accounts, api, auth, security, settings, views, web
 
 HTMX_VERSION = "2.0.11"
 HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
@@ -19,12 +19,11 @@ PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 def create_app(test_config=None):
     """Create and configure the app: defaults, then environment or test config."""
     templates, static = _asset_folders()
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=str(templates), static_folder=str(static))
-    instance = pathlib.Path(os.environ.get("WORKBENCH_INSTANCE", app.instance_path))
-    app.instance_path = str(instance)
+    instance = settings.instance_path()
+    app = Flask(__name__, instance_path=str(instance), template_folder=str(templates),
+                static_folder=str(static))
     app.config.from_mapping(
-        DATABASE=os.environ.get("WORKBENCH_DB", str(instance / "workbench.db")),
+        DATABASE=str(settings.database_path()),
         MAX_CONTENT_LENGTH=int(os.environ.get("WORKBENCH_MAX_UPLOAD_MB", "8")) * 1024 * 1024,
         HTMX_URL=os.environ.get("WORKBENCH_HTMX_URL", HTMX_CDN_URL),
         HTMX_INTEGRITY=HTMX_INTEGRITY,
@@ -52,7 +51,7 @@ def create_app(test_config=None):
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    db.init_app(app)
+    web.init_app(app)
     security.init_app(app)  # first: a cross-site write is refused before anything else runs
     auth.init_app(app)
     views.init_app(app)

@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .clock import utc_now
 from .db import write_transaction
+from .errors import AccountError, LoginThrottled
 
 ROLES = ("viewer", "reviewer", "admin")  # each role can do everything the ones before can
 PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
@@ -29,14 +30,6 @@ USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 _HASHING = threading.BoundedSemaphore(2)
 # Compared against when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt:1024:8:1")
-
-
-class AccountError(ValueError):
-    """A user-facing problem with an account request; str(error) says what."""
-
-
-class LoginThrottled(Exception):
-    """Too many failed logins for this account in the last hour."""
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@
 from flask import Blueprint, abort, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from . import articles, export, review, search
-from .db import get_db
-from .views.common import claim_filter_from, load_article, positive_int
+from . import articles, claims, history, search
+from .errors import ArticleNotFound, ClaimNotFound
+from .exports.json_document import claim_document
+from .web import claim_filter_from, get_db, load_article, positive_int
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 API_PAGE = 100
@@ -14,7 +15,7 @@ API_PAGE = 100
 
 def claim_json(claim, with_children=False):
     """A claim as the API shows it (the same shape as in the JSON export)."""
-    document = export.claim_document(claim)
+    document = claim_document(claim)
     if with_children:
         document["notes"] = [{key: note[key] for key in ("id", "author", "body", "created_at")}
                              for note in claim.get("notes", [])]
@@ -40,7 +41,7 @@ def page_number():
 @bp.get("/articles")
 def list_articles():
     return jsonify({"articles": [article_json(a, a["progress"])
-                                 for a in articles.list_articles(get_db())]})
+                                 for a in articles.all_articles(get_db())]})
 
 
 @bp.get("/articles/<article_id>")
@@ -75,12 +76,12 @@ def get_claim(claim_id):
     if claim_id is None:
         abort(404, description="No such claim.")
     try:
-        claim = review.get_claim(get_db(), claim_id)
+        claim = claims.get_claim(get_db(), claim_id)
         articles.get_article(get_db(), claim["article_id"])
-    except (review.ClaimNotFound, articles.ArticleNotFound):
+    except (ClaimNotFound, ArticleNotFound):
         abort(404, description="No such claim.")
     document = claim_json(claim, with_children=True)
-    document["history"] = review.claim_history(get_db(), claim_id)
+    document["history"] = history.claim_history(get_db(), claim_id)
     return jsonify(document)
 
 

@@ -9,7 +9,8 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, has_reques
 from flask.sessions import SecureCookieSessionInterface
 
 from . import accounts
-from .db import get_db
+from .errors import AccountError, LoginThrottled
+from .web import get_db
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -129,7 +130,7 @@ def login():
     try:
         user = accounts.authenticate(get_db(), username, request.form.get("password", ""),
                                      current_app.config["PASSWORD_HASH_METHOD"])
-    except accounts.LoginThrottled:
+    except LoginThrottled:
         log.warning("login throttled for %s", log_safe(username))
         return render_template(
             "auth/login.html", next=target, username=username,
@@ -167,7 +168,7 @@ def setup(token):
     try:
         user = accounts.create_first_admin(db, token, username, request.form.get("password"),
                                            current_app.config["PASSWORD_HASH_METHOD"])
-    except accounts.AccountError as error:
+    except AccountError as error:
         return render_template("auth/setup.html", token=token, username=username,
                                error=str(error)), 422
     response = start_session_response(user, url_for("workbench.index"))
@@ -186,7 +187,7 @@ def users():
         try:
             user = accounts.create_user(db, form.get("username"), form.get("password"),
                                         form.get("role"), current_app.config["PASSWORD_HASH_METHOD"])
-        except accounts.AccountError as exc:
+        except AccountError as exc:
             error, status = str(exc), 422
         else:
             flash(f"Added {user.username} as {user.role}.", "success")

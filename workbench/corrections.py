@@ -6,10 +6,12 @@ claim", and attributions. The article text itself never changes; every operation
 import json
 import re
 
-from . import analysis, attribution
+from .claims import claim_row, get_claim
 from .clock import utc_now
 from .db import write_transaction
-from .review import InvalidInput, VersionConflict, claim_row, get_claim, record_history
+from .errors import InvalidInput, VersionConflict
+from .history import record_history
+from .text import analysis, attribution
 
 ATTRIBUTION_KINDS = attribution.KINDS
 
@@ -93,7 +95,7 @@ def _reannotate(db, article_id, claim_ids):
         db.table("claims").update(row["id"], fields)
 
 
-def _bump(db, claim_id, user, now, **changes):
+def _bump(db, claim_id, actor, now, **changes):
     """Apply `changes` and move the claim to its next version (updated_by/_at stay the
     status's: the history records who made this change)."""
     assignments = ", ".join(f'"{column}" = :{column}' for column in changes)
@@ -101,7 +103,7 @@ def _bump(db, claim_id, user, now, **changes):
                {**changes, "id": claim_id})
 
 
-def edit_boundaries(db, claim_id, start, end, user, expected_version=None):
+def edit_boundaries(db, claim_id, start, end, actor, expected_version=None):
     """Move a claim's start and end; its text follows the article."""
     with write_transaction(db):
         claim = _full_claim(db, claim_id)
@@ -111,15 +113,15 @@ def edit_boundaries(db, claim_id, start, end, user, expected_version=None):
         if (start, end) == (claim["start"], claim["end"]):
             return get_claim(db, claim_id)
         now = utc_now()
-        _bump(db, claim_id, user, now, start=start, end=end, text=body[start:end])
-        record_history(db, claim, user.username, "boundaries", _snapshot(claim),
+        _bump(db, claim_id, actor, now, start=start, end=end, text=body[start:end])
+        record_history(db, claim, actor.username, "boundaries", _snapshot(claim),
                        {"start": start, "end": end, "text": body[start:end]}, now)
         _renumber(db, claim["article_id"])
         _reannotate(db, claim["article_id"], [claim_id])
     return get_claim(db, claim_id)
 
 
-def split_claim(db, claim_id, at, user, expected_version=None):
+def split_claim(db, claim_id, at, actor, expected_version=None):
     """Split a claim at article offset `at`: it keeps the first part, a new claim the rest.
 
     The new claim starts unverified; notes, evidence and status stay with the first part.
@@ -133,16 +135,16 @@ def split_claim(db, claim_id, at, user, expected_version=None):
         left = trimmed_span(body, claim["start"], at)
         right = trimmed_span(body, at, claim["end"])
         now = utc_now()
-        _bump(db, claim_id, user, now, start=left[0], end=left[1], text=body[left[0]:left[1]])
+        _bump(db, claim_id, actor, now, start=left[0], end=left[1], text=body[left[0]:left[1]])
         new_id = db.table("claims").insert({
             "article_id": claim["article_id"], "position": claim["position"],
             "start": right[0], "end": right[1], "text": body[right[0]:right[1]],
             "status": "unverified", "version": 1, "is_claim": 1,
         }).last_pk
-        record_history(db, claim, user.username, "split", _snapshot(claim),
+        record_history(db, claim, actor.username, "split", _snapshot(claim),
                        {"first": {"claim_id": claim_id, "text": body[left[0]:left[1]]},
                         "second": {"claim_id": new_id, "text": body[right[0]:right[1]]}}, now)
-        record_history(db, {"id": new_id, "article_id": claim["article_id"]}, user.username,
+        record_history(db, {"id": new_id, "article_id": claim["article_id"]}, actor.username,
                        "created by split", {"claim_id": claim_id},
                        {"start": right[0], "end": right[1], "text": body[right[0]:right[1]]}, now)
         _renumber(db, claim["article_id"])
@@ -150,7 +152,7 @@ def split_claim(db, claim_id, at, user, expected_version=None):
     return get_claim(db, claim_id), get_claim(db, new_id)
 
 
-def merge_with_next(db, claim_id, user, expected_version=None):
+def merge_with_next(db, claim_id, actor, expected_version=None):
     """Join a claim with the next claim in reading order.
 
     The next claim is hidden (reason "merged", never erased) and its notes and evidence
@@ -172,18 +174,18 @@ def merge_with_next(db, claim_id, user, expected_version=None):
         start = min(claim["start"], following["start"])
         end = max(claim["end"], following["end"])
         now = utc_now()
-        _bump(db, claim_id, user, now, start=start, end=end, text=body[start:end])
-        _bump(db, following["id"], user, now, is_claim=0, hidden_reason="merged",
+        _bump(db, claim_id, actor, now, start=start, end=end, text=body[start:end])
+        _bump(db, following["id"], actor, now, is_claim=0, hidden_reason="merged",
               merged_into=claim_id)
         moved_notes = db.execute("update notes set claim_id = ? where claim_id = ?",
                                  [claim_id, following["id"]]).rowcount
         moved_evidence = db.execute("update evidence set claim_id = ? where claim_id = ?",
                                     [claim_id, following["id"]]).rowcount
-        record_history(db, claim, user.username, "merge", _snapshot(claim),
+        record_history(db, claim, actor.username, "merge", _snapshot(claim),
                        {"start": start, "end": end, "text": body[start:end],
                         "merged_claim_id": following["id"], "moved_notes": moved_notes,
                         "moved_evidence": moved_evidence}, now)
-        record_history(db, following, user.username, "merged into",
+        record_history(db, following, actor.username, "merged into",
                        {**_snapshot(following), "status": following["status"]},
                        {"claim_id": claim_id}, now)
         _renumber(db, claim["article_id"])
@@ -191,7 +193,7 @@ def merge_with_next(db, claim_id, user, expected_version=None):
     return get_claim(db, claim_id)
 
 
-def add_claim(db, article_id, start, end, user):
+def add_claim(db, article_id, start, end, actor):
     """A new claim from a passage of the article a reviewer selected."""
     with write_transaction(db):
         body = _article_body(db, article_id)
@@ -206,14 +208,14 @@ def add_claim(db, article_id, start, end, user):
             "article_id": article_id, "position": 0, "start": start, "end": end,
             "text": body[start:end], "status": "unverified", "version": 1, "is_claim": 1,
         }).last_pk
-        record_history(db, {"id": claim_id, "article_id": article_id}, user.username,
+        record_history(db, {"id": claim_id, "article_id": article_id}, actor.username,
                        "added", None, {"start": start, "end": end, "text": body[start:end]}, now)
         _renumber(db, article_id)
         _reannotate(db, article_id, [claim_id])
     return get_claim(db, claim_id)
 
 
-def set_not_a_claim(db, claim_id, hidden, user, expected_version=None):
+def set_not_a_claim(db, claim_id, hidden, actor, expected_version=None):
     """Mark a claim "not a claim" (kept, left out of progress and exports) or restore it."""
     with write_transaction(db):
         claim = _full_claim(db, claim_id)
@@ -223,9 +225,9 @@ def set_not_a_claim(db, claim_id, hidden, user, expected_version=None):
         if not hidden and claim["hidden_reason"] == "merged":
             raise InvalidInput("This passage was merged into another claim; split that claim instead.")
         now = utc_now()
-        _bump(db, claim_id, user, now, is_claim=0 if hidden else 1,
+        _bump(db, claim_id, actor, now, is_claim=0 if hidden else 1,
               hidden_reason="not_a_claim" if hidden else None)
-        record_history(db, claim, user.username, "not a claim" if hidden else "restored",
+        record_history(db, claim, actor.username, "not a claim" if hidden else "restored",
                        {"is_claim": bool(claim["is_claim"])}, {"is_claim": not hidden}, now)
         _renumber(db, claim["article_id"])
         if not hidden:
@@ -239,7 +241,7 @@ def _attribution_snapshot(claim):
             "confirmed_by": claim["attribution_confirmed_by"]}
 
 
-def set_attribution(db, claim_id, user, kind, passage=None, expected_version=None):
+def set_attribution(db, claim_id, actor, kind, passage=None, expected_version=None):
     """A reviewer's source for a claim: a passage of the article and its kind, or none."""
     if kind not in ATTRIBUTION_KINDS:
         raise InvalidInput(f"“{kind}” is not a kind of source. Choose one of: "
@@ -256,24 +258,24 @@ def set_attribution(db, claim_id, user, kind, passage=None, expected_version=Non
                       "attribution_start": start, "attribution_end": end,
                       "attribution_medium": None}
         fields.update(analysis.flag_fields(claim["text"], fields["attribution_kind"]))
-        fields["attribution_confirmed_by"] = user.username
+        fields["attribution_confirmed_by"] = actor.username
         now = utc_now()
-        _bump(db, claim_id, user, now, **fields)
-        record_history(db, claim, user.username, "attribution", _attribution_snapshot(claim),
+        _bump(db, claim_id, actor, now, **fields)
+        record_history(db, claim, actor.username, "attribution", _attribution_snapshot(claim),
                        {"text": fields["attribution_text"], "kind": fields["attribution_kind"],
                         "start": fields["attribution_start"], "end": fields["attribution_end"]},
                        now)
     return get_claim(db, claim_id)
 
 
-def confirm_attribution(db, claim_id, user, expected_version=None):
+def confirm_attribution(db, claim_id, actor, expected_version=None):
     """A reviewer agrees with the detected source; it is kept through later re-analysis."""
     with write_transaction(db):
         claim = _full_claim(db, claim_id)
         _check_version(db, claim, expected_version)
         now = utc_now()
-        _bump(db, claim_id, user, now, attribution_confirmed_by=user.username)
-        record_history(db, claim, user.username, "attribution confirmed", None,
+        _bump(db, claim_id, actor, now, attribution_confirmed_by=actor.username)
+        record_history(db, claim, actor.username, "attribution confirmed", None,
                        {"text": claim["attribution_text"], "kind": claim["attribution_kind"]}, now)
     return get_claim(db, claim_id)
 

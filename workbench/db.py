@@ -1,4 +1,8 @@
-"""The SQLite database: connections, pragmas, schema migrations, transactions."""
+"""The SQLite database: connections, pragmas, schema migrations, transactions.
+
+Storage only: no Flask (the request's connection lives in workbench.web) and no domain
+rules (statuses live in workbench.statuses).
+"""
 
 import contextlib
 import fcntl
@@ -6,9 +10,6 @@ import sqlite3
 import threading
 
 import sqlite_utils
-from flask import current_app, g
-
-STATUSES = ("unverified", "sourced", "disputed")
 
 
 def connect(path):
@@ -269,25 +270,8 @@ def migrate(db):
             db.execute(f"PRAGMA user_version={current + 1:d}")
 
 
-def get_db():
-    """The request's connection, opened on first use and closed at teardown."""
-    if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
-    return g.db
-
-
-def close_db(exception=None):
-    db = g.pop("db", None)
-    if db is not None:
-        if db.conn.in_transaction:
-            db.conn.rollback()
-        db.close()
-
-
-def init_app(app):
-    app.teardown_appcontext(close_db)
-    db = connect(app.config["DATABASE"])
-    try:
-        migrate(db)
-    finally:
-        db.close()
+def open_migrated(path):
+    """A connection to the database at `path` with its schema brought up to date."""
+    db = connect(path)
+    migrate(db)
+    return db

@@ -1,8 +1,9 @@
 """Numbers for the dashboard: progress per article, activity per reviewer, time to done."""
 
 import datetime
+import statistics
 
-from .articles import list_articles
+from .articles import all_articles
 
 ACTIVITY_DAYS = 14
 
@@ -32,7 +33,7 @@ def reviewer_activity(db, days=ACTIVITY_DAYS, today=None):
 def time_to_reviewed(db):
     """For each fully reviewed article: hours from import to its last status change."""
     finished = []
-    for article in list_articles(db):
+    for article in all_articles(db):
         counts = article["progress"]
         if not counts["total"] or counts["unverified"]:
             continue
@@ -47,11 +48,8 @@ def time_to_reviewed(db):
 
 
 def median(values):
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    """The median, or None for no values (statistics.median raises on an empty list)."""
+    return statistics.median(values) if values else None
 
 
 def _parse(stamp):

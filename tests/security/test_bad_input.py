@@ -18,7 +18,7 @@ import pytest
 from support import FAST_HASH, sign_in
 from workbench import create_app
 from workbench import db as workbench_db
-from workbench.review import MAX_NOTE_CHARS
+from workbench.notes import MAX_NOTE_CHARS
 
 HX = {"HX-Request": "true"}
 

@@ -18,7 +18,10 @@ import time
 import pytest
 import sqlite_utils
 
-from workbench import analysis, articles, review
+from support import actor
+from workbench import articles, claims, errors, web
+from workbench.notes import add_note
+from workbench.text import analysis
 from workbench import db as workbench_db
 
 WAIT_SECONDS = 15
@@ -37,6 +40,7 @@ import time
 import sqlite_utils
 
 from workbench import articles
+from workbench.accounts import User
 from workbench.db import connect
 
 database_path, text_path, marker_path, mode = sys.argv[1:]
@@ -60,7 +64,7 @@ def insert_half_then_wait(self, records, *args, **kwargs):
 if mode == "pause":
     sqlite_utils.db.Table.insert_all = insert_half_then_wait
 result = articles.import_article(connect(database_path), pathlib.Path(text_path).read_text(),
-                                 imported_by="crash test", title="Crash test")
+                                 actor=User(0, "crash test", "admin"), title="Crash test")
 print(result.article_id, result.claim_count)
 '''
 
@@ -166,7 +170,7 @@ def test_import_failing_halfway_leaves_none_of_the_article(empty_database, monke
     database = workbench_db.connect(empty_database)
     try:
         with pytest.raises(RuntimeError, match="halfway"):
-            articles.import_article(database, long_article(), imported_by="test")
+            articles.import_article(database, long_article(), actor=actor("test"))
         assert not database.conn.in_transaction
     finally:
         database.close()
@@ -215,7 +219,7 @@ def test_connections_use_wal_and_synchronous_full(app, tmp_path):
     finally:
         database.close()
     with app.app_context():
-        request_db = workbench_db.get_db()
+        request_db = web.get_db()
         assert request_db.execute("pragma journal_mode").fetchone()[0] == "wal"
         assert request_db.execute("pragma synchronous").fetchone()[0] == 2
 
@@ -237,10 +241,10 @@ def assert_no_lock_held(database_path):
 @pytest.fixture
 def reviewed_claim(db, sample_text):
     """The sample article's first claim, already set to sourced (so at version 2)."""
-    result = articles.import_article(db, sample_text, imported_by="test")
+    result = articles.import_article(db, sample_text, actor=actor("test"))
     claim_id = db.execute("select min(id) from claims where article_id = ?",
                           [result.article_id]).fetchone()[0]
-    review.set_status(db, claim_id, "sourced", "someone", expected_version=1)
+    claims.set_status(db, claim_id, "sourced", actor("someone"), expected_version=1)
     return {"article_id": result.article_id, "claim_id": claim_id}
 
 
@@ -285,8 +289,8 @@ def test_online_backup_while_writers_run_is_a_consistent_copy(tmp_path):
         database = workbench_db.connect(env["WORKBENCH_DB"])
         try:
             while not stop.is_set() and written[index] < 20_000:
-                review.add_note(database, claim_ids[written[index] % len(claim_ids)],
-                                f"writer {index} note {written[index]}", f"writer{index}")
+                add_note(database, claim_ids[written[index] % len(claim_ids)],
+                         f"writer {index} note {written[index]}", actor(f"writer{index}"))
                 written[index] += 1
         except Exception as error:  # reported by the assertion below
             errors.append(error)

@@ -15,7 +15,9 @@ import re
 
 import pytest
 
-from workbench import export, review
+from support import actor
+from workbench import claims, notes
+from workbench.exports import csv_rows, json_document
 from workbench import db as workbench_db
 
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r", "\n", "\x00"]
@@ -55,12 +57,12 @@ def as_dicts(rows):
 
 @pytest.mark.parametrize("trigger", TRIGGERS, ids=TRIGGER_IDS)
 def test_neutralise_prefixes_every_formula_trigger(trigger):
-    assert export.neutralise(trigger + FORMULA) == "'" + trigger + FORMULA
+    assert csv_rows.neutralise(trigger + FORMULA) == "'" + trigger + FORMULA
 
 
 @pytest.mark.parametrize("value", ["Plain text", "'already quoted", " =leading space", 42, None, ""])
 def test_neutralise_leaves_other_values_alone(value):
-    assert export.neutralise(value) == value
+    assert csv_rows.neutralise(value) == value
 
 
 @pytest.mark.parametrize("trigger", TRIGGERS, ids=TRIGGER_IDS)
@@ -142,7 +144,7 @@ def test_commas_quotes_and_newlines_read_back_identically(admin_client, db, tric
 def test_every_row_has_the_headers_column_count(admin_client, tricky_article, path):
     text = admin_client.get(path.format(id=tricky_article)).get_data(as_text=True)
     header, *rows = read_csv(text)
-    assert header == list(export.COLUMNS)
+    assert header == list(csv_rows.COLUMNS)
     assert rows and {len(row) for row in rows} == {len(header)}
     assert text.endswith("\r\n"), "the last record must be complete"
 
@@ -170,7 +172,7 @@ def test_the_filename_does_not_come_from_the_title(admin_client, db):
 
 # --- snapshot and completeness ---------------------------------------------------------
 
-CLAIMS = 2 * export.ROWS_PER_CHUNK + 37  # three chunks, the last one partial
+CLAIMS = 2 * csv_rows.ROWS_PER_CHUNK + 37  # three chunks, the last one partial
 
 
 def write_while_exporting(app, db, article_id):
@@ -179,8 +181,8 @@ def write_while_exporting(app, db, article_id):
     try:
         ids = claim_ids(writer, article_id)
         for claim in (ids[0], ids[-1]) * 25:
-            review.add_note(writer, claim, "late note", "ana")
-        review.set_status(writer, ids[-1], "disputed", "ana")
+            notes.add_note(writer, claim, "late note", actor("ana"))
+        claims.set_status(writer, ids[-1], "disputed", actor("ana"))
         insert_article(writer, 3, title="Imported meanwhile")
     finally:
         writer.close()
@@ -201,9 +203,9 @@ def test_csv_from_one_connection_is_one_snapshot(app, db):
     ids = claim_ids(db)
     reader = workbench_db.connect(app.config["DATABASE"])
     try:
-        chunks = export.iter_csv(reader)
+        chunks = csv_rows.iter_csv(reader)
         first = next(chunks)
-        assert first.count("Claim number") == export.ROWS_PER_CHUNK, "the export is not streamed"
+        assert first.count("Claim number") == csv_rows.ROWS_PER_CHUNK, "the export is not streamed"
         write_while_exporting(app, db, article_id)
         text = first + "".join(chunks)
     finally:
@@ -228,8 +230,8 @@ def test_downloaded_csv_is_one_snapshot(app, admin_client, db):
 def test_a_large_export_is_never_truncated(admin_client, db):
     article_id = insert_article(db, CLAIMS)
     for claim in claim_ids(db, article_id)[::97]:
-        review.add_note(db, claim, "one note", "ana")
-        review.add_note(db, claim, "and another", "ana")
+        notes.add_note(db, claim, "one note", actor("ana"))
+        notes.add_note(db, claim, "and another", actor("ana"))
     text = admin_client.get("/export.csv").get_data(as_text=True)
     rows = as_dicts(read_csv(text))
     assert len(rows) == len(claim_ids(db)) == CLAIMS

@@ -9,9 +9,9 @@ import sqlite3
 
 from werkzeug.exceptions import HTTPException
 
-from .. import flags
-from ..db import STATUSES
-from . import articles, claims, exports, search  # noqa: F401  (they register routes on bp)
+from ..statuses import STATUSES
+from ..text import flags
+from . import article_pages, claim_pages, export_downloads, search_pages  # noqa: F401  (routes)
 from .common import (bp, handle_database_error, handle_http_error, handle_unexpected_error,
                      readable_time)
 

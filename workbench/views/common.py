@@ -1,13 +1,12 @@
 """What every route shares: htmx-or-page responses, input parsing, loading, errors."""
 
-import dataclasses
 import re
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .. import articles, review, search
-from ..db import get_db
+from .. import articles
+from ..web import get_db, positive_int
 
 # One blueprint for the pages, spread over modules by area; endpoint names stay
 # "workbench.<view>" wherever a view lives.
@@ -35,26 +34,6 @@ def after_write(partial, redirect_to, **context):
     return redirect(redirect_to, code=303)
 
 
-MAX_ID = 2**31 - 1  # far above any real id or page, and page * page size still fits SQLite
-
-
-def positive_int(value):
-    """An id or page number from a URL or form; None for anything else (abc, -1, 1.5, 10**20)."""
-    if value is None or not re.fullmatch(r"[0-9]{1,10}", str(value)):
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
-
-
-def claim_filter_from(values, **fixed):
-    """The claim filter in `values` (query string or form), with `fixed` fields; 400 if bad."""
-    try:
-        claim_filter = search.parse_filter(values)
-    except review.InvalidInput as error:
-        abort(400, description=str(error))
-    return dataclasses.replace(claim_filter, **fixed)
-
-
 def single_form_value(name):
     """A form field sent exactly once; 400 when it is repeated."""
     values = request.form.getlist(name)
@@ -74,6 +53,7 @@ def form_int(name):
 
 
 def expected_version():
+    """The claim version the form was loaded with (None if not sent); 400 if not a number."""
     value = single_form_value("version")
     if value is None:
         return None
@@ -84,35 +64,11 @@ def expected_version():
 
 
 
-def load_article(article_id):
-    article_id = positive_int(article_id)
-    if article_id is None:
-        abort(404)
-    try:
-        return articles.get_article(get_db(), article_id)
-    except articles.ArticleNotFound:
-        abort(404)
-
-
 def article_summary(article):
     """What every article page's header shows: progress and evidence counts."""
     db = get_db()
     return {"article": article, "counts": articles.progress(db, [article["id"]]).get(article["id"]),
             "evidence_counts": articles.evidence_counts(db, article["id"])}
-
-
-
-def load_claim(claim_id):
-    """The claim, or 404 (also when its article was deleted)."""
-    claim_id = positive_int(claim_id)
-    if claim_id is None:
-        abort(404)
-    try:
-        claim = review.get_claim(get_db(), claim_id)
-        articles.get_article(get_db(), claim["article_id"])
-    except (review.ClaimNotFound, articles.ArticleNotFound):
-        abort(404)
-    return claim
 
 
 

@@ -5,8 +5,9 @@ import pathlib
 
 import pytest
 
-from workbench.importer import (ArticleRejected, document_from_fetched, document_from_upload,
-                                guess_title, html_to_text, text_from_paste, text_from_upload)
+from workbench.errors import ArticleRejected
+from workbench.text.cleaning import (document_from_fetched, document_from_upload, guess_title,
+                                     html_to_text, text_from_paste, text_from_upload)
 from workbench.text.html_article import PageMetadata
 
 PAGES = pathlib.Path(__file__).resolve().parent / "pages"
@@ -144,10 +145,10 @@ def test_document_from_fetched_plain_text_is_kept_as_is():
 
 
 def test_html_page_with_more_text_than_an_article_is_refused_before_extraction(monkeypatch):
-    import workbench.importer as importer
+    import workbench.text.cleaning as cleaning
 
-    monkeypatch.setattr(importer, "MAX_ARTICLE_CHARS", 1_000)
-    monkeypatch.setattr(importer, "extract_article", lambda *args: pytest.fail("extracted"))
+    monkeypatch.setattr(cleaning, "MAX_ARTICLE_CHARS", 1_000)
+    monkeypatch.setattr(cleaning, "extract_article", lambda *args: pytest.fail("extracted"))
     page = "<html><body>" + "<p>Twelve words of text in this paragraph, said the officials.</p>" * 30
     with pytest.raises(ArticleRejected, match=r"about 1,\d{3} characters of text, more than an article"):
         document_from_upload("huge.html", page.encode())

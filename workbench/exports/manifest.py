@@ -12,10 +12,17 @@ import shutil
 import tempfile
 import zipfile
 
-from .clock import utc_now
-from .export import SCHEMA_VERSION, ExportStats
+from ..clock import utc_now
+from .json_document import SCHEMA_VERSION
 
 CHUNK = 64 * 1024
+
+
+class ExportStats:
+    """Counts what an export wrote, for its manifest."""
+
+    def __init__(self) -> None:
+        self.rows = 0
 
 
 def build_manifest(export_format, filename, claim_filter, rows, digest, size):

@@ -5,9 +5,10 @@ import functools
 
 from flask import Response, current_app, request, url_for
 
-from .. import claimreview, export, manifest
 from ..db import connect
-from .common import bp, claim_filter_from, load_article
+from ..exports import claimreview, csv_rows, json_document, manifest
+from ..web import claim_filter_from, load_article
+from .common import bp
 
 
 def producer(export_format):
@@ -26,9 +27,9 @@ def producer(export_format):
         db = connect(database_path)
         try:
             if export_format == "csv":
-                yield from export.iter_csv(db, claim_filter, stats, excel=excel)
+                yield from csv_rows.iter_csv(db, claim_filter, stats, excel=excel)
             elif export_format == "json":
-                yield from export.iter_json(db, claim_filter, stats)
+                yield from json_document.iter_json(db, claim_filter, stats)
             else:
                 yield from claimreview.iter_claim_reviews(db, claim_filter, claim_url,
                                                           organization, stats)

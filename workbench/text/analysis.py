@@ -3,7 +3,7 @@
 import json
 
 from . import attribution, flags
-from .claims import ClaimSpan, split_claims
+from .splitter import ClaimSpan, split_claims
 
 
 def claim_rows(text):

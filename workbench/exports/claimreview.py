@@ -8,8 +8,8 @@ alternateName carries the word, which is what fact-check readers display.
 
 import json
 
-from . import search
-from .db import read_snapshot
+from .. import search
+from ..db import read_snapshot
 
 RATINGS = {"disputed": (1, "Disputed"), "unverified": (2, "Unverified"), "sourced": (3, "Sourced")}
 WORST_RATING, BEST_RATING = 1, 3

@@ -19,7 +19,7 @@ import json
 import pathlib
 
 from .attribution import detect_attributions
-from .claims import split_claims
+from .splitter import split_claims
 
 TARGETS = {
     "boundary_f1": 0.97,

@@ -5,11 +5,12 @@ from urllib.parse import urlsplit
 
 from flask import abort, g, request, url_for
 
-from .. import articles, corrections, evidence, review
+from .. import articles, claims, corrections, evidence, history, notes
 from ..auth import role_required, safe_next
-from ..db import get_db
-from .common import (after_write, bp, expected_version, form_int, load_claim, positive_int,
-                     readable_time, render_page_or_partial, single_form_value)
+from ..errors import EvidenceNotFound, InvalidInput, NotAllowed, NoteNotFound, VersionConflict
+from ..web import get_db, load_claim, positive_int
+from .common import (after_write, bp, expected_version, form_int, readable_time,
+                     render_page_or_partial, single_form_value)
 
 def claim_return_url(claim):
     fallback = url_for("workbench.show_article", article_id=claim["article_id"])
@@ -26,7 +27,7 @@ def show_claim(claim_id):
 def claim_page_context(claim, **extra):
     article = articles.get_article(get_db(), claim["article_id"])
     return {"claim": claim, "article": article,
-            "history": review.claim_history(get_db(), claim["id"]),
+            "history": history.claim_history(get_db(), claim["id"]),
             "split_points": split_points(claim), "kinds": corrections.ATTRIBUTION_KINDS,
             "medium": corrections.medium_of(claim), **extra}
 
@@ -43,9 +44,9 @@ def correction(claim_id, operation):
     claim = load_claim(claim_id)
     try:
         result = operation(claim)
-    except review.InvalidInput as error:
+    except InvalidInput as error:
         return render_claim_error(claim, str(error), 422)
-    except review.VersionConflict as conflict:
+    except VersionConflict as conflict:
         return render_conflict(conflict.current)
     if isinstance(result, tuple):
         result = result[0]
@@ -74,7 +75,7 @@ def split_claim(claim_id):
     def operation(claim):
         at = form_int("at")
         if at is None:
-            raise review.InvalidInput("Choose where to split the claim.")
+            raise InvalidInput("Choose where to split the claim.")
         return corrections.split_claim(get_db(), claim["id"], at, g.user, expected_version())
     return correction(claim_id, operation)
 
@@ -118,17 +119,12 @@ def confirm_claim_attribution(claim_id):
 def set_claim_status(claim_id):
     claim = load_claim(claim_id)
     status = single_form_value("status")
-    expected_version = single_form_value("version")
-    if expected_version is not None:
-        expected_version = positive_int(expected_version)
-        if expected_version is None:
-            abort(400, description="The claim version sent with the form is not a number.")
+    version = expected_version()
     try:
-        claim = review.set_status(get_db(), claim["id"], status, g.user.username,
-                                  expected_version)
-    except review.InvalidInput as error:
+        claim = claims.set_status(get_db(), claim["id"], status, g.user, version)
+    except InvalidInput as error:
         return render_claim_error(claim, str(error), 422)
-    except review.VersionConflict as conflict:
+    except VersionConflict as conflict:
         return render_conflict(conflict.current)
     partial = "articles/_claim.html"
     counts = None
@@ -150,10 +146,10 @@ def on_article_page(article_id):
 def add_claim_note(claim_id):
     claim = load_claim(claim_id)
     try:
-        review.add_note(get_db(), claim["id"], request.form.get("body"), g.user.username)
-    except review.InvalidInput as error:
+        notes.add_note(get_db(), claim["id"], request.form.get("body"), g.user)
+    except InvalidInput as error:
         return render_claim_error(claim, str(error), 422)
-    claim = review.get_claim(get_db(), claim["id"])
+    claim = claims.get_claim(get_db(), claim["id"])
     return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
                        next=request.form.get("next"))
 
@@ -166,9 +162,9 @@ def add_claim_evidence(claim_id):
     try:
         evidence.add_evidence(get_db(), claim["id"], g.user, form.get("url"), form.get("stance"),
                               form.get("title"), form.get("excerpt"))
-    except review.InvalidInput as error:
+    except InvalidInput as error:
         return render_claim_error(claim, str(error), 422)
-    claim = review.get_claim(get_db(), claim["id"])
+    claim = claims.get_claim(get_db(), claim["id"])
     return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
                        next=form.get("next"))
 
@@ -182,7 +178,7 @@ def hide_record(record_id, hide, not_found):
         record = hide(get_db(), record_id, g.user)
     except not_found:
         abort(404)
-    except review.NotAllowed as error:
+    except NotAllowed as error:
         abort(403, description=str(error))
     claim = load_claim(record["claim_id"])
     return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
@@ -192,13 +188,13 @@ def hide_record(record_id, hide, not_found):
 @bp.post("/notes/<note_id>/delete")
 @role_required("reviewer")
 def delete_note(note_id):
-    return hide_record(note_id, review.delete_note, review.NoteNotFound)
+    return hide_record(note_id, notes.delete_note, NoteNotFound)
 
 
 @bp.post("/evidence/<evidence_id>/delete")
 @role_required("reviewer")
 def delete_evidence(evidence_id):
-    return hide_record(evidence_id, evidence.delete_evidence, evidence.EvidenceNotFound)
+    return hide_record(evidence_id, evidence.delete_evidence, EvidenceNotFound)
 
 
 def render_claim_error(claim, message, status):

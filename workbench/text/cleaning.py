@@ -7,10 +7,10 @@ understands.
 import dataclasses
 import pathlib
 
-from .errors import ArticleRejected
-from .text.decoding import decode_document
-from .text.html_article import PageMetadata, extract_article
-from .text.visible_text import html_to_text, visible_text_size  # noqa: F401  (html_to_text's old home)
+from ..errors import ArticleRejected
+from .decoding import decode_document
+from .html_article import PageMetadata, extract_article
+from .visible_text import html_to_text, visible_text_size  # noqa: F401  (html_to_text's old home)
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
                       ".html": "html", ".htm": "html"}

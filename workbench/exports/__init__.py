@@ -1,0 +1,1 @@
+"""Exports for editors, spreadsheets and publishers: CSV, JSON, ClaimReview, manifests."""
