@@ -98,6 +98,13 @@ def test_byline_is_left_out_only_at_the_top():
     assert "Ana Reyes contributed reporting from the port." in lines
 
 
+def test_a_subheading_starting_with_by_is_not_a_byline():
+    body = "".join(f"<p>Paragraph {n} of the story says something about the port.</p>" for n in range(6))
+    html = (f"<html><head><title>Port reopens</title></head><body><article><h1>Port reopens</h1>"
+            f"<h2>By the numbers</h2>{body}</article></body></html>")
+    assert extract_article(html).text.split("\n")[0] == "By the numbers"
+
+
 def test_fallback_reducer_runs_when_trafilatura_finds_nothing():
     html = ("<html><body><div class='comments'><p>The only text on this page sits in a block "
             "that looks like comments.</p></div></body></html>")

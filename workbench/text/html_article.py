@@ -22,7 +22,8 @@ _MAX_METADATA_CHARS = 500
 # The headline and byline, when kept, are among the first lines of the text.
 _HEAD_LINES = 4
 _BYLINE_MAX_WORDS = 10
-_BYLINE = re.compile(r"(?i)(by|par|por|von|di|door|av)\s+\w+(\s+\w+){0,3}\s*$")
+# "By Ana Reyes", "Par Chloé Vasseur": the word for "by", then capitalised names (not "By the numbers").
+_BYLINE = re.compile(r"(?i:by|par|por|von|di|door|av)\s+[^\W\d_a-z][\w'.-]*(\s+[^\W\d_a-z][\w'.-]*){0,3}\s*$")
 _WORD = re.compile(r"\w+")
 # Block elements inside a cell mark a table used for layout, not data.
 _LAYOUT_CELL_CONTENT = ".//p | .//div | .//h1 | .//h2 | .//h3 | .//ul | .//ol | .//table"
