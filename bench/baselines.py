@@ -30,9 +30,23 @@ from claims c join articles a on a.id = c.article_id
 where c.is_claim = 1 and a.deleted_at is null
 order by c.article_id, c.position
 """
-HEADER = ("article_id", "article_title", "claim_id", "position", "claim", "start", "end",
-          "status", "attribution", "attribution_kind", "flags", "notes", "evidence_urls",
-          "updated_by", "updated_at")
+HEADER = (
+    "article_id",
+    "article_title",
+    "claim_id",
+    "position",
+    "claim",
+    "start",
+    "end",
+    "status",
+    "attribution",
+    "attribution_kind",
+    "flags",
+    "notes",
+    "evidence_urls",
+    "updated_by",
+    "updated_at",
+)
 
 
 def export(db_path, output):
@@ -55,8 +69,11 @@ def segment(path):
     text = open(path, encoding="utf-8").read()
     started = time.perf_counter()
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
-    sentences = sum(len(segmenter.segment(paragraph.group()))
-                    for paragraph in re.finditer(r"[^\n]+", text) if paragraph.group().strip())
+    sentences = sum(
+        len(segmenter.segment(paragraph.group()))
+        for paragraph in re.finditer(r"[^\n]+", text)
+        if paragraph.group().strip()
+    )
     return {"sentences": sentences, "seconds": time.perf_counter() - started}
 
 

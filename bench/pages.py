@@ -27,14 +27,17 @@ TEN_MB = 10_000_000
 
 
 def regression_pages():
-    return {folder.name: (folder / "page.html").read_bytes()
-            for folder in sorted(PAGES.iterdir()) if (folder / "page.html").exists()}
+    return {
+        folder.name: (folder / "page.html").read_bytes()
+        for folder in sorted(PAGES.iterdir())
+        if (folder / "page.html").exists()
+    }
 
 
 def body_scores():
     """{page: BodyScore} of the full HTML import path on each regression page."""
-    from workbench.text.cleaning import document_from_upload
     from workbench.text.body_score import body_score
+    from workbench.text.cleaning import document_from_upload
 
     scores = {}
     for name, data in regression_pages().items():
@@ -63,8 +66,12 @@ def big_page(size=TEN_MB, kind="article"):
     before, after = shell.split('<div class="story-body">', 1)
     article, rest = after.split("</div>", 1)
     if kind == "article":
-        paragraphs = [line for folder in PAGES.iterdir() if (folder / "body.txt").exists()
-                      for line in (folder / "body.txt").read_text(encoding="utf-8").splitlines()]
+        paragraphs = [
+            line
+            for folder in PAGES.iterdir()
+            if (folder / "body.txt").exists()
+            for line in (folder / "body.txt").read_text(encoding="utf-8").splitlines()
+        ]
         filler, count = [], 0
         while count < size:
             paragraph = f"<p>{paragraphs[len(filler) % len(paragraphs)]}</p>\n"
@@ -74,8 +81,13 @@ def big_page(size=TEN_MB, kind="article"):
         return (before + '<div class="story-body">' + body + "</div>" + rest).encode("utf-8")
     blob = '{"k": "' + "v" * 1000 + '"},'
     script = "<script>window.__STATE__=[" + blob * (size // len(blob)) + "];</script>"
-    return (before.replace("</head>", script + "</head>") + '<div class="story-body">'
-            + article + "</div>" + rest).encode("utf-8")
+    return (
+        before.replace("</head>", script + "</head>")
+        + '<div class="story-body">'
+        + article
+        + "</div>"
+        + rest
+    ).encode("utf-8")
 
 
 def timing(repeats):
@@ -93,24 +105,32 @@ def timing(repeats):
                 extract(data)
                 measured[extract].append(time.perf_counter() - started)
         mine, theirs = measured[ours], measured[trafilatura_alone]
-        results[name] = {"ours_ms": statistics.median(mine) * 1000,
-                         "trafilatura_ms": statistics.median(theirs) * 1000}
+        results[name] = {
+            "ours_ms": statistics.median(mine) * 1000,
+            "trafilatura_ms": statistics.median(theirs) * 1000,
+        }
     return results
 
 
 # (name, page size, kind): a realistic big page is scripts and inline data around one
 # article; 10 MB of paragraphs is more text than an article may have (refused unextracted);
 # 2 MB of paragraphs is about the largest article accepted (2,000,000 characters).
-MEMORY_CASES = (("10 MB, scripts + article", TEN_MB, "scripts"),
-                ("10 MB of paragraphs", TEN_MB, "article"),
-                ("2 MB of paragraphs", 2_000_000, "article"))
+MEMORY_CASES = (
+    ("10 MB, scripts + article", TEN_MB, "scripts"),
+    ("10 MB of paragraphs", TEN_MB, "article"),
+    ("2 MB of paragraphs", 2_000_000, "article"),
+)
 
 
 def memory(who, size, kind):
     """Peak RSS (MB) of a fresh process importing a generated page, after building it."""
-    output = subprocess.run([sys.executable, "-m", "bench.pages", "--memory-child", who,
-                             str(size), kind], cwd=REPO, capture_output=True, text=True,
-                            check=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.pages", "--memory-child", who, str(size), kind],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(output)
 
 
@@ -126,8 +146,17 @@ def memory_child(who, size, kind):
         text = None
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"page_bytes": len(data), "text_chars": None if text is None else len(text),
-                      "seconds": seconds, "peak_mb": peak, "before_extraction_mb": before}))
+    print(
+        json.dumps(
+            {
+                "page_bytes": len(data),
+                "text_chars": None if text is None else len(text),
+                "seconds": seconds,
+                "peak_mb": peak,
+                "before_extraction_mb": before,
+            }
+        )
+    )
 
 
 class _PageHandler(http.server.BaseHTTPRequestHandler):
@@ -168,55 +197,85 @@ def url_import(repeats):
     finally:
         server.shutdown()
         server.server_close()
-    return {"fetch": percentiles(fetch_seconds), "fetch_and_extract": percentiles(import_seconds),
-            "requests": repeats}
+    return {
+        "fetch": percentiles(fetch_seconds),
+        "fetch_and_extract": percentiles(import_seconds),
+        "requests": repeats,
+    }
 
 
 def percentiles(seconds):
     ordered = sorted(seconds)
-    pick = lambda share: ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+    def pick(share):
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
     return {"p50_ms": pick(0.50), "p99_ms": pick(0.99)}
 
 
 def report(quick):
     scores = body_scores()
     times = timing(5 if quick else 21)
-    mem = {f"{name}: {who}": memory(who, size, kind) for name, size, kind in MEMORY_CASES
-           for who in ("ours", "trafilatura")}
+    mem = {
+        f"{name}: {who}": memory(who, size, kind)
+        for name, size, kind in MEMORY_CASES
+        for who in ("ours", "trafilatura")
+    }
     fetched = url_import(50 if quick else 300)
-    return {"body": {name: vars(score) for name, score in scores.items()},
-            "body_f1_mean": statistics.mean(score.f1 for score in scores.values()),
-            "timing": times, "memory": mem,
-            "url_import": fetched}
+    return {
+        "body": {name: vars(score) for name, score in scores.items()},
+        "body_f1_mean": statistics.mean(score.f1 for score in scores.values()),
+        "timing": times,
+        "memory": mem,
+        "url_import": fetched,
+    }
 
 
 def format_report(result):
-    lines = ["Body F1 on tests/pages (token-level, full HTML import path)",
-             f"{'page':22} {'precision':>9} {'recall':>7} {'F1':>6}"]
+    lines = [
+        "Body F1 on tests/pages (token-level, full HTML import path)",
+        f"{'page':22} {'precision':>9} {'recall':>7} {'F1':>6}",
+    ]
     for name, score in result["body"].items():
-        lines.append(f"{name:22} {score['precision']:9.3f} {score['recall']:7.3f} {score['f1']:6.3f}")
+        lines.append(
+            f"{name:22} {score['precision']:9.3f} {score['recall']:7.3f} {score['f1']:6.3f}"
+        )
     lines.append(f"{'mean':22} {'':9} {'':7} {result['body_f1_mean']:6.3f}")
-    lines += ["", "Extraction time per page, median (ours: decode + extract + checks; "
-                  "trafilatura alone: bare_extraction on the same bytes, same options)",
-              f"{'page':22} {'ours ms':>8} {'traf. ms':>8} {'ratio':>6}"]
+    lines += [
+        "",
+        "Extraction time per page, median (ours: decode + extract + checks; "
+        "trafilatura alone: bare_extraction on the same bytes, same options)",
+        f"{'page':22} {'ours ms':>8} {'traf. ms':>8} {'ratio':>6}",
+    ]
     total_ours = total_theirs = 0
     for name, row in result["timing"].items():
         total_ours += row["ours_ms"]
         total_theirs += row["trafilatura_ms"]
-        lines.append(f"{name:22} {row['ours_ms']:8.2f} {row['trafilatura_ms']:8.2f} "
-                     f"{row['ours_ms'] / row['trafilatura_ms']:6.2f}")
-    lines.append(f"{'all pages':22} {total_ours:8.2f} {total_theirs:8.2f} "
-                 f"{total_ours / total_theirs:6.2f}   (target ≤ 1.3)")
+        lines.append(
+            f"{name:22} {row['ours_ms']:8.2f} {row['trafilatura_ms']:8.2f} "
+            f"{row['ours_ms'] / row['trafilatura_ms']:6.2f}"
+        )
+    lines.append(
+        f"{'all pages':22} {total_ours:8.2f} {total_theirs:8.2f} "
+        f"{total_ours / total_theirs:6.2f}   (target ≤ 1.3)"
+    )
     lines += ["", "Big pages: peak resident memory of a fresh process (target < 200 MB for 10 MB)"]
     for key, value in result["memory"].items():
-        got = ("refused" if value["text_chars"] is None
-               else f"{value['text_chars']:,} characters of text")
-        lines.append(f"{key:40} {value['peak_mb']:5.0f} MB peak ({value['before_extraction_mb']:.0f}"
-                     f" MB before), {value['seconds']:6.2f} s, {got}")
+        got = (
+            "refused"
+            if value["text_chars"] is None
+            else f"{value['text_chars']:,} characters of text"
+        )
+        lines.append(
+            f"{key:40} {value['peak_mb']:5.0f} MB peak ({value['before_extraction_mb']:.0f}"
+            f" MB before), {value['seconds']:6.2f} s, {got}"
+        )
     fetched = result["url_import"]
     lines += ["", f"URL import from a local server ({fetched['requests']} requests, one at a time)"]
     for key in ("fetch", "fetch_and_extract"):
-        lines.append(f"{key:22} p50 {fetched[key]['p50_ms']:.2f} ms, p99 {fetched[key]['p99_ms']:.2f} ms")
+        lines.append(
+            f"{key:22} p50 {fetched[key]['p50_ms']:.2f} ms, p99 {fetched[key]['p99_ms']:.2f} ms"
+        )
     return "\n".join(lines)
 
 
@@ -224,8 +283,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.pages", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="Fewer repetitions.")
     parser.add_argument("--json", action="store_true", help="Print JSON, not a table.")
-    parser.add_argument("--memory-child", nargs=3, metavar=("WHO", "SIZE", "KIND"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--memory-child", nargs=3, metavar=("WHO", "SIZE", "KIND"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.memory_child:
         memory_child(*args.memory_child)

@@ -9,11 +9,15 @@ import time
 import urllib.parse
 import zlib
 
-PAGE = ("<!doctype html><html><head><meta charset='utf-8'><title>Port reopens after storm</title>"
-        "</head><body><article><h1>Port reopens after storm</h1>"
-        + "".join(f"<p>Paragraph {n}: the harbour master said the port reopened on Monday.</p>"
-                  for n in range(5))
-        + "</article></body></html>").encode("utf-8")
+PAGE = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>Port reopens after storm</title>"
+    "</head><body><article><h1>Port reopens after storm</h1>"
+    + "".join(
+        f"<p>Paragraph {n}: the harbour master said the port reopened on Monday.</p>"
+        for n in range(5)
+    )
+    + "</article></body></html>"
+).encode("utf-8")
 # 50 MB of zeros squeezed into about 50 KB: a compression bomb.
 BOMB_SIZE = 50_000_000
 GZIP_BOMB = gzip.compress(b"\0" * BOMB_SIZE, compresslevel=9)
@@ -27,12 +31,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass  # keep test output clean
 
     def do_GET(self):
-        self.server.seen.append({"path": self.path, "host": self.headers.get("Host"),
-                                 "accept_encoding": self.headers.get("Accept-Encoding")})
+        self.server.seen.append(
+            {
+                "path": self.path,
+                "host": self.headers.get("Host"),
+                "accept_encoding": self.headers.get("Accept-Encoding"),
+            }
+        )
         route, _, query = self.path.partition("?")
         params = dict(urllib.parse.parse_qsl(query))
-        handler = getattr(self, "route_" + route.strip("/").replace("-", "_").replace("/", "_"),
-                          None)
+        handler = getattr(
+            self, "route_" + route.strip("/").replace("-", "_").replace("/", "_"), None
+        )
         try:
             if handler is None:
                 self.send_body(404, "text/plain", b"not found")
@@ -59,16 +69,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_body(200, "text/plain", "Plain words, in Latin-1: café.".encode("latin-1"))
 
     def route_latin1(self, params):
-        self.send_body(200, "text/html; charset=ISO-8859-1",
-                       PAGE.decode("utf-8").replace("harbour", "café").encode("latin-1"))
+        self.send_body(
+            200,
+            "text/html; charset=ISO-8859-1",
+            PAGE.decode("utf-8").replace("harbour", "café").encode("latin-1"),
+        )
 
     def route_redirect(self, params):
-        self.send_body(int(params.get("status", 302)), "text/html", b"moved",
-                       [("Location", params["to"])])
+        self.send_body(
+            int(params.get("status", 302)), "text/html", b"moved", [("Location", params["to"])]
+        )
 
     def route_hop(self, params):
         hop = int(params.get("n", 0))
-        target = "/page" if hop >= int(params["last"]) else f"/hop?n={hop + 1}&last={params['last']}"
+        target = (
+            "/page" if hop >= int(params["last"]) else f"/hop?n={hop + 1}&last={params['last']}"
+        )
         self.send_body(302, "text/html", b"moved", [("Location", target)])
 
     def route_loop(self, params):
@@ -144,8 +160,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         time.sleep(float(params.get("seconds", 30)))
 
     def route_gzip_page(self, params):
-        self.send_body(200, "text/html; charset=utf-8", gzip.compress(PAGE),
-                       [("Content-Encoding", "gzip")])
+        self.send_body(
+            200, "text/html; charset=utf-8", gzip.compress(PAGE), [("Content-Encoding", "gzip")]
+        )
 
     def route_deflate_page(self, params):
         """zlib-wrapped deflate, or with ?form=raw the bare deflate some servers send."""
@@ -162,11 +179,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_body(200, "text/html", DEFLATE_BOMB, [("Content-Encoding", "deflate")])
 
     def route_brotli(self, params):
-        self.send_body(200, "text/html", b"\x1b\x03\x00\xf8\xa5\x40\x40", [("Content-Encoding", "br")])
+        self.send_body(
+            200, "text/html", b"\x1b\x03\x00\xf8\xa5\x40\x40", [("Content-Encoding", "br")]
+        )
 
     def route_damaged_gzip(self, params):
-        self.send_body(200, "text/html", b"\x1f\x8b\x08\x00garbage-not-deflate",
-                       [("Content-Encoding", "gzip")])
+        self.send_body(
+            200, "text/html", b"\x1f\x8b\x08\x00garbage-not-deflate", [("Content-Encoding", "gzip")]
+        )
 
 
 class Server(http.server.ThreadingHTTPServer):

@@ -1,5 +1,7 @@
 """Importing articles into the database, and the progress counts the lists show."""
 
+import sqlite3
+
 import pytest
 
 from support import actor
@@ -17,7 +19,7 @@ def test_import_stores_the_article_and_one_claim_per_sentence(memory_db):
     assert (article["title"], article["body"], article["imported_by"]) == ("Budget", TEXT, "ana")
     claims = list_claims(memory_db, result.article_id).claims
     assert [c["position"] for c in claims] == [1, 2, 3]
-    assert all(TEXT[c["start"]:c["end"]] == c["text"] for c in claims)
+    assert all(TEXT[c["start"] : c["end"]] == c["text"] for c in claims)
     assert {c["status"] for c in claims} == {"unverified"}
 
 
@@ -40,14 +42,17 @@ def test_title_defaults_to_the_first_line(memory_db):
     assert articles.get_article(memory_db, result.article_id)["title"] == "Headline here"
 
 
-@pytest.mark.parametrize("metadata, message", [
-    ({"url": "javascript:alert(1)"}, "http"),
-    ({"url": "file:///etc/passwd"}, "http"),
-    ({"url": "data:text/html,hi"}, "http"),
-    ({"published_on": "yesterday"}, "date"),
-    ({"published_on": "2015-09-31"}, "date"),
-    ({"title": "x" * 301}, "title"),
-])
+@pytest.mark.parametrize(
+    "metadata, message",
+    [
+        ({"url": "javascript:alert(1)"}, "http"),
+        ({"url": "file:///etc/passwd"}, "http"),
+        ({"url": "data:text/html,hi"}, "http"),
+        ({"published_on": "yesterday"}, "date"),
+        ({"published_on": "2015-09-31"}, "date"),
+        ({"title": "x" * 301}, "title"),
+    ],
+)
 def test_bad_metadata_is_refused_and_nothing_is_stored(memory_db, metadata, message):
     with pytest.raises(ArticleRejected, match=message):
         articles.import_article(memory_db, TEXT, actor=actor("ana"), **metadata)
@@ -57,13 +62,14 @@ def test_bad_metadata_is_refused_and_nothing_is_stored(memory_db, metadata, mess
 
 def test_import_is_one_transaction(memory_db, monkeypatch):
     """A failure while storing claims leaves neither the article nor any claim."""
+
     def failing_rows(text):
         rows = [{"position": 1, "start": 0, "end": 4, "text": "The "}]
         rows.append({"position": 2, "start": 0, "end": 1, "text": None})  # NOT NULL fails
         return rows
 
     monkeypatch.setattr(articles.analysis, "claim_rows", failing_rows)
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.IntegrityError):
         articles.import_article(memory_db, TEXT, actor=actor("ana"))
     assert memory_db.table("articles").count == 0
     assert memory_db.table("claims").count == 0
@@ -76,7 +82,12 @@ def test_progress_counts_statuses_and_leaves_out_hidden_claims(memory_db):
     set_status(memory_db, claims[1]["id"], "disputed", actor("ana"))
     memory_db.execute("update claims set is_claim = 0 where id = ?", [claims[2]["id"]])
     assert articles.progress(memory_db)[article_id] == {
-        "total": 2, "reviewed": 2, "hidden": 1, "sourced": 1, "disputed": 1, "unverified": 0,
+        "total": 2,
+        "reviewed": 2,
+        "hidden": 1,
+        "sourced": 1,
+        "disputed": 1,
+        "unverified": 0,
     }
 
 
@@ -99,5 +110,8 @@ def test_highlight_segments_cover_every_character():
     segments = articles.highlight_segments(body, claims)
     assert "".join(text for text, _ in segments) == body
     assert [(text, claim and claim["id"]) for text, claim in segments] == [
-        ("Intro line\n", None), ("First claim.", 1), (" ", None), ("Second claim.", 2),
+        ("Intro line\n", None),
+        ("First claim.", 1),
+        (" ", None),
+        ("Second claim.", 2),
     ]

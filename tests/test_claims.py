@@ -5,8 +5,8 @@ import pytest
 from support import actor
 from workbench import articles, errors
 from workbench.claims import get_claim, list_claims, set_status
-from workbench.notes import MAX_NOTE_CHARS, add_note
 from workbench.history import claim_history
+from workbench.notes import MAX_NOTE_CHARS, add_note
 
 
 @pytest.fixture
@@ -42,7 +42,10 @@ def test_stale_version_is_refused_and_the_first_value_stays(memory_db, claim_ids
     set_status(memory_db, claim_ids[0], "sourced", actor("ana"), expected_version=1)
     with pytest.raises(errors.VersionConflict) as conflict:
         set_status(memory_db, claim_ids[0], "disputed", actor("bo"), expected_version=1)
-    assert (conflict.value.current["status"], conflict.value.current["updated_by"]) == ("sourced", "ana")
+    assert (conflict.value.current["status"], conflict.value.current["updated_by"]) == (
+        "sourced",
+        "ana",
+    )
     assert get_claim(memory_db, claim_ids[0])["status"] == "sourced"
     assert len(claim_history(memory_db, claim_ids[0])) == 1
 
@@ -70,15 +73,22 @@ def test_notes_keep_author_and_time_in_order(memory_db, claim_ids):
     add_note(memory_db, claim_ids[1], "  Second opinion.  ", actor("bo"))
     notes = get_claim(memory_db, claim_ids[1])["notes"]
     assert [(n["author"], n["body"]) for n in notes] == [
-        ("ana", "Checked the ministry site."), ("bo", "Second opinion."),
+        ("ana", "Checked the ministry site."),
+        ("bo", "Second opinion."),
     ]
     assert [h["action"] for h in claim_history(memory_db, claim_ids[1])] == ["note", "note"]
 
 
-@pytest.mark.parametrize("body, message", [
-    ("", "empty"), ("   \n", "empty"), (None, "empty"),
-    ("x" * (MAX_NOTE_CHARS + 1), "limit"), ("a\x00b", "NUL"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("", "empty"),
+        ("   \n", "empty"),
+        (None, "empty"),
+        ("x" * (MAX_NOTE_CHARS + 1), "limit"),
+        ("a\x00b", "NUL"),
+    ],
+)
 def test_unusable_notes_are_refused(memory_db, claim_ids, body, message):
     with pytest.raises(errors.InvalidInput, match=message):
         add_note(memory_db, claim_ids[0], body, actor("ana"))

@@ -6,8 +6,14 @@ import pathlib
 import pytest
 
 from workbench.errors import ArticleRejected
-from workbench.text.cleaning import (document_from_fetched, document_from_upload, guess_title,
-                                     html_to_text, text_from_paste, text_from_upload)
+from workbench.text.cleaning import (
+    document_from_fetched,
+    document_from_upload,
+    guess_title,
+    html_to_text,
+    text_from_paste,
+    text_from_upload,
+)
 from workbench.text.html_article import PageMetadata
 
 PAGES = pathlib.Path(__file__).resolve().parent / "pages"
@@ -39,7 +45,7 @@ def test_byte_order_mark_is_dropped():
     ("report.pdf", b"%PDF-1.7", "not a supported file type"),
     ("noext", b"text", "not a supported file type"),
     ("binary.txt", b"abc\x00def", "binary"),
-    ("broken.txt", "naïve café ".encode("utf-8") + b"\xff", "not valid UTF-8 text"),
+    ("broken.txt", "naïve café ".encode() + b"\xff", "not valid UTF-8 text"),
     ("declared.html", b'<meta charset="utf-8"><p>caf\xe9</p>', "says it is UTF-8"),
     ("empty.md", b"", "empty"),
 ])
@@ -139,7 +145,7 @@ def test_document_from_fetched_uses_the_header_charset_and_the_final_url():
 
 
 def test_document_from_fetched_plain_text_is_kept_as_is():
-    page = _Page("One line.\nTwo lines.".encode("utf-8"), "text/plain", None, "https://x.example/a.txt")
+    page = _Page(b"One line.\nTwo lines.", "text/plain", None, "https://x.example/a.txt")
     document = document_from_fetched(page)
     assert (document.text, document.source_format) == ("One line.\nTwo lines.", "txt")
 

@@ -59,7 +59,7 @@ def test_import_reads_stdin(env):
 @pytest.mark.parametrize("name, content, message", [
     ("empty.txt", b"   \n", "empty"),
     ("bin.txt", b"\x00\x01", "binary"),
-    ("broken.txt", "naïve café ".encode("utf-8") + b"\xff", "not valid UTF-8"),
+    ("broken.txt", "naïve café ".encode() + b"\xff", "not valid UTF-8"),
 ])
 def test_import_refuses_bad_files_with_exit_1(env, name, content, message):
     path = env / name

@@ -7,12 +7,26 @@ import pytest
 
 from support import actor
 from workbench import articles, claims, notes
-from workbench.exports import csv_rows, json_document, manifest
+from workbench.exports import csv_rows
 from workbench.search import ClaimFilter
 
-HEADER = ["article_id", "article_title", "claim_id", "position", "claim", "start", "end",
-          "status", "attribution", "attribution_kind", "flags", "notes", "evidence_urls",
-          "updated_by", "updated_at"]
+HEADER = [
+    "article_id",
+    "article_title",
+    "claim_id",
+    "position",
+    "claim",
+    "start",
+    "end",
+    "status",
+    "attribution",
+    "attribution_kind",
+    "flags",
+    "notes",
+    "evidence_urls",
+    "updated_by",
+    "updated_at",
+]
 
 
 def read_csv(db, article_id=None):
@@ -33,13 +47,14 @@ def test_one_row_per_claim_with_status_and_notes(memory_db):
     notes.add_note(memory_db, first["id"], "Ministry confirmed.", actor("ana"))
     notes.add_note(memory_db, first["id"], "So did the UN.", actor("bo"))
     header, row1, row2 = read_csv(memory_db)
-    row1 = dict(zip(header, row1))
+    row1 = dict(zip(header, row1, strict=True))
     assert row1["claim"] == "First claim." and row1["status"] == "sourced"
     assert row1["updated_by"] == "ana" and row1["article_title"] == "My title"
     assert [line.split("] ", 1)[1] for line in row1["notes"].split("\n")] == [
-        "ana: Ministry confirmed.", "bo: So did the UN.",
+        "ana: Ministry confirmed.",
+        "bo: So did the UN.",
     ]
-    assert dict(zip(header, row2))["status"] == "unverified"
+    assert dict(zip(header, row2, strict=True))["status"] == "unverified"
 
 
 def test_commas_quotes_and_newlines_read_back_identically(memory_db):
@@ -49,27 +64,38 @@ def test_commas_quotes_and_newlines_read_back_identically(memory_db):
     note = 'Line one, with "quotes"\nLine two'
     notes.add_note(memory_db, claim["id"], note, actor("ana"))
     header, row = read_csv(memory_db)
-    row = dict(zip(header, row))
+    row = dict(zip(header, row, strict=True))
     assert row["claim"] == text
     assert row["notes"].split("] ana: ", 1)[1] == note
     assert len(row) == len(HEADER)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-    ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tTab", "'\tTab"), ("\rCR", "'\rCR"), ("\nLF", "'\nLF"),
-    ("Plain text", "Plain text"), (42, 42), (None, None), ("", ""),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTab", "'\tTab"),
+        ("\rCR", "'\rCR"),
+        ("\nLF", "'\nLF"),
+        ("Plain text", "Plain text"),
+        (42, 42),
+        (None, None),
+        ("", ""),
+    ],
+)
 def test_neutralise_formula_cells(value, expected):
     assert csv_rows.neutralise(value) == expected
 
 
 def test_formula_claims_and_titles_are_neutralised_in_the_file(memory_db):
-    articles.import_article(memory_db, "=1+1 is what the claim says.", actor=actor("x"),
-                            title="@danger")
+    articles.import_article(
+        memory_db, "=1+1 is what the claim says.", actor=actor("x"), title="@danger"
+    )
     header, row = read_csv(memory_db)
-    row = dict(zip(header, row))
+    row = dict(zip(header, row, strict=True))
     assert row["claim"] == "'=1+1 is what the claim says."
     assert row["article_title"] == "'@danger"
 

@@ -20,8 +20,12 @@ def create_app(test_config=None):
     """Create and configure the app: defaults, then environment or test config."""
     templates, static = _asset_folders()
     instance = settings.instance_path()
-    app = Flask(__name__, instance_path=str(instance), template_folder=str(templates),
-                static_folder=str(static))
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(templates),
+        static_folder=str(static),
+    )
     app.config.from_mapping(
         DATABASE=str(settings.database_path()),
         MAX_CONTENT_LENGTH=int(os.environ.get("WORKBENCH_MAX_UPLOAD_MB", "8")) * 1024 * 1024,
@@ -38,7 +42,9 @@ def create_app(test_config=None):
     if test_config is not None:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ.get("WORKBENCH_SECRET_KEY") or _install_secret(instance)
+        app.config["SECRET_KEY"] = os.environ.get("WORKBENCH_SECRET_KEY") or _install_secret(
+            instance
+        )
     app.config["CONTENT_SECURITY_POLICY"] = security.content_security_policy(
         security.origin_of(app.config["HTMX_URL"])
     )
@@ -49,7 +55,7 @@ def create_app(test_config=None):
         # redirects see the public https URL. https://flask.palletsprojects.com/en/stable/deploying/proxy_fix/
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     web.init_app(app)
     security.init_app(app)  # first: a cross-site write is refused before anything else runs

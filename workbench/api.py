@@ -17,12 +17,17 @@ def claim_json(claim, with_children=False):
     """A claim as the API shows it (the same shape as in the JSON export)."""
     document = claim_document(claim)
     if with_children:
-        document["notes"] = [{key: note[key] for key in ("id", "author", "body", "created_at")}
-                             for note in claim.get("notes", [])]
+        document["notes"] = [
+            {key: note[key] for key in ("id", "author", "body", "created_at")}
+            for note in claim.get("notes", [])
+        ]
         document["evidence"] = [
-            {key: record[key] for key in ("id", "url", "title", "excerpt", "stance",
-                                          "added_by", "added_at")}
-            for record in claim.get("evidence", [])]
+            {
+                key: record[key]
+                for key in ("id", "url", "title", "excerpt", "stance", "added_by", "added_at")
+            }
+            for record in claim.get("evidence", [])
+        ]
     return document
 
 
@@ -40,8 +45,9 @@ def page_number():
 
 @bp.get("/articles")
 def list_articles():
-    return jsonify({"articles": [article_json(a, a["progress"])
-                                 for a in articles.all_articles(get_db())]})
+    return jsonify(
+        {"articles": [article_json(a, a["progress"]) for a in articles.all_articles(get_db())]}
+    )
 
 
 @bp.get("/articles/<article_id>")
@@ -65,9 +71,15 @@ def search_claims():
 def claims_page(claim_filter):
     page = page_number()
     rows, total = search.search_claims(get_db(), claim_filter, page, API_PAGE)
-    return jsonify({"claims": [claim_json(row) for row in rows], "total": total,
-                    "page": page, "page_size": API_PAGE,
-                    "filters": claim_filter.as_query()})
+    return jsonify(
+        {
+            "claims": [claim_json(row) for row in rows],
+            "total": total,
+            "page": page,
+            "page_size": API_PAGE,
+            "filters": claim_filter.as_query(),
+        }
+    )
 
 
 @bp.get("/claims/<claim_id>")

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from .accounts import User
 from .clock import utc_now
-from .db import write_transaction
+from .db import insert, write_transaction
 from .errors import ArticleNotFound, ArticleRejected
 from .history import record_article_event
 from .statuses import STATUSES
@@ -19,6 +19,7 @@ from .text import analysis
 from .text.cleaning import check_article_text, guess_title
 
 MAX_TITLE_CHARS = 300
+
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -34,8 +35,12 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
-def clean_metadata(title: str | None = None, publisher: str | None = None,
-                   url: str | None = None, published_on: str | None = None) -> dict[str, Any]:
+def clean_metadata(
+    title: str | None = None,
+    publisher: str | None = None,
+    url: str | None = None,
+    published_on: str | None = None,
+) -> dict[str, Any]:
     """Validate optional article metadata; return it as a dict of stripped values or None."""
     title = (title or "").strip() or None
     if title and len(title) > MAX_TITLE_CHARS:
@@ -59,8 +64,9 @@ def is_web_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and len(url) <= 2048
 
 
-def import_article(db: Database, text: str, *, actor: User, source_format: str = "txt",
-                   **metadata: str | None) -> ImportResult:
+def import_article(
+    db: Database, text: str, *, actor: User, source_format: str = "txt", **metadata: str | None
+) -> ImportResult:
     """Store an article and its claims in one transaction; the same text twice is one article."""
     text = check_article_text(text)
     meta = clean_metadata(**metadata)
@@ -73,15 +79,24 @@ def import_article(db: Database, text: str, *, actor: User, source_format: str =
     rows = analysis.claim_rows(text)
     try:
         with write_transaction(db):
-            article_id = db.table("articles").insert(
-                {**meta, "body": text, "content_hash": digest, "source_format": source_format,
-                 "imported_at": utc_now(), "imported_by": actor.username}
-            ).last_pk
+            article_id = insert(
+                db,
+                "articles",
+                {
+                    **meta,
+                    "body": text,
+                    "content_hash": digest,
+                    "source_format": source_format,
+                    "imported_at": utc_now(),
+                    "imported_by": actor.username,
+                },
+            )
             db.table("claims").insert_all(
                 ({**row, "article_id": article_id} for row in rows), batch_size=500
             )
-            record_article_event(db, article_id, actor.username, "import", utc_now(),
-                                 after=f"{len(rows)} claims")
+            record_article_event(
+                db, article_id, actor.username, "import", utc_now(), after=f"{len(rows)} claims"
+            )
     except sqlite3.IntegrityError:
         # Another reviewer imported the same text between our check and our insert.
         existing = _article_id_by_hash(db, digest)
@@ -97,13 +112,16 @@ def _article_id_by_hash(db: Database, digest: str) -> int | None:
 
 
 def _claim_count(db: Database, article_id: int) -> int:
-    return db.execute("select count(*) from claims where article_id = ?", [article_id]).fetchone()[0]
+    return db.execute("select count(*) from claims where article_id = ?", [article_id]).fetchone()[
+        0
+    ]
 
 
 def get_article(db: Database, article_id: int) -> dict[str, Any]:
     """The article's row as a dict; ArticleNotFound if there is none (or it was deleted)."""
-    rows = list(db.query("select * from articles where id = ? and deleted_at is null",
-                         [article_id]))
+    rows = list(
+        db.query("select * from articles where id = ? and deleted_at is null", [article_id])
+    )
     if not rows:
         raise ArticleNotFound(article_id)
     return rows[0]
@@ -144,7 +162,8 @@ def evidence_counts(db: Database, article_id: int) -> dict[str, int]:
     counts = {"supports": 0, "contradicts": 0}
     for stance, n in db.execute(
         "select e.stance, count(*) from evidence e join claims c on c.id = e.claim_id "
-        "where c.article_id = ? and e.deleted_at is null group by e.stance", [article_id]
+        "where c.article_id = ? and e.deleted_at is null group by e.stance",
+        [article_id],
     ).fetchall():
         counts[stance] = n
     counts["total"] = counts["supports"] + counts["contradicts"]
@@ -163,10 +182,13 @@ class ArticlePage:
 
 def list_articles(db: Database, page: int = 1, page_size: int = ARTICLES_PAGE) -> ArticlePage:
     """A page of articles, newest first, each with its progress counts (that page's only)."""
-    articles = list(db.query(
-        "select id, title, publisher, url, published_on, imported_at, imported_by "
-        "from articles where deleted_at is null order by id desc limit ? offset ?",
-        [page_size + 1, (max(page, 1) - 1) * page_size]))
+    articles = list(
+        db.query(
+            "select id, title, publisher, url, published_on, imported_at, imported_by "
+            "from articles where deleted_at is null order by id desc limit ? offset ?",
+            [page_size + 1, (max(page, 1) - 1) * page_size],
+        )
+    )
     has_next = len(articles) > page_size
     articles = articles[:page_size]
     _attach_progress(db, articles, progress(db, [article["id"] for article in articles]))
@@ -175,14 +197,18 @@ def list_articles(db: Database, page: int = 1, page_size: int = ARTICLES_PAGE) -
 
 def all_articles(db: Database) -> list[dict[str, Any]]:
     """Every article, newest first, each with its progress counts (the dashboard, the API)."""
-    articles = list(db.query(
-        "select id, title, publisher, url, published_on, imported_at, imported_by "
-        "from articles where deleted_at is null order by id desc"))
+    articles = list(
+        db.query(
+            "select id, title, publisher, url, published_on, imported_at, imported_by "
+            "from articles where deleted_at is null order by id desc"
+        )
+    )
     return _attach_progress(db, articles, progress(db))
 
 
-def _attach_progress(db: Database, articles: list[dict[str, Any]],
-                     counts: dict[int, dict[str, int]]) -> list[dict[str, Any]]:
+def _attach_progress(
+    db: Database, articles: list[dict[str, Any]], counts: dict[int, dict[str, int]]
+) -> list[dict[str, Any]]:
     for article in articles:
         article["progress"] = counts.get(article["id"], _empty_progress())
     return articles
@@ -190,8 +216,12 @@ def _attach_progress(db: Database, articles: list[dict[str, Any]],
 
 def article_titles(db: Database) -> list[tuple[int, str]]:
     """(id, title) of every article, newest first: for choosing one in a form."""
-    return [tuple(row) for row in db.execute(
-        "select id, title from articles where deleted_at is null order by id desc").fetchall()]
+    return [
+        tuple(row)
+        for row in db.execute(
+            "select id, title from articles where deleted_at is null order by id desc"
+        ).fetchall()
+    ]
 
 
 def delete_article(db: Database, article_id: int, actor: User) -> None:
@@ -199,12 +229,16 @@ def delete_article(db: Database, article_id: int, actor: User) -> None:
     with write_transaction(db):
         get_article(db, article_id)
         now = utc_now()
-        db.execute("update articles set deleted_at = ?, deleted_by = ? where id = ?",
-                   [now, actor.username, article_id])
+        db.execute(
+            "update articles set deleted_at = ?, deleted_by = ? where id = ?",
+            [now, actor.username, article_id],
+        )
         record_article_event(db, article_id, actor.username, "article deleted", now)
 
 
-def highlight_segments(body: str, claims: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any] | None]]:
+def highlight_segments(
+    body: str, claims: list[dict[str, Any]]
+) -> list[tuple[str, dict[str, Any] | None]]:
     """Cut the article text into (text, claim-or-None) pieces in reading order.
 
     Claims may not cover the whole text (white space between them, headings the splitter
@@ -216,8 +250,8 @@ def highlight_segments(body: str, claims: list[dict[str, Any]]) -> list[tuple[st
         if claim["start"] < cursor:
             continue  # overlapping spans cannot both be highlighted; keep the first
         if claim["start"] > cursor:
-            segments.append((body[cursor:claim["start"]], None))
-        segments.append((body[claim["start"]:claim["end"]], claim))
+            segments.append((body[cursor : claim["start"]], None))
+        segments.append((body[claim["start"] : claim["end"]], claim))
         cursor = claim["end"]
     if cursor < len(body):
         segments.append((body[cursor:], None))

@@ -47,7 +47,7 @@ def claim_row(db: Database, claim_id: int) -> dict[str, Any]:
     ).fetchone()
     if row is None:
         raise ClaimNotFound(claim_id)
-    return dict(zip(("id", "article_id", "status", "version"), row))
+    return dict(zip(("id", "article_id", "status", "version"), row, strict=True))
 
 
 # Sort orders a reviewer can pick; only these strings ever reach the SQL (ASVS 1.2.4).
@@ -58,9 +58,16 @@ SORTS = {
 }
 
 
-def list_claims(db: Database, article_id: int, status: str | None = None,
-                flag: str | None = None, sort: str = "position", page: int = 1,
-                page_size: int = PAGE_SIZE, include_hidden: bool = False) -> ClaimPage:
+def list_claims(
+    db: Database,
+    article_id: int,
+    status: str | None = None,
+    flag: str | None = None,
+    sort: str = "position",
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    include_hidden: bool = False,
+) -> ClaimPage:
     """A page of an article's claims, optionally of one status or flag, in a chosen order."""
     where = ["article_id = ?"]
     params: list[Any] = [article_id]
@@ -77,11 +84,12 @@ def list_claims(db: Database, article_id: int, status: str | None = None,
     # Real claims are numbered in reading order; hidden ones (no position) sort by offset.
     order = 'start, "end", id' if include_hidden else SORTS[sort]
     offset = (max(page, 1) - 1) * page_size
-    claims = list(db.query(
-        f"select * from claims where {' and '.join(where)} order by {order} "
-        "limit ? offset ?",
-        params + [page_size + 1, offset],
-    ))
+    claims = list(
+        db.query(
+            f"select * from claims where {' and '.join(where)} order by {order} limit ? offset ?",
+            params + [page_size + 1, offset],
+        )
+    )
     has_next = len(claims) > page_size
     claims = claims[:page_size]
     attach_notes(db, claims)
@@ -97,8 +105,8 @@ def flag_counts(db: Database, article_id: int) -> dict[str, int]:
     """
     counts: dict[str, int] = {}
     for names, number in db.execute(
-        "select flags, count(*) from claims where article_id = ? and is_claim = 1 "
-        "group by flags", [article_id],
+        "select flags, count(*) from claims where article_id = ? and is_claim = 1 group by flags",
+        [article_id],
     ).fetchall():
         for name in (names or "").split():
             counts[name] = counts.get(name, 0) + number
@@ -107,14 +115,22 @@ def flag_counts(db: Database, article_id: int) -> dict[str, int]:
 
 def attach_notes(db: Database, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Give each claim dict a "notes" list, oldest first, in one query."""
-    return _attach(db, claims, "notes", "select * from notes where claim_id in ({ids}) "
-                                        "and deleted_at is null order by id")
+    return _attach(
+        db,
+        claims,
+        "notes",
+        "select * from notes where claim_id in ({ids}) and deleted_at is null order by id",
+    )
 
 
 def attach_evidence(db: Database, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Give each claim dict an "evidence" list, oldest first, in one query."""
-    return _attach(db, claims, "evidence", "select * from evidence where claim_id in ({ids}) "
-                                           "and deleted_at is null order by id")
+    return _attach(
+        db,
+        claims,
+        "evidence",
+        "select * from evidence where claim_id in ({ids}) and deleted_at is null order by id",
+    )
 
 
 def _attach(db: Database, claims: list[dict[str, Any]], key: str, sql: str) -> list[dict[str, Any]]:
@@ -128,8 +144,9 @@ def _attach(db: Database, claims: list[dict[str, Any]], key: str, sql: str) -> l
     return claims
 
 
-def set_status(db: Database, claim_id: int, status: str, actor: User,
-               expected_version: int | None = None) -> dict[str, Any]:
+def set_status(
+    db: Database, claim_id: int, status: str, actor: User, expected_version: int | None = None
+) -> dict[str, Any]:
     """Set a claim's status; VersionConflict if it changed since `expected_version`."""
     status = parse_status(status)
     with write_transaction(db):
@@ -143,8 +160,13 @@ def set_status(db: Database, claim_id: int, status: str, actor: User,
     return get_claim(db, claim_id)
 
 
-def set_status_many(db: Database, claim_filter: "search.ClaimFilter", status: str, actor: User,
-                    only_ids: list[int] | None = None) -> int:
+def set_status_many(
+    db: Database,
+    claim_filter: "search.ClaimFilter",
+    status: str,
+    actor: User,
+    only_ids: list[int] | None = None,
+) -> int:
     """Set the status of every claim the filter matches (or the chosen ids among them),
     in one transaction, with a history row for each claim that changes. Returns the count.
     """
@@ -158,13 +180,15 @@ def set_status_many(db: Database, claim_filter: "search.ClaimFilter", status: st
         # The filter is evaluated inside the write lock: exactly what matches now changes.
         matching = db.execute(f"select count(*) from ({targets})", params).fetchone()[0]
         if matching > MAX_BULK:
-            raise InvalidInput(f"That would change {matching:,} claims; narrow the filter to "
-                               f"at most {MAX_BULK:,}.")
+            raise InvalidInput(
+                f"That would change {matching:,} claims; narrow the filter to at most {MAX_BULK:,}."
+            )
         return _change_status(db, targets, params, status, actor, bulk=True)
 
 
-def _change_status(db: Database, targets: str, params: list[Any], status: str, actor: User,
-                   bulk: bool) -> int:
+def _change_status(
+    db: Database, targets: str, params: list[Any], status: str, actor: User, bulk: bool
+) -> int:
     """The one status write: claims whose id `targets` selects and whose status differs get
     the new status, a new version and a history row each. Call inside write_transaction.
 
@@ -174,19 +198,25 @@ def _change_status(db: Database, targets: str, params: list[Any], status: str, a
     now = utc_now()
     db.execute("create temp table if not exists status_targets (id integer primary key)")
     db.execute("delete from temp.status_targets")
-    db.execute(f"insert or ignore into temp.status_targets (id) select c.id from claims c "
-               f"where c.id in ({targets}) and c.status != ?", params + [status])
+    db.execute(
+        f"insert or ignore into temp.status_targets (id) select c.id from claims c "
+        f"where c.id in ({targets}) and c.status != ?",
+        params + [status],
+    )
     after = {"status": status, "bulk": True} if bulk else {"status": status}
+    # "before" is built as the same text json.dumps writes, so every history row reads alike.
     db.execute(
         "insert into history (claim_id, article_id, actor, action, before, after, at) "
-        "select c.id, c.article_id, ?, 'status', '{\"status\": ' || json_quote(c.status) || '}', ?, ? "
-        # The same text json.dumps writes for the single path, so history reads alike.
+        "select c.id, c.article_id, ?, 'status', "
+        "'{\"status\": ' || json_quote(c.status) || '}', ?, ? "
         "from claims c join temp.status_targets t on t.id = c.id order by c.id",
-        [actor.username, json.dumps(after, ensure_ascii=False), now])
+        [actor.username, json.dumps(after, ensure_ascii=False), now],
+    )
     changed = db.execute(
         "update claims set status = ?, version = version + 1, updated_by = ?, updated_at = ? "
         "where id in (select id from temp.status_targets)",
-        [status, actor.username, now]).rowcount
+        [status, actor.username, now],
+    ).rowcount
     db.execute("delete from temp.status_targets")
     return changed
 

@@ -11,7 +11,7 @@ import click
 from . import accounts, articles, search, settings
 from .db import open_migrated
 from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput
-from .exports import claimreview, csv_rows, json_document, manifest
+from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
 from .text.attribution import detect_attributions
 from .text.cleaning import SUPPORTED_SUFFIXES, text_from_upload
 from .text.flags import claim_flags
@@ -153,7 +153,7 @@ def export_(article_id, export_format, status, flag, kind, q, excel, base_url, o
                 articles.get_article(db, article_id)
             except ArticleNotFound:
                 raise click.ClickException(f"There is no article {article_id}.") from None
-        stats = manifest.ExportStats()
+        stats = ExportStats()
         if export_format == "csv":
             chunks = csv_rows.iter_csv(db, claim_filter, stats, excel=excel)
         elif export_format == "json":

@@ -8,7 +8,7 @@ from .accounts import User
 from .articles import is_web_url
 from .claims import claim_row
 from .clock import utc_now
-from .db import write_transaction
+from .db import insert, write_transaction
 from .errors import EvidenceNotFound, InvalidInput
 from .hiding import hide_record
 from .history import record_history
@@ -18,8 +18,15 @@ MAX_TITLE_CHARS = 300
 MAX_EXCERPT_CHARS = 5_000
 
 
-def add_evidence(db: Database, claim_id: int, actor: User, url: str | None, stance: str | None,
-                 title: str | None = None, excerpt: str | None = None) -> dict[str, Any]:
+def add_evidence(
+    db: Database,
+    claim_id: int,
+    actor: User,
+    url: str | None,
+    stance: str | None,
+    title: str | None = None,
+    excerpt: str | None = None,
+) -> dict[str, Any]:
     """Attach an evidence link to a claim; only http(s) URLs (OWASP ASVS 1.2.2)."""
     url = (url or "").strip()
     if not is_web_url(url):
@@ -37,18 +44,39 @@ def add_evidence(db: Database, claim_id: int, actor: User, url: str | None, stan
     with write_transaction(db):
         claim = claim_row(db, claim_id)
         now = utc_now()
-        record = {"claim_id": claim_id, "url": url, "title": title, "excerpt": excerpt,
-                  "stance": stance, "added_by": actor.username, "added_at": now}
-        evidence_id = db.table("evidence").insert(record).last_pk
-        record_history(db, claim, actor.username, "evidence", None,
-                       {"evidence_id": evidence_id, "url": url, "stance": stance, "title": title},
-                       now)
+        record = {
+            "claim_id": claim_id,
+            "url": url,
+            "title": title,
+            "excerpt": excerpt,
+            "stance": stance,
+            "added_by": actor.username,
+            "added_at": now,
+        }
+        evidence_id = insert(db, "evidence", record)
+        record_history(
+            db,
+            claim,
+            actor.username,
+            "evidence",
+            None,
+            {"evidence_id": evidence_id, "url": url, "stance": stance, "title": title},
+            now,
+        )
     return dict(db.table("evidence").get(evidence_id))
 
 
 def delete_evidence(db: Database, evidence_id: int, actor: User) -> dict[str, Any]:
     """Hide an evidence record (never erased) and log it; only its author or an admin."""
-    return hide_record(db, "evidence", evidence_id, actor, author_column="added_by",
-                       id_key="evidence_id", logged=("url",), action="evidence deleted",
-                       not_found=EvidenceNotFound,
-                       refusal="Only the reviewer who added this evidence, or an admin, can remove it.")
+    return hide_record(
+        db,
+        "evidence",
+        evidence_id,
+        actor,
+        author_column="added_by",
+        id_key="evidence_id",
+        logged=("url",),
+        action="evidence deleted",
+        not_found=EvidenceNotFound,
+        refusal="Only the reviewer who added this evidence, or an admin, can remove it.",
+    )

@@ -73,8 +73,14 @@ class FetchedPage:
     redirects: tuple[str, ...]  # every address before final_url, in order
 
 
-def fetch_page(url: str, *, allow: frozenset | None = None, resolver=None,
-               limits: FetchLimits = FetchLimits(), ca_certs: str | None = None) -> FetchedPage:
+def fetch_page(
+    url: str,
+    *,
+    allow: frozenset | None = None,
+    resolver=None,
+    limits: FetchLimits = FetchLimits(),
+    ca_certs: str | None = None,
+) -> FetchedPage:
     """Fetch `url` (following at most `limits.max_redirects` redirects), or raise FetchRefused."""
     allow = allow_list_from_environment() if allow is None else allow
     resolver = resolver or resolve_host
@@ -88,23 +94,31 @@ def fetch_page(url: str, *, allow: frozenset | None = None, resolver=None,
             if response.status in REDIRECT_STATUSES and response.location:
                 visited.append(url)
                 if len(visited) > limits.max_redirects:
-                    raise FetchRefused(f"{_short(visited[0])} redirects more than "
-                                       f"{limits.max_redirects} times; it was not followed further.")
+                    raise FetchRefused(
+                        f"{_short(visited[0])} redirects more than "
+                        f"{limits.max_redirects} times; it was not followed further."
+                    )
                 url = urllib.parse.urljoin(url, response.location)
                 continue
             body = response.checked_body()
         finally:
             response.close()
-        return FetchedPage(final_url=url, status=response.status,
-                           content_type=response.media_type, charset=response.charset,
-                           body=body, sha256=hashlib.sha256(body).hexdigest(),
-                           fetched_at=utc_now(), redirects=tuple(visited))
+        return FetchedPage(
+            final_url=url,
+            status=response.status,
+            content_type=response.media_type,
+            charset=response.charset,
+            body=body,
+            sha256=hashlib.sha256(body).hexdigest(),
+            fetched_at=utc_now(),
+            redirects=tuple(visited),
+        )
 
 
 def resolve_host(host: str, port: int) -> list[str]:
     """Every address the system resolver gives for host (IPv4 and IPv6)."""
     answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(info[4][0].split("%")[0] for info in answers))
+    return list(dict.fromkeys(str(info[4][0]).split("%")[0] for info in answers))
 
 
 def parse_allow_list(setting: str | None) -> frozenset:
@@ -129,19 +143,24 @@ def allow_list_from_environment() -> frozenset:
 def refusal_reason(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why an address may not be fetched from (None for a public address)."""
     if isinstance(address, ipaddress.IPv6Address):
-        inner = address.ipv4_mapped or address.sixtofour or (
-            ipaddress.IPv4Address(int(address) & 0xFFFFFFFF) if address in _NAT64 else None)
+        inner = (
+            address.ipv4_mapped
+            or address.sixtofour
+            or (ipaddress.IPv4Address(int(address) & 0xFFFFFFFF) if address in _NAT64 else None)
+        )
         if inner is not None and refusal_reason(inner):
             return f"{refusal_reason(inner)} inside an IPv6 address"
     if address in _CLOUD_METADATA:
         return "the cloud metadata service"
     # Most specific first: Python counts 240.0.0.0/4 and ::1 as private as well.
-    for test, reason in (("is_unspecified", "an unspecified address"),
-                         ("is_loopback", "a loopback address"),
-                         ("is_link_local", "a link-local address"),
-                         ("is_multicast", "a multicast address"),
-                         ("is_reserved", "a reserved address"),
-                         ("is_private", "a private address")):
+    for test, reason in (
+        ("is_unspecified", "an unspecified address"),
+        ("is_loopback", "a loopback address"),
+        ("is_link_local", "a link-local address"),
+        ("is_multicast", "a multicast address"),
+        ("is_reserved", "a reserved address"),
+        ("is_private", "a private address"),
+    ):
         if getattr(address, test):
             return reason
     return None if address.is_global else "not a public address"
@@ -178,8 +197,9 @@ class _Target:
             raise FetchRefused(f"“{_short(url)}” is not a valid web address.") from None
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
-            raise FetchRefused(f"Only http and https addresses can be fetched; “{_short(url)}” "
-                               "is not one.")
+            raise FetchRefused(
+                f"Only http and https addresses can be fetched; “{_short(url)}” is not one."
+            )
         if parts.username is not None or parts.password is not None:
             raise FetchRefused("Addresses with a user name or password in them are not fetched.")
         if not parts.hostname:
@@ -191,9 +211,14 @@ class _Target:
         default_port = 443 if scheme == "https" else 80
         port = port or default_port
         shown = f"[{host}]" if ":" in host else host
-        return cls(url=url, scheme=scheme, host=host, port=port,
-                   path=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
-                   host_header=shown if port == default_port else f"{shown}:{port}")
+        return cls(
+            url=url,
+            scheme=scheme,
+            host=host,
+            port=port,
+            path=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+            host_header=shown if port == default_port else f"{shown}:{port}",
+        )
 
 
 def _checked_addresses(target, allow, resolver, deadline, limits):
@@ -201,8 +226,10 @@ def _checked_addresses(target, allow, resolver, deadline, limits):
     try:
         addresses = [ipaddress.ip_address(target.host)]
     except ValueError:
-        addresses = [ipaddress.ip_address(address)
-                     for address in _resolve(target, resolver, deadline, limits)]
+        addresses = [
+            ipaddress.ip_address(address)
+            for address in _resolve(target, resolver, deadline, limits)
+        ]
     if not addresses:
         raise FetchRefused(f"The name “{target.host}” has no address.")
     if (target.host, target.port) in allow:
@@ -213,7 +240,8 @@ def _checked_addresses(target, allow, resolver, deadline, limits):
             where = target.host if target.host == str(address) else f"{target.host} ({address})"
             raise FetchRefused(
                 f"{where} is {reason}; only public addresses are fetched. An administrator "
-                f"can allow an internal host with {ALLOW_SETTING}=host:port.")
+                f"can allow an internal host with {ALLOW_SETTING}=host:port."
+            )
     return addresses
 
 
@@ -222,8 +250,9 @@ def _resolve(target, resolver, deadline, limits):
     try:
         return lookup.result(timeout=max(0.0, deadline - time.monotonic()))
     except concurrent.futures.TimeoutError:
-        raise FetchRefused(f"Looking up “{target.host}” took longer than "
-                           f"{limits.total_timeout:g} seconds.") from None
+        raise FetchRefused(
+            f"Looking up “{target.host}” took longer than {limits.total_timeout:g} seconds."
+        ) from None
     except OSError:
         raise FetchRefused(f"The name “{target.host}” could not be found.") from None
 
@@ -241,11 +270,19 @@ class _Exchange:
         self.watchdog.daemon = True
         self.watchdog.start()
         try:
-            self.connection.request("GET", target.path, headers={
-                "Host": target.host_header, "User-Agent": USER_AGENT,
-                "Accept": "text/html, application/xhtml+xml, text/plain;q=0.9",
-                "Accept-Encoding": "gzip, deflate", "Connection": "close",
-            }, preload_content=False, decode_content=False)
+            self.connection.request(
+                "GET",
+                target.path,
+                headers={
+                    "Host": target.host_header,
+                    "User-Agent": USER_AGENT,
+                    "Accept": "text/html, application/xhtml+xml, text/plain;q=0.9",
+                    "Accept-Encoding": "gzip, deflate",
+                    "Connection": "close",
+                },
+                preload_content=False,
+                decode_content=False,
+            )
             self.response = self.connection.getresponse()
         except (OSError, urllib3.exceptions.HTTPError) as error:
             self.close()
@@ -269,11 +306,16 @@ class _Exchange:
         last_error = None
         for address in addresses:
             timeout = min(self.limits.connect_timeout, self._remaining())
+            connection: HTTPConnection
             if self.target.scheme == "https":
-                connection = HTTPSConnection(str(address), self.target.port, timeout=timeout,
-                                             server_hostname=self.target.host,
-                                             cert_reqs="CERT_REQUIRED",
-                                             ca_certs=ca_certs or certifi.where())
+                connection = HTTPSConnection(
+                    str(address),
+                    self.target.port,
+                    timeout=timeout,
+                    server_hostname=self.target.host,
+                    cert_reqs="CERT_REQUIRED",
+                    ca_certs=ca_certs or certifi.where(),
+                )
             else:
                 connection = HTTPConnection(str(address), self.target.port, timeout=timeout)
             try:
@@ -289,14 +331,21 @@ class _Exchange:
     def _failure(self, error):
         # urllib3 2 makes a refused connection a subclass of its connect timeout.
         refused = isinstance(error, urllib3.exceptions.NewConnectionError)
-        if self.timed_out.is_set() or not refused and isinstance(
-                error, (TimeoutError, urllib3.exceptions.TimeoutError)):
-            return FetchRefused(f"{self.target.host} did not answer within the time limit "
-                                f"({self.limits.connect_timeout:g} s to connect, "
-                                f"{self.limits.total_timeout:g} s in all).")
+        if (
+            self.timed_out.is_set()
+            or not refused
+            and isinstance(error, (TimeoutError, urllib3.exceptions.TimeoutError))
+        ):
+            return FetchRefused(
+                f"{self.target.host} did not answer within the time limit "
+                f"({self.limits.connect_timeout:g} s to connect, "
+                f"{self.limits.total_timeout:g} s in all)."
+            )
         if "CERTIFICATE" in str(error).upper() or "SSL" in type(error).__name__.upper():
-            return FetchRefused(f"Could not make a secure connection to {self.target.host}: "
-                                f"its certificate was not accepted ({error}).")
+            return FetchRefused(
+                f"Could not make a secure connection to {self.target.host}: "
+                f"its certificate was not accepted ({error})."
+            )
         return FetchRefused(f"Could not connect to {self.target.host}: {error}.")
 
     def _cut(self):
@@ -315,20 +364,24 @@ class _Exchange:
         if self.media_type not in ACCEPTED_TYPES:
             raise FetchRefused(
                 f"The address serves {self.media_type or 'a document of no stated type'}, not a "
-                "web page: only HTML and plain text can be imported.")
+                "web page: only HTML and plain text can be imported."
+            )
         declared = self.response.headers.get("Content-Length", "").strip()
         if declared.isdigit() and int(declared) > self.limits.max_bytes:
-            raise FetchRefused(f"The page is {int(declared):,} bytes; the limit is "
-                               f"{self.limits.max_bytes:,}.")
-        inflater = _Inflater(self.response.headers.get("Content-Encoding", ""),
-                             self.limits.max_bytes)
+            raise FetchRefused(
+                f"The page is {int(declared):,} bytes; the limit is {self.limits.max_bytes:,}."
+            )
+        inflater = _Inflater(
+            self.response.headers.get("Content-Encoding", ""), self.limits.max_bytes
+        )
         parts, received = [], 0
         try:
             while chunk := self.response.read1(_READ_SIZE, decode_content=False):
                 received += len(chunk)
                 if received > self.limits.max_bytes:
-                    raise FetchRefused(f"The page is larger than the limit of "
-                                       f"{self.limits.max_bytes:,} bytes.")
+                    raise FetchRefused(
+                        f"The page is larger than the limit of {self.limits.max_bytes:,} bytes."
+                    )
                 parts.append(inflater.feed(chunk))
             parts.append(inflater.finish())
         except (OSError, urllib3.exceptions.HTTPError) as error:
@@ -362,14 +415,16 @@ class _Inflater:
         elif encoding == "deflate":
             self.decompressor = zlib.decompressobj(zlib.MAX_WBITS)
         else:
-            raise FetchRefused(f"The page is sent compressed with “{encoding}”, which the "
-                               "fetcher does not accept (only gzip and deflate).")
+            raise FetchRefused(
+                f"The page is sent compressed with “{encoding}”, which the "
+                "fetcher does not accept (only gzip and deflate)."
+            )
         self.encoding, self.limit, self.produced = encoding, limit, 0
 
     def feed(self, data):
         if self.decompressor is None:
             return data
-        pieces = []
+        pieces: list[bytes] = []
         while data:
             try:
                 piece = self.decompressor.decompress(data, self.limit - self.produced + 1)
@@ -389,7 +444,9 @@ class _Inflater:
     def _count(self, piece):
         self.produced += len(piece)
         if self.produced > self.limit:
-            raise FetchRefused(f"The page decompresses to more than the limit of "
-                               f"{self.limit:,} bytes (a compression bomb?); it was not "
-                               "inflated further.")
+            raise FetchRefused(
+                f"The page decompresses to more than the limit of "
+                f"{self.limit:,} bytes (a compression bomb?); it was not "
+                "inflated further."
+            )
         return piece

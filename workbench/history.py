@@ -8,25 +8,30 @@ from sqlite_utils import Database
 ACTIVITY_PAGE = 50
 
 
-def record_history(db: Database, claim: dict[str, Any], actor: str, action: str,
-                   before: Any, after: Any, at: str) -> None:
+def record_history(
+    db: Database, claim: dict[str, Any], actor: str, action: str, before: Any, after: Any, at: str
+) -> None:
     """Append one history row for a change to `claim` (call inside the write transaction)."""
-    db.table("history").insert({
-        "claim_id": claim["id"],
-        "article_id": claim["article_id"],
-        "actor": actor,
-        "action": action,
-        "before": None if before is None else json.dumps(before, ensure_ascii=False),
-        "after": None if after is None else json.dumps(after, ensure_ascii=False),
-        "at": at,
-    })
+    db.table("history").insert(
+        {
+            "claim_id": claim["id"],
+            "article_id": claim["article_id"],
+            "actor": actor,
+            "action": action,
+            "before": None if before is None else json.dumps(before, ensure_ascii=False),
+            "after": None if after is None else json.dumps(after, ensure_ascii=False),
+            "at": at,
+        }
+    )
 
 
-def record_article_event(db: Database, article_id: int, actor: str, action: str, at: str,
-                         after: str | None = None) -> None:
+def record_article_event(
+    db: Database, article_id: int, actor: str, action: str, at: str, after: str | None = None
+) -> None:
     """Append one history row about a whole article (import, deletion)."""
-    db.table("history").insert({"article_id": article_id, "actor": actor, "action": action,
-                                "after": after, "at": at})
+    db.table("history").insert(
+        {"article_id": article_id, "actor": actor, "action": action, "after": after, "at": at}
+    )
 
 
 def claim_history(db: Database, claim_id: int) -> list[dict[str, Any]]:
@@ -38,16 +43,21 @@ def claim_history(db: Database, claim_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-def article_activity(db: Database, article_id: int, before_id: int | None = None,
-                     limit: int = ACTIVITY_PAGE) -> tuple[list[dict[str, Any]], bool]:
+def article_activity(
+    db: Database, article_id: int, before_id: int | None = None, limit: int = ACTIVITY_PAGE
+) -> tuple[list[dict[str, Any]], bool]:
     """The article's history, newest first, a page at a time (rows older than before_id)."""
     where, params = "h.article_id = ?", [article_id]
     if before_id is not None:
         where += " and h.id < ?"
         params.append(before_id)
-    rows = list(db.query(
-        f"select h.*, c.position from history h left join claims c on c.id = h.claim_id "
-        f"where {where} order by h.id desc limit ?", params + [limit + 1]))
+    rows = list(
+        db.query(
+            f"select h.*, c.position from history h left join claims c on c.id = h.claim_id "
+            f"where {where} order by h.id desc limit ?",
+            params + [limit + 1],
+        )
+    )
     for row in rows:
         row["before"] = decode(row["before"])
         row["after"] = decode(row["after"])

@@ -7,7 +7,7 @@ from sqlite_utils import Database
 from .accounts import User
 from .claims import claim_row
 from .clock import utc_now
-from .db import write_transaction
+from .db import insert, write_transaction
 from .errors import InvalidInput, NoteNotFound
 from .hiding import hide_record
 from .history import record_history
@@ -29,16 +29,28 @@ def add_note(db: Database, claim_id: int, body: str | None, actor: User) -> dict
     with write_transaction(db):
         claim = claim_row(db, claim_id)
         now = utc_now()
-        note_id = db.table("notes").insert(
-            {"claim_id": claim_id, "body": body, "author": actor.username, "created_at": now}
-        ).last_pk
-        record_history(db, claim, actor.username, "note", None,
-                       {"note_id": note_id, "body": body}, now)
+        note_id = insert(
+            db,
+            "notes",
+            {"claim_id": claim_id, "body": body, "author": actor.username, "created_at": now},
+        )
+        record_history(
+            db, claim, actor.username, "note", None, {"note_id": note_id, "body": body}, now
+        )
     return dict(db.table("notes").get(note_id))
 
 
 def delete_note(db: Database, note_id: int, actor: User) -> dict[str, Any]:
     """Hide a note (never erased) and log it; only its author or an admin may."""
-    return hide_record(db, "notes", note_id, actor, author_column="author", id_key="note_id",
-                       logged=("body",), action="note deleted", not_found=NoteNotFound,
-                       refusal="Only the note's author, or an admin, can delete it.")
+    return hide_record(
+        db,
+        "notes",
+        note_id,
+        actor,
+        author_column="author",
+        id_key="note_id",
+        logged=("body",),
+        action="note deleted",
+        not_found=NoteNotFound,
+        refusal="Only the note's author, or an admin, can delete it.",
+    )

@@ -32,8 +32,11 @@ class ClaimFilter:
     def as_query(self) -> dict[str, Any]:
         """The filter as URL query parameters (only the fields that are set)."""
         names = {"article_id": "article"}
-        return {names.get(key, key): value for key, value in asdict(self).items()
-                if value not in (None, "")}
+        return {
+            names.get(key, key): value
+            for key, value in asdict(self).items()
+            if value not in (None, "")
+        }
 
     def is_empty(self) -> bool:
         return not self.as_query()
@@ -41,6 +44,7 @@ class ClaimFilter:
 
 def parse_filter(values: Any) -> ClaimFilter:
     """A ClaimFilter from URL/form values (a mapping); InvalidInput names the bad one."""
+
     def text(name: str) -> str | None:
         value = values.get(name)
         return value.strip() if isinstance(value, str) and value.strip() else None
@@ -64,8 +68,9 @@ def parse_filter(values: Any) -> ClaimFilter:
         raise InvalidInput(f"“{flag}” is not a flag. Choose one of: {', '.join(flags.FLAGS)}.")
     kind = choice("kind")
     if kind is not None and kind not in attribution.KINDS:
-        raise InvalidInput(f"“{kind}” is not a kind of source. Choose one of: "
-                           f"{', '.join(attribution.KINDS)}.")
+        raise InvalidInput(
+            f"“{kind}” is not a kind of source. Choose one of: {', '.join(attribution.KINDS)}."
+        )
     since = text("since")
     if since is not None:
         try:
@@ -73,13 +78,20 @@ def parse_filter(values: Any) -> ClaimFilter:
         except ValueError:
             raise InvalidInput("“since” must be a date like 2026-11-26.") from None
     reviewer = text("reviewer")
-    return ClaimFilter(q=q, article_id=int(article) if article else None, status=status,
-                       flag=flag, kind=kind, reviewer=reviewer[:100] if reviewer else None,
-                       since=since)
+    return ClaimFilter(
+        q=q,
+        article_id=int(article) if article else None,
+        status=status,
+        flag=flag,
+        kind=kind,
+        reviewer=reviewer[:100] if reviewer else None,
+        since=since,
+    )
 
 
-def where_clause(db: Database, claim_filter: ClaimFilter,
-                 alias: str = "c") -> tuple[str, list[Any]]:
+def where_clause(
+    db: Database, claim_filter: ClaimFilter, alias: str = "c"
+) -> tuple[str, list[Any]]:
     """SQL conditions (on claims aliased `alias`, joined to articles `a`) and parameters.
 
     Values are always bound parameters; only fixed SQL text is assembled here. Search
@@ -95,7 +107,8 @@ def where_clause(db: Database, claim_filter: ClaimFilter,
         where.append(
             f"({alias}.id in (select rowid from claims_fts where claims_fts match ?) or "
             f"{alias}.id in (select claim_id from notes where deleted_at is null and id in "
-            "(select rowid from notes_fts where notes_fts match ?)))")
+            "(select rowid from notes_fts where notes_fts match ?)))"
+        )
         params += [query, query]
     if f.article_id is not None:
         where.append(f"{alias}.article_id = ?")
@@ -110,12 +123,14 @@ def where_clause(db: Database, claim_filter: ClaimFilter,
         where.append(f"{alias}.attribution_kind = ?")
         params.append(f.kind)
     if f.reviewer is not None:
-        where.append(f"exists (select 1 from history h where h.claim_id = {alias}.id "
-                     "and h.actor = ?)")
+        where.append(
+            f"exists (select 1 from history h where h.claim_id = {alias}.id and h.actor = ?)"
+        )
         params.append(f.reviewer)
     if f.since is not None:
-        where.append(f"exists (select 1 from history h where h.claim_id = {alias}.id "
-                     "and h.at >= ?)")
+        where.append(
+            f"exists (select 1 from history h where h.claim_id = {alias}.id and h.at >= ?)"
+        )
         params.append(f.since)
     return " and ".join(where), params
 
@@ -123,16 +138,21 @@ def where_clause(db: Database, claim_filter: ClaimFilter,
 SEARCH_PAGE = 50
 
 
-def search_claims(db: Database, claim_filter: ClaimFilter, page: int = 1,
-                  page_size: int = SEARCH_PAGE) -> tuple[list[dict[str, Any]], int]:
+def search_claims(
+    db: Database, claim_filter: ClaimFilter, page: int = 1, page_size: int = SEARCH_PAGE
+) -> tuple[list[dict[str, Any]], int]:
     """(claims with their article title, total count) for one page of matches."""
     where, params = where_clause(db, claim_filter)
     total = db.execute(
         f"select count(*) from claims c join articles a on a.id = c.article_id where {where}",
-        params).fetchone()[0]
-    rows = list(db.query(
-        f"select c.*, a.title as article_title from claims c "
-        f"join articles a on a.id = c.article_id where {where} "
-        "order by c.article_id desc, c.position limit ? offset ?",
-        params + [page_size, (max(page, 1) - 1) * page_size]))
+        params,
+    ).fetchone()[0]
+    rows = list(
+        db.query(
+            f"select c.*, a.title as article_title from claims c "
+            f"join articles a on a.id = c.article_id where {where} "
+            "order by c.article_id desc, c.position limit ? offset ?",
+            params + [page_size, (max(page, 1) - 1) * page_size],
+        )
+    )
     return rows, total

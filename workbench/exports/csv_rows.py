@@ -3,14 +3,32 @@
 import csv
 import io
 import itertools
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlite_utils import Database
 
 from .. import search
-from ..db import read_snapshot
+from . import ExportStats
+
+_EVERYTHING = search.ClaimFilter()
 
 COLUMNS = (
-    "article_id", "article_title", "claim_id", "position", "claim", "start", "end",
-    "status", "attribution", "attribution_kind", "flags", "notes", "evidence_urls",
-    "updated_by", "updated_at",
+    "article_id",
+    "article_title",
+    "claim_id",
+    "position",
+    "claim",
+    "start",
+    "end",
+    "status",
+    "attribution",
+    "attribution_kind",
+    "flags",
+    "notes",
+    "evidence_urls",
+    "updated_by",
+    "updated_at",
 )
 
 # Cells starting with these run as formulas in Excel, LibreOffice and Google Sheets.
@@ -19,14 +37,14 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 ROWS_PER_CHUNK = 500
 
 
-def neutralise(value):
+def neutralise(value: Any) -> Any:
     """Prefix a text cell a spreadsheet would run as a formula with an apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 
 
-def format_notes(notes):
+def format_notes(notes: Iterable[dict[str, Any]]) -> str:
     """All of a claim's notes in one cell, one per line: [time] author: text."""
     return "\n".join(f"[{n['created_at']}] {n['author']}: {n['body']}" for n in notes)
 
@@ -50,24 +68,32 @@ order by c.article_id, c.position, n.id
 """
 
 
-def iter_claim_rows(db, claim_filter=search.ClaimFilter()):
+def iter_claim_rows(
+    db: Database,
+    claim_filter: search.ClaimFilter = _EVERYTHING,
+) -> Iterator[dict[str, Any]]:
     """Yield one dict per claim (with its notes joined) that the filter matches."""
     where, params = search.where_clause(db, claim_filter)
     rows = db.query(_EXPORT_SQL.format(where=where), params)
-    for _, group in itertools.groupby(rows, key=lambda row: row["claim_id"]):
-        group = list(group)
+    for _, grouped in itertools.groupby(rows, key=lambda row: row["claim_id"]):
+        group = list(grouped)
         row = {column: group[0].get(column) for column in COLUMNS if column != "notes"}
         if row["attribution_kind"] is None:
             row["attribution_kind"] = "none"
         row["notes"] = format_notes(
-            {"created_at": g["note_created_at"], "author": g["note_author"],
-             "body": g["note_body"]}
-            for g in group if g["note_body"] is not None
+            {"created_at": g["note_created_at"], "author": g["note_author"], "body": g["note_body"]}
+            for g in group
+            if g["note_body"] is not None
         )
         yield row
 
 
-def iter_csv(db, claim_filter=search.ClaimFilter(), stats=None, excel=False):
+def iter_csv(
+    db: Database,
+    claim_filter: search.ClaimFilter = _EVERYTHING,
+    stats: ExportStats | None = None,
+    excel: bool = False,
+) -> Iterator[str]:
     """Yield the CSV export in chunks of text: header first, RFC 4180 quoting.
 
     excel=True starts with a UTF-8 byte-order mark, which Excel needs to read UTF-8.
@@ -88,7 +114,7 @@ def iter_csv(db, claim_filter=search.ClaimFilter(), stats=None, excel=False):
     yield _drain(buffer)
 
 
-def _drain(buffer):
+def _drain(buffer: io.StringIO) -> str:
     chunk = buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()

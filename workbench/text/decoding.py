@@ -12,14 +12,25 @@ import charset_normalizer
 
 from ..errors import ArticleRejected
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
-         (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 # The Encoding Standard decodes these labels as their Windows superset: pages labelled
 # ISO-8859-1 routinely contain Windows-1252 smart quotes (https://encoding.spec.whatwg.org/#names-and-labels).
-_WINDOWS_SUPERSETS = {"ascii": "cp1252", "iso8859-1": "cp1252", "latin-1": "cp1252",
-                      "iso8859-9": "cp1254", "iso8859-11": "cp874", "tis-620": "cp874",
-                      "gb2312": "gb18030", "gbk": "gb18030"}
+_WINDOWS_SUPERSETS = {
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+}
 # The standard prescans 1,024 bytes; saved pages often put a comment, a long <title> or
 # scripts first, so look a little further. A match needs the literal `charset=` in a tag.
 _PRESCAN_BYTES = 4096
@@ -28,13 +39,28 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 # Shaped like UTF-8 (a lead byte and its continuation bytes), overlong forms and surrogates
 # included, or a sequence cut off by the end of the file.
-_UTF8_SHAPED = re.compile(rb"[\xc0-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|"
-                          rb"[\xf0-\xf7][\x80-\xbf]{3}|[\xe0-\xf7][\x80-\xbf]{1,2}\Z")
+_UTF8_SHAPED = re.compile(
+    rb"[\xc0-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|"
+    rb"[\xf0-\xf7][\x80-\xbf]{3}|[\xe0-\xf7][\x80-\xbf]{1,2}\Z"
+)
 # Without a byte-order mark UTF-16/32 text of any Latin script is full of NUL bytes, which
 # we refuse as binary; charset-normalizer offers UTF-16 for a short Latin-1 "café", and
 # the mainframe EBCDIC code pages (cp037 for a lone "é") that no web page uses.
-_NEVER_DETECTED = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le",
-                   "cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140"]
+_NEVER_DETECTED = [
+    "utf_16",
+    "utf_16_be",
+    "utf_16_le",
+    "utf_32",
+    "utf_32_be",
+    "utf_32_le",
+    "cp037",
+    "cp273",
+    "cp424",
+    "cp500",
+    "cp875",
+    "cp1026",
+    "cp1140",
+]
 # Below this many letters the share of accented ones says nothing ("é" alone is 100%).
 _FEW_LETTERS = 20
 # Windows-1252 symbols that other code pages use for letters: "mo¿e" is Polish "może" in
@@ -46,7 +72,7 @@ def decode_document(data: bytes, declared_charset: str | None, content_type: str
     """The document's text; refuse bytes that are binary or not valid in their encoding."""
     encoding, source = _bom_encoding(data)
     if encoding:
-        text = _decode(data[len(_bom_for(encoding)):], encoding, source)
+        text = _decode(data[len(_bom_for(encoding)) :], encoding, source)
     else:
         encoding, source = _declared_encoding(data, declared_charset, content_type)
         text = _decode(data, encoding, source) if encoding else _decode_undeclared(data)
@@ -56,7 +82,7 @@ def decode_document(data: bytes, declared_charset: str | None, content_type: str
 
 
 def normalise_label(label: str | None) -> str | None:
-    """A charset label as a Python codec name, with the standard's Windows supersets; None if unknown."""
+    """A charset label as a Python codec name (Windows supersets as the standard says), or None."""
     if not label:
         return None
     try:

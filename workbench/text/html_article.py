@@ -22,8 +22,11 @@ _MAX_METADATA_CHARS = 500
 # The headline and byline, when kept, are among the first lines of the text.
 _HEAD_LINES = 4
 _BYLINE_MAX_WORDS = 10
-# "By Ana Reyes", "Par Chloé Vasseur": the word for "by", then capitalised names (not "By the numbers").
-_BYLINE = re.compile(r"(?i:by|par|por|von|di|door|av)\s+[^\W\d_a-z][\w'.-]*(\s+[^\W\d_a-z][\w'.-]*){0,3}\s*$")
+# "By Ana Reyes", "Par Chloé Vasseur": the word for "by", then capitalised names
+# (not "By the numbers").
+_BYLINE = re.compile(
+    r"(?i:by|par|por|von|di|door|av)\s+[^\W\d_a-z][\w'.-]*(\s+[^\W\d_a-z][\w'.-]*){0,3}\s*$"
+)
 _WORD = re.compile(r"\w+")
 # Block elements inside a cell mark a table used for layout, not data.
 _LAYOUT_CELL_CONTENT = ".//p | .//div | .//h1 | .//h2 | .//h3 | .//ul | .//ol | .//table"
@@ -55,8 +58,9 @@ class ExtractedArticle:
     @property
     def metadata(self) -> PageMetadata:
         """The metadata fields alone."""
-        return PageMetadata(self.title, self.authors, self.site_name, self.published_on,
-                            self.canonical_url)
+        return PageMetadata(
+            self.title, self.authors, self.site_name, self.published_on, self.canonical_url
+        )
 
 
 def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArticle:
@@ -64,8 +68,10 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
     if isinstance(html, bytes):
         html = decode_document(html, None, "text/html")
     source = _without_layout_tables(html)
-    document = trafilatura.bare_extraction(source, url=url, with_metadata=True,
-                                           include_comments=False)
+    document = trafilatura.bare_extraction(
+        source, url=url, with_metadata=True, include_comments=False
+    )
+    assert not isinstance(document, dict)  # a dict only with the deprecated as_dict=True
     text = _paragraph_lines(document.text if document is not None else "")
     extractor = "trafilatura"
     if not text:
@@ -91,8 +97,11 @@ def _without_layout_tables(html):
     layout = [table for table in tree.iter("table") if _is_layout(table)]
     for table in layout:
         # Its own rows and cells only: a data table nested inside keeps its structure.
-        own = [element for element in table.iter("tbody", "thead", "tfoot", "tr", "td", "th")
-               if element.xpath("ancestor::table[1]") == [table]]
+        own = [
+            element
+            for element in table.iter("tbody", "thead", "tfoot", "tr", "td", "th")
+            if element.xpath("ancestor::table[1]") == [table]
+        ]
         for element in [table, *own]:
             element.tag = "div"
     return tree if layout else html
@@ -106,8 +115,11 @@ def _without_headline_and_byline(text, title, authors):
     the article's first claim.
     """
     lines = text.split("\n")
-    head = [line for line in lines[:_HEAD_LINES]
-            if not (_same_words(line, title) or _is_byline(line, authors))]
+    head = [
+        line
+        for line in lines[:_HEAD_LINES]
+        if not (_same_words(line, title) or _is_byline(line, authors))
+    ]
     kept = "\n".join(head + lines[_HEAD_LINES:])
     return kept or text  # a page whose only line is its title keeps it
 
@@ -144,8 +156,11 @@ def _metadata_fields(document, url):
     authors = _clean(document.author)
     return {
         "title": _clean(document.title),
-        "authors": tuple(dict.fromkeys(
-            name for name in (_clean(part) for part in (authors or "").split(";")) if name)),
+        "authors": tuple(
+            dict.fromkeys(
+                name for name in (_clean(part) for part in (authors or "").split(";")) if name
+            )
+        ),
         "site_name": _clean(document.sitename),
         "published_on": _iso_date(document.date),
         "canonical_url": _web_url(_clean(document.url)) or _web_url(url),

@@ -10,13 +10,70 @@ import re
 # Elements whose content a reader never sees as article text. Not <form>: pages built with
 # ASP.NET WebForms wrap the whole body in one, and dropping it emptied 2 of the 181
 # benchmark pages of issue 12.
-_INVISIBLE = {"script", "style", "template", "noscript", "iframe", "svg", "math", "head",
-              "object", "embed", "canvas", "select", "textarea", "button", "nav", "footer"}
+_INVISIBLE = {
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "iframe",
+    "svg",
+    "math",
+    "head",
+    "object",
+    "embed",
+    "canvas",
+    "select",
+    "textarea",
+    "button",
+    "nav",
+    "footer",
+}
 # Elements that end a paragraph: a sentence never runs across them.
-_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-          "blockquote", "section", "article", "header", "aside", "figure", "figcaption",
-          "table", "tr", "td", "th", "pre", "hr", "dd", "dt", "main", "title"}
-_VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "source", "wbr", "embed"}
+_BLOCK = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "aside",
+    "figure",
+    "figcaption",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "pre",
+    "hr",
+    "dd",
+    "dt",
+    "main",
+    "title",
+}
+_VOID = {
+    "br",
+    "hr",
+    "img",
+    "input",
+    "meta",
+    "link",
+    "area",
+    "base",
+    "col",
+    "source",
+    "wbr",
+    "embed",
+}
 
 
 class _VisibleText(html.parser.HTMLParser):
@@ -51,22 +108,25 @@ def html_to_text(markup: str) -> str:
     parser = _VisibleText()
     parser.feed(markup)
     parser.close()
-    lines = (re.sub(r"[ \t\r\f\v\u00a0]+", " ", line).strip()
-             for line in "".join(parser.parts).split("\n"))
+    lines = (
+        re.sub(r"[ \t\r\f\v\u00a0]+", " ", line).strip()
+        for line in "".join(parser.parts).split("\n")
+    )
     return "\n".join(line for line in lines if line)
 
 
 # Markup and the elements whose content is never text; a regex, not a parser, so that
 # measuring a 10 MB page costs 0.4 s and no copy of it (bench/pages.py).
-_NOT_TEXT = re.compile(r"<(script|style|noscript|template|svg|head)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>",
-                       re.S | re.I)
+_NOT_TEXT = re.compile(
+    r"<(script|style|noscript|template|svg|head)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I
+)
 
 
 def visible_text_size(markup: str) -> int:
     """About how many characters of text, whitespace aside, a reader could see on the page."""
     size, end = 0, 0
     for match in _NOT_TEXT.finditer(markup):
-        size += _non_space(markup[end:match.start()])
+        size += _non_space(markup[end : match.start()])
         end = match.end()
     return size + _non_space(markup[end:])
 

@@ -12,6 +12,7 @@ from ..web import get_db, positive_int
 # "workbench.<view>" wherever a view lives.
 bp = Blueprint("workbench", __name__)
 
+
 def is_htmx():
     """An htmx request that wants a partial (a boosted one wants the whole page)."""
     return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
@@ -63,13 +64,14 @@ def expected_version():
     return version
 
 
-
 def article_summary(article):
     """What every article page's header shows: progress and evidence counts."""
     db = get_db()
-    return {"article": article, "counts": articles.progress(db, [article["id"]]).get(article["id"]),
-            "evidence_counts": articles.evidence_counts(db, article["id"])}
-
+    return {
+        "article": article,
+        "counts": articles.progress(db, [article["id"]]).get(article["id"]),
+        "evidence_counts": articles.evidence_counts(db, article["id"]),
+    }
 
 
 def readable_time(stamp):
@@ -81,6 +83,7 @@ def readable_time(stamp):
 
 # --- errors ----------------------------------------------------------------------------
 
+
 def handle_http_error(error):
     """A plain page (or a small partial for htmx) that says what went wrong, no traceback."""
     template = "_error.html" if is_htmx() else "error.html"
@@ -90,28 +93,36 @@ def handle_http_error(error):
 def handle_unexpected_error(error):
     current_app.logger.exception("Unhandled error on %r", request.path)
     template = "_error.html" if is_htmx() else "error.html"
-    generic = HTTPException(description="Something went wrong on our side. Nothing you "
-                                        "saved before this was lost; please try again.")
+    generic = HTTPException(
+        description="Something went wrong on our side. Nothing you "
+        "saved before this was lost; please try again."
+    )
     generic.code = 500
     return render_template(template, error=generic), 500
 
 
 # SQLite errors that mean "the storage cannot take writes right now", not a bug:
 # https://www.sqlite.org/rescode.html (SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_BUSY)
-UNAVAILABLE_STORAGE = ("database or disk is full", "readonly database", "disk i/o error",
-                       "database is locked", "unable to open database")
+UNAVAILABLE_STORAGE = (
+    "database or disk is full",
+    "readonly database",
+    "disk i/o error",
+    "database is locked",
+    "unable to open database",
+)
 
 
 def handle_database_error(error):
     if not any(marker in str(error).lower() for marker in UNAVAILABLE_STORAGE):
         return handle_unexpected_error(error)
     current_app.logger.error("Database unavailable on %r: %s", request.path, error)
-    unavailable = HTTPException(description=(
-        "The database cannot save changes right now (the disk may be full or read-only). "
-        "Nothing from this request was saved, and nothing saved before is lost. "
-        "Try again in a minute; if it keeps happening, tell whoever runs the workbench."))
+    unavailable = HTTPException(
+        description=(
+            "The database cannot save changes right now (the disk may be full or read-only). "
+            "Nothing from this request was saved, and nothing saved before is lost. "
+            "Try again in a minute; if it keeps happening, tell whoever runs the workbench."
+        )
+    )
     unavailable.code = 503
     template = "_error.html" if is_htmx() else "error.html"
     return render_template(template, error=unavailable), 503, {"Retry-After": "60"}
-
-

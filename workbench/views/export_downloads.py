@@ -20,8 +20,9 @@ def producer(export_format):
     database_path = current_app.config["DATABASE"]
     excel = request.args.get("excel") == "1"
     organization = current_app.config["ORGANIZATION"]
-    claim_url = functools.partial(_claim_url, url_for("workbench.show_claim", claim_id=0,
-                                                       _external=True))
+    claim_url = functools.partial(
+        _claim_url, url_for("workbench.show_claim", claim_id=0, _external=True)
+    )
 
     def produce(claim_filter, stats=None):
         db = connect(database_path)
@@ -31,10 +32,12 @@ def producer(export_format):
             elif export_format == "json":
                 yield from json_document.iter_json(db, claim_filter, stats)
             else:
-                yield from claimreview.iter_claim_reviews(db, claim_filter, claim_url,
-                                                          organization, stats)
+                yield from claimreview.iter_claim_reviews(
+                    db, claim_filter, claim_url, organization, stats
+                )
         finally:
             db.close()
+
     return produce
 
 
@@ -55,14 +58,20 @@ def export_response(export_format, stem, claim_filter):
     produce = producer(export_format)
     if request.args.get("bundle") == "1":
         archive, _ = manifest.bundle(produce, export_format, filename, claim_filter)
-        return Response(_read_and_close(archive), headers={
-            "Content-Type": "application/zip",
-            "Content-Disposition": f'attachment; filename="{stem}.zip"',
-        })
-    return Response(produce(claim_filter), headers={
-        "Content-Type": CONTENT_TYPES[export_format],
-        "Content-Disposition": f'attachment; filename="{filename}"',
-    })
+        return Response(
+            _read_and_close(archive),
+            headers={
+                "Content-Type": "application/zip",
+                "Content-Disposition": f'attachment; filename="{stem}.zip"',
+            },
+        )
+    return Response(
+        produce(claim_filter),
+        headers={
+            "Content-Type": CONTENT_TYPES[export_format],
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
 
 
 def _read_and_close(handle):
@@ -79,8 +88,11 @@ FORMATS = "<any(csv, json, claimreview):export_format>"
 @bp.get(f"/articles/<article_id>/export.{FORMATS}")
 def export_article(article_id, export_format):
     article = load_article(article_id)
-    return export_response(export_format, f"article-{article['id']}-claims",
-                           claim_filter_from(request.args, article_id=article["id"]))
+    return export_response(
+        export_format,
+        f"article-{article['id']}-claims",
+        claim_filter_from(request.args, article_id=article["id"]),
+    )
 
 
 @bp.get(f"/export.{FORMATS}")

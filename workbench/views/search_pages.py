@@ -16,15 +16,21 @@ def search_page():
     page = positive_int(request.args.get("page", "1"))
     if page is None:
         abort(404)
-    found, total = [], 0
+    found: list[dict] = []
+    total = 0
     if not claim_filter.is_empty():
         found, total = search.search_claims(get_db(), claim_filter, page)
         claims.attach_notes(get_db(), found)
         claims.attach_evidence(get_db(), found)
     return render_page_or_partial(
-        "search/page.html", "search/_results.html",
-        claim_filter=claim_filter, claims=found, total=total, page=page,
-        page_size=search.SEARCH_PAGE, query=claim_filter.as_query(),
+        "search/page.html",
+        "search/_results.html",
+        claim_filter=claim_filter,
+        claims=found,
+        total=total,
+        page=page,
+        page_size=search.SEARCH_PAGE,
+        query=claim_filter.as_query(),
         article_choices=articles.article_titles(get_db()),
         kinds=attribution.KINDS,
     )
@@ -57,7 +63,9 @@ def dashboard():
     db = get_db()
     finished = stats.time_to_reviewed(db)
     return render_template(
-        "dashboard.html", articles=articles.all_articles(db),
-        activity=stats.reviewer_activity(db), finished=finished,
+        "dashboard.html",
+        articles=articles.all_articles(db),
+        activity=stats.reviewer_activity(db),
+        finished=finished,
         median_hours=stats.median([row["hours"] for row in finished]),
     )
