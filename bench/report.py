@@ -231,6 +231,20 @@ def build_rows(runs, info):
             "same, 1k claims",
         )
     )
+    bulk = runs["bulk"]
+    ours, theirs = median(bulk["app"], "seconds"), median(bulk["raw"], "seconds")
+    rows.append(
+        row(
+            f"6. Bulk status, {bulk['app'][0]['claims']:,} claims",
+            ours,
+            theirs,
+            "s",
+            "≤ 3× baseline",
+            at_most(ours / theirs, 3),
+            "raw INSERT ... SELECT + UPDATE",
+            fmt="{:,.3f}",
+        )
+    )
     return rows
 
 

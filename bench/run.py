@@ -541,6 +541,34 @@ class Bench:
                 f"{seconds:.1f} s ({sentences} sentences, {peak:.0f} MB)"
             )
 
+    # --- 6: bulk status ----------------------------------------------------------------
+
+    def bulk_status(self):
+        """Set every claim of the 10,000-claim database to disputed at once, ours against
+        the raw two statements, each on a fresh copy, interleaved."""
+        runs = self.runs.setdefault("bulk", {})
+        for run in range(self.settings.runs):
+            self.check_time("bulk status")
+            for name, command in (("app", "bulk-app"), ("raw", "bulk-raw")):
+                target = self.work / f"bulk-{name}-{run}.db"
+                data.copy_database(self.db["10k"], target)
+                raw = subprocess.run(
+                    [sys.executable, "-m", "bench.baselines", command, str(target)],
+                    cwd=REPO,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env=self.env,
+                )
+                runs.setdefault(name, []).append(json.loads(raw.stdout))
+                target.unlink()
+            if runs["app"][-1]["claims"] != runs["raw"][-1]["claims"]:
+                raise RuntimeError("bulk status: ours and the raw SQL changed different counts")
+            log(
+                f"  bulk run {run + 1}: {runs['app'][-1]['claims']:,} claims, workbench "
+                f"{runs['app'][-1]['seconds']:.3f} s, raw SQL {runs['raw'][-1]['seconds']:.3f} s"
+            )
+
     # --- profile ---------------------------------------------------------------------
 
     def profile(self, server, cookies, token):
@@ -631,6 +659,8 @@ class Bench:
             )
         log("Import: a 1 MB article through `workbench import`, and pysbd alone")
         self.importing()
+        log("Bulk status: 10,000 claims at once, and the raw SQL")
+        self.bulk_status()
 
 
 def main(argv=None):
