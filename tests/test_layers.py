@@ -60,6 +60,7 @@ DOMAIN = modules_in(
     "db.py",
     "settings.py",
     "clock.py",
+    "fetch.py",
     "exports/*.py",
 )
 
