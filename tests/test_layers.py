@@ -52,6 +52,7 @@ DOMAIN = modules_in(
     "history.py",
     "hiding.py",
     "corrections.py",
+    "undo.py",
     "search.py",
     "accounts.py",
     "stats.py",
