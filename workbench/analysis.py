@@ -35,7 +35,7 @@ def attribution_fields(source):
         "attribution_kind": source.kind,
         "attribution_start": source.start,
         "attribution_end": source.end,
-        "attribution_medium": json.dumps(source.medium.as_dict()) if source.medium else None,
+        "attribution_medium": json.dumps(source.medium.span_dict_with_medium()) if source.medium else None,
     }
 
 

@@ -56,29 +56,48 @@ spanning its own words.
 
 import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .text import report_verbs
 
 KINDS = ("named_person", "organization", "anonymous", "document", "none")
 
 
+# How a source was found, for the reviewer (issue 11, "Show the confidence").
+METHODS = ("rule", "parse", "entity", "back-reference", "quotation")
+
+
 @dataclass(frozen=True)
 class Attribution:
-    """A claim's source: `text == article_text[start:end]`, its kind, and who relayed it."""
+    """A claim's source: `text == article_text[start:end]`, its kind, and who relayed it.
+
+    `method` says how it was found (one of METHODS) and `candidates` holds the other
+    sources the sentence names, as (text, kind, start, end), for a reviewer to pick
+    instead. Neither takes part in equality: the same span is the same source.
+    """
 
     text: str
     kind: str
     start: int
     end: int
     medium: "Attribution | None" = None
+    method: str = field(default="rule", compare=False)
+    candidates: tuple = field(default=(), compare=False)
 
     def as_dict(self):
-        return {
-            "text": self.text,
-            "kind": self.kind,
-            "start": self.start,
-            "end": self.end,
-            "medium": self.medium.as_dict() if self.medium else None,
-        }
+        """The stored shape, with how it was found and the other candidates."""
+        return {**self.span_dict_with_medium(), "method": self.method,
+                "candidates": [dict(zip(("text", "kind", "start", "end"), candidate))
+                               for candidate in self.candidates]}
+
+    def span_dict(self):
+        """Text, kind and offsets only."""
+        return {"text": self.text, "kind": self.kind, "start": self.start, "end": self.end}
+
+    def span_dict_with_medium(self):
+        """The stored shape of a medium: its span and its own medium."""
+        return {**self.span_dict(),
+                "medium": self.medium.span_dict_with_medium() if self.medium else None}
 
 
 # --- Vocabulary -------------------------------------------------------------------------
@@ -108,14 +127,14 @@ _ORGANIZATION_NOUNS = """
     airline carrier startup charity association organization organisation prosecution
     federation laboratory lab utility operator station junta cabinet club league team
     service panel district developer museum gallery library foundation trust school
-    college
+    college website magazine
 """.split()
 
 _DOCUMENT_NOUNS = """
     report study survey poll statement filing document email e-mail memo memorandum letter
     paper analysis audit record complaint indictment lawsuit affidavit transcript data
     figure estimate review assessment release ruling finding result census cable dossier
-    warrant forecast message tweet
+    warrant forecast message tweet article screenshot findings
 """.split()
 
 # Definite "the company" / "the ministry" look back for a named organisation with that word.
@@ -138,8 +157,17 @@ _ORGANIZATION_CUES = _CORPORATE_SUFFIXES | set("""
     Partners Capital Securities Exchange Pharmaceuticals Therapeutics Media Broadcasting
     Studios Electric Industries International Society Academy Museum Observatory Survey
     Program Programme Mission Directorate Secretariat Province Energy Insurance Chamber
+    Community Communities Ministries Agencies Unions Parties Councils Movement Watch
 """.split())
 _ACRONYMS_WITH_DOTS = {"U.S.", "U.K.", "U.N.", "E.U."}
+# Words of place names: a name with one is a place, never a person ("South Korea says":
+# a country speaking is an organisation, annotation guide C8).
+_PLACE_WORDS = set("""
+    North South East West Northern Southern Eastern Western Central New United Latin Saint
+    San Santa Los Las Republic Kingdom States Islands Island Sea River Mountains Valley
+    County City Street Avenue Road Square Park Bay Gulf Lake Coast Peninsula Strait Korea
+    America Americas Africa Asia Europe Arabia Emirates
+""".split())
 
 # Titles are stripped from a person's name and remembered as roles ("the minister said").
 _TITLES = set("""
@@ -151,7 +179,8 @@ _TITLES = set("""
     Prince Princess Pope Sheikh Speaker Chancellor CEO CFO COO Executive Deputy
     Superintendent Supt. Coach Rabbi Father Bishop Archbishop Cardinal Imam Agent Trooper
     Constable Commander Marshal Premier Dean Provost Rector Economist Councillor Councilor
-    Councilman Councilwoman Alderman Assemblyman Assemblywoman Lord Lady Sir Dame
+    Councilman Councilwoman Alderman Assemblyman Assemblywoman Lord Lady Sir Dame Dr Mr Mrs
+    Ms Prof Shadow Secretary-General
 """.split())
 
 # Capitalised at the start of a sentence or clause, never the start of a name.
@@ -181,27 +210,6 @@ _STOP_WORDS = """
     per via including according citing said says say told added stated claimed reported
     however meanwhile
 """.split()
-
-_SPEECH_VERBS = """
-    said says say told tells tell added adds stated states claimed claims claim reported
-    reports report announced announces noted notes explained explains argued argues
-    insisted insists warned warns confirmed confirms denied denies acknowledged acknowledges
-    admitted admits wrote writes testified testifies alleged alleges asserted asserts
-    maintained maintains predicted predicts replied responded countered conceded declared
-    declares stressed stresses emphasized emphasised cautioned recalled remarked commented
-    tweeted believe believes believed contend contends contended disclosed discloses
-    estimated estimates complained complains expect expects expected fear fears feared
-    argue warn insist note maintain allege predict complain confirm deny acknowledge admit
-""".split()
-
-# Verbs of finding: a source only for a document subject or before "that" ("police found a
-# body" is the article's own report; "the study found that ..." is the study's claim).
-_EVIDENCE_VERBS = """
-    found finds find show shows showed suggest suggests suggested indicate indicates
-    indicated conclude concludes concluded reveal reveals revealed project projects projected
-    recorded
-""".split()
-
 
 def _plural(noun):
     """The plural of a source noun, for the head-noun table."""
@@ -311,23 +319,21 @@ _COMMON_NOUN_CLAUSE = re.compile(
     rf"\s*(?:(?i:the)\s+)?(?:{_WORD}[’']s\s+|(?:{_DETERMINER})\s+)(?P<rest>[^,\x00]{{1,80}}?)\s*")
 _HEAD_JUST_BEFORE = re.compile(rf"(?<![\w’'-])(?P<head>{_HEAD})\s+$")
 
-# After a comma, a participle takes the subject of the sentence: "X declined, saying ...".
-_PARTICIPLES = """
-    saying adding noting arguing warning claiming insisting explaining stating writing
-    telling
-""".split()
-# Verbs that attribute only the quotation they introduce: X called the plan “reckless.”
-_QUOTING_VERBS = "called calls described describes dismissed branded labelled labeled".split()
-_VERB = re.compile(rf"(?<![\w’'-])(?P<verb>"
-                   rf"{_alternation(_SPEECH_VERBS + _EVIDENCE_VERBS + _QUOTING_VERBS)})\b"
-                   rf"|(?<=,)\s+(?P<participle>{_alternation(_PARTICIPLES)})\b")
-_EVIDENCE = frozenset(_EVIDENCE_VERBS)
-_QUOTING = frozenset(_QUOTING_VERBS)
+# Report verbs come from the lexicon by lemma (report_verbs), in all their forms. After a
+# comma, an -ing form takes the subject of the sentence: "X declined, saying ...".
+_QUOTING = frozenset(form for form, lemma in report_verbs.LEMMA_OF.items()
+                     if lemma in report_verbs.QUOTING and lemma not in report_verbs.SPEECH)
+_EVIDENCE = frozenset(form for form, lemma in report_verbs.LEMMA_OF.items()
+                      if lemma not in report_verbs.SPEECH and lemma not in report_verbs.QUOTING)
+_VERB = re.compile(rf"(?<![\w’'-])(?P<verb>{report_verbs.alternation()})\b"
+                   rf"|(?<=,)\s+(?P<participle>{_alternation(report_verbs.PARTICIPLES)})\b")
 _THAT_FOLLOWS = re.compile(r"\s+that\b")
 # Between a subject and its verb: "Abdelkarim also stated", "the ministry has said".
 _ADVERB_BEFORE = re.compile(
     r"(?<![\w’'-])(?:also|later|earlier|previously|separately|again|further|then|recently"
     r"|repeatedly|publicly|privately|has|have|had|would|will|did|does|do|long|once|now"
+    # Any adverb in -ly ("Security experts roundly criticized the plan"), lower case only.
+    r"|(?-i:[a-z]+ly)"
     # "a report that found": the relative pronoun stands for the subject before it.
     r"|that|which"
     r"|on\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|yesterday|today)\s*$", re.IGNORECASE)
@@ -357,10 +363,13 @@ _INTRODUCED_AFTER = re.compile(
 _INTRODUCED_BEFORE = re.compile(
     rf"(?<![\w’'-])(?P<head>{_HEAD})(?:\s+(?:of|for|at|in)\s+[^,\x00]{{1,40}})?,\s*$")
 _COMMA_FOLLOWS = re.compile(r"\s*,")
+_NEXT_WORD = re.compile(r"[^\S\n]+([a-z]+)\b")
+_OPENING = re.compile(r"[\s\x00]*(?:(?i:the)\s+)?")
 _COMMA_BEFORE = re.compile(r",\s*$")
 # A capitalised plural like "Hydrologists" opening a sentence is a group, not a name.
 _GROUP_WORD = re.compile(r"[A-Z][a-z]+(?:ists|ers|ors|ians|ents|ants|ees)")
 _QUOTE_MARKS = re.compile(r"[\"“”\n]")
+_PERSON_WORD = re.compile(r"[A-Z][a-z]+(?:[’'-][A-Z]?[a-z]+)*|[A-Z]\.|[A-Z][a-z]*[A-Z][a-z]+")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&\-]+")
 
 
@@ -374,6 +383,9 @@ class _Source:
     roles: frozenset = frozenset()
     plural: bool = False
     words: frozenset = frozenset()  # lower-case words an organisation may be called by
+    # The kind was a default, not read from a cue ("Northwind": organisation; "Ana Lind":
+    # person): the entity recogniser, when present, has the last word (issue 11).
+    uncertain: bool = False
 
 
 class _Memory:
@@ -382,7 +394,8 @@ class _Memory:
     def __init__(self):
         self.person = None
         self.person_by_role = {}
-        self.person_by_surname = {}
+        self.person_by_surname = {}  # surname and first name -> the person
+        self.subject = None  # the latest person who spoke or opened a sentence
         self.organization_by_word = {}
         self.plural = None
         self.thing = None
@@ -394,7 +407,11 @@ class _Memory:
             for role in source.roles:
                 self.person_by_role[role] = source
         if kind == "named_person":
-            self.person_by_surname[source.attribution.text.split()[-1]] = source
+            words = source.attribution.text.split()
+            self.person_by_surname[words[-1]] = source
+            if len(words) > 1:
+                # "Jane" alone is Jane Doe too, unless a surname already owns the word.
+                self.person_by_surname.setdefault(words[0], source)
         if kind == "anonymous" and source.plural:
             self.plural = source
         if kind == "organization":
@@ -420,11 +437,24 @@ class _Sentence:
             self.memory.remember(self.pending.pop(0))
 
     def finish(self, source):
+        opening = self.pending[0] if self.pending else None
         for name in self.pending:
             self.memory.remember(name)
         self.pending = []
         if source is not None:
             self.memory.remember(source)
+        # Subjects are what a later "he said" most often means: the speaker, else a person
+        # named at the very start of the sentence ("Sharon ... He explains:").
+        if source is not None and _is_one_person(source):
+            self.memory.subject = source
+        elif opening is not None and _is_one_person(opening) and \
+                _OPENING.fullmatch(self.narration, 0, opening.attribution.start - self.base):
+            self.memory.subject = opening
+
+
+def _is_one_person(source):
+    kind = source.attribution.kind
+    return kind == "named_person" or (kind == "anonymous" and not source.plural)
 
 
 # --- Public entry point -------------------------------------------------------------------
@@ -712,6 +742,10 @@ def _read_name(sentence, match, hint=None):
                                         tokens[0][1])
     category = _HEADS[hint.group("head").lower()][0] if hint else None
     roles = {_singular(hint)} if category == "person" else set()
+    if _is_title(tokens[-1][0]) and category is None:
+        # "The Tory Shadow Health Secretary": an office holder the article does not name.
+        return _source(sentence, match.start(), tokens[-1][2], "anonymous",
+                       roles={tokens[-1][0].lower().rstrip(".")})
     person = _titled_person(tokens) or _person_before_of(tokens)
     if person is not None and category != "organization":
         name, title_roles = person
@@ -721,10 +755,13 @@ def _read_name(sentence, match, hint=None):
     words = [token for token, _, _ in tokens]
     if category == "person":
         return _source(sentence, first, last, "named_person", roles=roles)
-    if category == "organization" or _looks_like_organization(words):
+    if category == "organization" or _looks_like_organization(words) or \
+            any(word in _PLACE_WORDS for word in words):
         return _organization(sentence, first, last, words)
     if len(words) > 1:
-        return _source(sentence, first, last, "named_person")
+        known = sentence.memory.person_by_surname.get(words[-1])
+        return _source(sentence, first, last, "named_person",
+                       roles=known.roles if known else frozenset(), uncertain=known is None)
     return _single_word_source(sentence, first, last, words[0])
 
 
@@ -740,7 +777,9 @@ def _single_word_source(sentence, start, end, word):
     organization = memory.organization_by_word.get(word.lower())
     if organization is not None:
         return _source(sentence, start, end, "organization", words=organization.words)
-    return _organization(sentence, start, end, [word])
+    source = _organization(sentence, start, end, [word])
+    # An acronym is an organisation for sure; another lone word only by default.
+    return dataclasses.replace(source, uncertain=not _is_organization_cue(word))
 
 
 def _tokens(run, offset):
@@ -774,12 +813,16 @@ def _titled_person(tokens):
     if not titles:
         return None
     rest = titles[-1] + 1
-    # "Secretary of State Antony Blinken": the "of ..." belongs to the title.
-    if rest < len(tokens) and tokens[rest][0] in ("of", "for"):
+    # "Secretary of State Antony Blinken", "CEO of the Refugee Council Enver Solomon",
+    # "Ambassador to the United States Jane Doe": the "of ..." belongs to the title, up to
+    # its last organisation or place word (else one word).
+    if rest < len(tokens) and tokens[rest][0] in ("of", "for", "to"):
         rest += 1
         if rest < len(tokens) and tokens[rest][0] == "the":
             rest += 1
-        rest += 1
+        cues = [index for index in range(rest, len(tokens) - 1)
+                if _is_organization_cue(tokens[index][0]) or tokens[index][0] in _PLACE_WORDS]
+        rest = cues[-1] + 1 if cues else rest + 1
     name = tokens[rest:]
     if not name or _looks_like_organization([word for word, _, _ in name]):
         name = _person_before_of(name, minimum=1)
@@ -836,7 +879,7 @@ def _read_phrase(sentence, match):
     if known is None and determiner == "the":
         known = sentence.memory.person
     if known is not None:
-        return known
+        return _back_reference(known)
     return _source(sentence, start, end, "anonymous", roles={singular})
 
 
@@ -849,7 +892,7 @@ def _organization_phrase(sentence, match, singular, plural, determiner, definite
         sentence.catch_up(start)
         known = sentence.memory.organization_by_word.get(singular)
         if known is not None and match.group("phrase").lower() == f"the {singular}":
-            return known
+            return _back_reference(known)
     return _source(sentence, start, end, "organization", words={singular})
 
 
@@ -862,12 +905,18 @@ def _read_pronoun(sentence, match):
     pronoun = match.group("pronoun").lower()
     sentence.catch_up(match.start("pronoun"))
     memory = sentence.memory
-    known = {"he": memory.person, "she": memory.person, "they": memory.plural,
-             "it": memory.thing}[pronoun]
+    person = memory.subject or memory.person
+    known = {"he": person, "she": person, "they": memory.plural, "it": memory.thing}[pronoun]
     if known is not None:
-        return known
+        return _back_reference(known)
     return _source(sentence, match.start("pronoun"), match.end("pronoun"), "anonymous",
                    plural=pronoun == "they")
+
+
+def _back_reference(known):
+    """A remembered source, marked as found by a back-reference."""
+    return dataclasses.replace(known, attribution=dataclasses.replace(
+        known.attribution, method="back-reference"))
 
 
 def _read_quantifier(sentence, match):
@@ -880,11 +929,12 @@ _READERS_AFTER = ((_PROPER_AFTER, _read_name), (_PHRASE_AFTER, _read_phrase),
                   (_PRONOUN_AFTER, _read_pronoun), (_QUANTIFIER_AFTER, _read_quantifier))
 
 
-def _source(sentence, start, end, kind, roles=frozenset(), plural=False, words=frozenset()):
+def _source(sentence, start, end, kind, roles=frozenset(), plural=False, words=frozenset(),
+            uncertain=False):
     """A _Source for narration[start:end] of `sentence`, with article offsets."""
     text = sentence.narration[start:end]
     attribution = Attribution(text, kind, sentence.base + start, sentence.base + end)
-    return _Source(attribution, frozenset(roles), plural, frozenset(words))
+    return _Source(attribution, frozenset(roles), plural, frozenset(words), uncertain)
 
 
 def _singular(match):
@@ -938,6 +988,27 @@ def _named_organization(sentence, tokens):
     return _organization(sentence, tokens[0][1], tokens[-1][2], words)
 
 
+def _modifies_a_noun(narration, end):
+    """True for a name used as a modifier: "Daesh Takfiri terrorists", "Acme Bio shares".
+
+    A person's name is followed by punctuation, a function word or a verb; the rules know
+    only the report verbs and past forms in -ed, so another word means a modifier.
+    """
+    after = _NEXT_WORD.match(narration, end)
+    if after is None:
+        return False
+    word = after.group(1)
+    return not (word in _NAME_FOLLOWERS or word.endswith("ed")
+                or report_verbs.lemma_of(word) is not None)
+
+
+_NAME_FOLLOWERS = frozenset("""
+    and or of in at on for to who whose whom was is has had have will would could should may
+    might can cannot did does with from by as but also then later herself himself
+    themselves alone now never still again once once
+""".split())
+
+
 def _introduced_person(sentence, run, tokens):
     narration = sentence.narration
     titled = _titled_person(tokens)
@@ -951,8 +1022,12 @@ def _introduced_person(sentence, run, tokens):
     words = [word for word, _, _ in tokens]
     if titled is not None:
         name, roles = titled
-    elif (after or before) and 2 <= len(tokens) <= 4 and not _looks_like_organization(words) \
-            and not any(word in _NOT_NAMES for word in words):
+    elif 2 <= len(tokens) <= 4 and not _looks_like_organization(words) \
+            and not any(word in _NOT_NAMES or word in _PLACE_WORDS or _is_title(word)
+                        or not _PERSON_WORD.fullmatch(word) for word in words) \
+            and not _modifies_a_noun(narration, run.end()):
+        # Every person named anywhere is remembered, so that a later "Doe said" or "Jane
+        # said" is a person (issue 11: people first named as an object were forgotten).
         name, roles = tokens, frozenset()
     else:
         return None

@@ -253,7 +253,14 @@ def _create_search_index(db):
 
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
-MIGRATIONS = [_create_core_tables, _create_accounts_and_evidence, _create_search_index]
+def _add_attribution_method_and_candidates(db):
+    """How each source was found and the sentence's other candidate sources (issue 11)."""
+    db.table("claims").add_column("attribution_method", str)
+    db.table("claims").add_column("attribution_candidates", str)  # JSON list
+
+
+MIGRATIONS = [_create_core_tables, _create_accounts_and_evidence, _create_search_index,
+              _add_attribution_method_and_candidates]
 
 
 def migrate(db):
