@@ -348,7 +348,16 @@ _ROLE_IN_APPOSITIVE = re.compile(
     re.IGNORECASE)
 _AFTER_QUOTE_OR_COMMA = re.compile(r"(?:^|[,\x00:])\s*$")
 _LEADING_BLANKS = re.compile(r"[\s\x00]*")
-_ACCORDING_TO = re.compile(r"(?<![\w-])(?i:according)\s+to\s+")
+_ACCORDING_TO = re.compile(
+    r"(?<![\w-])(?:(?i:according)\s+to|(?i:in)\s+the\s+words\s+of)\s+")
+_ROLE_THEN_NAME = re.compile(rf"[^,\x00]{{1,60}},\s*(?P<run>{_NAME_RUN})\s*(?:,|$)")
+_PASSIVE_BEFORE = re.compile(r"(?<![\w’'-])(?:is|are|was|were|be|been|being)\s*$")
+_BY_AFTER = re.compile(r"\s+by\s+")
+_AND_BEFORE = re.compile(r"(?<![\w’'-])and\s*$")
+_CLAUSE_OPENING = re.compile(r"(?:^|,)[\s\x00]*(?:(?i:both|but|and|so|then)\s+)?$")
+_COLON_QUOTE = re.compile(r":[\s]*\x00")
+_LAST_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+\s*$")
+_QUOTES_AS_SAYING = re.compile(r"(?<![\w’'-])quot(?:es|ed|ing)\s+(?=[^\x00]{1,120}\bas\s+saying)")
 _CITING = re.compile(r"(?<![\w-])citing\s+")
 _UNNAMED_REPORTS = re.compile(
     r"(?<![\w’'-])(?P<reports>(?:(?i:media|news|press|unconfirmed|local|state|several"
@@ -559,14 +568,16 @@ def _same_paragraph(text, before, after):
 def _source_of_sentence(sentence):
     """The source a sentence gives for itself (before any quotation rule), or None."""
     narration = sentence.narration
-    speaker = None
-    for verb in _VERB.finditer(narration):
+    speaker = _quoted_as_saying(sentence)
+    for verb in _VERB.finditer(narration) if speaker is None else ():
         speaker = _subject_of(sentence, verb)
         if speaker is not None:
             break
     according = _according_to(sentence)
     if speaker is None:
         speaker, according = according, None
+    if speaker is None:
+        speaker = _colon_speaker(sentence)
     if speaker is None:
         return _unnamed_reports(sentence)
     cited = _CITING.search(narration) if "citing" in narration else None
@@ -589,16 +600,23 @@ def _subject_of(sentence, verb):
     narration = sentence.narration
     if verb.group("participle"):
         return _sentence_subject(sentence)
-    word = verb.group("verb")
+    word = " ".join(verb.group("verb").split())
     if word in _QUOTING and narration.find("\x00", verb.end(), verb.end() + _WINDOW) == -1:
         return None
     end = verb.start()
     while (adverb := _ADVERB_BEFORE.search(narration, max(0, end - 40), end)) is not None:
         end = adverb.start()
     lowest = max(0, end - _WINDOW)
+    if _PASSIVE_BEFORE.search(narration, lowest, end):
+        # "was criticised by the medical association": the agent; with no agent ("has been
+        # criticised") the article names no source (annotation guide C11).
+        agent = _BY_AFTER.match(narration, verb.end())
+        return _noun_phrase_after(sentence, agent.end()) if agent else None
     if _COORDINATED.search(narration, lowest, end):
         return _sentence_subject(sentence)
     source = _noun_phrase_before(sentence, lowest, end)
+    if source is not None:
+        source = _first_conjunct(sentence, lowest, source)
     if source is None:
         source = _subject_behind_appositive(sentence, lowest, end)
     if source is None and _AFTER_QUOTE_OR_COMMA.search(narration, lowest, verb.start()):
@@ -612,9 +630,60 @@ def _subject_of(sentence, verb):
 
 
 def _sentence_subject(sentence):
-    """The noun phrase that opens the sentence: who "and said" or ", saying" refers to."""
+    """The noun phrase that opens the sentence: who "and said" or ", saying" refers to.
+
+    An opening adverbial ("However, he defended ...") is skipped up to its comma.
+    """
     start = _LEADING_BLANKS.match(sentence.narration).end()
-    return _noun_phrase_after(sentence, start)
+    subject = _noun_phrase_after(sentence, start)
+    comma = sentence.narration.find(",", start, start + 40)
+    if subject is None and comma != -1:
+        subject = _noun_phrase_after(sentence, comma + 1)
+    return subject
+
+
+def _first_conjunct(sentence, lowest, source):
+    """"Both the district and the police department have asserted": the first named.
+
+    Only when the first conjunct opens the clause, so that an object ("police arrested
+    two men and officials said") is never taken for a speaker.
+    """
+    narration = sentence.narration
+    end = source.attribution.start - sentence.base
+    joint = _AND_BEFORE.search(narration, lowest, end)
+    if joint is None:
+        return source
+    first = _noun_phrase_before(sentence, lowest, joint.start())
+    if first is None:
+        return source
+    opening = narration[:first.attribution.start - sentence.base]
+    return first if _CLAUSE_OPENING.search(opening) else source
+
+
+def _colon_speaker(sentence):
+    """`Minister Jane Doe: "..."`, `She continued: "..."`: who opens the quotation."""
+    narration = sentence.narration
+    colon = _COLON_QUOTE.search(narration)
+    if colon is None:
+        return None
+    end, lowest = colon.start(), max(0, colon.start() - _WINDOW)
+    verb = _LAST_LOWER_WORD.search(narration, lowest, end)
+    if verb is not None:
+        end = verb.start()
+        while (adverb := _ADVERB_BEFORE.search(narration, max(0, end - 40), end)) is not None:
+            end = adverb.start()
+    source = _noun_phrase_before(sentence, lowest, end)
+    if source is None:
+        return None
+    opening = narration[:source.attribution.start - sentence.base]
+    return source if _CLAUSE_OPENING.search(opening) else None
+
+
+def _quoted_as_saying(sentence):
+    """"The website quotes Jane Doe, a student, as saying ...": Jane Doe, by the website."""
+    narration = sentence.narration
+    quotes = _QUOTES_AS_SAYING.search(narration) if "as saying" in narration else None
+    return _noun_phrase_after(sentence, quotes.end()) if quotes else None
 
 
 def _subject_behind_appositive(sentence, lowest, end):
@@ -658,10 +727,19 @@ def _named_appositive(sentence, appositive, lowest):
 
 
 def _according_to(sentence):
-    if "ccording" not in sentence.narration:
+    """"according to X", "in the words of X"; X's name when it follows a role in apposition."""
+    narration = sentence.narration
+    if "ccording" not in narration and "words of" not in narration:
         return None
-    found = _ACCORDING_TO.search(sentence.narration)
-    return _noun_phrase_after(sentence, found.end()) if found else None
+    found = _ACCORDING_TO.search(narration)
+    if found is None:
+        return None
+    role = _ROLE_THEN_NAME.match(narration, found.end())
+    if role is not None:
+        head = _FIRST_HEAD.search(narration, found.end(), role.start("run"))
+        if head is not None and _HEADS[head.group("head").lower()][0] == "person":
+            return _read_name(sentence, role, hint=head)
+    return _noun_phrase_after(sentence, found.end())
 
 
 def _unnamed_reports(sentence):
