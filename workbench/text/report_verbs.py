@@ -11,22 +11,23 @@ import re
 # Speech, belief and assessment: the subject is the source ("X said", "X believes").
 SPEECH = frozenset("""
     say tell add state claim report announce note explain argue insist warn confirm deny
-    acknowledge admit write testify allege assert maintain predict reply respond counter
+    acknowledge admit write testify allege assert predict reply respond counter
     concede declare stress emphasize emphasise caution recall remark comment tweet believe
     contend disclose estimate complain expect fear think feel consider observe criticize
     criticise accuse mention affirm reiterate clarify highlight underline underscore
     point_out hint suspect reckon speculate disagree concur lament boast inform assure
+    defend characterize characterise
 """.split())
 
 # Verbs of finding: a source only with a document subject or before "that" ("police found
 # a body" is the article's own report; "the study found that ..." is the study's claim).
 EVIDENCE = frozenset("""
     find show suggest indicate conclude reveal project record demonstrate establish
-    determine prove confirm estimate calculate
+    determine prove confirm estimate calculate detail maintain
 """.split())
 
 # Verbs that attribute only the quotation they introduce: X called the plan "reckless".
-QUOTING = frozenset("call describe dismiss brand label term cite quote".split())
+QUOTING = frozenset("call describe dismiss brand label term cite quote read".split())
 
 # Recommendations and proposals: like the verbs of finding, a source only with a document
 # subject or before "that" (annotation rule 6: "X proposed measures" attributes nothing).
@@ -34,6 +35,7 @@ REQUESTS = frozenset("urge propose advocate advise recommend".split())
 
 _IRREGULAR = {
     "say": ("says", "said", "said", "saying"),
+    "read": ("reads", "read", "read", "reading"),
     "tell": ("tells", "told", "told", "telling"),
     "write": ("writes", "wrote", "written", "writing"),
     "think": ("thinks", "thought", "thought", "thinking"),
@@ -99,6 +101,10 @@ _NOUN_LIKE_BASES = frozenset("""
     mention concur
 """.split())
 RULE_FORMS = frozenset(form for form in LEMMA_OF if form not in _NOUN_LIKE_BASES)
+# Their -s forms ("states", "claims", "notes") count only before a that-clause or a quote.
+NOUN_LIKE_FORMS = frozenset(forms(lemma)[1] for lemma in _NOUN_LIKE_BASES | {
+    "state", "claim", "note", "fear", "report", "estimate", "concern", "charge"}
+    if lemma in LEMMA_OF)
 
 
 def lemma_of(form: str) -> str | None:
