@@ -115,7 +115,9 @@ _PERSON_NOUNS = """
     fighter rebel militant soldier citizen voter patient forecaster meteorologist
     hydrologist epidemiologist biologist ecologist geologist physicist chemist pollster
     campaigner shopper customer passenger farmer owner tenant head opponent supporter critic
-    councillor councilor MP
+    councillor councilor MP coordinator administrator correspondent reporter journalist
+    editor commentator blogger writer lecturer psychologist sociologist politician
+    candidate barrister solicitor priest pastor cleric
 """.split()
 
 _ORGANIZATION_NOUNS = """
@@ -358,7 +360,7 @@ _BY_AFTER = re.compile(r"\s+by\s+")
 _AND_BEFORE = re.compile(r"(?<![\w’'-])and\s+(?:(?i:the)\s+)?$")
 _CLAUSE_OPENING = re.compile(r"(?:^|,)[\s\x00]*(?:(?i:both|but|and|so|then)\s+)?$")
 _COLON_QUOTE = re.compile(r":[\s]*\x00")
-_INTRODUCES_QUOTE = re.compile(r"[^\S\n]*[:,]?[^\S\n]*\x00")
+_INTRODUCES_QUOTE = re.compile(r"[^\S\n]*[:,][^\S\n]*\x00")
 _LAST_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+\s*$")
 _QUOTES_AS_SAYING = re.compile(r"(?<![\w’'-])quot(?:es|ed|ing)\s+(?=[^\x00]{1,120}\bas\s+saying)")
 _CITING = re.compile(r"(?<![\w-])citing\s+")
@@ -375,7 +377,10 @@ _INTRODUCED_AFTER = re.compile(
 _INTRODUCED_BEFORE = re.compile(
     rf"(?<![\w’'-])(?P<head>{_HEAD})(?:\s+(?:of|for|at|in)\s+[^,\x00]{{1,40}})?,\s*$")
 _COMMA_FOLLOWS = re.compile(r"\s*,")
+_APPOSITIVE_AFTER = re.compile(r",\s+(?i:a|an|the)\s+[^,\x00]{0,60}")
 _NEXT_WORD = re.compile(r"[^\S\n]+([a-z]+)\b")
+_TRAILING_TITLES = re.compile(r"(?:(?<=\s)|^)(?:[A-Z][\w.-]*\s+)*$")
+_PRONOUN_OPENING = re.compile(r"[\s\x00]*(?:He|She|They|It|I|We)\b")
 _OPENING = re.compile(r"[\s\x00]*(?:(?i:the)\s+)?")
 _COMMA_BEFORE = re.compile(r",\s*$")
 # A capitalised plural like "Hydrologists" opening a sentence is a group, not a name.
@@ -460,8 +465,17 @@ class _Sentence:
         if source is not None and _is_one_person(source):
             self.memory.subject = source
         elif opening is not None and _is_one_person(opening) and \
-                _OPENING.fullmatch(self.narration, 0, opening.attribution.start - self.base):
+                _opens_clause(self.narration, opening.attribution.start - self.base):
             self.memory.subject = opening
+
+
+def _opens_clause(narration, start):
+    """True when a name is the sentence's subject: at its start (after a title) or after
+    an opening role or adverbial and its comma ("The mayor of Kalva, Ana Dritsa, ...")."""
+    prefix = _TRAILING_TITLES.sub("", narration[:start])
+    if _OPENING.fullmatch(prefix):
+        return True
+    return prefix.rstrip().endswith(",") and _PRONOUN_OPENING.match(prefix) is None
 
 
 def _is_one_person(source):
@@ -894,9 +908,18 @@ def _read_name(sentence, match, hint=None):
         return _organization(sentence, first, last, words)
     if len(words) > 1:
         known = sentence.memory.person_by_surname.get(words[-1])
+        # "Amara Diallo, the U.N. coordinator": a role in apposition settles it.
+        sure = known is not None or _role_follows(sentence.narration, last) == "person"
         return _source(sentence, first, last, "named_person",
-                       roles=known.roles if known else frozenset(), uncertain=known is None)
+                       roles=known.roles if known else frozenset(), uncertain=not sure)
     return _single_word_source(sentence, first, last, words[0])
+
+
+def _role_follows(narration, end):
+    """The category of the head noun in an appositive right after a name, or None."""
+    appositive = _APPOSITIVE_AFTER.match(narration, end)
+    head = appositive and _FIRST_HEAD.search(narration, appositive.start(), appositive.end())
+    return _HEADS[head.group("head").lower()][0] if head else None
 
 
 def _single_word_source(sentence, start, end, word):
