@@ -117,7 +117,7 @@ _PERSON_NOUNS = """
     campaigner shopper customer passenger farmer owner tenant head opponent supporter critic
     councillor councilor MP coordinator administrator correspondent reporter journalist
     editor commentator blogger writer lecturer psychologist sociologist politician
-    candidate barrister solicitor priest pastor cleric
+    candidate barrister solicitor priest pastor cleric inspector
 """.split()
 
 _ORGANIZATION_NOUNS = """
@@ -291,10 +291,13 @@ _AFFILIATION = (r"(?:(?:polled|surveyed|interviewed|quoted|cited|employed|hired|
                 rf"(?:at|of|in|for|from|with|to|by)\s+(?:(?i:the)\s+)?"
                 rf"(?:{_NAME_RUN}|(?:{_MODIFIER}\s+){{0,2}}{_HEAD}\b"
                 rf"(?:\s+{_NAME_RUN}|\s+(?:at|of|in|for|from)\s+(?:(?i:the)\s+)?{_NAME_RUN})?)")
+# "Critics of the bill", "opponents of the new runway": what a group is for or against.
+_OF_WHAT = (r"of\s+(?:(?i:the|a|an|this|these|its|their)\s+)?"
+            rf"(?:{_MODIFIER}\s+){{0,2}}(?!(?i:{_alternation(_STOP_WORDS)})\b){_WORD}")
 _RELATIVE_CLAUSE = r"\s+who\s+(?:spoke|asked|declined|requested|was|were|is|are)\b[^,.;:]{0,80}"
 _PHRASE = (rf"{_NOT_INSIDE_WORD}(?P<phrase>(?:(?P<det>{_DETERMINER}|{_POSSESSIVE})\s+)?"
            rf"(?:{_MODIFIER}\s+){{0,3}}(?P<head>{_HEAD})\b"
-           rf"(?:\s+{_POSTMODIFIER}|\s+{_AFFILIATION})?)")
+           rf"(?:\s+{_POSTMODIFIER}|\s+{_AFFILIATION}|\s+{_OF_WHAT})?)")
 _PRONOUN = rf"{_NOT_INSIDE_WORD}(?P<pronoun>(?i:he|she|they|it))\b"
 # Partitive and bare quantifier subjects: "some said", "one of them said", "others said".
 _QUANTIFIER = (rf"{_NOT_INSIDE_WORD}(?P<quantifier>(?i:(?:one|some|many|most|several|few"
@@ -358,7 +361,9 @@ _ROLE_THEN_NAME = re.compile(rf"[^,\x00]{{1,60}},\s*(?P<run>{_NAME_RUN})\s*(?:,|
 _PASSIVE_BEFORE = re.compile(r"(?<![\w’'-])(?:is|are|was|were|be|been|being)\s*$")
 _BY_AFTER = re.compile(r"\s+by\s+")
 _AND_BEFORE = re.compile(r"(?<![\w’'-])and\s+(?:(?i:the)\s+)?$")
-_CLAUSE_OPENING = re.compile(r"(?:^|,)[\s\x00]*(?:(?i:both|but|and|so|then)\s+)?$")
+_CLAUSE_OPENING = re.compile(
+    r"(?:^|,)[\s\x00]*(?:(?i:both|but|and|so|then)\s+)?(?:(?i:the)\s+)?$")
+_SHORT_CLAUSE = re.compile(r"(?:^|,)[\s\x00]*(?:[\w’'-]+\s+){0,3}[\w’'-]+\s*$")
 _COLON_QUOTE = re.compile(r":[\s]*\x00")
 _INTRODUCES_QUOTE = re.compile(r"[^\S\n]*[:,][^\S\n]*\x00")
 _LAST_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+\s*$")
@@ -378,6 +383,7 @@ _INTRODUCED_BEFORE = re.compile(
     rf"(?<![\w’'-])(?P<head>{_HEAD})(?:\s+(?:of|for|at|in)\s+[^,\x00]{{1,40}})?,\s*$")
 _COMMA_FOLLOWS = re.compile(r"\s*,")
 _APPOSITIVE_AFTER = re.compile(r",\s+(?i:a|an|the)\s+[^,\x00]{0,60}")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w’'-])(?i:the|a|an)\s+$")
 _NEXT_WORD = re.compile(r"[^\S\n]+([a-z]+)\b")
 _TRAILING_TITLES = re.compile(r"(?:(?<=\s)|^)(?:[A-Z][\w.-]*\s+)*$")
 _PRONOUN_OPENING = re.compile(r"[\s\x00]*(?:He|She|They|It|I|We)\b")
@@ -726,8 +732,15 @@ def _first_conjunct(sentence, lowest, source):
     first = _noun_phrase_before(sentence, lowest, joint.start())
     if first is None:
         return source
-    opening = narration[:first.attribution.start - sentence.base]
-    return first if _CLAUSE_OPENING.search(opening) else source
+    if first.attribution.start < sentence.base:
+        return source  # a back-reference: its mention is not where it was first named
+    return first if _at_clause_start(narration, first.attribution.start - sentence.base) \
+        else source
+
+
+def _at_clause_start(narration, start):
+    """True when only an opening conjunction, article or title comes before `start`."""
+    return _CLAUSE_OPENING.search(_TRAILING_TITLES.sub("", narration[:start])) is not None
 
 
 def _colon_speaker(sentence):
@@ -745,8 +758,11 @@ def _colon_speaker(sentence):
     source = _noun_phrase_before(sentence, lowest, end)
     if source is None:
         return None
-    opening = narration[:source.attribution.start - sentence.base]
-    return source if _CLAUSE_OPENING.search(opening) else None
+    if source.attribution.start < sentence.base:
+        # "She continued:": a back-reference, so its own words open the clause.
+        return source if _SHORT_CLAUSE.search(narration, 0, end) else None
+    return source if _at_clause_start(narration, source.attribution.start - sentence.base) \
+        else None
 
 
 def _quoted_as_saying(sentence):
@@ -806,7 +822,10 @@ def _according_to(sentence):
         return None
     role = _ROLE_THEN_NAME.match(narration, found.end())
     if role is not None:
-        head = _FIRST_HEAD.search(narration, found.end(), role.start("run"))
+        # The last head is the role ("the club's coach"), not its possessor.
+        head = None
+        for head in _FIRST_HEAD.finditer(narration, found.end(), role.start("run")):
+            pass
         if head is not None and _HEADS[head.group("head").lower()][0] == "person":
             return _read_name(sentence, role, hint=head)
     return _noun_phrase_after(sentence, found.end())
@@ -1151,18 +1170,17 @@ def _named_organization(sentence, tokens):
     return _organization(sentence, tokens[0][1], tokens[-1][2], words)
 
 
-def _modifies_a_noun(narration, end):
-    """True for a name used as a modifier: "Daesh Takfiri terrorists", "Acme Bio shares".
-
-    A person's name is followed by punctuation, a function word or a verb; the rules know
-    only the report verbs and past forms in -ed, so another word means a modifier.
-    """
+def _modifies_a_noun(narration, start, end):
+    """True for a name used as a modifier: "Daesh Takfiri terrorists", "the Takfiri Daesh
+    group": an article before it, or a plural noun (not a verb in -s) after it."""
+    if _ARTICLE_BEFORE.search(narration, max(0, start - 5), start):
+        return True
     after = _NEXT_WORD.match(narration, end)
     if after is None:
         return False
     word = after.group(1)
-    return not (word in _NAME_FOLLOWERS or word.endswith("ed")
-                or report_verbs.lemma_of(word) is not None)
+    return word.endswith("s") and not (word in _NAME_FOLLOWERS
+                                       or report_verbs.lemma_of(word) is not None)
 
 
 _NAME_FOLLOWERS = frozenset("""
@@ -1188,7 +1206,7 @@ def _introduced_person(sentence, run, tokens):
     elif 2 <= len(tokens) <= 4 and not _looks_like_organization(words) \
             and not any(word in _NOT_NAMES or word in _PLACE_WORDS or _is_title(word)
                         or not _PERSON_WORD.fullmatch(word) for word in words) \
-            and not _modifies_a_noun(narration, run.end()):
+            and not _modifies_a_noun(narration, run.start(), run.end()):
         # Every person named anywhere is remembered, so that a later "Doe said" or "Jane
         # said" is a person (issue 11: people first named as an object were forgotten).
         name, roles = tokens, frozenset()
