@@ -2,8 +2,8 @@
 
 import pytest
 
-from workbench.attribution import detect_attributions, detect_sources
-from workbench.claims import ClaimSpan, split_claims
+from workbench.text.attribution import detect_attributions, detect_sources
+from workbench.text.splitter import ClaimSpan, split_claims
 from workbench.text import report_verbs
 
 

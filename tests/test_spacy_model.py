@@ -10,8 +10,8 @@ import types
 
 import pytest
 
-from workbench.attribution import detect_attributions
-from workbench.claims import split_claims
+from workbench.text.attribution import detect_attributions
+from workbench.text.splitter import split_claims
 from workbench.text import spacy_model
 
 

@@ -2,14 +2,16 @@
 
 import json
 
-from workbench import analysis, articles
+from support import actor
+from workbench import articles
+from workbench.text import analysis
 from workbench.db import MIGRATIONS
 
 TEXT = "Jane Doe met Tom Reyes on Monday. She said the deal was done. The river rose."
 
 
 def stored(memory_db, text=TEXT):
-    result = articles.import_article(memory_db, text, imported_by="ana")
+    result = articles.import_article(memory_db, text, actor=actor("ana"))
     return list(memory_db.query(
         "select text, attribution_text, attribution_method, attribution_candidates "
         "from claims where article_id = ? order by position", [result.article_id]))

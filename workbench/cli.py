@@ -8,12 +8,14 @@ import sys
 
 import click
 
-from . import accounts, articles, export, search
-from .attribution import detect_sources
-from .claims import split_claims
-from .flags import claim_flags
-from .db import connect
-from .importer import SUPPORTED_SUFFIXES, ArticleRejected, text_from_upload
+from . import accounts, articles, search, settings
+from .db import open_migrated
+from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput
+from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
+from .text.attribution import detect_sources
+from .text.cleaning import SUPPORTED_SUFFIXES, text_from_upload
+from .text.flags import claim_flags
+from .text.splitter import split_claims
 
 SAMPLE_ARTICLE = pathlib.Path(__file__).with_name("sample_article.txt")
 DEFAULT_EVALUATION_DATA = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -36,10 +38,14 @@ def _read_article_file(file):
 
 def _database():
     """The configured database, with its schema up to date (creating it if needed)."""
-    from . import create_app
+    path = settings.database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return open_migrated(path), str(path)
 
-    app = create_app()
-    return connect(app.config["DATABASE"]), app.config["DATABASE"]
+
+def _command_line_actor(name):
+    """Who the history names for a change made from the command line (no account needed)."""
+    return accounts.User(id=0, username=name, role="admin")
 
 
 def _read_password(password_stdin):
@@ -77,7 +83,8 @@ def init(base_url):
                        "or run: workbench add-user NAME --role admin")
         if db.execute("select count(*) from articles").fetchone()[0] == 0:
             result = articles.import_article(
-                db, SAMPLE_ARTICLE.read_text(encoding="utf-8"), imported_by="workbench init",
+                db, SAMPLE_ARTICLE.read_text(encoding="utf-8"),
+                actor=_command_line_actor("workbench init"),
                 title=SAMPLE_TITLE, source_format="txt",
             )
             click.echo(f"Imported the sample article as article {result.article_id} "
@@ -104,7 +111,8 @@ def import_(file, title, publisher, url, published_on, imported_by):
     with db:
         try:
             result = articles.import_article(
-                db, text, imported_by=imported_by, source_format=source_format, title=title,
+                db, text, actor=_command_line_actor(imported_by), source_format=source_format,
+                title=title,
                 publisher=publisher, url=url, published_on=published_on,
             )
         except ArticleRejected as error:
@@ -133,25 +141,23 @@ def import_(file, title, publisher, url, published_on, imported_by):
 def export_(article_id, export_format, status, flag, kind, q, excel, base_url, output,
             manifest_path):
     """Export claims (CSV by default; columns in the README), filtered like the search page."""
-    from . import claimreview, manifest
-
     try:
         claim_filter = search.parse_filter({"article": str(article_id) if article_id else None,
                                             "status": status, "flag": flag, "kind": kind, "q": q})
-    except search.InvalidInput as error:
+    except InvalidInput as error:
         raise click.ClickException(str(error)) from None
     db, _ = _database()
     with db:
         if article_id is not None:
             try:
                 articles.get_article(db, article_id)
-            except articles.ArticleNotFound:
+            except ArticleNotFound:
                 raise click.ClickException(f"There is no article {article_id}.") from None
-        stats = export.ExportStats()
+        stats = ExportStats()
         if export_format == "csv":
-            chunks = export.iter_csv(db, claim_filter, stats, excel=excel)
+            chunks = csv_rows.iter_csv(db, claim_filter, stats, excel=excel)
         elif export_format == "json":
-            chunks = export.iter_json(db, claim_filter, stats)
+            chunks = json_document.iter_json(db, claim_filter, stats)
         else:
             chunks = claimreview.iter_claim_reviews(
                 db, claim_filter, lambda claim_id: f"{base_url.rstrip('/')}/claims/{claim_id}",
@@ -169,8 +175,6 @@ def export_(article_id, export_format, status, flag, kind, q, excel, base_url, o
 @click.argument("manifest_file", type=click.Path(exists=True, dir_okay=False))
 def verify(file, manifest_file):
     """Check an exported FILE against its MANIFEST_FILE; exit 1 if it was truncated or altered."""
-    from . import manifest
-
     problems = manifest.verify(pathlib.Path(file).read_bytes(),
                                json.loads(pathlib.Path(manifest_file).read_text()))
     if problems:
@@ -222,7 +226,9 @@ def _note_rules_only():
 @click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker.")
 def serve(host, port, workers, threads):
     """Serve the app with gunicorn, the production WSGI server (never the debugger)."""
-    _database()  # create the database and secret key once, before the workers start
+    from . import create_app
+
+    create_app()  # create the database and secret key once, before the workers start
     os.execvp(sys.executable, [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--bind", f"{host}:{port}", "--access-logfile", "-",
@@ -245,7 +251,7 @@ def add_user(name, role, password_stdin):
     with db:
         try:
             user = accounts.create_user(db, name, _read_password(password_stdin), role)
-        except accounts.AccountError as error:
+        except AccountError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"Added {user.username} ({user.role}).")
 
@@ -259,7 +265,7 @@ def set_password(name, password_stdin):
     with db:
         try:
             accounts.set_password(db, name, _read_password(password_stdin))
-        except accounts.AccountError as error:
+        except AccountError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"Password changed for {name}; their sessions have ended.")
 
@@ -314,7 +320,7 @@ def evaluate(data_dir):
     Sentence-boundary precision, recall and F1; attribution kind accuracy and span match.
     Exits 1 when a figure misses its target.
     """
-    from . import evaluate as evaluation
+    from .text import evaluate as evaluation
 
     folder = pathlib.Path(data_dir) if data_dir else DEFAULT_EVALUATION_DATA
     if not folder.is_dir():

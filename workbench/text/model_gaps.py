@@ -82,7 +82,7 @@ def _typed(source, doc, base):
 def _attribution(subject, gap, doc, base, classify):
     """The Attribution a parsed subject stands for, or None when it names no source."""
     # Imported here: attribution imports this module to hand it the gaps.
-    from ..attribution import Attribution
+    from .attribution import Attribution
 
     if subject.pronoun:
         known = {"he": gap.person, "she": gap.person, "they": gap.plural,

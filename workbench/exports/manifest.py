@@ -11,14 +11,19 @@ import json
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterable
+from typing import IO, Any
 
-from .clock import utc_now
-from .export import SCHEMA_VERSION, ExportStats
+from ..clock import utc_now
+from ..search import ClaimFilter
+from . import SCHEMA_VERSION, ExportStats
 
 CHUNK = 64 * 1024
 
 
-def build_manifest(export_format, filename, claim_filter, rows, digest, size):
+def build_manifest(
+    export_format: str, filename: str, claim_filter: ClaimFilter, rows: int, digest: str, size: int
+) -> dict[str, Any]:
     return {
         "file": filename,
         "format": export_format,
@@ -31,7 +36,7 @@ def build_manifest(export_format, filename, claim_filter, rows, digest, size):
     }
 
 
-def write_export(chunks, target):
+def write_export(chunks: Iterable[str], target: IO[bytes]) -> tuple[str, int]:
     """Write text chunks to a binary file as UTF-8; return (sha256 hex, byte count)."""
     digest = hashlib.sha256()
     size = 0
@@ -43,7 +48,12 @@ def write_export(chunks, target):
     return digest.hexdigest(), size
 
 
-def bundle(produce, export_format, filename, claim_filter):
+def bundle(
+    produce: Callable[[ClaimFilter, ExportStats], Iterable[str]],
+    export_format: str,
+    filename: str,
+    claim_filter: ClaimFilter,
+) -> tuple[IO[bytes], dict[str, Any]]:
     """A ZIP (as a spooled temporary file, rewound) holding the export and manifest.json.
 
     The export is written to disk first, so memory stays flat however large it is.
@@ -62,7 +72,7 @@ def bundle(produce, export_format, filename, claim_filter):
     return archive_file, manifest
 
 
-def count_rows(data, export_format):
+def count_rows(data: bytes, export_format: str) -> int:
     """Rows in an export file's bytes: CSV data rows, or claims in a JSON export."""
     text = data.decode("utf-8-sig")
     if export_format == "csv":
@@ -71,7 +81,7 @@ def count_rows(data, export_format):
     return sum(len(article["claims"]) for article in document["articles"])
 
 
-def verify(data, manifest):
+def verify(data: bytes, manifest: dict[str, Any]) -> list[str]:
     """Problems found comparing an export file's bytes with its manifest ([] when intact)."""
     problems = []
     if len(data) != manifest["bytes"]:

@@ -5,11 +5,20 @@ from urllib.parse import urlsplit
 
 from flask import abort, g, request, url_for
 
-from .. import articles, corrections, evidence, review
+from .. import articles, claims, corrections, evidence, history, notes
 from ..auth import role_required, safe_next
-from ..db import get_db
-from .common import (after_write, bp, expected_version, form_int, load_claim, positive_int,
-                     readable_time, render_page_or_partial, single_form_value)
+from ..errors import EvidenceNotFound, InvalidInput, NotAllowed, NoteNotFound, VersionConflict
+from ..web import get_db, load_claim, positive_int
+from .common import (
+    after_write,
+    bp,
+    expected_version,
+    form_int,
+    readable_time,
+    render_page_or_partial,
+    single_form_value,
+)
+
 
 def claim_return_url(claim):
     fallback = url_for("workbench.show_article", article_id=claim["article_id"])
@@ -19,23 +28,31 @@ def claim_return_url(claim):
 @bp.get("/claims/<claim_id>")
 def show_claim(claim_id):
     claim = load_claim(claim_id)
-    return render_page_or_partial("claims/show.html", "articles/_claim.html",
-                                  **claim_page_context(claim))
+    return render_page_or_partial(
+        "claims/show.html", "articles/_claim.html", **claim_page_context(claim)
+    )
 
 
 def claim_page_context(claim, **extra):
     article = articles.get_article(get_db(), claim["article_id"])
-    return {"claim": claim, "article": article,
-            "history": review.claim_history(get_db(), claim["id"]),
-            "split_points": split_points(claim), "kinds": corrections.ATTRIBUTION_KINDS,
-            "medium": corrections.medium_of(claim), **extra}
+    return {
+        "claim": claim,
+        "article": article,
+        "history": history.claim_history(get_db(), claim["id"]),
+        "split_points": split_points(claim),
+        "kinds": corrections.ATTRIBUTION_KINDS,
+        "medium": corrections.medium_of(claim),
+        **extra,
+    }
 
 
 def split_points(claim):
     """(word, offset) for every word of a claim after the first: where it can be split."""
-    return [(match.group(), claim["start"] + match.start())
-            for match in re.finditer(r"\S+", claim["text"]) if match.start() > 0]
-
+    return [
+        (match.group(), claim["start"] + match.start())
+        for match in re.finditer(r"\S+", claim["text"])
+        if match.start() > 0
+    ]
 
 
 def correction(claim_id, operation):
@@ -43,15 +60,19 @@ def correction(claim_id, operation):
     claim = load_claim(claim_id)
     try:
         result = operation(claim)
-    except review.InvalidInput as error:
+    except InvalidInput as error:
         return render_claim_error(claim, str(error), 422)
-    except review.VersionConflict as conflict:
+    except VersionConflict as conflict:
         return render_conflict(conflict.current)
     if isinstance(result, tuple):
         result = result[0]
     fallback = url_for("workbench.show_claim", claim_id=result["id"])
-    return after_write("articles/_claim.html", safe_next(request.form.get("next"), fallback),
-                       claim=result, next=request.form.get("next"))
+    return after_write(
+        "articles/_claim.html",
+        safe_next(request.form.get("next"), fallback),
+        claim=result,
+        next=request.form.get("next"),
+    )
 
 
 @bp.post("/claims/<claim_id>/boundaries")
@@ -61,10 +82,13 @@ def edit_claim_boundaries(claim_id):
         start, end = form_int("start"), form_int("end")
         if start is None or end is None:
             body = articles.get_article(get_db(), claim["article_id"])["body"]
-            start, end = corrections.locate_passage(body, request.form.get("passage"),
-                                                    claim["start"])
-        return corrections.edit_boundaries(get_db(), claim["id"], start, end, g.user,
-                                           expected_version())
+            start, end = corrections.locate_passage(
+                body, request.form.get("passage"), claim["start"]
+            )
+        return corrections.edit_boundaries(
+            get_db(), claim["id"], start, end, g.user, expected_version()
+        )
+
     return correction(claim_id, operation)
 
 
@@ -74,16 +98,21 @@ def split_claim(claim_id):
     def operation(claim):
         at = form_int("at")
         if at is None:
-            raise review.InvalidInput("Choose where to split the claim.")
+            raise InvalidInput("Choose where to split the claim.")
         return corrections.split_claim(get_db(), claim["id"], at, g.user, expected_version())
+
     return correction(claim_id, operation)
 
 
 @bp.post("/claims/<claim_id>/merge")
 @role_required("reviewer")
 def merge_claim(claim_id):
-    return correction(claim_id, lambda claim: corrections.merge_with_next(
-        get_db(), claim["id"], g.user, expected_version()))
+    return correction(
+        claim_id,
+        lambda claim: corrections.merge_with_next(
+            get_db(), claim["id"], g.user, expected_version()
+        ),
+    )
 
 
 @bp.post("/claims/<claim_id>/hide")
@@ -93,24 +122,39 @@ def hide_claim(claim_id):
     hidden = single_form_value("hidden")
     if hidden not in ("1", "0"):
         abort(400, description="Say whether this is a claim (hidden=0) or not (hidden=1).")
-    return correction(claim_id, lambda claim: corrections.set_not_a_claim(
-        get_db(), claim["id"], hidden == "1", g.user, expected_version()))
+    return correction(
+        claim_id,
+        lambda claim: corrections.set_not_a_claim(
+            get_db(), claim["id"], hidden == "1", g.user, expected_version()
+        ),
+    )
 
 
 @bp.post("/claims/<claim_id>/attribution")
 @role_required("reviewer")
 def set_claim_attribution(claim_id):
-    return correction(claim_id, lambda claim: corrections.set_attribution(
-        get_db(), claim["id"], g.user, single_form_value("kind"),
-        request.form.get("passage"), expected_version()))
+    return correction(
+        claim_id,
+        lambda claim: corrections.set_attribution(
+            get_db(),
+            claim["id"],
+            g.user,
+            single_form_value("kind"),
+            request.form.get("passage"),
+            expected_version(),
+        ),
+    )
 
 
 @bp.post("/claims/<claim_id>/attribution/confirm")
 @role_required("reviewer")
 def confirm_claim_attribution(claim_id):
-    return correction(claim_id, lambda claim: corrections.confirm_attribution(
-        get_db(), claim["id"], g.user, expected_version()))
-
+    return correction(
+        claim_id,
+        lambda claim: corrections.confirm_attribution(
+            get_db(), claim["id"], g.user, expected_version()
+        ),
+    )
 
 
 @bp.post("/claims/<claim_id>/status")
@@ -118,25 +162,21 @@ def confirm_claim_attribution(claim_id):
 def set_claim_status(claim_id):
     claim = load_claim(claim_id)
     status = single_form_value("status")
-    expected_version = single_form_value("version")
-    if expected_version is not None:
-        expected_version = positive_int(expected_version)
-        if expected_version is None:
-            abort(400, description="The claim version sent with the form is not a number.")
+    version = expected_version()
     try:
-        claim = review.set_status(get_db(), claim["id"], status, g.user.username,
-                                  expected_version)
-    except review.InvalidInput as error:
+        claim = claims.set_status(get_db(), claim["id"], status, g.user, version)
+    except InvalidInput as error:
         return render_claim_error(claim, str(error), 422)
-    except review.VersionConflict as conflict:
+    except VersionConflict as conflict:
         return render_conflict(conflict.current)
     partial = "articles/_claim.html"
     counts = None
     if on_article_page(claim["article_id"]):
         partial = "articles/_claim_with_progress.html"
         counts = articles.progress(get_db(), [claim["article_id"]]).get(claim["article_id"])
-    return after_write(partial, claim_return_url(claim), claim=claim, counts=counts,
-                       next=request.form.get("next"))
+    return after_write(
+        partial, claim_return_url(claim), claim=claim, counts=counts, next=request.form.get("next")
+    )
 
 
 def on_article_page(article_id):
@@ -150,12 +190,13 @@ def on_article_page(article_id):
 def add_claim_note(claim_id):
     claim = load_claim(claim_id)
     try:
-        review.add_note(get_db(), claim["id"], request.form.get("body"), g.user.username)
-    except review.InvalidInput as error:
+        notes.add_note(get_db(), claim["id"], request.form.get("body"), g.user)
+    except InvalidInput as error:
         return render_claim_error(claim, str(error), 422)
-    claim = review.get_claim(get_db(), claim["id"])
-    return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
-                       next=request.form.get("next"))
+    claim = claims.get_claim(get_db(), claim["id"])
+    return after_write(
+        "articles/_claim.html", claim_return_url(claim), claim=claim, next=request.form.get("next")
+    )
 
 
 @bp.post("/claims/<claim_id>/evidence")
@@ -164,13 +205,21 @@ def add_claim_evidence(claim_id):
     claim = load_claim(claim_id)
     form = request.form
     try:
-        evidence.add_evidence(get_db(), claim["id"], g.user, form.get("url"), form.get("stance"),
-                              form.get("title"), form.get("excerpt"))
-    except review.InvalidInput as error:
+        evidence.add_evidence(
+            get_db(),
+            claim["id"],
+            g.user,
+            form.get("url"),
+            form.get("stance"),
+            form.get("title"),
+            form.get("excerpt"),
+        )
+    except InvalidInput as error:
         return render_claim_error(claim, str(error), 422)
-    claim = review.get_claim(get_db(), claim["id"])
-    return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
-                       next=form.get("next"))
+    claim = claims.get_claim(get_db(), claim["id"])
+    return after_write(
+        "articles/_claim.html", claim_return_url(claim), claim=claim, next=form.get("next")
+    )
 
 
 def hide_record(record_id, hide, not_found):
@@ -182,37 +231,41 @@ def hide_record(record_id, hide, not_found):
         record = hide(get_db(), record_id, g.user)
     except not_found:
         abort(404)
-    except review.NotAllowed as error:
+    except NotAllowed as error:
         abort(403, description=str(error))
     claim = load_claim(record["claim_id"])
-    return after_write("articles/_claim.html", claim_return_url(claim), claim=claim,
-                       next=request.form.get("next"))
+    return after_write(
+        "articles/_claim.html", claim_return_url(claim), claim=claim, next=request.form.get("next")
+    )
 
 
 @bp.post("/notes/<note_id>/delete")
 @role_required("reviewer")
 def delete_note(note_id):
-    return hide_record(note_id, review.delete_note, review.NoteNotFound)
+    return hide_record(note_id, notes.delete_note, NoteNotFound)
 
 
 @bp.post("/evidence/<evidence_id>/delete")
 @role_required("reviewer")
 def delete_evidence(evidence_id):
-    return hide_record(evidence_id, evidence.delete_evidence, evidence.EvidenceNotFound)
+    return hide_record(evidence_id, evidence.delete_evidence, EvidenceNotFound)
 
 
 def render_claim_error(claim, message, status):
     """The claim with a message in place (htmx) or on its own page (plain form)."""
     return render_page_or_partial(
-        "claims/show.html", "articles/_claim.html", http_status=status,
-        **claim_page_context(claim, error=message, next=request.form.get("next")))
+        "claims/show.html",
+        "articles/_claim.html",
+        http_status=status,
+        **claim_page_context(claim, error=message, next=request.form.get("next")),
+    )
 
 
 def render_conflict(current):
     who = current.get("updated_by") or "another reviewer"
-    message = (f"{who} changed this claim to “{current['status']}” at "
-               f"{readable_time(current.get('updated_at'))}; your change was not saved. "
-               "Here is the claim as it is now: choose again if you still disagree.")
+    message = (
+        f"{who} changed this claim to “{current['status']}” at "
+        f"{readable_time(current.get('updated_at'))}; your change was not saved. "
+        "Here is the claim as it is now: choose again if you still disagree."
+    )
     return render_claim_error(current, message, 409)
-
-

@@ -5,9 +5,10 @@ import functools
 
 from flask import Response, current_app, request, url_for
 
-from .. import claimreview, export, manifest
 from ..db import connect
-from .common import bp, claim_filter_from, load_article
+from ..exports import claimreview, csv_rows, json_document, manifest
+from ..web import claim_filter_from, load_article
+from .common import bp
 
 
 def producer(export_format):
@@ -19,21 +20,24 @@ def producer(export_format):
     database_path = current_app.config["DATABASE"]
     excel = request.args.get("excel") == "1"
     organization = current_app.config["ORGANIZATION"]
-    claim_url = functools.partial(_claim_url, url_for("workbench.show_claim", claim_id=0,
-                                                       _external=True))
+    claim_url = functools.partial(
+        _claim_url, url_for("workbench.show_claim", claim_id=0, _external=True)
+    )
 
     def produce(claim_filter, stats=None):
         db = connect(database_path)
         try:
             if export_format == "csv":
-                yield from export.iter_csv(db, claim_filter, stats, excel=excel)
+                yield from csv_rows.iter_csv(db, claim_filter, stats, excel=excel)
             elif export_format == "json":
-                yield from export.iter_json(db, claim_filter, stats)
+                yield from json_document.iter_json(db, claim_filter, stats)
             else:
-                yield from claimreview.iter_claim_reviews(db, claim_filter, claim_url,
-                                                          organization, stats)
+                yield from claimreview.iter_claim_reviews(
+                    db, claim_filter, claim_url, organization, stats
+                )
         finally:
             db.close()
+
     return produce
 
 
@@ -54,14 +58,20 @@ def export_response(export_format, stem, claim_filter):
     produce = producer(export_format)
     if request.args.get("bundle") == "1":
         archive, _ = manifest.bundle(produce, export_format, filename, claim_filter)
-        return Response(_read_and_close(archive), headers={
-            "Content-Type": "application/zip",
-            "Content-Disposition": f'attachment; filename="{stem}.zip"',
-        })
-    return Response(produce(claim_filter), headers={
-        "Content-Type": CONTENT_TYPES[export_format],
-        "Content-Disposition": f'attachment; filename="{filename}"',
-    })
+        return Response(
+            _read_and_close(archive),
+            headers={
+                "Content-Type": "application/zip",
+                "Content-Disposition": f'attachment; filename="{stem}.zip"',
+            },
+        )
+    return Response(
+        produce(claim_filter),
+        headers={
+            "Content-Type": CONTENT_TYPES[export_format],
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
 
 
 def _read_and_close(handle):
@@ -78,8 +88,11 @@ FORMATS = "<any(csv, json, claimreview):export_format>"
 @bp.get(f"/articles/<article_id>/export.{FORMATS}")
 def export_article(article_id, export_format):
     article = load_article(article_id)
-    return export_response(export_format, f"article-{article['id']}-claims",
-                           claim_filter_from(request.args, article_id=article["id"]))
+    return export_response(
+        export_format,
+        f"article-{article['id']}-claims",
+        claim_filter_from(request.args, article_id=article["id"]),
+    )
 
 
 @bp.get(f"/export.{FORMATS}")

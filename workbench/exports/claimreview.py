@@ -7,22 +7,31 @@ alternateName carries the word, which is what fact-check readers display.
 """
 
 import json
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from . import search
-from .db import read_snapshot
+from sqlite_utils import Database
+
+from .. import search
+from ..db import read_snapshot
+from . import ExportStats
 
 RATINGS = {"disputed": (1, "Disputed"), "unverified": (2, "Unverified"), "sourced": (3, "Sourced")}
 WORST_RATING, BEST_RATING = 1, 3
 PUBLISHED_STATUSES = ("sourced", "disputed")
 
-_KIND_TYPES = {"named_person": "Person", "organization": "Organization",
-               "document": "CreativeWork"}
+_KIND_TYPES = {"named_person": "Person", "organization": "Organization", "document": "CreativeWork"}
 
 
-def claim_review(claim, article, claim_url, organization):
+def claim_review(
+    claim: dict[str, Any], article: dict[str, Any], claim_url: str, organization: str
+) -> dict[str, Any]:
     """One ClaimReview object for a decided claim."""
     value, label = RATINGS[claim["status"]]
-    item = {"@type": "Claim", "appearance": {"@type": "NewsArticle", "headline": article["title"]}}
+    item: dict[str, Any] = {
+        "@type": "Claim",
+        "appearance": {"@type": "NewsArticle", "headline": article["title"]},
+    }
     if article.get("url"):
         item["appearance"]["url"] = article["url"]
     if article.get("publisher"):
@@ -31,8 +40,10 @@ def claim_review(claim, article, claim_url, organization):
         item["datePublished"] = article["published_on"]
         item["appearance"]["datePublished"] = article["published_on"]
     if claim.get("attribution_text") and claim.get("attribution_kind") in _KIND_TYPES:
-        item["author"] = {"@type": _KIND_TYPES[claim["attribution_kind"]],
-                          "name": claim["attribution_text"]}
+        item["author"] = {
+            "@type": _KIND_TYPES[claim["attribution_kind"]],
+            "name": claim["attribution_text"],
+        }
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -40,13 +51,24 @@ def claim_review(claim, article, claim_url, organization):
         "claimReviewed": claim["text"],
         "datePublished": (claim.get("updated_at") or "")[:10] or None,
         "author": {"@type": "Organization", "name": organization},
-        "reviewRating": {"@type": "Rating", "ratingValue": value, "worstRating": WORST_RATING,
-                         "bestRating": BEST_RATING, "alternateName": label},
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": value,
+            "worstRating": WORST_RATING,
+            "bestRating": BEST_RATING,
+            "alternateName": label,
+        },
         "itemReviewed": item,
     }
 
 
-def iter_claim_reviews(db, claim_filter, claim_url, organization, stats=None):
+def iter_claim_reviews(
+    db: Database,
+    claim_filter: search.ClaimFilter,
+    claim_url: Callable[[int], str],
+    organization: str,
+    stats: ExportStats | None = None,
+) -> Iterator[str]:
     """Yield a JSON array of ClaimReview objects, one per sourced or disputed claim."""
     where, params = search.where_clause(db, claim_filter)
     with read_snapshot(db):
@@ -56,14 +78,19 @@ def iter_claim_reviews(db, claim_filter, claim_url, organization, stats=None):
         for claim in db.query(
             f"select c.* from claims c join articles a on a.id = c.article_id where {where} "
             f"and c.status in ({', '.join('?' for _ in PUBLISHED_STATUSES)}) "
-            "order by c.article_id, c.position", params + list(PUBLISHED_STATUSES),
+            "order by c.article_id, c.position",
+            params + list(PUBLISHED_STATUSES),
         ):
             if claim["article_id"] not in articles:
-                articles[claim["article_id"]] = next(db.query(
-                    "select title, url, publisher, published_on from articles where id = ?",
-                    [claim["article_id"]]))
-            review = claim_review(claim, articles[claim["article_id"]], claim_url(claim["id"]),
-                                  organization)
+                articles[claim["article_id"]] = next(
+                    db.query(
+                        "select title, url, publisher, published_on from articles where id = ?",
+                        [claim["article_id"]],
+                    )
+                )
+            review = claim_review(
+                claim, articles[claim["article_id"]], claim_url(claim["id"]), organization
+            )
             yield ("" if first else ",") + json.dumps(review, ensure_ascii=False)
             first = False
             if stats is not None:

@@ -58,7 +58,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from .text import model_gaps, report_verbs, spacy_model
+from . import model_gaps, report_verbs, spacy_model
 
 KINDS = ("named_person", "organization", "anonymous", "document", "none")
 

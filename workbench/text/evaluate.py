@@ -30,7 +30,7 @@ import pathlib
 import re
 
 from .attribution import detect_attributions
-from .claims import split_claims
+from .splitter import split_claims
 
 TARGETS = {
     "boundary_f1": 0.97,

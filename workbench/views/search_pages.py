@@ -2,11 +2,12 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from .. import articles, attribution, review, search, stats
+from .. import articles, claims, search, stats
 from ..auth import role_required
-from ..db import get_db
-from .common import (bp, claim_filter_from, positive_int, render_page_or_partial,
-                     single_form_value)
+from ..errors import InvalidInput
+from ..text import attribution
+from ..web import claim_filter_from, get_db, positive_int
+from .common import bp, render_page_or_partial, single_form_value
 
 
 @bp.get("/search")
@@ -15,15 +16,21 @@ def search_page():
     page = positive_int(request.args.get("page", "1"))
     if page is None:
         abort(404)
-    claims, total = ([], 0)
+    found: list[dict] = []
+    total = 0
     if not claim_filter.is_empty():
-        claims, total = search.search_claims(get_db(), claim_filter, page)
-        review.attach_notes(get_db(), claims)
-        review.attach_evidence(get_db(), claims)
+        found, total = search.search_claims(get_db(), claim_filter, page)
+        claims.attach_notes(get_db(), found)
+        claims.attach_evidence(get_db(), found)
     return render_page_or_partial(
-        "search/page.html", "search/_results.html",
-        claim_filter=claim_filter, claims=claims, total=total, page=page,
-        page_size=search.SEARCH_PAGE, query=claim_filter.as_query(),
+        "search/page.html",
+        "search/_results.html",
+        claim_filter=claim_filter,
+        claims=found,
+        total=total,
+        page=page,
+        page_size=search.SEARCH_PAGE,
+        query=claim_filter.as_query(),
         article_choices=articles.article_titles(get_db()),
         kinds=attribution.KINDS,
     )
@@ -44,8 +51,8 @@ def bulk_status():
         if not only_ids:
             abort(400, description="No claims were selected.")
     try:
-        changed = search.set_status_many(get_db(), claim_filter, status, g.user, only_ids)
-    except review.InvalidInput as error:
+        changed = claims.set_status_many(get_db(), claim_filter, status, g.user, only_ids)
+    except InvalidInput as error:
         abort(422, description=str(error))
     flash(f"Set {changed} claim{'' if changed == 1 else 's'} to “{status}”.", "success")
     return redirect(url_for("workbench.search_page", **claim_filter.as_query()), code=303)
@@ -56,7 +63,9 @@ def dashboard():
     db = get_db()
     finished = stats.time_to_reviewed(db)
     return render_template(
-        "dashboard.html", articles=articles.list_articles(db),
-        activity=stats.reviewer_activity(db), finished=finished,
+        "dashboard.html",
+        articles=articles.all_articles(db),
+        activity=stats.reviewer_activity(db),
+        finished=finished,
         median_hours=stats.median([row["hours"] for row in finished]),
     )

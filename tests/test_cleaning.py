@@ -2,8 +2,8 @@
 
 import pytest
 
-from workbench.importer import (ArticleRejected, guess_title, html_to_text, text_from_paste,
-                                text_from_upload)
+from workbench.errors import ArticleRejected
+from workbench.text.cleaning import guess_title, html_to_text, text_from_paste, text_from_upload
 
 
 def test_paste_undoes_the_crlf_a_form_submission_adds():

@@ -1,12 +1,13 @@
 """Article text -> the rows to store for its claims: offsets, source, flags."""
 
 import json
+from typing import Any
 
 from . import attribution, flags
-from .claims import ClaimSpan, split_claims
+from .splitter import ClaimSpan, split_claims
 
 
-def claim_rows(text):
+def claim_rows(text: str) -> list[dict[str, Any]]:
     """One dict per claim, ready for the claims table (without article_id)."""
     spans = split_claims(text)
     return [
@@ -16,7 +17,7 @@ def claim_rows(text):
     ]
 
 
-def annotate(text, spans):
+def annotate(text: str, spans: list[ClaimSpan]) -> list[dict[str, Any]]:
     """Source and flag columns for each span, in order (the spans give the context)."""
     found = attribution.detect_sources(text, spans)
     return [
@@ -26,7 +27,8 @@ def annotate(text, spans):
     ]
 
 
-def attribution_fields(source, candidates=()):
+def attribution_fields(source: attribution.Attribution | None,
+                       candidates: tuple = ()) -> dict[str, Any]:
     """An Attribution (or None: the article's own assertion) as claims-table columns.
 
     `candidates` are the other sources the sentence names, (text, kind, start, end), stored
@@ -49,13 +51,13 @@ def attribution_fields(source, candidates=()):
     }
 
 
-def flag_fields(claim_text, attribution_kind):
+def flag_fields(claim_text: str, attribution_kind: str | None) -> dict[str, Any]:
     names = flags.claim_flags(claim_text, attribution_kind)
     return {"flags": " ".join(names),
             "check_first": flags.check_first_rank(names, attribution_kind)}
 
 
-def spans_from_rows(rows):
+def spans_from_rows(rows: list[dict[str, Any]]) -> tuple[list[ClaimSpan], list[dict[str, Any]]]:
     """ClaimSpans for stored claim rows, in reading order, for re-annotating an article."""
     ordered = sorted(rows, key=lambda row: (row["start"], row["end"], row["id"]))
     return [ClaimSpan(index, row["start"], row["end"], row["text"])

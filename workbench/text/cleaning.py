@@ -8,13 +8,11 @@ import html.parser
 import pathlib
 import re
 
+from ..errors import ArticleRejected
+
 SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
                       ".html": "html", ".htm": "html"}
 MAX_ARTICLE_CHARS = 2_000_000
-
-
-class ArticleRejected(ValueError):
-    """The input cannot become an article; str(error) says why, for the reviewer."""
 
 
 def text_from_paste(text):

@@ -43,7 +43,7 @@ SOURCED_FIGURES = 1  # any other claim with a number or a date
 OTHER_CLAIMS = 2
 
 
-def claim_flags(claim_text, attribution_kind):
+def claim_flags(claim_text: str, attribution_kind: str | None) -> list[str]:
     """The flag names that apply to one claim, in FLAGS order."""
     found = set()
     if attribution_kind in (None, "none"):
@@ -62,15 +62,18 @@ def claim_flags(claim_text, attribution_kind):
     return [flag for flag in FLAGS if flag in found]
 
 
-def check_first_rank(flags, attribution_kind):
+def check_first_rank(flags: list[str], attribution_kind: str | None) -> int:
     """Where a claim sorts in "check first" order: 0, 1 or 2, lower first.
 
     0: unattributed or anonymously sourced claims with a number or a date, the figures a
     reader cannot trace; 1: other claims with a number or a date; 2: everything else.
     """
     has_figures = "number" in flags or "date" in flags
-    weakly_sourced = (attribution_kind in (None, "none", "anonymous")
-                      or "unattributed" in flags or "anonymous_source" in flags)
+    weakly_sourced = (
+        attribution_kind in (None, "none", "anonymous")
+        or "unattributed" in flags
+        or "anonymous_source" in flags
+    )
     if has_figures and weakly_sourced:
         return WEAKLY_SOURCED_FIGURES
     if has_figures:
@@ -81,22 +84,29 @@ def check_first_rank(flags, attribution_kind):
 # --- Dates --------------------------------------------------------------------------------
 
 # Spelled out here: calendar.month_name follows the process locale, articles are English.
-_MONTHS = ("January February March April May June July August September October November "
-           "December").split()
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
 _MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(_MONTHS, start=1)}
 _MONTH_NUMBERS.update({name[:3].lower(): number for number, name in enumerate(_MONTHS, start=1)})
 _MONTH_NUMBERS["sept"] = 9
 
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
-          r"|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)")
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+)
 _ORDINAL_SUFFIX = r"(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[0-9]{3}|20[0-9]{2})"
-_YEAR_CONTEXT = (r"(?:in|since|by|until|till|from|to|of|during|before|after|through|between"
-                 r"|and|early|late|mid-|fiscal|the|a|an|around|circa|year|summer|winter"
-                 r"|spring|autumn|fall)")
-_ORDINAL_WORDS = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
-                  r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth"
-                  r"|eighteenth|nineteenth|twentieth|twenty-first)")
+_YEAR_CONTEXT = (
+    r"(?:in|since|by|until|till|from|to|of|during|before|after|through|between"
+    r"|and|early|late|mid-|fiscal|the|a|an|around|circa|year|summer|winter"
+    r"|spring|autumn|fall)"
+)
+_ORDINAL_WORDS = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+    r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth"
+    r"|eighteenth|nineteenth|twentieth|twenty-first)"
+)
 
 _DATE = re.compile(
     rf"\b(?P<iso_year>\d{{4}})-(?P<iso_month>\d{{2}})-(?P<iso_day>\d{{2}})\b"
@@ -121,23 +131,29 @@ _DATE = re.compile(
 
 # Every form _DATE knows needs a digit, a month or weekday name, or "century": a cheap
 # test first skips the costly pattern for most sentences (it was a third of import time).
-_MAYBE_DATE = re.compile(r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day|centur",
-                         re.IGNORECASE)
+_MAYBE_DATE = re.compile(
+    r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day|centur", re.IGNORECASE
+)
 
 
-def _is_impossible(match):
+def _is_impossible(match: re.Match[str]) -> bool:
     """True for a date the calendar does not have (day 31 of a 30-day month, ...)."""
     if match.group("iso_year"):
-        return not _exists(int(match.group("iso_year")), int(match.group("iso_month")),
-                           int(match.group("iso_day")))
+        return not _exists(
+            int(match.group("iso_year")), int(match.group("iso_month")), int(match.group("iso_day"))
+        )
     if match.group("md_month"):
-        return not _exists(_year(match.group("md_year")),
-                           _MONTH_NUMBERS[match.group("md_month").rstrip(".").lower()],
-                           int(match.group("md_day")))
+        return not _exists(
+            _year(match.group("md_year")),
+            _MONTH_NUMBERS[match.group("md_month").rstrip(".").lower()],
+            int(match.group("md_day")),
+        )
     if match.group("dm_month"):
-        return not _exists(_year(match.group("dm_year")),
-                           _MONTH_NUMBERS[match.group("dm_month").rstrip(".").lower()],
-                           int(match.group("dm_day")))
+        return not _exists(
+            _year(match.group("dm_year")),
+            _MONTH_NUMBERS[match.group("dm_month").rstrip(".").lower()],
+            int(match.group("dm_day")),
+        )
     if match.group("slash_a"):
         # 05/04/2023 reads month-first in the US and day-first elsewhere: impossible only
         # when neither reading exists.
@@ -147,12 +163,12 @@ def _is_impossible(match):
     return False
 
 
-def _year(text):
+def _year(text: str | None) -> int:
     # Without a year, judge against a leap year: "February 29" may be real.
     return int(text) if text else 2024
 
 
-def _exists(year, month, day):
+def _exists(year: int, month: int, day: int) -> bool:
     if not 1 <= month <= 12:
         return False
     return 1 <= day <= calendar.monthrange(year, month)[1]
@@ -164,22 +180,23 @@ _SPELLED_QUANTITIES = (
     "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
     "ninety hundred hundreds thousand thousands million millions billion billions trillion "
-    "trillions dozen dozens half").split()
+    "trillions dozen dozens half"
+).split()
 _NUMBER = re.compile(
     r"\d+(?:[.,]\d+)*(?!\d|(?:st|nd|rd|th)\b)"  # 600, 3.5, 2,300, 4.2% - but not 13th
     rf"|\b(?i:{'|'.join(_SPELLED_QUANTITIES)})\b"
 )
 
 
-def _has_number(text):
+def _has_number(text: str) -> bool:
     return _NUMBER.search(text) is not None
 
 
-def _blank_spans(text, matches):
+def _blank_spans(text: str, matches: list[re.Match[str]]) -> str:
     """`text` with each match replaced by spaces, so dates do not count as numbers."""
     chars = list(text)
     for match in matches:
-        chars[match.start():match.end()] = " " * (match.end() - match.start())
+        chars[match.start() : match.end()] = " " * (match.end() - match.start())
     return "".join(chars)
 
 
@@ -188,21 +205,22 @@ def _blank_spans(text, matches):
 _QUOTATION = re.compile(r"“[^“”]*”?|\"[^\"]*\"?|^[^“”\"]*”")
 _INTRODUCES_QUOTE = re.compile(
     r"(?::|\b(?:said|says|say|told|tells|added|adds|stated|states|wrote|writes|asked|asks"
-    r"|replied|declared|announced|warned|insisted|explained|argued|noted)\b,?)\s*$")
+    r"|replied|declared|announced|warned|insisted|explained|argued|noted)\b,?)\s*$"
+)
 _MIN_QUOTE_WORDS = 6
 
 
-def _has_direct_quote(text):
+def _has_direct_quote(text: str) -> bool:
     return any(_is_speech(text, match) for match in _QUOTATION.finditer(text))
 
 
-def _is_speech(text, match):
+def _is_speech(text: str, match: re.Match[str]) -> bool:
     passage = match.group()
-    paired = len(passage) >= 2 and passage[0] in "“\"" and passage[-1] in "”\""
+    paired = len(passage) >= 2 and passage[0] in '“"' and passage[-1] in '”"'
     if not paired:
         # Opened or closed in a neighbouring sentence: part of a longer quotation.
         return True
-    before = text[:match.start()]
+    before = text[: match.start()]
     if not before.strip() or _INTRODUCES_QUOTE.search(before):
         return True
     return len(passage.split()) >= _MIN_QUOTE_WORDS
