@@ -21,10 +21,10 @@ def create_app(test_config=None):
     templates, static = _asset_folders()
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(templates), static_folder=str(static))
-    instance = pathlib.Path(os.environ.get("WORKBENCH_INSTANCE", app.instance_path))
+    instance, database = configured_paths()
     app.instance_path = str(instance)
     app.config.from_mapping(
-        DATABASE=os.environ.get("WORKBENCH_DB", str(instance / "workbench.db")),
+        DATABASE=str(database),
         MAX_CONTENT_LENGTH=int(os.environ.get("WORKBENCH_MAX_UPLOAD_MB", "8")) * 1024 * 1024,
         HTMX_URL=os.environ.get("WORKBENCH_HTMX_URL", HTMX_CDN_URL),
         HTMX_INTEGRITY=HTMX_INTEGRITY,
@@ -58,6 +58,17 @@ def create_app(test_config=None):
     views.init_app(app)
     api.init_app(app)
     return app
+
+
+def configured_paths():
+    """(instance folder, database path) as create_app() sets them, creating neither.
+
+    `workbench serve` needs to know whether the database exists before anything creates it
+    (a missing database with a replica configured is restored, not started afresh).
+    """
+    default_instance = Flask(__name__, instance_relative_config=True).instance_path
+    instance = pathlib.Path(os.environ.get("WORKBENCH_INSTANCE", default_instance))
+    return instance, pathlib.Path(os.environ.get("WORKBENCH_DB", str(instance / "workbench.db")))
 
 
 def _asset_folders():
