@@ -10,44 +10,68 @@ CACHE := .cache
 HTMX_FILE := $(CACHE)/htmx-$(HTMX_VERSION).min.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run test test-fast bench clean chromium htmx
+.PHONY: install install-dev run test test-fast lint lock bench clean chromium htmx
 
+# Every package comes from a lock file with hashes (requirements/*.lock, made by `make lock`
+# from pyproject.toml): the app's for `make run`, the app's plus the tools' for the rest.
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements/app.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements/app.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+install-dev: $(VENV)/.dev-installed
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements/dev.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	touch $@
+
+# After changing dependencies in pyproject.toml: pin them (and their hashes) again.
+lock: install-dev
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --generate-hashes --universal \
+	  --python-version 3.11 -q -o requirements/app.lock
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --extra test --extra dev \
+	  --generate-hashes --universal --python-version 3.11 -c requirements/app.lock -q \
+	  -o requirements/dev.lock
 
 run: install
 	$(BIN)/workbench init --base-url http://$(HOST):$(PORT)
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT)
 
-test: install chromium htmx
-	HTMX_FILE=$(abspath $(HTMX_FILE)) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+# Everything, on both cores: unit, web, live-server, durability and browser tests.
+test: install-dev chromium htmx
+	HTMX_FILE=$(abspath $(HTMX_FILE)) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2
 
-# Everything but the browser tests: quick, and needs neither chromium nor htmx.
-test-fast: install
-	$(BIN)/python -m pytest -m "not browser"
+# The developer's loop: unit and Flask test-client tests only (no live server, no
+# browser), under 30 s; needs neither chromium nor htmx.
+test-fast: install-dev
+	$(BIN)/python -m pytest -n 2 -m "not browser and not slow"
+
+# Lint and format (ruff) and types (mypy); CI runs it before the tests.
+lint: install-dev
+	$(BIN)/ruff check workbench tests bench
+	$(BIN)/ruff format --check workbench tests bench
+	$(BIN)/mypy
 
 # Benchmarks (bench/, issue 6), never part of `make test`: Debian's wrk for the load, and
 # the peer, the profiler and the chart library in the venv only (not app dependencies).
 BENCH_PACKAGES := 'datasette>=0.65,<1' 'py-spy>=0.3,<1' 'matplotlib>=3.8,<4'
 .PHONY: bench-profile bench-tools
 
-bench: install bench-tools
+bench: install-dev bench-tools
 	$(BIN)/python -m bench
 
 # Where the server's time goes in each scenario (py-spy), for bench/PERFORMANCE.md.
-bench-profile: install bench-tools
+bench-profile: install-dev bench-tools
 	$(BIN)/python -m bench --profile
 
 bench-tools: $(VENV)/.bench-installed
 	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmarks"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
-$(VENV)/.bench-installed: $(VENV)/.installed Makefile
+$(VENV)/.bench-installed: $(VENV)/.dev-installed Makefile
 	$(BIN)/pip install --quiet $(BENCH_PACKAGES)
 	touch $@
 

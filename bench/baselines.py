@@ -16,7 +16,7 @@ import sqlite3
 import sys
 import time
 
-# The workbench's CSV columns (workbench/export.py), from one query; notes and evidence
+# The workbench's CSV columns (workbench/exports/csv_rows.py), from one query; notes and evidence
 # aggregated by SQLite.
 RAW_EXPORT_SQL = """
 select c.article_id, a.title, c.id, c.position, c.text, c.start, c."end", c.status,
@@ -30,9 +30,23 @@ from claims c join articles a on a.id = c.article_id
 where c.is_claim = 1 and a.deleted_at is null
 order by c.article_id, c.position
 """
-HEADER = ("article_id", "article_title", "claim_id", "position", "claim", "start", "end",
-          "status", "attribution", "attribution_kind", "flags", "notes", "evidence_urls",
-          "updated_by", "updated_at")
+HEADER = (
+    "article_id",
+    "article_title",
+    "claim_id",
+    "position",
+    "claim",
+    "start",
+    "end",
+    "status",
+    "attribution",
+    "attribution_kind",
+    "flags",
+    "notes",
+    "evidence_urls",
+    "updated_by",
+    "updated_at",
+)
 
 
 def export(db_path, output):
@@ -55,12 +69,51 @@ def segment(path):
     text = open(path, encoding="utf-8").read()
     started = time.perf_counter()
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
-    sentences = sum(len(segmenter.segment(paragraph.group()))
-                    for paragraph in re.finditer(r"[^\n]+", text) if paragraph.group().strip())
+    sentences = sum(
+        len(segmenter.segment(paragraph.group()))
+        for paragraph in re.finditer(r"[^\n]+", text)
+        if paragraph.group().strip()
+    )
     return {"sentences": sentences, "seconds": time.perf_counter() - started}
 
 
+def bulk_raw(db_path):
+    """The least a bulk status change can do: one INSERT ... SELECT of the history rows and
+    one UPDATE, in one transaction, on every visible claim."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    started = time.perf_counter()
+    conn.execute("begin immediate")
+    conn.execute(
+        "insert into history (claim_id, article_id, actor, action, before, after, at) "
+        "select id, article_id, 'bench', 'status', status, 'disputed', '2026-01-01T00:00:00Z' "
+        "from claims where is_claim = 1 and status != 'disputed'"
+    )
+    changed = conn.execute(
+        "update claims set status = 'disputed', version = version + 1 "
+        "where is_claim = 1 and status != 'disputed'"
+    ).rowcount
+    conn.execute("commit")
+    conn.close()
+    return {"claims": changed, "seconds": time.perf_counter() - started}
+
+
+def bulk_app(db_path):
+    """The workbench's bulk status change (claims.set_status_many) on every visible claim."""
+    from workbench import claims, db, search
+    from workbench.accounts import User
+
+    database = db.connect(db_path)
+    started = time.perf_counter()
+    changed = claims.set_status_many(
+        database, search.ClaimFilter(), "disputed", User(0, "bench", "reviewer")
+    )
+    seconds = time.perf_counter() - started
+    database.close()
+    return {"claims": changed, "seconds": seconds}
+
+
+COMMANDS = {"export": export, "segment": segment, "bulk-raw": bulk_raw, "bulk-app": bulk_app}
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    result = export(*args) if command == "export" else segment(*args)
-    print(json.dumps(result))
+    print(json.dumps(COMMANDS[command](*args)))

@@ -11,30 +11,99 @@ import subprocess
 
 import sqlite_utils
 
-FIRST_NAMES = ["Maria", "James", "Amina", "Lars", "Chen", "Fatima", "Pedro", "Olga", "Kwame",
-               "Sofia", "David", "Leila", "Tomas", "Yuki", "Ines", "Omar"]
-LAST_NAMES = ["Okafor", "Lindqvist", "Haddad", "Moreau", "Tanaka", "Kowalski", "Alvarez",
-              "Brennan", "Nakamura", "Petrov", "Osei", "Richter", "Santos", "Weber"]
-ROLES = ["the finance minister", "a spokeswoman for the ministry", "the port authority's chief",
-         "the mayor", "a senior analyst at the central bank", "the union's president"]
-ORGS = ["the Ministry of Finance", "the World Bank", "the port authority", "Reuters",
-        "the national statistics office", "the International Monetary Fund", "the city council"]
-THINGS = ["grain exports", "fuel prices", "container traffic", "public debt", "unemployment",
-          "housing starts", "hospital admissions", "bus fares", "rainfall", "tourist arrivals"]
+FIRST_NAMES = [
+    "Maria",
+    "James",
+    "Amina",
+    "Lars",
+    "Chen",
+    "Fatima",
+    "Pedro",
+    "Olga",
+    "Kwame",
+    "Sofia",
+    "David",
+    "Leila",
+    "Tomas",
+    "Yuki",
+    "Ines",
+    "Omar",
+]
+LAST_NAMES = [
+    "Okafor",
+    "Lindqvist",
+    "Haddad",
+    "Moreau",
+    "Tanaka",
+    "Kowalski",
+    "Alvarez",
+    "Brennan",
+    "Nakamura",
+    "Petrov",
+    "Osei",
+    "Richter",
+    "Santos",
+    "Weber",
+]
+ROLES = [
+    "the finance minister",
+    "a spokeswoman for the ministry",
+    "the port authority's chief",
+    "the mayor",
+    "a senior analyst at the central bank",
+    "the union's president",
+]
+ORGS = [
+    "the Ministry of Finance",
+    "the World Bank",
+    "the port authority",
+    "Reuters",
+    "the national statistics office",
+    "the International Monetary Fund",
+    "the city council",
+]
+THINGS = [
+    "grain exports",
+    "fuel prices",
+    "container traffic",
+    "public debt",
+    "unemployment",
+    "housing starts",
+    "hospital admissions",
+    "bus fares",
+    "rainfall",
+    "tourist arrivals",
+]
 VERBS = ["rose", "fell", "climbed", "dropped", "recovered", "stalled"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-CLAUSES = ["the reopening would take at least three more weeks",
-           "inspectors had found no structural damage to the main quay",
-           "the budget gap was wider than officials had admitted in public",
-           "the new schedule would cut waiting times for most passengers",
-           "talks with the shipping companies were continuing behind closed doors",
-           "the figures did not include the northern districts"]
-QUOTES = ["We did everything we could with the equipment we had",
-          "Nobody expected the numbers to move this fast",
-          "This is the worst season we have seen in a decade",
-          "We will publish the full audit before the end of the month"]
+CLAUSES = [
+    "the reopening would take at least three more weeks",
+    "inspectors had found no structural damage to the main quay",
+    "the budget gap was wider than officials had admitted in public",
+    "the new schedule would cut waiting times for most passengers",
+    "talks with the shipping companies were continuing behind closed doors",
+    "the figures did not include the northern districts",
+]
+QUOTES = [
+    "We did everything we could with the equipment we had",
+    "Nobody expected the numbers to move this fast",
+    "This is the worst season we have seen in a decade",
+    "We will publish the full audit before the end of the month",
+]
 
 
 def sentence(rng):
@@ -96,28 +165,52 @@ def big_article(target_bytes=1_000_000, seed=7):
 
 def init_database(workbench, path, env):
     """A database as `workbench init` makes it: the app's schema, the sample article."""
-    subprocess.run([workbench, "init"], env={**env, "WORKBENCH_DB": str(path)}, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [workbench, "init"],
+        env={**env, "WORKBENCH_DB": str(path)},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def add_reviewers(workbench, path, env, names, password):
     """The first reviewer through `workbench add-user`, the rest share its hash (scrypt
     N=2^17 costs about 0.4 s per user; the hash is the same work whoever owns it)."""
-    subprocess.run([workbench, "add-user", names[0], "--role", "reviewer", "--password-stdin"],
-                   input=password + "\n", text=True, env={**env, "WORKBENCH_DB": str(path)},
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [workbench, "add-user", names[0], "--role", "reviewer", "--password-stdin"],
+        input=password + "\n",
+        text=True,
+        env={**env, "WORKBENCH_DB": str(path)},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     db = sqlite_utils.Database(path)
-    first = next(db.query("select password_hash, created_at from users where username = ?",
-                          [names[0]]))
+    first = next(
+        db.query("select password_hash, created_at from users where username = ?", [names[0]])
+    )
     with db.conn:
         db.table("users").insert_all(
-            {"username": name, "password_hash": first["password_hash"], "role": "reviewer",
-             "created_at": first["created_at"]} for name in names[1:])
+            {
+                "username": name,
+                "password_hash": first["password_hash"],
+                "role": "reviewer",
+                "created_at": first["created_at"],
+            }
+            for name in names[1:]
+        )
     db.close()
 
 
 CLAIM_KINDS = ["named_person", "organization", "anonymous", "document", "none"]
-FLAG_SETS = ["number date", "number", "date", "direct_quote", "", "number date", "unattributed number"]
+FLAG_SETS = [
+    "number date",
+    "number",
+    "date",
+    "direct_quote",
+    "",
+    "number date",
+    "unattributed number",
+]
 
 
 def fill(path, article_sizes, seed=1, notes_per_100=40, evidence_per_100=5):
@@ -133,40 +226,71 @@ def fill(path, article_sizes, seed=1, notes_per_100=40, evidence_per_100=5):
     with db.conn:
         for number, size in enumerate(article_sizes):
             body, spans = article_text(rng, size)
-            article_id = db.table("articles").insert({
-                "title": f"Bench article {number + 1}: {spans[0][2][:60]}",
-                "publisher": "Bench Gazette", "published_on": "2026-01-14", "body": body,
-                "content_hash": f"bench-{seed}-{number}", "source_format": "txt",
-                "imported_at": stamp, "imported_by": "bench",
-            }).last_pk
+            article_id = (
+                db.table("articles")
+                .insert(
+                    {
+                        "title": f"Bench article {number + 1}: {spans[0][2][:60]}",
+                        "publisher": "Bench Gazette",
+                        "published_on": "2026-01-14",
+                        "body": body,
+                        "content_hash": f"bench-{seed}-{number}",
+                        "source_format": "txt",
+                        "imported_at": stamp,
+                        "imported_by": "bench",
+                    }
+                )
+                .last_pk
+            )
             rows = []
             for position, (start, end, text) in enumerate(spans, start=1):
                 kind = rng.choice(CLAIM_KINDS)
-                rows.append({
-                    "article_id": article_id, "position": position, "start": start, "end": end,
-                    "text": text, "status": "unverified", "version": 1, "is_claim": 1,
-                    "attribution_text": None if kind == "none" else text[:20],
-                    "attribution_kind": kind, "flags": rng.choice(FLAG_SETS),
-                    "check_first": rng.randint(0, 2),
-                })
+                rows.append(
+                    {
+                        "article_id": article_id,
+                        "position": position,
+                        "start": start,
+                        "end": end,
+                        "text": text,
+                        "status": "unverified",
+                        "version": 1,
+                        "is_claim": 1,
+                        "attribution_text": None if kind == "none" else text[:20],
+                        "attribution_kind": kind,
+                        "flags": rng.choice(FLAG_SETS),
+                        "check_first": rng.randint(0, 2),
+                    }
+                )
             db.table("claims").insert_all(rows, batch_size=1000)
-            first_claim = db.execute("select min(id) from claims where article_id = ?",
-                                     [article_id]).fetchone()[0]
+            first_claim = db.execute(
+                "select min(id) from claims where article_id = ?", [article_id]
+            ).fetchone()[0]
             created.append((article_id, first_claim))
             notes, evidence = [], []
             for claim_id in range(first_claim, first_claim + size):
                 draw = rng.randrange(100)
                 if draw < notes_per_100:
                     for _ in range(2 if draw < 5 else 1):
-                        notes.append({"claim_id": claim_id, "author": "bench-reviewer-1",
-                                      "created_at": stamp,
-                                      "body": f"Checked against the {rng.choice(ORGS)} release; "
-                                              f"the figure matches, \"see page {draw}\"."})
+                        notes.append(
+                            {
+                                "claim_id": claim_id,
+                                "author": "bench-reviewer-1",
+                                "created_at": stamp,
+                                "body": f"Checked against the {rng.choice(ORGS)} release; "
+                                f'the figure matches, "see page {draw}".',
+                            }
+                        )
                 if rng.randrange(100) < evidence_per_100:
-                    evidence.append({"claim_id": claim_id, "stance": "supports",
-                                     "url": f"https://example.org/source/{claim_id}",
-                                     "title": "Official release", "added_by": "bench-reviewer-1",
-                                     "added_at": stamp})
+                    evidence.append(
+                        {
+                            "claim_id": claim_id,
+                            "stance": "supports",
+                            "url": f"https://example.org/source/{claim_id}",
+                            "title": "Official release",
+                            "added_by": "bench-reviewer-1",
+                            "added_at": stamp,
+                        }
+                    )
             if notes:
                 db.table("notes").insert_all(notes, batch_size=1000)
             if evidence:

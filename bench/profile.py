@@ -5,10 +5,10 @@ the most samples on the stack (inclusive) and at the top of it (own time).
 """
 
 import collections
+import pathlib
 import signal
 import subprocess
 import sys
-import pathlib
 import time
 
 PY_SPY = pathlib.Path(sys.executable).parent / "py-spy"
@@ -18,10 +18,24 @@ TOP = 18
 def record(server, action, output_stem):
     """Run `action` while py-spy samples the server and its workers; the summary."""
     raw = output_stem.with_suffix(".txt")
-    spy = subprocess.Popen([str(PY_SPY), "record", "--pid", str(server.process.pid),
-                            "--subprocesses", "--rate", "200", "--format", "raw",
-                            "--output", str(raw), "--nonblocking"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    spy = subprocess.Popen(
+        [
+            str(PY_SPY),
+            "record",
+            "--pid",
+            str(server.process.pid),
+            "--subprocesses",
+            "--rate",
+            "200",
+            "--format",
+            "raw",
+            "--output",
+            str(raw),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(1.5)  # let py-spy attach to every worker
     action()
     spy.send_signal(signal.SIGINT)
@@ -38,9 +52,24 @@ def record(server, action, output_stem):
 def record_command(command, env, output_stem):
     """py-spy running `command` to its end; the summary."""
     raw = output_stem.with_suffix(".txt")
-    subprocess.run([str(PY_SPY), "record", "--rate", "200", "--format", "raw", "--output",
-                    str(raw), "--", *command], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(PY_SPY),
+            "record",
+            "--rate",
+            "200",
+            "--format",
+            "raw",
+            "--output",
+            str(raw),
+            "--",
+            *command,
+        ],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return summarise(raw.read_text())
 
 
@@ -61,12 +90,15 @@ def summarise(collapsed):
         # Own time by line for the app's code: BEGIN IMMEDIATE and COMMIT are two lines
         # of one function.
         own[_short(raw_frames[-1], keep_line="workbench/" in raw_frames[-1])] += count
-    share = lambda counter: [(frame, count / total) for frame, count in counter.most_common(TOP)]
+
+    def share(counter):
+        return [(frame, count / total) for frame, count in counter.most_common(TOP)]
+
     return {"samples": total, "inclusive": share(inclusive), "own": share(own)}
 
 
 def _short(frame, keep_line=False):
-    """'set_status (workbench/review.py)' with site-packages paths cut to the package."""
+    """'set_status (workbench/claims.py)' with site-packages paths cut to the package."""
     if frame.startswith("process ") or frame.startswith("thread "):
         return None
     name, _, where = frame.partition(" (")

@@ -35,10 +35,22 @@ def within(ratio, factor):
 def row(scenario, ours, baseline, unit, target, verdict, baseline_name, ratio=None, fmt="{:,.0f}"):
     if ratio is None and isinstance(ours, (int, float)) and isinstance(baseline, (int, float)):
         ratio = ours / baseline if baseline else None
-    show = lambda value: fmt.format(value) if isinstance(value, (int, float)) else value
-    return {"scenario": scenario, "unit": unit, "ours": ours, "baseline": baseline,
-            "baseline_name": baseline_name, "ratio": ratio, "target": target,
-            "ours_text": show(ours), "baseline_text": show(baseline), **verdict}
+
+    def show(value):
+        return fmt.format(value) if isinstance(value, (int, float)) else value
+
+    return {
+        "scenario": scenario,
+        "unit": unit,
+        "ours": ours,
+        "baseline": baseline,
+        "baseline_name": baseline_name,
+        "ratio": ratio,
+        "target": target,
+        "ours_text": show(ours),
+        "baseline_text": show(baseline),
+        **verdict,
+    }
 
 
 def build_rows(runs, info):
@@ -47,62 +59,192 @@ def build_rows(runs, info):
     for connections in (16, 64):
         ours = median(tagging[f"app_{connections}"], "rps")
         theirs = median(tagging[f"baseline_{connections}"], "rps")
-        rows.append(row(f"1. Tagging, {connections} connections", ours, theirs, "req/s",
-                        "≥ 0.5× baseline", at_least(ours / theirs, 0.5),
-                        "minimal Flask UPDATE"))
+        rows.append(
+            row(
+                f"1. Tagging, {connections} connections",
+                ours,
+                theirs,
+                "req/s",
+                "≥ 0.5× baseline",
+                at_least(ours / theirs, 0.5),
+                "minimal Flask UPDATE",
+            )
+        )
     ours = median(tagging["app_64"], "latency_us", "p99") / 1000
     theirs = median(tagging["baseline_64"], "latency_us", "p99") / 1000
-    rows.append(row("1. Tagging p99, 64 connections", ours, theirs, "ms", "≤ 100 ms",
-                    at_most(ours, 100), "minimal Flask UPDATE", fmt="{:,.1f}"))
+    rows.append(
+        row(
+            "1. Tagging p99, 64 connections",
+            ours,
+            theirs,
+            "ms",
+            "≤ 100 ms",
+            at_most(ours, 100),
+            "minimal Flask UPDATE",
+            fmt="{:,.1f}",
+        )
+    )
     ours = median(tagging["app_64_paced"], "latency_us", "p99") / 1000
     theirs = median(tagging["baseline_64_paced"], "latency_us", "p99") / 1000
-    rows.append(row("1. Tagging p99, 64 connections, 0.5 s between clicks", ours, theirs, "ms",
-                    "≤ 100 ms", at_most(ours, 100), "minimal Flask UPDATE", fmt="{:,.1f}"))
-    checked = (tagging["app_16"] + tagging["app_64"] + tagging["app_64_paced"]
-               + tagging["app_1k_paced"])
+    rows.append(
+        row(
+            "1. Tagging p99, 64 connections, 0.5 s between clicks",
+            ours,
+            theirs,
+            "ms",
+            "≤ 100 ms",
+            at_most(ours, 100),
+            "minimal Flask UPDATE",
+            fmt="{:,.1f}",
+        )
+    )
+    checked = (
+        tagging["app_16"] + tagging["app_64"] + tagging["app_64_paced"] + tagging["app_1k_paced"]
+    )
     errors = sum(run["error_count"] for run in checked)
     lost = sum(run["lost"] for run in checked)
     ok = sum(run["ok"] for run in checked)
     matched = sum(run["matched"] for run in checked)
     consistent = all(run["version_bumps"] == run["history_rows"] for run in checked)
     base_errors = sum(run["error_count"] for run in tagging["baseline_16"] + tagging["baseline_64"])
-    rows.append(row("1. Tagging: errors; successes without history", f"{errors}; {lost} of {ok:,}",
-                    f"{base_errors}; –", "", "0; 0",
-                    {"pass": errors == 0 and lost == 0 and consistent and matched == ok,
-                     "score": None}, "minimal Flask UPDATE"))
+    rows.append(
+        row(
+            "1. Tagging: errors; successes without history",
+            f"{errors}; {lost} of {ok:,}",
+            f"{base_errors}; –",
+            "",
+            "0; 0",
+            {"pass": errors == 0 and lost == 0 and consistent and matched == ok, "score": None},
+            "minimal Flask UPDATE",
+        )
+    )
     reading = runs["reading"]
-    for name, label in (("article_page", "2. Article page, 5,000 claims (page 1)"),
-                        ("article_list", "2. Article list of 1,000 articles (page 1)")):
-        ours, theirs = median(reading[f"app_{name}"], "rps"), median(reading[f"baseline_{name}"], "rps")
-        rows.append(row(label, ours, theirs, "req/s", "≥ 0.5× baseline",
-                        at_least(ours / theirs, 0.5), "same rows, trivial template"))
+    for name, label in (
+        ("article_page", "2. Article page, 5,000 claims (page 1)"),
+        ("article_list", "2. Article list of 1,000 articles (page 1)"),
+    ):
+        ours, theirs = (
+            median(reading[f"app_{name}"], "rps"),
+            median(reading[f"baseline_{name}"], "rps"),
+        )
+        rows.append(
+            row(
+                label,
+                ours,
+                theirs,
+                "req/s",
+                "≥ 0.5× baseline",
+                at_least(ours / theirs, 0.5),
+                "same rows, trivial template",
+            )
+        )
     export = runs["export"]
     ours = median(export["app_100k"], "rate")
     raw = median(export["raw_100k"], "rate")
-    rows.append(row("3. Export CSV, 100k claims", ours, raw, "claims/s", "≥ 0.5× baseline",
-                    at_least(ours / raw, 0.5), "Python csv from SQLite"))
+    rows.append(
+        row(
+            "3. Export CSV, 100k claims",
+            ours,
+            raw,
+            "claims/s",
+            "≥ 0.5× baseline",
+            at_least(ours / raw, 0.5),
+            "Python csv from SQLite",
+        )
+    )
     datasette = median(export["datasette_100k"], "rate")
-    rows.append(row("3. Export CSV, 100k claims", ours, datasette, "claims/s", "> 1× baseline",
-                    {"pass": ours > datasette, "score": ours / datasette},
-                    "Datasette .csv?_stream=on"))
+    rows.append(
+        row(
+            "3. Export CSV, 100k claims",
+            ours,
+            datasette,
+            "claims/s",
+            "> 1× baseline",
+            {"pass": ours > datasette, "score": ours / datasette},
+            "Datasette .csv?_stream=on",
+        )
+    )
     memory = runs["export_memory_mb"]
     big, mid = memory["100k"]["peak"], memory["10k"]["peak"]
-    rows.append(row("3. Export: worker peak memory", big, mid, "MB", "< 100 MB",
-                    {"pass": big < 100, "score": 100 / big}, "same, 10k claims", fmt="{:,.1f}"))
+    rows.append(
+        row(
+            "3. Export: worker peak memory",
+            big,
+            mid,
+            "MB",
+            "< 100 MB",
+            {"pass": big < 100, "score": 100 / big},
+            "same, 10k claims",
+            fmt="{:,.1f}",
+        )
+    )
     imports = runs["import"]
     ours, theirs = median(imports["app"], "seconds"), median(imports["segmenter"], "seconds")
-    rows.append(row("4. Import 1 MB article", ours, theirs, "s", "≤ 1.5× baseline",
-                    at_most(ours / theirs, 1.5), "pysbd alone", fmt="{:,.2f}"))
+    rows.append(
+        row(
+            "4. Import 1 MB article",
+            ours,
+            theirs,
+            "s",
+            "≤ 1.5× baseline",
+            at_most(ours / theirs, 1.5),
+            "pysbd alone",
+            fmt="{:,.2f}",
+        )
+    )
     ours, theirs = median(imports["app"], "peak_mb"), median(imports["segmenter"], "peak_mb")
-    rows.append(row("4. Import: peak memory", ours, theirs, "MB", "< 200 MB",
-                    {"pass": ours < 200, "score": 200 / ours}, "pysbd alone", fmt="{:,.0f}"))
+    rows.append(
+        row(
+            "4. Import: peak memory",
+            ours,
+            theirs,
+            "MB",
+            "< 200 MB",
+            {"pass": ours < 200, "score": 200 / ours},
+            "pysbd alone",
+            fmt="{:,.0f}",
+        )
+    )
     ours = median(tagging["app_64_paced"], "latency_us", "p50") / 1000
     theirs = median(tagging["app_1k_paced"], "latency_us", "p50") / 1000
-    rows.append(row("5. Growth: tagging p50, 64 conn., 0.5 s between clicks", ours, theirs, "ms",
-                    "within 1.5×", within(ours / theirs, 1.5), "same, 1k claims", fmt="{:,.1f}"))
+    rows.append(
+        row(
+            "5. Growth: tagging p50, 64 conn., 0.5 s between clicks",
+            ours,
+            theirs,
+            "ms",
+            "within 1.5×",
+            within(ours / theirs, 1.5),
+            "same, 1k claims",
+            fmt="{:,.1f}",
+        )
+    )
     ours, theirs = median(export["app_100k"], "rate"), median(export["app_1k"], "rate")
-    rows.append(row("5. Growth: export rate", ours, theirs, "claims/s", "within 1.5×",
-                    within(ours / theirs, 1.5), "same, 1k claims"))
+    rows.append(
+        row(
+            "5. Growth: export rate",
+            ours,
+            theirs,
+            "claims/s",
+            "within 1.5×",
+            within(ours / theirs, 1.5),
+            "same, 1k claims",
+        )
+    )
+    bulk = runs["bulk"]
+    ours, theirs = median(bulk["app"], "seconds"), median(bulk["raw"], "seconds")
+    rows.append(
+        row(
+            f"6. Bulk status, {bulk['app'][0]['claims']:,} claims",
+            ours,
+            theirs,
+            "s",
+            "≤ 3× baseline",
+            at_most(ours / theirs, 3),
+            "raw INSERT ... SELECT + UPDATE",
+            fmt="{:,.3f}",
+        )
+    )
     return rows
 
 
@@ -118,39 +260,50 @@ def format_table(rows):
     lines = [header]
     for item in rows:
         unit = f" {item['unit']}" if item["unit"] else ""
-        lines.append((
-            item["scenario"],
-            f"{item['ours_text']}{unit}",
-            f"{item['baseline_text']}{unit} ({item['baseline_name']})",
-            format_ratio(item["ratio"]),
-            item["target"],
-            "PASS" if item["pass"] else "FAIL",
-        ))
+        lines.append(
+            (
+                item["scenario"],
+                f"{item['ours_text']}{unit}",
+                f"{item['baseline_text']}{unit} ({item['baseline_name']})",
+                format_ratio(item["ratio"]),
+                item["target"],
+                "PASS" if item["pass"] else "FAIL",
+            )
+        )
     widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
     out = []
     for number, line in enumerate(lines):
-        out.append(" | ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
+        out.append(
+            " | ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        )
         if number == 0:
             out.append("-+-".join("-" * width for width in widths))
     return "\n".join(out)
 
 
 def format_markdown(rows):
-    out = ["| Scenario | Ours | Baseline (same run) | Ratio | Target | Result |",
-           "| --- | --: | --: | --: | --- | --- |"]
+    out = [
+        "| Scenario | Ours | Baseline (same run) | Ratio | Target | Result |",
+        "| --- | --: | --: | --: | --- | --- |",
+    ]
     for item in rows:
         unit = f" {item['unit']}" if item["unit"] else ""
         ratio = format_ratio(item["ratio"])
-        out.append(f"| {item['scenario']} | {item['ours_text']}{unit} | "
-                   f"{item['baseline_text']}{unit} ({item['baseline_name']}) | {ratio} | "
-                   f"{item['target']} | {'PASS' if item['pass'] else 'FAIL'} |")
+        out.append(
+            f"| {item['scenario']} | {item['ours_text']}{unit} | "
+            f"{item['baseline_text']}{unit} ({item['baseline_name']}) | {ratio} | "
+            f"{item['target']} | {'PASS' if item['pass'] else 'FAIL'} |"
+        )
     return "\n".join(out)
 
 
 def _first_line(command):
     try:
-        return subprocess.run(command, capture_output=True, text=True,
-                              timeout=10).stdout.strip().splitlines()[0]
+        return (
+            subprocess.run(command, capture_output=True, text=True, timeout=10)
+            .stdout.strip()
+            .splitlines()[0]
+        )
     except (OSError, IndexError, subprocess.SubprocessError):
         return None
 
@@ -159,8 +312,9 @@ def machine():
     cpu = None
     try:
         with open("/proc/cpuinfo") as cpuinfo:
-            cpu = next(line.split(":", 1)[1].strip() for line in cpuinfo
-                       if line.startswith("model name"))
+            cpu = next(
+                line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")
+            )
     except (OSError, StopIteration):
         pass
     with open("/proc/meminfo") as meminfo:
@@ -172,18 +326,26 @@ def machine():
         except metadata.PackageNotFoundError:
             pass
     return {
-        "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory_kb / 1024**2, 1),
-        "kernel": platform.release(), "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version, "wrk": _first_line(["wrk", "-v"]),
-        "commit": _first_line(["git", "rev-parse", "--short", "HEAD"]), **versions,
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kb / 1024**2, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "wrk": _first_line(["wrk", "-v"]),
+        "commit": _first_line(["git", "rev-parse", "--short", "HEAD"]),
+        **versions,
     }
 
 
 def write_json(path, rows, runs, seconds):
     document = {
         "generated_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "machine": machine(), "seconds": round(seconds, 1), "table": rows,
-        "markdown": format_markdown(rows), "runs": runs,
+        "machine": machine(),
+        "seconds": round(seconds, 1),
+        "table": rows,
+        "markdown": format_markdown(rows),
+        "runs": runs,
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
@@ -205,11 +367,15 @@ def write_chart(path, rows):
     axes.set_xscale("log")
     axes.axvline(1, color="black", linewidth=1)
     axes.set_yticks(list(positions), labels, fontsize=8)
-    for y, item in zip(positions, shown):
+    for y, item in zip(positions, shown, strict=True):
         unit = f" {item['unit']}" if item["unit"] else ""
-        axes.text(item["score"] * 1.03, y, f"{item['ours_text']}{unit} vs "
-                  f"{item['baseline_text']}{unit}; target {item['target']}",
-                  va="center", fontsize=7)
+        axes.text(
+            item["score"] * 1.03,
+            y,
+            f"{item['ours_text']}{unit} vs {item['baseline_text']}{unit}; target {item['target']}",
+            va="center",
+            fontsize=7,
+        )
     axes.set_xlim(min(0.3, min(scores) / 1.5), max(scores) * 60)
     axes.set_xlabel("headroom against the target (log scale; right of the line: the target holds)")
     axes.set_title("Claim workbench benchmarks (bench/results.json)")

@@ -73,9 +73,11 @@ class Bench:
         sample_claims = self.count(template, "select count(*) from claims")
         self.db = {}
         self.info = {}
-        for name, claims, articles, big in (("1k", 1_000, 11, None),
-                                             ("10k", 10_000, 101, None),
-                                             ("100k", 100_000, 1_000, 5_000)):
+        for name, claims, articles, big in (
+            ("1k", 1_000, 11, None),
+            ("10k", 10_000, 101, None),
+            ("100k", 100_000, 1_000, 5_000),
+        ):
             path = self.work / f"claims{name}.db"
             data.copy_database(template, path)
             # The sample article from `workbench init` is one of the articles.
@@ -88,15 +90,23 @@ class Bench:
         self.template = template
         for name in ("1k", "100k"):
             self.write_targets(name)
-        log(f"  data ready in {time.monotonic() - started:.1f} s: "
-            + ", ".join(f"{name}: {self.count(path, 'select count(*) from claims'):,} claims"
-                        for name, path in self.db.items()))
+        log(
+            f"  data ready in {time.monotonic() - started:.1f} s: "
+            + ", ".join(
+                f"{name}: {self.count(path, 'select count(*) from claims'):,} claims"
+                for name, path in self.db.items()
+            )
+        )
 
     def write_targets(self, name):
         """The claims tagged under load: ordinary articles only (not the 5,000-claim one)."""
         skip = self.big_article_id if name == "100k" else -1
-        rows = self.query(self.db[name], "select id, article_id from claims where article_id "
-                                         "!= ? and article_id > 1 order by id limit 4000", [skip])
+        rows = self.query(
+            self.db[name],
+            "select id, article_id from claims where article_id "
+            "!= ? and article_id > 1 order by id limit 4000",
+            [skip],
+        )
         path = self.work / f"targets-{name}.txt"
         path.write_text("".join(f"{claim} {article}\n" for claim, article in rows))
         setattr(self, f"targets_{name}", (path, [claim for claim, _ in rows]))
@@ -124,10 +134,13 @@ class Bench:
 
     def log_in(self, server, names):
         """A session token per reviewer, through the real login form (once each)."""
+
         def one(name):
             status, headers, _ = servers.post_form(
-                server.port, "/login",
-                urllib.parse.urlencode({"username": name, "password": PASSWORD, "next": "/"}))
+                server.port,
+                "/login",
+                urllib.parse.urlencode({"username": name, "password": PASSWORD, "next": "/"}),
+            )
             cookie = headers.get("Set-Cookie", "")
             match = re.search(r"workbench_session=([^;]+)", cookie)
             if status != 303 or match is None:
@@ -144,14 +157,33 @@ class Bench:
         """One wrk run; the parsed BENCH_RESULT line."""
         threads = 2 if connections > 16 else 1
         result = subprocess.run(
-            [self.wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-             "--timeout", "10s", "-s", str(BENCH / "wrk.lua"), url],
-            env={**self.env, **env, "BENCH_THREADS": str(threads),
-                 "BENCH_CONNECTIONS": str(connections)},
-            capture_output=True, text=True, timeout=seconds + 60)
+            [
+                self.wrk,
+                "-t",
+                str(threads),
+                "-c",
+                str(connections),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(BENCH / "wrk.lua"),
+                url,
+            ],
+            env={
+                **self.env,
+                **env,
+                "BENCH_THREADS": str(threads),
+                "BENCH_CONNECTIONS": str(connections),
+            },
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+        )
         for line in result.stdout.splitlines():
             if line.startswith("BENCH_RESULT "):
-                parsed = json.loads(line[len("BENCH_RESULT "):])
+                parsed = json.loads(line[len("BENCH_RESULT ") :])
                 parsed["rps"] = parsed["requests"] / (parsed["duration_us"] / 1e6)
                 parsed["error_count"] = sum(parsed["errors"].values())
                 return parsed
@@ -159,23 +191,34 @@ class Bench:
 
     # --- 1 and 5: tagging ------------------------------------------------------------
 
-    def tag_run(self, server, cookies, db_name, connections, write_path, check_history,
-                delay_ms=0):
+    def tag_run(self, server, cookies, db_name, connections, write_path, check_history, delay_ms=0):
         targets_file, target_ids = getattr(self, f"targets_{db_name}")
         path = self.db[db_name]
         conn = sqlite3.connect(path, timeout=30)
         placeholders = ",".join("?" * len(target_ids))
         with conn:
-            conn.execute(f"update claims set status = 'unverified' where id in ({placeholders})",
-                         target_ids)
-        versions = dict(conn.execute(
-            f"select id, version from claims where id in ({placeholders})", target_ids))
+            conn.execute(
+                f"update claims set status = 'unverified' where id in ({placeholders})", target_ids
+            )
+        versions = dict(
+            conn.execute(f"select id, version from claims where id in ({placeholders})", target_ids)
+        )
         history_before = conn.execute("select coalesce(max(id), 0) from history").fetchone()[0]
         conn.close()
-        result = self.run_wrk(server.origin + "/", connections, self.settings.tag_seconds, {
-            "BENCH_MODE": "tag", "BENCH_COOKIES": str(cookies), "BENCH_TARGETS": str(targets_file),
-            "BENCH_WRITE_PATH": write_path, "BENCH_ORIGIN": server.origin,
-            "BENCH_DELAY_MS": str(delay_ms), "BENCH_FIRST_PATH": server.static_path})
+        result = self.run_wrk(
+            server.origin + "/",
+            connections,
+            self.settings.tag_seconds,
+            {
+                "BENCH_MODE": "tag",
+                "BENCH_COOKIES": str(cookies),
+                "BENCH_TARGETS": str(targets_file),
+                "BENCH_WRITE_PATH": write_path,
+                "BENCH_ORIGIN": server.origin,
+                "BENCH_DELAY_MS": str(delay_ms),
+                "BENCH_FIRST_PATH": server.static_path,
+            },
+        )
         seen = [item.split(":") for item in result.pop("seen").split(",") if item]
         result["ok"] = len(seen)
         self.wait_until_settled(path, target_ids)
@@ -204,13 +247,20 @@ class Bench:
         other answer took (two changes of one claim may both answer with the later one).
         """
         conn = sqlite3.connect(path, timeout=30)
-        rows = dict(conn.execute(
-            "select claim_id, count(*) from history where id > ? and action = 'status' "
-            "group by claim_id", [history_before]))
+        rows = dict(
+            conn.execute(
+                "select claim_id, count(*) from history where id > ? and action = 'status' "
+                "group by claim_id",
+                [history_before],
+            )
+        )
         new_history = sum(rows.values())
-        after = dict(conn.execute(
-            f"select id, version from claims where id in ({','.join('?' * len(versions))})",
-            list(versions)))
+        after = dict(
+            conn.execute(
+                f"select id, version from claims where id in ({','.join('?' * len(versions))})",
+                list(versions),
+            )
+        )
         conn.close()
         bumps = sum(after[claim] - versions[claim] for claim in versions)
         reported, unmatched = {}, []
@@ -227,11 +277,17 @@ class Bench:
                     matched += 1
                     next_free += 1
                 else:
-                    unmatched.append(f"{claim}:{version} (was {versions[claim]}, "
-                                     f"+{rows.get(claim, 0)})")
-        return {"history_rows": new_history, "version_bumps": bumps, "matched": matched,
-                "lost": len(seen) - matched, "unanswered": new_history - matched,
-                "unmatched_examples": unmatched[:10]}
+                    unmatched.append(
+                        f"{claim}:{version} (was {versions[claim]}, +{rows.get(claim, 0)})"
+                    )
+        return {
+            "history_rows": new_history,
+            "version_bumps": bumps,
+            "matched": matched,
+            "lost": len(seen) - matched,
+            "unanswered": new_history - matched,
+            "unmatched_examples": unmatched[:10],
+        }
 
     def tagging(self, app_big, app_small, baseline, cookies_big, cookies_small):
         s = self.settings
@@ -239,37 +295,71 @@ class Bench:
         for run in range(s.tag_runs):
             self.check_time("tagging")
             for connections in s.tag_connections:
-                runs.setdefault(f"app_{connections}", []).append(self.tag_run(
-                    app_big, cookies_big, "100k", connections, "/claims/%d/status", True))
-                runs.setdefault(f"baseline_{connections}", []).append(self.tag_run(
-                    baseline, cookies_big, "100k", connections, "/baseline/claims/%d/status",
-                    False))
-            runs.setdefault("app_1k_paced", []).append(self.tag_run(
-                app_small, cookies_small, "1k", 64, "/claims/%d/status", True, s.paced_delay_ms))
-            runs.setdefault("app_64_paced", []).append(self.tag_run(
-                app_big, cookies_big, "100k", 64, "/claims/%d/status", True, s.paced_delay_ms))
-            runs.setdefault("baseline_64_paced", []).append(self.tag_run(
-                baseline, cookies_big, "100k", 64, "/baseline/claims/%d/status", False,
-                s.paced_delay_ms))
-            log(f"  tagging run {run + 1}/{s.tag_runs}: " + ", ".join(
-                f"{name} {values[-1]['rps']:.0f}/s p99 {values[-1]['latency_us']['p99'] / 1000:.0f} ms"
-                for name, values in runs.items()))
+                runs.setdefault(f"app_{connections}", []).append(
+                    self.tag_run(
+                        app_big, cookies_big, "100k", connections, "/claims/%d/status", True
+                    )
+                )
+                runs.setdefault(f"baseline_{connections}", []).append(
+                    self.tag_run(
+                        baseline,
+                        cookies_big,
+                        "100k",
+                        connections,
+                        "/baseline/claims/%d/status",
+                        False,
+                    )
+                )
+            runs.setdefault("app_1k_paced", []).append(
+                self.tag_run(
+                    app_small, cookies_small, "1k", 64, "/claims/%d/status", True, s.paced_delay_ms
+                )
+            )
+            runs.setdefault("app_64_paced", []).append(
+                self.tag_run(
+                    app_big, cookies_big, "100k", 64, "/claims/%d/status", True, s.paced_delay_ms
+                )
+            )
+            runs.setdefault("baseline_64_paced", []).append(
+                self.tag_run(
+                    baseline,
+                    cookies_big,
+                    "100k",
+                    64,
+                    "/baseline/claims/%d/status",
+                    False,
+                    s.paced_delay_ms,
+                )
+            )
+            log(
+                f"  tagging run {run + 1}/{s.tag_runs}: "
+                + ", ".join(
+                    f"{name} {values[-1]['rps']:.0f}/s "
+                    f"p99 {values[-1]['latency_us']['p99'] / 1000:.0f} ms"
+                    for name, values in runs.items()
+                )
+            )
 
     # --- 2: reading ------------------------------------------------------------------
 
     def reading(self, app, baseline, cookies, token):
         pages = {
-            "article_page": (f"/articles/{self.big_article_id}",
-                             f"/baseline/articles/{self.big_article_id}"),
+            "article_page": (
+                f"/articles/{self.big_article_id}",
+                f"/baseline/articles/{self.big_article_id}",
+            ),
             "article_list": ("/", "/baseline/articles"),
         }
         # Check the pages are the real ones before timing them.
-        status, _, body = servers.get(app.port, pages["article_page"][0],
-                                      {"Cookie": f"workbench_session={token}"})
+        status, _, body = servers.get(
+            app.port, pages["article_page"][0], {"Cookie": f"workbench_session={token}"}
+        )
         rows = body.count(b'<li class="claim claim--')
         if status != 200 or rows != baseline_app.CLAIMS_PAGE:
-            raise RuntimeError(f"article page: status {status}, {rows} claim rows "
-                               f"(want {baseline_app.CLAIMS_PAGE})")
+            raise RuntimeError(
+                f"article page: status {status}, {rows} claim rows "
+                f"(want {baseline_app.CLAIMS_PAGE})"
+            )
         status, _, body = servers.get(app.port, "/", {"Cookie": f"workbench_session={token}"})
         cards = body.count(b'class="article-card"')
         want = baseline_app.ARTICLES_PAGE or 1000
@@ -281,21 +371,38 @@ class Bench:
             self.check_time("reading")
             for name, (ours, theirs) in pages.items():
                 for who, server, path in (("app", app, ours), ("baseline", baseline, theirs)):
-                    runs.setdefault(f"{who}_{name}", []).append(self.run_wrk(
-                        server.origin + path, self.settings.read_connections,
-                        self.settings.read_seconds, env))
-            log(f"  reading run {run + 1}: " + ", ".join(
-                f"{name} {values[-1]['rps']:.0f}/s" for name, values in runs.items()))
+                    runs.setdefault(f"{who}_{name}", []).append(
+                        self.run_wrk(
+                            server.origin + path,
+                            self.settings.read_connections,
+                            self.settings.read_seconds,
+                            env,
+                        )
+                    )
+            log(
+                f"  reading run {run + 1}: "
+                + ", ".join(f"{name} {values[-1]['rps']:.0f}/s" for name, values in runs.items())
+            )
 
     # --- 3 and 5: export -------------------------------------------------------------
 
     def curl(self, url, token=None, output=None):
-        command = ["curl", "-s", "-o", str(output or os.devnull), "-w",
-                   "%{http_code} %{size_download} %{time_total}", "--max-time", "120", url]
+        command = [
+            "curl",
+            "-s",
+            "-o",
+            str(output or os.devnull),
+            "-w",
+            "%{http_code} %{size_download} %{time_total}",
+            "--max-time",
+            "120",
+            url,
+        ]
         if token:
             command[1:1] = ["-H", f"Cookie: workbench_session={token}"]
-        status, size, seconds = subprocess.run(command, capture_output=True, text=True,
-                                               check=True).stdout.split()
+        status, size, seconds = subprocess.run(
+            command, capture_output=True, text=True, check=True
+        ).stdout.split()
         if status != "200":
             raise RuntimeError(f"{url} answered {status}")
         return {"bytes": int(size), "seconds": float(seconds)}
@@ -307,8 +414,10 @@ class Bench:
     def export(self, apps, tokens, datasette):
         """apps: {db name: server}, fresh; each exports every run; memory read after."""
         runs = self.runs.setdefault("export", {})
-        claims = {name: self.count(self.db[name], "select count(*) from claims where is_claim = 1")
-                  for name in self.db}
+        claims = {
+            name: self.count(self.db[name], "select count(*) from claims where is_claim = 1")
+            for name in self.db
+        }
         # Logging in (scrypt at N=2^17 needs 128 MiB) raises a worker's peak; count afresh.
         before_reset = {name: server.worker_peak_mb() for name, server in apps.items()}
         reset = all([server.reset_peak() for server in [*apps.values(), datasette]])
@@ -325,37 +434,61 @@ class Bench:
                         raise RuntimeError(f"export of {name}: wrong number of rows")
                     measured["rate"] = claims[name] / measured["seconds"]
                     runs.setdefault(f"app_{name}", []).append(measured)
-            raw = subprocess.run([sys.executable, "-m", "bench.baselines", "export",
-                                  str(self.db["100k"]), str(output)], cwd=REPO, check=True,
-                                 capture_output=True, text=True)
+            raw = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.baselines",
+                    "export",
+                    str(self.db["100k"]),
+                    str(output),
+                ],
+                cwd=REPO,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             measured = json.loads(raw.stdout)
             if measured["rows"] != claims["100k"]:
                 raise RuntimeError("raw export: wrong number of rows")
             measured["rate"] = measured["rows"] / measured["seconds"]
             runs.setdefault("raw_100k", []).append(measured)
-            measured = self.curl(datasette.origin + "/claims100k/claims.csv?_stream=on&_size=max",
-                                 output=output)
+            measured = self.curl(
+                datasette.origin + "/claims100k/claims.csv?_stream=on&_size=max", output=output
+            )
             if run == 0 and self.csv_rows(output) != claims["100k"]:
                 raise RuntimeError("datasette export: wrong number of rows")
             measured["rate"] = claims["100k"] / measured["seconds"]
             runs.setdefault("datasette_100k", []).append(measured)
-            log(f"  export run {run + 1}: " + ", ".join(
-                f"{name} {values[-1]['rate']:,.0f} claims/s" for name, values in runs.items()))
+            log(
+                f"  export run {run + 1}: "
+                + ", ".join(
+                    f"{name} {values[-1]['rate']:,.0f} claims/s" for name, values in runs.items()
+                )
+            )
         self.runs["export_memory_mb"] = {
-            name: {"peak_before_reset": before_reset[name], "idle_peak": idle[name],
-                   "peak": server.worker_peak_mb(), "server_rss_total": server.total_rss_mb(),
-                   "peak_was_reset": reset}
-            for name, server in apps.items()}
+            name: {
+                "peak_before_reset": before_reset[name],
+                "idle_peak": idle[name],
+                "peak": server.worker_peak_mb(),
+                "server_rss_total": server.total_rss_mb(),
+                "peak_was_reset": reset,
+            }
+            for name, server in apps.items()
+        }
         self.runs["export_memory_mb"]["datasette_100k"] = {
-            "peak": datasette.worker_peak_mb(), "server_rss_total": datasette.total_rss_mb()}
+            "peak": datasette.worker_peak_mb(),
+            "server_rss_total": datasette.total_rss_mb(),
+        }
 
     # --- 4: import -------------------------------------------------------------------
 
     def timed_process(self, command, env):
         """(wall seconds, peak RSS MB, stdout) of a command run to completion."""
         started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         out, err = b"", b""
         # Read before waiting so a full pipe cannot stall the child; then wait4 for its rusage.
         out = process.stdout.read()
@@ -375,24 +508,66 @@ class Bench:
             target = self.work / f"import-{run}.db"
             data.copy_database(self.template, target)
             seconds, peak, out = self.timed_process(
-                [str(BIN / "workbench"), "import", str(self.article_file), "--title",
-                 "One megabyte", "--by", "bench"],
-                {**self.env, "WORKBENCH_DB": str(target)})
+                [
+                    str(BIN / "workbench"),
+                    "import",
+                    str(self.article_file),
+                    "--title",
+                    "One megabyte",
+                    "--by",
+                    "bench",
+                ],
+                {**self.env, "WORKBENCH_DB": str(target)},
+            )
             article_id = int(out.split()[-1])
-            claims = self.count(target, "select count(*) from claims where article_id = ?",
-                                [article_id])
-            runs.setdefault("app", []).append({"seconds": seconds, "peak_mb": peak,
-                                               "claims": claims})
+            claims = self.count(
+                target, "select count(*) from claims where article_id = ?", [article_id]
+            )
+            runs.setdefault("app", []).append(
+                {"seconds": seconds, "peak_mb": peak, "claims": claims}
+            )
             seconds, peak, out = self.timed_process(
                 [sys.executable, "-m", "bench.baselines", "segment", str(self.article_file)],
-                self.env)
+                self.env,
+            )
             sentences = json.loads(out)["sentences"]
-            runs.setdefault("segmenter", []).append({"seconds": seconds, "peak_mb": peak,
-                                                     "sentences": sentences})
+            runs.setdefault("segmenter", []).append(
+                {"seconds": seconds, "peak_mb": peak, "sentences": sentences}
+            )
             target.unlink()
-            log(f"  import run {run + 1}: workbench import {runs['app'][-1]['seconds']:.1f} s "
+            log(
+                f"  import run {run + 1}: workbench import {runs['app'][-1]['seconds']:.1f} s "
                 f"({claims} claims, {runs['app'][-1]['peak_mb']:.0f} MB), pysbd alone "
-                f"{seconds:.1f} s ({sentences} sentences, {peak:.0f} MB)")
+                f"{seconds:.1f} s ({sentences} sentences, {peak:.0f} MB)"
+            )
+
+    # --- 6: bulk status ----------------------------------------------------------------
+
+    def bulk_status(self):
+        """Set every claim of the 10,000-claim database to disputed at once, ours against
+        the raw two statements, each on a fresh copy, interleaved."""
+        runs = self.runs.setdefault("bulk", {})
+        for run in range(self.settings.runs):
+            self.check_time("bulk status")
+            for name, command in (("app", "bulk-app"), ("raw", "bulk-raw")):
+                target = self.work / f"bulk-{name}-{run}.db"
+                data.copy_database(self.db["10k"], target)
+                raw = subprocess.run(
+                    [sys.executable, "-m", "bench.baselines", command, str(target)],
+                    cwd=REPO,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env=self.env,
+                )
+                runs.setdefault(name, []).append(json.loads(raw.stdout))
+                target.unlink()
+            if runs["app"][-1]["claims"] != runs["raw"][-1]["claims"]:
+                raise RuntimeError("bulk status: ours and the raw SQL changed different counts")
+            log(
+                f"  bulk run {run + 1}: {runs['app'][-1]['claims']:,} claims, workbench "
+                f"{runs['app'][-1]['seconds']:.3f} s, raw SQL {runs['raw'][-1]['seconds']:.3f} s"
+            )
 
     # --- profile ---------------------------------------------------------------------
 
@@ -403,13 +578,19 @@ class Bench:
         read = {"BENCH_MODE": "read", "BENCH_COOKIES": str(cookies), "BENCH_ORIGIN": server.origin}
         results = {}
         for name, action in (
-            ("tagging_64", lambda: self.tag_run(server, cookies, "100k", 64,
-                                                "/claims/%d/status", False)),
-            ("article_page", lambda: self.run_wrk(
-                f"{server.origin}/articles/{self.big_article_id}", 8, 6, read)),
+            (
+                "tagging_64",
+                lambda: self.tag_run(server, cookies, "100k", 64, "/claims/%d/status", False),
+            ),
+            (
+                "article_page",
+                lambda: self.run_wrk(f"{server.origin}/articles/{self.big_article_id}", 8, 6, read),
+            ),
             ("article_list", lambda: self.run_wrk(server.origin + "/", 8, 6, read)),
-            ("export_100k", lambda: [self.curl(server.origin + "/export.csv", token)
-                                     for _ in range(3)]),
+            (
+                "export_100k",
+                lambda: [self.curl(server.origin + "/export.csv", token) for _ in range(3)],
+            ),
         ):
             log(f"  profiling {name}")
             results[name] = profile.record(server, action, self.work / f"profile-{name}")
@@ -418,7 +599,9 @@ class Bench:
         log("  profiling import")
         results["import_1mb"] = profile.record_command(
             [str(BIN / "workbench"), "import", str(self.article_file), "--by", "bench"],
-            {**self.env, "WORKBENCH_DB": str(target)}, self.work / "profile-import")
+            {**self.env, "WORKBENCH_DB": str(target)},
+            self.work / "profile-import",
+        )
         return results
 
     # --- the whole suite -------------------------------------------------------------
@@ -435,9 +618,17 @@ class Bench:
 
     def run_scenarios(self):
         log("Tagging and reading: the workbench (100k and 1k claims) and the baseline")
-        with servers.workbench_server(BIN, self.db["100k"], self.env, self.log_path("app-100k")) as app_big, \
-                servers.workbench_server(BIN, self.db["1k"], self.env, self.log_path("app-1k")) as app_small, \
-                servers.baseline_server(self.db["100k"], self.env, self.log_path("baseline"), REPO) as baseline:
+        with (
+            servers.workbench_server(
+                BIN, self.db["100k"], self.env, self.log_path("app-100k")
+            ) as app_big,
+            servers.workbench_server(
+                BIN, self.db["1k"], self.env, self.log_path("app-1k")
+            ) as app_small,
+            servers.baseline_server(
+                self.db["100k"], self.env, self.log_path("baseline"), REPO
+            ) as baseline,
+        ):
             cookies_big, tokens_big = self.log_in(app_big, REVIEWERS)
             cookies_small, tokens_small = self.log_in(app_small, REVIEWERS)
             if self.args.profile:
@@ -446,40 +637,61 @@ class Bench:
             self.tagging(app_big, app_small, baseline, cookies_big, cookies_small)
             self.reading(app_big, baseline, cookies_big, tokens_big[0])
         log("Export: fresh servers, so their peak memory is the export's")
-        with servers.workbench_server(BIN, self.db["100k"], self.env, self.log_path("export-100k")) as big, \
-                servers.workbench_server(BIN, self.db["10k"], self.env, self.log_path("export-10k")) as mid, \
-                servers.workbench_server(BIN, self.db["1k"], self.env, self.log_path("export-1k")) as small, \
-                servers.datasette_server(BIN, self.db["100k"], self.env, self.log_path("datasette")) as datasette:
+        with (
+            servers.workbench_server(
+                BIN, self.db["100k"], self.env, self.log_path("export-100k")
+            ) as big,
+            servers.workbench_server(
+                BIN, self.db["10k"], self.env, self.log_path("export-10k")
+            ) as mid,
+            servers.workbench_server(
+                BIN, self.db["1k"], self.env, self.log_path("export-1k")
+            ) as small,
+            servers.datasette_server(
+                BIN, self.db["100k"], self.env, self.log_path("datasette")
+            ) as datasette,
+        ):
             _, (token_mid,) = self.log_in(mid, REVIEWERS[:1])
-            self.export({"100k": big, "10k": mid, "1k": small},
-                        {"100k": tokens_big[0], "10k": token_mid, "1k": tokens_small[0]},
-                        datasette)
+            self.export(
+                {"100k": big, "10k": mid, "1k": small},
+                {"100k": tokens_big[0], "10k": token_mid, "1k": tokens_small[0]},
+                datasette,
+            )
         log("Import: a 1 MB article through `workbench import`, and pysbd alone")
         self.importing()
+        log("Bulk status: 10,000 claims at once, and the raw SQL")
+        self.bulk_status()
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="Shorter runs, for a smoke test.")
-    parser.add_argument("--keep", action="store_true",
-                        help="Keep the generated databases and server logs.")
-    parser.add_argument("--profile", action="store_true",
-                        help="Only profile with py-spy (tagging, article page and list, "
-                             "export, import) and print where the time goes.")
+    parser.add_argument(
+        "--keep", action="store_true", help="Keep the generated databases and server logs."
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="Only profile with py-spy (tagging, article page and list, "
+        "export, import) and print where the time goes.",
+    )
     args = parser.parse_args(argv)
     bench = Bench(args)
     bench.run()
     if args.profile:
         from . import profile
+
         text = profile.format_report(bench.profiles)
         print(text)
         (BENCH / "results.profile.txt").write_text(text)
         return
     rows = report.build_rows(bench.runs, bench.info)
     print(report.format_table(rows))
-    report.write_json(BENCH / "results.json", rows, bench.runs,
-                      time.monotonic() - bench.started)
+    report.write_json(BENCH / "results.json", rows, bench.runs, time.monotonic() - bench.started)
     report.write_chart(BENCH / "results.png", rows)
-    log(f"Wrote bench/results.json and bench/results.png in {time.monotonic() - bench.started:.0f} s")
+    log(
+        "Wrote bench/results.json and bench/results.png in "
+        f"{time.monotonic() - bench.started:.0f} s"
+    )
     if not all(row["pass"] for row in rows):
         log("Some targets do not hold; bench/PERFORMANCE.md says why.")

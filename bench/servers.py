@@ -11,9 +11,17 @@ import time
 
 # The same gunicorn settings `workbench serve` uses (workbench/cli.py), for the baseline.
 WORKERS, THREADS = 2, 8
-GUNICORN_SETTINGS = ["--workers", str(WORKERS), "--threads", str(THREADS),
-                     "--worker-class", "gthread", "--access-logfile", "-",
-                     "--no-control-socket"]
+GUNICORN_SETTINGS = [
+    "--workers",
+    str(WORKERS),
+    "--threads",
+    str(THREADS),
+    "--worker-class",
+    "gthread",
+    "--access-logfile",
+    "-",
+    "--no-control-socket",
+]
 START_TIMEOUT = 60
 
 
@@ -32,8 +40,16 @@ def _die_with_parent():
 class Server:
     """One server process (and its workers) listening on 127.0.0.1:port."""
 
-    def __init__(self, name, command, env, log_path, ready_path="/login", port=None,
-                 static_path="/static/app.css"):
+    def __init__(
+        self,
+        name,
+        command,
+        env,
+        log_path,
+        ready_path="/login",
+        port=None,
+        static_path="/static/app.css",
+    ):
         self.name = name
         self.port = port or free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
@@ -53,8 +69,13 @@ class Server:
 
     def start(self):
         log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(self.command, env=self.env, stdout=log,
-                                        stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        self.process = subprocess.Popen(
+            self.command,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
+        )
         log.close()
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
@@ -134,8 +155,12 @@ def get(port, path, headers=None, timeout=30):
 def post_form(port, path, body, headers=None, timeout=60):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("POST", path, body=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
+        connection.request(
+            "POST",
+            path,
+            body=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})},
+        )
         response = connection.getresponse()
         return response.status, response.headers, response.read()
     finally:
@@ -143,24 +168,62 @@ def post_form(port, path, body, headers=None, timeout=60):
 
 
 def workbench_server(bin_dir, db_path, env, log_path):
-    return Server("workbench", [str(bin_dir / "workbench"), "serve", "--host", "127.0.0.1",
-                                "--port", "{port}", "--workers", str(WORKERS),
-                                "--threads", str(THREADS)],
-                  {**env, "WORKBENCH_DB": str(db_path)}, log_path)
+    return Server(
+        "workbench",
+        [
+            str(bin_dir / "workbench"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "{port}",
+            "--workers",
+            str(WORKERS),
+            "--threads",
+            str(THREADS),
+        ],
+        {**env, "WORKBENCH_DB": str(db_path)},
+        log_path,
+    )
 
 
 def baseline_server(db_path, env, log_path, repo):
-    return Server("baseline", [sys.executable, "-m", "gunicorn", *GUNICORN_SETTINGS,
-                               "--chdir", str(repo), "--bind", "127.0.0.1:{port}",
-                               "bench.baseline_app:create_app()"],
-                  {**env, "BENCH_DB": str(db_path)}, log_path, ready_path="/baseline/ping",
-                  static_path="/baseline/ping")
+    return Server(
+        "baseline",
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            *GUNICORN_SETTINGS,
+            "--chdir",
+            str(repo),
+            "--bind",
+            "127.0.0.1:{port}",
+            "bench.baseline_app:create_app()",
+        ],
+        {**env, "BENCH_DB": str(db_path)},
+        log_path,
+        ready_path="/baseline/ping",
+        static_path="/baseline/ping",
+    )
 
 
 def datasette_server(bin_dir, db_path, env, log_path):
-    return Server("datasette", [str(bin_dir / "datasette"), "serve", str(db_path),
-                                "--host", "127.0.0.1", "--port", "{port}"],
-                  env, log_path, ready_path="/-/versions.json")
+    return Server(
+        "datasette",
+        [
+            str(bin_dir / "datasette"),
+            "serve",
+            str(db_path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "{port}",
+        ],
+        env,
+        log_path,
+        ready_path="/-/versions.json",
+    )
 
 
 def environment():

@@ -1,34 +1,72 @@
 """Fixtures shared by every test module (the flaskr pattern: app, client, runner)."""
 
 import pathlib
+import shutil
 
+import jinja2
 import pytest
 import sqlite_utils
 
+from support import FAST_HASH, log_in  # noqa: F401  (log_in is for test modules too)
 from workbench import create_app
 from workbench import db as workbench_db
 
-from support import FAST_HASH, log_in  # noqa: F401  (log_in is for test modules too)
-
 SAMPLE = pathlib.Path(__file__).resolve().parent.parent / "workbench" / "sample_article.txt"
+
 
 @pytest.fixture
 def sample_text():
     return SAMPLE.read_text(encoding="utf-8")
 
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once per test run, not once per test's app (a third of the
+    fast tier's time went to compiling the same templates again)."""
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A database file with the schema, made once: each test starts from a copy of it,
+    which is what create_app would build, without running every migration each time."""
+    path = tmp_path_factory.mktemp("template") / "workbench.db"
+    database = workbench_db.open_migrated(path)
+    database.execute("pragma wal_checkpoint(truncate)")
+    database.close()
+    return path
+
+
 @pytest.fixture
-def app(tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "DATABASE": str(tmp_path / "workbench.db"),
-        "SECRET_KEY": "test-secret",
-        "PASSWORD_HASH_METHOD": FAST_HASH,
-    })
+def app(tmp_path, migrated_database):
+    shutil.copyfile(migrated_database, tmp_path / "workbench.db")
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(tmp_path / "workbench.db"),
+            "SECRET_KEY": "test-secret",
+            "PASSWORD_HASH_METHOD": FAST_HASH,
+        }
+    )
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     yield app
+
 
 @pytest.fixture
 def client(app):
     return app.test_client()
+
 
 @pytest.fixture
 def admin_client(app):
@@ -49,6 +87,7 @@ def viewer_client(app):
 def runner(app):
     return app.test_cli_runner()
 
+
 @pytest.fixture
 def db(app):
     """A connection to the app's database file, for looking at what a request stored."""
@@ -56,11 +95,19 @@ def db(app):
     yield database
     database.close()
 
-@pytest.fixture
-def memory_db():
-    """An in-memory database with the schema: domain code needs no Flask."""
+
+@pytest.fixture(scope="session")
+def _migrated_memory():
     database = sqlite_utils.Database(memory=True)
     workbench_db.configure(database)
     workbench_db.migrate(database)
     return database
 
+
+@pytest.fixture
+def memory_db(_migrated_memory):
+    """An in-memory database with the schema: domain code needs no Flask."""
+    database = sqlite_utils.Database(memory=True)
+    _migrated_memory.conn.backup(database.conn)  # the schema, copied rather than rebuilt
+    workbench_db.configure(database)
+    return database

@@ -22,3 +22,19 @@ def log_in(app, client, username, role):
 def sign_in(app, username, role):
     """A new test client, logged in as a new user."""
     return log_in(app, app.test_client(), username, role)
+
+
+def actor(username, role="admin"):
+    """The user a domain call is made as (domain functions take the acting User)."""
+    return accounts.User(id=0, username=username, role=role)
+
+
+def id_from_location(response):
+    """The id a 303 redirect points at (/articles/7 -> 7), after checking it is a 303."""
+    assert response.status_code == 303, f"expected a 303 redirect, got {response.status_code}"
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def import_by_form(client, text, **fields):
+    """Import an article through the import form; its id."""
+    return id_from_location(client.post("/articles", data={"text": text, **fields}))

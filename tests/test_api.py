@@ -7,7 +7,9 @@ TEXT = "The minister said exports rose 4% in March. Farmers protested in the cap
 
 @pytest.fixture
 def article_id(admin_client):
-    location = admin_client.post("/articles", data={"text": TEXT, "title": "Exports"}).headers["Location"]
+    location = admin_client.post("/articles", data={"text": TEXT, "title": "Exports"}).headers[
+        "Location"
+    ]
     return int(location.rsplit("/", 1)[1])
 
 
@@ -27,7 +29,7 @@ def test_claims_of_an_article_with_filters(viewer_client, article_id):
     assert [c["text"] for c in data["claims"]] == ["The minister said exports rose 4% in March."]
     assert data["total"] == 1 and data["filters"] == {"article": article_id, "flag": "number"}
     claim = data["claims"][0]
-    assert TEXT[claim["start"]:claim["end"]] == claim["text"]
+    assert TEXT[claim["start"] : claim["end"]] == claim["text"]
     assert claim["attribution"]["kind"] == "anonymous" and claim["status"] == "unverified"
 
 
@@ -44,16 +46,24 @@ def test_search_across_articles(viewer_client, article_id):
     assert [c["text"] for c in data["claims"]] == ["Farmers protested in the capital."]
 
 
-@pytest.mark.parametrize("path", ["/api/articles", "/api/articles/1", "/api/claims/1", "/api/claims?q=x"])
+@pytest.mark.parametrize(
+    "path", ["/api/articles", "/api/articles/1", "/api/claims/1", "/api/claims?q=x"]
+)
 def test_logged_out_gets_401_json(client, path):
     response = client.get(path)
     assert response.status_code == 401 and response.get_json()["status"] == 401
 
 
-@pytest.mark.parametrize("path, code", [
-    ("/api/articles/abc", 404), ("/api/articles/999999", 404), ("/api/claims/-1", 404),
-    ("/api/claims?status=SOURCED", 400), ("/api/claims?page=0", 400),
-])
+@pytest.mark.parametrize(
+    "path, code",
+    [
+        ("/api/articles/abc", 404),
+        ("/api/articles/999999", 404),
+        ("/api/claims/-1", 404),
+        ("/api/claims?status=SOURCED", 400),
+        ("/api/claims?page=0", 400),
+    ],
+)
 def test_errors_are_json(viewer_client, path, code):
     response = viewer_client.get(path)
     assert response.status_code == code and response.get_json()["error"]

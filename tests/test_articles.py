@@ -1,93 +1,106 @@
 """Importing articles into the database, and the progress counts the lists show."""
 
+import sqlite3
+
 import pytest
 
-from workbench import articles, review
-from workbench.importer import ArticleRejected
+from support import actor
+from workbench import articles, errors
+from workbench.claims import list_claims, set_status
+from workbench.errors import ArticleRejected
 
 TEXT = "The council met on Monday. It approved the budget. Critics objected."
 
 
 def test_import_stores_the_article_and_one_claim_per_sentence(memory_db):
-    result = articles.import_article(memory_db, TEXT, imported_by="ana", title="Budget")
+    result = articles.import_article(memory_db, TEXT, actor=actor("ana"), title="Budget")
     assert result.created and result.claim_count == 3
     article = articles.get_article(memory_db, result.article_id)
     assert (article["title"], article["body"], article["imported_by"]) == ("Budget", TEXT, "ana")
-    claims = review.list_claims(memory_db, result.article_id).claims
+    claims = list_claims(memory_db, result.article_id).claims
     assert [c["position"] for c in claims] == [1, 2, 3]
-    assert all(TEXT[c["start"]:c["end"]] == c["text"] for c in claims)
+    assert all(TEXT[c["start"] : c["end"]] == c["text"] for c in claims)
     assert {c["status"] for c in claims} == {"unverified"}
 
 
 def test_importing_the_same_text_twice_returns_the_first_article(memory_db):
-    first = articles.import_article(memory_db, TEXT, imported_by="ana")
-    again = articles.import_article(memory_db, TEXT.replace(" ", " ") + "\n\n", imported_by="bo")
+    first = articles.import_article(memory_db, TEXT, actor=actor("ana"))
+    again = articles.import_article(memory_db, TEXT.replace(" ", " ") + "\n\n", actor=actor("bo"))
     assert (again.article_id, again.created) == (first.article_id, False)
     assert memory_db.table("articles").count == 1
     assert memory_db.table("claims").count == 3
 
 
 def test_same_words_with_crlf_line_endings_is_a_duplicate(memory_db):
-    first = articles.import_article(memory_db, "One.\nTwo.", imported_by="ana")
-    again = articles.import_article(memory_db, "One.\r\nTwo.\r\n", imported_by="ana")
+    first = articles.import_article(memory_db, "One.\nTwo.", actor=actor("ana"))
+    again = articles.import_article(memory_db, "One.\r\nTwo.\r\n", actor=actor("ana"))
     assert again.article_id == first.article_id and not again.created
 
 
 def test_title_defaults_to_the_first_line(memory_db):
-    result = articles.import_article(memory_db, "Headline here\nBody text.", imported_by="ana")
+    result = articles.import_article(memory_db, "Headline here\nBody text.", actor=actor("ana"))
     assert articles.get_article(memory_db, result.article_id)["title"] == "Headline here"
 
 
-@pytest.mark.parametrize("metadata, message", [
-    ({"url": "javascript:alert(1)"}, "http"),
-    ({"url": "file:///etc/passwd"}, "http"),
-    ({"url": "data:text/html,hi"}, "http"),
-    ({"published_on": "yesterday"}, "date"),
-    ({"published_on": "2015-09-31"}, "date"),
-    ({"title": "x" * 301}, "title"),
-])
+@pytest.mark.parametrize(
+    "metadata, message",
+    [
+        ({"url": "javascript:alert(1)"}, "http"),
+        ({"url": "file:///etc/passwd"}, "http"),
+        ({"url": "data:text/html,hi"}, "http"),
+        ({"published_on": "yesterday"}, "date"),
+        ({"published_on": "2015-09-31"}, "date"),
+        ({"title": "x" * 301}, "title"),
+    ],
+)
 def test_bad_metadata_is_refused_and_nothing_is_stored(memory_db, metadata, message):
     with pytest.raises(ArticleRejected, match=message):
-        articles.import_article(memory_db, TEXT, imported_by="ana", **metadata)
+        articles.import_article(memory_db, TEXT, actor=actor("ana"), **metadata)
     assert memory_db.table("articles").count == 0
     assert memory_db.table("claims").count == 0
 
 
 def test_import_is_one_transaction(memory_db, monkeypatch):
     """A failure while storing claims leaves neither the article nor any claim."""
+
     def failing_rows(text):
         rows = [{"position": 1, "start": 0, "end": 4, "text": "The "}]
         rows.append({"position": 2, "start": 0, "end": 1, "text": None})  # NOT NULL fails
         return rows
 
     monkeypatch.setattr(articles.analysis, "claim_rows", failing_rows)
-    with pytest.raises(Exception):
-        articles.import_article(memory_db, TEXT, imported_by="ana")
+    with pytest.raises(sqlite3.IntegrityError):
+        articles.import_article(memory_db, TEXT, actor=actor("ana"))
     assert memory_db.table("articles").count == 0
     assert memory_db.table("claims").count == 0
 
 
 def test_progress_counts_statuses_and_leaves_out_hidden_claims(memory_db):
-    article_id = articles.import_article(memory_db, TEXT, imported_by="ana").article_id
-    claims = review.list_claims(memory_db, article_id).claims
-    review.set_status(memory_db, claims[0]["id"], "sourced", "ana")
-    review.set_status(memory_db, claims[1]["id"], "disputed", "ana")
+    article_id = articles.import_article(memory_db, TEXT, actor=actor("ana")).article_id
+    claims = list_claims(memory_db, article_id).claims
+    set_status(memory_db, claims[0]["id"], "sourced", actor("ana"))
+    set_status(memory_db, claims[1]["id"], "disputed", actor("ana"))
     memory_db.execute("update claims set is_claim = 0 where id = ?", [claims[2]["id"]])
     assert articles.progress(memory_db)[article_id] == {
-        "total": 2, "reviewed": 2, "hidden": 1, "sourced": 1, "disputed": 1, "unverified": 0,
+        "total": 2,
+        "reviewed": 2,
+        "hidden": 1,
+        "sourced": 1,
+        "disputed": 1,
+        "unverified": 0,
     }
 
 
 def test_list_articles_is_newest_first_with_progress(memory_db):
-    first = articles.import_article(memory_db, "A one. A two.", imported_by="ana").article_id
-    second = articles.import_article(memory_db, "B one.", imported_by="ana").article_id
-    listed = articles.list_articles(memory_db)
+    first = articles.import_article(memory_db, "A one. A two.", actor=actor("ana")).article_id
+    second = articles.import_article(memory_db, "B one.", actor=actor("ana")).article_id
+    listed = articles.list_articles(memory_db).articles
     assert [a["id"] for a in listed] == [second, first]
     assert [a["progress"]["total"] for a in listed] == [1, 2]
 
 
 def test_get_article_unknown_id_raises(memory_db):
-    with pytest.raises(articles.ArticleNotFound):
+    with pytest.raises(errors.ArticleNotFound):
         articles.get_article(memory_db, 999999)
 
 
@@ -97,5 +110,8 @@ def test_highlight_segments_cover_every_character():
     segments = articles.highlight_segments(body, claims)
     assert "".join(text for text, _ in segments) == body
     assert [(text, claim and claim["id"]) for text, claim in segments] == [
-        ("Intro line\n", None), ("First claim.", 1), (" ", None), ("Second claim.", 2),
+        ("Intro line\n", None),
+        ("First claim.", 1),
+        (" ", None),
+        ("Second claim.", 2),
     ]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from workbench.attribution import KINDS, Attribution, detect_attributions
-from workbench.claims import ClaimSpan, split_claims
+from workbench.text.attribution import KINDS, Attribution, detect_attributions
+from workbench.text.splitter import ClaimSpan, split_claims
 
 
 def attribute(*paragraphs):

@@ -1,130 +1,106 @@
-"""The splitter: article text -> sentence claims with exact offsets."""
+"""Statuses, notes and history on an in-memory database: no Flask involved."""
 
 import pytest
 
-from workbench.claims import split_claims
+from support import actor
+from workbench import articles, errors
+from workbench.claims import get_claim, list_claims, set_status
+from workbench.history import claim_history
+from workbench.notes import MAX_NOTE_CHARS, add_note
 
 
-def sentences(text):
-    return [claim.text for claim in split_claims(text)]
+@pytest.fixture
+def claim_ids(memory_db):
+    article_id = articles.import_article(
+        memory_db, "Claim one. Claim two. Claim three.", actor=actor("importer")
+    ).article_id
+    return [c["id"] for c in list_claims(memory_db, article_id).claims]
 
 
-# Each case: (text, expected sentences). News-style sentences written for these tests,
-# covering pysbd's "golden rules": abbreviations, decimals, quotes, ellipses, lists.
-CASES = [
-    pytest.param(
-        "The U.S. Senate voted 52-48 on Tuesday. The bill now goes to the House.",
-        ["The U.S. Senate voted 52-48 on Tuesday.", "The bill now goes to the House."],
-        id="abbreviation-us",
-    ),
-    pytest.param(
-        "Mr. Okafor met Dr. Lindqvist at 3 p.m. on Jan. 5. They spoke for an hour.",
-        ["Mr. Okafor met Dr. Lindqvist at 3 p.m. on Jan. 5.", "They spoke for an hour."],
-        id="titles-times-months",
-    ),
-    pytest.param(
-        "Revenue rose to $3.5 million, up 4.2% from 2023. Profit fell.",
-        ["Revenue rose to $3.5 million, up 4.2% from 2023.", "Profit fell."],
-        id="decimals-money-percent",
-    ),
-    pytest.param(
-        '"We will not back down," the mayor said. "Not now, not ever."',
-        ['"We will not back down," the mayor said.', '"Not now, not ever."'],
-        id="straight-quotes",
-    ),
-    pytest.param(
-        "“The data are clear,” said Ms. Hale. “Prices are falling.”",
-        ["“The data are clear,” said Ms. Hale.", "“Prices are falling.”"],
-        id="curly-quotes",
-    ),
-    pytest.param(
-        "He paused... Then he resigned. The board accepted.",
-        ["He paused...", "Then he resigned.", "The board accepted."],
-        id="ellipsis",
-    ),
-    pytest.param(
-        "Acme Corp. and Widget Inc. announced a merger. Shares jumped.",
-        ["Acme Corp. and Widget Inc. announced a merger.", "Shares jumped."],
-        id="company-abbreviations",
-    ),
-    pytest.param(
-        "Did the minister know? Officials would not say! The inquiry continues.",
-        ["Did the minister know?", "Officials would not say!", "The inquiry continues."],
-        id="question-exclamation",
-    ),
-    pytest.param(
-        "“We tried. We failed,” she said. Then she left.",
-        ["“We tried.", "We failed,” she said.", "Then she left."],
-        id="multi-sentence-quote",
-    ),
-    pytest.param(
-        '"Mr. Okafor left. Dr. Lindqvist stayed," the clerk said.',
-        ['"Mr. Okafor left.', 'Dr. Lindqvist stayed," the clerk said.'],
-        id="abbreviations-inside-a-quote",
-    ),
-    pytest.param(
-        "The Senate reconvenes at 10 a.m. Saturday. Talks resume at 9 a.m. EST on Monday.",
-        ["The Senate reconvenes at 10 a.m. Saturday.", "Talks resume at 9 a.m. EST on Monday."],
-        id="clock-time-before-weekday",
-    ),
-    pytest.param(
-        "The vote ended at 5 p.m. Lawmakers went home.",
-        ["The vote ended at 5 p.m.", "Lawmakers went home."],
-        id="clock-time-ends-sentence",
-    ),
-    pytest.param(
-        "First paragraph ends here\nSecond paragraph starts here.",
-        ["First paragraph ends here", "Second paragraph starts here."],
-        id="paragraph-without-full-stop",
-    ),
-    pytest.param(
-        "Windows line endings.\r\nStill two sentences.\r\n",
-        ["Windows line endings.", "Still two sentences."],
-        id="crlf",
-    ),
-]
+def test_new_claims_are_unverified_at_version_1(memory_db, claim_ids):
+    claim = get_claim(memory_db, claim_ids[0])
+    assert (claim["status"], claim["version"], claim["notes"]) == ("unverified", 1, [])
 
 
-@pytest.mark.parametrize("text, expected", CASES)
-def test_splits_news_sentences(text, expected):
-    assert sentences(text) == expected
+def test_set_status_records_who_when_and_bumps_the_version(memory_db, claim_ids):
+    claim = set_status(memory_db, claim_ids[0], "sourced", actor("ana"), expected_version=1)
+    assert (claim["status"], claim["version"], claim["updated_by"]) == ("sourced", 2, "ana")
+    assert claim["updated_at"].endswith("Z")
 
 
-@pytest.mark.parametrize("text", [case.values[0] for case in CASES])
-def test_every_claim_is_its_exact_slice_of_the_text(text):
-    for claim in split_claims(text):
-        assert text[claim.start:claim.end] == claim.text
+def test_every_status_change_leaves_a_history_row(memory_db, claim_ids):
+    set_status(memory_db, claim_ids[0], "sourced", actor("ana"))
+    set_status(memory_db, claim_ids[0], "disputed", actor("bo"))
+    history = claim_history(memory_db, claim_ids[0])
+    assert [(h["actor"], h["before"], h["after"]) for h in history] == [
+        ("ana", {"status": "unverified"}, {"status": "sourced"}),
+        ("bo", {"status": "sourced"}, {"status": "disputed"}),
+    ]
 
 
-def test_claims_are_in_order_without_overlap_and_trimmed():
-    text = "  One sentence here.   Another one follows.  \n\n  A third, alone.  "
-    claims = split_claims(text)
-    assert [c.index for c in claims] == [0, 1, 2]
-    for before, after in zip(claims, claims[1:]):
-        assert before.end <= after.start
-    for claim in claims:
-        assert claim.text == claim.text.strip()
+def test_stale_version_is_refused_and_the_first_value_stays(memory_db, claim_ids):
+    set_status(memory_db, claim_ids[0], "sourced", actor("ana"), expected_version=1)
+    with pytest.raises(errors.VersionConflict) as conflict:
+        set_status(memory_db, claim_ids[0], "disputed", actor("bo"), expected_version=1)
+    assert (conflict.value.current["status"], conflict.value.current["updated_by"]) == (
+        "sourced",
+        "ana",
+    )
+    assert get_claim(memory_db, claim_ids[0])["status"] == "sourced"
+    assert len(claim_history(memory_db, claim_ids[0])) == 1
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n\n\t\n"])
-def test_blank_text_has_no_claims(text):
-    assert split_claims(text) == []
+def test_setting_the_status_it_already_has_is_not_a_conflict(memory_db, claim_ids):
+    set_status(memory_db, claim_ids[0], "sourced", actor("ana"), expected_version=1)
+    claim = set_status(memory_db, claim_ids[0], "sourced", actor("bo"), expected_version=1)
+    assert (claim["version"], claim["updated_by"]) == (2, "ana")
 
 
-def test_repeated_sentences_get_their_own_offsets():
-    text = "Prices rose. Prices rose. Prices rose."
-    assert [(c.start, c.end) for c in split_claims(text)] == [(0, 12), (13, 25), (26, 38)]
+@pytest.mark.parametrize("status", ["Sourced", "SOURCED", "true", "", None, "sourced "])
+def test_status_outside_the_three_is_refused(memory_db, claim_ids, status):
+    with pytest.raises(errors.InvalidInput, match="not a status"):
+        set_status(memory_db, claim_ids[0], status, actor("ana"))
+    assert get_claim(memory_db, claim_ids[0])["version"] == 1
 
 
-def test_sample_article_is_exactly_its_17_sentences(sample_text):
-    claims = split_claims(sample_text)
-    assert len(claims) == 17
-    assert claims[0].text.startswith("Syrian forces made a major advance")
-    assert claims[5].text == "Daesh overran the “Pearl of the Desert,” the title the city is known with, in May 2015."
-    assert claims[6].text.startswith("The terrorists have blown up UNESCO-listed temples")
-    assert claims[-1].text.endswith("killed in a US airstrike on Thursday.")
+def test_unknown_claim_raises(memory_db):
+    with pytest.raises(errors.ClaimNotFound):
+        set_status(memory_db, 999999, "sourced", actor("ana"))
 
 
-def test_as_dict_is_what_extract_prints():
-    claim = split_claims("Hello there. General Kenobi.")[1]
-    assert claim.as_dict() == {"index": 1, "text": "General Kenobi.", "start": 13, "end": 28}
+def test_notes_keep_author_and_time_in_order(memory_db, claim_ids):
+    add_note(memory_db, claim_ids[1], "Checked the ministry site.", actor("ana"))
+    add_note(memory_db, claim_ids[1], "  Second opinion.  ", actor("bo"))
+    notes = get_claim(memory_db, claim_ids[1])["notes"]
+    assert [(n["author"], n["body"]) for n in notes] == [
+        ("ana", "Checked the ministry site."),
+        ("bo", "Second opinion."),
+    ]
+    assert [h["action"] for h in claim_history(memory_db, claim_ids[1])] == ["note", "note"]
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("", "empty"),
+        ("   \n", "empty"),
+        (None, "empty"),
+        ("x" * (MAX_NOTE_CHARS + 1), "limit"),
+        ("a\x00b", "NUL"),
+    ],
+)
+def test_unusable_notes_are_refused(memory_db, claim_ids, body, message):
+    with pytest.raises(errors.InvalidInput, match=message):
+        add_note(memory_db, claim_ids[0], body, actor("ana"))
+    assert memory_db.table("notes").count == 0
+
+
+def test_list_claims_filters_by_status_and_paginates(memory_db, claim_ids):
+    article_id = get_claim(memory_db, claim_ids[0])["article_id"]
+    set_status(memory_db, claim_ids[2], "disputed", actor("ana"))
+    disputed = list_claims(memory_db, article_id, status="disputed")
+    assert [c["id"] for c in disputed.claims] == [claim_ids[2]]
+    first = list_claims(memory_db, article_id, page=1, page_size=2)
+    second = list_claims(memory_db, article_id, page=2, page_size=2)
+    assert ([c["id"] for c in first.claims], first.has_next) == (claim_ids[:2], True)
+    assert ([c["id"] for c in second.claims], second.has_next) == (claim_ids[2:], False)

@@ -5,7 +5,7 @@ import pathlib
 
 import pytest
 
-from workbench.evaluate import TARGETS, evaluate, format_table
+from workbench.text.evaluate import TARGETS, evaluate, format_table
 
 DATA = pathlib.Path(__file__).resolve().parent / "data"
 

@@ -5,16 +5,32 @@ import io
 
 import pytest
 
-from workbench import articles, export, review
+from support import actor
+from workbench import articles, claims, notes
+from workbench.exports import csv_rows
 from workbench.search import ClaimFilter
 
-HEADER = ["article_id", "article_title", "claim_id", "position", "claim", "start", "end",
-          "status", "attribution", "attribution_kind", "flags", "notes", "evidence_urls",
-          "updated_by", "updated_at"]
+HEADER = [
+    "article_id",
+    "article_title",
+    "claim_id",
+    "position",
+    "claim",
+    "start",
+    "end",
+    "status",
+    "attribution",
+    "attribution_kind",
+    "flags",
+    "notes",
+    "evidence_urls",
+    "updated_by",
+    "updated_at",
+]
 
 
 def read_csv(db, article_id=None):
-    text = "".join(export.iter_csv(db, ClaimFilter(article_id=article_id)))
+    text = "".join(csv_rows.iter_csv(db, ClaimFilter(article_id=article_id)))
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
@@ -24,64 +40,76 @@ def test_header_is_exactly_the_documented_columns(memory_db):
 
 def test_one_row_per_claim_with_status_and_notes(memory_db):
     article_id = articles.import_article(
-        memory_db, "First claim. Second claim.", imported_by="x", title="My title"
+        memory_db, "First claim. Second claim.", actor=actor("x"), title="My title"
     ).article_id
-    first, second = review.list_claims(memory_db, article_id).claims
-    review.set_status(memory_db, first["id"], "sourced", "ana")
-    review.add_note(memory_db, first["id"], "Ministry confirmed.", "ana")
-    review.add_note(memory_db, first["id"], "So did the UN.", "bo")
+    first, second = claims.list_claims(memory_db, article_id).claims
+    claims.set_status(memory_db, first["id"], "sourced", actor("ana"))
+    notes.add_note(memory_db, first["id"], "Ministry confirmed.", actor("ana"))
+    notes.add_note(memory_db, first["id"], "So did the UN.", actor("bo"))
     header, row1, row2 = read_csv(memory_db)
-    row1 = dict(zip(header, row1))
+    row1 = dict(zip(header, row1, strict=True))
     assert row1["claim"] == "First claim." and row1["status"] == "sourced"
     assert row1["updated_by"] == "ana" and row1["article_title"] == "My title"
     assert [line.split("] ", 1)[1] for line in row1["notes"].split("\n")] == [
-        "ana: Ministry confirmed.", "bo: So did the UN.",
+        "ana: Ministry confirmed.",
+        "bo: So did the UN.",
     ]
-    assert dict(zip(header, row2))["status"] == "unverified"
+    assert dict(zip(header, row2, strict=True))["status"] == "unverified"
 
 
 def test_commas_quotes_and_newlines_read_back_identically(memory_db):
     text = 'He said, "no comment" today.'
-    article_id = articles.import_article(memory_db, text, imported_by="x").article_id
-    claim = review.list_claims(memory_db, article_id).claims[0]
+    article_id = articles.import_article(memory_db, text, actor=actor("x")).article_id
+    claim = claims.list_claims(memory_db, article_id).claims[0]
     note = 'Line one, with "quotes"\nLine two'
-    review.add_note(memory_db, claim["id"], note, "ana")
+    notes.add_note(memory_db, claim["id"], note, actor("ana"))
     header, row = read_csv(memory_db)
-    row = dict(zip(header, row))
+    row = dict(zip(header, row, strict=True))
     assert row["claim"] == text
     assert row["notes"].split("] ana: ", 1)[1] == note
     assert len(row) == len(HEADER)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-    ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tTab", "'\tTab"), ("\rCR", "'\rCR"), ("\nLF", "'\nLF"),
-    ("Plain text", "Plain text"), (42, 42), (None, None), ("", ""),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTab", "'\tTab"),
+        ("\rCR", "'\rCR"),
+        ("\nLF", "'\nLF"),
+        ("Plain text", "Plain text"),
+        (42, 42),
+        (None, None),
+        ("", ""),
+    ],
+)
 def test_neutralise_formula_cells(value, expected):
-    assert export.neutralise(value) == expected
+    assert csv_rows.neutralise(value) == expected
 
 
 def test_formula_claims_and_titles_are_neutralised_in_the_file(memory_db):
-    articles.import_article(memory_db, "=1+1 is what the claim says.", imported_by="x",
-                            title="@danger")
+    articles.import_article(
+        memory_db, "=1+1 is what the claim says.", actor=actor("x"), title="@danger"
+    )
     header, row = read_csv(memory_db)
-    row = dict(zip(header, row))
+    row = dict(zip(header, row, strict=True))
     assert row["claim"] == "'=1+1 is what the claim says."
     assert row["article_title"] == "'@danger"
 
 
 def test_export_of_one_article_only_has_its_claims(memory_db):
-    a = articles.import_article(memory_db, "Alpha one. Alpha two.", imported_by="x").article_id
-    articles.import_article(memory_db, "Beta one.", imported_by="x")
+    a = articles.import_article(memory_db, "Alpha one. Alpha two.", actor=actor("x")).article_id
+    articles.import_article(memory_db, "Beta one.", actor=actor("x"))
     rows = read_csv(memory_db, a)[1:]
     assert [r[4] for r in rows] == ["Alpha one.", "Alpha two."]
 
 
 def test_export_streams_in_chunks(memory_db):
     text = " ".join(f"Sentence number {i} is here." for i in range(1200))
-    articles.import_article(memory_db, text, imported_by="x")
-    chunks = list(export.iter_csv(memory_db))
+    articles.import_article(memory_db, text, actor=actor("x"))
+    chunks = list(csv_rows.iter_csv(memory_db))
     assert len(chunks) >= 3  # header+500 rows, 500 rows, the rest
     assert sum(chunk.count("\r\n") for chunk in chunks) == 1201

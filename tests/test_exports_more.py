@@ -7,19 +7,30 @@ import zipfile
 
 import pytest
 
-from workbench import manifest
+from workbench.exports import manifest
 
 TEXT = "The minister said exports rose 4% in March. Farmers protested in the capital."
 
 
 @pytest.fixture
 def article_id(admin_client, db):
-    location = admin_client.post("/articles", data={
-        "text": TEXT, "title": "Exports", "url": "https://news.example/exports",
-        "publisher": "Example News", "published_on": "2026-03-05"}).headers["Location"]
+    location = admin_client.post(
+        "/articles",
+        data={
+            "text": TEXT,
+            "title": "Exports",
+            "url": "https://news.example/exports",
+            "publisher": "Example News",
+            "published_on": "2026-03-05",
+        },
+    ).headers["Location"]
     article_id = int(location.rsplit("/", 1)[1])
-    first, second = [row[0] for row in db.execute(
-        "select id from claims where article_id = ? order by position", [article_id])]
+    first, second = [
+        row[0]
+        for row in db.execute(
+            "select id from claims where article_id = ? order by position", [article_id]
+        )
+    ]
     admin_client.post(f"/claims/{first}/status", data={"status": "sourced"})
     admin_client.post(f"/claims/{second}/status", data={"status": "disputed"})
     admin_client.post(f"/claims/{first}/notes", data={"body": "Ministry data confirm it."})
@@ -27,7 +38,9 @@ def article_id(admin_client, db):
 
 
 def rows_of(response):
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"), newline="")))
+    return list(
+        csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"), newline=""))
+    )
 
 
 def test_csv_export_applies_the_screen_filters(viewer_client, article_id):
@@ -39,7 +52,7 @@ def test_csv_export_applies_the_screen_filters(viewer_client, article_id):
 
 def test_excel_csv_starts_with_a_byte_order_mark(viewer_client, article_id):
     body = viewer_client.get("/export.csv?excel=1").get_data()
-    assert body.startswith(b"\xef\xbb\xbf\"article_id\"")
+    assert body.startswith(b'\xef\xbb\xbf"article_id"')
     assert not viewer_client.get("/export.csv").get_data().startswith(b"\xef\xbb\xbf")
 
 
@@ -64,8 +77,13 @@ def test_claimreview_json_ld_has_the_schema_org_fields(viewer_client, article_id
     assert review["claimReviewed"] == "The minister said exports rose 4% in March."
     assert review["url"].startswith("http://localhost/claims/")
     assert review["author"] == {"@type": "Organization", "name": "Claim workbench"}
-    assert review["reviewRating"] == {"@type": "Rating", "ratingValue": 3, "worstRating": 1,
-                                      "bestRating": 3, "alternateName": "Sourced"}
+    assert review["reviewRating"] == {
+        "@type": "Rating",
+        "ratingValue": 3,
+        "worstRating": 1,
+        "bestRating": 3,
+        "alternateName": "Sourced",
+    }
     assert reviews[1]["reviewRating"]["ratingValue"] == 1
     item = review["itemReviewed"]
     assert item["@type"] == "Claim" and item["datePublished"] == "2026-03-05"
@@ -73,9 +91,13 @@ def test_claimreview_json_ld_has_the_schema_org_fields(viewer_client, article_id
     assert len(review["datePublished"]) == 10
 
 
-def test_unverified_claims_are_never_published_as_claimreview(viewer_client, admin_client, article_id):
+def test_unverified_claims_are_never_published_as_claimreview(
+    viewer_client, admin_client, article_id
+):
     admin_client.post("/articles", data={"text": "An unreviewed claim stands here."})
-    texts = [r["claimReviewed"] for r in json.loads(viewer_client.get("/export.claimreview").get_data())]
+    texts = [
+        r["claimReviewed"] for r in json.loads(viewer_client.get("/export.claimreview").get_data())
+    ]
     assert "An unreviewed claim stands here." not in texts
 
 
@@ -98,9 +120,11 @@ def test_manifest_detects_a_damaged_file(viewer_client, article_id, damage):
     archive = zipfile.ZipFile(io.BytesIO(viewer_client.get("/export.csv?bundle=1").get_data()))
     data = archive.read("claims.csv")
     record = json.loads(archive.read("manifest.json"))
-    damaged = {"truncate": data[: len(data) // 2],
-               "alter": data.replace(b"sourced", b"disputed", 1),
-               "drop_row": b"\r\n".join(data.split(b"\r\n")[:-2]) + b"\r\n"}[damage]
+    damaged = {
+        "truncate": data[: len(data) // 2],
+        "alter": data.replace(b"sourced", b"disputed", 1),
+        "drop_row": b"\r\n".join(data.split(b"\r\n")[:-2]) + b"\r\n",
+    }[damage]
     problems = manifest.verify(damaged, record)
     assert problems and any("SHA-256" in problem for problem in problems)
 

@@ -1,8 +1,14 @@
 """The claim filter: parsing, full-text search, combined filters, and bulk changes."""
 
+import sqlite3
+
 import pytest
 
-from workbench import accounts, articles, review, search
+from support import actor
+from workbench import accounts, articles, errors, search
+from workbench.claims import get_claim, list_claims, set_status, set_status_many
+from workbench.history import claim_history
+from workbench.notes import add_note
 from workbench.search import ClaimFilter
 
 ANA = accounts.User(1, "ana", "reviewer")
@@ -12,10 +18,14 @@ SECOND = "Officials said the port reopened on Friday. Shipping firms welcomed th
 
 @pytest.fixture
 def ids(memory_db):
-    a = articles.import_article(memory_db, FIRST, imported_by="x").article_id
-    b = articles.import_article(memory_db, SECOND, imported_by="x").article_id
-    return {"a": a, "b": b, "claims": [c["id"] for c in review.list_claims(memory_db, a).claims]
-            + [c["id"] for c in review.list_claims(memory_db, b).claims]}
+    a = articles.import_article(memory_db, FIRST, actor=actor("x")).article_id
+    b = articles.import_article(memory_db, SECOND, actor=actor("x")).article_id
+    return {
+        "a": a,
+        "b": b,
+        "claims": [c["id"] for c in list_claims(memory_db, a).claims]
+        + [c["id"] for c in list_claims(memory_db, b).claims],
+    }
 
 
 def texts(db, claim_filter):
@@ -25,7 +35,9 @@ def texts(db, claim_filter):
 def test_full_text_search_finds_words_in_claims_across_articles(memory_db, ids):
     assert texts(memory_db, ClaimFilter(q="protested")) == ["Farmers protested in the capital."]
     assert set(texts(memory_db, ClaimFilter(q="said"))) == {
-        "The minister said exports rose 4% in March.", "Officials said the port reopened on Friday."}
+        "The minister said exports rose 4% in March.",
+        "Officials said the port reopened on Friday.",
+    }
 
 
 def test_search_uses_stems(memory_db, ids):
@@ -33,90 +45,122 @@ def test_search_uses_stems(memory_db, ids):
 
 
 def test_search_finds_claims_by_their_notes_and_sources(memory_db, ids):
-    review.add_note(memory_db, ids["claims"][3], "Confirmed with the harbour master.", "ana")
+    add_note(memory_db, ids["claims"][3], "Confirmed with the harbour master.", actor("ana"))
     assert texts(memory_db, ClaimFilter(q="harbour")) == ["Shipping firms welcomed the news."]
-    assert texts(memory_db, ClaimFilter(q="officials")) == ["Officials said the port reopened on Friday."]
+    assert texts(memory_db, ClaimFilter(q="officials")) == [
+        "Officials said the port reopened on Friday."
+    ]
 
 
-@pytest.mark.parametrize("q", ['"', 'AND OR NOT', 'NEAR(', "port*", "'; drop table claims; --",
-                               "\x00", "\"unbalanced"])
+@pytest.mark.parametrize(
+    "q", ['"', "AND OR NOT", "NEAR(", "port*", "'; drop table claims; --", "\x00", '"unbalanced']
+)
 def test_search_operators_and_junk_never_error(memory_db, ids, q):
     search.search_claims(memory_db, ClaimFilter(q=q))
     assert memory_db.table("claims").count == 4
 
 
 def test_filters_combine(memory_db, ids):
-    review.set_status(memory_db, ids["claims"][2], "sourced", "ana")
-    review.set_status(memory_db, ids["claims"][0], "sourced", "bo")
+    set_status(memory_db, ids["claims"][2], "sourced", actor("ana"))
+    set_status(memory_db, ids["claims"][0], "sourced", actor("bo"))
     both = ClaimFilter(status="sourced", reviewer="ana", article_id=ids["b"])
     assert texts(memory_db, both) == ["Officials said the port reopened on Friday."]
-    assert texts(memory_db, ClaimFilter(status="sourced", reviewer="ana", article_id=ids["a"])) == []
-    anonymous = {"The minister said exports rose 4% in March.",
-                 "Officials said the port reopened on Friday."}
+    assert (
+        texts(memory_db, ClaimFilter(status="sourced", reviewer="ana", article_id=ids["a"])) == []
+    )
+    anonymous = {
+        "The minister said exports rose 4% in March.",
+        "Officials said the port reopened on Friday.",
+    }
     assert set(texts(memory_db, ClaimFilter(kind="anonymous"))) == anonymous
     assert texts(memory_db, ClaimFilter(kind="anonymous", flag="number")) == [
-        "The minister said exports rose 4% in March."]
+        "The minister said exports rose 4% in March."
+    ]
     assert texts(memory_db, ClaimFilter(kind="anonymous", q="port", status="sourced")) == [
-        "Officials said the port reopened on Friday."]
+        "Officials said the port reopened on Friday."
+    ]
 
 
 def test_changed_since_uses_the_history(memory_db, ids):
     assert texts(memory_db, ClaimFilter(since="2000-01-01")) == []
-    review.set_status(memory_db, ids["claims"][1], "disputed", "ana")
-    assert texts(memory_db, ClaimFilter(since="2000-01-01")) == ["Farmers protested in the capital."]
+    set_status(memory_db, ids["claims"][1], "disputed", actor("ana"))
+    assert texts(memory_db, ClaimFilter(since="2000-01-01")) == [
+        "Farmers protested in the capital."
+    ]
     assert texts(memory_db, ClaimFilter(since="2999-01-01")) == []
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"status": "Sourced"}, "not a status"), ({"flag": "nope"}, "not a flag"),
-    ({"kind": "celebrity"}, "not a kind"), ({"article": "abc"}, "article id"),
-    ({"since": "yesterday"}, "date"), ({"q": "x" * 501}, "longer"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"status": "Sourced"}, "not a status"),
+        ({"flag": "nope"}, "not a flag"),
+        ({"kind": "celebrity"}, "not a kind"),
+        ({"article": "abc"}, "article id"),
+        ({"since": "yesterday"}, "date"),
+        ({"q": "x" * 501}, "longer"),
+    ],
+)
 def test_bad_filter_values_are_refused(values, message):
-    with pytest.raises(review.InvalidInput, match=message):
+    with pytest.raises(errors.InvalidInput, match=message):
         search.parse_filter(values)
 
 
 def test_filter_round_trips_through_the_url():
-    parsed = search.parse_filter({"q": " port ", "article": "2", "status": "sourced",
-                                  "since": "2026-01-05", "reviewer": "ana"})
-    assert parsed.as_query() == {"q": "port", "article": 2, "status": "sourced",
-                                 "reviewer": "ana", "since": "2026-01-05"}
+    parsed = search.parse_filter(
+        {
+            "q": " port ",
+            "article": "2",
+            "status": "sourced",
+            "since": "2026-01-05",
+            "reviewer": "ana",
+        }
+    )
+    assert parsed.as_query() == {
+        "q": "port",
+        "article": 2,
+        "status": "sourced",
+        "reviewer": "ana",
+        "since": "2026-01-05",
+    }
     assert search.parse_filter({k: str(v) for k, v in parsed.as_query().items()}) == parsed
 
 
 def test_bulk_status_is_one_change_per_claim_with_history(memory_db, ids):
-    review.set_status(memory_db, ids["claims"][0], "disputed", "bo")
-    changed = search.set_status_many(memory_db, ClaimFilter(article_id=ids["a"]), "disputed", ANA)
+    set_status(memory_db, ids["claims"][0], "disputed", actor("bo"))
+    changed = set_status_many(memory_db, ClaimFilter(article_id=ids["a"]), "disputed", ANA)
     assert changed == 1  # the other already was disputed
-    rows = [review.get_claim(memory_db, i) for i in ids["claims"][:2]]
+    rows = [get_claim(memory_db, i) for i in ids["claims"][:2]]
     assert [r["status"] for r in rows] == ["disputed", "disputed"]
-    entry = review.claim_history(memory_db, ids["claims"][1])[-1]
+    entry = claim_history(memory_db, ids["claims"][1])[-1]
     assert (entry["actor"], entry["after"]) == ("ana", {"status": "disputed", "bulk": True})
 
 
 def test_bulk_status_on_chosen_ids_only(memory_db, ids):
-    changed = search.set_status_many(memory_db, ClaimFilter(q="said"), "sourced", ANA,
-                                     only_ids=[ids["claims"][0], ids["claims"][1]])
+    changed = set_status_many(
+        memory_db,
+        ClaimFilter(q="said"),
+        "sourced",
+        ANA,
+        only_ids=[ids["claims"][0], ids["claims"][1]],
+    )
     assert changed == 1  # claim 1 is chosen but does not match the filter
-    assert review.get_claim(memory_db, ids["claims"][2])["status"] == "unverified"
+    assert get_claim(memory_db, ids["claims"][2])["status"] == "unverified"
 
 
-def test_bulk_status_rolls_back_entirely_on_failure(memory_db, ids, monkeypatch):
-    calls = []
-
-    def failing_history(db, claim, *args):
-        calls.append(claim["id"])
-        if len(calls) == 2:
-            raise RuntimeError("disk trouble")
-        return review.record_history(db, claim, *args)
-
-    monkeypatch.setattr(search, "record_history", failing_history)
-    with pytest.raises(RuntimeError):
-        search.set_status_many(memory_db, ClaimFilter(article_id=ids["a"]), "sourced", ANA)
-    assert {review.get_claim(memory_db, i)["status"] for i in ids["claims"]} == {"unverified"}
+def test_bulk_status_rolls_back_entirely_on_failure(memory_db, ids):
+    # The storage fails once the bulk change is under way: nothing of it may stay.
+    history_rows = memory_db.execute("select count(*) from history").fetchone()[0]
+    memory_db.execute(
+        "create temp trigger disk_trouble after update of status on claims "
+        "begin select raise(abort, 'disk trouble'); end"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="disk trouble"):
+        set_status_many(memory_db, ClaimFilter(article_id=ids["a"]), "sourced", ANA)
+    assert {get_claim(memory_db, i)["status"] for i in ids["claims"]} == {"unverified"}
+    assert memory_db.execute("select count(*) from history").fetchone()[0] == history_rows
 
 
 def test_bulk_refuses_a_bad_status(memory_db, ids):
-    with pytest.raises(review.InvalidInput):
-        search.set_status_many(memory_db, ClaimFilter(q="said"), "SOURCED", ANA)
+    with pytest.raises(errors.InvalidInput):
+        set_status_many(memory_db, ClaimFilter(q="said"), "SOURCED", ANA)

@@ -5,6 +5,8 @@ import io
 
 import pytest
 
+from support import id_from_location
+
 HX = {"HX-Request": "true"}
 
 ARTICLE = "The mayor opened the bridge on Monday. It cost $4.5 million. Critics called it late."
@@ -14,15 +16,20 @@ ARTICLE = "The mayor opened the bridge on Monday. It cost $4.5 million. Critics 
 def article_id(admin_client):
     response = admin_client.post("/articles", data={"text": ARTICLE, "title": "Bridge"})
     assert response.status_code == 303
-    return int(response.headers["Location"].rsplit("/", 1)[1])
+    return id_from_location(response)
 
 
 def claim_ids(db, article_id):
-    return [row["id"] for row in db.query(
-        "select id from claims where article_id = ? order by position", [article_id])]
+    return [
+        row["id"]
+        for row in db.query(
+            "select id from claims where article_id = ? order by position", [article_id]
+        )
+    ]
 
 
 # --- pages -----------------------------------------------------------------------------
+
 
 def test_home_lists_articles_with_progress(reviewer_client, article_id):
     page = reviewer_client.get("/").get_data(as_text=True)
@@ -31,7 +38,9 @@ def test_home_lists_articles_with_progress(reviewer_client, article_id):
 
 def test_article_page_lists_claims_in_order(reviewer_client, article_id):
     page = reviewer_client.get(f"/articles/{article_id}").get_data(as_text=True)
-    assert page.index("The mayor opened") < page.index("It cost $4.5 million.") < page.index("Critics")
+    assert (
+        page.index("The mayor opened") < page.index("It cost $4.5 million.") < page.index("Critics")
+    )
     assert page.count('class="claim claim--unverified"') == 3
 
 
@@ -77,11 +86,16 @@ def test_claim_page_shows_history(reviewer_client, article_id, db):
 
 # --- writes: with and without htmx ------------------------------------------------------
 
+
 def test_status_without_htmx_redirects_303_back_to_the_claim(reviewer_client, article_id, db):
     claim = claim_ids(db, article_id)[1]
     response = reviewer_client.post(
         f"/claims/{claim}/status",
-        data={"status": "sourced", "version": "1", "next": f"/articles/{article_id}?status=unverified"},
+        data={
+            "status": "sourced",
+            "version": "1",
+            "next": f"/articles/{article_id}?status=unverified",
+        },
     )
     assert response.status_code == 303
     assert response.headers["Location"] == f"/articles/{article_id}?status=unverified#claim-{claim}"
@@ -90,8 +104,9 @@ def test_status_without_htmx_redirects_303_back_to_the_claim(reviewer_client, ar
 
 def test_status_with_htmx_returns_just_the_row(reviewer_client, article_id, db):
     claim = claim_ids(db, article_id)[1]
-    response = reviewer_client.post(f"/claims/{claim}/status",
-                                    data={"status": "disputed", "version": "1"}, headers=HX)
+    response = reviewer_client.post(
+        f"/claims/{claim}/status", data={"status": "disputed", "version": "1"}, headers=HX
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body
     assert body.strip().startswith(f'<li class="claim claim--disputed" id="claim-{claim}"')
@@ -101,8 +116,9 @@ def test_status_with_htmx_returns_just_the_row(reviewer_client, article_id, db):
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_note_is_saved_with_author(reviewer_client, article_id, db, headers):
     claim = claim_ids(db, article_id)[0]
-    response = reviewer_client.post(f"/claims/{claim}/notes",
-                                    data={"body": "Called the press office."}, headers=headers)
+    response = reviewer_client.post(
+        f"/claims/{claim}/notes", data={"body": "Called the press office."}, headers=headers
+    )
     assert response.status_code == (200 if headers else 303)
     note = next(db.table("notes").rows_where("claim_id = ?", [claim]))
     assert (note["body"], note["author"]) == ("Called the press office.", "ana")
@@ -114,74 +130,122 @@ def test_note_is_saved_with_author(reviewer_client, article_id, db, headers):
 def test_stale_version_is_409_with_the_current_state(reviewer_client, article_id, db, headers):
     claim = claim_ids(db, article_id)[0]
     reviewer_client.post(f"/claims/{claim}/status", data={"status": "sourced", "version": "1"})
-    response = reviewer_client.post(f"/claims/{claim}/status",
-                                    data={"status": "disputed", "version": "1"}, headers=headers)
+    response = reviewer_client.post(
+        f"/claims/{claim}/status", data={"status": "disputed", "version": "1"}, headers=headers
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "not saved" in body and 'class="claim claim--sourced"' in body
     assert db.table("claims").get(claim)["status"] == "sourced"
 
 
-@pytest.mark.parametrize("data", [
-    {"status": "SOURCED"}, {"status": "true"}, {"status": ""}, {},
-    {"status": ["sourced", "disputed"]},
-], ids=["wrong-case", "other-word", "empty", "missing", "sent-twice"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"status": "SOURCED"},
+        {"status": "true"},
+        {"status": ""},
+        {},
+        {"status": ["sourced", "disputed"]},
+    ],
+    ids=["wrong-case", "other-word", "empty", "missing", "sent-twice"],
+)
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
-def test_bad_status_is_refused_and_the_claim_unchanged(reviewer_client, article_id, db, data, headers):
+def test_bad_status_is_refused_and_the_claim_unchanged(
+    reviewer_client, article_id, db, data, headers
+):
     claim = claim_ids(db, article_id)[0]
     response = reviewer_client.post(f"/claims/{claim}/status", data=data, headers=headers)
-    assert response.status_code in (400, 422)
+    assert response.status_code == (400 if isinstance(data.get("status"), list) else 422)
     assert db.table("claims").get(claim)["version"] == 1
 
 
 def test_extra_fields_are_not_mass_assigned(reviewer_client, article_id, db):
     claim = claim_ids(db, article_id)[0]
-    reviewer_client.post(f"/claims/{claim}/status", data={
-        "status": "sourced", "version": "1", "updated_by": "Mallory", "created_at": "1999",
-        "reviewer": "Mallory", "article_id": "999", "id": "7",
-    })
+    reviewer_client.post(
+        f"/claims/{claim}/status",
+        data={
+            "status": "sourced",
+            "version": "1",
+            "updated_by": "Mallory",
+            "created_at": "1999",
+            "reviewer": "Mallory",
+            "article_id": "999",
+            "id": "7",
+        },
+    )
     row = db.table("claims").get(claim)
     assert (row["updated_by"], row["article_id"], row["version"]) == ("ana", article_id, 2)
 
 
-@pytest.mark.parametrize("path", ["/articles/abc", "/articles/-1", "/articles/999999",
-                                  "/articles/0", "/claims/abc", "/claims/-1", "/claims/999999",
-                                  "/articles/1.5/text", "/articles/999999/export.csv",
-                                  "/articles/999999?page=2"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/abc",
+        "/articles/-1",
+        "/articles/999999",
+        "/articles/0",
+        "/claims/abc",
+        "/claims/-1",
+        "/claims/999999",
+        "/articles/1.5/text",
+        "/articles/999999/export.csv",
+        "/articles/999999?page=2",
+    ],
+)
 def test_unknown_or_malformed_ids_are_404(viewer_client, path):
     response = viewer_client.get(path)
     assert response.status_code == 404
     assert "Traceback" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/claims/abc/status", "/claims/999999/status",
-                                  "/claims/-1/notes", "/claims/999999/notes"])
+@pytest.mark.parametrize(
+    "path",
+    ["/claims/abc/status", "/claims/999999/status", "/claims/-1/notes", "/claims/999999/notes"],
+)
 def test_writes_to_unknown_claims_are_404(reviewer_client, path):
     assert reviewer_client.post(path, data={"status": "sourced", "body": "x"}).status_code == 404
 
 
 # --- import -----------------------------------------------------------------------------
 
+
 def test_paste_import_redirects_to_the_new_article(admin_client, db):
-    response = admin_client.post("/articles", data={
-        "text": "First.\r\nSecond one here.", "title": "T", "publisher": "Wire",
-        "url": "https://example.org/a", "published_on": "2016-03-25"})
+    response = admin_client.post(
+        "/articles",
+        data={
+            "text": "First.\r\nSecond one here.",
+            "title": "T",
+            "publisher": "Wire",
+            "url": "https://example.org/a",
+            "published_on": "2016-03-25",
+        },
+    )
     assert response.status_code == 303
-    article = db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
+    article = db.table("articles").get(id_from_location(response))
     assert (article["body"], article["publisher"], article["published_on"]) == (
-        "First.\nSecond one here.", "Wire", "2016-03-25")
+        "First.\nSecond one here.",
+        "Wire",
+        "2016-03-25",
+    )
 
 
-@pytest.mark.parametrize("filename, content, source_format", [
-    ("story.txt", "Plain story. Two sentences.".encode(), "txt"),
-    ("story.md", b"# Head\n\nMarkdown story.", "md"),
-    ("story.html", b"<h1>Head</h1><p>HTML story.<script>x()</script></p>", "html"),
-])
+@pytest.mark.parametrize(
+    "filename, content, source_format",
+    [
+        ("story.txt", b"Plain story. Two sentences.", "txt"),
+        ("story.md", b"# Head\n\nMarkdown story.", "md"),
+        ("story.html", b"<h1>Head</h1><p>HTML story.<script>x()</script></p>", "html"),
+    ],
+)
 def test_file_upload_import(admin_client, db, filename, content, source_format):
-    response = admin_client.post("/articles", data={"file": (io.BytesIO(content), filename)},
-                                    content_type="multipart/form-data")
+    response = admin_client.post(
+        "/articles",
+        data={"file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
-    article = db.table("articles").get(int(response.headers["Location"].rsplit("/", 1)[1]))
+    article = db.table("articles").get(id_from_location(response))
     assert article["source_format"] == source_format
     assert "<" not in article["body"] and "x()" not in article["body"]
 
@@ -190,17 +254,26 @@ def test_second_import_of_the_same_text_opens_the_first(admin_client, article_id
     response = admin_client.post("/articles", data={"text": ARTICLE})
     assert response.headers["Location"] == f"/articles/{article_id}"
     assert db.table("articles").count == 1
-    assert "imported before" in admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "imported before" in admin_client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"text": ""}, "empty"),
-    ({"text": " \r\n\t "}, "empty"),
-    ({"file": (io.BytesIO(b"\x89PNG\x00\x00"), "a.png")}, "not a supported file type"),
-    ({"file": (io.BytesIO(b"ab\x00cd"), "a.txt")}, "binary"),
-    ({"file": (io.BytesIO("café".encode("latin-1")), "a.txt")}, "not valid UTF-8"),
-    ({"text": "Fine text.", "url": "javascript:alert(1)"}, "http"),
-], ids=["empty", "whitespace", "image", "nul-bytes", "latin-1", "javascript-url"])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"text": ""}, "empty"),
+        ({"text": " \r\n\t "}, "empty"),
+        ({"file": (io.BytesIO(b"\x89PNG\x00\x00"), "a.png")}, "not a supported file type"),
+        ({"file": (io.BytesIO(b"ab\x00cd"), "a.txt")}, "binary"),
+        (
+            {"file": (io.BytesIO("naïve café ".encode() + b"\xff"), "a.txt")},
+            "not valid UTF-8",
+        ),
+        ({"text": "Fine text.", "url": "javascript:alert(1)"}, "http"),
+    ],
+    ids=["empty", "whitespace", "image", "nul-bytes", "broken-utf-8", "javascript-url"],
+)
 def test_bad_imports_show_the_form_again_with_a_message(admin_client, db, data, message):
     response = admin_client.post("/articles", data=data, content_type="multipart/form-data")
     assert response.status_code == 422
@@ -217,19 +290,31 @@ def test_oversized_request_is_413_and_nothing_stored(app, admin_client, db):
 
 # --- export -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path, filename", [
-    ("/articles/{id}/export.csv", "article-{id}-claims.csv"), ("/export.csv", "claims.csv"),
-])
+
+@pytest.mark.parametrize(
+    "path, filename",
+    [
+        ("/articles/{id}/export.csv", "article-{id}-claims.csv"),
+        ("/export.csv", "claims.csv"),
+    ],
+)
 def test_csv_download_headers_and_rows(reviewer_client, article_id, path, filename):
     response = reviewer_client.get(path.format(id=article_id))
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"] == f'attachment; filename="{filename.format(id=article_id)}"'
+    assert (
+        response.headers["Content-Disposition"]
+        == f'attachment; filename="{filename.format(id=article_id)}"'
+    )
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
     assert [r["claim"] for r in rows] == [
-        "The mayor opened the bridge on Monday.", "It cost $4.5 million.", "Critics called it late."]
+        "The mayor opened the bridge on Monday.",
+        "It cost $4.5 million.",
+        "Critics called it late.",
+    ]
 
 
 # --- errors -----------------------------------------------------------------------------
+
 
 def test_unexpected_errors_show_a_generic_page(app, viewer_client, monkeypatch):
     from workbench import articles as articles_module
@@ -258,10 +343,18 @@ def test_status_filter_page_is_a_plain_200(reviewer_client, article_id):
     assert response.status == "200 OK"
 
 
-def test_status_change_from_the_article_page_updates_the_progress_bar(reviewer_client, article_id, db):
+def test_status_change_from_the_article_page_updates_the_progress_bar(
+    reviewer_client, article_id, db
+):
     claim = claim_ids(db, article_id)[0]
-    response = reviewer_client.post(f"/claims/{claim}/status", data={"status": "sourced"}, headers={
-        **HX, "HX-Current-URL": f"http://localhost/articles/{article_id}?status=unverified"})
+    response = reviewer_client.post(
+        f"/claims/{claim}/status",
+        data={"status": "sourced"},
+        headers={
+            **HX,
+            "HX-Current-URL": f"http://localhost/articles/{article_id}?status=unverified",
+        },
+    )
     body = response.get_data(as_text=True)
     assert 'id="progress"' in body and 'hx-swap-oob="true"' in body
     assert "<strong>1 / 3</strong>" in body
@@ -269,27 +362,38 @@ def test_status_change_from_the_article_page_updates_the_progress_bar(reviewer_c
     assert '<span class="filters__n" id="count-unverified" hx-swap-oob="true">2</span>' in body
 
 
-def test_status_change_from_the_claim_page_has_no_stray_progress_bar(reviewer_client, article_id, db):
+def test_status_change_from_the_claim_page_has_no_stray_progress_bar(
+    reviewer_client, article_id, db
+):
     claim = claim_ids(db, article_id)[0]
-    response = reviewer_client.post(f"/claims/{claim}/status", data={"status": "sourced"}, headers={
-        **HX, "HX-Current-URL": f"http://localhost/claims/{claim}"})
-    assert 'hx-swap-oob' not in response.get_data(as_text=True)
+    response = reviewer_client.post(
+        f"/claims/{claim}/status",
+        data={"status": "sourced"},
+        headers={**HX, "HX-Current-URL": f"http://localhost/claims/{claim}"},
+    )
+    assert "hx-swap-oob" not in response.get_data(as_text=True)
 
 
 def test_logged_out_form_post_returns_to_the_form_page_after_login(client, article_id):
-    response = client.post("/claims/1/status", data={"status": "sourced"},
-                           headers={"Referer": f"http://localhost/articles/{article_id}"})
+    response = client.post(
+        "/claims/1/status",
+        data={"status": "sourced"},
+        headers={"Referer": f"http://localhost/articles/{article_id}"},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == f"/login?next=/articles/{article_id}"
 
 
 def test_first_admin_setup_link_logs_in_and_welcomes(app, client):
-    from workbench import accounts, db as workbench_db
+    from workbench import accounts
+    from workbench import db as workbench_db
 
     database = workbench_db.connect(app.config["DATABASE"])
     token = accounts.create_setup_token(database)
     database.close()
-    response = client.post(f"/setup/{token}", data={"username": "editor", "password": "long enough pw"})
+    response = client.post(
+        f"/setup/{token}", data={"username": "editor", "password": "long enough pw"}
+    )
     assert response.status_code == 303
     assert "Welcome, editor" in client.get("/").get_data(as_text=True)
     assert client.get(f"/setup/{token}").status_code == 404
@@ -297,8 +401,14 @@ def test_first_admin_setup_link_logs_in_and_welcomes(app, client):
 
 def test_article_list_is_paged(admin_client, db):
     for number in range(55):
-        db.table("articles").insert({"title": f"Story {number}", "body": "x", "content_hash": str(number),
-                                     "imported_at": "2026-01-01T00:00:00Z"})
+        db.table("articles").insert(
+            {
+                "title": f"Story {number}",
+                "body": "x",
+                "content_hash": str(number),
+                "imported_at": "2026-01-01T00:00:00Z",
+            }
+        )
     first = admin_client.get("/").get_data(as_text=True)
     assert first.count('class="article-card"') == 50 and "Story 54" in first and "Older →" in first
     second = admin_client.get("/?page=2").get_data(as_text=True)

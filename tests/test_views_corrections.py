@@ -5,15 +5,19 @@ import io
 
 import pytest
 
+from support import id_from_location
+
 HX = {"HX-Request": "true"}
-TEXT = ("Officials said the dam opened on September 31, 2015. It holds 4 billion litres. "
-        "The river rose.")
+TEXT = (
+    "Officials said the dam opened on September 31, 2015. It holds 4 billion litres. "
+    "The river rose."
+)
 
 
 @pytest.fixture
 def article_id(admin_client):
     response = admin_client.post("/articles", data={"text": TEXT, "title": "Dam"})
-    return int(response.headers["Location"].rsplit("/", 1)[1])
+    return id_from_location(response)
 
 
 def claim_rows(db, article_id):
@@ -27,7 +31,9 @@ def test_article_page_shows_source_and_flags(reviewer_client, article_id):
 
 
 def test_flag_filter_and_check_first_order(reviewer_client, article_id):
-    page = reviewer_client.get(f"/articles/{article_id}?flag=impossible_date").get_data(as_text=True)
+    page = reviewer_client.get(f"/articles/{article_id}?flag=impossible_date").get_data(
+        as_text=True
+    )
     assert page.count('class="claim claim--') == 1 and "September 31" in page
     ordered = reviewer_client.get(f"/articles/{article_id}?sort=check_first").get_data(as_text=True)
     # the unattributed claim with a number comes before the anonymous-source one and the rest
@@ -43,8 +49,9 @@ def test_unknown_filters_are_400(reviewer_client, article_id, query):
 def test_split_route(reviewer_client, article_id, db, headers):
     second = claim_rows(db, article_id)[1]  # "It holds 4 billion litres."
     at = second["start"] + second["text"].index("4 billion")
-    response = reviewer_client.post(f"/claims/{second['id']}/split",
-                                    data={"at": str(at), "version": "1"}, headers=headers)
+    response = reviewer_client.post(
+        f"/claims/{second['id']}/split", data={"at": str(at), "version": "1"}, headers=headers
+    )
     assert response.status_code == (200 if headers else 303)
     assert [c["text"] for c in claim_rows(db, article_id)][1:3] == ["It holds", "4 billion litres."]
 
@@ -52,8 +59,9 @@ def test_split_route(reviewer_client, article_id, db, headers):
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_merge_route(reviewer_client, article_id, db, headers):
     first = claim_rows(db, article_id)[0]
-    response = reviewer_client.post(f"/claims/{first['id']}/merge", data={"version": "1"},
-                                    headers=headers)
+    response = reviewer_client.post(
+        f"/claims/{first['id']}/merge", data={"version": "1"}, headers=headers
+    )
     assert response.status_code == (200 if headers else 303)
     assert db.table("claims").get(first["id"])["text"].endswith("It holds 4 billion litres.")
 
@@ -61,8 +69,11 @@ def test_merge_route(reviewer_client, article_id, db, headers):
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_boundaries_route_by_passage(reviewer_client, article_id, db, headers):
     last = claim_rows(db, article_id)[-1]
-    response = reviewer_client.post(f"/claims/{last['id']}/boundaries",
-                                    data={"passage": "river rose.", "version": "1"}, headers=headers)
+    response = reviewer_client.post(
+        f"/claims/{last['id']}/boundaries",
+        data={"passage": "river rose.", "version": "1"},
+        headers=headers,
+    )
     assert response.status_code == (200 if headers else 303)
     assert db.table("claims").get(last["id"])["text"] == "river rose."
 
@@ -83,72 +94,109 @@ def test_hide_and_restore_route(reviewer_client, article_id, db, headers):
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_attribution_routes(reviewer_client, article_id, db, headers):
     last = claim_rows(db, article_id)[-1]
-    response = reviewer_client.post(f"/claims/{last['id']}/attribution",
-                                    data={"kind": "anonymous", "passage": "Officials"}, headers=headers)
+    response = reviewer_client.post(
+        f"/claims/{last['id']}/attribution",
+        data={"kind": "anonymous", "passage": "Officials"},
+        headers=headers,
+    )
     assert response.status_code == (200 if headers else 303)
     row = db.table("claims").get(last["id"])
     assert (row["attribution_text"], row["attribution_kind"], row["attribution_confirmed_by"]) == (
-        "Officials", "anonymous", "ana")
+        "Officials",
+        "anonymous",
+        "ana",
+    )
     first = claim_rows(db, article_id)[0]
     reviewer_client.post(f"/claims/{first['id']}/attribution/confirm", headers=headers)
     assert db.table("claims").get(first["id"])["attribution_confirmed_by"] == "ana"
 
 
-@pytest.mark.parametrize("data", [
-    {"start": "0", "end": "9", "passage": "Officials"},  # offsets from a selection
-    {"passage": "Officials said"},                      # no JavaScript: the passage alone
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"start": "0", "end": "9", "passage": "Officials"},  # offsets from a selection
+        {"passage": "Officials said"},  # no JavaScript: the passage alone
+    ],
+)
 def test_add_claim_route(reviewer_client, article_id, db, data):
     response = reviewer_client.post(f"/articles/{article_id}/claims", data=data)
     assert response.status_code == 303 and response.headers["Location"].startswith("/claims/")
-    added = db.table("claims").get(int(response.headers["Location"].rsplit("/", 1)[1]))
+    added = db.table("claims").get(id_from_location(response))
     assert added["text"] == data["passage"]
 
 
 def test_add_claim_with_a_passage_not_in_the_article(reviewer_client, article_id, db):
     before = db.table("claims").count
-    response = reviewer_client.post(f"/articles/{article_id}/claims", data={"passage": "Invented words"})
+    response = reviewer_client.post(
+        f"/articles/{article_id}/claims", data={"passage": "Invented words"}
+    )
     assert response.status_code == 303 and db.table("claims").count == before
-    assert "not in the article" in reviewer_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "not in the article" in reviewer_client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
 
 
-@pytest.mark.parametrize("path, data", [
-    ("split", {"at": "abc"}), ("split", {}), ("hide", {"hidden": "maybe"}),
-    ("attribution", {"kind": "celebrity", "passage": "Officials"}),
-    ("boundaries", {"start": "-4", "end": "2"}),
-])
-def test_bad_correction_input_is_4xx_and_changes_nothing(reviewer_client, article_id, db, path, data):
+@pytest.mark.parametrize(
+    "path, data, status",
+    [
+        ("split", {"at": "abc"}, 400),  # malformed: not a number at all
+        ("split", {}, 422),  # well-formed, but no split point chosen
+        ("hide", {"hidden": "maybe"}, 400),
+        ("attribution", {"kind": "celebrity", "passage": "Officials"}, 422),
+        ("boundaries", {"start": "-4", "end": "2"}, 400),
+    ],
+)
+def test_bad_correction_input_is_4xx_and_changes_nothing(
+    reviewer_client, article_id, db, path, data, status
+):
     first = claim_rows(db, article_id)[0]
     response = reviewer_client.post(f"/claims/{first['id']}/{path}", data=data)
-    assert response.status_code in (400, 422)
+    assert response.status_code == status
     assert db.table("claims").get(first["id"])["version"] == 1
 
 
 def test_stale_correction_is_409(reviewer_client, article_id, db):
     first = claim_rows(db, article_id)[0]
-    reviewer_client.post(f"/claims/{first['id']}/status", data={"status": "sourced", "version": "1"})
-    response = reviewer_client.post(f"/claims/{first['id']}/merge", data={"version": "1"}, headers=HX)
+    reviewer_client.post(
+        f"/claims/{first['id']}/status", data={"status": "sourced", "version": "1"}
+    )
+    response = reviewer_client.post(
+        f"/claims/{first['id']}/merge", data={"version": "1"}, headers=HX
+    )
     assert response.status_code == 409 and "not saved" in response.get_data(as_text=True)
 
 
 def test_viewers_cannot_correct(viewer_client, article_id, db):
     first = claim_rows(db, article_id)[0]
     for path in ("split", "merge", "hide", "boundaries", "attribution", "attribution/confirm"):
-        assert viewer_client.post(f"/claims/{first['id']}/{path}", data={"at": "3"}).status_code == 403
-    assert viewer_client.post(f"/articles/{article_id}/claims", data={"passage": "x"}).status_code == 403
+        assert (
+            viewer_client.post(f"/claims/{first['id']}/{path}", data={"at": "3"}).status_code == 403
+        )
+    assert (
+        viewer_client.post(f"/articles/{article_id}/claims", data={"passage": "x"}).status_code
+        == 403
+    )
     assert db.table("claims").get(first["id"])["version"] == 1
 
 
 def test_claim_page_history_shows_corrections(reviewer_client, article_id, db):
     first = claim_rows(db, article_id)[0]
-    reviewer_client.post(f"/claims/{first['id']}/attribution", data={"kind": "anonymous", "passage": "Officials"})
+    reviewer_client.post(
+        f"/claims/{first['id']}/attribution", data={"kind": "anonymous", "passage": "Officials"}
+    )
     page = reviewer_client.get(f"/claims/{first['id']}").get_data(as_text=True)
     assert "attribution" in page and "Officials" in page
 
 
 def test_csv_has_source_and_flag_columns(reviewer_client, article_id):
-    rows = list(csv.DictReader(io.StringIO(
-        reviewer_client.get(f"/articles/{article_id}/export.csv").get_data(as_text=True), newline="")))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                reviewer_client.get(f"/articles/{article_id}/export.csv").get_data(as_text=True),
+                newline="",
+            )
+        )
+    )
     assert (rows[0]["attribution"], rows[0]["attribution_kind"]) == ("Officials", "anonymous")
     assert "impossible_date" in rows[0]["flags"].split(" ")
     assert rows[1]["attribution_kind"] == "none" and rows[1]["attribution"] == ""

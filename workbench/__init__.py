@@ -6,7 +6,7 @@ import secrets
 
 from flask import Flask
 
-from . import accounts, api, auth, db, security, views
+from . import accounts, api, auth, security, settings, views, web
 
 HTMX_VERSION = "2.0.11"
 HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
@@ -19,12 +19,15 @@ PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 def create_app(test_config=None):
     """Create and configure the app: defaults, then environment or test config."""
     templates, static = _asset_folders()
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=str(templates), static_folder=str(static))
-    instance, database = configured_paths()
-    app.instance_path = str(instance)
+    instance = settings.instance_path()
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(templates),
+        static_folder=str(static),
+    )
     app.config.from_mapping(
-        DATABASE=str(database),
+        DATABASE=str(settings.database_path()),
         MAX_CONTENT_LENGTH=int(os.environ.get("WORKBENCH_MAX_UPLOAD_MB", "8")) * 1024 * 1024,
         HTMX_URL=os.environ.get("WORKBENCH_HTMX_URL", HTMX_CDN_URL),
         HTMX_INTEGRITY=HTMX_INTEGRITY,
@@ -39,7 +42,9 @@ def create_app(test_config=None):
     if test_config is not None:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ.get("WORKBENCH_SECRET_KEY") or _install_secret(instance)
+        app.config["SECRET_KEY"] = os.environ.get("WORKBENCH_SECRET_KEY") or _install_secret(
+            instance
+        )
     app.config["CONTENT_SECURITY_POLICY"] = security.content_security_policy(
         security.origin_of(app.config["HTMX_URL"])
     )
@@ -50,25 +55,14 @@ def create_app(test_config=None):
         # redirects see the public https URL. https://flask.palletsprojects.com/en/stable/deploying/proxy_fix/
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
-    db.init_app(app)
+    web.init_app(app)
     security.init_app(app)  # first: a cross-site write is refused before anything else runs
     auth.init_app(app)
     views.init_app(app)
     api.init_app(app)
     return app
-
-
-def configured_paths():
-    """(instance folder, database path) as create_app() sets them, creating neither.
-
-    `workbench serve` needs to know whether the database exists before anything creates it
-    (a missing database with a replica configured is restored, not started afresh).
-    """
-    default_instance = Flask(__name__, instance_relative_config=True).instance_path
-    instance = pathlib.Path(os.environ.get("WORKBENCH_INSTANCE", default_instance))
-    return instance, pathlib.Path(os.environ.get("WORKBENCH_DB", str(instance / "workbench.db")))
 
 
 def _asset_folders():

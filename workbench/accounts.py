@@ -12,11 +12,14 @@ import secrets
 import sqlite3
 import threading
 from dataclasses import dataclass
+from typing import Any
 
+from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .clock import utc_now
-from .db import write_transaction
+from .db import insert, write_transaction
+from .errors import AccountError, LoginThrottled
 
 ROLES = ("viewer", "reviewer", "admin")  # each role can do everything the ones before can
 PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
@@ -31,54 +34,56 @@ _HASHING = threading.BoundedSemaphore(2)
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt:1024:8:1")
 
 
-class AccountError(ValueError):
-    """A user-facing problem with an account request; str(error) says what."""
-
-
-class LoginThrottled(Exception):
-    """Too many failed logins for this account in the last hour."""
-
-
 @dataclass(frozen=True)
 class User:
     id: int
     username: str
     role: str
 
-    def can(self, role):
+    def can(self, role: str) -> bool:
         """True if this user's role includes `role` (admin > reviewer > viewer)."""
         return ROLES.index(self.role) >= ROLES.index(role)
 
 
-def check_username(username):
+def check_username(username: str | None) -> str:
     username = (username or "").strip()
     if not USERNAME_PATTERN.fullmatch(username):
-        raise AccountError("A username is 1 to 40 letters, digits, dots, dashes or underscores, "
-                           "starting with a letter or digit.")
+        raise AccountError(
+            "A username is 1 to 40 letters, digits, dots, dashes or underscores, "
+            "starting with a letter or digit."
+        )
     return username
 
 
-def check_password(password):
+def check_password(password: str | None) -> str:
     """Length only, no composition rules (NIST SP 800-63B, OWASP ASVS 6.2)."""
     password = password or ""
     if not MIN_PASSWORD_CHARS <= len(password) <= MAX_PASSWORD_CHARS:
-        raise AccountError(f"A password is {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters long.")
+        raise AccountError(
+            f"A password is {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters long."
+        )
     return password
 
 
-def check_role(role):
+def check_role(role: str | None) -> str:
     if role not in ROLES:
         raise AccountError(f"“{role}” is not a role. Choose one of: {', '.join(ROLES)}.")
     return role
 
 
-def hash_password(password, method=PASSWORD_HASH_METHOD):
+def hash_password(password: str | None, method: str = PASSWORD_HASH_METHOD) -> str:
     password = check_password(password)
     with _HASHING:
         return generate_password_hash(password, method=method)
 
 
-def create_user(db, username, password, role, method=PASSWORD_HASH_METHOD):
+def create_user(
+    db: Database,
+    username: str | None,
+    password: str | None,
+    role: str | None,
+    method: str = PASSWORD_HASH_METHOD,
+) -> User:
     """Add a user; AccountError if the name is taken or a value is not acceptable."""
     username = check_username(username)
     role = check_role(role)
@@ -87,17 +92,25 @@ def create_user(db, username, password, role, method=PASSWORD_HASH_METHOD):
         return _insert_user(db, username, password_hash, role)
 
 
-def _insert_user(db, username, password_hash, role):
+def _insert_user(db: Database, username: str, password_hash: str, role: str) -> User:
     if _user_row(db, username) is not None:
         raise AccountError(f"There is already a user called {username}.")
-    user_id = db.table("users").insert({
-        "username": username, "password_hash": password_hash, "role": role,
-        "created_at": utc_now(),
-    }).last_pk
+    user_id = insert(
+        db,
+        "users",
+        {
+            "username": username,
+            "password_hash": password_hash,
+            "role": role,
+            "created_at": utc_now(),
+        },
+    )
     return User(user_id, username, role)
 
 
-def set_password(db, username, password, method=PASSWORD_HASH_METHOD):
+def set_password(
+    db: Database, username: str, password: str | None, method: str = PASSWORD_HASH_METHOD
+) -> None:
     """Change a password and end every session of that user."""
     password_hash = hash_password(password, method)
     with write_transaction(db):
@@ -108,7 +121,7 @@ def set_password(db, username, password, method=PASSWORD_HASH_METHOD):
         db.execute("delete from sessions where user_id = ?", [row["id"]])
 
 
-def set_role(db, username, role):
+def set_role(db: Database, username: str, role: str) -> None:
     role = check_role(role)
     with write_transaction(db):
         row = _user_row(db, username)
@@ -117,21 +130,25 @@ def set_role(db, username, role):
         db.execute("update users set role = ? where id = ?", [role, row["id"]])
 
 
-def list_users(db):
-    return [User(row["id"], row["username"], row["role"]) for row in
-            db.query("select id, username, role from users order by username collate nocase")]
+def list_users(db: Database) -> list[User]:
+    return [
+        User(row["id"], row["username"], row["role"])
+        for row in db.query("select id, username, role from users order by username collate nocase")
+    ]
 
 
-def count_users(db):
+def count_users(db: Database) -> int:
     return db.execute("select count(*) from users").fetchone()[0]
 
 
-def _user_row(db, username):
+def _user_row(db: Database, username: str) -> dict[str, Any] | None:
     rows = list(db.query("select * from users where username = ? collate nocase", [username]))
     return rows[0] if rows else None
 
 
-def authenticate(db, username, password, method=PASSWORD_HASH_METHOD):
+def authenticate(
+    db: Database, username: str | None, password: str | None, method: str = PASSWORD_HASH_METHOD
+) -> User | None:
     """The User if the password is right; None otherwise (one answer for both failures).
 
     LoginThrottled once an account has had MAX_FAILED_LOGINS_PER_HOUR failures in the last
@@ -147,47 +164,61 @@ def authenticate(db, username, password, method=PASSWORD_HASH_METHOD):
         raise LoginThrottled(username)
     row = _user_row(db, username) if username else None
     with _HASHING:
-        password_ok = check_password_hash(row["password_hash"] if row else _DUMMY_HASH,
-                                          password or "")
+        password_ok = check_password_hash(
+            row["password_hash"] if row else _DUMMY_HASH, password or ""
+        )
     if row is None or not password_ok:
         with write_transaction(db):
-            db.table("login_failures").insert({"username": username, "at": utc_now()})
+            insert(db, "login_failures", {"username": username, "at": utc_now()})
         return None
     if not row["password_hash"].startswith(method + "$"):
         # The hash was made with older parameters: upgrade it now that we know the password.
-        db.execute("update users set password_hash = ? where id = ?",
-                   [hash_password(password, method), row["id"]])
+        db.execute(
+            "update users set password_hash = ? where id = ?",
+            [hash_password(password, method), row["id"]],
+        )
     return User(row["id"], row["username"], row["role"])
 
 
-def _hours_ago(hours):
+def _hours_ago(hours: float) -> str:
     moment = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=hours)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- sessions ----------------------------------------------------------------------------
 
-def _token_digest(token):
+
+def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def start_session(db, user):
+def start_session(db: Database, user: User) -> str:
     """A new session for `user`; returns the token for the cookie (stored only as a hash)."""
     token = secrets.token_urlsafe(32)
     now = utc_now()
-    db.table("sessions").insert({"token_hash": _token_digest(token), "user_id": user.id,
-                                 "created_at": now, "last_seen_at": now})
+    db.table("sessions").insert(
+        {
+            "token_hash": _token_digest(token),
+            "user_id": user.id,
+            "created_at": now,
+            "last_seen_at": now,
+        }
+    )
     return token
 
 
-def session_user(db, token, idle_minutes):
+def session_user(db: Database, token: str | None, idle_minutes: int) -> User | None:
     """The User whose session `token` is, or None if unknown, ended, or idle too long."""
     if not token or len(token) > 200:
         return None
     digest = _token_digest(token)
-    rows = list(db.query(
-        "select s.last_seen_at, u.id, u.username, u.role from sessions s "
-        "join users u on u.id = s.user_id where s.token_hash = ?", [digest]))
+    rows = list(
+        db.query(
+            "select s.last_seen_at, u.id, u.username, u.role from sessions s "
+            "join users u on u.id = s.user_id where s.token_hash = ?",
+            [digest],
+        )
+    )
     if not rows:
         return None
     row = rows[0]
@@ -205,39 +236,49 @@ def session_user(db, token, idle_minutes):
     return User(row["id"], row["username"], row["role"])
 
 
-def end_session(db, token):
+def end_session(db: Database, token: str | None) -> None:
     if token:
         db.execute("delete from sessions where token_hash = ?", [_token_digest(token)])
 
 
 # --- first admin -------------------------------------------------------------------------
 
-def create_setup_token(db, hours_valid=24):
+
+def create_setup_token(db: Database, hours_valid: int = 24) -> str:
     """A one-time token that lets whoever holds it create the first admin."""
     token = secrets.token_urlsafe(24)
-    expires = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=hours_valid))
-    db.table("setup_tokens").insert({"token_hash": _token_digest(token),
-                                     "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%SZ")})
+    expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=hours_valid)
+    db.table("setup_tokens").insert(
+        {"token_hash": _token_digest(token), "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    )
     return token
 
 
-def setup_token_valid(db, token):
+def setup_token_valid(db: Database, token: str | None) -> bool:
     if not token or count_users(db):
         return False
-    row = db.execute("select expires_at from setup_tokens where token_hash = ?",
-                     [_token_digest(token)]).fetchone()
+    row = db.execute(
+        "select expires_at from setup_tokens where token_hash = ?", [_token_digest(token)]
+    ).fetchone()
     return row is not None and row[0] > utc_now()
 
 
-def create_first_admin(db, token, username, password, method=PASSWORD_HASH_METHOD):
+def create_first_admin(
+    db: Database,
+    token: str,
+    username: str | None,
+    password: str | None,
+    method: str = PASSWORD_HASH_METHOD,
+) -> User:
     """Use the setup token (once) to create the first admin."""
     username = check_username(username)
     password_hash = hash_password(password, method)
     with write_transaction(db):
         # Checked inside the write lock: two people using the link at once make one admin.
         if not setup_token_valid(db, token):
-            raise AccountError("This setup link is no longer valid. "
-                               "Run `workbench init` for a new one.")
+            raise AccountError(
+                "This setup link is no longer valid. Run `workbench init` for a new one."
+            )
         user = _insert_user(db, username, password_hash, "admin")
         db.execute("delete from setup_tokens")
     return user

@@ -4,9 +4,10 @@
 from flask import Blueprint, abort, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from . import articles, export, review, search
-from .db import get_db
-from .views.common import claim_filter_from, load_article, positive_int
+from . import articles, claims, history, search
+from .errors import ArticleNotFound, ClaimNotFound
+from .exports.json_document import claim_document
+from .web import claim_filter_from, get_db, load_article, positive_int
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 API_PAGE = 100
@@ -14,14 +15,19 @@ API_PAGE = 100
 
 def claim_json(claim, with_children=False):
     """A claim as the API shows it (the same shape as in the JSON export)."""
-    document = export.claim_document(claim)
+    document = claim_document(claim)
     if with_children:
-        document["notes"] = [{key: note[key] for key in ("id", "author", "body", "created_at")}
-                             for note in claim.get("notes", [])]
+        document["notes"] = [
+            {key: note[key] for key in ("id", "author", "body", "created_at")}
+            for note in claim.get("notes", [])
+        ]
         document["evidence"] = [
-            {key: record[key] for key in ("id", "url", "title", "excerpt", "stance",
-                                          "added_by", "added_at")}
-            for record in claim.get("evidence", [])]
+            {
+                key: record[key]
+                for key in ("id", "url", "title", "excerpt", "stance", "added_by", "added_at")
+            }
+            for record in claim.get("evidence", [])
+        ]
     return document
 
 
@@ -39,8 +45,9 @@ def page_number():
 
 @bp.get("/articles")
 def list_articles():
-    return jsonify({"articles": [article_json(a, a["progress"])
-                                 for a in articles.list_articles(get_db())]})
+    return jsonify(
+        {"articles": [article_json(a, a["progress"]) for a in articles.all_articles(get_db())]}
+    )
 
 
 @bp.get("/articles/<article_id>")
@@ -64,9 +71,15 @@ def search_claims():
 def claims_page(claim_filter):
     page = page_number()
     rows, total = search.search_claims(get_db(), claim_filter, page, API_PAGE)
-    return jsonify({"claims": [claim_json(row) for row in rows], "total": total,
-                    "page": page, "page_size": API_PAGE,
-                    "filters": claim_filter.as_query()})
+    return jsonify(
+        {
+            "claims": [claim_json(row) for row in rows],
+            "total": total,
+            "page": page,
+            "page_size": API_PAGE,
+            "filters": claim_filter.as_query(),
+        }
+    )
 
 
 @bp.get("/claims/<claim_id>")
@@ -75,12 +88,12 @@ def get_claim(claim_id):
     if claim_id is None:
         abort(404, description="No such claim.")
     try:
-        claim = review.get_claim(get_db(), claim_id)
+        claim = claims.get_claim(get_db(), claim_id)
         articles.get_article(get_db(), claim["article_id"])
-    except (review.ClaimNotFound, articles.ArticleNotFound):
+    except (ClaimNotFound, ArticleNotFound):
         abort(404, description="No such claim.")
     document = claim_json(claim, with_children=True)
-    document["history"] = review.claim_history(get_db(), claim_id)
+    document["history"] = history.claim_history(get_db(), claim_id)
     return jsonify(document)
 
 

@@ -2,21 +2,23 @@
 
 import datetime
 import hashlib
-import json
 import sqlite3
 import urllib.parse
 from dataclasses import dataclass
+from typing import Any
 
-from . import analysis
+from sqlite_utils import Database
+
+from .accounts import User
 from .clock import utc_now
-from .db import STATUSES, write_transaction
-from .importer import ArticleRejected, check_article_text, guess_title
+from .db import insert, write_transaction
+from .errors import ArticleNotFound, ArticleRejected
+from .history import record_article_event
+from .statuses import STATUSES
+from .text import analysis
+from .text.cleaning import check_article_text, guess_title
 
 MAX_TITLE_CHARS = 300
-
-
-class ArticleNotFound(LookupError):
-    """No article has that id."""
 
 
 @dataclass(frozen=True)
@@ -26,14 +28,19 @@ class ImportResult:
     claim_count: int
 
 
-def content_hash(text):
+def content_hash(text: str) -> str:
     """Identity of an article's text: the same words with other line endings are the same."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     normalised = "\n".join(line.rstrip() for line in lines).strip()
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
-def clean_metadata(title=None, publisher=None, url=None, published_on=None):
+def clean_metadata(
+    title: str | None = None,
+    publisher: str | None = None,
+    url: str | None = None,
+    published_on: str | None = None,
+) -> dict[str, Any]:
     """Validate optional article metadata; return it as a dict of stripped values or None."""
     title = (title or "").strip() or None
     if title and len(title) > MAX_TITLE_CHARS:
@@ -51,13 +58,15 @@ def clean_metadata(title=None, publisher=None, url=None, published_on=None):
     return {"title": title, "publisher": publisher, "url": url, "published_on": published_on}
 
 
-def is_web_url(url):
+def is_web_url(url: str) -> bool:
     """True for an absolute http(s) URL with a host; javascript:, data:, file: are not."""
     parts = urllib.parse.urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and len(url) <= 2048
 
 
-def import_article(db, text, *, imported_by, source_format="txt", **metadata):
+def import_article(
+    db: Database, text: str, *, actor: User, source_format: str = "txt", **metadata: str | None
+) -> ImportResult:
     """Store an article and its claims in one transaction; the same text twice is one article."""
     text = check_article_text(text)
     meta = clean_metadata(**metadata)
@@ -70,16 +79,23 @@ def import_article(db, text, *, imported_by, source_format="txt", **metadata):
     rows = analysis.claim_rows(text)
     try:
         with write_transaction(db):
-            article_id = db.table("articles").insert(
-                {**meta, "body": text, "content_hash": digest, "source_format": source_format,
-                 "imported_at": utc_now(), "imported_by": imported_by}
-            ).last_pk
+            article_id = insert(
+                db,
+                "articles",
+                {
+                    **meta,
+                    "body": text,
+                    "content_hash": digest,
+                    "source_format": source_format,
+                    "imported_at": utc_now(),
+                    "imported_by": actor.username,
+                },
+            )
             db.table("claims").insert_all(
                 ({**row, "article_id": article_id} for row in rows), batch_size=500
             )
-            db.table("history").insert(
-                {"article_id": article_id, "actor": imported_by, "action": "import",
-                 "after": f"{len(rows)} claims", "at": utc_now()}
+            record_article_event(
+                db, article_id, actor.username, "import", utc_now(), after=f"{len(rows)} claims"
             )
     except sqlite3.IntegrityError:
         # Another reviewer imported the same text between our check and our insert.
@@ -90,25 +106,28 @@ def import_article(db, text, *, imported_by, source_format="txt", **metadata):
     return ImportResult(article_id, created=True, claim_count=len(rows))
 
 
-def _article_id_by_hash(db, digest):
+def _article_id_by_hash(db: Database, digest: str) -> int | None:
     row = db.execute("select id from articles where content_hash = ?", [digest]).fetchone()
     return row[0] if row else None
 
 
-def _claim_count(db, article_id):
-    return db.execute("select count(*) from claims where article_id = ?", [article_id]).fetchone()[0]
+def _claim_count(db: Database, article_id: int) -> int:
+    return db.execute("select count(*) from claims where article_id = ?", [article_id]).fetchone()[
+        0
+    ]
 
 
-def get_article(db, article_id):
+def get_article(db: Database, article_id: int) -> dict[str, Any]:
     """The article's row as a dict; ArticleNotFound if there is none (or it was deleted)."""
-    rows = list(db.query("select * from articles where id = ? and deleted_at is null",
-                         [article_id]))
+    rows = list(
+        db.query("select * from articles where id = ? and deleted_at is null", [article_id])
+    )
     if not rows:
         raise ArticleNotFound(article_id)
     return rows[0]
 
 
-def progress(db, article_ids=None):
+def progress(db: Database, article_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
     """{article_id: {"total", "reviewed", "hidden", <status>: count}} for real claims."""
     where, params = "", []
     if article_ids is not None:
@@ -116,8 +135,8 @@ def progress(db, article_ids=None):
         if not ids:
             return {}
         where = f"where article_id in ({', '.join('?' for _ in ids)})"
-        params = ids
-    result = {}
+        params = list(ids)
+    result: dict[int, dict[str, int]] = {}
     for row in db.query(
         f"select article_id, status, is_claim, count(*) as n from claims {where} "
         "group by article_id, status, is_claim",
@@ -134,16 +153,17 @@ def progress(db, article_ids=None):
     return result
 
 
-def _empty_progress():
+def _empty_progress() -> dict[str, int]:
     return {"total": 0, "reviewed": 0, "hidden": 0, **{status: 0 for status in STATUSES}}
 
 
-def evidence_counts(db, article_id):
+def evidence_counts(db: Database, article_id: int) -> dict[str, int]:
     """{"supports": n, "contradicts": n, "total": n} over the article's visible evidence."""
     counts = {"supports": 0, "contradicts": 0}
     for stance, n in db.execute(
         "select e.stance, count(*) from evidence e join claims c on c.id = e.claim_id "
-        "where c.article_id = ? and e.deleted_at is null group by e.stance", [article_id]
+        "where c.article_id = ? and e.deleted_at is null group by e.stance",
+        [article_id],
     ).fetchall():
         counts[stance] = n
     counts["total"] = counts["supports"] + counts["contradicts"]
@@ -153,85 +173,85 @@ def evidence_counts(db, article_id):
 ARTICLES_PAGE = 50
 
 
-def list_articles(db, page=None, page_size=ARTICLES_PAGE):
-    """Articles, newest first, each with its progress counts: all of them, or one page.
+@dataclass(frozen=True)
+class ArticlePage:
+    articles: list[dict[str, Any]]
+    page: int
+    has_next: bool
 
-    With a page, returns (articles, has_next) and counts only that page's claims.
-    """
-    sql = ("select id, title, publisher, url, published_on, imported_at, imported_by "
-           "from articles where deleted_at is null order by id desc")
-    if page is None:
-        articles = list(db.query(sql))
-        counts = progress(db)
-    else:
-        articles = list(db.query(sql + " limit ? offset ?",
-                                 [page_size + 1, (max(page, 1) - 1) * page_size]))
-        has_next = len(articles) > page_size
-        articles = articles[:page_size]
-        counts = progress(db, [article["id"] for article in articles])
+
+def list_articles(db: Database, page: int = 1, page_size: int = ARTICLES_PAGE) -> ArticlePage:
+    """A page of articles, newest first, each with its progress counts (that page's only)."""
+    articles = list(
+        db.query(
+            "select id, title, publisher, url, published_on, imported_at, imported_by "
+            "from articles where deleted_at is null order by id desc limit ? offset ?",
+            [page_size + 1, (max(page, 1) - 1) * page_size],
+        )
+    )
+    has_next = len(articles) > page_size
+    articles = articles[:page_size]
+    _attach_progress(db, articles, progress(db, [article["id"] for article in articles]))
+    return ArticlePage(articles, max(page, 1), has_next)
+
+
+def all_articles(db: Database) -> list[dict[str, Any]]:
+    """Every article, newest first, each with its progress counts (the dashboard, the API)."""
+    articles = list(
+        db.query(
+            "select id, title, publisher, url, published_on, imported_at, imported_by "
+            "from articles where deleted_at is null order by id desc"
+        )
+    )
+    return _attach_progress(db, articles, progress(db))
+
+
+def _attach_progress(
+    db: Database, articles: list[dict[str, Any]], counts: dict[int, dict[str, int]]
+) -> list[dict[str, Any]]:
     for article in articles:
         article["progress"] = counts.get(article["id"], _empty_progress())
-    return articles if page is None else (articles, has_next)
+    return articles
 
 
-def article_titles(db):
+def article_titles(db: Database) -> list[tuple[int, str]]:
     """(id, title) of every article, newest first: for choosing one in a form."""
-    return [tuple(row) for row in db.execute(
-        "select id, title from articles where deleted_at is null order by id desc").fetchall()]
+    return [
+        tuple(row)
+        for row in db.execute(
+            "select id, title from articles where deleted_at is null order by id desc"
+        ).fetchall()
+    ]
 
 
-def delete_article(db, article_id, user):
+def delete_article(db: Database, article_id: int, actor: User) -> None:
     """Hide an article from every list and export; its records stay, and the deletion is logged."""
     with write_transaction(db):
         get_article(db, article_id)
         now = utc_now()
-        db.execute("update articles set deleted_at = ?, deleted_by = ? where id = ?",
-                   [now, user.username, article_id])
-        db.table("history").insert({"article_id": article_id, "actor": user.username,
-                                    "action": "article deleted", "at": now})
+        db.execute(
+            "update articles set deleted_at = ?, deleted_by = ? where id = ?",
+            [now, actor.username, article_id],
+        )
+        record_article_event(db, article_id, actor.username, "article deleted", now)
 
 
-ACTIVITY_PAGE = 50
-
-
-def activity(db, article_id, before_id=None, limit=ACTIVITY_PAGE):
-    """The article's history, newest first, a page at a time (rows older than before_id)."""
-    where, params = "h.article_id = ?", [article_id]
-    if before_id is not None:
-        where += " and h.id < ?"
-        params.append(before_id)
-    rows = list(db.query(
-        f"select h.*, c.position from history h left join claims c on c.id = h.claim_id "
-        f"where {where} order by h.id desc limit ?", params + [limit + 1]))
-    for row in rows:
-        row["before"] = _decode(row["before"])
-        row["after"] = _decode(row["after"])
-    return rows[:limit], len(rows) > limit
-
-
-def _decode(value):
-    if not value:
-        return None
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value  # the import entry stores plain text
-
-
-def highlight_segments(body, claims):
+def highlight_segments(
+    body: str, claims: list[dict[str, Any]]
+) -> list[tuple[str, dict[str, Any] | None]]:
     """Cut the article text into (text, claim-or-None) pieces in reading order.
 
     Claims may not cover the whole text (white space between them, headings the splitter
     skipped); those pieces come with None so the page still shows every character.
     """
-    segments = []
+    segments: list[tuple[str, dict[str, Any] | None]] = []
     cursor = 0
     for claim in sorted(claims, key=lambda c: c["start"]):
         if claim["start"] < cursor:
             continue  # overlapping spans cannot both be highlighted; keep the first
         if claim["start"] > cursor:
-            segments.append((body[cursor:claim["start"]], None))
-        segments.append((body[claim["start"]:claim["end"]], claim))
+            segments.append((body[cursor : claim["start"]], None))
+        segments.append((body[claim["start"] : claim["end"]], claim))
         cursor = claim["end"]
     if cursor < len(body):
         segments.append((body[cursor:], None))

@@ -4,12 +4,25 @@ import functools
 import logging
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, has_request_context,
-                   redirect, render_template, request, session, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 
 from . import accounts
-from .db import get_db
+from .errors import AccountError, LoginThrottled
+from .web import get_db
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -25,8 +38,11 @@ def load_user():
     if request.endpoint == "static":
         return  # stylesheets need no database round trip
     token = request.cookies.get(SESSION_COOKIE)
-    g.user = accounts.session_user(get_db(), token, current_app.config["SESSION_IDLE_MINUTES"]) \
-        if token else None
+    g.user = (
+        accounts.session_user(get_db(), token, current_app.config["SESSION_IDLE_MINUTES"])
+        if token
+        else None
+    )
 
 
 def require_login():
@@ -44,8 +60,11 @@ def login_redirect():
     if request.method != "GET":
         back = referrer_path() or "/"
     if request.blueprint == "api":
-        return Response('{"error": "Log in to use the API.", "status": 401}', status=401,
-                        mimetype="application/json")
+        return Response(
+            '{"error": "Log in to use the API.", "status": 401}',
+            status=401,
+            mimetype="application/json",
+        )
     target = url_for("auth.login", next=back)
     if is_htmx_request():
         return Response("Log in to continue.", status=401, headers={"HX-Redirect": target})
@@ -66,6 +85,7 @@ def is_htmx_request():
 
 def role_required(role):
     """Refuse (403) a logged-in user whose role does not include `role`."""
+
     def decorator(view):
         @functools.wraps(view)
         def wrapped(**kwargs):
@@ -74,7 +94,9 @@ def role_required(role):
             if not g.user.can(role):
                 abort(403, description=f"This needs the {role} role; you are a {g.user.role}.")
             return view(**kwargs)
+
         return wrapped
+
     return decorator
 
 
@@ -84,8 +106,13 @@ def safe_next(value, fallback="/"):
     Browsers drop tabs and newlines from URLs ("/\t/evil.example" becomes
     "//evil.example"), so any control character or space disqualifies a value.
     """
-    if (value and value.startswith("/") and not value.startswith("//") and "\\" not in value
-            and not any(ord(char) < 0x21 or ord(char) == 0x7F for char in value)):
+    if (
+        value
+        and value.startswith("/")
+        and not value.startswith("//")
+        and "\\" not in value
+        and not any(ord(char) < 0x21 or ord(char) == 0x7F for char in value)
+    ):
         return value
     return fallback
 
@@ -99,7 +126,11 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def set_session_cookie(response, token):
     response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="Lax", path="/",
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="Lax",
+        path="/",
         secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure,
     )
 
@@ -127,20 +158,30 @@ def login():
         return render_template("auth/login.html", next=target, username="")
     username = request.form.get("username", "")
     try:
-        user = accounts.authenticate(get_db(), username, request.form.get("password", ""),
-                                     current_app.config["PASSWORD_HASH_METHOD"])
-    except accounts.LoginThrottled:
+        user = accounts.authenticate(
+            get_db(),
+            username,
+            request.form.get("password", ""),
+            current_app.config["PASSWORD_HASH_METHOD"],
+        )
+    except LoginThrottled:
         log.warning("login throttled for %s", log_safe(username))
         return render_template(
-            "auth/login.html", next=target, username=username,
+            "auth/login.html",
+            next=target,
+            username=username,
             error="Too many failed logins for this account. Wait an hour, or ask an admin "
-                  "to set a new password.",
+            "to set a new password.",
         ), 429
     if user is None:
         log.info("failed login for %s", log_safe(username))
         # One message for an unknown user and a wrong password (ASVS 6.3.8).
-        return render_template("auth/login.html", next=target, username=username,
-                               error="That username and password do not match."), 401
+        return render_template(
+            "auth/login.html",
+            next=target,
+            username=username,
+            error="That username and password do not match.",
+        ), 401
     log.info("login: %s", log_safe(user.username))
     return start_session_response(user, target)
 
@@ -159,17 +200,26 @@ def logout():
 def setup(token):
     db = get_db()
     if not accounts.setup_token_valid(db, token):
-        abort(404, description="This setup link is not valid (it was used, or it expired). "
-                               "Run `workbench init` to print a new one.")
+        abort(
+            404,
+            description="This setup link is not valid (it was used, or it expired). "
+            "Run `workbench init` to print a new one.",
+        )
     if request.method == "GET":
         return render_template("auth/setup.html", token=token, username="")
     username = request.form.get("username", "")
     try:
-        user = accounts.create_first_admin(db, token, username, request.form.get("password"),
-                                           current_app.config["PASSWORD_HASH_METHOD"])
-    except accounts.AccountError as error:
-        return render_template("auth/setup.html", token=token, username=username,
-                               error=str(error)), 422
+        user = accounts.create_first_admin(
+            db,
+            token,
+            username,
+            request.form.get("password"),
+            current_app.config["PASSWORD_HASH_METHOD"],
+        )
+    except AccountError as error:
+        return render_template(
+            "auth/setup.html", token=token, username=username, error=str(error)
+        ), 422
     response = start_session_response(user, url_for("workbench.index"))
     # After start_session_response: logging in starts a fresh session, flashes included.
     flash(f"Welcome, {user.username}: you are the admin. Add your team under Users.", "success")
@@ -180,19 +230,31 @@ def setup(token):
 @role_required("admin")
 def users():
     db = get_db()
-    error, status, form = None, 200, {}
+    error: str | None = None
+    status = 200
+    form: object = {}
     if request.method == "POST":
         form = request.form
         try:
-            user = accounts.create_user(db, form.get("username"), form.get("password"),
-                                        form.get("role"), current_app.config["PASSWORD_HASH_METHOD"])
-        except accounts.AccountError as exc:
+            user = accounts.create_user(
+                db,
+                form.get("username"),
+                form.get("password"),
+                form.get("role"),
+                current_app.config["PASSWORD_HASH_METHOD"],
+            )
+        except AccountError as exc:
             error, status = str(exc), 422
         else:
             flash(f"Added {user.username} as {user.role}.", "success")
             return redirect(url_for("auth.users"), code=303)
-    return render_template("auth/users.html", users=accounts.list_users(db), roles=accounts.ROLES,
-                           error=error, form=form), status
+    return render_template(
+        "auth/users.html",
+        users=accounts.list_users(db),
+        roles=accounts.ROLES,
+        error=error,
+        form=form,
+    ), status
 
 
 def init_app(app):

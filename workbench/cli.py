@@ -8,12 +8,14 @@ import sys
 
 import click
 
-from . import accounts, articles, export, search
-from .attribution import detect_attributions
-from .claims import split_claims
-from .flags import claim_flags
-from .db import connect
-from .importer import SUPPORTED_SUFFIXES, ArticleRejected, text_from_upload
+from . import accounts, articles, search, settings
+from .db import open_migrated
+from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput
+from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
+from .text.attribution import detect_attributions
+from .text.cleaning import SUPPORTED_SUFFIXES, text_from_upload
+from .text.flags import claim_flags
+from .text.splitter import split_claims
 
 SAMPLE_ARTICLE = pathlib.Path(__file__).with_name("sample_article.txt")
 DEFAULT_EVALUATION_DATA = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -36,10 +38,14 @@ def _read_article_file(file):
 
 def _database():
     """The configured database, with its schema up to date (creating it if needed)."""
-    from . import create_app
+    path = settings.database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return open_migrated(path), str(path)
 
-    app = create_app()
-    return connect(app.config["DATABASE"]), app.config["DATABASE"]
+
+def _command_line_actor(name):
+    """Who the history names for a change made from the command line (no account needed)."""
+    return accounts.User(id=0, username=name, role="admin")
 
 
 def _read_password(password_stdin):
@@ -77,7 +83,8 @@ def init(base_url):
                        "or run: workbench add-user NAME --role admin")
         if db.execute("select count(*) from articles").fetchone()[0] == 0:
             result = articles.import_article(
-                db, SAMPLE_ARTICLE.read_text(encoding="utf-8"), imported_by="workbench init",
+                db, SAMPLE_ARTICLE.read_text(encoding="utf-8"),
+                actor=_command_line_actor("workbench init"),
                 title=SAMPLE_TITLE, source_format="txt",
             )
             click.echo(f"Imported the sample article as article {result.article_id} "
@@ -104,7 +111,8 @@ def import_(file, title, publisher, url, published_on, imported_by):
     with db:
         try:
             result = articles.import_article(
-                db, text, imported_by=imported_by, source_format=source_format, title=title,
+                db, text, actor=_command_line_actor(imported_by), source_format=source_format,
+                title=title,
                 publisher=publisher, url=url, published_on=published_on,
             )
         except ArticleRejected as error:
@@ -133,25 +141,23 @@ def import_(file, title, publisher, url, published_on, imported_by):
 def export_(article_id, export_format, status, flag, kind, q, excel, base_url, output,
             manifest_path):
     """Export claims (CSV by default; columns in the README), filtered like the search page."""
-    from . import claimreview, manifest
-
     try:
         claim_filter = search.parse_filter({"article": str(article_id) if article_id else None,
                                             "status": status, "flag": flag, "kind": kind, "q": q})
-    except search.InvalidInput as error:
+    except InvalidInput as error:
         raise click.ClickException(str(error)) from None
     db, _ = _database()
     with db:
         if article_id is not None:
             try:
                 articles.get_article(db, article_id)
-            except articles.ArticleNotFound:
+            except ArticleNotFound:
                 raise click.ClickException(f"There is no article {article_id}.") from None
-        stats = export.ExportStats()
+        stats = ExportStats()
         if export_format == "csv":
-            chunks = export.iter_csv(db, claim_filter, stats, excel=excel)
+            chunks = csv_rows.iter_csv(db, claim_filter, stats, excel=excel)
         elif export_format == "json":
-            chunks = export.iter_json(db, claim_filter, stats)
+            chunks = json_document.iter_json(db, claim_filter, stats)
         else:
             chunks = claimreview.iter_claim_reviews(
                 db, claim_filter, lambda claim_id: f"{base_url.rstrip('/')}/claims/{claim_id}",
@@ -169,8 +175,6 @@ def export_(article_id, export_format, status, flag, kind, q, excel, base_url, o
 @click.argument("manifest_file", type=click.Path(exists=True, dir_okay=False))
 def verify(file, manifest_file):
     """Check an exported FILE against its MANIFEST_FILE; exit 1 if it was truncated or altered."""
-    from . import manifest
-
     problems = manifest.verify(pathlib.Path(file).read_bytes(),
                                json.loads(pathlib.Path(manifest_file).read_text()))
     if problems:
@@ -212,7 +216,7 @@ def serve(host, port, workers, threads):
     Litestream runs alongside and copies every change there within
     WORKBENCH_REPLICA_SYNC_INTERVAL (default 1s); see `workbench restore`.
     """
-    from . import configured_paths, replica
+    from . import create_app, replica
 
     gunicorn = [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
@@ -223,31 +227,39 @@ def serve(host, port, workers, threads):
         "workbench:create_app()",
     ]
     try:
-        settings = replica.settings_from_environment(os.environ)
-        if settings is None:
-            _database()  # create the database and secret key once, before the workers start
-            os.execvp(gunicorn[0], gunicorn)
-        binary, version = replica.checked_litestream()
-        instance, database = configured_paths()
-        config = replica.write_config(instance / replica.CONFIG_NAME,
-                                      replica.litestream_config(database, settings))
-        # A new empty database would replace the replica's latest state (seen with
-        # Litestream 0.5.17): after a lost disk, restore first.
-        if not database.exists() and replica.has_backups(binary, config, database):
-            raise click.ClickException(
-                f"{database} does not exist, but the replica {settings.location} holds a "
-                f"backup. Restore it first: workbench restore --to {database}\n"
-                "(or set WORKBENCH_REPLICA to a new location to start an empty database).")
+        target = replica.settings_from_environment(os.environ)
+        program = gunicorn if target is None else _under_litestream(gunicorn, target)
     except replica.ReplicaError as error:
         raise click.ClickException(str(error)) from None
-    _database()
-    click.echo(f"Replicating {database} to {settings.location} every "
-               f"{settings.sync_interval_seconds:g}s with Litestream {version}.", err=True)
-    # Litestream runs gunicorn as its child rather than beside it: it forwards SIGTERM and
-    # SIGINT, syncs the last changes once gunicorn has stopped, and stops when gunicorn
-    # exits, with no supervisor of ours to get wrong. kill -9 of the process group stops
-    # both; see the README (Replication) for what that can lose.
-    os.execv(binary, replica.replicate_command(binary, config, gunicorn))
+    create_app()  # create the database and secret key once, before the workers start
+    os.execvp(program[0], program)
+
+
+def _under_litestream(gunicorn, target):
+    """`litestream replicate` running gunicorn as its child, once the replica is checked.
+
+    Litestream runs gunicorn rather than beside it: it forwards SIGTERM and SIGINT, syncs
+    the last changes once gunicorn has stopped, and stops when gunicorn exits, with no
+    supervisor of ours to get wrong. kill -9 of the process group stops both; the README
+    (Replication) says what that can lose.
+    """
+    from . import replica
+
+    binary, version = replica.checked_litestream()
+    database = settings.database_path()
+    config = replica.write_config(
+        settings.instance_path() / replica.CONFIG_NAME, replica.litestream_config(database, target)
+    )
+    # A new empty database would replace the replica's latest state (seen with Litestream
+    # 0.5.17): after a lost disk, restore first.
+    if not database.exists() and replica.has_backups(binary, config, database):
+        raise click.ClickException(
+            f"{database} does not exist, but the replica {target.location} holds a "
+            f"backup. Restore it first: workbench restore --to {database}\n"
+            "(or set WORKBENCH_REPLICA to a new location to start an empty database).")
+    click.echo(f"Replicating {database} to {target.location} every "
+               f"{target.sync_interval_seconds:g}s with Litestream {version}.", err=True)
+    return replica.replicate_command(binary, config, gunicorn)
 
 
 @cli.command()
@@ -266,17 +278,19 @@ def restore(target, replica_location, timestamp):
     from . import replica
 
     try:
-        settings = replica.settings_from_environment(os.environ, replica_location)
-        if settings is None:
-            raise replica.ReplicaError("No replica: pass --replica PATH_OR_URL or set WORKBENCH_REPLICA.")
+        source = replica.settings_from_environment(os.environ, replica_location)
+        if source is None:
+            raise replica.ReplicaError(
+                "No replica: pass --replica PATH_OR_URL or set WORKBENCH_REPLICA.")
         binary, _ = replica.checked_litestream()
-        replica.restore(binary, settings, pathlib.Path(target), timestamp)
+        replica.restore(binary, source, pathlib.Path(target), timestamp)
     except replica.ReplicaError as error:
         raise click.ClickException(str(error)) from None
     problems = replica.integrity_problems(pathlib.Path(target))
     if problems:
-        raise click.ClickException(f"Restored {target}, but it has problems:\n" + "\n".join(problems))
-    click.echo(f"Restored {settings.location} to {target} (integrity check: ok).")
+        raise click.ClickException(
+            f"Restored {target}, but it has problems:\n" + "\n".join(problems))
+    click.echo(f"Restored {source.location} to {target} (integrity check: ok).")
 
 
 @cli.command("add-user")
@@ -291,7 +305,7 @@ def add_user(name, role, password_stdin):
     with db:
         try:
             user = accounts.create_user(db, name, _read_password(password_stdin), role)
-        except accounts.AccountError as error:
+        except AccountError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"Added {user.username} ({user.role}).")
 
@@ -305,7 +319,7 @@ def set_password(name, password_stdin):
     with db:
         try:
             accounts.set_password(db, name, _read_password(password_stdin))
-        except accounts.AccountError as error:
+        except AccountError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"Password changed for {name}; their sessions have ended.")
 
@@ -360,7 +374,7 @@ def evaluate(data_dir):
     Sentence-boundary precision, recall and F1; attribution kind accuracy and span match.
     Exits 1 when a figure misses its target.
     """
-    from . import evaluate as evaluation
+    from .text import evaluate as evaluation
 
     folder = pathlib.Path(data_dir) if data_dir else DEFAULT_EVALUATION_DATA
     if not folder.is_dir():

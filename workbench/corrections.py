@@ -5,30 +5,36 @@ claim", and attributions. The article text itself never changes; every operation
 
 import json
 import re
+from typing import Any
 
-from . import analysis, attribution
+from sqlite_utils import Database
+
+from .accounts import User
+from .claims import claim_row, get_claim
 from .clock import utc_now
-from .db import write_transaction
-from .review import InvalidInput, VersionConflict, claim_row, get_claim, record_history
+from .db import insert, write_transaction
+from .errors import InvalidInput, VersionConflict
+from .history import record_history
+from .text import analysis, attribution
 
 ATTRIBUTION_KINDS = attribution.KINDS
 
 
-def _article_body(db, article_id):
+def article_body(db: Database, article_id: int) -> str:
     return db.execute("select body from articles where id = ?", [article_id]).fetchone()[0]
 
 
-def _full_claim(db, claim_id):
+def full_claim(db: Database, claim_id: int) -> dict[str, Any]:
     claim_row(db, claim_id)  # ClaimNotFound if missing
     return next(db.query("select * from claims where id = ?", [claim_id]))
 
 
-def _check_version(db, claim, expected_version):
+def _check_version(db: Database, claim: dict[str, Any], expected_version: int | None) -> None:
     if expected_version is not None and claim["version"] != expected_version:
         raise VersionConflict(get_claim(db, claim["id"]))
 
 
-def trimmed_span(body, start, end):
+def trimmed_span(body: str, start: int, end: int) -> tuple[int, int]:
     """[start, end) inside the body with surrounding white space removed; refuse empty."""
     if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(body):
         raise InvalidInput(f"A claim must be a passage inside the article (0 to {len(body)}).")
@@ -41,7 +47,7 @@ def trimmed_span(body, start, end):
     return start, end
 
 
-def locate_passage(body, passage, near):
+def locate_passage(body: str, passage: str | None, near: int) -> tuple[int, int]:
     """Offsets of `passage` in the article: the occurrence nearest to offset `near`."""
     passage = (passage or "").strip()
     if not passage:
@@ -50,19 +56,21 @@ def locate_passage(body, passage, near):
     pattern = re.compile(r"\s+".join(re.escape(word) for word in passage.split()))
     matches = [(match.start(), match.end()) for match in pattern.finditer(body)]
     if not matches:
-        raise InvalidInput("That passage is not in the article text. Copy it exactly, "
-                           "including punctuation.")
+        raise InvalidInput(
+            "That passage is not in the article text. Copy it exactly, including punctuation."
+        )
     return min(matches, key=lambda span: abs(span[0] - near))
 
 
-def _snapshot(claim):
+def snapshot(claim: dict[str, Any]) -> dict[str, Any]:
     return {"start": claim["start"], "end": claim["end"], "text": claim["text"]}
 
 
-def _renumber(db, article_id):
+def renumber(db: Database, article_id: int) -> None:
     """Real claims are numbered 1..n in reading order; hidden ones have no position."""
     db.execute(
-        "update claims set position = null where article_id = ? and is_claim = 0", [article_id])
+        "update claims set position = null where article_id = ? and is_claim = 0", [article_id]
+    )
     db.execute(
         """update claims set position = (
                select rank from (
@@ -74,18 +82,22 @@ def _renumber(db, article_id):
     )
 
 
-def _reannotate(db, article_id, claim_ids):
+def reannotate(db: Database, article_id: int, claim_ids: list[int]) -> None:
     """Recompute source and flags for the given claims, with the article as context.
 
     A source a reviewer set or confirmed is theirs: only its flags are recomputed.
     """
-    body = _article_body(db, article_id)
-    rows = list(db.query(
-        "select id, start, \"end\", text, attribution_kind, attribution_confirmed_by "
-        "from claims where article_id = ? and is_claim = 1", [article_id]))
+    body = article_body(db, article_id)
+    rows = list(
+        db.query(
+            'select id, start, "end", text, attribution_kind, attribution_confirmed_by '
+            "from claims where article_id = ? and is_claim = 1",
+            [article_id],
+        )
+    )
     spans, ordered = analysis.spans_from_rows(rows)
     wanted = set(claim_ids)
-    for row, fields in zip(ordered, analysis.annotate(body, spans)):
+    for row, fields in zip(ordered, analysis.annotate(body, spans), strict=True):
         if row["id"] not in wanted:
             continue
         if row["attribution_confirmed_by"]:
@@ -93,191 +105,344 @@ def _reannotate(db, article_id, claim_ids):
         db.table("claims").update(row["id"], fields)
 
 
-def _bump(db, claim_id, user, now, **changes):
+def bump(db: Database, claim_id: int, actor: User, now: str, **changes: Any) -> None:
     """Apply `changes` and move the claim to its next version (updated_by/_at stay the
     status's: the history records who made this change)."""
     assignments = ", ".join(f'"{column}" = :{column}' for column in changes)
-    db.execute(f"update claims set {assignments}, version = version + 1 where id = :id",
-               {**changes, "id": claim_id})
+    db.execute(
+        f"update claims set {assignments}, version = version + 1 where id = :id",
+        {**changes, "id": claim_id},
+    )
 
 
-def edit_boundaries(db, claim_id, start, end, user, expected_version=None):
+def edit_boundaries(
+    db: Database,
+    claim_id: int,
+    start: int,
+    end: int,
+    actor: User,
+    expected_version: int | None = None,
+) -> dict[str, Any]:
     """Move a claim's start and end; its text follows the article."""
     with write_transaction(db):
-        claim = _full_claim(db, claim_id)
+        claim = full_claim(db, claim_id)
         _check_version(db, claim, expected_version)
-        body = _article_body(db, claim["article_id"])
+        body = article_body(db, claim["article_id"])
         start, end = trimmed_span(body, start, end)
         if (start, end) == (claim["start"], claim["end"]):
             return get_claim(db, claim_id)
         now = utc_now()
-        _bump(db, claim_id, user, now, start=start, end=end, text=body[start:end])
-        record_history(db, claim, user.username, "boundaries", _snapshot(claim),
-                       {"start": start, "end": end, "text": body[start:end]}, now)
-        _renumber(db, claim["article_id"])
-        _reannotate(db, claim["article_id"], [claim_id])
+        bump(db, claim_id, actor, now, start=start, end=end, text=body[start:end])
+        record_history(
+            db,
+            claim,
+            actor.username,
+            "boundaries",
+            snapshot(claim),
+            {"start": start, "end": end, "text": body[start:end]},
+            now,
+        )
+        renumber(db, claim["article_id"])
+        reannotate(db, claim["article_id"], [claim_id])
     return get_claim(db, claim_id)
 
 
-def split_claim(db, claim_id, at, user, expected_version=None):
+def split_claim(
+    db: Database, claim_id: int, at: int, actor: User, expected_version: int | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Split a claim at article offset `at`: it keeps the first part, a new claim the rest.
 
     The new claim starts unverified; notes, evidence and status stay with the first part.
     """
     with write_transaction(db):
-        claim = _full_claim(db, claim_id)
+        claim = full_claim(db, claim_id)
         _check_version(db, claim, expected_version)
-        body = _article_body(db, claim["article_id"])
+        body = article_body(db, claim["article_id"])
         if not isinstance(at, int) or not claim["start"] < at < claim["end"]:
             raise InvalidInput("Choose a split point inside the claim.")
         left = trimmed_span(body, claim["start"], at)
         right = trimmed_span(body, at, claim["end"])
         now = utc_now()
-        _bump(db, claim_id, user, now, start=left[0], end=left[1], text=body[left[0]:left[1]])
-        new_id = db.table("claims").insert({
-            "article_id": claim["article_id"], "position": claim["position"],
-            "start": right[0], "end": right[1], "text": body[right[0]:right[1]],
-            "status": "unverified", "version": 1, "is_claim": 1,
-        }).last_pk
-        record_history(db, claim, user.username, "split", _snapshot(claim),
-                       {"first": {"claim_id": claim_id, "text": body[left[0]:left[1]]},
-                        "second": {"claim_id": new_id, "text": body[right[0]:right[1]]}}, now)
-        record_history(db, {"id": new_id, "article_id": claim["article_id"]}, user.username,
-                       "created by split", {"claim_id": claim_id},
-                       {"start": right[0], "end": right[1], "text": body[right[0]:right[1]]}, now)
-        _renumber(db, claim["article_id"])
-        _reannotate(db, claim["article_id"], [claim_id, new_id])
+        bump(db, claim_id, actor, now, start=left[0], end=left[1], text=body[left[0] : left[1]])
+        new_id = insert(
+            db,
+            "claims",
+            {
+                "article_id": claim["article_id"],
+                "position": claim["position"],
+                "start": right[0],
+                "end": right[1],
+                "text": body[right[0] : right[1]],
+                "status": "unverified",
+                "version": 1,
+                "is_claim": 1,
+            },
+        )
+        record_history(
+            db,
+            claim,
+            actor.username,
+            "split",
+            snapshot(claim),
+            {
+                "first": {"claim_id": claim_id, "text": body[left[0] : left[1]]},
+                "second": {"claim_id": new_id, "text": body[right[0] : right[1]]},
+            },
+            now,
+        )
+        record_history(
+            db,
+            {"id": new_id, "article_id": claim["article_id"]},
+            actor.username,
+            "created by split",
+            {"claim_id": claim_id},
+            {"start": right[0], "end": right[1], "text": body[right[0] : right[1]]},
+            now,
+        )
+        renumber(db, claim["article_id"])
+        reannotate(db, claim["article_id"], [claim_id, new_id])
     return get_claim(db, claim_id), get_claim(db, new_id)
 
 
-def merge_with_next(db, claim_id, user, expected_version=None):
+def merge_with_next(
+    db: Database, claim_id: int, actor: User, expected_version: int | None = None
+) -> dict[str, Any]:
     """Join a claim with the next claim in reading order.
 
     The next claim is hidden (reason "merged", never erased) and its notes and evidence
     move to the merged claim, so nothing anyone recorded disappears.
     """
     with write_transaction(db):
-        claim = _full_claim(db, claim_id)
+        claim = full_claim(db, claim_id)
         _check_version(db, claim, expected_version)
         if not claim["is_claim"]:
             raise InvalidInput("Restore this claim before merging it.")
-        following = list(db.query(
-            "select * from claims where article_id = ? and is_claim = 1 and id != ? "
-            "and (start > ? or (start = ? and id > ?)) order by start, \"end\", id limit 1",
-            [claim["article_id"], claim_id, claim["start"], claim["start"], claim_id]))
-        if not following:
-            raise InvalidInput("This is the last claim of the article; there is nothing to merge it with.")
-        following = following[0]
-        body = _article_body(db, claim["article_id"])
+        after = list(
+            db.query(
+                "select * from claims where article_id = ? and is_claim = 1 and id != ? "
+                'and (start > ? or (start = ? and id > ?)) order by start, "end", id limit 1',
+                [claim["article_id"], claim_id, claim["start"], claim["start"], claim_id],
+            )
+        )
+        if not after:
+            raise InvalidInput(
+                "This is the last claim of the article; there is nothing to merge it with."
+            )
+        following = after[0]
+        body = article_body(db, claim["article_id"])
         start = min(claim["start"], following["start"])
         end = max(claim["end"], following["end"])
         now = utc_now()
-        _bump(db, claim_id, user, now, start=start, end=end, text=body[start:end])
-        _bump(db, following["id"], user, now, is_claim=0, hidden_reason="merged",
-              merged_into=claim_id)
-        moved_notes = db.execute("update notes set claim_id = ? where claim_id = ?",
-                                 [claim_id, following["id"]]).rowcount
-        moved_evidence = db.execute("update evidence set claim_id = ? where claim_id = ?",
-                                    [claim_id, following["id"]]).rowcount
-        record_history(db, claim, user.username, "merge", _snapshot(claim),
-                       {"start": start, "end": end, "text": body[start:end],
-                        "merged_claim_id": following["id"], "moved_notes": moved_notes,
-                        "moved_evidence": moved_evidence}, now)
-        record_history(db, following, user.username, "merged into",
-                       {**_snapshot(following), "status": following["status"]},
-                       {"claim_id": claim_id}, now)
-        _renumber(db, claim["article_id"])
-        _reannotate(db, claim["article_id"], [claim_id])
+        bump(db, claim_id, actor, now, start=start, end=end, text=body[start:end])
+        bump(
+            db,
+            following["id"],
+            actor,
+            now,
+            is_claim=0,
+            hidden_reason="merged",
+            merged_into=claim_id,
+        )
+        moved_notes = _move_children(db, "notes", following["id"], claim_id)
+        moved_evidence = _move_children(db, "evidence", following["id"], claim_id)
+        record_history(
+            db,
+            claim,
+            actor.username,
+            "merge",
+            snapshot(claim),
+            {
+                "start": start,
+                "end": end,
+                "text": body[start:end],
+                "merged_claim_id": following["id"],
+                "moved_notes": len(moved_notes),
+                "moved_evidence": len(moved_evidence),
+                # Which ones, so an undo can move them back.
+                "moved_note_ids": moved_notes,
+                "moved_evidence_ids": moved_evidence,
+            },
+            now,
+        )
+        record_history(
+            db,
+            following,
+            actor.username,
+            "merged into",
+            {**snapshot(following), "status": following["status"]},
+            {"claim_id": claim_id},
+            now,
+        )
+        renumber(db, claim["article_id"])
+        reannotate(db, claim["article_id"], [claim_id])
     return get_claim(db, claim_id)
 
 
-def add_claim(db, article_id, start, end, user):
+def _move_children(db: Database, table: str, from_claim: int, to_claim: int) -> list[int]:
+    """Move a claim's notes or evidence to another claim; the ids moved."""
+    ids = [row[0] for row in db.execute(f"select id from {table} where claim_id = ?", [from_claim])]
+    db.execute(f"update {table} set claim_id = ? where claim_id = ?", [to_claim, from_claim])
+    return ids
+
+
+def add_claim(db: Database, article_id: int, start: int, end: int, actor: User) -> dict[str, Any]:
     """A new claim from a passage of the article a reviewer selected."""
     with write_transaction(db):
-        body = _article_body(db, article_id)
+        body = article_body(db, article_id)
         start, end = trimmed_span(body, start, end)
         duplicate = db.execute(
-            "select id from claims where article_id = ? and start = ? and \"end\" = ? "
-            "and is_claim = 1", [article_id, start, end]).fetchone()
+            'select id from claims where article_id = ? and start = ? and "end" = ? '
+            "and is_claim = 1",
+            [article_id, start, end],
+        ).fetchone()
         if duplicate:
             raise InvalidInput("That passage is already a claim.")
         now = utc_now()
-        claim_id = db.table("claims").insert({
-            "article_id": article_id, "position": 0, "start": start, "end": end,
-            "text": body[start:end], "status": "unverified", "version": 1, "is_claim": 1,
-        }).last_pk
-        record_history(db, {"id": claim_id, "article_id": article_id}, user.username,
-                       "added", None, {"start": start, "end": end, "text": body[start:end]}, now)
-        _renumber(db, article_id)
-        _reannotate(db, article_id, [claim_id])
+        claim_id = insert(
+            db,
+            "claims",
+            {
+                "article_id": article_id,
+                "position": 0,
+                "start": start,
+                "end": end,
+                "text": body[start:end],
+                "status": "unverified",
+                "version": 1,
+                "is_claim": 1,
+            },
+        )
+        record_history(
+            db,
+            {"id": claim_id, "article_id": article_id},
+            actor.username,
+            "added",
+            None,
+            {"start": start, "end": end, "text": body[start:end]},
+            now,
+        )
+        renumber(db, article_id)
+        reannotate(db, article_id, [claim_id])
     return get_claim(db, claim_id)
 
 
-def set_not_a_claim(db, claim_id, hidden, user, expected_version=None):
+def set_not_a_claim(
+    db: Database, claim_id: int, hidden: bool, actor: User, expected_version: int | None = None
+) -> dict[str, Any]:
     """Mark a claim "not a claim" (kept, left out of progress and exports) or restore it."""
     with write_transaction(db):
-        claim = _full_claim(db, claim_id)
+        claim = full_claim(db, claim_id)
         _check_version(db, claim, expected_version)
         if bool(hidden) == (not claim["is_claim"]):
             return get_claim(db, claim_id)
         if not hidden and claim["hidden_reason"] == "merged":
-            raise InvalidInput("This passage was merged into another claim; split that claim instead.")
+            raise InvalidInput(
+                "This passage was merged into another claim; split that claim instead."
+            )
         now = utc_now()
-        _bump(db, claim_id, user, now, is_claim=0 if hidden else 1,
-              hidden_reason="not_a_claim" if hidden else None)
-        record_history(db, claim, user.username, "not a claim" if hidden else "restored",
-                       {"is_claim": bool(claim["is_claim"])}, {"is_claim": not hidden}, now)
-        _renumber(db, claim["article_id"])
+        bump(
+            db,
+            claim_id,
+            actor,
+            now,
+            is_claim=0 if hidden else 1,
+            hidden_reason="not_a_claim" if hidden else None,
+        )
+        record_history(
+            db,
+            claim,
+            actor.username,
+            "not a claim" if hidden else "restored",
+            {"is_claim": bool(claim["is_claim"])},
+            {"is_claim": not hidden},
+            now,
+        )
+        renumber(db, claim["article_id"])
         if not hidden:
-            _reannotate(db, claim["article_id"], [claim_id])
+            reannotate(db, claim["article_id"], [claim_id])
     return get_claim(db, claim_id)
 
 
-def _attribution_snapshot(claim):
-    return {"text": claim["attribution_text"], "kind": claim["attribution_kind"],
-            "start": claim["attribution_start"], "end": claim["attribution_end"],
-            "confirmed_by": claim["attribution_confirmed_by"]}
+def attribution_snapshot(claim: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "text": claim["attribution_text"],
+        "kind": claim["attribution_kind"],
+        "start": claim["attribution_start"],
+        "end": claim["attribution_end"],
+        "confirmed_by": claim["attribution_confirmed_by"],
+    }
 
 
-def set_attribution(db, claim_id, user, kind, passage=None, expected_version=None):
+def set_attribution(
+    db: Database,
+    claim_id: int,
+    actor: User,
+    kind: str | None,
+    passage: str | None = None,
+    expected_version: int | None = None,
+) -> dict[str, Any]:
     """A reviewer's source for a claim: a passage of the article and its kind, or none."""
     if kind not in ATTRIBUTION_KINDS:
-        raise InvalidInput(f"“{kind}” is not a kind of source. Choose one of: "
-                           f"{', '.join(ATTRIBUTION_KINDS)}.")
+        raise InvalidInput(
+            f"“{kind}” is not a kind of source. Choose one of: {', '.join(ATTRIBUTION_KINDS)}."
+        )
     with write_transaction(db):
-        claim = _full_claim(db, claim_id)
+        claim = full_claim(db, claim_id)
         _check_version(db, claim, expected_version)
         if kind == "none":
             fields = analysis.attribution_fields(None)
         else:
-            body = _article_body(db, claim["article_id"])
+            body = article_body(db, claim["article_id"])
             start, end = locate_passage(body, passage, claim["start"])
-            fields = {"attribution_text": body[start:end], "attribution_kind": kind,
-                      "attribution_start": start, "attribution_end": end,
-                      "attribution_medium": None}
+            fields = {
+                "attribution_text": body[start:end],
+                "attribution_kind": kind,
+                "attribution_start": start,
+                "attribution_end": end,
+                "attribution_medium": None,
+            }
         fields.update(analysis.flag_fields(claim["text"], fields["attribution_kind"]))
-        fields["attribution_confirmed_by"] = user.username
+        fields["attribution_confirmed_by"] = actor.username
         now = utc_now()
-        _bump(db, claim_id, user, now, **fields)
-        record_history(db, claim, user.username, "attribution", _attribution_snapshot(claim),
-                       {"text": fields["attribution_text"], "kind": fields["attribution_kind"],
-                        "start": fields["attribution_start"], "end": fields["attribution_end"]},
-                       now)
+        bump(db, claim_id, actor, now, **fields)
+        record_history(
+            db,
+            claim,
+            actor.username,
+            "attribution",
+            attribution_snapshot(claim),
+            {
+                "text": fields["attribution_text"],
+                "kind": fields["attribution_kind"],
+                "start": fields["attribution_start"],
+                "end": fields["attribution_end"],
+            },
+            now,
+        )
     return get_claim(db, claim_id)
 
 
-def confirm_attribution(db, claim_id, user, expected_version=None):
+def confirm_attribution(
+    db: Database, claim_id: int, actor: User, expected_version: int | None = None
+) -> dict[str, Any]:
     """A reviewer agrees with the detected source; it is kept through later re-analysis."""
     with write_transaction(db):
-        claim = _full_claim(db, claim_id)
+        claim = full_claim(db, claim_id)
         _check_version(db, claim, expected_version)
         now = utc_now()
-        _bump(db, claim_id, user, now, attribution_confirmed_by=user.username)
-        record_history(db, claim, user.username, "attribution confirmed", None,
-                       {"text": claim["attribution_text"], "kind": claim["attribution_kind"]}, now)
+        bump(db, claim_id, actor, now, attribution_confirmed_by=actor.username)
+        record_history(
+            db,
+            claim,
+            actor.username,
+            "attribution confirmed",
+            None,
+            {"text": claim["attribution_text"], "kind": claim["attribution_kind"]},
+            now,
+        )
     return get_claim(db, claim_id)
 
 
-def medium_of(claim):
+def medium_of(claim: dict[str, Any]) -> dict[str, Any] | None:
     """The decoded medium ("state television" in "...said citing a military source")."""
     return json.loads(claim["attribution_medium"]) if claim.get("attribution_medium") else None

@@ -1,32 +1,36 @@
-"""The SQLite database: connections, pragmas, schema migrations, transactions."""
+"""The SQLite database: connections, pragmas, schema migrations, transactions.
+
+Storage only: no Flask (the request's connection lives in workbench.web) and no domain
+rules (statuses live in workbench.statuses).
+"""
 
 import contextlib
 import fcntl
+import os
 import sqlite3
 import threading
+from collections.abc import Iterator
+from typing import Any
 
 import sqlite_utils
-from flask import current_app, g
-
-STATUSES = ("unverified", "sourced", "disputed")
 
 
-def connect(path):
+def connect(path: str | os.PathLike[str]) -> sqlite_utils.Database:
     """Open the database at `path` with the pragmas every connection needs."""
     db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False, timeout=30))
-    db.writer_lock_path = None if str(path) == ":memory:" else f"{path}-writer.lock"
+    db.writer_lock_path = None if str(path) == ":memory:" else f"{path}-writer.lock"  # type: ignore[attr-defined]
     configure(db)
     return db
 
 
 # One lock per database file for this process's threads; flock(2) on a file beside the
 # database for gunicorn's other workers and the command line.
-_THREAD_LOCKS = {}
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
 _THREAD_LOCKS_GUARD = threading.Lock()
 
 
 @contextlib.contextmanager
-def _one_writer(db):
+def _one_writer(db: sqlite_utils.Database) -> Iterator[None]:
     """Wait for the other writers on locks that hand over as soon as the last commits.
 
     SQLite's busy handler retries with sleeps of up to 100 ms, so under load a waiting
@@ -45,7 +49,7 @@ def _one_writer(db):
         yield
 
 
-def configure(db):
+def configure(db: sqlite_utils.Database) -> None:
     """Apply per-connection pragmas: WAL for concurrent readers, FULL sync for durability."""
     # https://www.sqlite.org/wal.html : readers never block the writer and vice versa.
     # synchronous=FULL makes a commit survive power loss, not only a process crash.
@@ -57,7 +61,7 @@ def configure(db):
 
 
 @contextlib.contextmanager
-def write_transaction(db):
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """BEGIN IMMEDIATE ... COMMIT: take the write lock up front.
 
     A deferred transaction that reads and then writes can fail with SQLITE_BUSY without
@@ -76,7 +80,7 @@ def write_transaction(db):
 
 
 @contextlib.contextmanager
-def read_snapshot(db):
+def read_snapshot(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """One read transaction, so everything read inside it is one consistent snapshot."""
     db.conn.execute("BEGIN")
     try:
@@ -86,7 +90,7 @@ def read_snapshot(db):
             db.conn.execute("ROLLBACK")
 
 
-def _create_core_tables(db):
+def _create_core_tables(db: sqlite_utils.Database) -> None:
     db.table("articles").create(
         {
             "id": int,
@@ -135,8 +139,14 @@ def _create_core_tables(db):
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
         not_null={"article_id", "start", "end", "text", "status", "version"},
-        defaults={"status": "unverified", "version": 1, "is_claim": 1, "flags": "",
-                  "attribution_kind": "none", "check_first": 9},
+        defaults={
+            "status": "unverified",
+            "version": 1,
+            "is_claim": 1,
+            "flags": "",
+            "attribution_kind": "none",
+            "check_first": 9,
+        },
     )
     db.table("claims").create_index(["article_id", "position"])
     # Serves the status filter in position order and the progress counts from the index alone.
@@ -175,16 +185,18 @@ def _create_core_tables(db):
     db.table("history").create_index(["article_id", "id"])
 
 
-def _create_accounts_and_evidence(db):
+def _create_accounts_and_evidence(db: sqlite_utils.Database) -> None:
     db.table("users").create(
         {"id": int, "username": str, "password_hash": str, "role": str, "created_at": str},
-        pk="id", not_null={"username", "password_hash", "role", "created_at"},
+        pk="id",
+        not_null={"username", "password_hash", "role", "created_at"},
     )
     db.execute("create unique index idx_users_username on users (username collate nocase)")
     # Server-side sessions: the cookie holds a random token, the table only its SHA-256.
     db.table("sessions").create(
         {"token_hash": str, "user_id": int, "created_at": str, "last_seen_at": str},
-        pk="token_hash", foreign_keys=[("user_id", "users", "id")],
+        pk="token_hash",
+        foreign_keys=[("user_id", "users", "id")],
     )
     db.table("sessions").create_index(["user_id"])
     db.table("login_failures").create({"id": int, "username": str, "at": str}, pk="id")
@@ -213,10 +225,11 @@ def _create_accounts_and_evidence(db):
     db.table("articles").add_column("deleted_by", str)
 
 
-def _create_search_index(db):
+def _create_search_index(db: sqlite_utils.Database) -> None:
     """FTS5 over claim text, sources and notes (https://www.sqlite.org/fts5.html)."""
-    db.table("claims").enable_fts(["text", "attribution_text"], fts_version="FTS5",
-                                  tokenize="porter")
+    db.table("claims").enable_fts(
+        ["text", "attribution_text"], fts_version="FTS5", tokenize="porter"
+    )
     db.table("notes").enable_fts(["body"], fts_version="FTS5", tokenize="porter")
     # Our own triggers rather than enable_fts(create_triggers=True): its AFTER UPDATE
     # trigger re-indexes on every status change; these fire only when indexed text changes.
@@ -251,12 +264,28 @@ def _create_search_index(db):
     db.table("history").create_index(["at"])
 
 
+def _add_history_context(db: sqlite_utils.Database) -> None:
+    """What a history row needs to read as a sentence and to be undone: the claim's
+    position and version right after the change, the bulk change it was part of, and the
+    change it undoes."""
+    history = db.table("history")
+    for column in ("position", "version", "batch", "undoes"):
+        history.add_column(column, int)
+    history.create_index(["batch"])
+    history.create_index(["undoes"])
+
+
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
-MIGRATIONS = [_create_core_tables, _create_accounts_and_evidence, _create_search_index]
+MIGRATIONS = [
+    _create_core_tables,
+    _create_accounts_and_evidence,
+    _create_search_index,
+    _add_history_context,
+]
 
 
-def migrate(db):
+def migrate(db: sqlite_utils.Database) -> None:
     """Bring the schema up to date; safe to call on every start, from several processes."""
     while True:
         with write_transaction(db):
@@ -269,25 +298,15 @@ def migrate(db):
             db.execute(f"PRAGMA user_version={current + 1:d}")
 
 
-def get_db():
-    """The request's connection, opened on first use and closed at teardown."""
-    if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
-    return g.db
+def insert(db: sqlite_utils.Database, table: str, record: dict[str, Any]) -> int:
+    """Insert one row and return its new integer id."""
+    row_id = db.table(table).insert(record).last_pk
+    assert isinstance(row_id, int), f"{table} has no integer id"
+    return row_id
 
 
-def close_db(exception=None):
-    db = g.pop("db", None)
-    if db is not None:
-        if db.conn.in_transaction:
-            db.conn.rollback()
-        db.close()
-
-
-def init_app(app):
-    app.teardown_appcontext(close_db)
-    db = connect(app.config["DATABASE"])
-    try:
-        migrate(db)
-    finally:
-        db.close()
+def open_migrated(path: str | os.PathLike[str]) -> sqlite_utils.Database:
+    """A connection to the database at `path` with its schema brought up to date."""
+    db = connect(path)
+    migrate(db)
+    return db

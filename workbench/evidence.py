@@ -1,20 +1,32 @@
 """Evidence records on claims: a link, what it says, and whether it supports the claim."""
 
+from typing import Any
+
+from sqlite_utils import Database
+
+from .accounts import User
 from .articles import is_web_url
+from .claims import claim_row
 from .clock import utc_now
-from .db import write_transaction
-from .review import InvalidInput, claim_row, hide_record, record_history
+from .db import insert, write_transaction
+from .errors import EvidenceNotFound, InvalidInput
+from .hiding import hide_record
+from .history import record_history
 
 STANCES = ("supports", "contradicts")
 MAX_TITLE_CHARS = 300
 MAX_EXCERPT_CHARS = 5_000
 
 
-class EvidenceNotFound(LookupError):
-    """No (visible) evidence record has that id."""
-
-
-def add_evidence(db, claim_id, user, url, stance, title=None, excerpt=None):
+def add_evidence(
+    db: Database,
+    claim_id: int,
+    actor: User,
+    url: str | None,
+    stance: str | None,
+    title: str | None = None,
+    excerpt: str | None = None,
+) -> dict[str, Any]:
     """Attach an evidence link to a claim; only http(s) URLs (OWASP ASVS 1.2.2)."""
     url = (url or "").strip()
     if not is_web_url(url):
@@ -32,18 +44,39 @@ def add_evidence(db, claim_id, user, url, stance, title=None, excerpt=None):
     with write_transaction(db):
         claim = claim_row(db, claim_id)
         now = utc_now()
-        record = {"claim_id": claim_id, "url": url, "title": title, "excerpt": excerpt,
-                  "stance": stance, "added_by": user.username, "added_at": now}
-        evidence_id = db.table("evidence").insert(record).last_pk
-        record_history(db, claim, user.username, "evidence", None,
-                       {"evidence_id": evidence_id, "url": url, "stance": stance, "title": title},
-                       now)
-    return db.table("evidence").get(evidence_id)
+        record = {
+            "claim_id": claim_id,
+            "url": url,
+            "title": title,
+            "excerpt": excerpt,
+            "stance": stance,
+            "added_by": actor.username,
+            "added_at": now,
+        }
+        evidence_id = insert(db, "evidence", record)
+        record_history(
+            db,
+            claim,
+            actor.username,
+            "evidence",
+            None,
+            {"evidence_id": evidence_id, "url": url, "stance": stance, "title": title},
+            now,
+        )
+    return dict(db.table("evidence").get(evidence_id))
 
 
-def delete_evidence(db, evidence_id, user):
+def delete_evidence(db: Database, evidence_id: int, actor: User) -> dict[str, Any]:
     """Hide an evidence record (never erased) and log it; only its author or an admin."""
-    return hide_record(db, "evidence", evidence_id, user, author_column="added_by",
-                       id_key="evidence_id", logged=("url",), action="evidence deleted",
-                       not_found=EvidenceNotFound,
-                       refusal="Only the reviewer who added this evidence, or an admin, can remove it.")
+    return hide_record(
+        db,
+        "evidence",
+        evidence_id,
+        actor,
+        author_column="added_by",
+        id_key="evidence_id",
+        logged=("url",),
+        action="evidence deleted",
+        not_found=EvidenceNotFound,
+        refusal="Only the reviewer who added this evidence, or an admin, can remove it.",
+    )

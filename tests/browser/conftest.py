@@ -22,8 +22,14 @@ from playwright.sync_api import expect, sync_playwright
 
 from workbench import HTMX_CDN_URL
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TIMEOUT_MS = 5_000
 SERVER_START_SECONDS = 30
 # The accounts `workbench add-user` creates for the tests: name -> role.
@@ -65,6 +71,7 @@ def password_of(username):
 
 # --- what the tests need from the developer's machine -----------------------------------
 
+
 @pytest.fixture(scope="session")
 def htmx_js():
     """The pinned htmx.min.js that the CDN would serve."""
@@ -83,12 +90,16 @@ def htmx_js():
 def chromium_path():
     path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        pytest.fail(f"No Chromium at {path!r} (CHROMIUM). Run the tests with `make test`, "
-                    "which installs Debian's chromium.", pytrace=False)
+        pytest.fail(
+            f"No Chromium at {path!r} (CHROMIUM). Run the tests with `make test`, "
+            "which installs Debian's chromium.",
+            pytrace=False,
+        )
     return path
 
 
 # --- the server under test ---------------------------------------------------------------
+
 
 def _free_port():
     with socket.socket() as sock:
@@ -100,8 +111,11 @@ def _wait_until_serving(url, process, log_path):
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"`workbench serve` exited with {process.returncode}:\n"
-                        f"{log_path.read_text(errors='replace')}", pytrace=False)
+            pytest.fail(
+                f"`workbench serve` exited with {process.returncode}:\n"
+                f"{log_path.read_text(errors='replace')}",
+                pytrace=False,
+            )
         try:
             with urllib.request.urlopen(url, timeout=1) as response:
                 if response.status == 200:
@@ -109,8 +123,11 @@ def _wait_until_serving(url, process, log_path):
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.1)
-    pytest.fail(f"`workbench serve` did not answer {url} within {SERVER_START_SECONDS} s:\n"
-                f"{log_path.read_text(errors='replace')}", pytrace=False)
+    pytest.fail(
+        f"`workbench serve` did not answer {url} within {SERVER_START_SECONDS} s:\n"
+        f"{log_path.read_text(errors='replace')}",
+        pytrace=False,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -118,11 +135,15 @@ def server(tmp_path_factory):
     """Base URL of `workbench serve` (gunicorn) on a fresh database holding the sample."""
     workbench = shutil.which("workbench", path=os.path.dirname(sys.executable))
     if workbench is None:
-        pytest.fail(f"No `workbench` script next to {sys.executable}: run `make install`.",
-                    pytrace=False)
+        pytest.fail(
+            f"No `workbench` script next to {sys.executable}: run `make install`.", pytrace=False
+        )
     home = tmp_path_factory.mktemp("server")
-    env = {**os.environ, "WORKBENCH_DB": str(home / "wb.db"),
-           "WORKBENCH_INSTANCE": str(home / "instance")}
+    env = {
+        **os.environ,
+        "WORKBENCH_DB": str(home / "wb.db"),
+        "WORKBENCH_INSTANCE": str(home / "instance"),
+    }
     # The pages must ask the real CDN URL for htmx over plain http.
     env.pop("WORKBENCH_HTMX_URL", None)
     env.pop("WORKBENCH_SECURE_COOKIES", None)
@@ -130,26 +151,43 @@ def server(tmp_path_factory):
     # ($HOME/.gunicorn/gunicorn.ctl) that the newest server takes over; a private one keeps
     # `gunicornc` commands meant for another server (`make run`) away from this one.
     env["XDG_RUNTIME_DIR"] = str(home)
-    init = subprocess.run([workbench, "init"], env=env, capture_output=True, text=True,
-                          timeout=60)
+    init = subprocess.run([workbench, "init"], env=env, capture_output=True, text=True, timeout=60)
     if init.returncode != 0:
         pytest.fail(f"`workbench init` failed:\n{init.stdout}{init.stderr}", pytrace=False)
     for name, role in USERS.items():
         added = subprocess.run(
-            [workbench, "add-user", name, "--role", role, "--password-stdin"], env=env,
-            input=password_of(name) + "\n", capture_output=True, text=True, timeout=60)
+            [workbench, "add-user", name, "--role", role, "--password-stdin"],
+            env=env,
+            input=password_of(name) + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         if added.returncode != 0:
-            pytest.fail(f"`workbench add-user {name}` failed:\n{added.stdout}{added.stderr}",
-                        pytrace=False)
+            pytest.fail(
+                f"`workbench add-user {name}` failed:\n{added.stdout}{added.stderr}", pytrace=False
+            )
 
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = home / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [workbench, "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", "1", "--threads", "4"],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                workbench,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             _wait_until_serving(base_url + "/", process, log_path)
@@ -165,6 +203,7 @@ def server(tmp_path_factory):
 
 # --- the browser -----------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def playwright_driver():
     with sync_playwright() as driver:
@@ -173,8 +212,9 @@ def playwright_driver():
 
 @pytest.fixture(scope="session")
 def browser(playwright_driver, chromium_path):
-    browser = playwright_driver.chromium.launch(executable_path=chromium_path, headless=True,
-                                         args=CHROMIUM_ARGS)
+    browser = playwright_driver.chromium.launch(
+        executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+    )
     yield browser
     browser.close()
 
@@ -192,10 +232,14 @@ def login_state(playwright_driver, server):
         if username not in states:
             client = playwright_driver.request.new_context(base_url=server)
             try:
-                response = client.post("/login", max_redirects=0, form={
-                    "username": username, "password": password_of(username), "next": "/"})
+                response = client.post(
+                    "/login",
+                    max_redirects=0,
+                    form={"username": username, "password": password_of(username), "next": "/"},
+                )
                 assert response.status == 303, (
-                    f"logging in as {username} gave {response.status}: {response.text()[:500]}")
+                    f"logging in as {username} gave {response.status}: {response.text()[:500]}"
+                )
                 states[username] = client.storage_state()
             finally:
                 client.dispose()
@@ -214,14 +258,19 @@ def new_page(htmx_js, browser, server, login_state):
     contexts = []
 
     def serve_htmx(route):
-        route.fulfill(status=200, body=htmx_js,
-                      content_type="application/javascript; charset=utf-8",
-                      headers={"Access-Control-Allow-Origin": "*"})
+        route.fulfill(
+            status=200,
+            body=htmx_js,
+            content_type="application/javascript; charset=utf-8",
+            headers={"Access-Control-Allow-Origin": "*"},
+        )
 
     def open_page(user=None, javascript=True, errors=None):
         context = browser.new_context(
-            base_url=server, java_script_enabled=javascript,
-            storage_state=login_state(user) if user is not None else None)
+            base_url=server,
+            java_script_enabled=javascript,
+            storage_state=login_state(user) if user is not None else None,
+        )
         contexts.append(context)
         context.set_default_timeout(TIMEOUT_MS)
         context.route(HTMX_CDN_URL, serve_htmx)
@@ -274,6 +323,7 @@ def credentials():
 
 # --- articles to review ------------------------------------------------------------------
 
+
 @pytest.fixture
 def unique_sentences():
     """unique_sentences(count): sentences of a made-up news item no other test imports."""
@@ -283,8 +333,9 @@ def unique_sentences():
 @pytest.fixture(scope="session")
 def api(playwright_driver, server, login_state):
     """An HTTP client (no browser), logged in as an admin, that imports test articles."""
-    context = playwright_driver.request.new_context(base_url=server,
-                                                    storage_state=login_state("setup"))
+    context = playwright_driver.request.new_context(
+        base_url=server, storage_state=login_state("setup")
+    )
     yield context
     context.dispose()
 
@@ -295,8 +346,9 @@ def import_article(api, server):
 
     def import_(count=4, title="Brindlemoor council approves a footbridge"):
         sentences = news_sentences(count)
-        response = api.post("/articles", form={"text": " ".join(sentences), "title": title},
-                            max_redirects=0)
+        response = api.post(
+            "/articles", form={"text": " ".join(sentences), "title": title}, max_redirects=0
+        )
         assert response.status == 303, f"importing the test article gave {response.status}"
         path = response.headers["location"].removeprefix(server)
         article_id = int(path.rstrip("/").rsplit("/", 1)[-1])

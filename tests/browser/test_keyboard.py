@@ -21,6 +21,7 @@ KEYS_IN_HELP = ("j", "k", "s", "d", "u", "n", "e", "/", "?", "Esc")
 
 # --- helpers ---------------------------------------------------------------------------
 
+
 def open_article(page, article):
     page.goto(article.url)
     expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
@@ -45,7 +46,8 @@ def assert_status(row, status):
     expect(row).to_have_class(has_status(status))
     for button in ("sourced", "disputed", "unverified"):
         expect(row.get_by_role("button", name=button.capitalize(), exact=True)).to_have_attribute(
-            "aria-pressed", "true" if button == status else "false")
+            "aria-pressed", "true" if button == status else "false"
+        )
 
 
 def announcement(page):
@@ -78,8 +80,10 @@ def import_long_article(api, server):
 
     def import_(count):
         token = f"L{uuid.uuid4().hex[:8]}"
-        text = " ".join(f"Inspectors logged defect {n} on footbridge {token} last week."
-                        for n in range(1, count + 1))
+        text = " ".join(
+            f"Inspectors logged defect {n} on footbridge {token} last week."
+            for n in range(1, count + 1)
+        )
         title = f"Footbridge defects {token}"
         response = api.post("/articles", form={"text": text, "title": title}, max_redirects=0)
         assert response.status == 303, f"importing the long article gave {response.status}"
@@ -89,6 +93,7 @@ def import_long_article(api, server):
 
 
 # --- a whole review ----------------------------------------------------------------------
+
 
 def test_a_whole_review_by_keyboard_alone(page, reviewer, import_article, console_errors):
     article = import_article(5)
@@ -101,7 +106,9 @@ def test_a_whole_review_by_keyboard_alone(page, reviewer, import_article, consol
     expect(second).to_be_focused()
     press(page, "k")
     expect(first).to_be_focused()
-    outline = first.evaluate("el => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]")
+    outline = first.evaluate(
+        "el => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]"
+    )
     assert outline == ["solid", "3px"], f"the focused claim has no clear focus ring: {outline}"
 
     press(page, "s")
@@ -114,7 +121,10 @@ def test_a_whole_review_by_keyboard_alone(page, reviewer, import_article, consol
     expect(third).to_be_focused()
     expect(announcement(page)).to_have_text("Claim 2 set to disputed")
 
-    press(page, "s", )
+    press(
+        page,
+        "s",
+    )
     assert_status(third, "sourced")
     expect(fourth).to_be_focused()
     press(page, "k")
@@ -186,6 +196,7 @@ def test_a_whole_review_by_keyboard_alone(page, reviewer, import_article, consol
 
 # --- one behaviour each ----------------------------------------------------------------
 
+
 def test_typing_in_a_note_or_holding_a_modifier_fires_no_shortcut(page, import_article):
     article = import_article(3)
     open_article(page, article)
@@ -210,7 +221,8 @@ def test_typing_in_a_note_or_holding_a_modifier_fires_no_shortcut(page, import_a
 
 
 def test_question_mark_opens_an_accessible_list_of_keys_and_esc_closes_it(
-        page, import_article, screenshot_dir):
+    page, import_article, screenshot_dir
+):
     article = import_article(3)
     open_article(page, article)
     second = row_at(page, 2)
@@ -238,7 +250,8 @@ def test_question_mark_opens_an_accessible_list_of_keys_and_esc_closes_it(
 
 
 def test_the_top_bar_hint_opens_the_list_of_keys_and_its_button_closes_it(
-        page, import_article, console_errors):
+    page, import_article, console_errors
+):
     article = import_article(2)
     open_article(page, article)
     hint = page.get_by_role("button", name="Keyboard: ?")
@@ -315,7 +328,7 @@ def test_moving_past_the_last_loaded_claim_loads_the_next_page(page, import_long
     page.set_viewport_size({"width": 1280, "height": 120})
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    expect(rows(page)).to_have_count(100)  # workbench.review.PAGE_SIZE
+    expect(rows(page)).to_have_count(100)  # workbench.claims.PAGE_SIZE
     press(page, "j")
     for _ in range(99):
         press(page, "j")

@@ -22,6 +22,7 @@ SITE = "Claim workbench"
 
 # --- helpers: what a reviewer does ------------------------------------------------------
 
+
 def open_article(page, article):
     """Go to the article's claim list and check htmx is running on it."""
     page.goto(article.url)
@@ -81,10 +82,12 @@ def assert_not_reloaded(page, what):
 
 # --- the article list --------------------------------------------------------------------
 
+
 def test_home_page_lists_the_sample_article_with_no_claims_reviewed(page, server):
     page.goto(server + "/")
     card = page.locator(".article-card").filter(
-        has=page.get_by_role("link", name=SAMPLE_TITLE, exact=True))
+        has=page.get_by_role("link", name=SAMPLE_TITLE, exact=True)
+    )
     expect(card).to_have_count(1)
     expect(card.locator(".progress__caption strong")).to_have_text(f"0 / {SAMPLE_CLAIMS}")
 
@@ -95,7 +98,8 @@ def test_home_page_lists_the_sample_article_with_no_claims_reviewed(page, server
 
 
 def test_importing_a_pasted_article_asks_to_log_in_then_lists_its_claims(
-        new_page, server, credentials, unique_sentences):
+    new_page, server, credentials, unique_sentences
+):
     page = new_page(user=None)
     sentences = unique_sentences(4)
     username, password = credentials("carla")  # an admin: only admins import
@@ -116,6 +120,7 @@ def test_importing_a_pasted_article_asks_to_log_in_then_lists_its_claims(
 
 
 # --- tagging claims ------------------------------------------------------------------------
+
 
 def test_tagging_a_claim_swaps_its_row_and_the_progress_bar_without_reloading(page, import_article):
     article = import_article(4)
@@ -146,7 +151,8 @@ def test_tagging_a_claim_swaps_its_row_and_the_progress_bar_without_reloading(pa
 
 
 def test_tagging_a_claim_without_javascript_posts_the_form_and_redirects(
-        new_page, reviewer, import_article):
+    new_page, reviewer, import_article
+):
     article = import_article(3)
     page = new_page(user=reviewer, javascript=False)
     page.goto(article.url)
@@ -157,15 +163,15 @@ def test_tagging_a_claim_without_javascript_posts_the_form_and_redirects(
         status_button(row, "disputed").click()
 
     assert posted.value.status == 303, (
-        f"a plain form post should be answered with a 303 redirect, got {posted.value.status}")
+        f"a plain form post should be answered with a 303 redirect, got {posted.value.status}"
+    )
     expect(page).to_have_url(f"{article.url}#claim-{claim_id}")
     expect(row).to_have_class(has_status("disputed"))
     expect(status_button(row, "disputed")).to_have_attribute("aria-pressed", "true")
     expect(row.locator(".claim__meta")).to_contain_text(f"by {reviewer}")
 
 
-def test_adding_a_note_shows_it_under_the_claim_without_reloading(
-        page, reviewer, import_article):
+def test_adding_a_note_shows_it_under_the_claim_without_reloading(page, reviewer, import_article):
     article = import_article(3)
     open_article(page, article)
     mark_document(page)
@@ -196,19 +202,30 @@ def test_status_filter_shows_only_claims_of_that_status(page, import_article):
     expect(sourced_tab.locator(".filters__n")).to_have_text("2")
     expect(page.locator("li.claim")).to_have_count(2)
     expect(page.locator("li.claim .claim__text")).to_have_text(
-        [article.sentences[0], article.sentences[2]])
+        [article.sentences[0], article.sentences[2]]
+    )
     for row in page.locator("li.claim").all():
         expect(row).to_have_class(has_status("sourced"))
 
 
 # --- what reviewing produces ---------------------------------------------------------------
 
-EXPORT_COLUMNS = ("article_id", "article_title", "claim_id", "position", "claim", "status",
-                  "notes", "updated_by", "updated_at")
+EXPORT_COLUMNS = (
+    "article_id",
+    "article_title",
+    "claim_id",
+    "position",
+    "claim",
+    "status",
+    "notes",
+    "updated_by",
+    "updated_at",
+)
 
 
 def test_csv_export_has_the_status_reviewer_and_note_set_in_the_browser(
-        page, reviewer, import_article):
+    page, reviewer, import_article
+):
     article = import_article(3)
     open_article(page, article)
     row = claim_row(page, 2)
@@ -231,8 +248,9 @@ def test_csv_export_has_the_status_reviewer_and_note_set_in_the_browser(
     assert exported["status"] == "disputed"
     assert exported["updated_by"] == reviewer
     assert exported["updated_at"], "the time of the change is missing"
-    assert f"{reviewer}: The budget in the council papers is 3.1 million euros." in \
-        exported["notes"], f"the note or its author is missing: {exported['notes']!r}"
+    assert (
+        f"{reviewer}: The budget in the council papers is 3.1 million euros." in exported["notes"]
+    ), f"the note or its author is missing: {exported['notes']!r}"
     untouched = [r for r in rows if r["claim_id"] != str(claim_id)]
     assert all(r["status"] == "unverified" and r["notes"] == "" for r in untouched)
 
@@ -245,7 +263,8 @@ def test_full_text_view_highlights_every_claim_in_its_status_colour(page, import
     set_status(row, "sourced")
 
     page.get_by_role("navigation", name="Article views").get_by_role(
-        "link", name="Full text", exact=True).click()
+        "link", name="Full text", exact=True
+    ).click()
 
     highlights = page.locator("article.fulltext a.hl")
     expect(highlights).to_have_count(len(article.sentences))
@@ -253,13 +272,16 @@ def test_full_text_view_highlights_every_claim_in_its_status_colour(page, import
     tagged = page.locator(f"article.fulltext a.hl[href='/claims/{claim_id}']")
     expect(tagged).to_have_class(re.compile(r"(^|\s)hl--sourced(\s|$)"))
     expect(page.locator("article.fulltext a.hl--unverified")).to_have_count(
-        len(article.sentences) - 1)
+        len(article.sentences) - 1
+    )
 
 
 # --- two reviewers -------------------------------------------------------------------------
 
+
 def test_a_stale_status_change_is_refused_in_place_and_keeps_the_first_reviewers_value(
-        page, reviewer, new_page, import_article):
+    page, reviewer, new_page, import_article
+):
     article = import_article(3)
     other = new_page(user="bruno")
     open_article(page, article)
@@ -284,11 +306,13 @@ def test_a_stale_status_change_is_refused_in_place_and_keeps_the_first_reviewers
 
 # --- the pages as a whole ------------------------------------------------------------------
 
+
 def test_article_page_runs_htmx_without_csp_or_sri_errors(page, import_article, console_errors):
     article = import_article(3)
     response = page.goto(article.url)
     assert "script-src" in response.headers.get("content-security-policy", ""), (
-        "the article page is served without a Content-Security-Policy")
+        "the article page is served without a Content-Security-Policy"
+    )
     assert_htmx_loaded(page)
 
     set_status(claim_row(page, 1), "sourced")
@@ -296,7 +320,8 @@ def test_article_page_runs_htmx_without_csp_or_sri_errors(page, import_article, 
 
     assert console_errors == [], (
         "the article page logged errors (a CSP violation or an SRI failure shows up here): "
-        f"{console_errors}")
+        f"{console_errors}"
+    )
 
 
 @pytest.fixture
@@ -307,7 +332,8 @@ def screenshot_dir(tmp_path):
 
 
 def test_every_page_shows_its_title_and_is_saved_as_a_screenshot(
-        new_page, import_article, screenshot_dir):
+    new_page, import_article, screenshot_dir
+):
     page = new_page(user="carla")  # an admin, who also sees the import page
     article = import_article(6, title="Brindlemoor council approves a footbridge over the Wend")
     titles = {}
@@ -333,7 +359,8 @@ def test_every_page_shows_its_title_and_is_saved_as_a_screenshot(
 
     page.get_by_role("link", name=article.title, exact=True).click()
     page.get_by_role("navigation", name="Article views").get_by_role(
-        "link", name="Full text", exact=True).click()
+        "link", name="Full text", exact=True
+    ).click()
     expect(page.locator("article.fulltext a.hl--disputed")).to_have_count(1)
     shoot("article-text")
 

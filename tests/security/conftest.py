@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from support import actor
 from workbench import articles
 from workbench.db import connect
 
@@ -213,7 +214,7 @@ def import_test_article(database_path, sentences):
         for i in range(sentences))
     database = connect(database_path)
     try:
-        result = articles.import_article(database, text, imported_by="test setup",
+        result = articles.import_article(database, text, actor=actor("test setup"),
                                          title=f"Flood report {token}")
         claim_ids = [row[0] for row in database.execute(
             "select id from claims where article_id = ? order by position", [result.article_id])]

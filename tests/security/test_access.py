@@ -17,29 +17,45 @@ from dataclasses import dataclass
 
 import pytest
 
+from support import id_from_location
 from workbench import accounts, create_app
 from workbench import db as workbench_db
 
 HX = {"HX-Request": "true"}
 PASSWORD = "correct horse battery"
 
-ARTICLE = ("The mayor opened the bridge on Monday. It cost $4.5 million. "
-           "Critics called the zanzibarine project late.")
+ARTICLE = (
+    "The mayor opened the bridge on Monday. It cost $4.5 million. "
+    "Critics called the zanzibarine project late."
+)
 SECRET_WORDS = ("zanzibarine", "The mayor opened")  # claim text no outsider may see
 
 # Endpoints anyone may use: their own rules are tested on their own below.
 PUBLIC = {"auth.login", "auth.setup", "static"}
 # Enough for every write route to be well formed, so the only reason to refuse is who asks.
-WRITE_DATA = {"status": "sourced", "body": "A note.", "url": "https://example.org/",
-              "stance": "supports", "text": "A brand new article. With two claims.",
-              "username": "eve", "password": "long enough pw", "role": "admin", "hidden": "1",
-              "at": "4", "start": "0", "end": "3", "passage": "The mayor", "kind": "named",
-              "next": "/"}
+WRITE_DATA = {
+    "status": "sourced",
+    "body": "A note.",
+    "url": "https://example.org/",
+    "stance": "supports",
+    "text": "A brand new article. With two claims.",
+    "username": "eve",
+    "password": "long enough pw",
+    "role": "admin",
+    "hidden": "1",
+    "at": "4",
+    "start": "0",
+    "end": "3",
+    "passage": "The mayor",
+    "kind": "named",
+    "next": "/",
+}
 CONVERTER = re.compile(r"<(?:[^<>]*:)?([a-z_]+)>")
 TABLES = ("articles", "claims", "notes", "evidence", "history", "users", "setup_tokens")
 
 
 # --- fixtures and helpers --------------------------------------------------------------
+
 
 @pytest.fixture
 def ids(admin_client, reviewer_client, db):
@@ -49,15 +65,21 @@ def ids(admin_client, reviewer_client, db):
 
 def make_ids(admin, reviewer, db):
     response = admin.post("/articles", data={"text": ARTICLE, "title": "Bridge"})
-    article_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    claim_id = db.execute("select min(id) from claims where article_id = ?",
-                          [article_id]).fetchone()[0]
+    article_id = id_from_location(response)
+    claim_id = db.execute(
+        "select min(id) from claims where article_id = ?", [article_id]
+    ).fetchone()[0]
     reviewer.post(f"/claims/{claim_id}/notes", data={"body": "Called the press office."})
-    reviewer.post(f"/claims/{claim_id}/evidence",
-                  data={"url": "https://example.org/minutes", "stance": "supports"})
-    return {"article_id": article_id, "claim_id": claim_id,
-            "note_id": db.execute("select max(id) from notes").fetchone()[0],
-            "evidence_id": db.execute("select max(id) from evidence").fetchone()[0]}
+    reviewer.post(
+        f"/claims/{claim_id}/evidence",
+        data={"url": "https://example.org/minutes", "stance": "supports"},
+    )
+    return {
+        "article_id": article_id,
+        "claim_id": claim_id,
+        "note_id": db.execute("select max(id) from notes").fetchone()[0],
+        "evidence_id": db.execute("select max(id) from evidence").fetchone()[0],
+    }
 
 
 @dataclass
@@ -73,11 +95,18 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A shared app for the tests that are refused (and so change nothing) or only read."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                      "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-                      "DATABASE": str(tmp_path_factory.mktemp("access") / "workbench.db")})
-    admin, reviewer, viewer = (sign_in(app, name, role) for name, role in
-                               (("ada", "admin"), ("ana", "reviewer"), ("vic", "viewer")))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+            "DATABASE": str(tmp_path_factory.mktemp("access") / "workbench.db"),
+        }
+    )
+    admin, reviewer, viewer = (
+        sign_in(app, name, role)
+        for name, role in (("ada", "admin"), ("ana", "reviewer"), ("vic", "viewer"))
+    )
     database = workbench_db.connect(app.config["DATABASE"])
     yield Site(app, database, admin, reviewer, viewer, make_ids(admin, reviewer, database))
     database.close()
@@ -91,15 +120,21 @@ def fill(rule, ids):
 
 def rules(app, method, exclude=PUBLIC):
     """Every URL rule answering `method`, deletes and logout last (they end what others use)."""
-    found = [rule for rule in app.url_map.iter_rules()
-             if method in rule.methods and rule.endpoint not in exclude]
-    return sorted(found, key=lambda rule: ("delete" in rule.rule or "logout" in rule.rule, rule.rule))
+    found = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if method in rule.methods and rule.endpoint not in exclude
+    ]
+    return sorted(
+        found, key=lambda rule: ("delete" in rule.rule or "logout" in rule.rule, rule.rule)
+    )
 
 
 def snapshot(db):
     """Everything a request could change, sessions included (but not their last-seen time)."""
-    state = {table: db.execute(f"select * from [{table}] order by rowid").fetchall()
-             for table in TABLES}
+    state = {
+        table: db.execute(f"select * from [{table}] order by rowid").fetchall() for table in TABLES
+    }
     state["sessions"] = db.execute("select token_hash, user_id from sessions order by 1").fetchall()
     state["login_failures"] = db.execute("select count(*) from login_failures").fetchone()[0]
     return state
@@ -141,28 +176,40 @@ def cookies_set(response):
     for header in response.headers.getlist("Set-Cookie"):
         name_value, *attributes = [part.strip() for part in header.split(";")]
         name, value = name_value.split("=", 1)
-        found[name] = {"value": value, **{
-            a.split("=", 1)[0].lower(): (a.split("=", 1)[1] if "=" in a else True)
-            for a in attributes}}
+        found[name] = {
+            "value": value,
+            **{
+                a.split("=", 1)[0].lower(): (a.split("=", 1)[1] if "=" in a else True)
+                for a in attributes
+            },
+        }
     return found
 
 
 def live(cookies):
     """Cookies that carry a value (not the expired ones that delete a cookie)."""
-    return {name: attrs for name, attrs in cookies.items()
-            if attrs["value"] and attrs.get("max-age") != "0"}
+    return {
+        name: attrs
+        for name, attrs in cookies.items()
+        if attrs["value"] and attrs.get("max-age") != "0"
+    }
 
 
 # --- POST only -------------------------------------------------------------------------
 
+
 def test_every_state_changing_route_accepts_only_post(app):
     # Forms (login, setup, users) may show on GET; everything else that writes is POST only.
     forms = {"auth.login", "auth.setup", "auth.users"}
-    mixed = [rule.rule for rule in app.url_map.iter_rules()
-             if "POST" in rule.methods and "GET" in rule.methods and rule.endpoint not in forms]
+    mixed = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and "GET" in rule.methods and rule.endpoint not in forms
+    ]
     assert mixed == []
     assert {"PUT", "PATCH", "DELETE"}.isdisjoint(
-        set().union(*(rule.methods for rule in app.url_map.iter_rules())))
+        set().union(*(rule.methods for rule in app.url_map.iter_rules()))
+    )
 
 
 def test_get_on_write_routes_is_405_and_changes_nothing(site):
@@ -199,9 +246,13 @@ CROSS_SITE = [
     {"Origin": "http://localhost:8080"},
     {"Origin": "https://localhost"},
 ]
-SAME_SITE = [{}, {"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"},
-             {"Origin": "http://localhost"},
-             {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}]
+SAME_SITE = [
+    {},
+    {"Sec-Fetch-Site": "same-origin"},
+    {"Sec-Fetch-Site": "none"},
+    {"Origin": "http://localhost"},
+    {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
+]
 
 
 def header_ids(headers):
@@ -224,8 +275,9 @@ def test_cross_site_writes_are_403_and_change_nothing(site, headers):
 @pytest.mark.parametrize("headers", CROSS_SITE, ids=header_ids)
 def test_cross_site_login_does_not_log_in(site, headers):
     client = site.app.test_client()
-    response = client.post("/login", data={"username": "ana", "password": PASSWORD},
-                           headers=headers)
+    response = client.post(
+        "/login", data={"username": "ana", "password": PASSWORD}, headers=headers
+    )
     assert response.status_code == 403
     assert session_token(client) is None
 
@@ -242,13 +294,15 @@ def test_same_origin_and_header_less_writes_pass(app, admin_client, db, ids, hea
 
 @pytest.mark.parametrize("headers", SAME_SITE, ids=header_ids)
 def test_same_origin_note_is_saved(reviewer_client, db, ids, headers):
-    response = reviewer_client.post(f"/claims/{ids['claim_id']}/notes",
-                                    data={"body": "Same site."}, headers=headers)
+    response = reviewer_client.post(
+        f"/claims/{ids['claim_id']}/notes", data={"body": "Same site."}, headers=headers
+    )
     assert response.status_code == 303
     assert db.execute("select count(*) from notes where body = 'Same site.'").fetchone()[0] == 1
 
 
 # --- logged out ------------------------------------------------------------------------
+
 
 def every_variant(rule, ids):
     """Concrete paths for a rule: one per choice of an any(...) converter (csv, json, ...)."""
@@ -257,7 +311,7 @@ def every_variant(rule, ids):
     if not choices:
         return [path]
     options = [option.strip() for option in choices[1].split(",")]
-    return [path[:path.rindex(options[0])] + option for option in options]
+    return [path[: path.rindex(options[0])] + option for option in options]
 
 
 def shows_login_or_nothing(response):
@@ -308,6 +362,7 @@ def test_a_forged_session_cookie_is_logged_out(site):
 
 # --- roles -----------------------------------------------------------------------------
 
+
 def test_viewer_cannot_write(site):
     before = snapshot(site.db)
     allowed = {}
@@ -322,10 +377,16 @@ def test_viewer_cannot_write(site):
     assert snapshot(site.db) == before
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/articles/new"), ("POST", "/articles"), ("POST", "/articles/{article_id}/delete"),
-    ("GET", "/users"), ("POST", "/users"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/articles/new"),
+        ("POST", "/articles"),
+        ("POST", "/articles/{article_id}/delete"),
+        ("GET", "/users"),
+        ("POST", "/users"),
+    ],
+)
 def test_reviewer_cannot_import_delete_or_manage_users(site, method, path):
     before = snapshot(site.db)
     response = site.reviewer.open(path.format(**site.ids), method=method, data=WRITE_DATA)
@@ -347,26 +408,42 @@ class Controls(html.parser.HTMLParser):
         attrs = dict(attrs)
         if tag == "form" and (attrs.get("method") or "get").lower() == "post":
             self.targets.append(attrs.get("action") or "")
-        self.targets += [value for name, value in attrs.items()
-                         if name in ("hx-post", "hx-put", "hx-patch", "hx-delete")]
+        self.targets += [
+            value
+            for name, value in attrs.items()
+            if name in ("hx-post", "hx-put", "hx-patch", "hx-delete")
+        ]
         if tag == "a" and attrs.get("href") in ("/articles/new", "/users"):
             self.targets.append(attrs["href"])
 
 
-@pytest.mark.parametrize("role, forbidden", [
-    ("viewer", re.compile(r"^(?!/logout$)")),  # any write but logging out
-    ("reviewer", re.compile(r"^/(articles|articles/\d+/delete|users|articles/new)$")),
-])
-@pytest.mark.parametrize("page", ["/", "/articles/{article_id}", "/articles/{article_id}/text",
-                                  "/articles/{article_id}/activity", "/claims/{claim_id}"])
+@pytest.mark.parametrize(
+    "role, forbidden",
+    [
+        ("viewer", re.compile(r"^(?!/logout$)")),  # any write but logging out
+        ("reviewer", re.compile(r"^/(articles|articles/\d+/delete|users|articles/new)$")),
+    ],
+)
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/",
+        "/articles/{article_id}",
+        "/articles/{article_id}/text",
+        "/articles/{article_id}/activity",
+        "/claims/{claim_id}",
+    ],
+)
 def test_pages_show_no_controls_the_role_cannot_use(site, role, forbidden, page):
     client = getattr(site, role)
     targets = Controls(client.get(page.format(**site.ids)).get_data(as_text=True)).targets
-    assert [t for t in targets if forbidden.match(t)] == [], \
+    assert [t for t in targets if forbidden.match(t)] == [], (
         f"a {role} is offered controls that answer 403"
+    )
 
 
 # --- IDOR ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", ["notes", "evidence"])
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
@@ -377,7 +454,9 @@ def test_reviewer_cannot_delete_another_reviewers_record(app, db, ids, kind, hea
     assert response.status_code == 403
     assert db.table(kind).get(record_id)["deleted_at"] is None
     page = other.get(f"/claims/{ids['claim_id']}").get_data(as_text=True)
-    assert ("Called the press office." if kind == "notes" else "https://example.org/minutes") in page
+    assert (
+        "Called the press office." if kind == "notes" else "https://example.org/minutes"
+    ) in page
     assert f'action="/{kind}/{record_id}/delete"' not in page, "bea is offered a delete button"
 
 
@@ -389,6 +468,7 @@ def test_admin_can_delete_any_reviewers_record(admin_client, db, ids, kind):
 
 
 # --- sessions --------------------------------------------------------------------------
+
 
 def log_in_with_form(client, username, password=PASSWORD, **kwargs):
     return client.post("/login", data={"username": username, "password": password}, **kwargs)
@@ -438,12 +518,14 @@ def test_idle_sessions_end(app, client, db, idle_minutes, logged_in):
     log_in_with_form(client, "lou")
     last_seen = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=idle_minutes)
     with db.conn:
-        db.execute("update sessions set last_seen_at = ?",
-                   [last_seen.strftime("%Y-%m-%dT%H:%M:%SZ")])
+        db.execute(
+            "update sessions set last_seen_at = ?", [last_seen.strftime("%Y-%m-%dT%H:%M:%SZ")]
+        )
     assert is_logged_in(client) is logged_in
 
 
 # --- cookies ---------------------------------------------------------------------------
+
 
 def test_session_cookie_is_httponly_and_samesite_lax(client, db):
     make_user(db, "lou")
@@ -453,9 +535,15 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, db):
     assert cookie.get("path") == "/"
 
 
-@pytest.mark.parametrize("secure_config, base_url", [
-    (True, "http://localhost"), (False, "https://localhost"), (True, "https://localhost"),
-], ids=["config", "https", "both"])
+@pytest.mark.parametrize(
+    "secure_config, base_url",
+    [
+        (True, "http://localhost"),
+        (False, "https://localhost"),
+        (True, "https://localhost"),
+    ],
+    ids=["config", "https", "both"],
+)
 def test_session_cookie_is_secure_under_tls(app, client, db, secure_config, base_url):
     app.config["SESSION_COOKIE_SECURE"] = secure_config
     make_user(db, "lou")
@@ -466,19 +554,26 @@ def test_session_cookie_is_secure_under_tls(app, client, db, secure_config, base
 def test_every_cookie_set_over_https_is_secure_httponly_and_lax(app, db):
     client = app.test_client()
     make_user(db, "lou")
-    responses = [log_in_with_form(client, "lou", base_url="https://localhost"),
-                 client.post("/logout", base_url="https://localhost")]
+    responses = [
+        log_in_with_form(client, "lou", base_url="https://localhost"),
+        client.post("/logout", base_url="https://localhost"),
+    ]
     cookies = {}
     for response in responses:
         cookies.update(live(cookies_set(response)))
     assert cookies, "no cookie was set"
-    weak = {name: attrs for name, attrs in cookies.items()
-            if attrs.get("secure") is not True or attrs.get("httponly") is not True
-            or str(attrs.get("samesite")).lower() != "lax"}
+    weak = {
+        name: attrs
+        for name, attrs in cookies.items()
+        if attrs.get("secure") is not True
+        or attrs.get("httponly") is not True
+        or str(attrs.get("samesite")).lower() != "lax"
+    }
     assert weak == {}, f"cookies set over https without Secure, HttpOnly or SameSite=Lax: {weak}"
 
 
 # --- passwords -------------------------------------------------------------------------
+
 
 def test_password_hash_method_is_scrypt_at_owasp_strength():
     name, n, r, p = accounts.PASSWORD_HASH_METHOD.split(":")
@@ -497,22 +592,28 @@ def test_a_created_users_hash_uses_the_full_strength_method(memory_db):
     assert stored.startswith(accounts.PASSWORD_HASH_METHOD + "$")
 
 
-@pytest.mark.parametrize("password", ["a" * 8, "b" * 64, "c" * 128, "aaaaaaaa", "password",
-                                      "ñandú 🐦 ok", "        "],
-                         ids=["8", "64", "128", "one-letter", "no-digits", "unicode", "spaces"])
+@pytest.mark.parametrize(
+    "password",
+    ["a" * 8, "b" * 64, "c" * 128, "aaaaaaaa", "password", "ñandú 🐦 ok", "        "],
+    ids=["8", "64", "128", "one-letter", "no-digits", "unicode", "spaces"],
+)
 def test_passwords_of_8_to_128_characters_without_composition_rules_are_accepted(
-        app, admin_client, db, password):
-    response = admin_client.post("/users", data={"username": "newbie", "password": password,
-                                                 "role": "viewer"})
+    app, admin_client, db, password
+):
+    response = admin_client.post(
+        "/users", data={"username": "newbie", "password": password, "role": "viewer"}
+    )
     assert response.status_code == 303, response.get_data(as_text=True)
     assert log_in_with_form(app.test_client(), "newbie", password).status_code == 303
 
 
-@pytest.mark.parametrize("password", ["a" * 7, "b" * 129, "", "short"],
-                         ids=["7", "129", "empty", "5"])
+@pytest.mark.parametrize(
+    "password", ["a" * 7, "b" * 129, "", "short"], ids=["7", "129", "empty", "5"]
+)
 def test_passwords_outside_8_to_128_characters_are_refused(admin_client, db, password):
-    response = admin_client.post("/users", data={"username": "newbie", "password": password,
-                                                 "role": "viewer"})
+    response = admin_client.post(
+        "/users", data={"username": "newbie", "password": password, "role": "viewer"}
+    )
     assert response.status_code == 422
     assert "8 to 128" in response.get_data(as_text=True)
     assert db.execute("select count(*) from users where username = 'newbie'").fetchone()[0] == 0
@@ -523,8 +624,12 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(app, db):
     answers = []
     for username in ("lou", "zed"):  # a real user with a wrong password, then no such user
         response = log_in_with_form(app.test_client(), username, "not the password")
-        answers.append((response.status_code,
-                        response.get_data(as_text=True).replace(f'value="{username}"', "")))
+        answers.append(
+            (
+                response.status_code,
+                response.get_data(as_text=True).replace(f'value="{username}"', ""),
+            )
+        )
     assert answers[0] == answers[1]
     assert answers[0][0] == 401
 
@@ -542,29 +647,46 @@ def test_failed_logins_are_throttled_even_for_the_right_password(app, db):
 
 # --- open redirects --------------------------------------------------------------------
 
-OFF_SITE = ["https://evil.example", "//evil.example", "/\\evil.example", "\\\\evil.example",
-            "\\/evil.example", "/\t/evil.example", "/\n/evil.example", " //evil.example",
-            "https:evil.example", "javascript:alert(1)", "///evil.example", "http://localhost@evil.example"]
+OFF_SITE = [
+    "https://evil.example",
+    "//evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "\\/evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    " //evil.example",
+    "https:evil.example",
+    "javascript:alert(1)",
+    "///evil.example",
+    "http://localhost@evil.example",
+]
 
 
 def where_a_browser_goes(location):
     """Resolve a Location header the way a browser does (WHATWG URL: tabs and newlines are
     dropped, a backslash is a slash, surrounding spaces and controls are trimmed)."""
     cleaned = re.sub(r"[\t\n\r]", "", location.strip("".join(map(chr, range(33)))))
-    return urllib.parse.urlsplit(urllib.parse.urljoin("http://localhost/login",
-                                                      cleaned.replace("\\", "/")))
+    return urllib.parse.urlsplit(
+        urllib.parse.urljoin("http://localhost/login", cleaned.replace("\\", "/"))
+    )
 
 
 def follow_next(site, where, target):
     if where == "login form":
-        return site.app.test_client().post("/login", data={
-            "username": "ana", "password": PASSWORD, "next": target})
+        return site.app.test_client().post(
+            "/login", data={"username": "ana", "password": PASSWORD, "next": target}
+        )
     if where == "login page when logged in":
         return site.reviewer.get("/login", query_string={"next": target})
-    status = "disputed" if site.db.table("claims").get(site.ids["claim_id"])["status"] != \
-        "disputed" else "sourced"
-    return site.reviewer.post(f"/claims/{site.ids['claim_id']}/status",
-                              data={"status": status, "next": target})
+    status = (
+        "disputed"
+        if site.db.table("claims").get(site.ids["claim_id"])["status"] != "disputed"
+        else "sourced"
+    )
+    return site.reviewer.post(
+        f"/claims/{site.ids['claim_id']}/status", data={"status": status, "next": target}
+    )
 
 
 @pytest.mark.parametrize("where", ["login form", "login page when logged in", "status form"])
@@ -574,13 +696,16 @@ def test_next_never_leaves_the_site(site, where):
         response = follow_next(site, where, target)
         location = response.headers.get("Location", "")
         landing = where_a_browser_goes(location)
-        if response.status_code not in (302, 303) or \
-                (landing.scheme, landing.netloc) != ("http", "localhost"):
+        if response.status_code not in (302, 303) or (landing.scheme, landing.netloc) != (
+            "http",
+            "localhost",
+        ):
             escaped[target] = (response.status_code, location)
     assert escaped == {}, f"next= values that left the site (or failed): {escaped}"
 
 
 # --- first-admin setup -----------------------------------------------------------------
+
 
 def test_setup_link_creates_one_admin_once_then_404s(app, client, db):
     token = accounts.create_setup_token(db)
@@ -590,8 +715,10 @@ def test_setup_link_creates_one_admin_once_then_404s(app, client, db):
     assert [(u.username, u.role) for u in accounts.list_users(db)] == [("root", "admin")]
     other = app.test_client()
     assert other.get(f"/setup/{token}").status_code == 404
-    assert other.post(f"/setup/{token}", data={"username": "root2",
-                                               "password": PASSWORD}).status_code == 404
+    assert (
+        other.post(f"/setup/{token}", data={"username": "root2", "password": PASSWORD}).status_code
+        == 404
+    )
     assert accounts.count_users(db) == 1
     assert db.table("setup_tokens").count == 0, "a used setup link must be destroyed"
 
@@ -599,12 +726,15 @@ def test_setup_link_creates_one_admin_once_then_404s(app, client, db):
 @pytest.mark.parametrize("token", ["wrong", "a" * 500, "%00"])
 def test_a_wrong_setup_token_is_404(client, db, token):
     accounts.create_setup_token(db)
-    assert client.post(f"/setup/{token}", data={"username": "root",
-                                                "password": PASSWORD}).status_code == 404
+    assert (
+        client.post(f"/setup/{token}", data={"username": "root", "password": PASSWORD}).status_code
+        == 404
+    )
     assert accounts.count_users(db) == 0
 
 
 # --- errors, debugger, secret key ------------------------------------------------------
+
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
 def test_an_unexpected_error_shows_a_generic_page(app, viewer_client, monkeypatch, headers):
@@ -618,8 +748,11 @@ def test_an_unexpected_error_shows_a_generic_page(app, viewer_client, monkeypatc
     response = viewer_client.get("/", headers=headers)
     body = response.get_data(as_text=True)
     assert response.status_code == 500
-    assert not [leak for leak in ("secret internals", "Traceback", "RuntimeError", "db.py",
-                                  "Werkzeug Debugger") if leak in body]
+    assert not [
+        leak
+        for leak in ("secret internals", "Traceback", "RuntimeError", "db.py", "Werkzeug Debugger")
+        if leak in body
+    ]
     assert "Something went wrong" in body
 
 
@@ -647,9 +780,17 @@ def test_serve_runs_gunicorn_and_never_the_debugger(tmp_path, monkeypatch):
 
 def test_no_module_starts_the_werkzeug_debugger():
     package = pathlib.Path(__file__).resolve().parents[2] / "workbench"
-    found = {path.name: hit for path in package.rglob("*.py")
-             if (hit := re.findall(r"\bapp\.run\(|run_simple|DebuggedApplication|use_debugger|"
-                                   r"debug\s*=\s*True|DEBUG\W+True", path.read_text()))}
+    found = {
+        path.name: hit
+        for path in package.rglob("*.py")
+        if (
+            hit := re.findall(
+                r"\bapp\.run\(|run_simple|DebuggedApplication|use_debugger|"
+                r"debug\s*=\s*True|DEBUG\W+True",
+                path.read_text(),
+            )
+        )
+    }
     assert found == {}
 
 

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from support import FAST_HASH, sign_in
 import workbench
+from support import FAST_HASH, sign_in
 from workbench import create_app
 from workbench.security import origin_of
 
@@ -27,12 +27,18 @@ def responses(tmp_path_factory):
     """One response of every kind the app sends, made once for the whole module."""
     with pytest.MonkeyPatch.context() as env:
         env.delenv("WORKBENCH_HTMX_URL", raising=False)  # the CDN copy, as deployed
-        app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                          "PASSWORD_HASH_METHOD": FAST_HASH,
-                          "DATABASE": str(tmp_path_factory.mktemp("headers") / "workbench.db")})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test-secret",
+                "PASSWORD_HASH_METHOD": FAST_HASH,
+                "DATABASE": str(tmp_path_factory.mktemp("headers") / "workbench.db"),
+            }
+        )
     admin, anonymous = sign_in(app, "ada", "admin"), app.test_client()
-    location = admin.post("/articles", data={"text": "One claim here. Another one there."}
-                          ).headers["Location"]
+    location = admin.post("/articles", data={"text": "One claim here. Another one there."}).headers[
+        "Location"
+    ]
     claim = re.search(r'id="claim-(\d+)"', admin.get(location).get_data(as_text=True))[1]
     made = {
         "page": admin.get("/"),
@@ -44,8 +50,9 @@ def responses(tmp_path_factory):
         "json": admin.get("/export.json"),
         "404 page": admin.get("/articles/999999"),
         "htmx 404": admin.get("/articles/999999", headers=HX),
-        "403 cross-site": admin.post(f"/claims/{claim}/notes", data={"body": "x"},
-                                     headers={"Sec-Fetch-Site": "cross-site"}),
+        "403 cross-site": admin.post(
+            f"/claims/{claim}/notes", data={"body": "x"}, headers={"Sec-Fetch-Site": "cross-site"}
+        ),
         "405": admin.get(f"/claims/{claim}/status"),
         "login page": anonymous.get("/login"),
         "login redirect": anonymous.get("/"),
@@ -57,26 +64,49 @@ def responses(tmp_path_factory):
     return made
 
 
-HTML_KINDS = ["page", "article page", "htmx partial", "htmx write", "404 page", "htmx 404",
-              "403 cross-site", "login page"]
-ALL_KINDS = HTML_KINDS + ["redirect after write", "csv", "json", "405", "login redirect",
-                          "static css", "static js"]
+HTML_KINDS = [
+    "page",
+    "article page",
+    "htmx partial",
+    "htmx write",
+    "404 page",
+    "htmx 404",
+    "403 cross-site",
+    "login page",
+]
+ALL_KINDS = HTML_KINDS + [
+    "redirect after write",
+    "csv",
+    "json",
+    "405",
+    "login redirect",
+    "static css",
+    "static js",
+]
 
 
 def csp(response):
     policy = response.headers.get("Content-Security-Policy")
     assert policy, "no Content-Security-Policy header"
-    return {name.lower(): values for name, *values in
-            (directive.split() for directive in policy.split(";") if directive.strip())}
+    return {
+        name.lower(): values
+        for name, *values in (
+            directive.split() for directive in policy.split(";") if directive.strip()
+        )
+    }
 
 
 # --- headers ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", ALL_KINDS)
 def test_csp_allows_no_inline_script_or_eval(responses, kind):
     sources = [value for values in csp(responses[kind]).values() for value in values]
-    unsafe = [s for s in sources if s.lower() in ("'unsafe-inline'", "'unsafe-eval'",
-                                                  "'unsafe-hashes'", "'strict-dynamic'")]
+    unsafe = [
+        s
+        for s in sources
+        if s.lower() in ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "'strict-dynamic'")
+    ]
     assert unsafe == []
 
 
@@ -103,17 +133,32 @@ def test_nosniff(responses, kind):
 @pytest.mark.parametrize("kind", ALL_KINDS)
 def test_referrer_policy(responses, kind):
     assert responses[kind].headers.get("Referrer-Policy") in (
-        "no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin")
+        "no-referrer",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+    )
 
 
 def test_the_kinds_of_response_are_what_they_claim(responses):
     # Guards the table above: each response really is the kind its name says.
     statuses = {kind: response.status_code for kind, response in responses.items()}
     assert statuses == {
-        "page": 200, "article page": 200, "htmx partial": 200, "htmx write": 200,
-        "redirect after write": 303, "csv": 200, "json": 200, "404 page": 404, "htmx 404": 404,
-        "403 cross-site": 403, "405": 405, "login page": 200, "login redirect": 302,
-        "static css": 200, "static js": 200,
+        "page": 200,
+        "article page": 200,
+        "htmx partial": 200,
+        "htmx write": 200,
+        "redirect after write": 303,
+        "csv": 200,
+        "json": 200,
+        "404 page": 404,
+        "htmx 404": 404,
+        "403 cross-site": 403,
+        "405": 405,
+        "login page": 200,
+        "login redirect": 302,
+        "static css": 200,
+        "static js": 200,
     }
 
 
@@ -129,6 +174,7 @@ def test_an_unexpected_error_page_has_the_headers_too(app, viewer_client, monkey
 
 
 # --- the htmx script and its config ----------------------------------------------------
+
 
 class Tags(html.parser.HTMLParser):
     """Attributes of every <script> and <meta>, and the text inside each <script>."""
@@ -156,16 +202,20 @@ class Tags(html.parser.HTMLParser):
 
 
 def htmx_script(responses):
-    scripts = [s for s in Tags(responses["page"].get_data(as_text=True)).scripts
-               if "htmx" in s.get("src", "")]
+    scripts = [
+        s
+        for s in Tags(responses["page"].get_data(as_text=True)).scripts
+        if "htmx" in s.get("src", "")
+    ]
     assert len(scripts) == 1, scripts
     return scripts[0]
 
 
 def test_htmx_is_pinned_to_an_exact_version(responses):
     src = htmx_script(responses)["src"]
-    assert re.fullmatch(r"https://cdn\.jsdelivr\.net/npm/htmx\.org@2\.0\.\d+/dist/htmx\.min\.js",
-                        src), src
+    assert re.fullmatch(
+        r"https://cdn\.jsdelivr\.net/npm/htmx\.org@2\.0\.\d+/dist/htmx\.min\.js", src
+    ), src
     assert f"htmx.org@{workbench.HTMX_VERSION}/" in src
 
 
@@ -184,22 +234,35 @@ def test_every_script_is_a_file_from_this_site_or_the_pinned_htmx(responses):
 
 
 def test_htmx_config_is_locked_down(responses):
-    [meta] = [m for m in Tags(responses["page"].get_data(as_text=True)).metas
-              if m.get("name") == "htmx-config"]
+    [meta] = [
+        m
+        for m in Tags(responses["page"].get_data(as_text=True)).metas
+        if m.get("name") == "htmx-config"
+    ]
     config = json.loads(meta["content"])
-    assert {key: config.get(key) for key in ("selfRequestsOnly", "allowScriptTags",
-                                             "allowEval", "includeIndicatorStyles")} == {
-        "selfRequestsOnly": True, "allowScriptTags": False, "allowEval": False,
-        "includeIndicatorStyles": False}
+    assert {
+        key: config.get(key)
+        for key in ("selfRequestsOnly", "allowScriptTags", "allowEval", "includeIndicatorStyles")
+    } == {
+        "selfRequestsOnly": True,
+        "allowScriptTags": False,
+        "allowEval": False,
+        "includeIndicatorStyles": False,
+    }
 
 
 # --- templates -------------------------------------------------------------------------
 
+
 def template_sources():
     """(name, source without Jinja comments) of every template file."""
-    return [(str(path.relative_to(TEMPLATES)),
-             re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S))
-            for path in sorted(TEMPLATES.rglob("*.html"))]
+    return [
+        (
+            str(path.relative_to(TEMPLATES)),
+            re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S),
+        )
+        for path in sorted(TEMPLATES.rglob("*.html"))
+    ]
 
 
 FORBIDDEN_IN_TEMPLATES = {
@@ -220,8 +283,11 @@ def test_no_template_needs_inline_script_or_style(what):
 
 
 def test_no_template_marks_anything_safe():
-    found = [name for name, source in template_sources()
-             if re.search(r"\|\s*safe\b|autoescape\s+false|\bMarkup\s*\(", source)]
+    found = [
+        name
+        for name, source in template_sources()
+        if re.search(r"\|\s*safe\b|autoescape\s+false|\bMarkup\s*\(", source)
+    ]
     assert found == [], f"|safe or autoescape false in {found}"
 
 

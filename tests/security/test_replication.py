@@ -10,8 +10,6 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import http.client
-import os
-import signal
 import sqlite3
 import threading
 import time
@@ -56,8 +54,13 @@ def write_until(reviewer, claim_ids, stop, acks):
                 ack = Ack(time.monotonic(), claim_id, note=note)
             else:
                 # Each change differs from the claim's last status (a no-op keeps the version).
-                reply = reviewer.post(f"/claims/{claim_id}/status", {
-                    "status": STATUSES[versions[claim_id] % 3], "version": str(versions[claim_id])})
+                reply = reviewer.post(
+                    f"/claims/{claim_id}/status",
+                    {
+                        "status": STATUSES[versions[claim_id] % 3],
+                        "version": str(versions[claim_id]),
+                    },
+                )
                 versions[claim_id] += 1
                 ack = Ack(time.monotonic(), claim_id, version=versions[claim_id])
         except (OSError, http.client.HTTPException):
@@ -84,7 +87,7 @@ def sample_claims(database_path):
     with contextlib.closing(sqlite3.connect(database_path)) as connection:
         claim_ids = [row[0] for row in connection.execute("select id from claims order by id")]
     assert len(claim_ids) >= CLAIMS_PER_WRITER * len(WRITERS), f"only {len(claim_ids)} claims"
-    return claim_ids[:CLAIMS_PER_WRITER * len(WRITERS)]
+    return claim_ids[: CLAIMS_PER_WRITER * len(WRITERS)]
 
 
 def restored_state(path):
@@ -104,8 +107,9 @@ def replicated_server(server_factory, tmp_path):
     """A set-up server whose `workbench serve` replicates to tmp_path/replica."""
     server = server_factory(WRITERS)
     server.replica = tmp_path / "replica"
-    server.env.update(WORKBENCH_REPLICA=str(server.replica),
-                      WORKBENCH_REPLICA_SYNC_INTERVAL=SYNC_INTERVAL)
+    server.env.update(
+        WORKBENCH_REPLICA=str(server.replica), WORKBENCH_REPLICA_SYNC_INTERVAL=SYNC_INTERVAL
+    )
     return server
 
 
@@ -114,8 +118,10 @@ def run_writers(server, claims, seconds, stop_server):
     stop, acks = threading.Event(), []
     with concurrent.futures.ThreadPoolExecutor(len(WRITERS)) as pool:
         reviewers = list(pool.map(server.log_in, WRITERS))
-        writers = [pool.submit(write_until, reviewer, claims[index::len(reviewers)], stop, acks)
-                   for index, reviewer in enumerate(reviewers)]
+        writers = [
+            pool.submit(write_until, reviewer, claims[index :: len(reviewers)], stop, acks)
+            for index, reviewer in enumerate(reviewers)
+        ]
         time.sleep(seconds)
         stopped_at = time.monotonic()
         stop.set()  # before the signal: a write answered after this is not counted
@@ -125,8 +131,9 @@ def run_writers(server, claims, seconds, stop_server):
     return acks, stopped_at
 
 
-def test_every_write_acknowledged_a_sync_interval_before_kill_9_is_restored(replicated_server,
-                                                                            tmp_path):
+def test_every_write_acknowledged_a_sync_interval_before_kill_9_is_restored(
+    replicated_server, tmp_path
+):
     server = replicated_server
     claims = sample_claims(server.database_path)
     server.start()
@@ -143,17 +150,23 @@ def test_every_write_acknowledged_a_sync_interval_before_kill_9_is_restored(repl
     missing = [ack for ack in acks if not is_in(ack, notes, versions)]
     assert len(old_enough) >= 20 and len(old_enough) < len(acks), (
         f"the writers did not straddle the kill: {len(acks)} writes, {len(old_enough)} "
-        f"acknowledged more than {bound} s before it")
+        f"acknowledged more than {bound} s before it"
+    )
     lost = sorted(round(killed_at - ack.at, 3) for ack in missing if ack in old_enough)
-    assert not lost, (f"{len(lost)} writes acknowledged more than {bound} s before kill -9 "
-                      f"are not in the replica; their ages at the kill (s): {lost[:10]}")
-    print(f"{len(acks)} acknowledged writes; {len(missing)} not in the replica, the oldest "
-          f"acknowledged {max((killed_at - ack.at for ack in missing), default=0):.3f} s "
-          "before kill -9")
+    assert not lost, (
+        f"{len(lost)} writes acknowledged more than {bound} s before kill -9 "
+        f"are not in the replica; their ages at the kill (s): {lost[:10]}"
+    )
+    print(
+        f"{len(acks)} acknowledged writes; {len(missing)} not in the replica, the oldest "
+        f"acknowledged {max((killed_at - ack.at for ack in missing), default=0):.3f} s "
+        "before kill -9"
+    )
 
 
 def test_a_restored_database_serves_on_and_a_clean_stop_ships_the_last_writes(
-        replicated_server, tmp_path):
+    replicated_server, tmp_path
+):
     server = replicated_server
     claims = sample_claims(server.database_path)
     server.start()
@@ -174,5 +187,7 @@ def test_a_restored_database_serves_on_and_a_clean_stop_ships_the_last_writes(
     server.run_cli("restore", "--to", str(again))
     notes, versions = restored_state(again)
     missing = [ack for ack in kept_before + after if not is_in(ack, notes, versions)]
-    assert not missing, (f"{len(missing)} of {len(kept_before) + len(after)} writes are not in "
-                         f"the second restore: {missing[:5]}")
+    assert not missing, (
+        f"{len(missing)} of {len(kept_before) + len(after)} writes are not in "
+        f"the second restore: {missing[:5]}"
+    )

@@ -9,11 +9,16 @@ import sqlite3
 
 from werkzeug.exceptions import HTTPException
 
-from .. import flags
-from ..db import STATUSES
-from . import articles, claims, exports, search  # noqa: F401  (they register routes on bp)
-from .common import (bp, handle_database_error, handle_http_error, handle_unexpected_error,
-                     readable_time)
+from ..statuses import STATUSES
+from ..text import flags
+from . import article_pages, claim_pages, export_downloads, search_pages  # noqa: F401  (routes)
+from .common import (
+    bp,
+    handle_database_error,
+    handle_http_error,
+    handle_unexpected_error,
+    readable_time,
+)
 
 
 def init_app(app):
@@ -21,7 +26,8 @@ def init_app(app):
     app.register_error_handler(sqlite3.OperationalError, handle_database_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
-    app.jinja_env.globals.update(STATUSES=STATUSES, FLAG_LABELS=flags.FLAG_LABELS,
-                                 FLAGS=flags.FLAGS)
+    app.jinja_env.globals.update(
+        STATUSES=STATUSES, FLAG_LABELS=flags.FLAG_LABELS, FLAGS=flags.FLAGS
+    )
     app.jinja_env.filters["when"] = readable_time
     app.jinja_env.filters["fromjson"] = json.loads

@@ -1,17 +1,17 @@
 """What every route shares: htmx-or-page responses, input parsing, loading, errors."""
 
-import dataclasses
 import re
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .. import articles, review, search
-from ..db import get_db
+from .. import articles
+from ..web import get_db, positive_int
 
 # One blueprint for the pages, spread over modules by area; endpoint names stay
 # "workbench.<view>" wherever a view lives.
 bp = Blueprint("workbench", __name__)
+
 
 def is_htmx():
     """An htmx request that wants a partial (a boosted one wants the whole page)."""
@@ -35,26 +35,6 @@ def after_write(partial, redirect_to, **context):
     return redirect(redirect_to, code=303)
 
 
-MAX_ID = 2**31 - 1  # far above any real id or page, and page * page size still fits SQLite
-
-
-def positive_int(value):
-    """An id or page number from a URL or form; None for anything else (abc, -1, 1.5, 10**20)."""
-    if value is None or not re.fullmatch(r"[0-9]{1,10}", str(value)):
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
-
-
-def claim_filter_from(values, **fixed):
-    """The claim filter in `values` (query string or form), with `fixed` fields; 400 if bad."""
-    try:
-        claim_filter = search.parse_filter(values)
-    except review.InvalidInput as error:
-        abort(400, description=str(error))
-    return dataclasses.replace(claim_filter, **fixed)
-
-
 def single_form_value(name):
     """A form field sent exactly once; 400 when it is repeated."""
     values = request.form.getlist(name)
@@ -74,6 +54,7 @@ def form_int(name):
 
 
 def expected_version():
+    """The claim version the form was loaded with (None if not sent); 400 if not a number."""
     value = single_form_value("version")
     if value is None:
         return None
@@ -83,37 +64,14 @@ def expected_version():
     return version
 
 
-
-def load_article(article_id):
-    article_id = positive_int(article_id)
-    if article_id is None:
-        abort(404)
-    try:
-        return articles.get_article(get_db(), article_id)
-    except articles.ArticleNotFound:
-        abort(404)
-
-
 def article_summary(article):
     """What every article page's header shows: progress and evidence counts."""
     db = get_db()
-    return {"article": article, "counts": articles.progress(db, [article["id"]]).get(article["id"]),
-            "evidence_counts": articles.evidence_counts(db, article["id"])}
-
-
-
-def load_claim(claim_id):
-    """The claim, or 404 (also when its article was deleted)."""
-    claim_id = positive_int(claim_id)
-    if claim_id is None:
-        abort(404)
-    try:
-        claim = review.get_claim(get_db(), claim_id)
-        articles.get_article(get_db(), claim["article_id"])
-    except (review.ClaimNotFound, articles.ArticleNotFound):
-        abort(404)
-    return claim
-
+    return {
+        "article": article,
+        "counts": articles.progress(db, [article["id"]]).get(article["id"]),
+        "evidence_counts": articles.evidence_counts(db, article["id"]),
+    }
 
 
 def readable_time(stamp):
@@ -125,6 +83,7 @@ def readable_time(stamp):
 
 # --- errors ----------------------------------------------------------------------------
 
+
 def handle_http_error(error):
     """A plain page (or a small partial for htmx) that says what went wrong, no traceback."""
     template = "_error.html" if is_htmx() else "error.html"
@@ -134,28 +93,36 @@ def handle_http_error(error):
 def handle_unexpected_error(error):
     current_app.logger.exception("Unhandled error on %r", request.path)
     template = "_error.html" if is_htmx() else "error.html"
-    generic = HTTPException(description="Something went wrong on our side. Nothing you "
-                                        "saved before this was lost; please try again.")
+    generic = HTTPException(
+        description="Something went wrong on our side. Nothing you "
+        "saved before this was lost; please try again."
+    )
     generic.code = 500
     return render_template(template, error=generic), 500
 
 
 # SQLite errors that mean "the storage cannot take writes right now", not a bug:
 # https://www.sqlite.org/rescode.html (SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_BUSY)
-UNAVAILABLE_STORAGE = ("database or disk is full", "readonly database", "disk i/o error",
-                       "database is locked", "unable to open database")
+UNAVAILABLE_STORAGE = (
+    "database or disk is full",
+    "readonly database",
+    "disk i/o error",
+    "database is locked",
+    "unable to open database",
+)
 
 
 def handle_database_error(error):
     if not any(marker in str(error).lower() for marker in UNAVAILABLE_STORAGE):
         return handle_unexpected_error(error)
     current_app.logger.error("Database unavailable on %r: %s", request.path, error)
-    unavailable = HTTPException(description=(
-        "The database cannot save changes right now (the disk may be full or read-only). "
-        "Nothing from this request was saved, and nothing saved before is lost. "
-        "Try again in a minute; if it keeps happening, tell whoever runs the workbench."))
+    unavailable = HTTPException(
+        description=(
+            "The database cannot save changes right now (the disk may be full or read-only). "
+            "Nothing from this request was saved, and nothing saved before is lost. "
+            "Try again in a minute; if it keeps happening, tell whoever runs the workbench."
+        )
+    )
     unavailable.code = 503
     template = "_error.html" if is_htmx() else "error.html"
     return render_template(template, error=unavailable), 503, {"Retry-After": "60"}
-
-

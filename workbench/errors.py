@@ -1,0 +1,48 @@
+"""Every domain error in one place: what the web layer and the command line translate
+into a status code or an exit message. str(error) is always a sentence for a person."""
+
+from typing import Any
+
+
+class InvalidInput(ValueError):
+    """A value a reviewer sent cannot be used; str(error) says why."""
+
+
+class ArticleRejected(InvalidInput):
+    """The input cannot become an article; str(error) says why, for the reviewer."""
+
+
+class NotAllowed(PermissionError):
+    """The user may not change this record (it is someone else's); str(error) says why."""
+
+
+class ArticleNotFound(LookupError):
+    """No article has that id."""
+
+
+class ClaimNotFound(LookupError):
+    """No claim has that id."""
+
+
+class NoteNotFound(LookupError):
+    """No visible note has that id."""
+
+
+class EvidenceNotFound(LookupError):
+    """No (visible) evidence record has that id."""
+
+
+class VersionConflict(Exception):
+    """The claim changed since the reviewer loaded it; `current` is how it is now."""
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        super().__init__(f"claim {current['id']} is at version {current['version']}")
+        self.current = current
+
+
+class AccountError(ValueError):
+    """A user-facing problem with an account request; str(error) says what."""
+
+
+class LoginThrottled(Exception):
+    """Too many failed logins for this account in the last hour."""

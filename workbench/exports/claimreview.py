@@ -1,0 +1,98 @@
+"""schema.org ClaimReview JSON-LD for reviewed claims, for publishing fact-check markup.
+
+https://schema.org/ClaimReview . Only claims a reviewer decided (sourced or disputed) are
+published. Ratings use a three-point scale, worst 1 to best 3, in the order a reader would
+trust the claim: 1 "Disputed", 2 "Unverified" (never published), 3 "Sourced"; the
+alternateName carries the word, which is what fact-check readers display.
+"""
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import search
+from ..db import read_snapshot
+from . import ExportStats
+
+RATINGS = {"disputed": (1, "Disputed"), "unverified": (2, "Unverified"), "sourced": (3, "Sourced")}
+WORST_RATING, BEST_RATING = 1, 3
+PUBLISHED_STATUSES = ("sourced", "disputed")
+
+_KIND_TYPES = {"named_person": "Person", "organization": "Organization", "document": "CreativeWork"}
+
+
+def claim_review(
+    claim: dict[str, Any], article: dict[str, Any], claim_url: str, organization: str
+) -> dict[str, Any]:
+    """One ClaimReview object for a decided claim."""
+    value, label = RATINGS[claim["status"]]
+    item: dict[str, Any] = {
+        "@type": "Claim",
+        "appearance": {"@type": "NewsArticle", "headline": article["title"]},
+    }
+    if article.get("url"):
+        item["appearance"]["url"] = article["url"]
+    if article.get("publisher"):
+        item["appearance"]["publisher"] = {"@type": "Organization", "name": article["publisher"]}
+    if article.get("published_on"):
+        item["datePublished"] = article["published_on"]
+        item["appearance"]["datePublished"] = article["published_on"]
+    if claim.get("attribution_text") and claim.get("attribution_kind") in _KIND_TYPES:
+        item["author"] = {
+            "@type": _KIND_TYPES[claim["attribution_kind"]],
+            "name": claim["attribution_text"],
+        }
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": claim_url,
+        "claimReviewed": claim["text"],
+        "datePublished": (claim.get("updated_at") or "")[:10] or None,
+        "author": {"@type": "Organization", "name": organization},
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": value,
+            "worstRating": WORST_RATING,
+            "bestRating": BEST_RATING,
+            "alternateName": label,
+        },
+        "itemReviewed": item,
+    }
+
+
+def iter_claim_reviews(
+    db: Database,
+    claim_filter: search.ClaimFilter,
+    claim_url: Callable[[int], str],
+    organization: str,
+    stats: ExportStats | None = None,
+) -> Iterator[str]:
+    """Yield a JSON array of ClaimReview objects, one per sourced or disputed claim."""
+    where, params = search.where_clause(db, claim_filter)
+    with read_snapshot(db):
+        articles = {}
+        yield "["
+        first = True
+        for claim in db.query(
+            f"select c.* from claims c join articles a on a.id = c.article_id where {where} "
+            f"and c.status in ({', '.join('?' for _ in PUBLISHED_STATUSES)}) "
+            "order by c.article_id, c.position",
+            params + list(PUBLISHED_STATUSES),
+        ):
+            if claim["article_id"] not in articles:
+                articles[claim["article_id"]] = next(
+                    db.query(
+                        "select title, url, publisher, published_on from articles where id = ?",
+                        [claim["article_id"]],
+                    )
+                )
+            review = claim_review(
+                claim, articles[claim["article_id"]], claim_url(claim["id"]), organization
+            )
+            yield ("" if first else ",") + json.dumps(review, ensure_ascii=False)
+            first = False
+            if stats is not None:
+                stats.rows += 1
+        yield "]\n"

@@ -1,0 +1,99 @@
+"""The append-only history: one row per change, never updated or deleted."""
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+ACTIVITY_PAGE = 50
+
+
+def record_history(
+    db: Database,
+    claim: dict[str, Any],
+    actor: str,
+    action: str,
+    before: Any,
+    after: Any,
+    at: str,
+    undoes: int | None = None,
+) -> int:
+    """Append one history row for a change to `claim` (call inside the write transaction,
+    after the change and before renumbering); returns its id.
+
+    The row keeps the claim's position and version as they are then, so it still reads as
+    the reviewer saw it ("claim 4") after later splits renumber the claims, and an undo can
+    tell whether anything changed since.
+    """
+    cursor = db.execute(
+        "insert into history (claim_id, article_id, actor, action, before, after, at, "
+        "position, version, undoes) "
+        "select ?, ?, ?, ?, ?, ?, ?, position, version, ? from claims where id = ?",
+        [
+            claim["id"],
+            claim["article_id"],
+            actor,
+            action,
+            encode(before),
+            encode(after),
+            at,
+            undoes,
+            claim["id"],
+        ],
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def encode(value: Any) -> str | None:
+    """A before/after value as stored: JSON, words as they are (not escaped)."""
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def record_article_event(
+    db: Database, article_id: int, actor: str, action: str, at: str, after: str | None = None
+) -> None:
+    """Append one history row about a whole article (import, deletion)."""
+    db.table("history").insert(
+        {"article_id": article_id, "actor": actor, "action": action, "after": after, "at": at}
+    )
+
+
+def claim_history(db: Database, claim_id: int) -> list[dict[str, Any]]:
+    """Every recorded change to a claim, oldest first, with before/after decoded."""
+    rows = list(db.query("select * from history where claim_id = ? order by id", [claim_id]))
+    for row in rows:
+        row["before"] = decode(row["before"])
+        row["after"] = decode(row["after"])
+    return rows
+
+
+def article_activity(
+    db: Database, article_id: int, before_id: int | None = None, limit: int = ACTIVITY_PAGE
+) -> tuple[list[dict[str, Any]], bool]:
+    """The article's history, newest first, a page at a time (rows older than before_id)."""
+    where, params = "h.article_id = ?", [article_id]
+    if before_id is not None:
+        where += " and h.id < ?"
+        params.append(before_id)
+    rows = list(
+        db.query(
+            f"select h.*, c.position from history h left join claims c on c.id = h.claim_id "
+            f"where {where} order by h.id desc limit ?",
+            params + [limit + 1],
+        )
+    )
+    for row in rows:
+        row["before"] = decode(row["before"])
+        row["after"] = decode(row["after"])
+    return rows[:limit], len(rows) > limit
+
+
+def decode(value: str | None) -> Any:
+    """A stored before/after value: JSON, or the plain text the import entry stores."""
+    if not value:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value

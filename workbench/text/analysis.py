@@ -1,0 +1,53 @@
+"""Article text -> the rows to store for its claims: offsets, source, flags."""
+
+import json
+from typing import Any
+
+from . import attribution, flags
+from .splitter import ClaimSpan, split_claims
+
+
+def claim_rows(text: str) -> list[dict[str, Any]]:
+    """One dict per claim, ready for the claims table (without article_id)."""
+    spans = split_claims(text)
+    return [
+        {"position": span.index + 1, "start": span.start, "end": span.end, "text": span.text,
+         **fields}
+        for span, fields in zip(spans, annotate(text, spans))
+    ]
+
+
+def annotate(text: str, spans: list[ClaimSpan]) -> list[dict[str, Any]]:
+    """Source and flag columns for each span, in order (the spans give the context)."""
+    found = attribution.detect_attributions(text, spans)
+    return [
+        {**attribution_fields(source), **flag_fields(span.text, source.kind if source else "none")}
+        for span, source in zip(spans, found)
+    ]
+
+
+def attribution_fields(source: attribution.Attribution | None) -> dict[str, Any]:
+    """An Attribution (or None: the article's own assertion) as claims-table columns."""
+    if source is None:
+        return {"attribution_text": None, "attribution_kind": "none", "attribution_start": None,
+                "attribution_end": None, "attribution_medium": None}
+    return {
+        "attribution_text": source.text,
+        "attribution_kind": source.kind,
+        "attribution_start": source.start,
+        "attribution_end": source.end,
+        "attribution_medium": json.dumps(source.medium.as_dict()) if source.medium else None,
+    }
+
+
+def flag_fields(claim_text: str, attribution_kind: str | None) -> dict[str, Any]:
+    names = flags.claim_flags(claim_text, attribution_kind)
+    return {"flags": " ".join(names),
+            "check_first": flags.check_first_rank(names, attribution_kind)}
+
+
+def spans_from_rows(rows: list[dict[str, Any]]) -> tuple[list[ClaimSpan], list[dict[str, Any]]]:
+    """ClaimSpans for stored claim rows, in reading order, for re-annotating an article."""
+    ordered = sorted(rows, key=lambda row: (row["start"], row["end"], row["id"]))
+    return [ClaimSpan(index, row["start"], row["end"], row["text"])
+            for index, row in enumerate(ordered)], ordered

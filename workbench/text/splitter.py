@@ -1,0 +1,126 @@
+"""Article text -> claims (one per sentence), each tied to exact character offsets.
+
+Pure: no Flask, no database. `text[claim.start:claim.end] == claim.text` always holds.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pysbd
+from pysbd.lang.english import English
+
+
+@dataclass(frozen=True)
+class ClaimSpan:
+    """One claim: its 0-based index and its [start, end) offsets into the article text."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+    def as_dict(self):
+        return {"index": self.index, "text": self.text, "start": self.start, "end": self.end}
+
+
+# A sentence never runs across a paragraph break, and segmenting paragraph by paragraph
+# keeps pysbd's regular expressions working on short strings (large articles stay linear).
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def split_claims(text):
+    """Split `text` into sentence claims with exact offsets, in reading order."""
+    bounds = []
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
+    for paragraph in _PARAGRAPH.finditer(text):
+        if not paragraph.group().strip():
+            continue
+        cursor = paragraph.start()
+        found = []
+        for sentence in segmenter.segment(paragraph.group()):
+            located = _locate(text, sentence, cursor, paragraph.end())
+            if located is None:
+                continue
+            found.append(located)
+            cursor = located[1]
+        found = _join_after_clock_times(text, found)
+        for start, end in found:
+            bounds.extend(_split_inside_quotation(text, start, end))
+    return [ClaimSpan(index, start, end, text[start:end]) for index, (start, end) in enumerate(bounds)]
+
+
+# pysbd keeps a multi-sentence quotation whole ("“We tried. We failed,” she said." is
+# one sentence to it), but each sentence of a quote is a claim of its own. Inside quotation
+# marks, split after . ! ? followed by a capitalised word, unless the word before the stop
+# is an abbreviation (pysbd's own list) or an initial.
+_ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
+_STOP_THEN_CAPITAL = re.compile(r"[.!?](?=\s+[\"“‘']?[A-Z])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def _split_inside_quotation(text, start, end):
+    pieces = []
+    piece_start = start
+    for stop in _STOP_THEN_CAPITAL.finditer(text, start, end):
+        cut = stop.end()
+        if not _inside_quotation(text, start, stop.start()) or _is_abbreviation(text, start, stop.start()):
+            continue
+        pieces.append((piece_start, cut))
+        piece_start = cut + (len(text[cut:end]) - len(text[cut:end].lstrip()))
+    pieces.append((piece_start, end))
+    return pieces
+
+
+def _inside_quotation(text, start, position):
+    """True when `position` is between an opening and its closing quotation mark."""
+    before = text[start:position]
+    if before.count("“") > before.count("”"):
+        return True
+    return before.count('"') % 2 == 1
+
+
+def _is_abbreviation(text, start, stop):
+    word = _WORD_BEFORE.search(text, start, stop)
+    if word is None:
+        return False
+    token = word.group(1).lower()
+    return len(token) == 1 or token in _ABBREVIATIONS or "." in token
+
+
+# "at 10 a.m. Saturday": pysbd ends a sentence at a.m./p.m. before a capital; a weekday,
+# month or time zone after the clock time continues the sentence.
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+_CONTINUES_TIME = re.compile(
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|"
+    r"Sept?\.|Oct\.|Nov\.|Dec\.|[A-Z]{2,4}T\b|GMT\b|UTC\b|local\s+time)")
+
+
+def _join_after_clock_times(text, bounds):
+    joined = []
+    for start, end in bounds:
+        if joined and _CLOCK_END.search(text, joined[-1][0], joined[-1][1]) \
+                and _CONTINUES_TIME.match(text, start):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _locate(text, sentence, cursor, limit):
+    """Find `sentence` in text[cursor:limit]; return its offsets without surrounding space.
+
+    pysbd returns substrings of its input, but to stay exact even if it ever normalises
+    white space, fall back to a match that lets white space differ.
+    """
+    core = sentence.strip()
+    if not core:
+        return None
+    start = text.find(core, cursor, limit)
+    if start != -1:
+        return start, start + len(core)
+    pattern = r"\s*".join(re.escape(chunk) for chunk in core.split())
+    match = re.compile(pattern).search(text, cursor, limit)
+    if match is None:
+        return None
+    return match.start(), match.end()

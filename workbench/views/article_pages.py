@@ -1,0 +1,156 @@
+"""Article pages: the list, import, the claim list, full text, activity, deletion."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from .. import articles, claims, corrections, history, search
+from ..auth import role_required
+from ..errors import ArticleRejected, InvalidInput
+from ..text.cleaning import text_from_paste, text_from_upload
+from ..web import get_db, load_article, positive_int
+from .common import article_summary, bp, form_int, render_page_or_partial
+
+
+@bp.get("/")
+def index():
+    page = positive_int(request.args.get("page", "1"))
+    if page is None:
+        abort(404)
+    listed = articles.list_articles(get_db(), page=page)
+    return render_template(
+        "articles/index.html", articles=listed.articles, page=listed.page, has_next=listed.has_next
+    )
+
+
+@bp.get("/articles/new")
+@role_required("admin")
+def new_article():
+    return render_template("articles/new.html", form={})
+
+
+@bp.post("/articles")
+@role_required("admin")
+def import_article():
+    form = request.form
+    upload = request.files.get("file")
+    try:
+        if upload is not None and upload.filename:
+            text, source_format = text_from_upload(upload.filename, upload.read())
+        else:
+            text, source_format = text_from_paste(form.get("text")), "paste"
+        result = articles.import_article(
+            get_db(),
+            text,
+            actor=g.user,
+            source_format=source_format,
+            title=form.get("title"),
+            publisher=form.get("publisher"),
+            url=form.get("url"),
+            published_on=form.get("published_on"),
+        )
+    except ArticleRejected as error:
+        return render_template("articles/new.html", form=form, error=str(error)), 422
+    if result.created:
+        flash(f"Imported {result.claim_count} claims.", "success")
+    else:
+        flash("This article was imported before; here it is.", "info")
+    return redirect(url_for("workbench.show_article", article_id=result.article_id), code=303)
+
+
+def list_options():
+    """The article page's filters and order, from the query string (an allow-list each).
+
+    The same filter parser as search and exports; the page adds only its order and
+    whether to show hidden claims.
+    """
+    try:
+        claim_filter = search.parse_filter(
+            {name: request.args.get(name) for name in ("status", "flag")}
+        )
+    except InvalidInput as error:
+        abort(400, description=str(error))
+    sort = request.args.get("sort") or "position"
+    if sort not in claims.SORTS:
+        abort(400, description=f"“{sort}” is not a way to sort claims.")
+    return {
+        "status": claim_filter.status,
+        "flag": claim_filter.flag,
+        "sort": sort,
+        "include_hidden": request.args.get("hidden") == "1",
+    }
+
+
+@bp.get("/articles/<article_id>")
+def show_article(article_id):
+    article = load_article(article_id)
+    options = list_options()
+    page = positive_int(request.args.get("page", "1"))
+    if page is None:
+        abort(404)
+    claims_page = claims.list_claims(get_db(), article["id"], page=page, **options)
+    return render_page_or_partial(
+        "articles/show.html",
+        "articles/_claims_page.html",
+        claims_page=claims_page,
+        options=options,
+        status=options["status"],
+        flag_counts=claims.flag_counts(get_db(), article["id"]),
+        **article_summary(article),
+    )
+
+
+@bp.get("/articles/<article_id>/text")
+def article_text(article_id):
+    article = load_article(article_id)
+    listed = claims.list_claims(get_db(), article["id"], page_size=10**9).claims
+    return render_template(
+        "articles/text.html",
+        segments=articles.highlight_segments(article["body"], listed),
+        **article_summary(article),
+    )
+
+
+@bp.post("/articles/<article_id>/delete")
+@role_required("admin")
+def delete_article(article_id):
+    article = load_article(article_id)
+    articles.delete_article(get_db(), article["id"], g.user)
+    flash(
+        f"Deleted “{article['title']}”. Its claims, notes and history are kept in the database.",
+        "info",
+    )
+    return redirect(url_for("workbench.index"), code=303)
+
+
+@bp.get("/articles/<article_id>/activity")
+def article_activity(article_id):
+    article = load_article(article_id)
+    before = request.args.get("before")
+    before_id = positive_int(before) if before is not None else None
+    if before is not None and before_id is None:
+        abort(404)
+    entries, has_more = history.article_activity(get_db(), article["id"], before_id)
+    return render_template(
+        "articles/activity.html", entries=entries, has_more=has_more, **article_summary(article)
+    )
+
+
+@bp.post("/articles/<article_id>/claims")
+@role_required("reviewer")
+def add_claim(article_id):
+    article = load_article(article_id)
+    start, end = form_int("start"), form_int("end")
+    passage = request.form.get("passage")
+    try:
+        if (
+            start is None
+            or end is None
+            or (passage and article["body"][start:end].strip() != passage.strip())
+        ):
+            # No selection offsets (no JavaScript), or they do not match the passage.
+            start, end = corrections.locate_passage(article["body"], passage, start or 0)
+        claim = corrections.add_claim(get_db(), article["id"], start, end, g.user)
+    except InvalidInput as error:
+        flash(str(error), "error")
+        return redirect(url_for("workbench.article_text", article_id=article["id"]), code=303)
+    flash(f"Added claim {claim['position']}.", "success")
+    return redirect(url_for("workbench.show_claim", claim_id=claim["id"]), code=303)

@@ -1,0 +1,71 @@
+"""Search across articles, act on many claims at once, and the dashboard."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from .. import articles, claims, search, stats
+from ..auth import role_required
+from ..errors import InvalidInput
+from ..text import attribution
+from ..web import claim_filter_from, get_db, positive_int
+from .common import bp, render_page_or_partial, single_form_value
+
+
+@bp.get("/search")
+def search_page():
+    claim_filter = claim_filter_from(request.args)
+    page = positive_int(request.args.get("page", "1"))
+    if page is None:
+        abort(404)
+    found: list[dict] = []
+    total = 0
+    if not claim_filter.is_empty():
+        found, total = search.search_claims(get_db(), claim_filter, page)
+        claims.attach_notes(get_db(), found)
+        claims.attach_evidence(get_db(), found)
+    return render_page_or_partial(
+        "search/page.html",
+        "search/_results.html",
+        claim_filter=claim_filter,
+        claims=found,
+        total=total,
+        page=page,
+        page_size=search.SEARCH_PAGE,
+        query=claim_filter.as_query(),
+        article_choices=articles.article_titles(get_db()),
+        kinds=attribution.KINDS,
+    )
+
+
+@bp.post("/search/status")
+@role_required("reviewer")
+def bulk_status():
+    claim_filter = claim_filter_from(request.form)
+    if claim_filter.is_empty():
+        abort(400, description="Choose at least one filter before changing many claims.")
+    # "status" is the filter (which claims); "new_status" is what they become.
+    status = single_form_value("new_status")
+    chosen = request.form.getlist("claim")
+    only_ids = None
+    if request.form.get("scope") == "selected":
+        only_ids = [number for number in map(positive_int, chosen) if number is not None]
+        if not only_ids:
+            abort(400, description="No claims were selected.")
+    try:
+        changed = claims.set_status_many(get_db(), claim_filter, status, g.user, only_ids)
+    except InvalidInput as error:
+        abort(422, description=str(error))
+    flash(f"Set {changed} claim{'' if changed == 1 else 's'} to “{status}”.", "success")
+    return redirect(url_for("workbench.search_page", **claim_filter.as_query()), code=303)
+
+
+@bp.get("/dashboard")
+def dashboard():
+    db = get_db()
+    finished = stats.time_to_reviewed(db)
+    return render_template(
+        "dashboard.html",
+        articles=articles.all_articles(db),
+        activity=stats.reviewer_activity(db),
+        finished=finished,
+        median_hours=stats.median([row["hours"] for row in finished]),
+    )
