@@ -8,6 +8,7 @@ while writers run) is tests/security/test_replication.py.
 import json
 import os
 import pathlib
+import re
 import shlex
 import signal
 import sqlite3
@@ -22,6 +23,7 @@ from click.testing import CliRunner
 
 from workbench import replica
 from workbench.cli import cli
+from workbench.db import connect
 
 REPOSITORY = pathlib.Path(__file__).resolve().parent.parent
 WORKBENCH = pathlib.Path(sys.executable).with_name("workbench")
@@ -213,6 +215,29 @@ def test_the_server_command_reaches_litestream_exec_argument_for_argument(litest
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == program[3:]
+
+
+# --- what Litestream asks of the app (https://litestream.io/tips/) ----------------------------
+
+
+def test_app_connections_are_wal_with_a_busy_timeout_of_at_least_5_s(tmp_path):
+    database = connect(tmp_path / "wb.db")
+    try:
+        assert database.execute("pragma journal_mode").fetchone()[0] == "wal"
+        assert database.execute("pragma busy_timeout").fetchone()[0] >= 5000
+    finally:
+        database.close()
+
+
+def test_the_app_never_checkpoints_the_wal_itself():
+    # Litestream takes over checkpointing; one by the app can cost a fresh snapshot.
+    checkpoints = {
+        str(path.relative_to(REPOSITORY)): hits
+        for path in (REPOSITORY / "workbench").rglob("*.py")
+        if path.name != "replica.py"
+        and (hits := re.findall(r"wal_checkpoint|wal_autocheckpoint", path.read_text()))
+    }
+    assert checkpoints == {}
 
 
 # --- the binary and its version --------------------------------------------------------------
