@@ -64,6 +64,12 @@ DOMAIN = modules_in(
     "clock.py",
     "replica.py",
     "fetch.py",
+    "decisions.py",
+    "assignments.py",
+    "blind.py",
+    "agreement.py",
+    "presence.py",
+    "events.py",
     "exports/*.py",
 )
 

@@ -14,7 +14,7 @@ from . import search
 from .accounts import User
 from .clock import utc_now
 from .db import write_transaction
-from .errors import ClaimNotFound, InvalidInput, VersionConflict
+from .errors import ClaimNotFound, InvalidInput, NotAllowed, VersionConflict
 from .statuses import parse_status
 
 PAGE_SIZE = 100
@@ -173,6 +173,11 @@ def set_status(
     status = parse_status(status)
     with write_transaction(db):
         current = claim_row(db, claim_id)
+        if in_blind_review(db, current["article_id"]):
+            raise NotAllowed(
+                "This article is under blind review: statuses wait until every reviewer "
+                "has decided, then an editor adjudicates."
+            )
         if current["status"] == status:
             # Nothing to change, so nothing is overwritten: not a conflict.
             return get_claim(db, claim_id)
@@ -218,6 +223,9 @@ def _change_status(
     actor: User,
     bulk: bool,
     undoes: int | None = None,
+    action: str = "status",
+    decision_state: str | None = None,
+    extra_after: dict[str, Any] | None = None,
 ) -> int:
     """The one status write: claims whose id `targets` selects and whose status differs get
     the new status, a new version and a history row each. Call inside write_transaction.
@@ -225,45 +233,95 @@ def _change_status(
     Set-based (a temporary table, one INSERT ... SELECT, one UPDATE): bulk changes of
     10,000 claims hold the writer lock for two statements, not 30,000 (bench: bulk_status).
     A bulk change's rows share a batch number (the first row's id), so it can be undone
-    as one.
+    as one. Claims of an article under blind review are never changed here: their
+    reviewers' decisions wait in workbench.blind until every one is done.
+
+    The decision state goes with the status (workbench.decisions): a reviewer's sourced or
+    disputed is "proposed" where decisions need approval, an editor's is "approved";
+    `decision_state` overrides that (a returned proposal).
     """
     now = utc_now()
-    db.execute("create temp table if not exists status_targets (id integer primary key)")
-    db.execute("delete from temp.status_targets")
     db.execute(
-        f"insert or ignore into temp.status_targets (id) select c.id from claims c "
-        f"where c.id in ({targets}) and c.status != ?",
-        params + [status],
+        "create temp table if not exists status_changes "
+        "(id integer primary key, decision_state text not null)"
+    )
+    db.execute("delete from temp.status_changes")
+    state = "?" if decision_state is not None else _STATE_FOR_STATUS
+    state_params: list[Any] = (
+        [decision_state]
+        if decision_state is not None
+        else [status, _desk_needs_approval(db), int(actor.can("editor"))]
+    )
+    db.execute(
+        f"insert or ignore into temp.status_changes (id, decision_state) select c.id, {state} "
+        f"from claims c where c.id in ({targets}) and c.status != ? and not exists "
+        "(select 1 from blind_reviews b where b.article_id = c.article_id "
+        "and b.revealed_at is null)",
+        state_params + params + [status],
     )
     after: dict[str, Any] = {"status": status}
     if bulk:
         after["bulk"] = True
     if undoes is not None:
         after["undo_of"] = undoes
+    after.update(extra_after or {})
+    # The decision state is per claim (articles differ), so it is spliced into the text.
+    after_text = json.dumps(after, ensure_ascii=False)
+    after_sql = "substr(?, 1, length(?) - 1) || ', \"decision_state\": ' || json_quote(t.decision_state) || '}'"
     first_id = (db.execute("select coalesce(max(id), 0) from history").fetchone()[0]) + 1
     # "before" is built as the same text json.dumps writes, so every history row reads alike;
     # version is the one the UPDATE below gives the claim.
     db.execute(
         "insert into history (claim_id, article_id, actor, action, before, after, at, "
         "position, version, batch, undoes) "
-        "select c.id, c.article_id, ?, 'status', "
-        "'{\"status\": ' || json_quote(c.status) || '}', ?, ?, c.position, c.version + 1, ?, ? "
-        "from claims c join temp.status_targets t on t.id = c.id order by c.id",
+        "select c.id, c.article_id, ?, ?, "
+        "'{\"status\": ' || json_quote(c.status) || ', \"decision_state\": ' || "
+        f"json_quote(c.decision_state) || '}}', {after_sql}, ?, c.position, c.version + 1, ?, ? "
+        "from claims c join temp.status_changes t on t.id = c.id order by c.id",
         [
             actor.username,
-            json.dumps(after, ensure_ascii=False),
+            action,
+            after_text,
+            after_text,
             now,
             first_id if bulk else None,
             undoes,
         ],
     )
     changed = db.execute(
-        "update claims set status = ?, version = version + 1, updated_by = ?, updated_at = ? "
-        "where id in (select id from temp.status_targets)",
+        "update claims set status = ?, version = version + 1, updated_by = ?, updated_at = ?, "
+        "decision_state = (select decision_state from temp.status_changes t "
+        "where t.id = claims.id) where id in (select id from temp.status_changes)",
         [status, actor.username, now],
     ).rowcount
-    db.execute("delete from temp.status_targets")
+    db.execute("delete from temp.status_changes")
     return int(changed)
+
+
+# A claim's decision state after a status change by a reviewer (0) or an editor (1):
+# parameters status, the desk's setting, is_editor; the article's own setting wins.
+_STATE_FOR_STATUS = (
+    "(case when ? = 'unverified' then 'none' "
+    "when coalesce((select a.needs_approval from articles a where a.id = c.article_id), ?) = 1 "
+    "then (case when ? then 'approved' else 'proposed' end) else 'decided' end)"
+)
+
+
+def _desk_needs_approval(db: Database) -> int:
+    """The desk-wide "decisions need approval" setting, 0 or 1 (workbench.decisions)."""
+    row = db.execute(
+        "select value from desk_settings where key = 'decisions_need_approval'"
+    ).fetchone()
+    return 1 if row and row[0] == "1" else 0
+
+
+def in_blind_review(db: Database, article_id: int) -> bool:
+    """True while the article has a blind double review whose results are not revealed."""
+    row = db.execute(
+        "select 1 from blind_reviews where article_id = ? and revealed_at is null",
+        [article_id],
+    ).fetchone()
+    return row is not None
 
 
 def _json_list(ids: list[int]) -> str:

@@ -1,4 +1,5 @@
-"""Finding claims: one filter (text, status, flag, source kind, reviewer, article, date)
+"""Finding claims: one filter (text, status, decision state, flag, source kind, reviewer,
+assignee, article, date)
 shared by the search page, bulk changes, every export and the JSON API, so what a
 reviewer sees is exactly what they act on and export.
 """
@@ -11,7 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .errors import InvalidInput
-from .statuses import parse_status
+from .statuses import DECISION_STATES, parse_status
 from .text import attribution, flags
 
 MAX_QUERY_CHARS = 500
@@ -28,6 +29,8 @@ class ClaimFilter:
     kind: str | None = None
     reviewer: str | None = None
     since: str | None = None  # YYYY-MM-DD: claims changed on or after that day (UTC)
+    assignee: str | None = None  # claims assigned to this user (by an editor or an @mention)
+    decision: str | None = None  # decision state: workbench.decisions.DECISION_STATES
 
     def as_query(self) -> dict[str, Any]:
         """The filter as URL query parameters (only the fields that are set)."""
@@ -78,6 +81,12 @@ def parse_filter(values: Any) -> ClaimFilter:
         except ValueError:
             raise InvalidInput("“since” must be a date like 2026-11-26.") from None
     reviewer = text("reviewer")
+    assignee = text("assignee")
+    decision = choice("decision")
+    if decision is not None and decision not in DECISION_STATES:
+        raise InvalidInput(
+            f"“{decision}” is not a decision state. Choose one of: {', '.join(DECISION_STATES)}."
+        )
     return ClaimFilter(
         q=q,
         article_id=int(article) if article else None,
@@ -86,6 +95,8 @@ def parse_filter(values: Any) -> ClaimFilter:
         kind=kind,
         reviewer=reviewer[:100] if reviewer else None,
         since=since,
+        assignee=assignee[:100] if assignee else None,
+        decision=decision,
     )
 
 
@@ -132,6 +143,15 @@ def where_clause(
             f"exists (select 1 from history h where h.claim_id = {alias}.id and h.at >= ?)"
         )
         params.append(f.since)
+    if f.assignee is not None:
+        where.append(
+            f"exists (select 1 from assignments x where x.claim_id = {alias}.id "
+            "and x.assignee = ? collate nocase)"
+        )
+        params.append(f.assignee)
+    if f.decision is not None:
+        where.append(f"{alias}.decision_state = ?")
+        params.append(f.decision)
     return " and ".join(where), params
 
 

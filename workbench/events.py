@@ -1,0 +1,102 @@
+"""Changes as events, read from the append-only history by id: any process that can read
+the database sees every change, whichever gunicorn worker or command made it, and a
+reader that reconnects resumes after the last id it was sent (SSE's Last-Event-ID).
+
+One watcher thread per process polls the history's newest id and wakes the streams
+waiting on it, so idle streams cost no queries: each reads its own article's rows only
+when something new was written.
+"""
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from .db import connect
+
+POLL_SECONDS = 0.2  # how often the watcher looks; a change reaches a stream within this
+MAX_ROWS = 500  # rows read at once; a bigger change is sent as "reload"
+
+
+@dataclass(frozen=True)
+class Change:
+    id: int
+    claim_id: int | None
+    actor: str
+    action: str
+
+
+def newest_id(db: Database) -> int:
+    """The id of the newest history row (0 for none)."""
+    return int(db.execute("select coalesce(max(id), 0) from history").fetchone()[0])
+
+
+def article_changes(
+    db: Database, article_id: int, after_id: int, limit: int = MAX_ROWS
+) -> list[Change]:
+    """The article's history rows after `after_id`, oldest first, at most `limit`."""
+    return [
+        Change(*row)
+        for row in db.execute(
+            "select id, claim_id, actor, action from history where article_id = ? and id > ? "
+            "order by id limit ?",
+            [article_id, after_id, limit],
+        ).fetchall()
+    ]
+
+
+class Watcher:
+    """Polls one database's newest history id; streams wait on it instead of polling."""
+
+    def __init__(self, path: str, poll_seconds: float = POLL_SECONDS) -> None:
+        self.path = path
+        self.poll_seconds = poll_seconds
+        self.latest = 0
+        self.changed = threading.Condition()
+        self.thread: threading.Thread | None = None
+        self.pid = 0
+
+    def ensure_running(self) -> None:
+        """Start the polling thread in this process (again after a fork)."""
+        with self.changed:
+            if self.thread is not None and self.thread.is_alive() and self.pid == os.getpid():
+                return
+            self.pid = os.getpid()
+            self.thread = threading.Thread(target=self._poll, name="history-watcher", daemon=True)
+            self.thread.start()
+
+    def wait_beyond(self, known: int, timeout: float) -> int:
+        """Block until the history's newest id passes `known`, or `timeout` seconds pass;
+        the newest id seen."""
+        self.ensure_running()
+        with self.changed:
+            self.changed.wait_for(lambda: self.latest > known, timeout=timeout)
+            return self.latest
+
+    def _poll(self) -> None:
+        db = connect(self.path)
+        try:
+            while True:
+                try:
+                    newest = newest_id(db)
+                except Exception:  # a locked or missing file now and then: look again soon
+                    newest = self.latest
+                if newest != self.latest:
+                    with self.changed:
+                        self.latest = newest
+                        self.changed.notify_all()
+                time.sleep(self.poll_seconds)
+        finally:
+            db.close()
+
+
+_WATCHERS: dict[str, Watcher] = {}
+_WATCHERS_GUARD = threading.Lock()
+
+
+def watcher_for(path: str) -> Watcher:
+    """The process's watcher of the database at `path`."""
+    with _WATCHERS_GUARD:
+        return _WATCHERS.setdefault(path, Watcher(path))
