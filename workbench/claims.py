@@ -111,6 +111,17 @@ def list_claims(
     return ClaimPage(claims=claims, page=max(page, 1), has_next=has_next)
 
 
+def claims_with_counts(db: Database, claim_ids: list[int]) -> list[dict[str, Any]]:
+    """The claims with these ids as a dense row shows them (with note and evidence counts)."""
+    return list(
+        db.query(
+            f"select {_WITH_COUNTS} from claims c where c.id in "
+            "(select value from json_each(?)) order by c.position",
+            [_json_list(claim_ids)],
+        )
+    )
+
+
 # Both counts come from the claim_id indexes of notes and evidence.
 _WITH_COUNTS = (
     "c.*, (select count(*) from notes n where n.claim_id = c.id and n.deleted_at is null) "

@@ -62,10 +62,12 @@ def _article_document(
             [article_id],
         )
     )
-    children: dict[str, dict[int, list[dict[str, Any]]]] = {
+    children: dict[str, dict[int, list[Any]]] = {
         "notes": {},
         "evidence": {},
         "history": {},
+        "assignees": {},
+        "blind_decisions": {},
     }
     for name, sql in (
         (
@@ -84,6 +86,18 @@ def _article_document(
             "history",
             "select claim_id, id, actor, action, before, after, at from history "
             "where article_id = ? and claim_id is not null order by id",
+        ),
+        (
+            "assignees",
+            "select claim_id, assignee, via, assigned_by, assigned_at from assignments "
+            "where article_id = ? order by id",
+        ),
+        (
+            # Each blind reviewer's own decision, once every one was done: never before.
+            "blind_decisions",
+            "select d.claim_id, d.reviewer, d.status, d.note, d.decided_at, b.id as review "
+            "from blind_decisions d join blind_reviews b on b.id = d.review_id "
+            "where b.article_id = ? and b.revealed_at is not null order by b.id, d.reviewer",
         ),
     ):
         for row in db.query(sql, [article_id]):
@@ -105,6 +119,8 @@ def _article_document(
                 "notes": children["notes"].get(claim["id"], []),
                 "evidence": children["evidence"].get(claim["id"], []),
                 "history": children["history"].get(claim["id"], []),
+                "assignees": children["assignees"].get(claim["id"], []),
+                "blind_decisions": children["blind_decisions"].get(claim["id"], []),
             }
         )
     return {**article, "claims": claims}
@@ -120,6 +136,8 @@ def claim_document(claim: dict[str, Any]) -> dict[str, Any]:
         "start": claim["start"],
         "end": claim["end"],
         "status": claim["status"],
+        # proposed | approved | returned | decided | none (workbench.statuses)
+        "decision_state": claim.get("decision_state") or "none",
         "version": claim["version"],
         "is_claim": bool(claim["is_claim"]),
         "hidden_reason": claim["hidden_reason"],

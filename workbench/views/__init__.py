@@ -13,7 +13,14 @@ from werkzeug.exceptions import HTTPException
 from ..history_sentences import KIND_WORDS, article_event, describe
 from ..statuses import STATUSES
 from ..text import flags
-from . import article_pages, claim_pages, export_downloads, search_pages  # noqa: F401  (routes)
+from . import (  # noqa: F401  (routes)
+    article_pages,
+    claim_pages,
+    desk_pages,
+    export_downloads,
+    live,
+    search_pages,
+)
 from .common import (
     bp,
     handle_database_error,
@@ -21,6 +28,9 @@ from .common import (
     handle_unexpected_error,
     readable_time,
 )
+
+# Decision states as a row's badge says them (none and decided need no badge).
+DECISION_WORDS = {"proposed": "proposed", "approved": "approved", "returned": "returned"}
 
 # The flags as a dense row shows them; FLAG_LABELS has the long form, for titles.
 FLAG_SHORT = {
@@ -49,6 +59,7 @@ def init_app(app):
         KIND_WORDS=KIND_WORDS,
         FLAG_SHORT=FLAG_SHORT,
         STATUSES=STATUSES,
+        DECISION_WORDS=DECISION_WORDS,
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
     )

@@ -2,9 +2,9 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from .. import articles, claims, corrections, history, search
+from .. import articles, blind, claims, corrections, events, history, presence, search
 from ..auth import role_required, safe_next
-from ..errors import ArticleRejected, InvalidInput
+from ..errors import ArticleRejected, ClaimNotFound, InvalidInput
 from ..text.cleaning import text_from_paste, text_from_upload
 from ..web import get_db, load_article, positive_int
 from .common import (
@@ -16,6 +16,7 @@ from .common import (
     render_partial,
     single_form_value,
 )
+from .desk_context import desk_context
 
 
 @bp.get("/")
@@ -100,6 +101,7 @@ def show_article(article_id):
     claims_page = claims.list_claims(db, article["id"], page=page, counts_only=True, **options)
     context = {
         "article": article,
+        "desk": desk_context(article["id"]),
         "claims_page": claims_page,
         "options": options,
         "windows": articles.text_windows(db, article["id"], claims_page.claims),
@@ -114,6 +116,11 @@ def show_article(article_id):
         "articles/_claims_page.html",
         status=options["status"],
         flag_counts=claims.flag_counts(db, article["id"]),
+        events_after=events.newest_id(db),
+        people=presence.present(db, article["id"], besides=g.user.username),
+        blind_progress=blind.progress(db, context["desk"]["review"])
+        if context["desk"]["blind_open"]
+        else None,
         **{**context, **article_summary(article)},
     )
 
@@ -128,6 +135,16 @@ def bulk_article(article_id):
     back = safe_next(request.form.get("next"), fallback)
     if not chosen:
         flash("Tick the claims to change first.", "error")
+        return redirect(back, code=303)
+    review = blind.open_review(get_db(), article["id"])
+    if blind.is_reviewer(review, g.user) and request.form.get("not_a_claim") != "1":
+        status = single_form_value("status")
+        try:
+            for claim_id in chosen:
+                blind.decide(get_db(), claim_id, g.user, status=status)
+        except (InvalidInput, ClaimNotFound) as error:
+            abort(422, description=str(error) or "One of those is not a claim of this article.")
+        flash(f"Saved your blind decision on {len(chosen)} claims.", "success")
         return redirect(back, code=303)
     try:
         if request.form.get("not_a_claim") == "1":
