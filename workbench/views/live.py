@@ -79,19 +79,21 @@ def article_events(article_id):
     if after is None:
         after = 0
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    slots = stream_slots()
-    if not slots.acquire(blocking=False):
-        # Every stream thread is taken: come back later; writes keep their threads.
-        busy = f"retry: {RETRY_MS * 10}\n: busy\n\n"
-        return Response(busy, mimetype="text/event-stream", headers=headers)
     config = current_app.config
     body = _stream(article["id"], after, g.user, config["DATABASE"], config["STREAM_SECONDS"])
     return Response(
-        stream_with_context(_released(body, slots)), mimetype="text/event-stream", headers=headers
+        stream_with_context(_within_budget(body, stream_slots())),
+        mimetype="text/event-stream",
+        headers=headers,
     )
 
 
-def _released(body, slots):
+def _within_budget(body, slots):
+    """The stream if a slot is free (taken when the body starts, so a response never
+    sent holds none); else a retry hint: writes keep their threads."""
+    if not slots.acquire(blocking=False):
+        yield f"retry: {RETRY_MS * 10}\n: busy\n\n"
+        return
     try:
         yield from body
     finally:
