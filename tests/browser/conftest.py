@@ -183,7 +183,7 @@ def server(tmp_path_factory):
                 "--workers",
                 "1",
                 "--threads",
-                "4",
+                "24",
             ],
             env=env,
             stdout=log,
