@@ -259,9 +259,11 @@ def adjudicate_claim(claim_id):
 def _adjudication_item(claim, **extra):
     db = get_db()
     review = blind.latest(db, claim["article_id"])
+    # Before the end nothing of the decisions is shown, not even beside an error.
+    found = [] if review is None or review.is_open else blind.disagreements(db, review)
     item = next(
-        (i for i in blind.disagreements(db, review) if i["id"] == claim["id"]),
-        {**claim, "decisions": {}, "adjudicated": 1},
+        (i for i in found if i["id"] == claim["id"]),
+        {**claim, "decisions": {}, "adjudicated": 0},
     )
     return render_partial("desk/_adjudication_item.html", item=item, review=review, **extra)
 
