@@ -101,6 +101,10 @@ def test_summary_gives_pairs_and_article_figures_for_three_reviewers():
     assert figures["percent"] == pytest.approx(0.5)
     assert figures["kappa"] is None  # three reviewers: alpha, not kappa
     assert math.isfinite(figures["alpha"])
-    assert [p["reviewers"] for p in figures["pairs"]] == [("ana", "bo"), ("ana", "cy"), ("bo", "cy")]
+    assert [p["reviewers"] for p in figures["pairs"]] == [
+        ("ana", "bo"),
+        ("ana", "cy"),
+        ("bo", "cy"),
+    ]
     assert [p["percent"] for p in figures["pairs"]] == [0.75, 0.75, 0.5]
     assert figures["disagreements"] == 2

@@ -52,7 +52,9 @@ def claim_ids(env, article_id):
 
 
 def test_add_user_takes_the_editor_role(env):
-    result = run("add-user", "ed2", "--role", "editor", "--password-stdin", input="long enough pw\n")
+    result = run(
+        "add-user", "ed2", "--role", "editor", "--password-stdin", input="long enough pw\n"
+    )
     assert result.output.strip() == "Added ed2 (editor)."
     assert "ed2\teditor" in run("list-users").output
 
@@ -93,7 +95,9 @@ def test_a_desk_runs_an_article_from_the_command_line(env):
         ("unverified", "none"),
     ]
     assert rows[0]["assignees"] == "ana bo"
-    published = json.loads(run("export", "--article", str(article), "--format", "claimreview").output)
+    published = json.loads(
+        run("export", "--article", str(article), "--format", "claimreview").output
+    )
     assert len(published) == 3
     document = json.loads(run("export", "--article", str(article), "--format", "json").output)
     second = document["articles"][0]["claims"][1]
@@ -110,7 +114,9 @@ def test_a_returned_decision_from_the_command_line(env):
     assert "(proposed)" in run("decide", str(first), "sourced", "--by", "ana").output
     run("return", str(first), "--note", "Which official?", "--by", "eda")
     rows = list(
-        csv.DictReader(io.StringIO(run("export", "--article", str(article), "--decision", "returned").output))
+        csv.DictReader(
+            io.StringIO(run("export", "--article", str(article), "--decision", "returned").output)
+        )
     )
     assert [(int(r["claim_id"]), r["status"]) for r in rows] == [(first, "unverified")]
     assert "Which official?" in rows[0]["notes"]

@@ -29,7 +29,12 @@ BO = actor("bo", "reviewer")
 @pytest.fixture
 def desk(memory_db):
     """An article of four claims, and the people of a small desk."""
-    for name, role in (("eda", "editor"), ("ana", "reviewer"), ("bo", "reviewer"), ("vi", "viewer")):
+    for name, role in (
+        ("eda", "editor"),
+        ("ana", "reviewer"),
+        ("bo", "reviewer"),
+        ("vi", "viewer"),
+    ):
         accounts.create_user(memory_db, name, "correct horse battery", role, FAST_HASH)
     result = articles.import_article(memory_db, TEXT, actor=actor("admin"), title="Bridge")
     claim_ids = [
@@ -239,7 +244,12 @@ def test_exports_tell_proposed_from_approved_and_claimreview_publishes_approved_
     set_status(db, claims[1], "disputed", ANA)
     decisions.approve(db, claims[1], EDITOR)
     states = {int(r["claim_id"]): r["decision_state"] for r in exported_csv(db)}
-    assert states == {claims[0]: "proposed", claims[1]: "approved", claims[2]: "none", claims[3]: "none"}
+    assert states == {
+        claims[0]: "proposed",
+        claims[1]: "approved",
+        claims[2]: "none",
+        claims[3]: "none",
+    }
     document = exported_json(db, desk["article"])
     assert [c["decision_state"] for c in document["articles"][0]["claims"]] == [
         "proposed",
@@ -309,7 +319,9 @@ def decide_all(desk, reviewer, statuses, notes=None):
 def test_the_last_decision_reveals_agreed_statuses_and_every_decision_in_history(desk):
     db, claims = desk["db"], desk["claims"]
     review = start_blind(desk)
-    decide_all(desk, ANA, ["sourced", "disputed", "sourced", "unverified"], ["a1", None, None, None])
+    decide_all(
+        desk, ANA, ["sourced", "disputed", "sourced", "unverified"], ["a1", None, None, None]
+    )
     assert blind.open_review(db, desk["article"]) is not None  # bo has not decided yet
     decide_all(desk, BO, ["sourced", "sourced", "sourced", "unverified"])
     assert blind.open_review(db, desk["article"]) is None
@@ -336,7 +348,9 @@ def test_adjudication_sets_the_final_status_and_keeps_every_decision(desk):
     db, claims = desk["db"], desk["claims"]
     start_blind(desk)
     decide_all(desk, ANA, ["sourced", "disputed", "sourced", "sourced"])
-    decide_all(desk, BO, ["sourced", "sourced", "sourced", "sourced"], [None, "two sources", None, None])
+    decide_all(
+        desk, BO, ["sourced", "sourced", "sourced", "sourced"], [None, "two sources", None, None]
+    )
     with pytest.raises(NotAllowed):
         blind.adjudicate(db, claims[1], "sourced", "ok", ANA)
     with pytest.raises(InvalidInput, match="empty"):
@@ -376,9 +390,9 @@ def test_presence_shows_others_on_their_claim_and_expires(desk):
     db, claims = desk["db"], desk["claims"]
     presence.heartbeat(db, desk["article"], ANA, claims[2])
     presence.heartbeat(db, desk["article"], BO)
-    assert [(p["username"], p["position"]) for p in presence.present(db, desk["article"], "bo")] == [
-        ("ana", 3)
-    ]
+    assert [
+        (p["username"], p["position"]) for p in presence.present(db, desk["article"], "bo")
+    ] == [("ana", 3)]
     db.execute("update presence set seen_at = '2000-01-01T00:00:00Z' where username = 'ana'")
     assert [p["username"] for p in presence.present(db, desk["article"])] == ["bo"]
 

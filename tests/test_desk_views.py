@@ -155,9 +155,7 @@ def test_returning_without_a_note_is_422_and_changes_nothing(desk, proposed):
 
 
 def test_approving_with_an_old_version_is_a_conflict(desk, proposed):
-    response = desk["editor"].post(
-        f"/claims/{proposed}/approve", data={"version": "1"}, headers=HX
-    )
+    response = desk["editor"].post(f"/claims/{proposed}/approve", data={"version": "1"}, headers=HX)
     assert response.status_code == 409
     assert state(desk["db"], proposed) == ("sourced", "proposed")
 
@@ -178,8 +176,8 @@ def test_approve_all_and_the_article_setting(desk, proposed, headers):
 
 def test_the_export_of_an_approved_desk_publishes_approved_decisions_only(desk, proposed):
     desk["editor"].post(f"/claims/{desk['claims'][1]}/status", data={"status": "disputed"})
-    reviews = desk["ana"].get(f"/articles/{desk['article']}/export.claimreview").get_data(
-        as_text=True
+    reviews = (
+        desk["ana"].get(f"/articles/{desk['article']}/export.claimreview").get_data(as_text=True)
     )
     assert [r["reviewRating"]["alternateName"] for r in json.loads(reviews)] == ["Disputed"]
     rows = desk["ana"].get(f"/articles/{desk['article']}/export.csv").get_data(as_text=True)
@@ -301,7 +299,10 @@ def test_non_reviewers_cannot_decide_or_note_during_blind_review(blind_review):
 
 def decide_everything(desk, name, statuses):
     for claim_id, status in zip(desk["claims"], statuses, strict=True):
-        assert desk[name].post(f"/claims/{claim_id}/status", data={"status": status}).status_code == 303
+        assert (
+            desk[name].post(f"/claims/{claim_id}/status", data={"status": status}).status_code
+            == 303
+        )
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
@@ -406,9 +407,9 @@ def test_a_split_tells_the_page_to_reload(desk, app):
 
 
 def _offset(desk, claim_id):
-    start, text = desk["db"].execute(
-        "select start, text from claims where id = ?", [claim_id]
-    ).fetchone()
+    start, text = (
+        desk["db"].execute("select start, text from claims where id = ?", [claim_id]).fetchone()
+    )
     return start + text.index("opened")
 
 
@@ -469,4 +470,3 @@ def test_an_editor_sees_the_blind_progress_but_no_decision(blind_review):
 def test_the_desk_page_names_the_article(desk):
     page = desk["editor"].get(f"/articles/{desk['article']}/desk").get_data(as_text=True)
     assert "<h1>Bridge</h1>" in page
-

@@ -111,8 +111,7 @@ def review_agreement(db: Database, review: Review) -> dict[str, Any]:
     decided = decisions_by_claim(db, review)
     claim_ids = sorted(decided)
     ratings = [
-        [decided[cid].get(name, {}).get("status") for cid in claim_ids]
-        for name in review.reviewers
+        [decided[cid].get(name, {}).get("status") for cid in claim_ids] for name in review.reviewers
     ]
     result = summary(review.reviewers, ratings)
     result["article_id"] = review.article_id
@@ -127,7 +126,7 @@ def review_agreement(db: Database, review: Review) -> dict[str, Any]:
 def all_agreements(db: Database) -> list[dict[str, Any]]:
     """The figures for every article whose latest blind review is revealed, newest first."""
     found = []
-    for (article_id, title) in db.execute(
+    for article_id, title in db.execute(
         "select a.id, a.title from articles a where a.deleted_at is null and exists "
         "(select 1 from blind_reviews b where b.article_id = a.id) order by a.id desc"
     ).fetchall():

@@ -54,9 +54,12 @@ def assign(
     if first is not None and last is not None and first > last:
         raise InvalidInput("The range of claims runs backwards: give the first claim first.")
     with write_transaction(db):
-        if db.execute(
-            "select 1 from articles where id = ? and deleted_at is null", [article_id]
-        ).fetchone() is None:
+        if (
+            db.execute(
+                "select 1 from articles where id = ? and deleted_at is null", [article_id]
+            ).fetchone()
+            is None
+        ):
             raise ArticleNotFound(article_id)
         targets = (
             "select id from claims where article_id = ? and is_claim = 1 "

@@ -64,8 +64,9 @@ def start(db: Database, article_id: int, reviewers: list[str], actor: User) -> R
             {"article_id": article_id, "started_by": actor.username, "started_at": now},
         )
         canonical = [
-            db.execute("select username from users where username = ? collate nocase", [n])
-            .fetchone()[0]
+            db.execute(
+                "select username from users where username = ? collate nocase", [n]
+            ).fetchone()[0]
             for n in names
         ]
         db.table("blind_reviewers").insert_all(
@@ -260,7 +261,9 @@ def disagreements(db: Database, review: Review) -> list[dict[str, Any]]:
     """Claims on which the reviewers differ, in reading order, each with every reviewer's
     status and note and whether an editor has adjudicated it yet."""
     decided = decisions_by_claim(db, review)
-    differing = [cid for cid, rows in decided.items() if len({r["status"] for r in rows.values()}) > 1]
+    differing = [
+        cid for cid, rows in decided.items() if len({r["status"] for r in rows.values()}) > 1
+    ]
     if not differing:
         return []
     claims = list(
@@ -326,7 +329,10 @@ def adjudicate(
 
 def require_article(db: Database, article_id: int) -> None:
     """ArticleNotFound unless the article exists and is not deleted."""
-    if db.execute(
-        "select 1 from articles where id = ? and deleted_at is null", [article_id]
-    ).fetchone() is None:
+    if (
+        db.execute(
+            "select 1 from articles where id = ? and deleted_at is null", [article_id]
+        ).fetchone()
+        is None
+    ):
         raise ArticleNotFound(article_id)

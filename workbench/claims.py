@@ -278,7 +278,10 @@ def _change_status(
     after.update(extra_after or {})
     # The decision state is per claim (articles differ), so it is spliced into the text.
     after_text = json.dumps(after, ensure_ascii=False)
-    after_sql = "substr(?, 1, length(?) - 1) || ', \"decision_state\": ' || json_quote(t.decision_state) || '}'"
+    after_sql = (
+        "substr(?, 1, length(?) - 1) || ', \"decision_state\": ' "
+        "|| json_quote(t.decision_state) || '}'"
+    )
     first_id = (db.execute("select coalesce(max(id), 0) from history").fetchone()[0]) + 1
     # "before" is built as the same text json.dumps writes, so every history row reads alike;
     # version is the one the UPDATE below gives the claim.

@@ -38,7 +38,7 @@ def set_desk_needs_approval(db: Database, on: bool, actor: User) -> None:
 
 
 def article_choice(db: Database, article_id: int) -> str:
-    """"desk", "on" or "off": what the article itself says about approval."""
+    """ "desk", "on" or "off": what the article itself says about approval."""
     row = db.execute("select needs_approval from articles where id = ?", [article_id]).fetchone()
     if row is None:
         raise ArticleNotFound(article_id)
@@ -78,9 +78,9 @@ def approve(
     _require_editor(actor)
     with write_transaction(db):
         current = claim_row(db, claim_id)
-        state = db.execute(
-            "select decision_state from claims where id = ?", [claim_id]
-        ).fetchone()[0]
+        state = db.execute("select decision_state from claims where id = ?", [claim_id]).fetchone()[
+            0
+        ]
         if state not in ("proposed", "decided"):
             raise InvalidInput("Only a proposed decision can be approved.")
         if expected_version is not None and current["version"] != expected_version:
@@ -135,9 +135,9 @@ def return_decision(
     body = check_note_body(note, "Say why the decision goes back: the note is empty.")
     with write_transaction(db):
         current = claim_row(db, claim_id)
-        state = db.execute(
-            "select decision_state from claims where id = ?", [claim_id]
-        ).fetchone()[0]
+        state = db.execute("select decision_state from claims where id = ?", [claim_id]).fetchone()[
+            0
+        ]
         if state != "proposed":
             raise InvalidInput("Only a proposed decision can be returned.")
         if expected_version is not None and current["version"] != expected_version:
@@ -196,4 +196,3 @@ def proposals(db: Database, limit: int = 200) -> list[dict[str, Any]]:
 def _require_editor(actor: User) -> None:
     if not actor.can("editor"):
         raise NotAllowed("Only editors approve, return and adjudicate decisions.")
-

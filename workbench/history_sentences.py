@@ -223,9 +223,7 @@ def _return(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) ->
     ]
 
 
-def _blind_decision(
-    entry: Entry, before: Entry, after: Entry, the_claim: list[Part]
-) -> list[Part]:
+def _blind_decision(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
     parts: list[Part] = [
         ("text", "decided "),
         *the_claim,

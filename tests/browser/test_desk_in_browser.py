@@ -50,9 +50,7 @@ def wait_for_stream(page):
     )
 
 
-def test_one_reviewers_change_appears_on_the_others_page_without_reload(
-    new_page, import_article
-):
+def test_one_reviewers_change_appears_on_the_others_page_without_reload(new_page, import_article):
     article = import_article(4, title="Two reviewers, one bridge")
     ana_errors, bruno_errors = [], []
     ana = new_page(user="ana", errors=ana_errors)

@@ -155,9 +155,7 @@ def site(tmp_path_factory):
         )
     )
     database = workbench_db.connect(app.config["DATABASE"])
-    yield Site(
-        app, database, admin, reviewer, viewer, editor, make_ids(admin, reviewer, database)
-    )
+    yield Site(app, database, admin, reviewer, viewer, editor, make_ids(admin, reviewer, database))
     database.close()
 
 
@@ -560,9 +558,9 @@ def test_a_viewers_heartbeat_changes_only_presence(site):
     response = site.viewer.post(f"/articles/{site.ids['article_id']}/presence", headers=HX)
     assert response.status_code == 204
     assert snapshot(site.db) == before
-    assert site.db.execute(
-        "select count(*) from presence where username = 'vic'"
-    ).fetchone()[0] == 1
+    assert (
+        site.db.execute("select count(*) from presence where username = 'vic'").fetchone()[0] == 1
+    )
 
 
 # --- IDOR ------------------------------------------------------------------------------

@@ -16,11 +16,13 @@ def desk_context(article_id, db=None, user=None):
     user = user or g.get("user")
     review = blind.latest(db, article_id)
     is_open = review is not None and review.is_open
-    reviewer = is_open and blind.is_reviewer(review, user)
+    reviewer = review is not None and review.is_open and blind.is_reviewer(review, user)
     return {
         "review": review,
         "blind_open": is_open,
         "blind_reviewer": reviewer,
-        "mine": blind.own_decisions(db, review.id, user.username) if reviewer else {},
+        "mine": blind.own_decisions(db, review.id, user.username)
+        if review is not None and reviewer
+        else {},
         "needs_approval": decisions.needs_approval(db, article_id),
     }

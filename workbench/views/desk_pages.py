@@ -4,7 +4,6 @@ queue. Every write works as a plain form (303 and a flash message) and with htmx
 changed item in place, or a redirect the browser follows)."""
 
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
-
 from werkzeug.exceptions import Forbidden, NotFound
 
 from .. import agreement, assignments, blind, claims, decisions
@@ -105,7 +104,9 @@ def assign_article(article_id):
         )
     except InvalidInput as error:
         return back_to(desk_url, str(error), "error")
-    which = "every claim" if first is None and last is None else f"claims {first or 1}–{last or '…'}"
+    which = (
+        "every claim" if first is None and last is None else f"claims {first or 1}–{last or '…'}"
+    )
     return back_to(
         desk_url,
         f"Assigned {which} ({result.claims}) to {', '.join(form_names('reviewer'))}.",

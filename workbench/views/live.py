@@ -179,4 +179,3 @@ def presence_heartbeat(article_id):
     if is_htmx():
         return make_response("", 204)
     return redirect(url_for("workbench.show_article", article_id=article["id"]), code=303)
-
