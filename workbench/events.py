@@ -2,9 +2,9 @@
 the database sees every change, whichever gunicorn worker or command made it, and a
 reader that reconnects resumes after the last id it was sent (SSE's Last-Event-ID).
 
-One watcher thread per process polls the history's newest id and wakes the streams
-waiting on it, so idle streams cost no queries: each reads its own article's rows only
-when something new was written.
+One watcher thread per process reads which articles the newest history rows are about
+and wakes the streams waiting on them, so a stream costs no query until its own article
+changes, however many streams are open and however busy other articles are.
 """
 
 import os
@@ -47,13 +47,26 @@ def article_changes(
     ]
 
 
+def newest_by_article(db: Database, after_id: int) -> dict[int, int]:
+    """{article_id: newest history id} for the rows after `after_id`."""
+    return {
+        article_id: newest
+        for article_id, newest in db.execute(
+            "select article_id, max(id) from history where id > ? group by article_id",
+            [after_id],
+        ).fetchall()
+    }
+
+
 class Watcher:
-    """Polls one database's newest history id; streams wait on it instead of polling."""
+    """Polls one database's history for new rows; streams wait on their article here
+    instead of polling."""
 
     def __init__(self, path: str, poll_seconds: float = POLL_SECONDS) -> None:
         self.path = path
         self.poll_seconds = poll_seconds
         self.latest = 0
+        self.by_article: dict[int, int] = {}
         self.changed = threading.Condition()
         self.thread: threading.Thread | None = None
         self.pid = 0
@@ -67,25 +80,28 @@ class Watcher:
             self.thread = threading.Thread(target=self._poll, name="history-watcher", daemon=True)
             self.thread.start()
 
-    def wait_beyond(self, known: int, timeout: float) -> int:
-        """Block until the history's newest id passes `known`, or `timeout` seconds pass;
-        the newest id seen."""
+    def wait_for_article(self, article_id: int, known: int, timeout: float) -> bool:
+        """Block until a history row about the article passes id `known`, or `timeout`
+        seconds pass; True if one did."""
         self.ensure_running()
         with self.changed:
-            self.changed.wait_for(lambda: self.latest > known, timeout=timeout)
-            return self.latest
+            return self.changed.wait_for(
+                lambda: self.by_article.get(article_id, 0) > known, timeout=timeout
+            )
 
     def _poll(self) -> None:
         db = connect(self.path)
         try:
+            self.latest = newest_id(db)
             while True:
                 try:
-                    newest = newest_id(db)
+                    fresh = newest_by_article(db, self.latest)
                 except Exception:  # a locked or missing file now and then: look again soon
-                    newest = self.latest
-                if newest != self.latest:
+                    fresh = {}
+                if fresh:
                     with self.changed:
-                        self.latest = newest
+                        self.by_article.update(fresh)
+                        self.latest = max(self.latest, *fresh.values())
                         self.changed.notify_all()
                 time.sleep(self.poll_seconds)
         finally:

@@ -45,6 +45,9 @@ MAX_ROWS_PER_EVENT = 50  # more changed claims at once (a bulk change): "reload"
 KEEPALIVE_SECONDS = 15  # a comment line now and then finds a closed connection
 PRESENCE_SECONDS = 2  # how often a stream looks for people arriving or leaving
 RETRY_MS = 1000  # how soon a browser reconnects after a stream ends
+# At most one batch of rows per stream this often: a burst of writes (a busy desk, a
+# bulk change) is drawn once per reader rather than once per write.
+BATCH_SECONDS = 0.25
 
 _slots_guard = threading.Lock()
 _slots: dict[str, threading.BoundedSemaphore] = {}
@@ -108,7 +111,6 @@ def _stream(article_id, after, user, database_path, seconds):
     try:
         yield f"retry: {RETRY_MS}\n\n"
         deadline = time.monotonic() + seconds
-        newest = events.newest_id(db)
         last_sent = time.monotonic()
         next_presence = 0.0
         shown = None
@@ -118,6 +120,7 @@ def _stream(article_id, after, user, database_path, seconds):
                 after = changes[-1].id
                 yield from _render_changes(db, article_id, changes, user)
                 last_sent = time.monotonic()
+                time.sleep(BATCH_SECONDS)
                 continue
             if time.monotonic() >= next_presence:
                 people = presence.present(db, article_id, besides=user.username)
@@ -130,7 +133,7 @@ def _stream(article_id, after, user, database_path, seconds):
             if time.monotonic() - last_sent > KEEPALIVE_SECONDS:
                 yield ": keep-alive\n\n"
                 last_sent = time.monotonic()
-            newest = watcher.wait_beyond(newest, timeout=min(PRESENCE_SECONDS, seconds))
+            watcher.wait_for_article(article_id, after, timeout=min(PRESENCE_SECONDS, seconds))
     finally:
         db.close()
 
