@@ -26,7 +26,7 @@ def claim_rows(db, article_id):
 
 def test_article_page_shows_source_and_flags(reviewer_client, article_id):
     page = reviewer_client.get(f"/articles/{article_id}").get_data(as_text=True)
-    assert 'title="Source: Officials">Officials</span>' in page
+    assert '<span class="src">Officials</span>' in page
     assert "impossible date" in page and "no source" in page
 
 

@@ -127,7 +127,7 @@ def test_z_undoes_the_last_status_change(page, import_article):
 def test_a_bulk_change_touches_only_the_ticked_rows_and_can_be_undone(page, import_article):
     article = import_article(5)
     open_article(page, article.url, article.title)
-    ticks = page.locator("input.claim__tick")
+    ticks = page.locator("li.claim > input[type=checkbox]")
 
     ticks.nth(0).click()
     ticks.nth(3).click(modifiers=["Shift"])  # a range: claims 1 to 4

@@ -217,10 +217,10 @@ APP_HX = {
     "hx-get": re.compile(
         r"/articles/\d+\?[A-Za-z0-9_=&%.-]*page=\d+[A-Za-z0-9_=&%.-]*|/claims/\d+/panel"
     ),
-    "hx-target": re.compile(r"#(claim|panel)-\d+"),
+    "hx-target": re.compile(r"#(claim|panel)-\d+|closest li|next \.claim__panel"),
     "hx-swap": re.compile(r"outerHTML|innerHTML"),
     "hx-trigger": re.compile(r"revealed"),
-    "hx-preserve": re.compile(r"true"),
+    "hx-preserve": re.compile(r""),
     "hx-swap-oob": re.compile(r"true|beforeend:#article-text"),
 }
 

@@ -104,7 +104,7 @@ def show_article(article_id):
         "options": options,
         "windows": articles.text_windows(db, article["id"], claims_page.claims),
         "can_review": g.user.can("reviewer"),
-        "return_to": request.full_path.rstrip("?"),
+        "page_url": request.full_path.rstrip("?"),
         "in_article": True,
     }
     if is_htmx():
