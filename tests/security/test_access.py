@@ -8,6 +8,7 @@ added later is covered without editing this file.
 
 import datetime
 import html.parser
+import io
 import os
 import pathlib
 import re
@@ -51,7 +52,23 @@ WRITE_DATA = {
     "next": "/",
 }
 CONVERTER = re.compile(r"<(?:[^<>]*:)?([a-z_]+)>")
-TABLES = ("articles", "claims", "notes", "evidence", "history", "users", "setup_tokens")
+TABLES = (
+    "articles",
+    "claims",
+    "notes",
+    "evidence",
+    "history",
+    "users",
+    "setup_tokens",
+    "snapshots",
+    "jobs",
+)
+# A saved page for the preview and snapshot routes.
+PAGE = (
+    b"<html><head><title>Ferry timetable</title></head><body><article>"
+    b"<p>The ferry now leaves at seven. The council changed the timetable.</p>"
+    b"</article></body></html>"
+)
 
 
 # --- fixtures and helpers --------------------------------------------------------------
@@ -74,11 +91,20 @@ def make_ids(admin, reviewer, db):
         f"/claims/{claim_id}/evidence",
         data={"url": "https://example.org/minutes", "stance": "supports"},
     )
+    preview = admin.post(
+        "/imports/file",
+        data={"file": (io.BytesIO(PAGE), "ferry.html")},
+        content_type="multipart/form-data",
+    )
+    # Queued and never run (no worker in these tests): nothing is fetched.
+    job = admin.post("/imports/url", data={"url": "https://example.org/story"})
     return {
         "article_id": article_id,
         "claim_id": claim_id,
         "note_id": db.execute("select max(id) from notes").fetchone()[0],
         "evidence_id": db.execute("select max(id) from evidence").fetchone()[0],
+        "preview_id": id_from_location(preview),
+        "job_id": id_from_location(job),
     }
 
 
@@ -421,7 +447,13 @@ class Controls(html.parser.HTMLParser):
     "role, forbidden",
     [
         ("viewer", re.compile(r"^(?!/logout$)")),  # any write but logging out
-        ("reviewer", re.compile(r"^/(articles|articles/\d+/delete|users|articles/new)$")),
+        (
+            "reviewer",
+            re.compile(
+                r"^/(articles|articles/\d+/(delete|restore)|users|articles/new|imports/.*"
+                r"|previews/.*|deleted-articles.*)$"
+            ),
+        ),
     ],
 )
 @pytest.mark.parametrize(
