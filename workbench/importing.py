@@ -215,11 +215,17 @@ def import_preview(
     on_stage: Callable[[str], None] | None = None,
     job: jobs.Job | None = None,
 ) -> articles.ImportResult:
-    """Import a preview with the metadata the reviewer confirmed; its snapshot is kept with
-    the new article. Text imported before: the existing article, and the preview goes."""
+    """Import a preview with the metadata the reviewer confirmed (a field not sent at all
+    takes the page's value; one sent empty stays empty); its snapshot is kept with the new
+    article. Text imported before: the existing article, and the preview goes."""
     preview = snapshots.get_preview(db, preview_id)
     if preview.text is None:
         raise PreviewNotFound(preview_id)  # still being read in the background
+    found = prefill(preview.metadata, preview.info["final_url"])
+    metadata = {
+        name: found[name] if metadata.get(name) is None else metadata[name]
+        for name in METADATA_FIELDS
+    }
 
     def attach(db: Database, article_id: int) -> None:
         snapshots.attach(db, preview_id, article_id)
