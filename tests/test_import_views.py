@@ -191,8 +191,9 @@ def test_a_refused_fetch_says_why_on_the_job_page_keeps_the_link_and_stores_noth
     body = response.get_data(as_text=True)
     assert "Failed" in body and message in body
     assert 'hx-trigger="every 1s"' not in body, "a failed job is not polled"
-    if headers is None:
-        assert f'value="{site + path}"' in body, "the form to try again keeps the link"
+    assert f'value="{site + path}"' in body, "the form to try again keeps the link"
+    if headers:
+        assert 'id="try-again" hx-swap-oob="true"' in body
     assert count(db, "snapshots") == 0 and count(db, "articles") == 0
 
 

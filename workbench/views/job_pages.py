@@ -6,7 +6,7 @@ from flask import abort, flash, g, url_for
 from .. import importing, jobs, snapshots
 from ..errors import JobNotFound, PreviewNotFound
 from ..web import get_db, positive_int
-from .common import bp, navigate, render_page_or_partial
+from .common import bp, is_htmx, navigate, render_page_or_partial
 
 
 @bp.get("/jobs/<job_id>")
@@ -19,6 +19,7 @@ def show_job(job_id):
         "jobs/_job.html",
         422 if job.state == "failed" else 200,
         job=job,
+        oob=is_htmx(),
         **try_again(job),
     )
 
