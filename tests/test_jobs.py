@@ -178,3 +178,14 @@ def test_a_job_given_up_cannot_be_finished_by_its_old_worker(memory_db):
 def test_an_unknown_job_is_not_found(memory_db):
     with pytest.raises(LookupError):
         jobs.get_job(memory_db, 404)
+
+
+def test_has_work_says_whether_a_worker_needs_the_write_lock(memory_db):
+    assert not jobs.has_work(memory_db)
+    job_id = queue(memory_db, "archive")
+    age(memory_db, job_id)
+    assert jobs.has_work(memory_db, at=at(0))
+    assert not jobs.has_work(memory_db, kinds=["import"], at=at(0))
+    jobs.claim_next(memory_db, "w", at=at(0))
+    assert not jobs.has_work(memory_db, stale_after=30, at=at(10)), "running and beating"
+    assert jobs.has_work(memory_db, stale_after=30, at=at(60)), "running and silent"

@@ -134,6 +134,28 @@ def get_job(db: Database, job_id: int) -> Job:
     return Job.from_row(rows[0])
 
 
+def has_work(
+    db: Database,
+    kinds: list[str] | None = None,
+    stale_after: float = STALE_AFTER_SECONDS,
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Whether a job (of `kinds`) may run now or a running one went silent: one read, so an
+    idle worker polling every second never takes the write lock from the reviewers."""
+    moment = at or now()
+    cutoff = stamp(moment - datetime.timedelta(seconds=stale_after))
+    kind_filter, params = "", [stamp(moment)]
+    if kinds is not None:
+        kind_filter = f" and kind in ({', '.join('?' for _ in kinds)})"
+        params += list(kinds)
+    row = db.execute(
+        f"select exists(select 1 from jobs where state = 'queued' and run_after <= ?{kind_filter})"
+        " or exists(select 1 from jobs where state = 'running' and heartbeat_at < ?)",
+        [*params, cutoff],
+    ).fetchone()
+    return bool(row[0])
+
+
 def claim_next(
     db: Database, worker: str, kinds: list[str] | None = None, at: datetime.datetime | None = None
 ) -> Job | None:

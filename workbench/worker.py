@@ -76,6 +76,8 @@ class Worker:
         """Recover stale jobs, then claim one job and run it; the job as it ended, or None."""
         db = connect(self.database)
         try:
+            if not jobs.has_work(db, sorted(self.handlers), self.stale_after):
+                return None
             for job_id in jobs.recover_stale(db, self.stale_after):
                 log.warning("job %d: its worker stopped beating; recovered", job_id)
             job = jobs.claim_next(db, self.name, sorted(self.handlers))

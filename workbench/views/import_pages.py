@@ -22,8 +22,7 @@ _CHARSET = re.compile(r"[A-Za-z0-9._-]{1,40}")
 @role_required("admin")
 def new_article():
     # ?url= fills the link field (a link shared from elsewhere); nothing is fetched on a GET.
-    url = request.args.get("url", "")[:2048]
-    return render_template("articles/new.html", form={"url": url} if url else {})
+    return render_template("articles/new.html", form={}, link=request.args.get("url", "")[:2048])
 
 
 @bp.post("/articles")
@@ -183,7 +182,8 @@ def refused(which, error, form):
         "articles/new.html",
         "imports/_forms.html",
         422,
-        form=form,
+        form=form if which == "text" else {},
+        link=form.get("url") if which == "url" else None,
         error=str(error),
         error_for=which,
     )

@@ -67,9 +67,6 @@ def try_again(job):
             return {"form": {}}
         return {"preview_url": url_for("workbench.show_preview", preview_id=payload["preview_id"])}
     return {
-        "form": {
-            "url": payload.get("url"),
-            "text": payload.get("text"),
-            **payload.get("metadata", {}),
-        }
+        "form": {"text": payload.get("text"), **payload.get("metadata", {})},
+        "link": payload.get("url"),
     }
