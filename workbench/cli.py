@@ -86,7 +86,7 @@ class _ImportProgress:
     """A progress bar with the stage's name on a terminal; nothing when stdout is piped."""
 
     def __init__(self):
-        self.bar = (click.progressbar(length=100, label="Starting", file=sys.stdout, width=30)
+        self.bar = (click.progressbar(length=100, label=f"{'Starting':16}", file=sys.stdout, width=30)
                     if _stdout_is_terminal() else None)
 
     def __enter__(self):
