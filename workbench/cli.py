@@ -13,7 +13,7 @@ from .db import open_migrated
 from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
 from .fetch import FetchRefused
-from .text.attribution import detect_attributions
+from .text.attribution import detect_sources
 from .text.cleaning import SUPPORTED_SUFFIXES, document_from_upload
 from .text.flags import claim_flags
 from .text.splitter import split_claims
@@ -294,21 +294,36 @@ def verify(file, manifest_file):
 def extract(file):
     """Print the claims of a text file as JSON, touching no database.
 
-    Each claim is {"index", "text", "start", "end", "attribution", "flags"}, where
-    text == file_text[start:end]; attribution is {"text", "kind", "start", "end",
-    "medium"} or null (the article's own assertion). The same splitter and source
-    detection as the app. HTML files are reduced to their visible text first.
+    Each claim is {"index", "text", "start", "end", "attribution", "flags",
+    "candidates"}, where text == file_text[start:end]; attribution is {"text", "kind",
+    "start", "end", "medium", "method", "candidates"} or null (the article's own
+    assertion); method says how the source was found (rule, parse, entity,
+    back-reference, quotation); candidates are the other sources the sentence names. The
+    same splitter and source detection as the app. HTML files are reduced to their
+    visible text first.
     """
     text, _ = _read_article_file(file)
+    _note_rules_only()
     spans = split_claims(text)
     claims = []
-    for span, source in zip(spans, detect_attributions(text, spans)):
+    for span, (source, candidates) in zip(spans, detect_sources(text, spans)):
         claims.append({
             **span.as_dict(),
             "attribution": source.as_dict() if source else None,
             "flags": claim_flags(span.text, source.kind if source else "none"),
+            "candidates": [dict(zip(("text", "kind", "start", "end"), candidate))
+                           for candidate in candidates],
         })
     click.echo(json.dumps(claims, ensure_ascii=False, indent=2))
+
+
+def _note_rules_only():
+    """Say on stderr when sources come from the rules alone (the model is absent)."""
+    from .text import spacy_model
+
+    reason = spacy_model.rules_only_reason()
+    if reason is not None:
+        click.echo(f"Note: sources found by the rules alone: {reason}.", err=True)
 
 
 @cli.command()
@@ -317,11 +332,15 @@ def extract(file):
 @click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker.")
 def serve(host, port, workers, threads):
-    """Serve the app with gunicorn, the production WSGI server (never the debugger)."""
-    from . import create_app
+    """Serve the app with gunicorn, the production WSGI server (never the debugger).
 
-    create_app()  # create the database and secret key once, before the workers start
-    os.execvp(sys.executable, [
+    When WORKBENCH_REPLICA names a replica (a folder, or a URL such as s3://bucket/path),
+    Litestream runs alongside and copies every change there within
+    WORKBENCH_REPLICA_SYNC_INTERVAL (default 1s); see `workbench restore`.
+    """
+    from . import create_app, replica
+
+    gunicorn = [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--bind", f"{host}:{port}", "--access-logfile", "-",
         # gunicorn's control socket is one per user ($HOME/.gunicorn): a second server
@@ -330,7 +349,72 @@ def serve(host, port, workers, threads):
         # Each worker process runs the job worker (imports by URL, long imports).
         "--config", "python:workbench.gunicorn_hooks",
         "workbench:create_app()",
-    ])
+    ]
+    try:
+        target = replica.settings_from_environment(os.environ)
+        program = gunicorn if target is None else _under_litestream(gunicorn, target)
+    except replica.ReplicaError as error:
+        raise click.ClickException(str(error)) from None
+    create_app()  # create the database and secret key once, before the workers start
+    os.execvp(program[0], program)
+
+
+def _under_litestream(gunicorn, target):
+    """`litestream replicate` running gunicorn as its child, once the replica is checked.
+
+    Litestream runs gunicorn rather than beside it: it forwards SIGTERM and SIGINT, syncs
+    the last changes once gunicorn has stopped, and stops when gunicorn exits, with no
+    supervisor of ours to get wrong. kill -9 of the process group stops both; the README
+    (Replication) says what that can lose.
+    """
+    from . import replica
+
+    binary, version = replica.checked_litestream()
+    database = settings.database_path()
+    config = replica.write_config(
+        settings.instance_path() / replica.CONFIG_NAME, replica.litestream_config(database, target)
+    )
+    # A new empty database would replace the replica's latest state (seen with Litestream
+    # 0.5.17): after a lost disk, restore first.
+    if not database.exists() and replica.has_backups(binary, config, database):
+        raise click.ClickException(
+            f"{database} does not exist, but the replica {target.location} holds a "
+            f"backup. Restore it first: workbench restore --to {database}\n"
+            "(or set WORKBENCH_REPLICA to a new location to start an empty database).")
+    click.echo(f"Replicating {database} to {target.location} every "
+               f"{target.sync_interval_seconds:g}s with Litestream {version}.", err=True)
+    return replica.replicate_command(binary, config, gunicorn)
+
+
+@cli.command()
+@click.option("--to", "target", required=True, type=click.Path(dir_okay=False),
+              help="New database file to create (never overwritten).")
+@click.option("--replica", "replica_location", metavar="PATH_OR_URL",
+              help="The replica to read (default: WORKBENCH_REPLICA).")
+@click.option("--timestamp", help="Restore the state at this time (ISO 8601, UTC unless a zone "
+                                  "is given) instead of the latest.")
+def restore(target, replica_location, timestamp):
+    """Rebuild a database from its Litestream replica into a new file, then check it.
+
+    Runs SQLite's integrity and foreign-key checks on the copy and prints the result;
+    exits 1 if they find a problem. Serve the copy with WORKBENCH_DB (README, Replication).
+    """
+    from . import replica
+
+    try:
+        source = replica.settings_from_environment(os.environ, replica_location)
+        if source is None:
+            raise replica.ReplicaError(
+                "No replica: pass --replica PATH_OR_URL or set WORKBENCH_REPLICA.")
+        binary, _ = replica.checked_litestream()
+        replica.restore(binary, source, pathlib.Path(target), timestamp)
+    except replica.ReplicaError as error:
+        raise click.ClickException(str(error)) from None
+    problems = replica.integrity_problems(pathlib.Path(target))
+    if problems:
+        raise click.ClickException(
+            f"Restored {target}, but it has problems:\n" + "\n".join(problems))
+    click.echo(f"Restored {source.location} to {target} (integrity check: ok).")
 
 
 @cli.command("add-user")
@@ -419,6 +503,7 @@ def evaluate(data_dir):
     folder = pathlib.Path(data_dir) if data_dir else DEFAULT_EVALUATION_DATA
     if not folder.is_dir():
         raise click.ClickException(f"No labelled data at {folder}; pass --data FOLDER.")
+    _note_rules_only()
     results = evaluation.evaluate(folder)
     click.echo(evaluation.format_table(results))
     if not all(check["passed"] for check in results["targets"].values()):

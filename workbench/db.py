@@ -275,6 +275,12 @@ def _add_history_context(db: sqlite_utils.Database) -> None:
     history.create_index(["undoes"])
 
 
+def _add_attribution_method_and_candidates(db: sqlite_utils.Database) -> None:
+    """How each source was found and the sentence's other candidate sources (issue 11)."""
+    db.table("claims").add_column("attribution_method", str)
+    db.table("claims").add_column("attribution_candidates", str)  # JSON list
+
+
 def _add_snapshots_jobs_and_authors(db: sqlite_utils.Database) -> None:
     """Issue 12: the article's authors, the kept snapshot of what was imported, and jobs.
 
@@ -351,6 +357,7 @@ MIGRATIONS = [
     _create_accounts_and_evidence,
     _create_search_index,
     _add_history_context,
+    _add_attribution_method_and_candidates,
     _add_snapshots_jobs_and_authors,
 ]
 

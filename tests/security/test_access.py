@@ -91,6 +91,7 @@ def make_ids(admin, reviewer, db):
         f"/claims/{claim_id}/evidence",
         data={"url": "https://example.org/minutes", "stance": "supports"},
     )
+    reviewer.post(f"/claims/{claim_id}/status", data={"status": "sourced"})
     preview = admin.post(
         "/imports/file",
         data={"file": (io.BytesIO(PAGE), "ferry.html")},
@@ -103,6 +104,10 @@ def make_ids(admin, reviewer, db):
         "claim_id": claim_id,
         "note_id": db.execute("select max(id) from notes").fetchone()[0],
         "evidence_id": db.execute("select max(id) from evidence").fetchone()[0],
+        # ana's status change: what an undo would undo.
+        "history_id": db.execute("select max(id) from history where action = 'status'").fetchone()[
+            0
+        ],
         "preview_id": id_from_location(preview),
         "job_id": id_from_location(job),
     }

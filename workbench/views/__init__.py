@@ -6,9 +6,11 @@ the partial it swaps in, a plain request the full page or a 303 redirect.
 
 import json
 import sqlite3
+import urllib.parse
 
 from werkzeug.exceptions import HTTPException
 
+from ..history_sentences import KIND_WORDS, article_event, describe
 from ..statuses import STATUSES
 from ..text import flags
 from . import (  # noqa: F401  (routes)
@@ -28,6 +30,21 @@ from .common import (
     readable_time,
 )
 
+# The flags as a dense row shows them; FLAG_LABELS has the long form, for titles.
+FLAG_SHORT = {
+    "unattributed": "no source",
+    "anonymous_source": "anonymous",
+    "direct_quote": "quote",
+    "number": "number",
+    "date": "date",
+    "impossible_date": "impossible date",
+}
+
+
+def host_of(url):
+    """The host a link really goes to, shown beside any title it was given."""
+    return urllib.parse.urlsplit(url or "").hostname or ""
+
 
 def init_app(app):
     app.register_blueprint(bp)
@@ -35,7 +52,14 @@ def init_app(app):
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
     app.jinja_env.globals.update(
-        STATUSES=STATUSES, FLAG_LABELS=flags.FLAG_LABELS, FLAGS=flags.FLAGS
+        describe_history=describe,
+        article_event=article_event,
+        KIND_WORDS=KIND_WORDS,
+        FLAG_SHORT=FLAG_SHORT,
+        STATUSES=STATUSES,
+        FLAG_LABELS=flags.FLAG_LABELS,
+        FLAGS=flags.FLAGS,
     )
     app.jinja_env.filters["when"] = readable_time
+    app.jinja_env.filters["host"] = host_of
     app.jinja_env.filters["fromjson"] = json.loads

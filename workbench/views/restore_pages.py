@@ -6,7 +6,7 @@ from .. import articles
 from ..auth import role_required
 from ..errors import ArticleNotFound, InvalidInput
 from ..web import get_db, positive_int
-from .common import after_write, bp, is_htmx
+from .common import bp, is_htmx, redirect_after_write, render_partial
 
 
 @bp.get("/deleted-articles")
@@ -50,14 +50,12 @@ def restore_article(article_id):
         abort(404)
     except InvalidInput as error:
         if is_htmx():
-            return after_write(
-                "articles/_deleted_row.html",
-                article_url,
-                article={"id": number},
-                message=str(error),
-            ), 409
+            return render_partial(
+                "articles/_deleted_row.html", 409, article={"id": number}, message=str(error)
+            )
         flash(str(error), "info")
-        return redirect(article_url, code=303)
-    if not is_htmx():
-        flash(f"Restored “{article['title']}”, with its claims, notes and history.", "success")
-    return after_write("articles/_deleted_row.html", article_url, article=article, restored=True)
+        return redirect_after_write(article_url)
+    if is_htmx():
+        return render_partial("articles/_deleted_row.html", article=article, restored=True)
+    flash(f"Restored “{article['title']}”, with its claims, notes and history.", "success")
+    return redirect_after_write(article_url)
