@@ -62,7 +62,7 @@ def test_a_pasted_link_lands_on_the_article_after_a_checked_preview(new_page, ne
     page.get_by_role("button", name="Import and split into claims").click()
     expect(page).to_have_url(re.compile(r"/articles/\d+$"), timeout=JOB_SECONDS_MS)
     expect(page.get_by_role("heading", level=1)).to_have_text(meta["title"])
-    expect(page.locator(".page-head")).to_contain_text(f"by {meta['authors'][0]}")
+    expect(page.locator(".article-head")).to_contain_text(f"by {meta['authors'][0]}")
     expect(page.get_by_role("link", name="snapshot")).to_be_visible()
     assert_the_articles_own_sentences(page, expected)
 
