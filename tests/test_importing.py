@@ -344,3 +344,9 @@ def test_too_many_or_too_long_author_names_are_refused():
         articles.clean_metadata(authors=[f"Author {n}" for n in range(21)])
     with pytest.raises(ArticleRejected):
         articles.clean_metadata(authors="x" * 201)
+
+
+def test_a_malformed_allow_list_fails_the_fetch_with_a_message_naming_it(memory_db, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_FETCH_ALLOW", "127.0.0.1")
+    job, _ = run(memory_db, importing.start_fetch(memory_db, "http://127.0.0.1:9/page", ADA))
+    assert job.state == "failed" and "WORKBENCH_FETCH_ALLOW" in job.error

@@ -17,7 +17,7 @@ from . import articles, jobs, snapshots, worker
 from .accounts import User
 from .db import write_transaction
 from .errors import ArticleRejected, PreviewNotFound
-from .fetch import FetchRefused, fetch_page
+from .fetch import FetchedPage, FetchRefused, allow_list_from_environment, fetch_page
 from .text.cleaning import (
     SUPPORTED_SUFFIXES,
     ImportedDocument,
@@ -144,7 +144,7 @@ def run_prepare(db: Database, job: jobs.Job, report: worker.Reporter) -> dict[st
     if "url" in payload:
         report("fetching", STAGE_PROGRESS["fetching"])
         try:
-            page = fetch_page(payload["url"])
+            page = fetch(payload["url"])
         except FetchRefused as error:
             raise jobs.JobFailed(str(error)) from None
         report("extracting", STAGE_PROGRESS["extracting"])
@@ -279,8 +279,18 @@ def fetch_document(url: str) -> tuple[ImportedDocument, snapshots.Source]:
     FetchRefused or ArticleRejected, each with a message saying why.
     """
     url = check_url(url)
-    page = fetch_page(url)
+    page = fetch(url)
     return document_from_fetched(page), snapshots.Source.from_page(url, page)
+
+
+def fetch(url: str) -> FetchedPage:
+    """fetch_page with the allow-list from the environment; a malformed WORKBENCH_FETCH_ALLOW
+    is a refusal that names the setting, not a crash."""
+    try:
+        allow = allow_list_from_environment()
+    except ValueError as error:
+        raise FetchRefused(f"The server's settings are wrong: {error}") from None
+    return fetch_page(url, allow=allow)
 
 
 def needs_job(text: str) -> bool:
