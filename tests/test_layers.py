@@ -113,6 +113,7 @@ def test_the_layer_lists_cover_every_module():
             "security.py",
             "cli.py",
             "__init__.py",
+            "compression.py",
             "gunicorn_hooks.py",
         )
     )

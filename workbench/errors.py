@@ -12,6 +12,10 @@ class ArticleRejected(InvalidInput):
     """The input cannot become an article; str(error) says why, for the reviewer."""
 
 
+class NeedsConfirmation(InvalidInput):
+    """The change is allowed, but only when the reviewer confirms it; str(error) says why."""
+
+
 class NotAllowed(PermissionError):
     """The user may not change this record (it is someone else's); str(error) says why."""
 

@@ -32,7 +32,8 @@ ARTICLE = (
 SECRET_WORDS = ("zanzibarine", "The mayor opened")  # claim text no outsider may see
 
 # Endpoints anyone may use: their own rules are tested on their own below.
-PUBLIC = {"auth.login", "auth.setup", "static"}
+# The site icon carries no data: anyone may fetch it, as they may the stylesheet.
+PUBLIC = {"auth.login", "auth.setup", "static", "workbench.favicon"}
 # Enough for every write route to be well formed, so the only reason to refuse is who asks.
 WRITE_DATA = {
     "status": "sourced",

@@ -5,7 +5,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from .. import articles, claims, corrections, history, search
 from ..auth import role_required, safe_next
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NeedsConfirmation
 from ..web import get_db, load_article, positive_int
 from .common import (
     article_summary,
@@ -116,11 +116,16 @@ def bulk_article(article_id):
 
 @bp.get("/articles/<article_id>/text")
 def article_text(article_id):
-    article = load_article(article_id)
+    return text_page(load_article(article_id))
+
+
+def text_page(article, **form):
+    """The whole article with its claims highlighted, and the form to add one."""
     listed = claims.list_claims(get_db(), article["id"], page_size=10**9).claims
     return render_template(
         "articles/text.html",
         segments=articles.highlight_segments(article["body"], listed),
+        form=form,
         **article_summary(article),
     )
 
@@ -164,9 +169,21 @@ def add_claim(article_id):
         ):
             # No selection offsets (no JavaScript), or they do not match the passage.
             start, end = corrections.locate_passage(article["body"], passage, start or 0)
-        claim = corrections.add_claim(get_db(), article["id"], start, end, g.user)
+        claim = corrections.add_claim(
+            get_db(),
+            article["id"],
+            start,
+            end,
+            g.user,
+            overlap_confirmed=request.form.get("overlap_confirmed") == "1",
+        )
     except InvalidInput as error:
-        flash(str(error), "error")
-        return redirect(url_for("workbench.article_text", article_id=article["id"]), code=303)
+        # The full text again, with the passage kept and the reason beside the form.
+        return text_page(
+            article,
+            error=str(error),
+            passage=passage,
+            confirm_overlap=isinstance(error, NeedsConfirmation),
+        ), 422
     flash(f"Added claim {claim['position']}.", "success")
     return redirect(url_for("workbench.show_claim", claim_id=claim["id"]), code=303)

@@ -13,6 +13,12 @@ from ..web import get_db, positive_int
 bp = Blueprint("workbench", __name__)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """The site icon where browsers and feed readers look for it without a <link>."""
+    return current_app.send_static_file("favicon.svg")
+
+
 def is_htmx():
     """An htmx request that wants a partial (a boosted one wants the whole page)."""
     return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
