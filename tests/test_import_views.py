@@ -360,6 +360,10 @@ def test_the_snapshot_downloads_as_the_original_bytes_never_inline(app, admin_cl
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Content-Security-Policy"].startswith("sandbox")
     assert response.headers["Cache-Control"] == "no-store"
+    gzip_asked = admin_client.get(
+        f"/articles/{article_id}/snapshot", headers={"Accept-Encoding": "gzip"}
+    )
+    assert "Content-Encoding" not in gzip_asked.headers and gzip_asked.data == NEWS_PAGE
 
 
 def test_a_fetched_snapshot_keeps_the_declared_charset(admin_client, site, run_jobs):
