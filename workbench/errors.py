@@ -36,6 +36,18 @@ class EvidenceNotFound(LookupError):
     """No (visible) evidence record has that id."""
 
 
+class JobNotFound(LookupError):
+    """No job has that id."""
+
+
+class PreviewNotFound(LookupError):
+    """No import preview has that id (it was imported, discarded or never made)."""
+
+
+class SnapshotNotFound(LookupError):
+    """The article has no snapshot (it was pasted, or imported before snapshots)."""
+
+
 class VersionConflict(Exception):
     """The claim changed since the reviewer loaded it; `current` is how it is now."""
 

@@ -1,11 +1,11 @@
-"""Article pages: the list, import, the claim list, full text, activity, deletion."""
+"""Article pages: the list, the claim list, full text, activity, deletion (import is in
+import_pages.py)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from .. import articles, claims, corrections, history, search
 from ..auth import role_required, safe_next
-from ..errors import ArticleRejected, InvalidInput, NeedsConfirmation
-from ..text.cleaning import text_from_paste, text_from_upload
+from ..errors import InvalidInput, NeedsConfirmation
 from ..web import get_db, load_article, positive_int
 from .common import (
     article_summary,
@@ -27,41 +27,6 @@ def index():
     return render_template(
         "articles/index.html", articles=listed.articles, page=listed.page, has_next=listed.has_next
     )
-
-
-@bp.get("/articles/new")
-@role_required("admin")
-def new_article():
-    return render_template("articles/new.html", form={})
-
-
-@bp.post("/articles")
-@role_required("admin")
-def import_article():
-    form = request.form
-    upload = request.files.get("file")
-    try:
-        if upload is not None and upload.filename:
-            text, source_format = text_from_upload(upload.filename, upload.read())
-        else:
-            text, source_format = text_from_paste(form.get("text")), "paste"
-        result = articles.import_article(
-            get_db(),
-            text,
-            actor=g.user,
-            source_format=source_format,
-            title=form.get("title"),
-            publisher=form.get("publisher"),
-            url=form.get("url"),
-            published_on=form.get("published_on"),
-        )
-    except ArticleRejected as error:
-        return render_template("articles/new.html", form=form, error=str(error)), 422
-    if result.created:
-        flash(f"Imported {result.claim_count} claims.", "success")
-    else:
-        flash("This article was imported before; here it is.", "info")
-    return redirect(url_for("workbench.show_article", article_id=result.article_id), code=303)
 
 
 def list_options():

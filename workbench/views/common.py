@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .. import articles
+from .. import articles, snapshots
 from ..web import get_db, positive_int
 
 # One blueprint for the pages, spread over modules by area; endpoint names stay
@@ -62,6 +62,16 @@ def referring_path():
     return path if path.startswith("/") and not path.startswith("//") else None
 
 
+def navigate(location):
+    """After a write that leads to another page: htmx is told to go there (a full page
+    load, HX-Redirect), a plain form post gets a 303."""
+    if is_htmx():
+        response = Response(status=200, headers={"HX-Redirect": location})
+        response.headers["Vary"] = "HX-Request"
+        return response
+    return redirect(location, code=303)
+
+
 def single_form_value(name):
     """A form field sent exactly once; 400 when it is repeated."""
     values = request.form.getlist(name)
@@ -98,6 +108,7 @@ def article_summary(article):
         "article": article,
         "counts": articles.progress(db, [article["id"]]).get(article["id"]),
         "evidence_counts": articles.evidence_counts(db, article["id"]),
+        "snapshot": snapshots.snapshot_info(db, article["id"]),
     }
 
 
