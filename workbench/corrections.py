@@ -476,6 +476,8 @@ def set_attribution(
             }
         fields.update(analysis.flag_fields(claim["text"], fields["attribution_kind"]))
         fields["attribution_confirmed_by"] = actor.username
+        fields["attribution_method"] = "reviewer"
+        fields["attribution_candidates"] = _candidates_after(claim, fields)
         now = utc_now()
         bump(db, claim_id, actor, now, **fields)
         record_history(
@@ -493,6 +495,30 @@ def set_attribution(
             now,
         )
     return get_claim(db, claim_id)
+
+
+def _candidates_after(claim: dict[str, Any], fields: dict[str, Any]) -> str | None:
+    """The sentence's other candidate sources once a reviewer chose one: the old source
+    joins them, the chosen one leaves them (JSON, as stored)."""
+    candidates = json.loads(claim["attribution_candidates"] or "[]")
+    if claim["attribution_kind"] not in (None, "none") and claim["attribution_text"]:
+        candidates.insert(
+            0,
+            {
+                "text": claim["attribution_text"],
+                "kind": claim["attribution_kind"],
+                "start": claim["attribution_start"],
+                "end": claim["attribution_end"],
+            },
+        )
+    chosen = (fields["attribution_start"], fields["attribution_end"])
+    kept, seen = [], {chosen}
+    for candidate in candidates:
+        key = (candidate["start"], candidate["end"])
+        if key not in seen:
+            seen.add(key)
+            kept.append(candidate)
+    return json.dumps(kept, ensure_ascii=False) if kept else None
 
 
 def confirm_attribution(

@@ -41,6 +41,16 @@ FLAG_SHORT = {
 }
 
 
+# How a source was found (workbench.text.attribution.METHODS), as the claim panel says it.
+METHOD_WORDS = {
+    "rule": "the rules (a reporting verb or phrase)",
+    "parse": "the sentence's grammar (the parser)",
+    "entity": "the name's type (the entity recogniser)",
+    "back-reference": "a name earlier in the article",
+    "quotation": "the quotation the sentence belongs to",
+}
+
+
 def host_of(url):
     """The host a link really goes to, shown beside any title it was given."""
     return urllib.parse.urlsplit(url or "").hostname or ""
@@ -56,6 +66,7 @@ def init_app(app):
         article_event=article_event,
         KIND_WORDS=KIND_WORDS,
         FLAG_SHORT=FLAG_SHORT,
+        METHOD_WORDS=METHOD_WORDS,
         STATUSES=STATUSES,
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
