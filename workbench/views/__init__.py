@@ -29,6 +29,7 @@ from .common import (
     handle_unexpected_error,
     readable_time,
 )
+from .row_cache import row_html
 
 # The flags as a dense row shows them; FLAG_LABELS has the long form, for titles.
 FLAG_SHORT = {
@@ -67,6 +68,7 @@ def init_app(app):
         KIND_WORDS=KIND_WORDS,
         FLAG_SHORT=FLAG_SHORT,
         METHOD_WORDS=METHOD_WORDS,
+        row_html=row_html,
         STATUSES=STATUSES,
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
