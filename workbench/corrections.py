@@ -352,6 +352,43 @@ def add_claim(
     return get_claim(db, claim_id)
 
 
+def apply_hidden(
+    db: Database,
+    claim: dict[str, Any],
+    hidden: bool,
+    actor: User,
+    now: str,
+    *,
+    undoes: int | None = None,
+    bulk: bool = False,
+) -> int:
+    """Mark a claim "not a claim" or a claim again, with its history row (the caller holds
+    the write transaction and renumbers); returns the history row's id."""
+    bump(
+        db,
+        claim["id"],
+        actor,
+        now,
+        is_claim=0 if hidden else 1,
+        hidden_reason="not_a_claim" if hidden else None,
+    )
+    after: dict[str, Any] = {"is_claim": not hidden}
+    if bulk:
+        after["bulk"] = True
+    if undoes is not None:
+        after["undo_of"] = undoes
+    return record_history(
+        db,
+        claim,
+        actor.username,
+        "not a claim" if hidden else "restored",
+        {"is_claim": bool(claim["is_claim"])},
+        after,
+        now,
+        undoes=undoes,
+    )
+
+
 def set_not_a_claim(
     db: Database, claim_id: int, hidden: bool, actor: User, expected_version: int | None = None
 ) -> dict[str, Any]:
@@ -365,24 +402,7 @@ def set_not_a_claim(
             raise InvalidInput(
                 "This passage was merged into another claim; split that claim instead."
             )
-        now = utc_now()
-        bump(
-            db,
-            claim_id,
-            actor,
-            now,
-            is_claim=0 if hidden else 1,
-            hidden_reason="not_a_claim" if hidden else None,
-        )
-        record_history(
-            db,
-            claim,
-            actor.username,
-            "not a claim" if hidden else "restored",
-            {"is_claim": bool(claim["is_claim"])},
-            {"is_claim": not hidden},
-            now,
-        )
+        apply_hidden(db, claim, bool(hidden), actor, utc_now())
         renumber(db, claim["article_id"])
         if not hidden:
             reannotate(db, claim["article_id"], [claim_id])
@@ -408,16 +428,7 @@ def set_not_a_claim_many(
         now = utc_now()
         batch = None
         for claim in targets:
-            bump(db, claim["id"], actor, now, is_claim=0, hidden_reason="not_a_claim")
-            row_id = record_history(
-                db,
-                claim,
-                actor.username,
-                "not a claim",
-                {"is_claim": True},
-                {"is_claim": False, "bulk": True},
-                now,
-            )
+            row_id = apply_hidden(db, claim, True, actor, now, bulk=True)
             batch = batch or row_id
             db.execute("update history set batch = ? where id = ?", [batch, row_id])
         renumber(db, article_id)
