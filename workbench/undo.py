@@ -17,7 +17,7 @@ from .accounts import User
 from .claims import _change_status, get_claim
 from .clock import utc_now
 from .db import write_transaction
-from .errors import InvalidInput, NotAllowed, VersionConflict
+from .errors import HistoryNotFound, InvalidInput, NotAllowed, VersionConflict
 from .history import decode, record_history
 from .text import analysis
 
@@ -32,10 +32,6 @@ UNDOABLE = {
     "attribution confirmed": "source confirmation",
     "boundaries": "boundary change",
 }
-
-
-class HistoryNotFound(LookupError):
-    """No history row has that id (or its article was deleted)."""
 
 
 @dataclass(frozen=True)
