@@ -97,7 +97,10 @@ def reannotate(db: Database, article_id: int, claim_ids: list[int]) -> None:
     )
     spans, ordered = analysis.spans_from_rows(rows)
     wanted = set(claim_ids)
-    for row, fields in zip(ordered, analysis.annotate(body, spans), strict=True):
+    # The write lock is held: only the changed claims' sentences go to the parser (a split
+    # in a 642-claim article held it 0.94 s when every sentence could).
+    only = {index for index, row in enumerate(ordered) if row["id"] in wanted}
+    for row, fields in zip(ordered, analysis.annotate(body, spans, only=only), strict=True):
         if row["id"] not in wanted:
             continue
         if row["attribution_confirmed_by"]:
