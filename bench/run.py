@@ -573,7 +573,64 @@ class Bench:
                 f"{runs['app'][-1]['seconds']:.3f} s, raw SQL {runs['raw'][-1]['seconds']:.3f} s"
             )
 
-    # --- 7: live updates ---------------------------------------------------------------
+    # --- 7: web pages (issue 12) -------------------------------------------------------
+
+    def pages(self):
+        """bench/pages.py in its own process: it runs its own medians, interleaved."""
+        self.check_time("web pages")
+        command = [sys.executable, "-m", "bench.pages", "--json", "--skip-slow-baseline"]
+        raw = subprocess.run(
+            command + (["--quick"] if self.args.quick else []),
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=600,
+        )
+        result = self.runs["pages"] = json.loads(raw.stdout)
+        timing = result["timing"]
+        ours = sum(row["ours_ms"] for row in timing.values())
+        theirs = sum(row["trafilatura_ms"] for row in timing.values())
+        fetched = result["url_import"]["fetch_and_extract"]
+        log(
+            f"  HTML import {ours:.1f} ms for {len(timing)} pages, trafilatura alone "
+            f"{theirs:.1f} ms; URL import p50 {fetched['p50_ms']:.1f} ms, "
+            f"p99 {fetched['p99_ms']:.1f} ms"
+        )
+
+    # --- 8: source detection (issue 11) ------------------------------------------------
+
+    def sources(self):
+        """bench/source_detection.py with the model and with the rules alone, each in a
+        process of its own (so each peak memory is its own), alternating."""
+        runs: dict[str, list] = {"model": [], "rules": []}
+        for _ in range(1 if self.args.quick else 2):
+            for mode in ("model", "rules"):
+                self.check_time("source detection")
+                raw = subprocess.run(
+                    [sys.executable, "-m", "bench.source_detection", mode],
+                    cwd=REPO,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env=self.env,
+                    timeout=600,
+                )
+                runs[mode].append(json.loads(raw.stdout))
+        # Each figure: the faster of the runs (the slower one met the shared machine's load).
+        self.runs["sources"] = {
+            mode: max(results, key=lambda result: result["one_mb"]["words_per_s"])
+            for mode, results in runs.items()
+        }
+        model = self.runs["sources"]["model"]
+        log(
+            f"  with the model: {model['one_mb']['words_per_s']:,} words/s on 1 MB, "
+            f"1,000-word import p50 {model['import_1000_words_p50_s']} s, "
+            f"peak {model['peak_rss_mb']} MB"
+        )
+
+    # --- 9: live updates (issue 14) ---------------------------------------------------------------
 
     def live_updates(self):
         """Tagging with 50 event streams open against none, on one server with `workbench
@@ -721,6 +778,10 @@ class Bench:
         self.importing()
         log("Bulk status: 10,000 claims at once, and the raw SQL")
         self.bulk_status()
+        log("Web pages: HTML import against trafilatura alone, URL import (bench/pages.py)")
+        self.pages()
+        log("Source detection: the model against the rules alone (bench/source_detection.py)")
+        self.sources()
         log("Live updates: tagging with 50 event streams open and none; write-to-event time")
         self.live_updates()
 

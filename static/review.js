@@ -71,9 +71,9 @@ const Review = (() => {
   }
 
   function onPassageClick(event) {
-    const passage = event.target instanceof Element && event.target.closest("a.hl[data-claim]");
+    const passage = event.target instanceof Element && event.target.closest("a.hl[id^=passage-]");
     if (!passage || !textColumn() || !textColumn().contains(passage)) return;
-    const row = document.getElementById(passage.dataset.claim);
+    const row = document.getElementById(passage.id.replace("passage-", "claim-"));
     if (!row) return; // not on this page of claims: the link opens nothing else
     event.preventDefault();
     row.focus({ preventScroll: true });
@@ -100,7 +100,7 @@ const Review = (() => {
     if (more) more.setAttribute("aria-expanded", "false");
   }
 
-  // Open the row's panel (loading it once), then run `then` with it.
+  // Open the row's panel (the row comes back with it open), then run `then` with it.
   function openPanel(row, then) {
     const panel = panelOf(row);
     const more = row && row.querySelector(".claim__more");
@@ -110,7 +110,12 @@ const Review = (() => {
       return;
     }
     if (then) {
-      panel.addEventListener("htmx:afterSwap", () => then(panel), { once: true });
+      const id = row.id;
+      document.addEventListener("htmx:afterSettle", function opened(event) {
+        if (!(event.target instanceof Element) || event.target.id !== id) return;
+        document.removeEventListener("htmx:afterSettle", opened);
+        then(panelOf(event.target));
+      });
     }
     more.click();
   }
@@ -131,18 +136,10 @@ const Review = (() => {
     }
   }
 
-  function onAfterSwap(event) {
-    const panel = event.target;
-    if (panel instanceof Element && panel.matches(".claim__panel") && panel.childElementCount) {
-      const more = panel.closest("li.claim").querySelector(".claim__more");
-      if (more) more.setAttribute("aria-expanded", "true");
-    }
-  }
-
   // --- ticking rows ----------------------------------------------------------------
 
   function ticks() {
-    return [...document.querySelectorAll("input.claim__tick")];
+    return [...document.querySelectorAll("li.claim > input[type=checkbox]")];
   }
 
   function updateBulkBar() {
@@ -165,7 +162,7 @@ const Review = (() => {
 
   function onTickClick(event) {
     const box = event.target;
-    if (!(box instanceof HTMLInputElement) || !box.matches("input.claim__tick")) return;
+    if (!(box instanceof HTMLInputElement) || !box.matches("li.claim > input[type=checkbox]")) return;
     const all = ticks();
     if (event.shiftKey && lastTicked && all.includes(lastTicked)) {
       const [from, to] = [all.indexOf(lastTicked), all.indexOf(box)].sort((a, b) => a - b);
@@ -176,11 +173,21 @@ const Review = (() => {
   }
 
   function toggleTick(row) {
-    const box = row && row.querySelector("input.claim__tick");
+    const box = row && row.querySelector("li.claim > input[type=checkbox]");
     if (!box) return;
     box.checked = !box.checked;
     lastTicked = box;
     updateBulkBar();
+  }
+
+  // One Undo in place at a time: the latest change's. Older ones would undo something
+  // the reviewer has moved on from (the history still has every change).
+  function onRowSettled(event) {
+    const row = event.target;
+    if (!(row instanceof Element) || !row.matches("li.claim") || !row.querySelector(".claim__undo")) return;
+    for (const other of document.querySelectorAll("li.claim .claim__undo")) {
+      if (!row.contains(other)) other.remove();
+    }
   }
 
   function init() {
@@ -191,7 +198,7 @@ const Review = (() => {
     });
     document.addEventListener("focusin", onRowFocus);
     document.addEventListener("htmx:beforeRequest", onBeforeRequest);
-    document.addEventListener("htmx:afterSwap", onAfterSwap);
+    document.addEventListener("htmx:afterSettle", onRowSettled);
     document.addEventListener("htmx:sseBeforeMessage", onBeforeSseSwap);
     document.addEventListener("htmx:sseMessage", onSseMessage);
     updateBulkBar();

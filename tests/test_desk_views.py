@@ -470,3 +470,15 @@ def test_an_editor_sees_the_blind_progress_but_no_decision(blind_review):
 def test_the_desk_page_names_the_article(desk):
     page = desk["editor"].get(f"/articles/{desk['article']}/desk").get_data(as_text=True)
     assert "<h1>Bridge</h1>" in page
+
+
+def test_a_row_drawn_for_one_blind_reviewer_is_never_served_to_another(blind_review):
+    # Rows are cached per state (views/row_cache.py): ana's own decision must not be the
+    # row bo or the editor get after ana's page was drawn.
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    desk["ana"].post(f"/claims/{claim_id}/status", data={"status": "disputed"})
+    own = desk["ana"].get(f"/articles/{desk['article']}").get_data(as_text=True)
+    assert 'class="claim claim--disputed' in own
+    for who in ("bo", "editor"):
+        page = desk[who].get(f"/articles/{desk['article']}").get_data(as_text=True)
+        assert 'class="claim claim--disputed' not in page, who

@@ -64,6 +64,10 @@ DOMAIN = modules_in(
     "clock.py",
     "replica.py",
     "fetch.py",
+    "jobs.py",
+    "worker.py",
+    "snapshots.py",
+    "importing.py",
     "decisions.py",
     "assignments.py",
     "blind.py",
@@ -116,6 +120,7 @@ def test_the_layer_lists_cover_every_module():
             "cli.py",
             "__init__.py",
             "compression.py",
+            "gunicorn_hooks.py",
         )
     )
     unplaced = sorted(

@@ -8,6 +8,7 @@ added later is covered without editing this file.
 
 import datetime
 import html.parser
+import io
 import os
 import pathlib
 import re
@@ -82,11 +83,19 @@ TABLES = (
     "history",
     "users",
     "setup_tokens",
+    "snapshots",
+    "jobs",
     "assignments",
     "blind_reviews",
     "blind_reviewers",
     "blind_decisions",
     "desk_settings",
+)
+# A saved page for the preview and snapshot routes.
+PAGE = (
+    b"<html><head><title>Ferry timetable</title></head><body><article>"
+    b"<p>The ferry now leaves at seven. The council changed the timetable.</p>"
+    b"</article></body></html>"
 )
 
 
@@ -111,6 +120,13 @@ def make_ids(admin, reviewer, db):
         data={"url": "https://example.org/minutes", "stance": "supports"},
     )
     reviewer.post(f"/claims/{claim_id}/status", data={"status": "sourced"})
+    preview = admin.post(
+        "/imports/file",
+        data={"file": (io.BytesIO(PAGE), "ferry.html")},
+        content_type="multipart/form-data",
+    )
+    # Queued and never run (no worker in these tests): nothing is fetched.
+    job = admin.post("/imports/url", data={"url": "https://example.org/story"})
     return {
         "article_id": article_id,
         "claim_id": claim_id,
@@ -120,6 +136,8 @@ def make_ids(admin, reviewer, db):
         "history_id": db.execute("select max(id) from history where action = 'status'").fetchone()[
             0
         ],
+        "preview_id": id_from_location(preview),
+        "job_id": id_from_location(job),
     }
 
 
@@ -476,7 +494,8 @@ class Controls(html.parser.HTMLParser):
         (
             "reviewer",
             re.compile(
-                r"^/(articles|articles/\d+/delete|users|articles/new"
+                r"^/(articles|articles/\d+/(delete|restore)|users|articles/new|imports/.*"
+                r"|previews/.*|deleted-articles.*"
                 r"|articles/\d+/(assign|approval|blind|approve-all|desk|adjudication)"
                 r"|claims/\d+/(approve|return|adjudicate)|desk/approval|approvals)$"
             ),

@@ -18,7 +18,10 @@ from . import (  # noqa: F401  (routes)
     claim_pages,
     desk_pages,
     export_downloads,
+    import_pages,
+    job_pages,
     live,
+    restore_pages,
     search_pages,
 )
 from .common import (
@@ -28,6 +31,7 @@ from .common import (
     handle_unexpected_error,
     readable_time,
 )
+from .row_cache import row_html
 
 # Decision states as a row's badge says them (none and decided need no badge).
 DECISION_WORDS = {"proposed": "proposed", "approved": "approved", "returned": "returned"}
@@ -40,6 +44,16 @@ FLAG_SHORT = {
     "number": "number",
     "date": "date",
     "impossible_date": "impossible date",
+}
+
+
+# How a source was found (workbench.text.attribution.METHODS), as the claim panel says it.
+METHOD_WORDS = {
+    "rule": "the rules (a reporting verb or phrase)",
+    "parse": "the sentence's grammar (the parser)",
+    "entity": "the name's type (the entity recogniser)",
+    "back-reference": "a name earlier in the article",
+    "quotation": "the quotation the sentence belongs to",
 }
 
 
@@ -58,6 +72,8 @@ def init_app(app):
         article_event=article_event,
         KIND_WORDS=KIND_WORDS,
         FLAG_SHORT=FLAG_SHORT,
+        METHOD_WORDS=METHOD_WORDS,
+        row_html=row_html,
         STATUSES=STATUSES,
         DECISION_WORDS=DECISION_WORDS,
         FLAG_LABELS=flags.FLAG_LABELS,

@@ -1,11 +1,11 @@
-"""Article pages: the list, import, the claim list, full text, activity, deletion."""
+"""Article pages: the list, the claim list, full text, activity, deletion (import is in
+import_pages.py)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from .. import articles, blind, claims, corrections, events, history, presence, search
 from ..auth import role_required, safe_next
-from ..errors import ArticleRejected, ClaimNotFound, InvalidInput
-from ..text.cleaning import text_from_paste, text_from_upload
+from ..errors import ClaimNotFound, InvalidInput, NeedsConfirmation
 from ..web import get_db, load_article, positive_int
 from .common import (
     article_summary,
@@ -28,41 +28,6 @@ def index():
     return render_template(
         "articles/index.html", articles=listed.articles, page=listed.page, has_next=listed.has_next
     )
-
-
-@bp.get("/articles/new")
-@role_required("admin")
-def new_article():
-    return render_template("articles/new.html", form={})
-
-
-@bp.post("/articles")
-@role_required("admin")
-def import_article():
-    form = request.form
-    upload = request.files.get("file")
-    try:
-        if upload is not None and upload.filename:
-            text, source_format = text_from_upload(upload.filename, upload.read())
-        else:
-            text, source_format = text_from_paste(form.get("text")), "paste"
-        result = articles.import_article(
-            get_db(),
-            text,
-            actor=g.user,
-            source_format=source_format,
-            title=form.get("title"),
-            publisher=form.get("publisher"),
-            url=form.get("url"),
-            published_on=form.get("published_on"),
-        )
-    except ArticleRejected as error:
-        return render_template("articles/new.html", form=form, error=str(error)), 422
-    if result.created:
-        flash(f"Imported {result.claim_count} claims.", "success")
-    else:
-        flash("This article was imported before; here it is.", "info")
-    return redirect(url_for("workbench.show_article", article_id=result.article_id), code=303)
 
 
 def list_options():
@@ -106,7 +71,7 @@ def show_article(article_id):
         "options": options,
         "windows": articles.text_windows(db, article["id"], claims_page.claims),
         "can_review": g.user.can("reviewer"),
-        "return_to": request.full_path.rstrip("?"),
+        "page_url": request.full_path.rstrip("?"),
         "in_article": True,
     }
     if is_htmx():
@@ -168,11 +133,16 @@ def bulk_article(article_id):
 
 @bp.get("/articles/<article_id>/text")
 def article_text(article_id):
-    article = load_article(article_id)
+    return text_page(load_article(article_id))
+
+
+def text_page(article, **form):
+    """The whole article with its claims highlighted, and the form to add one."""
     listed = claims.list_claims(get_db(), article["id"], page_size=10**9).claims
     return render_template(
         "articles/text.html",
         segments=articles.highlight_segments(article["body"], listed),
+        form=form,
         **article_summary(article),
     )
 
@@ -216,9 +186,21 @@ def add_claim(article_id):
         ):
             # No selection offsets (no JavaScript), or they do not match the passage.
             start, end = corrections.locate_passage(article["body"], passage, start or 0)
-        claim = corrections.add_claim(get_db(), article["id"], start, end, g.user)
+        claim = corrections.add_claim(
+            get_db(),
+            article["id"],
+            start,
+            end,
+            g.user,
+            overlap_confirmed=request.form.get("overlap_confirmed") == "1",
+        )
     except InvalidInput as error:
-        flash(str(error), "error")
-        return redirect(url_for("workbench.article_text", article_id=article["id"]), code=303)
+        # The full text again, with the passage kept and the reason beside the form.
+        return text_page(
+            article,
+            error=str(error),
+            passage=passage,
+            confirm_overlap=isinstance(error, NeedsConfirmation),
+        ), 422
     flash(f"Added claim {claim['position']}.", "success")
     return redirect(url_for("workbench.show_claim", claim_id=claim["id"]), code=303)
