@@ -74,7 +74,7 @@ def set_article_choice(db: Database, article_id: int, choice: str, actor: User) 
 def approve(
     db: Database, claim_id: int, actor: User, expected_version: int | None = None
 ) -> dict[str, Any]:
-    """An editor approves a proposed (or an undecided-by-approval "decided") decision."""
+    """An editor approves a proposed decision (or one made before approval was needed)."""
     _require_editor(actor)
     with write_transaction(db):
         current = claim_row(db, claim_id)
