@@ -46,7 +46,8 @@ class Settings:
         # Live updates (issue 14): open streams, and status changes timed to their events.
         self.streams = 50
         self.live_runs = 2 if quick else 3
-        self.live_writes = 10 if quick else 30
+        self.live_seconds = 3 if quick else 4  # shorter than tagging's: the suite has 10 minutes
+        self.live_writes = 10 if quick else 20
 
 
 def log(message):
@@ -195,7 +196,17 @@ class Bench:
 
     # --- 1 and 5: tagging ------------------------------------------------------------
 
-    def tag_run(self, server, cookies, db_name, connections, write_path, check_history, delay_ms=0):
+    def tag_run(
+        self,
+        server,
+        cookies,
+        db_name,
+        connections,
+        write_path,
+        check_history,
+        delay_ms=0,
+        seconds=None,
+    ):
         targets_file, target_ids = getattr(self, f"targets_{db_name}")
         path = self.db[db_name]
         conn = sqlite3.connect(path, timeout=30)
@@ -212,7 +223,7 @@ class Bench:
         result = self.run_wrk(
             server.origin + "/",
             connections,
-            self.settings.tag_seconds,
+            seconds or self.settings.tag_seconds,
             {
                 "BENCH_MODE": "tag",
                 "BENCH_COOKIES": str(cookies),
@@ -655,10 +666,14 @@ class Bench:
             for run in range(s.live_runs):
                 self.check_time("live updates")
                 runs.setdefault("tag_no_streams", []).append(
-                    self.tag_run(app, cookies, "100k", 16, "/claims/%d/status", True)
+                    self.tag_run(
+                        app, cookies, "100k", 16, "/claims/%d/status", True, seconds=s.live_seconds
+                    )
                 )
                 with live.Streams(app.port, tokens, articles, s.streams) as streams:
-                    result = self.tag_run(app, cookies, "100k", 16, "/claims/%d/status", True)
+                    result = self.tag_run(
+                        app, cookies, "100k", 16, "/claims/%d/status", True, seconds=s.live_seconds
+                    )
                     result["busy_answers"] = streams.busy_answers
                 runs.setdefault("tag_50_streams", []).append(result)
                 log(

@@ -291,7 +291,9 @@ def _change_status(
         "select c.id, c.article_id, ?, ?, "
         "'{\"status\": ' || json_quote(c.status) || ', \"decision_state\": ' || "
         f"json_quote(c.decision_state) || '}}', {after_sql}, ?, c.position, c.version + 1, ?, ? "
-        "from claims c join temp.status_changes t on t.id = c.id order by c.id",
+        # CROSS JOIN keeps the few changed ids as the outer loop: with a plain join SQLite
+        # scanned every claim of the database to keep the id order (12 ms at 100k claims).
+        "from temp.status_changes t cross join claims c on c.id = t.id order by t.id",
         [
             actor.username,
             action,

@@ -42,7 +42,7 @@ RELOAD_ACTIONS = {
     "restored",
 }
 MAX_ROWS_PER_EVENT = 50  # more changed claims at once (a bulk change): "reload" instead
-KEEPALIVE_SECONDS = 15  # a comment line now and then finds a closed connection
+KEEPALIVE_SECONDS = 5  # a comment line now and then finds a closed connection (and frees its slot)
 PRESENCE_SECONDS = 2  # how often a stream looks for people arriving or leaving
 RETRY_MS = 1000  # how soon a browser reconnects after a stream ends
 # At most one batch of rows per stream this often: a burst of writes (a busy desk, a
