@@ -1,0 +1,82 @@
+"""What an outside attack run found (issue 10), each finding a test that failed before.
+
+SECURITY.md, "Found by an outside attack run". Each section below is one line of it, in
+its order; a test's name says which behaviour of that line it checks.
+"""
+
+import json
+
+import pytest
+
+from support import actor, sign_in
+from workbench import articles, claims, search
+from workbench import db as workbench_db
+from workbench.exports import claimreview
+
+HX = {"HX-Request": "true"}
+TABLES = ("articles", "claims", "notes", "evidence", "history", "users", "sessions")
+
+
+def snapshot(db):
+    """Every row of every table a request could write, to compare before and after."""
+    return {
+        table: db.execute(f"select * from [{table}] order by rowid").fetchall() for table in TABLES
+    }
+
+
+def decided_claim(db, text, title, **metadata):
+    """Import `text` and mark its first claim sourced; (article id, claim id)."""
+    result = articles.import_article(db, text, actor=actor("ada"), title=title, **metadata)
+    claim_id = db.execute(
+        "select id from claims where article_id = ? order by position", [result.article_id]
+    ).fetchone()[0]
+    claims.set_status(db, claim_id, "sourced", actor("ana"))
+    return result.article_id, claim_id
+
+
+# --- JSON-LD (ClaimReview) is safe inside <script type="application/ld+json"> ----------
+
+SCRIPT_BREAKER = "</script><script>alert(1)</script>"
+UNSAFE_IN_SCRIPT = ["<", ">", "&", "\u2028", "\u2029"]
+
+
+@pytest.fixture
+def hostile_review(app, db):
+    """A decided claim whose article title, publisher and text try to end the script."""
+    decided_claim(
+        db,
+        f"The mayor said {SCRIPT_BREAKER} & more \u2028 here \u2029 there.",
+        SCRIPT_BREAKER,
+        publisher="<!-- A & B -->",
+    )
+    return db
+
+
+def test_claimreview_download_has_no_raw_script_end_and_reads_back_exactly(
+    hostile_review, viewer_client
+):
+    body = viewer_client.get("/export.claimreview").get_data(as_text=True)
+    assert "</script" not in body.lower()
+    assert not [char for char in UNSAFE_IN_SCRIPT if char in body]
+    [review] = json.loads(body)
+    assert review["itemReviewed"]["appearance"]["headline"] == SCRIPT_BREAKER
+    assert review["itemReviewed"]["appearance"]["publisher"]["name"] == "<!-- A & B -->"
+    assert SCRIPT_BREAKER in review["claimReviewed"]
+
+
+def test_claimreview_for_the_command_line_and_bundles_is_escaped_too(hostile_review):
+    # `workbench export --format claimreview` and bundle=1 write what this yields.
+    chunks = "".join(
+        claimreview.iter_claim_reviews(
+            hostile_review, search.ClaimFilter(), lambda i: f"/claims/{i}", "Desk"
+        )
+    )
+    assert "</script" not in chunks.lower() and "<" not in chunks and "&" not in chunks
+    assert json.loads(chunks)[0]["itemReviewed"]["appearance"]["headline"] == SCRIPT_BREAKER
+
+
+@pytest.mark.parametrize("value", [SCRIPT_BREAKER, "a & b > c < d", "\u2028\u2029", "plain"])
+def test_json_for_script_round_trips_and_never_contains_markup(value):
+    encoded = claimreview.json_for_script({"headline": value})
+    assert not [char for char in UNSAFE_IN_SCRIPT if char in encoded]
+    assert json.loads(encoded) == {"headline": value}
