@@ -9,7 +9,7 @@ import json
 import pytest
 
 from support import actor, sign_in
-from workbench import articles, claims, search
+from workbench import accounts, articles, claims, search
 from workbench import db as workbench_db
 from workbench.exports import claimreview
 
@@ -80,3 +80,47 @@ def test_json_for_script_round_trips_and_never_contains_markup(value):
     encoded = claimreview.json_for_script({"headline": value})
     assert not [char for char in UNSAFE_IN_SCRIPT if char in encoded]
     assert json.loads(encoded) == {"headline": value}
+
+
+# --- Login time does not reveal whether a username exists ------------------------------
+
+
+@pytest.fixture
+def checked_hashes(monkeypatch):
+    """Every stored hash a password is checked against, in order."""
+    checked = []
+    real = accounts.check_password_hash
+
+    def check(password_hash, password):
+        checked.append(password_hash)
+        return real(password_hash, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", check)
+    return checked
+
+
+@pytest.mark.parametrize(
+    "method", ["scrypt:2048:8:1", accounts.PASSWORD_HASH_METHOD], ids=["configured", "default"]
+)
+def test_an_unknown_user_costs_the_same_hash_as_a_real_one(memory_db, checked_hashes, method):
+    accounts.create_user(memory_db, "lou", "correct horse battery", "viewer", method)
+    for username in ("lou", "nobody-by-this-name"):
+        assert accounts.authenticate(memory_db, username, "wrong password", method) is None
+    real, dummy = (stored.split("$")[0] for stored in checked_hashes)
+    assert dummy == real == method
+
+
+def test_the_dummy_hash_is_made_once_on_first_use(memory_db, checked_hashes, monkeypatch):
+    method = "scrypt:4096:8:1"  # used by no other test, so nothing has made its dummy yet
+    made = []
+    real = accounts.generate_password_hash
+
+    def generate(password, method):
+        made.append(method)
+        return real(password, method=method)
+
+    monkeypatch.setattr(accounts, "generate_password_hash", generate)
+    for attempt in range(3):
+        assert accounts.authenticate(memory_db, f"ghost{attempt}", "wrong password", method) is None
+    assert made == [method]
+    assert {stored.split("$")[0] for stored in checked_hashes} == {method}
