@@ -255,9 +255,21 @@ def _create_search_index(db: sqlite_utils.Database) -> None:
     db.table("history").create_index(["at"])
 
 
+def _add_login_failure_addresses(db: sqlite_utils.Database) -> None:
+    """Failed logins are counted per account and client address (issue 10)."""
+    db.table("login_failures").add_column("address", str)
+    db.table("login_failures").create_index(["address", "at"])
+    db.table("login_failures").create_index(["at"])
+
+
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
-MIGRATIONS = [_create_core_tables, _create_accounts_and_evidence, _create_search_index]
+MIGRATIONS = [
+    _create_core_tables,
+    _create_accounts_and_evidence,
+    _create_search_index,
+    _add_login_failure_addresses,
+]
 
 
 def migrate(db: sqlite_utils.Database) -> None:

@@ -45,4 +45,9 @@ class AccountError(ValueError):
 
 
 class LoginThrottled(Exception):
-    """Too many failed logins for this account in the last hour."""
+    """Too many failed logins from this address (for this account, or for all) in the last
+    hour; `retry_after` is the number of seconds until the next attempt is allowed."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"throttled for {retry_after} s")
+        self.retry_after = retry_after

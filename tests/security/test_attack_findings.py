@@ -4,12 +4,15 @@ SECURITY.md, "Found by an outside attack run". Each section below is one line of
 its order; a test's name says which behaviour of that line it checks.
 """
 
+import concurrent.futures
 import json
+import time
 
 import pytest
+from click.testing import CliRunner
 
-from support import actor, sign_in
-from workbench import accounts, articles, claims, search
+from support import actor
+from workbench import accounts, articles, claims, cli, search
 from workbench import db as workbench_db
 from workbench.exports import claimreview
 
@@ -124,3 +127,97 @@ def test_the_dummy_hash_is_made_once_on_first_use(memory_db, checked_hashes, mon
         assert accounts.authenticate(memory_db, f"ghost{attempt}", "wrong password", method) is None
     assert made == [method]
     assert {stored.split("$")[0] for stored in checked_hashes} == {method}
+
+
+# --- Failed logins never let a stranger lock an account out ----------------------------
+
+OWNER_PASSWORD = "correct horse battery"
+STRANGER = {"REMOTE_ADDR": "203.0.113.66"}
+OWNER = {"REMOTE_ADDR": "198.51.100.7"}
+
+
+def log_in_from(app, address, username, password=OWNER_PASSWORD):
+    """POST /login as the form does, from the client address `address`."""
+    return app.test_client().post(
+        "/login",
+        data={"username": username, "password": password, "next": "/"},
+        environ_base=address,
+    )
+
+
+def hammer(app, address, username, times):
+    """`times` wrong passwords for `username` from `address`; their status codes."""
+    return [log_in_from(app, address, username, "wrong password").status_code for _ in range(times)]
+
+
+@pytest.fixture
+def lou(db):
+    accounts.create_user(db, "lou", OWNER_PASSWORD, "reviewer", "scrypt:1024:8:1")
+    return "lou"
+
+
+def test_the_limit_per_account_and_address_is_at_most_100_an_hour():
+    assert 0 < accounts.MAX_FAILED_LOGINS_PER_HOUR <= 100
+    assert accounts.MAX_FAILED_LOGINS_PER_HOUR <= accounts.MAX_FAILED_LOGINS_PER_ADDRESS_PER_HOUR
+
+
+def test_a_stranger_hammering_an_account_does_not_lock_out_its_owner(app, lou):
+    limit = accounts.MAX_FAILED_LOGINS_PER_HOUR
+    assert hammer(app, STRANGER, lou, limit + 5) == [401] * limit + [429] * 5
+    assert log_in_from(app, OWNER, lou).status_code == 303
+
+
+def test_the_hammering_address_is_slowed_with_429_retry_after_and_what_to_do(app, lou):
+    hammer(app, STRANGER, lou, accounts.MAX_FAILED_LOGINS_PER_HOUR)
+    refused = log_in_from(app, STRANGER, lou)  # even the right password waits
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 3600
+    page = refused.get_data(as_text=True)
+    assert "Try again in" in page and "workbench set-password" in page
+    assert "workbench_session" not in refused.headers.get("Set-Cookie", "")
+
+
+def test_one_address_guessing_across_many_accounts_is_slowed(app, db):
+    per_address = accounts.MAX_FAILED_LOGINS_PER_ADDRESS_PER_HOUR
+    per_account = accounts.MAX_FAILED_LOGINS_PER_HOUR
+    names = [f"user{number}" for number in range(per_address // per_account + 1)]
+    for name in names:
+        accounts.create_user(db, name, OWNER_PASSWORD, "viewer", "scrypt:1024:8:1")
+    spread = [status for name in names[:-1] for status in hammer(app, STRANGER, name, per_account)]
+    assert spread == [401] * per_address
+    assert log_in_from(app, STRANGER, names[-1], "wrong password").status_code == 429
+    assert log_in_from(app, OWNER, names[-1]).status_code == 303
+
+
+def test_forty_parallel_guesses_never_evaluate_more_than_the_limit(app, lou, monkeypatch):
+    evaluated = []
+    real = accounts.check_password_hash
+
+    def slow_check(password_hash, password):
+        evaluated.append(password)
+        time.sleep(0.02)  # as slow as a real hash, so the guesses overlap as they did
+        return real(password_hash, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", slow_check)
+    with concurrent.futures.ThreadPoolExecutor(40) as pool:
+        answers = list(pool.map(lambda _: hammer(app, STRANGER, lou, 1)[0], range(40)))
+    limit = accounts.MAX_FAILED_LOGINS_PER_HOUR
+    assert len(evaluated) == limit, f"{len(evaluated)} guesses evaluated, the limit is {limit}"
+    assert sorted(answers) == [401] * limit + [429] * (40 - limit)
+
+
+@pytest.mark.parametrize("how", ["workbench set-password", "accounts.set_password"])
+def test_a_new_password_clears_the_failures_for_that_account(app, lou, monkeypatch, how):
+    hammer(app, STRANGER, lou, accounts.MAX_FAILED_LOGINS_PER_HOUR)
+    new_password = "a brand new passphrase"
+    if how == "workbench set-password":
+        monkeypatch.setenv("WORKBENCH_DB", app.config["DATABASE"])
+        done = CliRunner().invoke(
+            cli.cli, ["set-password", lou, "--password-stdin"], input=new_password + "\n"
+        )
+        assert done.exit_code == 0, done.output
+    else:
+        database = workbench_db.connect(app.config["DATABASE"])
+        accounts.set_password(database, lou, new_password, "scrypt:1024:8:1")
+        database.close()
+    assert log_in_from(app, STRANGER, lou, new_password).status_code == 303
