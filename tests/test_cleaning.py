@@ -1,9 +1,22 @@
 """Turning pasted text and uploaded files into article text, or a clear refusal."""
 
+import dataclasses
+import pathlib
+
 import pytest
 
 from workbench.errors import ArticleRejected
-from workbench.text.cleaning import guess_title, html_to_text, text_from_paste, text_from_upload
+from workbench.text.cleaning import (
+    document_from_fetched,
+    document_from_upload,
+    guess_title,
+    html_to_text,
+    text_from_paste,
+    text_from_upload,
+)
+from workbench.text.html_article import PageMetadata
+
+PAGES = pathlib.Path(__file__).resolve().parent / "pages"
 
 
 def test_paste_undoes_the_crlf_a_form_submission_adds():
@@ -32,7 +45,8 @@ def test_byte_order_mark_is_dropped():
     ("report.pdf", b"%PDF-1.7", "not a supported file type"),
     ("noext", b"text", "not a supported file type"),
     ("binary.txt", b"abc\x00def", "binary"),
-    ("latin1.txt", "café".encode("latin-1"), "not valid UTF-8"),
+    ("broken.txt", "naïve café ".encode() + b"\xff", "not valid UTF-8 text"),
+    ("declared.html", b'<meta charset="utf-8"><p>caf\xe9</p>', "says it is UTF-8"),
     ("empty.md", b"", "empty"),
 ])
 def test_unusable_uploads_are_refused_with_a_reason(filename, data, message):
@@ -75,3 +89,80 @@ def test_html_with_only_markup_is_empty():
 ])
 def test_title_defaults_to_the_first_line(text, title):
     assert guess_title(text) == title
+
+
+@pytest.mark.parametrize("filename, encoding", [
+    ("latin1.txt", "latin-1"), ("smart.md", "cp1252"), ("utf8.txt", "utf-8"),
+])
+def test_text_files_in_any_western_encoding_import(filename, encoding):
+    original = "Zoë said “déjà vu” — three times.\nThe café closed at 9pm." if encoding != "latin-1" \
+        else "Zoë said déjà vu, three times.\nThe café closed at 9pm."
+    assert text_from_upload(filename, original.encode(encoding))[0] == original
+
+
+def test_html_upload_keeps_the_article_and_drops_the_page_around_it():
+    data = (PAGES / "saved_news_page" / "page.html").read_bytes()
+    text, source_format = text_from_upload("story.html", data)
+    assert source_format == "html"
+    assert "\nThe committee will vote on the revised budget on 27 March." in text
+    assert "We use cookies" not in text and "quaysider_58" not in text
+
+
+def test_document_from_upload_carries_metadata_and_the_raw_bytes():
+    data = (PAGES / "windows1252_page" / "page.html").read_bytes()
+    document = document_from_upload("library.htm", data)
+    assert document.raw == data
+    assert (document.source_format, document.content_type, document.extractor) == (
+        "html", "text/html", "trafilatura")
+    assert document.metadata.title == "Library’s “last chance” appeal raises £210,000 in a week"
+    assert document.metadata.published_on == "2025-10-02"
+    assert "“We thought we’d be lucky to get fifty thousand by the end of the year,”" in document.text
+
+
+def test_document_from_upload_of_text_has_no_metadata():
+    document = document_from_upload("notes.md", b"# Heading\n\nBody.")
+    assert (document.text, document.metadata, document.extractor) == (
+        "# Heading\n\nBody.", PageMetadata(), None)
+
+
+@dataclasses.dataclass
+class _Page:
+    body: bytes
+    content_type: str
+    charset: str | None
+    final_url: str
+
+
+def test_document_from_fetched_uses_the_header_charset_and_the_final_url():
+    html = ("<html><head><title>Port reopens</title></head><body><article>"
+            + "".join(f"<p>Le port numéro {n} a rouvert lundi, a dit la mairie.</p>" for n in range(4))
+            + "</article></body></html>")
+    page = _Page(html.encode("iso-8859-15"), "text/html", "iso-8859-15", "https://news.example/port")
+    document = document_from_fetched(page)
+    assert document.text.split("\n")[0] == "Le port numéro 0 a rouvert lundi, a dit la mairie."
+    assert document.metadata.canonical_url == "https://news.example/port"
+    assert document.raw == page.body
+
+
+def test_document_from_fetched_plain_text_is_kept_as_is():
+    page = _Page(b"One line.\nTwo lines.", "text/plain", None, "https://x.example/a.txt")
+    document = document_from_fetched(page)
+    assert (document.text, document.source_format) == ("One line.\nTwo lines.", "txt")
+
+
+def test_html_page_with_more_text_than_an_article_is_refused_before_extraction(monkeypatch):
+    import workbench.text.cleaning as cleaning
+
+    monkeypatch.setattr(cleaning, "MAX_ARTICLE_CHARS", 1_000)
+    monkeypatch.setattr(cleaning, "extract_article", lambda *args: pytest.fail("extracted"))
+    page = "<html><body>" + "<p>Twelve words of text in this paragraph, said the officials.</p>" * 30
+    with pytest.raises(ArticleRejected, match=r"about 1,\d{3} characters of text, more than an article"):
+        document_from_upload("huge.html", page.encode())
+
+
+def test_visible_text_size_ignores_markup_scripts_and_whitespace():
+    from workbench.text.visible_text import visible_text_size
+
+    markup = ("<html><head><title>Not counted</title><style>p{}</style></head><body>\n  "
+              "<script>var x = 'not counted';</script><!-- nor this --><p>Ab c</p>\n<p>d&amp;</p>")
+    assert visible_text_size(markup) == len("Abcd&amp;")

@@ -59,7 +59,7 @@ def test_import_reads_stdin(env):
 @pytest.mark.parametrize("name, content, message", [
     ("empty.txt", b"   \n", "empty"),
     ("bin.txt", b"\x00\x01", "binary"),
-    ("latin.txt", "é".encode("latin-1"), "UTF-8"),
+    ("broken.txt", "naïve café ".encode() + b"\xff", "not valid UTF-8"),
 ])
 def test_import_refuses_bad_files_with_exit_1(env, name, content, message):
     path = env / name
@@ -144,3 +144,9 @@ def test_export_filters_and_formats(env):
     assert len(document["articles"][0]["claims"]) == 3
     assert json.loads(run("export", "--format", "claimreview").output) == []  # nothing decided yet
     assert run("export", "--status", "SOURCED").exit_code == 1
+
+
+def test_import_reads_a_latin1_file(env):
+    (env / "latin.txt").write_bytes("Zoë said the café closed at 9pm.".encode("latin-1"))
+    assert run("import", str(env / "latin.txt")).exit_code == 0
+    assert stored(env).table("articles").get(1)["body"] == "Zoë said the café closed at 9pm."

@@ -52,6 +52,7 @@ DOMAIN = modules_in(
     "history.py",
     "hiding.py",
     "corrections.py",
+    "undo.py",
     "search.py",
     "accounts.py",
     "stats.py",
@@ -60,6 +61,7 @@ DOMAIN = modules_in(
     "db.py",
     "settings.py",
     "clock.py",
+    "fetch.py",
     "exports/*.py",
 )
 

@@ -266,10 +266,13 @@ def test_second_import_of_the_same_text_opens_the_first(admin_client, article_id
         ({"text": " \r\n\t "}, "empty"),
         ({"file": (io.BytesIO(b"\x89PNG\x00\x00"), "a.png")}, "not a supported file type"),
         ({"file": (io.BytesIO(b"ab\x00cd"), "a.txt")}, "binary"),
-        ({"file": (io.BytesIO("café".encode("latin-1")), "a.txt")}, "not valid UTF-8"),
+        (
+            {"file": (io.BytesIO("naïve café ".encode() + b"\xff"), "a.txt")},
+            "not valid UTF-8",
+        ),
         ({"text": "Fine text.", "url": "javascript:alert(1)"}, "http"),
     ],
-    ids=["empty", "whitespace", "image", "nul-bytes", "latin-1", "javascript-url"],
+    ids=["empty", "whitespace", "image", "nul-bytes", "broken-utf-8", "javascript-url"],
 )
 def test_bad_imports_show_the_form_again_with_a_message(admin_client, db, data, message):
     response = admin_client.post("/articles", data=data, content_type="multipart/form-data")

@@ -187,13 +187,21 @@ def set_status_many(
 
 
 def _change_status(
-    db: Database, targets: str, params: list[Any], status: str, actor: User, bulk: bool
+    db: Database,
+    targets: str,
+    params: list[Any],
+    status: str,
+    actor: User,
+    bulk: bool,
+    undoes: int | None = None,
 ) -> int:
     """The one status write: claims whose id `targets` selects and whose status differs get
     the new status, a new version and a history row each. Call inside write_transaction.
 
     Set-based (a temporary table, one INSERT ... SELECT, one UPDATE): bulk changes of
     10,000 claims hold the writer lock for two statements, not 30,000 (bench: bulk_status).
+    A bulk change's rows share a batch number (the first row's id), so it can be undone
+    as one.
     """
     now = utc_now()
     db.execute("create temp table if not exists status_targets (id integer primary key)")
@@ -203,14 +211,27 @@ def _change_status(
         f"where c.id in ({targets}) and c.status != ?",
         params + [status],
     )
-    after = {"status": status, "bulk": True} if bulk else {"status": status}
-    # "before" is built as the same text json.dumps writes, so every history row reads alike.
+    after: dict[str, Any] = {"status": status}
+    if bulk:
+        after["bulk"] = True
+    if undoes is not None:
+        after["undo_of"] = undoes
+    first_id = (db.execute("select coalesce(max(id), 0) from history").fetchone()[0]) + 1
+    # "before" is built as the same text json.dumps writes, so every history row reads alike;
+    # version is the one the UPDATE below gives the claim.
     db.execute(
-        "insert into history (claim_id, article_id, actor, action, before, after, at) "
+        "insert into history (claim_id, article_id, actor, action, before, after, at, "
+        "position, version, batch, undoes) "
         "select c.id, c.article_id, ?, 'status', "
-        "'{\"status\": ' || json_quote(c.status) || '}', ?, ? "
+        "'{\"status\": ' || json_quote(c.status) || '}', ?, ?, c.position, c.version + 1, ?, ? "
         "from claims c join temp.status_targets t on t.id = c.id order by c.id",
-        [actor.username, json.dumps(after, ensure_ascii=False), now],
+        [
+            actor.username,
+            json.dumps(after, ensure_ascii=False),
+            now,
+            first_id if bulk else None,
+            undoes,
+        ],
     )
     changed = db.execute(
         "update claims set status = ?, version = version + 1, updated_by = ?, updated_at = ? "
@@ -218,7 +239,7 @@ def _change_status(
         [status, actor.username, now],
     ).rowcount
     db.execute("delete from temp.status_targets")
-    return changed
+    return int(changed)
 
 
 def _json_list(ids: list[int]) -> str:

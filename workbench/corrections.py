@@ -20,11 +20,11 @@ from .text import analysis, attribution
 ATTRIBUTION_KINDS = attribution.KINDS
 
 
-def _article_body(db: Database, article_id: int) -> str:
+def article_body(db: Database, article_id: int) -> str:
     return db.execute("select body from articles where id = ?", [article_id]).fetchone()[0]
 
 
-def _full_claim(db: Database, claim_id: int) -> dict[str, Any]:
+def full_claim(db: Database, claim_id: int) -> dict[str, Any]:
     claim_row(db, claim_id)  # ClaimNotFound if missing
     return next(db.query("select * from claims where id = ?", [claim_id]))
 
@@ -62,11 +62,11 @@ def locate_passage(body: str, passage: str | None, near: int) -> tuple[int, int]
     return min(matches, key=lambda span: abs(span[0] - near))
 
 
-def _snapshot(claim: dict[str, Any]) -> dict[str, Any]:
+def snapshot(claim: dict[str, Any]) -> dict[str, Any]:
     return {"start": claim["start"], "end": claim["end"], "text": claim["text"]}
 
 
-def _renumber(db: Database, article_id: int) -> None:
+def renumber(db: Database, article_id: int) -> None:
     """Real claims are numbered 1..n in reading order; hidden ones have no position."""
     db.execute(
         "update claims set position = null where article_id = ? and is_claim = 0", [article_id]
@@ -82,12 +82,12 @@ def _renumber(db: Database, article_id: int) -> None:
     )
 
 
-def _reannotate(db: Database, article_id: int, claim_ids: list[int]) -> None:
+def reannotate(db: Database, article_id: int, claim_ids: list[int]) -> None:
     """Recompute source and flags for the given claims, with the article as context.
 
     A source a reviewer set or confirmed is theirs: only its flags are recomputed.
     """
-    body = _article_body(db, article_id)
+    body = article_body(db, article_id)
     rows = list(
         db.query(
             'select id, start, "end", text, attribution_kind, attribution_confirmed_by '
@@ -105,7 +105,7 @@ def _reannotate(db: Database, article_id: int, claim_ids: list[int]) -> None:
         db.table("claims").update(row["id"], fields)
 
 
-def _bump(db: Database, claim_id: int, actor: User, now: str, **changes: Any) -> None:
+def bump(db: Database, claim_id: int, actor: User, now: str, **changes: Any) -> None:
     """Apply `changes` and move the claim to its next version (updated_by/_at stay the
     status's: the history records who made this change)."""
     assignments = ", ".join(f'"{column}" = :{column}' for column in changes)
@@ -125,25 +125,25 @@ def edit_boundaries(
 ) -> dict[str, Any]:
     """Move a claim's start and end; its text follows the article."""
     with write_transaction(db):
-        claim = _full_claim(db, claim_id)
+        claim = full_claim(db, claim_id)
         _check_version(db, claim, expected_version)
-        body = _article_body(db, claim["article_id"])
+        body = article_body(db, claim["article_id"])
         start, end = trimmed_span(body, start, end)
         if (start, end) == (claim["start"], claim["end"]):
             return get_claim(db, claim_id)
         now = utc_now()
-        _bump(db, claim_id, actor, now, start=start, end=end, text=body[start:end])
+        bump(db, claim_id, actor, now, start=start, end=end, text=body[start:end])
         record_history(
             db,
             claim,
             actor.username,
             "boundaries",
-            _snapshot(claim),
+            snapshot(claim),
             {"start": start, "end": end, "text": body[start:end]},
             now,
         )
-        _renumber(db, claim["article_id"])
-        _reannotate(db, claim["article_id"], [claim_id])
+        renumber(db, claim["article_id"])
+        reannotate(db, claim["article_id"], [claim_id])
     return get_claim(db, claim_id)
 
 
@@ -155,15 +155,15 @@ def split_claim(
     The new claim starts unverified; notes, evidence and status stay with the first part.
     """
     with write_transaction(db):
-        claim = _full_claim(db, claim_id)
+        claim = full_claim(db, claim_id)
         _check_version(db, claim, expected_version)
-        body = _article_body(db, claim["article_id"])
+        body = article_body(db, claim["article_id"])
         if not isinstance(at, int) or not claim["start"] < at < claim["end"]:
             raise InvalidInput("Choose a split point inside the claim.")
         left = trimmed_span(body, claim["start"], at)
         right = trimmed_span(body, at, claim["end"])
         now = utc_now()
-        _bump(db, claim_id, actor, now, start=left[0], end=left[1], text=body[left[0] : left[1]])
+        bump(db, claim_id, actor, now, start=left[0], end=left[1], text=body[left[0] : left[1]])
         new_id = insert(
             db,
             "claims",
@@ -183,7 +183,7 @@ def split_claim(
             claim,
             actor.username,
             "split",
-            _snapshot(claim),
+            snapshot(claim),
             {
                 "first": {"claim_id": claim_id, "text": body[left[0] : left[1]]},
                 "second": {"claim_id": new_id, "text": body[right[0] : right[1]]},
@@ -199,8 +199,8 @@ def split_claim(
             {"start": right[0], "end": right[1], "text": body[right[0] : right[1]]},
             now,
         )
-        _renumber(db, claim["article_id"])
-        _reannotate(db, claim["article_id"], [claim_id, new_id])
+        renumber(db, claim["article_id"])
+        reannotate(db, claim["article_id"], [claim_id, new_id])
     return get_claim(db, claim_id), get_claim(db, new_id)
 
 
@@ -213,7 +213,7 @@ def merge_with_next(
     move to the merged claim, so nothing anyone recorded disappears.
     """
     with write_transaction(db):
-        claim = _full_claim(db, claim_id)
+        claim = full_claim(db, claim_id)
         _check_version(db, claim, expected_version)
         if not claim["is_claim"]:
             raise InvalidInput("Restore this claim before merging it.")
@@ -229,12 +229,12 @@ def merge_with_next(
                 "This is the last claim of the article; there is nothing to merge it with."
             )
         following = after[0]
-        body = _article_body(db, claim["article_id"])
+        body = article_body(db, claim["article_id"])
         start = min(claim["start"], following["start"])
         end = max(claim["end"], following["end"])
         now = utc_now()
-        _bump(db, claim_id, actor, now, start=start, end=end, text=body[start:end])
-        _bump(
+        bump(db, claim_id, actor, now, start=start, end=end, text=body[start:end])
+        bump(
             db,
             following["id"],
             actor,
@@ -243,25 +243,24 @@ def merge_with_next(
             hidden_reason="merged",
             merged_into=claim_id,
         )
-        moved_notes = db.execute(
-            "update notes set claim_id = ? where claim_id = ?", [claim_id, following["id"]]
-        ).rowcount
-        moved_evidence = db.execute(
-            "update evidence set claim_id = ? where claim_id = ?", [claim_id, following["id"]]
-        ).rowcount
+        moved_notes = _move_children(db, "notes", following["id"], claim_id)
+        moved_evidence = _move_children(db, "evidence", following["id"], claim_id)
         record_history(
             db,
             claim,
             actor.username,
             "merge",
-            _snapshot(claim),
+            snapshot(claim),
             {
                 "start": start,
                 "end": end,
                 "text": body[start:end],
                 "merged_claim_id": following["id"],
-                "moved_notes": moved_notes,
-                "moved_evidence": moved_evidence,
+                "moved_notes": len(moved_notes),
+                "moved_evidence": len(moved_evidence),
+                # Which ones, so an undo can move them back.
+                "moved_note_ids": moved_notes,
+                "moved_evidence_ids": moved_evidence,
             },
             now,
         )
@@ -270,19 +269,26 @@ def merge_with_next(
             following,
             actor.username,
             "merged into",
-            {**_snapshot(following), "status": following["status"]},
+            {**snapshot(following), "status": following["status"]},
             {"claim_id": claim_id},
             now,
         )
-        _renumber(db, claim["article_id"])
-        _reannotate(db, claim["article_id"], [claim_id])
+        renumber(db, claim["article_id"])
+        reannotate(db, claim["article_id"], [claim_id])
     return get_claim(db, claim_id)
+
+
+def _move_children(db: Database, table: str, from_claim: int, to_claim: int) -> list[int]:
+    """Move a claim's notes or evidence to another claim; the ids moved."""
+    ids = [row[0] for row in db.execute(f"select id from {table} where claim_id = ?", [from_claim])]
+    db.execute(f"update {table} set claim_id = ? where claim_id = ?", [to_claim, from_claim])
+    return ids
 
 
 def add_claim(db: Database, article_id: int, start: int, end: int, actor: User) -> dict[str, Any]:
     """A new claim from a passage of the article a reviewer selected."""
     with write_transaction(db):
-        body = _article_body(db, article_id)
+        body = article_body(db, article_id)
         start, end = trimmed_span(body, start, end)
         duplicate = db.execute(
             'select id from claims where article_id = ? and start = ? and "end" = ? '
@@ -315,8 +321,8 @@ def add_claim(db: Database, article_id: int, start: int, end: int, actor: User) 
             {"start": start, "end": end, "text": body[start:end]},
             now,
         )
-        _renumber(db, article_id)
-        _reannotate(db, article_id, [claim_id])
+        renumber(db, article_id)
+        reannotate(db, article_id, [claim_id])
     return get_claim(db, claim_id)
 
 
@@ -325,7 +331,7 @@ def set_not_a_claim(
 ) -> dict[str, Any]:
     """Mark a claim "not a claim" (kept, left out of progress and exports) or restore it."""
     with write_transaction(db):
-        claim = _full_claim(db, claim_id)
+        claim = full_claim(db, claim_id)
         _check_version(db, claim, expected_version)
         if bool(hidden) == (not claim["is_claim"]):
             return get_claim(db, claim_id)
@@ -334,7 +340,7 @@ def set_not_a_claim(
                 "This passage was merged into another claim; split that claim instead."
             )
         now = utc_now()
-        _bump(
+        bump(
             db,
             claim_id,
             actor,
@@ -351,13 +357,13 @@ def set_not_a_claim(
             {"is_claim": not hidden},
             now,
         )
-        _renumber(db, claim["article_id"])
+        renumber(db, claim["article_id"])
         if not hidden:
-            _reannotate(db, claim["article_id"], [claim_id])
+            reannotate(db, claim["article_id"], [claim_id])
     return get_claim(db, claim_id)
 
 
-def _attribution_snapshot(claim: dict[str, Any]) -> dict[str, Any]:
+def attribution_snapshot(claim: dict[str, Any]) -> dict[str, Any]:
     return {
         "text": claim["attribution_text"],
         "kind": claim["attribution_kind"],
@@ -381,12 +387,12 @@ def set_attribution(
             f"“{kind}” is not a kind of source. Choose one of: {', '.join(ATTRIBUTION_KINDS)}."
         )
     with write_transaction(db):
-        claim = _full_claim(db, claim_id)
+        claim = full_claim(db, claim_id)
         _check_version(db, claim, expected_version)
         if kind == "none":
             fields = analysis.attribution_fields(None)
         else:
-            body = _article_body(db, claim["article_id"])
+            body = article_body(db, claim["article_id"])
             start, end = locate_passage(body, passage, claim["start"])
             fields = {
                 "attribution_text": body[start:end],
@@ -398,13 +404,13 @@ def set_attribution(
         fields.update(analysis.flag_fields(claim["text"], fields["attribution_kind"]))
         fields["attribution_confirmed_by"] = actor.username
         now = utc_now()
-        _bump(db, claim_id, actor, now, **fields)
+        bump(db, claim_id, actor, now, **fields)
         record_history(
             db,
             claim,
             actor.username,
             "attribution",
-            _attribution_snapshot(claim),
+            attribution_snapshot(claim),
             {
                 "text": fields["attribution_text"],
                 "kind": fields["attribution_kind"],
@@ -421,10 +427,10 @@ def confirm_attribution(
 ) -> dict[str, Any]:
     """A reviewer agrees with the detected source; it is kept through later re-analysis."""
     with write_transaction(db):
-        claim = _full_claim(db, claim_id)
+        claim = full_claim(db, claim_id)
         _check_version(db, claim, expected_version)
         now = utc_now()
-        _bump(db, claim_id, actor, now, attribution_confirmed_by=actor.username)
+        bump(db, claim_id, actor, now, attribution_confirmed_by=actor.username)
         record_history(
             db,
             claim,

@@ -139,8 +139,14 @@ def _create_core_tables(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
         not_null={"article_id", "start", "end", "text", "status", "version"},
-        defaults={"status": "unverified", "version": 1, "is_claim": 1, "flags": "",
-                  "attribution_kind": "none", "check_first": 9},
+        defaults={
+            "status": "unverified",
+            "version": 1,
+            "is_claim": 1,
+            "flags": "",
+            "attribution_kind": "none",
+            "check_first": 9,
+        },
     )
     db.table("claims").create_index(["article_id", "position"])
     # Serves the status filter in position order and the progress counts from the index alone.
@@ -182,13 +188,15 @@ def _create_core_tables(db: sqlite_utils.Database) -> None:
 def _create_accounts_and_evidence(db: sqlite_utils.Database) -> None:
     db.table("users").create(
         {"id": int, "username": str, "password_hash": str, "role": str, "created_at": str},
-        pk="id", not_null={"username", "password_hash", "role", "created_at"},
+        pk="id",
+        not_null={"username", "password_hash", "role", "created_at"},
     )
     db.execute("create unique index idx_users_username on users (username collate nocase)")
     # Server-side sessions: the cookie holds a random token, the table only its SHA-256.
     db.table("sessions").create(
         {"token_hash": str, "user_id": int, "created_at": str, "last_seen_at": str},
-        pk="token_hash", foreign_keys=[("user_id", "users", "id")],
+        pk="token_hash",
+        foreign_keys=[("user_id", "users", "id")],
     )
     db.table("sessions").create_index(["user_id"])
     db.table("login_failures").create({"id": int, "username": str, "at": str}, pk="id")
@@ -219,8 +227,9 @@ def _create_accounts_and_evidence(db: sqlite_utils.Database) -> None:
 
 def _create_search_index(db: sqlite_utils.Database) -> None:
     """FTS5 over claim text, sources and notes (https://www.sqlite.org/fts5.html)."""
-    db.table("claims").enable_fts(["text", "attribution_text"], fts_version="FTS5",
-                                  tokenize="porter")
+    db.table("claims").enable_fts(
+        ["text", "attribution_text"], fts_version="FTS5", tokenize="porter"
+    )
     db.table("notes").enable_fts(["body"], fts_version="FTS5", tokenize="porter")
     # Our own triggers rather than enable_fts(create_triggers=True): its AFTER UPDATE
     # trigger re-indexes on every status change; these fire only when indexed text changes.
@@ -255,6 +264,17 @@ def _create_search_index(db: sqlite_utils.Database) -> None:
     db.table("history").create_index(["at"])
 
 
+def _add_history_context(db: sqlite_utils.Database) -> None:
+    """What a history row needs to read as a sentence and to be undone: the claim's
+    position and version right after the change, the bulk change it was part of, and the
+    change it undoes."""
+    history = db.table("history")
+    for column in ("position", "version", "batch", "undoes"):
+        history.add_column(column, int)
+    history.create_index(["batch"])
+    history.create_index(["undoes"])
+
+
 def _add_login_failure_addresses(db: sqlite_utils.Database) -> None:
     """Failed logins are counted per account and client address (issue 10)."""
     db.table("login_failures").add_column("address", str)
@@ -268,6 +288,7 @@ MIGRATIONS = [
     _create_core_tables,
     _create_accounts_and_evidence,
     _create_search_index,
+    _add_history_context,
     _add_login_failure_addresses,
 ]
 

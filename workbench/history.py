@@ -9,20 +9,45 @@ ACTIVITY_PAGE = 50
 
 
 def record_history(
-    db: Database, claim: dict[str, Any], actor: str, action: str, before: Any, after: Any, at: str
-) -> None:
-    """Append one history row for a change to `claim` (call inside the write transaction)."""
-    db.table("history").insert(
-        {
-            "claim_id": claim["id"],
-            "article_id": claim["article_id"],
-            "actor": actor,
-            "action": action,
-            "before": None if before is None else json.dumps(before, ensure_ascii=False),
-            "after": None if after is None else json.dumps(after, ensure_ascii=False),
-            "at": at,
-        }
+    db: Database,
+    claim: dict[str, Any],
+    actor: str,
+    action: str,
+    before: Any,
+    after: Any,
+    at: str,
+    undoes: int | None = None,
+) -> int:
+    """Append one history row for a change to `claim` (call inside the write transaction,
+    after the change and before renumbering); returns its id.
+
+    The row keeps the claim's position and version as they are then, so it still reads as
+    the reviewer saw it ("claim 4") after later splits renumber the claims, and an undo can
+    tell whether anything changed since.
+    """
+    cursor = db.execute(
+        "insert into history (claim_id, article_id, actor, action, before, after, at, "
+        "position, version, undoes) "
+        "select ?, ?, ?, ?, ?, ?, ?, position, version, ? from claims where id = ?",
+        [
+            claim["id"],
+            claim["article_id"],
+            actor,
+            action,
+            encode(before),
+            encode(after),
+            at,
+            undoes,
+            claim["id"],
+        ],
     )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def encode(value: Any) -> str | None:
+    """A before/after value as stored: JSON, words as they are (not escaped)."""
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def record_article_event(

@@ -384,11 +384,11 @@ def test_extra_fields_are_ignored_on_users(world):
             "not a supported file type",
         ),
         ({"file": (io.BytesIO(b"\x7fELF\x02\x01\x01\x00\x00\x00"), "notes.txt")}, "binary"),
-        ({"file": (io.BytesIO("Café au lait.".encode("latin-1")), "a.txt")}, "UTF-8"),
         ({"file": (io.BytesIO(b"Cut off \xe2\x82"), "a.txt")}, "UTF-8"),
         ({"file": (io.BytesIO(b"Overlong \xc0\xaf slash."), "a.txt")}, "UTF-8"),
         ({"file": (io.BytesIO(b"Surrogate \xed\xa0\x80 here."), "a.txt")}, "UTF-8"),
-        ({"file": (io.BytesIO("Wide text.".encode("utf-16")), "a.txt")}, "binary"),
+        # UTF-16 without a byte-order mark: every other byte of Latin text is NUL.
+        ({"file": (io.BytesIO("Wide text.".encode("utf-16-le")), "a.txt")}, "binary"),
     ],
     ids=[
         "empty",
@@ -397,11 +397,10 @@ def test_extra_fields_are_ignored_on_users(world):
         "empty-file",
         "image",
         "elf-as-txt",
-        "latin-1",
         "truncated-utf8",
         "overlong-utf8",
         "surrogate",
-        "utf-16",
+        "utf-16-without-bom",
     ],
 )
 def test_unusable_article_is_refused_with_a_message(world, data, message):
@@ -410,6 +409,25 @@ def test_unusable_article_is_refused_with_a_message(world, data, message):
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert snapshot(world.db) == before
+
+
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        ("Café au lait, à 9 h.", "latin-1"),
+        ("“Café” — au lait.", "cp1252"),
+        ("Wide text, café.", "utf-16"),
+    ],
+    ids=["latin-1", "windows-1252", "utf-16-with-bom"],
+)
+def test_declared_or_recognisable_encodings_are_stored_as_text_without_bom(world, data, encoding):
+    response = world.admin.post(
+        "/articles",
+        data={"file": (io.BytesIO(data.encode(encoding)), "a.txt")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    assert world.db.table("articles").get(id_from_location(response))["body"] == data
 
 
 @pytest.mark.parametrize("name", ["title", "publisher"])

@@ -1,0 +1,452 @@
+"""Fetch a web page for import without letting a URL reach inside our network (issue 12).
+
+The OWASP SSRF cheat sheet's rules, each a line of the "Fetching" section of SECURITY.md:
+http and https only; the name resolved once, every address checked, and the connection
+made to a checked address (no second DNS answer); every redirect checked the same way, at
+most five; a connect and a total time cap; a size cap counted while streaming, after
+decompression too; HTML and plain text only. Internal hosts only when named in
+WORKBENCH_FETCH_ALLOW. trafilatura's own fetch_url is not used: it followed redirects to
+internal addresses (adbar/trafilatura#910, #921).
+
+The HTTP client is urllib3, not httpx: trafilatura already depends on it (no new package),
+and its HTTPConnection/HTTPSConnection take the address to connect to and, separately, the
+name for SNI and certificate checks (`server_hostname`), which is exactly "connect to the
+address checked"; httpx needs a custom transport for the same.
+"""
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import ipaddress
+import os
+import socket
+import threading
+import time
+import urllib.parse
+import zlib
+
+import certifi
+import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+
+from .clock import utc_now
+
+DEFAULT_MAX_BYTES = 10_000_000
+ACCEPTED_TYPES = {"text/html": "HTML", "application/xhtml+xml": "HTML", "text/plain": "plain text"}
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+USER_AGENT = "ClaimWorkbench/0.1 (article import; +fetches one page on a reviewer's request)"
+ALLOW_SETTING = "WORKBENCH_FETCH_ALLOW"
+_CLOUD_METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+# 6to4 and NAT64 addresses carry an IPv4 address inside; a relay would deliver to it.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_READ_SIZE = 64 * 1024
+# Name lookups run here so a slow resolver cannot hold the caller past the time cap
+# (socket.getaddrinfo has no timeout of its own).
+_RESOLVERS = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="resolve")
+
+
+class FetchRefused(Exception):
+    """The page was not fetched; str(error) says why, for the person who asked."""
+
+
+@dataclasses.dataclass(frozen=True)
+class FetchLimits:
+    """How far a fetch may go: bytes (after decompression), seconds, redirects."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    connect_timeout: float = 5.0
+    total_timeout: float = 20.0
+    max_redirects: int = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class FetchedPage:
+    """A fetched document, as received (decompressed, not decoded), with where it came from."""
+
+    final_url: str
+    status: int
+    content_type: str  # the media type alone, e.g. "text/html"
+    charset: str | None  # from the Content-Type header, if it names one
+    body: bytes
+    sha256: str
+    fetched_at: str  # UTC, ISO 8601 with a Z
+    redirects: tuple[str, ...]  # every address before final_url, in order
+
+
+def fetch_page(
+    url: str,
+    *,
+    allow: frozenset | None = None,
+    resolver=None,
+    limits: FetchLimits = FetchLimits(),
+    ca_certs: str | None = None,
+) -> FetchedPage:
+    """Fetch `url` (following at most `limits.max_redirects` redirects), or raise FetchRefused."""
+    allow = allow_list_from_environment() if allow is None else allow
+    resolver = resolver or resolve_host
+    deadline = time.monotonic() + limits.total_timeout
+    visited = []
+    while True:
+        target = _Target.parse(url)
+        addresses = _checked_addresses(target, allow, resolver, deadline, limits)
+        response = _Exchange(target, addresses, deadline, limits, ca_certs)
+        try:
+            if response.status in REDIRECT_STATUSES and response.location:
+                visited.append(url)
+                if len(visited) > limits.max_redirects:
+                    raise FetchRefused(
+                        f"{_short(visited[0])} redirects more than "
+                        f"{limits.max_redirects} times; it was not followed further."
+                    )
+                url = urllib.parse.urljoin(url, response.location)
+                continue
+            body = response.checked_body()
+        finally:
+            response.close()
+        return FetchedPage(
+            final_url=url,
+            status=response.status,
+            content_type=response.media_type,
+            charset=response.charset,
+            body=body,
+            sha256=hashlib.sha256(body).hexdigest(),
+            fetched_at=utc_now(),
+            redirects=tuple(visited),
+        )
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """Every address the system resolver gives for host (IPv4 and IPv6)."""
+    answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]).split("%")[0] for info in answers))
+
+
+def parse_allow_list(setting: str | None) -> frozenset:
+    """Parse "host:port, [v6]:port, ..." into {(host or address, port)}; ValueError if malformed."""
+    allowed = set()
+    for entry in (setting or "").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        host, _, port = entry.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"{ALLOW_SETTING}: “{entry}” is not host:port (e.g. 127.0.0.1:8123).")
+        allowed.add((_normalised_host(host.strip("[]")), int(port)))
+    return frozenset(allowed)
+
+
+def allow_list_from_environment() -> frozenset:
+    """The internal hosts WORKBENCH_FETCH_ALLOW names (none when it is unset)."""
+    return parse_allow_list(os.environ.get(ALLOW_SETTING))
+
+
+def refusal_reason(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why an address may not be fetched from (None for a public address)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = (
+            address.ipv4_mapped
+            or address.sixtofour
+            or (ipaddress.IPv4Address(int(address) & 0xFFFFFFFF) if address in _NAT64 else None)
+        )
+        if inner is not None and refusal_reason(inner):
+            return f"{refusal_reason(inner)} inside an IPv6 address"
+    if address in _CLOUD_METADATA:
+        return "the cloud metadata service"
+    # Most specific first: Python counts 240.0.0.0/4 and ::1 as private as well.
+    for test, reason in (
+        ("is_unspecified", "an unspecified address"),
+        ("is_loopback", "a loopback address"),
+        ("is_link_local", "a link-local address"),
+        ("is_multicast", "a multicast address"),
+        ("is_reserved", "a reserved address"),
+        ("is_private", "a private address"),
+    ):
+        if getattr(address, test):
+            return reason
+    return None if address.is_global else "not a public address"
+
+
+def _normalised_host(host):
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host.lower().rstrip(".")
+
+
+def _short(url, limit=80):
+    return url if len(url) <= limit else url[: limit - 1] + "…"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Target:
+    """One request: where it goes and what the server is told."""
+
+    url: str
+    scheme: str
+    host: str  # a lower-case ASCII name, or an address
+    port: int
+    path: str
+    host_header: str
+
+    @classmethod
+    def parse(cls, url):
+        try:
+            parts = urllib.parse.urlsplit(url.strip())
+            port = parts.port
+        except ValueError:
+            raise FetchRefused(f"“{_short(url)}” is not a valid web address.") from None
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https"):
+            raise FetchRefused(
+                f"Only http and https addresses can be fetched; “{_short(url)}” is not one."
+            )
+        if parts.username is not None or parts.password is not None:
+            raise FetchRefused("Addresses with a user name or password in them are not fetched.")
+        if not parts.hostname:
+            raise FetchRefused(f"“{_short(url)}” names no host.")
+        try:
+            host = _normalised_host(parts.hostname.encode("idna").decode("ascii"))
+        except UnicodeError:
+            raise FetchRefused(f"“{parts.hostname}” is not a valid host name.") from None
+        default_port = 443 if scheme == "https" else 80
+        port = port or default_port
+        shown = f"[{host}]" if ":" in host else host
+        return cls(
+            url=url,
+            scheme=scheme,
+            host=host,
+            port=port,
+            path=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+            host_header=shown if port == default_port else f"{shown}:{port}",
+        )
+
+
+def _checked_addresses(target, allow, resolver, deadline, limits):
+    """The target's addresses, each one allowed; the name is resolved exactly once."""
+    try:
+        addresses = [ipaddress.ip_address(target.host)]
+    except ValueError:
+        addresses = [
+            ipaddress.ip_address(address)
+            for address in _resolve(target, resolver, deadline, limits)
+        ]
+    if not addresses:
+        raise FetchRefused(f"The name “{target.host}” has no address.")
+    if (target.host, target.port) in allow:
+        return addresses
+    for address in addresses:
+        reason = refusal_reason(address)
+        if reason and (str(address), target.port) not in allow:
+            where = target.host if target.host == str(address) else f"{target.host} ({address})"
+            raise FetchRefused(
+                f"{where} is {reason}; only public addresses are fetched. An administrator "
+                f"can allow an internal host with {ALLOW_SETTING}=host:port."
+            )
+    return addresses
+
+
+def _resolve(target, resolver, deadline, limits):
+    lookup = _RESOLVERS.submit(resolver, target.host, target.port)
+    try:
+        return lookup.result(timeout=max(0.0, deadline - time.monotonic()))
+    except concurrent.futures.TimeoutError:
+        raise FetchRefused(
+            f"Looking up “{target.host}” took longer than {limits.total_timeout:g} seconds."
+        ) from None
+    except OSError:
+        raise FetchRefused(f"The name “{target.host}” could not be found.") from None
+
+
+class _Exchange:
+    """One request and its response, on a connection to a checked address."""
+
+    def __init__(self, target, addresses, deadline, limits, ca_certs):
+        self.target, self.deadline, self.limits = target, deadline, limits
+        self.timed_out = threading.Event()
+        self.connection = self._connect(addresses, ca_certs)
+        # The total cap holds however slowly the server sends: at the deadline the socket
+        # is shut, which ends any read blocked on it.
+        self.watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
+        self.watchdog.daemon = True
+        self.watchdog.start()
+        try:
+            self.connection.request(
+                "GET",
+                target.path,
+                headers={
+                    "Host": target.host_header,
+                    "User-Agent": USER_AGENT,
+                    "Accept": "text/html, application/xhtml+xml, text/plain;q=0.9",
+                    "Accept-Encoding": "gzip, deflate",
+                    "Connection": "close",
+                },
+                preload_content=False,
+                decode_content=False,
+            )
+            self.response = self.connection.getresponse()
+        except (OSError, urllib3.exceptions.HTTPError) as error:
+            self.close()
+            raise self._failure(error) from None
+        if self.timed_out.is_set():  # headers cut off at the deadline parse as something
+            self.close()
+            raise self._failure(TimeoutError())
+        content_type = self.response.headers.get("Content-Type", "")
+        self.media_type = content_type.split(";")[0].strip().lower()
+        self.charset = _charset(content_type)
+        self.status = self.response.status
+        self.location = self.response.headers.get("Location")
+
+    def _remaining(self):
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise FetchRefused(f"Fetching took longer than {self.limits.total_timeout:g} seconds.")
+        return remaining
+
+    def _connect(self, addresses, ca_certs):
+        last_error = None
+        for address in addresses:
+            timeout = min(self.limits.connect_timeout, self._remaining())
+            connection: HTTPConnection
+            if self.target.scheme == "https":
+                connection = HTTPSConnection(
+                    str(address),
+                    self.target.port,
+                    timeout=timeout,
+                    server_hostname=self.target.host,
+                    cert_reqs="CERT_REQUIRED",
+                    ca_certs=ca_certs or certifi.where(),
+                )
+            else:
+                connection = HTTPConnection(str(address), self.target.port, timeout=timeout)
+            try:
+                connection.connect()
+            except (OSError, urllib3.exceptions.HTTPError) as error:
+                connection.close()
+                last_error = error
+                continue
+            connection.timeout = self._remaining()  # for each read; the watchdog caps the total
+            return connection
+        raise self._failure(last_error)
+
+    def _failure(self, error):
+        # urllib3 2 makes a refused connection a subclass of its connect timeout.
+        refused = isinstance(error, urllib3.exceptions.NewConnectionError)
+        if (
+            self.timed_out.is_set()
+            or not refused
+            and isinstance(error, (TimeoutError, urllib3.exceptions.TimeoutError))
+        ):
+            return FetchRefused(
+                f"{self.target.host} did not answer within the time limit "
+                f"({self.limits.connect_timeout:g} s to connect, "
+                f"{self.limits.total_timeout:g} s in all)."
+            )
+        if "CERTIFICATE" in str(error).upper() or "SSL" in type(error).__name__.upper():
+            return FetchRefused(
+                f"Could not make a secure connection to {self.target.host}: "
+                f"its certificate was not accepted ({error})."
+            )
+        return FetchRefused(f"Could not connect to {self.target.host}: {error}.")
+
+    def _cut(self):
+        self.timed_out.set()
+        sock = getattr(self.connection, "sock", None)
+        try:
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def checked_body(self):
+        """The decompressed body, after every check on status, type, size and time."""
+        if not 200 <= self.status < 300:
+            raise FetchRefused(f"The server answered {self.status} {self.response.reason}.")
+        if self.media_type not in ACCEPTED_TYPES:
+            raise FetchRefused(
+                f"The address serves {self.media_type or 'a document of no stated type'}, not a "
+                "web page: only HTML and plain text can be imported."
+            )
+        declared = self.response.headers.get("Content-Length", "").strip()
+        if declared.isdigit() and int(declared) > self.limits.max_bytes:
+            raise FetchRefused(
+                f"The page is {int(declared):,} bytes; the limit is {self.limits.max_bytes:,}."
+            )
+        inflater = _Inflater(
+            self.response.headers.get("Content-Encoding", ""), self.limits.max_bytes
+        )
+        parts, received = [], 0
+        try:
+            while chunk := self.response.read1(_READ_SIZE, decode_content=False):
+                received += len(chunk)
+                if received > self.limits.max_bytes:
+                    raise FetchRefused(
+                        f"The page is larger than the limit of {self.limits.max_bytes:,} bytes."
+                    )
+                parts.append(inflater.feed(chunk))
+            parts.append(inflater.finish())
+        except (OSError, urllib3.exceptions.HTTPError) as error:
+            raise self._failure(error) from None
+        if self.timed_out.is_set():
+            raise self._failure(TimeoutError())
+        return b"".join(parts)
+
+    def close(self):
+        self.watchdog.cancel()
+        self.connection.close()
+
+
+def _charset(content_type):
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip("\"'"):
+            return value.strip().strip("\"'")
+    return None
+
+
+class _Inflater:
+    """Content-Encoding undone within the size cap: a bomb is refused, never inflated."""
+
+    def __init__(self, encoding, limit):
+        encoding = encoding.strip().lower()
+        if encoding in ("", "identity"):
+            self.decompressor = None
+        elif encoding in ("gzip", "x-gzip"):
+            self.decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self.decompressor = zlib.decompressobj(zlib.MAX_WBITS)
+        else:
+            raise FetchRefused(
+                f"The page is sent compressed with “{encoding}”, which the "
+                "fetcher does not accept (only gzip and deflate)."
+            )
+        self.encoding, self.limit, self.produced = encoding, limit, 0
+
+    def feed(self, data):
+        if self.decompressor is None:
+            return data
+        pieces: list[bytes] = []
+        while data:
+            try:
+                piece = self.decompressor.decompress(data, self.limit - self.produced + 1)
+            except zlib.error:
+                if self.encoding == "deflate" and self.produced == 0 and not pieces:
+                    # Servers send "deflate" as raw deflate as often as zlib (RFC 9110 8.4.1.2).
+                    self.encoding, self.decompressor = "raw", zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise FetchRefused("The page's compressed data is damaged.") from None
+            pieces.append(self._count(piece))
+            data = self.decompressor.unconsumed_tail
+        return b"".join(pieces)
+
+    def finish(self):
+        return self._count(self.decompressor.flush()) if self.decompressor else b""
+
+    def _count(self, piece):
+        self.produced += len(piece)
+        if self.produced > self.limit:
+            raise FetchRefused(
+                f"The page decompresses to more than the limit of "
+                f"{self.limit:,} bytes (a compression bomb?); it was not "
+                "inflated further."
+            )
+        return piece

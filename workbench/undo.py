@@ -1,0 +1,324 @@
+"""Undo a change: a new change that puts back what the old one replaced.
+
+Nothing is erased: the undo is history rows of its own (with `undoes` pointing at the row
+undone). It is refused when the claim changed since (someone else's change is never
+silently reverted), when the change was undone already, and when it is not the
+reviewer's own (admins may undo anyone's).
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import corrections
+from .accounts import User
+from .claims import _change_status, get_claim
+from .clock import utc_now
+from .db import write_transaction
+from .errors import InvalidInput, NotAllowed, VersionConflict
+from .history import decode, record_history
+from .text import analysis
+
+# The actions an undo knows how to reverse, and what it says it undid.
+UNDOABLE = {
+    "status": "status change",
+    "not a claim": "“not a claim”",
+    "restored": "restore",
+    "split": "split",
+    "merge": "merge",
+    "attribution": "source change",
+    "attribution confirmed": "source confirmation",
+    "boundaries": "boundary change",
+}
+
+
+class HistoryNotFound(LookupError):
+    """No history row has that id (or its article was deleted)."""
+
+
+@dataclass(frozen=True)
+class Undone:
+    article_id: int
+    claim_ids: list[int]  # the claims put back, the undone change's own claim first
+    what: str  # "status change", "merge"...
+
+
+def undoable_entry(db: Database, history_id: int) -> dict[str, Any]:
+    """The history row to undo, decoded; HistoryNotFound if there is none."""
+    rows = list(
+        db.query(
+            "select h.* from history h join articles a on a.id = h.article_id "
+            "where h.id = ? and a.deleted_at is null and h.claim_id is not null",
+            [history_id],
+        )
+    )
+    if not rows:
+        raise HistoryNotFound(history_id)
+    entry = rows[0]
+    entry["before"] = decode(entry["before"])
+    entry["after"] = decode(entry["after"])
+    return entry
+
+
+def undo(db: Database, history_id: int, actor: User) -> Undone:
+    """Reverse the change recorded in history row `history_id` (a whole bulk change when
+    it was one), as a new change by `actor`."""
+    with write_transaction(db):
+        entry = undoable_entry(db, history_id)
+        if entry["action"] not in UNDOABLE:
+            raise InvalidInput("That change cannot be undone.")
+        if entry["actor"] != actor.username and not actor.can("admin"):
+            raise NotAllowed("You can undo your own changes only.")
+        if db.execute("select 1 from history where undoes = ?", [history_id]).fetchone():
+            raise InvalidInput("That change was undone already.")
+        if entry["batch"] is not None:
+            return _undo_bulk_status(db, entry, actor)
+        _check_unchanged(db, entry["claim_id"], entry["version"])
+        claim_ids = _REVERSE[entry["action"]](db, entry, actor)
+    return Undone(entry["article_id"], claim_ids, UNDOABLE[entry["action"]])
+
+
+def _check_unchanged(db: Database, claim_id: int, version: int | None) -> None:
+    current = get_claim(db, claim_id)
+    if version is None or current["version"] != version:
+        # Someone (maybe the same reviewer) changed the claim since: undoing now would
+        # overwrite that change without anyone seeing it.
+        raise VersionConflict(current)
+
+
+def _undo_status(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    _change_status(
+        db,
+        "select ? as id",
+        [entry["claim_id"]],
+        entry["before"]["status"],
+        actor,
+        bulk=False,
+        undoes=entry["id"],
+    )
+    return [entry["claim_id"]]
+
+
+def _undo_bulk_status(db: Database, entry: dict[str, Any], actor: User) -> Undone:
+    """Every claim of a bulk change back to its own earlier status, or none of them."""
+    rows = db.execute(
+        "select h.id, h.claim_id, h.version, c.version, json_extract(h.before, '$.status') "
+        "from history h join claims c on c.id = h.claim_id where h.batch = ? order by h.id",
+        [entry["batch"]],
+    ).fetchall()
+    changed_since = [claim_id for _, claim_id, then, now, _ in rows if then != now]
+    if changed_since:
+        raise VersionConflict(get_claim(db, changed_since[0]))
+    by_status: dict[str, list[int]] = {}
+    for _, claim_id, _, _, status in rows:
+        by_status.setdefault(status, []).append(claim_id)
+    for status, ids in by_status.items():
+        _change_status(
+            db,
+            "select value from json_each(?)",
+            [json.dumps(ids)],
+            status,
+            actor,
+            bulk=True,
+            undoes=entry["id"],
+        )
+    return Undone(entry["article_id"], [claim_id for _, claim_id, *_ in rows], "bulk change")
+
+
+def _undo_hiding(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    hidden = not entry["before"]["is_claim"]
+    claim = corrections.full_claim(db, entry["claim_id"])
+    now = utc_now()
+    corrections.bump(
+        db,
+        claim["id"],
+        actor,
+        now,
+        is_claim=0 if hidden else 1,
+        hidden_reason="not_a_claim" if hidden else None,
+    )
+    record_history(
+        db,
+        claim,
+        actor.username,
+        "not a claim" if hidden else "restored",
+        {"is_claim": bool(claim["is_claim"])},
+        {"is_claim": not hidden, "undo_of": entry["id"]},
+        now,
+        undoes=entry["id"],
+    )
+    corrections.renumber(db, claim["article_id"])
+    if not hidden:
+        corrections.reannotate(db, claim["article_id"], [claim["id"]])
+    return [claim["id"]]
+
+
+def _set_extent(
+    db: Database, claim: dict[str, Any], start: int, end: int, actor: User, now: str
+) -> None:
+    body = corrections.article_body(db, claim["article_id"])
+    corrections.bump(db, claim["id"], actor, now, start=start, end=end, text=body[start:end])
+
+
+def _undo_boundaries(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    claim = corrections.full_claim(db, entry["claim_id"])
+    before = entry["before"]
+    now = utc_now()
+    _set_extent(db, claim, before["start"], before["end"], actor, now)
+    record_history(
+        db,
+        claim,
+        actor.username,
+        "boundaries",
+        corrections.snapshot(claim),
+        {**before, "undo_of": entry["id"]},
+        now,
+        undoes=entry["id"],
+    )
+    corrections.renumber(db, claim["article_id"])
+    corrections.reannotate(db, claim["article_id"], [claim["id"]])
+    return [claim["id"]]
+
+
+def _undo_split(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    """The two parts become one claim again; the second part is hidden as merged."""
+    claim = corrections.full_claim(db, entry["claim_id"])
+    second = corrections.full_claim(db, entry["after"]["second"]["claim_id"])
+    if not second["is_claim"]:
+        raise InvalidInput("The second part of that split is no longer a claim; restore it first.")
+    before = entry["before"]
+    now = utc_now()
+    _set_extent(db, claim, before["start"], before["end"], actor, now)
+    corrections.bump(
+        db, second["id"], actor, now, is_claim=0, hidden_reason="merged", merged_into=claim["id"]
+    )
+    moved = {
+        table: corrections._move_children(db, table, second["id"], claim["id"])
+        for table in ("notes", "evidence")
+    }
+    record_history(
+        db,
+        claim,
+        actor.username,
+        "merge",
+        corrections.snapshot(claim),
+        {
+            **before,
+            "merged_claim_id": second["id"],
+            "undo_of": entry["id"],
+            "moved_note_ids": moved["notes"],
+            "moved_evidence_ids": moved["evidence"],
+            "moved_notes": len(moved["notes"]),
+            "moved_evidence": len(moved["evidence"]),
+        },
+        now,
+        undoes=entry["id"],
+    )
+    record_history(
+        db,
+        second,
+        actor.username,
+        "merged into",
+        {**corrections.snapshot(second), "status": second["status"]},
+        {"claim_id": claim["id"], "undo_of": entry["id"]},
+        now,
+    )
+    corrections.renumber(db, claim["article_id"])
+    corrections.reannotate(db, claim["article_id"], [claim["id"]])
+    return [claim["id"]]
+
+
+def _undo_merge(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    """The merged claim comes back with its own notes and evidence; the first shrinks back."""
+    claim = corrections.full_claim(db, entry["claim_id"])
+    other = corrections.full_claim(db, entry["after"]["merged_claim_id"])
+    before = entry["before"]
+    now = utc_now()
+    _set_extent(db, claim, before["start"], before["end"], actor, now)
+    corrections.bump(db, other["id"], actor, now, is_claim=1, hidden_reason=None, merged_into=None)
+    for table, key in (("notes", "moved_note_ids"), ("evidence", "moved_evidence_ids")):
+        ids = entry["after"].get(key) or []
+        db.execute(
+            f"update {table} set claim_id = ? where claim_id = ? and id in "
+            "(select value from json_each(?))",
+            [other["id"], claim["id"], json.dumps(ids)],
+        )
+    record_history(
+        db,
+        claim,
+        actor.username,
+        "boundaries",
+        corrections.snapshot(claim),
+        {**before, "undo_of": entry["id"]},
+        now,
+        undoes=entry["id"],
+    )
+    record_history(
+        db,
+        other,
+        actor.username,
+        "restored",
+        {"is_claim": False},
+        {"is_claim": True, "undo_of": entry["id"]},
+        now,
+    )
+    corrections.renumber(db, claim["article_id"])
+    corrections.reannotate(db, claim["article_id"], [claim["id"], other["id"]])
+    return [claim["id"], other["id"]]
+
+
+def _undo_attribution(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    claim = corrections.full_claim(db, entry["claim_id"])
+    before = entry["before"]
+    fields = {
+        "attribution_text": before["text"],
+        "attribution_kind": before["kind"] or "none",
+        "attribution_start": before["start"],
+        "attribution_end": before["end"],
+        "attribution_confirmed_by": before.get("confirmed_by"),
+        **analysis.flag_fields(claim["text"], before["kind"]),
+    }
+    now = utc_now()
+    corrections.bump(db, claim["id"], actor, now, **fields)
+    record_history(
+        db,
+        claim,
+        actor.username,
+        "attribution",
+        corrections.attribution_snapshot(claim),
+        {key: before[key] for key in ("text", "kind", "start", "end")} | {"undo_of": entry["id"]},
+        now,
+        undoes=entry["id"],
+    )
+    return [claim["id"]]
+
+
+def _undo_confirmation(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    claim = corrections.full_claim(db, entry["claim_id"])
+    now = utc_now()
+    corrections.bump(db, claim["id"], actor, now, attribution_confirmed_by=None)
+    record_history(
+        db,
+        claim,
+        actor.username,
+        "attribution unconfirmed",
+        {"confirmed_by": claim["attribution_confirmed_by"]},
+        {"undo_of": entry["id"]},
+        now,
+        undoes=entry["id"],
+    )
+    return [claim["id"]]
+
+
+_REVERSE = {
+    "status": _undo_status,
+    "not a claim": _undo_hiding,
+    "restored": _undo_hiding,
+    "split": _undo_split,
+    "merge": _undo_merge,
+    "attribution": _undo_attribution,
+    "attribution confirmed": _undo_confirmation,
+    "boundaries": _undo_boundaries,
+}
