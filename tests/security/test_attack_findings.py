@@ -8,6 +8,7 @@ import concurrent.futures
 import json
 import time
 
+import pysbd
 import pytest
 from click.testing import CliRunner
 
@@ -15,6 +16,8 @@ from support import actor
 from workbench import accounts, articles, claims, cli, search
 from workbench import db as workbench_db
 from workbench.exports import claimreview
+from workbench.text import splitter
+from workbench.text.splitter import split_claims
 
 HX = {"HX-Request": "true"}
 TABLES = ("articles", "claims", "notes", "evidence", "history", "users", "sessions")
@@ -221,3 +224,57 @@ def test_a_new_password_clears_the_failures_for_that_account(app, lou, monkeypat
         accounts.set_password(database, lou, new_password, "scrypt:1024:8:1")
         database.close()
     assert log_in_from(app, STRANGER, lou, new_password).status_code == 303
+
+
+# --- Import time is linear in paragraph length -----------------------------------------
+
+# Sentences that exercise the splitter's rules: abbreviations, decimals, clock times,
+# quotations of one and of several sentences, questions and exclamations.
+SENTENCES = [
+    "The U.S. Senate voted 52-48 on Tuesday.",
+    "Mr. Okafor met Dr. Lindqvist at 3 p.m. on Jan. 5.",
+    "Revenue rose to $3.5 million, up 4.2% from 2023.",
+    '"We will not back down," the mayor said.',
+    "“The data are clear,” said Ms. Hale.",
+    "“We tried. We failed. We will try again,” she said.",
+    "The vote is set for 10 a.m. Saturday, officials said.",
+    "Is the bridge safe?",
+    "Nobody knows!",
+    "Gen. Ortiz, the army chief, said the St. Louis office would close.",
+]
+
+
+def claim_spans(text):
+    return [(claim.start, claim.end, claim.text) for claim in split_claims(text)]
+
+
+def test_a_long_single_line_splits_exactly_as_the_same_text_in_lines():
+    one_line = " ".join(SENTENCES * 25)  # about 10,600 characters, no line break
+    in_lines = "\n".join(SENTENCES * 25)  # the same offsets, one sentence a line
+    assert len(one_line) > 5 * 2_000
+    assert claim_spans(one_line) == claim_spans(in_lines)
+    assert len(claim_spans(one_line)) == 25 * (len(SENTENCES) + 2)  # the quote is three
+
+
+def test_a_long_single_line_splits_exactly_as_one_unbroken_segmentation(monkeypatch):
+    one_line = " ".join(SENTENCES * 25)
+    pieces = claim_spans(one_line)
+    monkeypatch.setattr(splitter, "MAX_SEGMENT_CHARS", 10**9)  # pysbd sees the whole line
+    assert pieces == claim_spans(one_line)
+
+
+def test_the_segmenter_sees_each_character_once_in_pieces_of_bounded_size(monkeypatch):
+    """pysbd's time grows with the square of its input (1 MB on one line: 457 s), so it
+    must only ever see short pieces, and each character once: then the work is linear."""
+    seen = []
+    segment = pysbd.Segmenter.segment
+
+    def measured(self, text):
+        seen.append(len(text))
+        return segment(self, text)
+
+    monkeypatch.setattr(pysbd.Segmenter, "segment", measured)
+    one_line = " ".join(SENTENCES * 60)  # about 25,000 characters
+    split_claims(one_line)
+    assert max(seen) <= 2_000, f"pysbd was given {max(seen):,} characters at once"
+    assert sum(seen) <= len(one_line)
