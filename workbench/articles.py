@@ -2,6 +2,8 @@
 
 import datetime
 import hashlib
+import os
+import re
 import sqlite3
 import urllib.parse
 from dataclasses import dataclass
@@ -19,6 +21,11 @@ from .text import analysis
 from .text.cleaning import check_article_text, guess_title
 
 MAX_TITLE_CHARS = 300
+# The README's "Limits": an article of 990,000 one-line paragraphs took 88 s and 934 MB
+# to import, and its exports and pages took gigabytes (issue 10). Read once at start.
+MAX_CLAIMS = int(os.environ.get("WORKBENCH_MAX_CLAIMS", "20000"))
+# A line with something on it: each is at least one claim.
+_PARAGRAPH = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -75,8 +82,15 @@ def import_article(
     existing = _article_id_by_hash(db, digest)
     if existing is not None:
         return ImportResult(existing, created=False, claim_count=_claim_count(db, existing))
+    # Counted before splitting: each paragraph is at least one claim.
+    paragraphs = sum(1 for _ in _PARAGRAPH.finditer(text))
+    if paragraphs > MAX_CLAIMS:
+        raise ArticleRejected(
+            f"The article has {paragraphs:,} paragraphs, so at least as many claims; the "
+            f"limit is {MAX_CLAIMS:,} claims per article. Import it in parts."
+        )
     # Split before taking the write lock: it is the slow part, and needs no database.
-    rows = analysis.claim_rows(text)
+    rows = analysis.claim_rows(text, MAX_CLAIMS)
     try:
         with write_transaction(db):
             article_id = insert(

@@ -6,6 +6,11 @@ its order; a test's name says which behaviour of that line it checks.
 
 import concurrent.futures
 import json
+import os
+import pathlib
+import sqlite3
+import subprocess
+import sys
 import time
 
 import pysbd
@@ -13,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from support import actor
-from workbench import accounts, articles, claims, cli, search
+from workbench import accounts, articles, claims, cli, notes, search
 from workbench import db as workbench_db
-from workbench.exports import claimreview
-from workbench.text import splitter
+from workbench.exports import ExportStats, claimreview, json_document
+from workbench.text import analysis, cleaning, splitter
 from workbench.text.splitter import split_claims
 
 HX = {"HX-Request": "true"}
@@ -278,3 +283,151 @@ def test_the_segmenter_sees_each_character_once_in_pieces_of_bounded_size(monkey
     split_claims(one_line)
     assert max(seen) <= 2_000, f"pysbd was given {max(seen):,} characters at once"
     assert sum(seen) <= len(one_line)
+
+
+# --- An article has a documented size limit; nothing over many claims is all in memory --
+
+
+def numbered_sentences(count):
+    return " ".join(f"Gauge {number} rose {number + 10} centimetres." for number in range(count))
+
+
+def test_the_limits_are_the_documented_defaults():
+    assert cleaning.MAX_ARTICLE_CHARS == 2_000_000
+    assert articles.MAX_CLAIMS == 20_000
+    readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "2,000,000 characters" in readme and "20,000 claims" in readme
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_an_article_over_the_claim_limit_is_refused_in_the_form_with_422(
+    admin_client, db, monkeypatch, headers
+):
+    monkeypatch.setattr(articles, "MAX_CLAIMS", 5)
+    before = snapshot(db)
+    response = admin_client.post(
+        "/articles", data={"text": numbered_sentences(6), "title": "Six"}, headers=headers
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "6 claims" in page and "the limit is 5" in page
+    assert snapshot(db) == before
+    assert admin_client.post("/articles", data={"text": numbered_sentences(5)}).status_code == 303
+
+
+def test_more_paragraphs_than_claims_allowed_are_refused_before_splitting(
+    admin_client, db, monkeypatch
+):
+    """990,000 tiny paragraphs took 88 s and 934 MB to become claims; now a count refuses
+    them first (each paragraph is at least one claim)."""
+    monkeypatch.setattr(articles, "MAX_CLAIMS", 100)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the text was split although it has too many paragraphs")
+
+    monkeypatch.setattr(analysis, "claim_rows", never)
+    monkeypatch.setattr(splitter, "split_claims", never)
+    before = snapshot(db)
+    response = admin_client.post("/articles", data={"text": "Go.\n" * 101})
+    assert response.status_code == 422
+    assert "101 paragraphs" in response.get_data(as_text=True)
+    assert snapshot(db) == before
+
+
+def test_an_article_over_the_character_limit_is_refused_in_the_form_with_422(
+    admin_client, db, monkeypatch
+):
+    monkeypatch.setattr(cleaning, "MAX_ARTICLE_CHARS", 100)
+    before = snapshot(db)
+    response = admin_client.post("/articles", data={"text": numbered_sentences(5)})
+    assert response.status_code == 422
+    assert "the limit is 100" in response.get_data(as_text=True)
+    assert snapshot(db) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "variable, value, text, message",
+    [
+        ("WORKBENCH_MAX_CLAIMS", "3", numbered_sentences(4), "4 claims; the limit is 3"),
+        ("WORKBENCH_MAX_ARTICLE_CHARS", "50", numbered_sentences(4), "the limit is 50"),
+    ],
+    ids=["claims", "characters"],
+)
+def test_the_limits_are_set_by_environment_and_refused_clearly_at_the_command_line(
+    tmp_path, variable, value, text, message
+):
+    story = tmp_path / "story.txt"
+    story.write_text(text)
+    env = {**os.environ, "WORKBENCH_DB": str(tmp_path / "w.db"), variable: value}
+    env["WORKBENCH_INSTANCE"] = str(tmp_path / "instance")
+    workbench = pathlib.Path(sys.executable).parent / "workbench"
+    done = subprocess.run(
+        [str(workbench), "import", str(story)], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.fixture
+def few_sql_variables(monkeypatch):
+    """Every new connection may bind at most 50 variables per statement (SQLite builds
+    with the common 32,766 failed at about 33,000 claims; 50 shows it at 120)."""
+    configure = workbench_db.configure
+
+    def limited(database):
+        configure(database)
+        database.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 50)
+
+    monkeypatch.setattr(workbench_db, "configure", limited)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/{article}/text",
+        "/articles/{article}",
+        "/articles/{article}?hidden=1",
+        "/articles/{article}/export.csv",
+        "/articles/{article}/export.json",
+        "/articles/{article}/export.claimreview",
+        "/api/articles/{article}/claims",
+        "/search?q=Gauge",
+    ],
+)
+def test_no_page_export_or_api_call_binds_a_variable_per_claim(
+    app, db, viewer_client, few_sql_variables, path
+):
+    result = articles.import_article(db, numbered_sentences(120), actor=actor("ada"))
+    for claim_id in claim_ids_of(db, result.article_id)[:3]:
+        notes.add_note(db, claim_id, "Checked with the agency.", actor("ana", "reviewer"))
+    response = viewer_client.get(path.format(article=result.article_id))
+    response.get_data()
+    assert response.status_code == 200
+
+
+def claim_ids_of(db, article_id):
+    return [
+        row[0]
+        for row in db.execute(
+            "select id from claims where article_id = ? order by position", [article_id]
+        )
+    ]
+
+
+def test_the_json_export_streams_claim_by_claim(db):
+    result = articles.import_article(db, numbered_sentences(60), actor=actor("ada"))
+    ids = claim_ids_of(db, result.article_id)
+    notes.add_note(db, ids[7], "Checked.", actor("ana", "reviewer"))
+    stats = ExportStats()
+    chunks = list(
+        json_document.iter_json(db, search.ClaimFilter(article_id=result.article_id), stats)
+    )
+    assert len(chunks) >= 60, f"{len(chunks)} chunks for 60 claims: not streamed claim by claim"
+    assert max(len(chunk) for chunk in chunks) < 2_000 + len(numbered_sentences(60))
+    [article] = json.loads("".join(chunks))["articles"]
+    assert [claim["id"] for claim in article["claims"]] == ids
+    assert [note["body"] for note in article["claims"][7]["notes"]] == ["Checked."]
+    assert [entry["action"] for entry in article["claims"][7]["history"]] == ["note"]
+    assert stats.rows == 60

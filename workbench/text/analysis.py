@@ -3,13 +3,23 @@
 import json
 from typing import Any
 
+from ..errors import ArticleRejected
 from . import attribution, flags
 from .splitter import ClaimSpan, split_claims
 
 
-def claim_rows(text: str) -> list[dict[str, Any]]:
-    """One dict per claim, ready for the claims table (without article_id)."""
+def claim_rows(text: str, max_claims: int | None = None) -> list[dict[str, Any]]:
+    """One dict per claim, ready for the claims table (without article_id).
+
+    ArticleRejected when there are more than `max_claims`, found before the sources and
+    flags, which take most of the time and memory.
+    """
     spans = split_claims(text)
+    if max_claims is not None and len(spans) > max_claims:
+        raise ArticleRejected(
+            f"The article has {len(spans):,} claims; the limit is {max_claims:,} per article. "
+            "Import it in parts."
+        )
     return [
         {"position": span.index + 1, "start": span.start, "end": span.end, "text": span.text,
          **fields}
