@@ -14,7 +14,7 @@ from . import search
 from .accounts import User
 from .clock import utc_now
 from .db import write_transaction
-from .errors import ClaimNotFound, InvalidInput, VersionConflict
+from .errors import ClaimHidden, ClaimNotFound, InvalidInput, VersionConflict
 from .statuses import parse_status
 
 PAGE_SIZE = 100
@@ -40,14 +40,35 @@ def get_claim(db: Database, claim_id: int, with_notes: bool = True) -> dict[str,
     return claim
 
 
+_ROW_COLUMNS = ("id", "article_id", "status", "version", "is_claim", "hidden_reason")
+
+
 def claim_row(db: Database, claim_id: int) -> dict[str, Any]:
-    """id, article_id, status, version of a claim; ClaimNotFound if there is none."""
+    """id, article_id, status, version, is_claim and hidden_reason of a claim;
+    ClaimNotFound if there is none."""
     row = db.execute(
-        "select id, article_id, status, version from claims where id = ?", [claim_id]
+        f"select {', '.join(_ROW_COLUMNS)} from claims where id = ?", [claim_id]
     ).fetchone()
     if row is None:
         raise ClaimNotFound(claim_id)
-    return dict(zip(("id", "article_id", "status", "version"), row, strict=True))
+    return dict(zip(_ROW_COLUMNS, row, strict=True))
+
+
+def refuse_if_hidden(claim: dict[str, Any], merged_only: bool = False) -> None:
+    """ClaimHidden for a claim merged into another (or, unless `merged_only`, marked "not a
+    claim"): changing one was accepted and then invisible (issue 10). Call it inside the
+    write transaction, before writing anything."""
+    if claim["is_claim"]:
+        return
+    if claim["hidden_reason"] == "merged":
+        raise ClaimHidden(
+            "This passage was merged into another claim and is hidden; "
+            "change that claim instead (or split it)."
+        )
+    if not merged_only:
+        raise ClaimHidden(
+            "This claim is marked “not a claim” and is hidden; restore it before changing it."
+        )
 
 
 # Sort orders a reviewer can pick; only these strings ever reach the SQL (ASVS 1.2.4).
@@ -167,6 +188,7 @@ def set_status(
     status = parse_status(status)
     with write_transaction(db):
         current = claim_row(db, claim_id)
+        refuse_if_hidden(current)
         if current["status"] == status:
             # Nothing to change, so nothing is overwritten: not a conflict.
             return get_claim(db, claim_id)

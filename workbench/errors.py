@@ -12,6 +12,10 @@ class ArticleRejected(InvalidInput):
     """The input cannot become an article; str(error) says why, for the reviewer."""
 
 
+class ClaimHidden(InvalidInput):
+    """The claim is hidden (merged into another, or "not a claim"): restore it first."""
+
+
 class NotAllowed(PermissionError):
     """The user may not change this record (it is someone else's); str(error) says why."""
 

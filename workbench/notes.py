@@ -5,7 +5,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .accounts import User
-from .claims import claim_row
+from .claims import claim_row, refuse_if_hidden
 from .clock import utc_now
 from .db import insert, write_transaction
 from .errors import InvalidInput, NoteNotFound
@@ -28,6 +28,8 @@ def add_note(db: Database, claim_id: int, body: str | None, actor: User) -> dict
         raise InvalidInput("The note contains NUL characters.")
     with write_transaction(db):
         claim = claim_row(db, claim_id)
+        # Notes and evidence of a merged passage live on the claim it was merged into.
+        refuse_if_hidden(claim, merged_only=True)
         now = utc_now()
         note_id = insert(
             db,

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from support import actor
-from workbench import accounts, articles, claims, cli, notes, search
+from workbench import accounts, articles, claims, cli, corrections, evidence, notes, search
 from workbench import db as workbench_db
 from workbench.exports import ExportStats, claimreview, json_document
 from workbench.text import analysis, cleaning, splitter
@@ -431,3 +431,116 @@ def test_the_json_export_streams_claim_by_claim(db):
     assert [note["body"] for note in article["claims"][7]["notes"]] == ["Checked."]
     assert [entry["action"] for entry in article["claims"][7]["history"]] == ["note"]
     assert stats.rows == 60
+
+
+# --- Corrections on hidden claims, and records of deleted articles, refused first ------
+
+FIVE_CLAIMS = (
+    "The port reopened on Friday. Ships queued for hours. Officials blamed the fog. "
+    "Traders said losses were heavy. The mayor promised an inquiry."
+)
+
+
+@pytest.fixture
+def deleted_articles_records(db, reviewer_client):
+    """A note and an evidence record on a claim whose article an admin then deleted."""
+    result = articles.import_article(db, FIVE_CLAIMS, actor=actor("ada"))
+    claim_id = claim_ids_of(db, result.article_id)[0]
+    ana = actor("ana", "reviewer")
+    records = {
+        "notes": notes.add_note(db, claim_id, "Checked.", ana)["id"],
+        "evidence": evidence.add_evidence(db, claim_id, ana, "https://example.org/", "supports")[
+            "id"
+        ],
+    }
+    articles.delete_article(db, result.article_id, actor("ada"))
+    return records
+
+
+@pytest.mark.parametrize("table", ["notes", "evidence"])
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_hiding_a_record_of_a_deleted_article_is_404_and_writes_nothing(
+    db, admin_client, deleted_articles_records, table, headers
+):
+    before = snapshot(db)
+    record_id = deleted_articles_records[table]
+    response = admin_client.post(f"/{table}/{record_id}/delete", headers=headers)
+    assert response.status_code == 404
+    assert snapshot(db) == before
+
+
+def hidden_claims(db):
+    """(merged-away claim, not-a-claim claim) of a fresh article, and the article's id."""
+    result = articles.import_article(db, FIVE_CLAIMS, actor=actor("ada"))
+    ids = claim_ids_of(db, result.article_id)
+    ana = actor("ana", "reviewer")
+    corrections.merge_with_next(db, ids[0], ana)  # ids[1] is merged away into ids[0]
+    corrections.set_not_a_claim(db, ids[3], True, ana)
+    return {"merged": ids[1], "not a claim": ids[3]}
+
+
+def current_version(db, claim_id):
+    return db.execute("select version from claims where id = ?", [claim_id]).fetchone()[0]
+
+
+CORRECTIONS = {
+    "status": lambda claim, text: {"status": "disputed"},
+    "split": lambda claim, text: {"at": str(text.index(" ", claim["start"]))},
+    "boundaries": lambda claim, text: {"start": str(claim["start"]), "end": str(claim["end"] - 1)},
+    "attribution": lambda claim, text: {"kind": "organization", "passage": "Officials"},
+    "attribution/confirm": lambda claim, text: {},
+    "merge": lambda claim, text: {},
+    "notes": lambda claim, text: {"body": "A note on a hidden claim."},
+    "evidence": lambda claim, text: {"url": "https://example.org/", "stance": "supports"},
+}
+
+
+HIDDEN_AND_ACTIONS = [
+    (hidden, action)
+    for hidden in ("merged", "not a claim")
+    for action in CORRECTIONS
+    # A note or evidence may say why a passage is not a claim; those of a merged passage
+    # belong to the claim it was merged into.
+    if hidden == "merged" or action not in ("notes", "evidence")
+]
+
+
+@pytest.mark.parametrize("hidden, action", HIDDEN_AND_ACTIONS)
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_writes_on_a_hidden_claim_are_refused_before_anything_is_written(
+    db, reviewer_client, hidden, action, headers
+):
+    claim_id = hidden_claims(db)[hidden]
+    claim = db.table("claims").get(claim_id)
+    body = db.execute("select body from articles where id = ?", [claim["article_id"]]).fetchone()[0]
+    form = {**CORRECTIONS[action](claim, body), "version": str(claim["version"])}
+    before = snapshot(db)
+    response = reviewer_client.post(f"/claims/{claim_id}/{action}", data=form, headers=headers)
+    assert response.status_code == 422, f"{action} on a {hidden} claim: {response.status_code}"
+    page = response.get_data(as_text=True)
+    assert "hidden" in page or "not a claim" in page or "merged" in page
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("action", ["notes", "evidence"])
+def test_a_note_or_evidence_may_still_say_why_a_passage_is_not_a_claim(db, reviewer_client, action):
+    claim_id = hidden_claims(db)["not a claim"]
+    claim = db.table("claims").get(claim_id)
+    response = reviewer_client.post(
+        f"/claims/{claim_id}/{action}", data=CORRECTIONS[action](claim, "")
+    )
+    assert response.status_code == 303
+    assert (
+        db.execute(f"select count(*) from {action} where claim_id = ?", [claim_id]).fetchone()[0]
+        == 1
+    )
+
+
+def test_a_not_a_claim_can_still_be_restored(db, reviewer_client):
+    claim_id = hidden_claims(db)["not a claim"]
+    response = reviewer_client.post(
+        f"/claims/{claim_id}/hide",
+        data={"hidden": "0", "version": str(current_version(db, claim_id))},
+    )
+    assert response.status_code == 303
+    assert db.table("claims").get(claim_id)["is_claim"] == 1
