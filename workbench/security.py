@@ -1,5 +1,6 @@
 """Cross-site request forgery checks and the security headers on every response."""
 
+import io
 import urllib.parse
 
 from flask import abort, current_app, request
@@ -31,6 +32,24 @@ def is_cross_site(req):
 def refuse_cross_site_writes():
     if request.method not in SAFE_METHODS and is_cross_site(request):
         abort(403, description="This request came from another site and was refused.")
+
+
+def refuse_long_chunked_bodies():
+    """413 for a chunked body (no Content-Length) over MAX_CONTENT_LENGTH.
+
+    Werkzeug stops reading such a body at the limit and parses what it got, so a form cut
+    short was processed as if whole (issue 10). Read it here, up to one byte past the
+    limit: over it is refused; within it, the app reads these bytes with their length.
+    """
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if limit is None or "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+        return
+    body = request.environ["wsgi.input"].read(limit + 1)
+    if len(body) > limit:
+        abort(413)
+    request.environ["wsgi.input"] = io.BytesIO(body)
+    request.environ["wsgi.input_terminated"] = True
+    request.environ["CONTENT_LENGTH"] = str(len(body))
 
 
 def content_security_policy(script_origin):
@@ -71,4 +90,5 @@ def origin_of(url):
 
 def init_app(app):
     app.before_request(refuse_cross_site_writes)
+    app.before_request(refuse_long_chunked_bodies)
     app.after_request(add_security_headers)

@@ -5,13 +5,18 @@ its order; a test's name says which behaviour of that line it checks.
 """
 
 import concurrent.futures
+import contextlib
+import http.client
+import io
 import json
 import os
 import pathlib
 import sqlite3
 import subprocess
+import re
 import sys
 import time
+import urllib.parse
 
 import pysbd
 import pytest
@@ -544,3 +549,85 @@ def test_a_not_a_claim_can_still_be_restored(db, reviewer_client):
     )
     assert response.status_code == 303
     assert db.table("claims").get(claim_id)["is_claim"] == 1
+
+
+# --- A chunked request body over the size limit is refused, never truncated -------------
+
+LIMIT = 64 * 1024
+
+
+def chunked_import(client, text):
+    """An import whose body has no length (Transfer-Encoding: chunked), as gunicorn hands it
+    to the app: a terminated input stream and no CONTENT_LENGTH."""
+    body = urllib.parse.urlencode({"title": "Chunked", "text": text}).encode()
+    return client.post(
+        "/articles",
+        input_stream=io.BytesIO(body),
+        content_type="application/x-www-form-urlencoded",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+def test_a_chunked_body_over_the_limit_is_413_and_nothing_stored(app, admin_client, db):
+    app.config["MAX_CONTENT_LENGTH"] = LIMIT
+    before = snapshot(db)
+    response = chunked_import(admin_client, numbered_sentences(3000))  # about 120 KB
+    assert response.status_code == 413
+    assert snapshot(db) == before
+
+
+def test_a_chunked_body_within_the_limit_is_read_whole(app, admin_client, db):
+    app.config["MAX_CONTENT_LENGTH"] = LIMIT
+    text = numbered_sentences(1000)  # about 38 KB
+    response = chunked_import(admin_client, text)
+    assert response.status_code == 303
+    assert db.execute("select body from articles where title = 'Chunked'").fetchone()[0] == text
+
+
+def live_admin(server_factory, **env):
+    """A started `workbench serve` with `env`, and the session cookie of an admin."""
+    server = server_factory(["rita"])
+    server.env.update(env)
+    # Server.log_in uses the shared fixtures' password for a name.
+    server.run_cli(
+        "add-user",
+        "ada",
+        "--role",
+        "admin",
+        "--password-stdin",
+        input="ada-concurrency-test-password\n",
+    )
+    server.start()
+    return server, server.log_in("ada").cookie
+
+
+@pytest.mark.slow
+def test_a_chunked_body_over_the_limit_is_413_from_the_real_server(server_factory):
+    server, cookie = live_admin(server_factory, WORKBENCH_MAX_UPLOAD_MB="1")
+    body = urllib.parse.urlencode({"title": "Chunked", "text": "Word " * 300_000}).encode()
+    assert send_chunked(server.port, "/articles", body, cookie) == 413
+    with contextlib.closing(server.database()) as database:
+        stored = database.execute("select count(*) from articles where title = 'Chunked'")
+        assert stored.fetchone()[0] == 0
+
+
+def send_chunked(port, path, body, cookie, chunk=64 * 1024):
+    """POST `body` in chunks with no Content-Length; the status (413 may cut it short)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.putrequest("POST", path)
+        connection.putheader("Cookie", f"workbench_session={cookie}")
+        connection.putheader("Content-Type", "application/x-www-form-urlencoded")
+        connection.putheader("Transfer-Encoding", "chunked")
+        connection.endheaders()
+        try:
+            for start in range(0, len(body), chunk):
+                part = body[start : start + chunk]
+                connection.send(b"%x\r\n" % len(part) + part + b"\r\n")
+            connection.send(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered and closed before the whole body was sent
+        return connection.getresponse().status
+    finally:
+        connection.close()
