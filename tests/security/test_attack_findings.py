@@ -13,7 +13,6 @@ import os
 import pathlib
 import sqlite3
 import subprocess
-import re
 import sys
 import time
 import urllib.parse
