@@ -35,6 +35,8 @@ def create_app(test_config=None):
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("WORKBENCH_SECURE_COOKIES") == "1",
         SESSION_IDLE_MINUTES=int(os.environ.get("WORKBENCH_SESSION_IDLE_MINUTES", "480")),
+        # However busy, a login ends this long after it began (issue 10).
+        SESSION_MAX_DAYS=float(os.environ.get("WORKBENCH_SESSION_MAX_DAYS", "7")),
         PASSWORD_HASH_METHOD=accounts.PASSWORD_HASH_METHOD,
         # Named as the author of published ClaimReview markup.
         ORGANIZATION=os.environ.get("WORKBENCH_ORGANIZATION", "Claim workbench"),
@@ -46,7 +48,7 @@ def create_app(test_config=None):
             instance
         )
     app.config["CONTENT_SECURITY_POLICY"] = security.content_security_policy(
-        security.origin_of(app.config["HTMX_URL"])
+        security.script_source(app.config["HTMX_URL"])
     )
     pathlib.Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
 

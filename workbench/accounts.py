@@ -272,14 +272,17 @@ def start_session(db: Database, user: User) -> str:
     return token
 
 
-def session_user(db: Database, token: str | None, idle_minutes: int) -> User | None:
-    """The User whose session `token` is, or None if unknown, ended, or idle too long."""
+def session_user(
+    db: Database, token: str | None, idle_minutes: int, max_days: float = 7
+) -> User | None:
+    """The User whose session `token` is, or None if unknown, ended, idle too long, or
+    begun more than `max_days` ago."""
     if not token or len(token) > 200:
         return None
     digest = _token_digest(token)
     rows = list(
         db.query(
-            "select s.last_seen_at, u.id, u.username, u.role from sessions s "
+            "select s.created_at, s.last_seen_at, u.id, u.username, u.role from sessions s "
             "join users u on u.id = s.user_id where s.token_hash = ?",
             [digest],
         )
@@ -287,8 +290,10 @@ def session_user(db: Database, token: str | None, idle_minutes: int) -> User | N
     if not rows:
         return None
     row = rows[0]
-    idle_since = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=idle_minutes)
-    if row["last_seen_at"] < idle_since.strftime("%Y-%m-%dT%H:%M:%SZ"):
+    now_moment = datetime.datetime.now(datetime.UTC)
+    idle_since = now_moment - datetime.timedelta(minutes=idle_minutes)
+    begun_since = now_moment - datetime.timedelta(days=max_days)
+    if row["last_seen_at"] < _stamp(idle_since) or row["created_at"] < _stamp(begun_since):
         db.execute("delete from sessions where token_hash = ?", [digest])
         return None
     now = utc_now()

@@ -40,7 +40,12 @@ def load_user():
         return  # stylesheets need no database round trip
     token = request.cookies.get(SESSION_COOKIE)
     g.user = (
-        accounts.session_user(get_db(), token, current_app.config["SESSION_IDLE_MINUTES"])
+        accounts.session_user(
+            get_db(),
+            token,
+            current_app.config["SESSION_IDLE_MINUTES"],
+            current_app.config["SESSION_MAX_DAYS"],
+        )
         if token
         else None
     )

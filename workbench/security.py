@@ -52,9 +52,14 @@ def refuse_long_chunked_bodies():
     request.environ["CONTENT_LENGTH"] = str(len(body))
 
 
-def content_security_policy(script_origin):
-    """A CSP with no unsafe-inline and no unsafe-eval: htmx is configured not to need them."""
-    scripts = "'self'" + (f" {script_origin}" if script_origin else "")
+def content_security_policy(script_url):
+    """A CSP with no unsafe-inline and no unsafe-eval: htmx is configured not to need them.
+
+    `script_url` is the one file allowed from elsewhere (htmx on its CDN): a source with
+    a path matches that file only, where an origin would allow every file the CDN serves
+    (https://www.w3.org/TR/CSP3/#match-paths).
+    """
+    scripts = "'self'" + (f" {script_url}" if script_url else "")
     return "; ".join(
         [
             "default-src 'self'",
@@ -77,15 +82,24 @@ def add_security_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.endpoint != "static":
+        # Pages, API answers and exports hold what only a logged-in user may read: no
+        # browser or proxy cache may keep them (issue 10).
+        headers["Cache-Control"] = "no-store"
     return response
 
 
-def origin_of(url):
-    """scheme://host[:port] of an absolute URL, or None for a path on this site."""
+def script_source(url):
+    """An absolute URL as a CSP source naming that one file; None for a path on this site.
+
+    Its query and fragment are dropped (CSP matches paths only), and ; , and spaces,
+    which would end the source, are percent-encoded.
+    """
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme and parts.netloc:
-        return f"{parts.scheme}://{parts.netloc}"
-    return None
+    if not (parts.scheme and parts.netloc):
+        return None
+    path = urllib.parse.quote(parts.path, safe="/%@:+~!$&()*=")
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def init_app(app):

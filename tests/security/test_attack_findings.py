@@ -6,6 +6,8 @@ its order; a test's name says which behaviour of that line it checks.
 
 import concurrent.futures
 import contextlib
+import csv
+import datetime
 import http.client
 import io
 import json
@@ -21,10 +23,21 @@ import pysbd
 import pytest
 from click.testing import CliRunner
 
-from support import actor
-from workbench import accounts, articles, claims, cli, corrections, evidence, notes, search
+import workbench
+from support import actor, sign_in
+from workbench import (
+    accounts,
+    articles,
+    claims,
+    cli,
+    corrections,
+    create_app,
+    evidence,
+    notes,
+    search,
+)
 from workbench import db as workbench_db
-from workbench.exports import ExportStats, claimreview, json_document
+from workbench.exports import ExportStats, claimreview, csv_rows, json_document
 from workbench.text import analysis, cleaning, splitter
 from workbench.text.splitter import split_claims
 
@@ -630,3 +643,136 @@ def send_chunked(port, path, body, cookie, chunk=64 * 1024):
         return connection.getresponse().status
     finally:
         connection.close()
+
+
+# --- Full-width and small-form formula characters are neutralised in CSV ----------------
+
+# LibreOffice and Excel read these as = + - @ when a CSV is opened (the attack run).
+WIDE_TRIGGERS = ["\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63", "\ufe6b"]
+WIDE_IDS = ["fullwidth-equals", "fullwidth-plus", "fullwidth-minus", "fullwidth-at"]
+WIDE_IDS += ["small-equals", "small-plus", "small-minus", "small-at"]
+
+
+@pytest.mark.parametrize("trigger", WIDE_TRIGGERS, ids=WIDE_IDS)
+def test_wide_and_small_formula_characters_are_neutralised_like_ascii(trigger):
+    value = f'{trigger}HYPERLINK("https://evil.example")'
+    assert csv_rows.neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize("trigger", WIDE_TRIGGERS, ids=WIDE_IDS)
+def test_a_downloaded_claim_starting_with_a_wide_formula_character_is_neutralised(
+    admin_client, db, trigger
+):
+    text = f"{trigger}SUM(1+1) is what the post said. Then it ended."
+    article_id = articles.import_article(
+        db, text, actor=actor("ada"), title=trigger + "1"
+    ).article_id
+    body = admin_client.get(f"/articles/{article_id}/export.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(body, newline="")))
+    assert rows[0]["claim"] == "'" + text.split(" Then")[0]
+    assert rows[0]["article_title"] == "'" + trigger + "1"
+
+
+# --- Sessions have an absolute lifetime; logged-in answers are never cached -------------
+
+
+def age_sessions(db, days):
+    """Make every session `days` old, though used a moment ago."""
+    created = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=days)
+    with db.conn:
+        db.execute(
+            "update sessions set created_at = ?, last_seen_at = ?",
+            [created.strftime("%Y-%m-%dT%H:%M:%SZ"), accounts.utc_now()],
+        )
+
+
+@pytest.mark.parametrize("days, logged_in", [(6.9, True), (7.1, False), (30, False)])
+def test_a_session_ends_seven_days_after_login_however_busy(app, db, days, logged_in):
+    assert app.config["SESSION_MAX_DAYS"] == 7
+    client = sign_in(app, "lou", "viewer")
+    age_sessions(db, days)
+    response = client.get("/")
+    assert (response.status_code == 200) is logged_in, response.status_code
+    assert db.table("sessions").count == (1 if logged_in else 0)
+
+
+def test_the_session_lifetime_is_configurable(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_SESSION_MAX_DAYS", "2")
+    configured = create_app({"DATABASE": str(tmp_path / "w.db"), "SECRET_KEY": "x"})
+    assert configured.config["SESSION_MAX_DAYS"] == 2
+
+
+LOGGED_IN_ANSWERS = [
+    "/",
+    "/articles/{article}",
+    "/articles/{article}/text",
+    "/claims/{claim}",
+    "/search?q=port",
+    "/dashboard",
+    "/articles/{article}/export.csv",
+    "/articles/{article}/export.json",
+    "/export.claimreview",
+    "/export.csv?bundle=1",
+    "/api/articles",
+    "/api/claims/{claim}",
+    "/api/articles/999999",
+]
+
+
+@pytest.mark.parametrize("path", LOGGED_IN_ANSWERS)
+def test_logged_in_pages_api_answers_and_exports_are_never_stored(admin_client, db, path):
+    result = articles.import_article(db, FIVE_CLAIMS, actor=actor("ada"))
+    claim_id = claim_ids_of(db, result.article_id)[0]
+    response = admin_client.get(path.format(article=result.article_id, claim=claim_id))
+    response.get_data()
+    assert "no-store" in response.headers.get("Cache-Control", ""), path
+
+
+def test_a_write_answered_to_htmx_is_never_stored(reviewer_client, db):
+    result = articles.import_article(db, FIVE_CLAIMS, actor=actor("ada"))
+    claim_id = claim_ids_of(db, result.article_id)[0]
+    response = reviewer_client.post(
+        f"/claims/{claim_id}/status", data={"status": "sourced"}, headers=HX
+    )
+    assert response.status_code == 200
+    assert "no-store" in response.headers.get("Cache-Control", "")
+
+
+# --- The CSP names the one htmx file, not a whole CDN -----------------------------------
+
+
+def test_the_csp_allows_the_pinned_htmx_file_and_no_other_cdn_path(tmp_path, monkeypatch):
+    monkeypatch.delenv("WORKBENCH_HTMX_URL", raising=False)
+    configured = create_app({"DATABASE": str(tmp_path / "w.db"), "SECRET_KEY": "x"})
+    policy = configured.test_client().get("/login").headers["Content-Security-Policy"]
+    [scripts] = [d.split()[1:] for d in policy.split(";") if d.split()[0] == "script-src"]
+    assert scripts == ["'self'", workbench.HTMX_CDN_URL]
+    assert workbench.HTMX_CDN_URL.endswith("/htmx.min.js")  # a file, not a folder or an origin
+
+
+def test_a_local_htmx_copy_needs_no_other_script_source(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_HTMX_URL", "/static/htmx.min.js")
+    configured = create_app({"DATABASE": str(tmp_path / "w.db"), "SECRET_KEY": "x"})
+    policy = configured.test_client().get("/login").headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+
+
+# --- 405 answers keep their Allow header ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path, allowed",
+    [
+        ("/claims/{claim}/status", {"POST"}),
+        ("/logout", {"POST"}),
+        ("/login", {"GET", "HEAD", "OPTIONS", "POST"}),
+        ("/api/articles", {"GET", "HEAD", "OPTIONS"}),
+    ],
+)
+def test_405_answers_say_which_methods_are_allowed(admin_client, db, path, allowed):
+    result = articles.import_article(db, FIVE_CLAIMS, actor=actor("ada"))
+    claim_id = claim_ids_of(db, result.article_id)[0]
+    method = "DELETE" if "GET" in allowed else "GET"
+    response = admin_client.open(path.format(claim=claim_id), method=method)
+    assert response.status_code == 405
+    assert set(response.headers.get("Allow", "").replace(" ", "").split(",")) >= allowed

@@ -85,9 +85,17 @@ def readable_time(stamp):
 
 
 def handle_http_error(error):
-    """A plain page (or a small partial for htmx) that says what went wrong, no traceback."""
+    """A plain page (or a small partial for htmx) that says what went wrong, no traceback.
+
+    The error's own headers are kept (a 405's Allow, a 401's WWW-Authenticate).
+    """
     template = "_error.html" if is_htmx() else "error.html"
-    return render_template(template, error=error), error.code
+    return render_template(template, error=error), error.code, error_headers(error)
+
+
+def error_headers(error):
+    """An HTTPException's headers other than its Content-Type (the page sets its own)."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
 
 def handle_unexpected_error(error):
