@@ -1,6 +1,5 @@
 """Articles: import (one transaction, deduplicated), listing with review progress."""
 
-import datetime
 import hashlib
 import os
 import re
@@ -12,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .accounts import User
-from .clock import utc_now
+from .clock import iso_date, utc_now
 from .db import insert, write_transaction
 from .errors import ArticleNotFound, ArticleRejected
 from .history import record_article_event
@@ -49,20 +48,29 @@ def clean_metadata(
     published_on: str | None = None,
 ) -> dict[str, Any]:
     """Validate optional article metadata; return it as a dict of stripped values or None."""
-    title = (title or "").strip() or None
+    for name, value in (("title", title), ("publisher", publisher), ("URL", url)):
+        if value and "\x00" in value:
+            raise ArticleRejected(f"The {name} contains NUL characters; type it again.")
+    title = _without_bom(title or "").strip() or None
     if title and len(title) > MAX_TITLE_CHARS:
         raise ArticleRejected(f"The title is longer than {MAX_TITLE_CHARS} characters.")
-    publisher = (publisher or "").strip()[:MAX_TITLE_CHARS] or None
+    publisher = _without_bom(publisher or "").strip()[:MAX_TITLE_CHARS] or None
     url = (url or "").strip() or None
     if url and not is_web_url(url):
         raise ArticleRejected("The article URL must start with http:// or https://.")
     published_on = (published_on or "").strip() or None
     if published_on:
         try:
-            datetime.date.fromisoformat(published_on)
+            iso_date(published_on)
         except ValueError:
             raise ArticleRejected("The publication date must be a date like 2016-03-25.") from None
     return {"title": title, "publisher": publisher, "url": url, "published_on": published_on}
+
+
+def _without_bom(value: str) -> str:
+    """A byte-order mark is an encoding marker, never text (issue 10: one pasted at the start
+    was stored, and searches and comparisons missed the first word)."""
+    return value.replace("\ufeff", "")
 
 
 def is_web_url(url: str) -> bool:
@@ -75,7 +83,7 @@ def import_article(
     db: Database, text: str, *, actor: User, source_format: str = "txt", **metadata: str | None
 ) -> ImportResult:
     """Store an article and its claims in one transaction; the same text twice is one article."""
-    text = check_article_text(text)
+    text = check_article_text(_without_bom(text))
     meta = clean_metadata(**metadata)
     meta["title"] = meta["title"] or guess_title(text)
     digest = content_hash(text)

@@ -9,7 +9,7 @@ import sys
 import click
 
 from . import accounts, articles, search, settings
-from .db import open_migrated
+from .db import create_private, open_migrated
 from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
 from .text.attribution import detect_attributions
@@ -272,6 +272,7 @@ def backup(file):
     if target.exists():
         raise click.ClickException(f"{file} exists; choose a new file name.")
     db, path = _database()
+    create_private(target)  # a copy of the password hashes: owner only, like the original
     with db, sqlite3.connect(target) as copy:
         # The backup API copies a consistent snapshot even while others write.
         # https://www.sqlite.org/backup.html

@@ -15,8 +15,20 @@ from typing import Any
 import sqlite_utils
 
 
+def create_private(path: str | os.PathLike[str]) -> None:
+    """Create the file at `path` readable and writable by its owner only (0600), whatever
+    the umask; an existing file is left as it is.
+
+    The database holds password hashes and session digests, and SQLite gives its -wal and
+    -shm files the database file's mode (issue 10: all were 0644).
+    """
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
 def connect(path: str | os.PathLike[str]) -> sqlite_utils.Database:
     """Open the database at `path` with the pragmas every connection needs."""
+    if str(path) != ":memory:":
+        create_private(path)
     db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False, timeout=30))
     db.writer_lock_path = None if str(path) == ":memory:" else f"{path}-writer.lock"  # type: ignore[attr-defined]
     configure(db)
@@ -44,7 +56,7 @@ def _one_writer(db: sqlite_utils.Database) -> Iterator[None]:
         return
     with _THREAD_LOCKS_GUARD:
         thread_lock = _THREAD_LOCKS.setdefault(path, threading.Lock())
-    with thread_lock, open(path, "a") as lock_file:
+    with thread_lock, os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "a") as lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
         yield
 

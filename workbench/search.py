@@ -3,13 +3,13 @@ shared by the search page, bulk changes, every export and the JSON API, so what 
 reviewer sees is exactly what they act on and export.
 """
 
-import datetime
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
+from .clock import iso_date
 from .errors import InvalidInput
 from .statuses import parse_status
 from .text import attribution, flags
@@ -74,7 +74,7 @@ def parse_filter(values: Any) -> ClaimFilter:
     since = text("since")
     if since is not None:
         try:
-            since = datetime.date.fromisoformat(since).isoformat()
+            since = iso_date(since).isoformat()
         except ValueError:
             raise InvalidInput("“since” must be a date like 2026-11-26.") from None
     reviewer = text("reviewer")

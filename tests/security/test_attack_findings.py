@@ -13,7 +13,9 @@ import io
 import json
 import os
 import pathlib
+import re
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -776,3 +778,149 @@ def test_405_answers_say_which_methods_are_allowed(admin_client, db, path, allow
     response = admin_client.open(path.format(claim=claim_id), method=method)
     assert response.status_code == 405
     assert set(response.headers.get("Allow", "").replace(" ", "").split(",")) >= allowed
+
+
+# --- NUL and BOM never reach stored text; ISO dates only; invalid UTF-8 said so ----------
+
+
+@pytest.mark.parametrize("field", ["title", "publisher", "url"])
+def test_nul_in_article_metadata_is_refused_with_422_and_nothing_stored(admin_client, db, field):
+    value = "https://example.org/\x00x" if field == "url" else "Before\x00after"
+    before = snapshot(db)
+    response = admin_client.post("/articles", data={"text": FIVE_CLAIMS, field: value})
+    assert response.status_code == 422
+    assert "NUL" in response.get_data(as_text=True)
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(
+    "text", ["\ufeffThe port reopened.", "The port\ufeff reopened."], ids=["leading", "inside"]
+)
+def test_a_byte_order_mark_in_pasted_text_is_dropped(admin_client, db, text):
+    article_id = int(
+        admin_client.post("/articles", data={"text": text, "title": "\ufeffPort"})
+        .headers["Location"]
+        .rsplit("/", 1)[1]
+    )
+    article = db.table("articles").get(article_id)
+    assert (article["body"], article["title"]) == ("The port reopened.", "Port")
+
+
+@pytest.mark.parametrize(
+    "date", ["20160325", "2016-W12-5", "2016-085", "2016-3-25", " 2016-03-25x", "2016-02-30"]
+)
+def test_a_date_that_is_not_yyyy_mm_dd_is_refused(admin_client, db, date):
+    before = snapshot(db)
+    response = admin_client.post("/articles", data={"text": FIVE_CLAIMS, "published_on": date})
+    assert response.status_code == 422
+    assert "2016-03-25" in response.get_data(as_text=True)  # the message shows the form
+    assert snapshot(db) == before
+
+
+def test_an_iso_date_is_stored_as_typed(admin_client, db):
+    response = admin_client.post(
+        "/articles", data={"text": FIVE_CLAIMS, "published_on": "2016-03-25"}
+    )
+    assert response.status_code == 303
+    assert db.execute("select published_on from articles").fetchone()[0] == "2016-03-25"
+
+
+def test_a_date_that_is_not_yyyy_mm_dd_is_refused_at_the_command_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "w.db"))
+    monkeypatch.setenv("WORKBENCH_INSTANCE", str(tmp_path / "instance"))
+    story = tmp_path / "story.txt"
+    story.write_text(FIVE_CLAIMS)
+    done = CliRunner().invoke(cli.cli, ["import", str(story), "--date", "2016-W12-5"])
+    assert done.exit_code == 1
+    assert "2016-03-25" in done.output
+    assert workbench_db.connect(tmp_path / "w.db").table("articles").count == 0
+
+
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        (b"title=Cafe&text=Caf\xe9+au+lait.", "application/x-www-form-urlencoded"),
+        (b"title=Cafe&text=Caf%E9+au+lait.", "application/x-www-form-urlencoded"),
+        (
+            b'--XX\r\nContent-Disposition: form-data; name="text"\r\n\r\n'
+            b"Caf\xe9 au lait.\r\n--XX--\r\n",
+            "multipart/form-data; boundary=XX",
+        ),
+    ],
+    ids=["raw-bytes", "percent-encoded", "multipart"],
+)
+def test_invalid_utf8_in_a_paste_is_reported_as_such(admin_client, db, body, content_type):
+    before = snapshot(db)
+    response = admin_client.post("/articles", data=body, content_type=content_type)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "UTF-8" in page and "empty" not in page
+    assert snapshot(db) == before
+
+
+def test_a_percent_sign_typed_in_a_paste_is_kept(admin_client, db):
+    text = "Prices rose 5%E9 and then 3% more."  # "%E9" typed, sent as %25E9
+    response = admin_client.post("/articles", data={"text": text})
+    assert response.status_code == 303
+    assert db.execute("select body from articles").fetchone()[0] == text
+
+
+# --- The database, its WAL and backups are readable by their owner only -----------------
+
+
+def mode_of(path):
+    return oct(stat.S_IMODE(os.stat(path).st_mode))
+
+
+def test_the_database_and_its_wal_and_shm_are_created_0600(tmp_path):
+    previous = os.umask(0o022)  # the usual umask, which made them 0644
+    try:
+        database = workbench_db.open_migrated(tmp_path / "new.db")
+        database.execute("insert into login_failures (username, at) values ('x', 'y')")
+        files = [tmp_path / name for name in ("new.db", "new.db-wal", "new.db-shm")]
+        files.append(tmp_path / "new.db-writer.lock")
+        assert {path.name: mode_of(path) for path in files} == {
+            path.name: "0o600" for path in files
+        }
+        database.close()
+    finally:
+        os.umask(previous)
+
+
+def test_a_backup_is_created_0600(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "w.db"))
+    monkeypatch.setenv("WORKBENCH_INSTANCE", str(tmp_path / "instance"))
+    previous = os.umask(0o022)
+    try:
+        done = CliRunner().invoke(cli.cli, ["backup", str(tmp_path / "copy.db")])
+    finally:
+        os.umask(previous)
+    assert done.exit_code == 0, done.output
+    assert mode_of(tmp_path / "copy.db") == "0o600"
+
+
+# --- An evidence link shows its real host next to any title -----------------------------
+
+
+@pytest.mark.parametrize(
+    "url, host",
+    [
+        ("https://evil.example/bbc.co.uk/news", "evil.example"),
+        ("https://www.bbc.co.uk.evil.example/", "www.bbc.co.uk.evil.example"),
+        ("https://user:pass@evil.example:8443/x", "evil.example"),
+        ("https://ex\u0430mple.com/", "xn--exmple-4nf.com"),  # a Cyrillic а
+    ],
+    ids=["path", "subdomain", "credentials", "homoglyph"],
+)
+@pytest.mark.parametrize("page", ["article", "claim"])
+def test_an_evidence_link_shows_its_real_host_next_to_its_title(db, viewer_client, url, host, page):
+    result = articles.import_article(db, FIVE_CLAIMS, actor=actor("ada"))
+    claim_id = claim_ids_of(db, result.article_id)[0]
+    evidence.add_evidence(db, claim_id, actor("ana"), url, "supports", title="BBC News")
+    path = f"/articles/{result.article_id}" if page == "article" else f"/claims/{claim_id}"
+    html = viewer_client.get(path).get_data(as_text=True)
+    link = re.search(
+        r'<a href="[^"]*"[^>]*class="evidence__link">BBC News</a>(.{0,200})', html, re.S
+    )
+    assert link, "the evidence link is not on the page"
+    assert f"({host})" in link.group(1)

@@ -18,6 +18,7 @@ from .common import (
     handle_http_error,
     handle_unexpected_error,
     readable_time,
+    url_host,
 )
 
 
@@ -30,4 +31,5 @@ def init_app(app):
         STATUSES=STATUSES, FLAG_LABELS=flags.FLAG_LABELS, FLAGS=flags.FLAGS
     )
     app.jinja_env.filters["when"] = readable_time
+    app.jinja_env.filters["host"] = url_host
     app.jinja_env.filters["fromjson"] = json.loads

@@ -1,5 +1,7 @@
 """Article pages: the list, import, the claim list, full text, activity, deletion."""
 
+import urllib.parse
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from .. import articles, claims, corrections, history, search
@@ -30,6 +32,12 @@ def new_article():
 @bp.post("/articles")
 @role_required("admin")
 def import_article():
+    if not form_is_utf8():
+        error = (
+            "The text sent is not valid UTF-8: some of its bytes are not text. Copy it "
+            "again from the original (or save it as a UTF-8 file and upload that)."
+        )
+        return render_template("articles/new.html", form={}, error=error), 422
     form = request.form
     upload = request.files.get("file")
     try:
@@ -54,6 +62,23 @@ def import_article():
     else:
         flash("This article was imported before; here it is.", "info")
     return redirect(url_for("workbench.show_article", article_id=result.article_id), code=303)
+
+
+def form_is_utf8():
+    """True when the form's fields are valid UTF-8; call before reading request.form.
+
+    Werkzeug decodes forms leniently: invalid bytes in a urlencoded body empty the whole
+    form or stay %XX-escaped, and in a multipart field become U+FFFD (issue 10: such a
+    paste was reported as "The article is empty", or stored garbled).
+    """
+    if request.mimetype == "application/x-www-form-urlencoded":
+        raw = request.get_data(cache=True)
+        try:
+            urllib.parse.unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    return not any("\ufffd" in value for value in request.form.values())
 
 
 def list_options():

@@ -1,6 +1,7 @@
 """What every route shares: htmx-or-page responses, input parsing, loading, errors."""
 
 import re
+import urllib.parse
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -72,6 +73,17 @@ def article_summary(article):
         "counts": articles.progress(db, [article["id"]]).get(article["id"]),
         "evidence_counts": articles.evidence_counts(db, article["id"]),
     }
+
+
+def url_host(url):
+    """The host a link really leads to, as a reader can check it: a look-alike letter in a
+    name shows as its IDNA (xn--) form. Shown next to an evidence title, which anyone may
+    word as another site (issue 10)."""
+    host = urllib.parse.urlsplit(url or "").hostname or ""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
 
 
 def readable_time(stamp):
