@@ -1,5 +1,6 @@
 """The source-claim verification workbench: a Flask application factory."""
 
+import logging
 import os
 import pathlib
 import secrets
@@ -59,12 +60,25 @@ def create_app(test_config=None):
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
+    _log_to_gunicorn()
     web.init_app(app)
     security.init_app(app)  # first: a cross-site write is refused before anything else runs
     auth.init_app(app)
     views.init_app(app)
     api.init_app(app)
     return app
+
+
+def _log_to_gunicorn():
+    """Under gunicorn, the workbench's log lines (logins and failed logins among them) go
+    to gunicorn's error log at INFO; elsewhere they were dropped below WARNING (issue 10)."""
+    served_by = logging.getLogger("gunicorn.error")
+    if not served_by.handlers:
+        return
+    ours = logging.getLogger("workbench")
+    ours.handlers = list(served_by.handlers)
+    ours.setLevel(logging.INFO)
+    ours.propagate = False
 
 
 def _asset_folders():

@@ -194,7 +194,7 @@ def login():
             {"Retry-After": str(throttled.retry_after)},
         )
     if user is None:
-        log.info("failed login for %s", log_safe(username))
+        log.info("failed login for %s from %s", log_safe(username), log_safe(client_address()))
         # One message for an unknown user and a wrong password (ASVS 6.3.8).
         return render_template(
             "auth/login.html",
@@ -202,7 +202,7 @@ def login():
             username=username,
             error="That username and password do not match.",
         ), 401
-    log.info("login: %s", log_safe(user.username))
+    log.info("login: %s from %s", log_safe(user.username), log_safe(client_address()))
     return start_session_response(user, target)
 
 

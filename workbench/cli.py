@@ -214,12 +214,15 @@ def serve(host, port, workers, threads):
     from . import create_app
 
     create_app()  # create the database and secret key once, before the workers start
+    # gunicorn believes X-Forwarded-Proto from 127.0.0.1 by default, so anyone on the
+    # machine could pass as https (issue 10); only WORKBENCH_BEHIND_PROXY=1 trusts a proxy.
+    trusted = [] if os.environ.get("WORKBENCH_BEHIND_PROXY") == "1" else ["--forwarded-allow-ips", ""]
     os.execvp(sys.executable, [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--bind", f"{host}:{port}", "--access-logfile", "-",
         # gunicorn's control socket is one per user ($HOME/.gunicorn): a second server
         # would take over the first's. The workbench does not use it.
-        "--no-control-socket",
+        "--no-control-socket", *trusted,
         "workbench:create_app()",
     ])
 

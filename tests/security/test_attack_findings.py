@@ -924,3 +924,79 @@ def test_an_evidence_link_shows_its_real_host_next_to_its_title(db, viewer_clien
     )
     assert link, "the evidence link is not on the page"
     assert f"({host})" in link.group(1)
+
+
+# --- Logins are in the log gunicorn prints ---------------------------------------------
+
+
+def post_login(port, username, password, headers=None):
+    """POST /login over HTTP; (status, Set-Cookie headers)."""
+    body = urllib.parse.urlencode({"username": username, "password": password})
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request(
+            "POST",
+            "/login",
+            body=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})},
+        )
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.msg.get_all("Set-Cookie") or []
+    finally:
+        connection.close()
+
+
+@pytest.mark.slow
+def test_logins_and_failures_are_in_the_servers_log_one_line_each(server_factory):
+    server, _ = live_admin(server_factory)  # ada has logged in once
+    assert post_login(server.port, "ada", "not her password")[0] == 401
+    assert post_login(server.port, "nobody\nINFO forged: login: ada", "x" * 8)[0] == 401
+    lines = server.log().splitlines()
+    assert [line for line in lines if "login: ada" in line and "failed" not in line]
+    assert [line for line in lines if "failed login for ada" in line]
+    assert [line for line in lines if "failed login for nobody\\nINFO forged" in line]
+    assert not [line for line in lines if line.startswith("INFO forged")]
+
+
+# --- gunicorn trusts no X-Forwarded-* unless behind a proxy ------------------------------
+
+
+def serve_command(monkeypatch, tmp_path, behind_proxy):
+    launched = []
+    monkeypatch.setattr(os, "execvp", lambda program, args: launched.append(args))
+    monkeypatch.setenv("WORKBENCH_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "w.db"))
+    if behind_proxy:
+        monkeypatch.setenv("WORKBENCH_BEHIND_PROXY", "1")
+    else:
+        monkeypatch.delenv("WORKBENCH_BEHIND_PROXY", raising=False)
+    result = CliRunner().invoke(cli.cli, ["serve"])
+    assert result.exit_code == 0, result.output
+    [args] = launched
+    return args
+
+
+def test_serve_tells_gunicorn_to_trust_no_forwarded_headers(monkeypatch, tmp_path):
+    args = serve_command(monkeypatch, tmp_path, behind_proxy=False)
+    assert "--forwarded-allow-ips" in args
+    assert args[args.index("--forwarded-allow-ips") + 1] == ""
+
+
+def test_serve_behind_a_proxy_leaves_gunicorns_default(monkeypatch, tmp_path):
+    assert "--forwarded-allow-ips" not in serve_command(monkeypatch, tmp_path, behind_proxy=True)
+
+
+@pytest.mark.slow
+def test_x_forwarded_proto_from_127_0_0_1_is_ignored(server_factory, monkeypatch):
+    monkeypatch.delenv("WORKBENCH_BEHIND_PROXY", raising=False)
+    server, _ = live_admin(server_factory)
+    status, cookies = post_login(
+        server.port,
+        "ada",
+        "ada-concurrency-test-password",
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on"},
+    )
+    assert status == 303
+    [session] = [cookie for cookie in cookies if cookie.startswith("workbench_session=")]
+    assert "secure" not in session.lower(), "gunicorn took the request for https"
