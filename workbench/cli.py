@@ -8,9 +8,9 @@ import sys
 
 import click
 
-from . import accounts, articles, search, settings
+from . import accounts, articles, notes, search, settings
 from .db import create_private, open_migrated
-from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput
+from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFound
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
 from .text.attribution import detect_attributions
 from .text.cleaning import SUPPORTED_SUFFIXES, text_from_upload
@@ -265,6 +265,25 @@ def list_users():
     with db:
         for user in accounts.list_users(db):
             click.echo(f"{user.username}\t{user.role}")
+
+
+@cli.command("purge-note")
+@click.argument("note_id", type=click.IntRange(min=1))
+@click.option("--by", "purged_by", default=lambda: os.environ.get("USER") or "command line",
+              show_default="$USER", help="Name recorded as the admin who purged it.")
+def purge_note(note_id, purged_by):
+    """Replace the text of note NOTE_ID everywhere it is kept (note, history, search).
+
+    For a secret pasted by mistake. The history records that it was purged, by whom and
+    when, not what. Backups made before keep the text.
+    """
+    db, _ = _database()
+    with db:
+        try:
+            notes.purge_note(db, note_id, _command_line_actor(purged_by))
+        except NoteNotFound:
+            raise click.ClickException(f"There is no note {note_id}.") from None
+    click.echo(f"Purged the text of note {note_id}.")
 
 
 @cli.command()

@@ -92,6 +92,24 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
 
 
 @contextlib.contextmanager
+def erasing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Writes inside zero what they delete or overwrite, and the WAL is then checkpointed
+    and truncated, so replaced text leaves the database's files (not earlier backups).
+
+    https://www.sqlite.org/pragma.html#pragma_secure_delete ; a checkpoint cannot finish
+    while another connection reads an older snapshot: those pages go at the next one.
+    """
+    previous = db.execute("PRAGMA secure_delete").fetchone()[0]
+    db.execute("PRAGMA secure_delete = ON")
+    try:
+        yield db
+    finally:
+        db.execute(f"PRAGMA secure_delete = {int(previous):d}")
+    if not db.memory:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@contextlib.contextmanager
 def read_snapshot(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """One read transaction, so everything read inside it is one consistent snapshot."""
     db.conn.execute("BEGIN")
@@ -294,6 +312,12 @@ def _add_login_failure_addresses(db: sqlite_utils.Database) -> None:
     db.table("login_failures").create_index(["at"])
 
 
+def _add_note_purges(db: sqlite_utils.Database) -> None:
+    """Who purged a note's text, and when (issue 10: an admin can purge a pasted secret)."""
+    db.table("notes").add_column("purged_at", str)
+    db.table("notes").add_column("purged_by", str)
+
+
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
 MIGRATIONS = [
@@ -302,6 +326,7 @@ MIGRATIONS = [
     _create_search_index,
     _add_history_context,
     _add_login_failure_addresses,
+    _add_note_purges,
 ]
 
 

@@ -35,6 +35,7 @@ from workbench import (
     corrections,
     create_app,
     evidence,
+    history,
     notes,
     search,
 )
@@ -1000,3 +1001,99 @@ def test_x_forwarded_proto_from_127_0_0_1_is_ignored(server_factory, monkeypatch
     assert status == 303
     [session] = [cookie for cookie in cookies if cookie.startswith("workbench_session=")]
     assert "secure" not in session.lower(), "gunicorn took the request for https"
+
+
+# --- An admin can purge the text of a note pasted by mistake ----------------------------
+
+SECRET = "The door code is 4417-ZEBRA-9921"
+
+
+@pytest.fixture
+def leaked_note(db):
+    """A note holding a secret, deleted by its author, on the first claim of an article."""
+    result = articles.import_article(db, FIVE_CLAIMS, actor=actor("ada"))
+    claim_id = claim_ids_of(db, result.article_id)[0]
+    ana = actor("ana", "reviewer")
+    note = notes.add_note(db, claim_id, SECRET, ana)
+    notes.add_note(db, claim_id, "A harmless note that stays.", ana)
+    notes.delete_note(db, note["id"], ana)
+    return {"note": note["id"], "claim": claim_id, "article": result.article_id}
+
+
+def everything_a_reader_can_get(client, db, leaked):
+    """Every page, export and API answer that shows a claim's notes or history."""
+    paths = [
+        f"/claims/{leaked['claim']}",
+        f"/articles/{leaked['article']}/activity",
+        f"/articles/{leaked['article']}/export.csv",
+        f"/articles/{leaked['article']}/export.json",
+        f"/api/claims/{leaked['claim']}",
+        "/search?q=ZEBRA",
+    ]
+    return {path: client.get(path).get_data(as_text=True) for path in paths}
+
+
+def test_before_a_purge_the_deleted_notes_text_is_still_readable(db, viewer_client, leaked_note):
+    shown = everything_a_reader_can_get(viewer_client, db, leaked_note)
+    assert SECRET in shown[f"/claims/{leaked_note['claim']}"]  # in the history
+
+
+def test_an_admin_purges_a_notes_text_from_the_pages_history_search_exports_and_api(
+    app, db, admin_client, viewer_client, leaked_note
+):
+    response = admin_client.post(f"/notes/{leaked_note['note']}/purge")
+    assert response.status_code == 303
+    shown = everything_a_reader_can_get(viewer_client, db, leaked_note)
+    assert {path: SECRET in page for path, page in shown.items()} == dict.fromkeys(shown, False)
+    assert db.execute("select rowid from notes_fts where notes_fts match 'zebra'").fetchall() == []
+    stored = json.dumps([list(map(str, row)) for rows in snapshot(db).values() for row in rows])
+    assert "ZEBRA" not in stored
+    assert "harmless note that stays" in stored
+
+
+def test_a_purge_is_in_the_history_by_whom_and_when_not_what(db, admin_client, leaked_note):
+    admin_client.post(f"/notes/{leaked_note['note']}/purge")
+    [entry] = [
+        row
+        for row in history.claim_history(db, leaked_note["claim"])
+        if row["action"] == "note purged"
+    ]
+    assert (entry["actor"], entry["after"]) == ("ada", {"note_id": leaked_note["note"]})
+    assert entry["at"] and entry["before"] is None
+
+
+@pytest.mark.parametrize("padding", [0, 8_000], ids=["short note", "note on overflow pages"])
+def test_the_purged_text_is_gone_from_the_database_files(app, db, admin_client, padding):
+    result = articles.import_article(db, FIVE_CLAIMS, actor=actor("ada"))
+    claim_id = claim_ids_of(db, result.article_id)[0]
+    body = "x" * padding + SECRET
+    note = notes.add_note(db, claim_id, body, actor("ana", "reviewer"))
+    for number in range(20):  # other notes around it, as in a real database
+        notes.add_note(db, claim_id, f"Other note {number}. " * 40, actor("ana", "reviewer"))
+    db.execute("pragma wal_checkpoint(truncate)")  # the secret is in the database file now
+    assert admin_client.post(f"/notes/{note['id']}/purge").status_code == 303
+    path = pathlib.Path(app.config["DATABASE"])
+    files = [path, path.with_name(path.name + "-wal")]
+    leftovers = [f.name for f in files if f.exists() and SECRET.encode() in f.read_bytes()]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize("client", ["reviewer_client", "viewer_client"])
+def test_only_an_admin_can_purge(request, db, leaked_note, client):
+    someone = request.getfixturevalue(client)
+    before = snapshot(db)
+    response = someone.post(f"/notes/{leaked_note['note']}/purge")
+    assert response.status_code == 403
+    assert snapshot(db) == before
+
+
+def test_workbench_purge_note_purges_from_the_command_line(app, db, leaked_note, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DB", app.config["DATABASE"])
+    done = CliRunner().invoke(
+        cli.cli, ["purge-note", str(leaked_note["note"]), "--by", "desk-admin"]
+    )
+    assert done.exit_code == 0, done.output
+    assert SECRET not in json.dumps(history.claim_history(db, leaked_note["claim"]))
+    assert history.claim_history(db, leaked_note["claim"])[-1]["actor"] == "desk-admin"
+    missing = CliRunner().invoke(cli.cli, ["purge-note", "999999"])
+    assert missing.exit_code == 1 and "no note 999999" in missing.output.lower()
