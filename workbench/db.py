@@ -17,18 +17,24 @@ import sqlite_utils
 
 def create_private(path: str | os.PathLike[str]) -> None:
     """Create the file at `path` readable and writable by its owner only (0600), whatever
-    the umask; an existing file is left as it is.
+    the umask; an existing file is never opened. Call it before a process uses the file.
 
     The database holds password hashes and session digests, and SQLite gives its -wal and
-    -shm files the database file's mode (issue 10: all were 0644).
+    -shm files the database file's mode (issue 10: all were 0644). Closing a descriptor
+    of a database this process has open would drop its POSIX locks
+    (https://www.sqlite.org/howtocorrupt.html#_posix_advisory_locks_canceled_by_a_separate_thread_doing_close_),
+    hence O_EXCL, and only at start.
     """
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if str(path) == ":memory:":
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite_utils.Database:
     """Open the database at `path` with the pragmas every connection needs."""
-    if str(path) != ":memory:":
-        create_private(path)
     db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False, timeout=30))
     db.writer_lock_path = None if str(path) == ":memory:" else f"{path}-writer.lock"  # type: ignore[attr-defined]
     configure(db)
@@ -350,8 +356,23 @@ def insert(db: sqlite_utils.Database, table: str, record: dict[str, Any]) -> int
     return row_id
 
 
+def hold_open(path: str | os.PathLike[str]) -> sqlite3.Connection:
+    """A connection to keep for the life of the process, so the -wal and -shm files stay.
+
+    SQLite deletes them when its last connection closes, and the next one must create
+    them again: on a full disk it cannot, and every read and login failed (issue 10).
+    While this one is open they stay, and a write can reuse the WAL's space. It never
+    reads or writes after opening, so it holds no snapshot and blocks no checkpoint.
+    """
+    connection = sqlite3.connect(str(path), check_same_thread=False)
+    connection.execute("select count(*) from sqlite_master").fetchone()  # opens the -shm
+    return connection
+
+
 def open_migrated(path: str | os.PathLike[str]) -> sqlite_utils.Database:
-    """A connection to the database at `path` with its schema brought up to date."""
+    """A connection to the database at `path` with its schema brought up to date (a new
+    database is created readable by its owner only)."""
+    create_private(path)
     db = connect(path)
     migrate(db)
     return db

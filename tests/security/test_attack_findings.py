@@ -1097,3 +1097,80 @@ def test_workbench_purge_note_purges_from_the_command_line(app, db, leaked_note,
     assert history.claim_history(db, leaked_note["claim"])[-1]["actor"] == "desk-admin"
     missing = CliRunner().invoke(cli.cli, ["purge-note", "999999"])
     assert missing.exit_code == 1 and "no note 999999" in missing.output.lower()
+
+
+# --- With the disk full and no request open, reads and logins still work -----------------
+
+# Runs in its own mount namespace on a small tmpfs, so the disk really fills up (ENOSPC).
+FULL_DISK = """\
+import json, os, pathlib, sqlite3, sys
+
+from workbench import accounts, articles, create_app
+from workbench import db as workbench_db
+from workbench.accounts import User
+
+folder = pathlib.Path(sys.argv[1])
+path = folder / "w.db"
+login = {"username": "lou", "password": "correct horse battery"}
+app = create_app({"DATABASE": str(path), "SECRET_KEY": "x", "TESTING": True,
+                  "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
+setup = workbench_db.connect(path)
+accounts.create_user(setup, "lou", login["password"], "reviewer", "scrypt:1024:8:1")
+text = " ".join(f"Gauge {n} rose {n + 10} centimetres on Monday." for n in range(40))
+article_id = articles.import_article(setup, text, actor=User(0, "setup", "admin")).article_id
+claim_id = setup.execute("select min(id) from claims").fetchone()[0]
+setup.close()
+reviewer = app.test_client()
+assert reviewer.post("/login", data=login).status_code == 303
+for number in range(30):  # a day's work: the WAL grows
+    reviewer.post(f"/claims/{claim_id}/notes", data={"body": f"Checked source {number}. " * 20})
+# What SQLite's automatic checkpoint does every 1,000 pages: the WAL's frames are copied
+# into the database, and the next write starts the WAL again from its beginning.
+checkpoint = sqlite3.connect(path)
+checkpoint.execute("pragma wal_checkpoint(passive)")
+checkpoint.close()  # now no connection of a request or a command is open
+filler = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT)
+try:
+    while True:
+        os.write(filler, bytes(64 * 1024))
+except OSError:
+    pass  # ENOSPC: the disk is full
+for size in (4096, 512, 1):
+    try:
+        while True:
+            os.write(filler, bytes(size))
+    except OSError:
+        pass
+print(json.dumps({
+    "disk full": os.statvfs(folder).f_bavail == 0,
+    "read": reviewer.get(f"/articles/{article_id}").status_code,
+    "login": app.test_client().post("/login", data=login).status_code,
+}))
+"""
+
+
+@pytest.mark.slow
+def test_with_the_disk_full_and_no_connection_open_reads_and_logins_still_work(tmp_path):
+    script = tmp_path / "full_disk.py"
+    script.write_text(FULL_DISK)
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    # A private mount namespace: the small tmpfs is seen by this process only, and goes
+    # with it.
+    command = [
+        "unshare",
+        "--mount",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        'mount -t tmpfs -o size=3m tmpfs "$1" && exec "$2" "$3" "$1"',
+        "sh",
+        str(disk),
+        sys.executable,
+        str(script),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"disk full": True, "read": 200, "login": 303}, done.stderr[-3000:]
