@@ -1,11 +1,13 @@
-// Keyboard-first review (issue 5): j/k move between claims, s/d/u set a status and move
-// on, n adds a note, e adds evidence, / goes to search, ? lists the keys.
+// Keyboard-first review (issues 5 and 13): j/k move between claims, s/d/u set a status
+// and move on, n adds a note, e adds evidence, o opens or closes the claim's panel, x ticks
+// it for a bulk change, z undoes the last change offered for undo, / goes to search, ?
+// lists the keys.
 // A status is set by clicking the row's own button, so the request is the one a mouse
 // click makes (htmx, or a plain form post without it).
 (() => {
   "use strict";
   const STATUS_KEYS = { s: "sourced", d: "disputed", u: "unverified" };
-  const REVIEW_KEYS = ["j", "k", "s", "d", "u", "n", "e"];
+  const REVIEW_KEYS = ["j", "k", "s", "d", "u", "n", "e", "o", "x"];
   let currentId = null;     // id of the claim row under review: the last one focus was in
   let advanceId = null;     // row whose status change is on its way; then focus moves on
   let loadingAfter = null;  // row to move on from once the next page of claims has loaded
@@ -61,12 +63,21 @@
     button.click();
   }
 
-  function openTool(row, selector, fieldSelector) {
-    const details = row.querySelector(selector);
-    if (!details) return;
-    details.open = true;
-    const field = details.querySelector(fieldSelector);
-    if (field) field.focus();
+  // Notes and evidence live in the row's panel: open it (loading it once), then the field.
+  function openTool(row, fieldSelector, detailsSelector) {
+    Review.openPanel(row, (panel) => {
+      const details = detailsSelector && panel.querySelector(detailsSelector);
+      if (details) details.open = true;
+      const field = panel.querySelector(fieldSelector);
+      if (field) field.focus();
+    });
+  }
+
+  function undoLast() {
+    // The newest Undo on the page: the one in a row just changed, or the flash message's.
+    const buttons = [...document.querySelectorAll("[data-undo]")];
+    const button = buttons[buttons.length - 1];
+    if (button) button.click();
   }
 
   function review(key) {
@@ -78,9 +89,13 @@
     } else if (Object.hasOwn(STATUS_KEYS, key)) {
       setStatus(row, STATUS_KEYS[key]);
     } else if (key === "n") {
-      openTool(row, "details.claim__add-note", "textarea");
+      openTool(row, "textarea[name=body]");
     } else if (key === "e") {
-      openTool(row, "details.claim__add-evidence", "input[name=url]");
+      openTool(row, "input[name=url]", "details.add-evidence");
+    } else if (key === "o") {
+      Review.togglePanel(row);
+    } else if (key === "x") {
+      Review.toggleTick(row);
     }
   }
 
@@ -108,9 +123,10 @@
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && field.matches("textarea") && field.form) {
       event.preventDefault();
       field.form.requestSubmit();
-    } else if (event.key === "Escape" && row && field.closest("details[open]")) {
+    } else if (event.key === "Escape" && row) {
       event.preventDefault();
-      field.closest("details[open]").open = false;
+      const details = field.closest("details[open]");
+      if (details) details.open = false;
       focusRow(row);
     }
   }
@@ -129,6 +145,8 @@
       showHelp();
     } else if (key === "/" && search) {
       search.focus();
+    } else if (key === "z") {
+      undoLast();
     } else if (REVIEW_KEYS.includes(key) && !(event.repeat && Object.hasOwn(STATUS_KEYS, key))) {
       if (advanceId) queued.push(key); else review(key);
     } else {
@@ -165,10 +183,21 @@
       move(1);
     } else if (row.id === currentId && (!document.activeElement || document.activeElement === document.body)) {
       focusRow(row); // the focused element went with the old row
+    } else if (row.id === currentId && savedFromPanel(event)) {
+      focusRow(row); // a note or evidence saved: back to the row, not the emptied field
     }
     // Keys typed meanwhile apply now, unless the change was refused: the row says why.
     if (advancing && !saved) queued = [];
     if (advancing) replayQueued();
+  }
+
+  // True when a form in the row's panel was saved (not refused: then its field keeps focus,
+  // with the reason beside it).
+  function savedFromPanel(event) {
+    const detail = event.detail || {};
+    const form = detail.requestConfig && detail.requestConfig.elt;
+    return form instanceof Element && form.matches(".claim__panel form") &&
+      detail.xhr && detail.xhr.status === 200;
   }
 
   function onFailed() {

@@ -189,6 +189,7 @@ def test_as_dict_includes_the_medium():
         "text": "a police source", "kind": "anonymous", "start": 20, "end": 35,
         "medium": {"text": "State radio", "kind": "organization", "start": 0, "end": 11,
                    "medium": None},
+        "method": "rule", "candidates": [],
     }
 
 

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from support import actor
-from workbench import articles, claims, notes
+from workbench import articles, claims, evidence, notes
 from workbench.exports import csv_rows
 from workbench.search import ClaimFilter
 
@@ -24,6 +24,8 @@ HEADER = [
     "flags",
     "notes",
     "evidence_urls",
+    "evidence_stances",
+    "evidence_titles",
     "updated_by",
     "updated_at",
 ]
@@ -113,3 +115,25 @@ def test_export_streams_in_chunks(memory_db):
     chunks = list(csv_rows.iter_csv(memory_db))
     assert len(chunks) >= 3  # header+500 rows, 500 rows, the rest
     assert sum(chunk.count("\r\n") for chunk in chunks) == 1201
+
+
+def test_evidence_links_stances_and_titles_line_up(memory_db):
+    article_id = articles.import_article(
+        memory_db, "A claim to check.", actor=actor("x")
+    ).article_id
+    (claim,) = claims.list_claims(memory_db, article_id).claims
+    for url, stance, title in [
+        ("https://example.org/a", "supports", "Ministry release"),
+        ("https://example.org/b", "contradicts", None),
+        ("https://example.org/c", "supports", "Two\nlines"),
+    ]:
+        evidence.add_evidence(memory_db, claim["id"], actor("ana"), url, stance, title)
+    _, row = read_csv(memory_db)
+    cells = dict(zip(HEADER, row, strict=True))
+    assert cells["evidence_urls"].split("\n") == [
+        "https://example.org/a",
+        "https://example.org/b",
+        "https://example.org/c",
+    ]
+    assert cells["evidence_stances"].split("\n") == ["supports", "contradicts", "supports"]
+    assert cells["evidence_titles"].split("\n") == ["Ministry release", "", "Two lines"]

@@ -1,13 +1,16 @@
 """Exports others can consume: filters, Excel, JSON, ClaimReview JSON-LD, manifests."""
 
 import csv
+import datetime
 import io
 import json
 import zipfile
 
 import pytest
 
+from workbench import articles
 from workbench.exports import manifest
+from workbench.exports.filenames import slug
 
 TEXT = "The minister said exports rose 4% in March. Farmers protested in the capital."
 
@@ -101,11 +104,12 @@ def test_unverified_claims_are_never_published_as_claimreview(
     assert "An unreviewed claim stands here." not in texts
 
 
-def test_bundle_has_the_file_and_a_manifest_that_matches_it(viewer_client, article_id):
+def test_bundle_has_the_file_and_a_manifest_that_matches_it(viewer_client, article_id, db):
     response = viewer_client.get(f"/articles/{article_id}/export.csv?bundle=1&status=sourced")
     assert response.headers["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
-    name = f"article-{article_id}-claims.csv"
+    title = articles.get_article(db, article_id)["title"]
+    name = f"{slug(title)}-{datetime.datetime.now(datetime.UTC).date().isoformat()}.csv"
     assert sorted(archive.namelist()) == sorted([name, "manifest.json"])
     data = archive.read(name)
     record = json.loads(archive.read("manifest.json"))
@@ -118,7 +122,7 @@ def test_bundle_has_the_file_and_a_manifest_that_matches_it(viewer_client, artic
 @pytest.mark.parametrize("damage", ["truncate", "alter", "drop_row"])
 def test_manifest_detects_a_damaged_file(viewer_client, article_id, damage):
     archive = zipfile.ZipFile(io.BytesIO(viewer_client.get("/export.csv?bundle=1").get_data()))
-    data = archive.read("claims.csv")
+    data = archive.read(f"claims-{datetime.datetime.now(datetime.UTC).date().isoformat()}.csv")
     record = json.loads(archive.read("manifest.json"))
     damaged = {
         "truncate": data[: len(data) // 2],
@@ -132,4 +136,5 @@ def test_manifest_detects_a_damaged_file(viewer_client, article_id, damage):
 def test_json_bundle_counts_claims(viewer_client, article_id):
     archive = zipfile.ZipFile(io.BytesIO(viewer_client.get("/export.json?bundle=1").get_data()))
     record = json.loads(archive.read("manifest.json"))
-    assert record["rows"] == 2 and manifest.verify(archive.read("claims.json"), record) == []
+    name = f"claims-{datetime.datetime.now(datetime.UTC).date().isoformat()}.json"
+    assert record["rows"] == 2 and manifest.verify(archive.read(name), record) == []

@@ -50,6 +50,7 @@ DOMAIN = modules_in(
     "notes.py",
     "evidence.py",
     "history.py",
+    "history_sentences.py",
     "hiding.py",
     "corrections.py",
     "undo.py",

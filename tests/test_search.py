@@ -128,7 +128,7 @@ def test_filter_round_trips_through_the_url():
 
 def test_bulk_status_is_one_change_per_claim_with_history(memory_db, ids):
     set_status(memory_db, ids["claims"][0], "disputed", actor("bo"))
-    changed = set_status_many(memory_db, ClaimFilter(article_id=ids["a"]), "disputed", ANA)
+    changed = set_status_many(memory_db, ClaimFilter(article_id=ids["a"]), "disputed", ANA).count
     assert changed == 1  # the other already was disputed
     rows = [get_claim(memory_db, i) for i in ids["claims"][:2]]
     assert [r["status"] for r in rows] == ["disputed", "disputed"]
@@ -143,7 +143,7 @@ def test_bulk_status_on_chosen_ids_only(memory_db, ids):
         "sourced",
         ANA,
         only_ids=[ids["claims"][0], ids["claims"][1]],
-    )
+    ).count
     assert changed == 1  # claim 1 is chosen but does not match the filter
     assert get_claim(memory_db, ids["claims"][2])["status"] == "unverified"
 

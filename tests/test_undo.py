@@ -186,3 +186,25 @@ def test_undo_new_boundaries_restores_the_old_extent(memory_db, article_id, clai
     undo.undo(memory_db, change, ANA)
 
     assert get_claim(memory_db, third["id"])["text"] == third["text"]
+
+
+def test_undo_a_bulk_not_a_claim_restores_every_claim(memory_db, article_id, claims):
+    changed, batch = corrections.set_not_a_claim_many(
+        memory_db, article_id, [claims[0]["id"], claims[2]["id"]], ANA
+    )
+    assert changed == 2
+    assert [c["id"] for c in list_claims(memory_db, article_id).claims] == [
+        claims[1]["id"],
+        claims[3]["id"],
+    ]
+
+    undo.undo(memory_db, batch, ANA)
+
+    assert [c["id"] for c in list_claims(memory_db, article_id).claims] == [c["id"] for c in claims]
+
+
+def test_a_typed_source_with_kind_none_is_refused_and_nothing_changes(memory_db, claims):
+    claim = claims[0]
+    with pytest.raises(errors.InvalidInput, match="Jane Doe"):
+        corrections.set_attribution(memory_db, claim["id"], ANA, "none", "Jane Doe")
+    assert get_claim(memory_db, claim["id"])["version"] == claim["version"]

@@ -1,6 +1,7 @@
 """Every route through the Flask test client, each write with and without htmx."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -81,7 +82,8 @@ def test_claim_page_shows_history(reviewer_client, article_id, db):
     claim = claim_ids(db, article_id)[0]
     reviewer_client.post(f"/claims/{claim}/status", data={"status": "disputed"})
     page = reviewer_client.get(f"/claims/{claim}").get_data(as_text=True)
-    assert "ana" in page and "set the status" in page
+    assert "<strong>ana</strong>" in page
+    assert 'this claim to <span class="badge badge--disputed">disputed</span>' in page
 
 
 # --- writes: with and without htmx ------------------------------------------------------
@@ -294,16 +296,18 @@ def test_oversized_request_is_413_and_nothing_stored(app, admin_client, db):
 @pytest.mark.parametrize(
     "path, filename",
     [
-        ("/articles/{id}/export.csv", "article-{id}-claims.csv"),
-        ("/export.csv", "claims.csv"),
+        # The article's title (the fixture's is "Bridge") and the day of the export.
+        ("/articles/{id}/export.csv", "bridge-{day}.csv"),
+        ("/export.csv", "claims-{day}.csv"),
     ],
 )
 def test_csv_download_headers_and_rows(reviewer_client, article_id, path, filename):
     response = reviewer_client.get(path.format(id=article_id))
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    day = datetime.datetime.now(datetime.UTC).date().isoformat()
     assert (
         response.headers["Content-Disposition"]
-        == f'attachment; filename="{filename.format(id=article_id)}"'
+        == f'attachment; filename="{filename.format(day=day)}"'
     )
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
     assert [r["claim"] for r in rows] == [

@@ -54,7 +54,7 @@ def test_bulk_status_for_all_matching(reviewer_client, article_ids, db, headers)
     response = reviewer_client.post(
         "/search/status",
         headers=headers,
-        data={"q": "said", "new_status": "sourced", "scope": "all"},
+        data={"q": "said", "new_status": "sourced", "all_matching": "1"},
     )
     assert response.status_code == 303  # htmx follows the redirect to the refreshed results
     assert response.headers["Location"] == "/search?q=said"
@@ -68,7 +68,7 @@ def test_bulk_status_for_selected_claims(reviewer_client, article_ids, db):
     chosen = db.execute("select id from claims where text like 'Officials%'").fetchone()[0]
     reviewer_client.post(
         "/search/status",
-        data={"q": "said", "new_status": "disputed", "scope": "selected", "claim": [str(chosen)]},
+        data={"q": "said", "new_status": "disputed", "claim": [str(chosen)]},
     )
     assert [row[0] for row in db.execute("select id from claims where status = 'disputed'")] == [
         chosen
@@ -78,11 +78,11 @@ def test_bulk_status_for_selected_claims(reviewer_client, article_ids, db):
 @pytest.mark.parametrize(
     "data, code",
     [
-        ({"new_status": "sourced", "scope": "all"}, 400),  # no filter at all
-        ({"q": "said", "new_status": "SOURCED", "scope": "all"}, 422),
-        ({"q": "said", "new_status": "sourced", "scope": "selected"}, 400),  # nothing ticked
+        ({"new_status": "sourced", "all_matching": "1"}, 400),  # no filter at all
+        ({"q": "said", "new_status": "SOURCED", "all_matching": "1"}, 422),
+        ({"q": "said", "new_status": "sourced"}, 400),  # nothing ticked, not "every match"
         ({"q": "said", "new_status": "sourced", "flag": "bogus"}, 400),
-        ({"q": "said", "scope": "all"}, 422),  # no new status
+        ({"q": "said", "all_matching": "1"}, 422),  # no new status
     ],
 )
 def test_bulk_status_bad_requests_change_nothing(reviewer_client, article_ids, db, data, code):
@@ -102,7 +102,8 @@ def test_viewers_cannot_bulk_change(viewer_client, article_ids, db):
 
 def test_dashboard_shows_progress_activity_and_time_to_done(reviewer_client, article_ids, db):
     reviewer_client.post(
-        "/search/status", data={"article": str(article_ids[0]), "new_status": "sourced"}
+        "/search/status",
+        data={"article": str(article_ids[0]), "new_status": "sourced", "all_matching": "1"},
     )
     page = reviewer_client.get("/dashboard").get_data(as_text=True)
     assert "<strong>2 / 2</strong> reviewed" in page

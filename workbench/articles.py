@@ -25,6 +25,20 @@ MAX_TITLE_CHARS = 300
 MAX_CLAIMS = int(os.environ.get("WORKBENCH_MAX_CLAIMS", "20000"))
 # A line with something on it: each is at least one claim.
 _PARAGRAPH = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
+# An article's columns but its text.
+ARTICLE_HEADER = (
+    "id",
+    "title",
+    "publisher",
+    "url",
+    "published_on",
+    "content_hash",
+    "source_format",
+    "imported_at",
+    "imported_by",
+    "deleted_at",
+    "deleted_by",
+)
 
 
 @dataclass(frozen=True)
@@ -139,10 +153,17 @@ def _claim_count(db: Database, article_id: int) -> int:
     ]
 
 
-def get_article(db: Database, article_id: int) -> dict[str, Any]:
-    """The article's row as a dict; ArticleNotFound if there is none (or it was deleted)."""
+def get_article(db: Database, article_id: int, with_body: bool = True) -> dict[str, Any]:
+    """The article's row as a dict; ArticleNotFound if there is none (or it was deleted).
+
+    with_body=False leaves out its text: a page that shows only windows of a long article
+    need not read all of it (workbench.articles.text_windows reads those).
+    """
+    columns = "*" if with_body else ", ".join(ARTICLE_HEADER)
     rows = list(
-        db.query("select * from articles where id = ? and deleted_at is null", [article_id])
+        db.query(
+            f"select {columns} from articles where id = ? and deleted_at is null", [article_id]
+        )
     )
     if not rows:
         raise ArticleNotFound(article_id)
@@ -258,10 +279,73 @@ def delete_article(db: Database, article_id: int, actor: User) -> None:
         record_article_event(db, article_id, actor.username, "article deleted", now)
 
 
+# Characters of article text shown around the claims of a page, beside them.
+CONTEXT_CHARS = 400
+
+
+@dataclass(frozen=True)
+class TextWindow:
+    """A stretch of the article with the claims in it; cut off before or after when it
+    starts or ends inside the article (the reader sees "…")."""
+
+    start: int
+    cut_before: bool
+    cut_after: bool
+    segments: list[tuple[str, dict[str, Any] | None]]
+
+
+def text_windows(
+    db: Database, article_id: int, claims: list[dict[str, Any]], context: int = CONTEXT_CHARS
+) -> list[TextWindow]:
+    """The article text around these claims, as windows in reading order: each claim's
+    paragraph, or `context` characters either side of it, merged where they meet.
+
+    Only these stretches are read from the database (substr), so a page of 100 claims of
+    a 5,000-claim article costs what its own text costs.
+    """
+    if not claims:
+        return []
+    length = db.execute("select length(body) from articles where id = ?", [article_id]).fetchone()[
+        0
+    ]
+    spans: list[list[int]] = []
+    for claim in sorted(claims, key=lambda c: c["start"]):
+        start, end = max(0, claim["start"] - context), min(length, claim["end"] + context)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    # SQLite's substr counts characters from 1, as Python counts code points from 0.
+    texts = db.execute(
+        "select " + ", ".join("substr(body, ?, ?)" for _ in spans) + " from articles where id = ?",
+        [value for start, end in spans for value in (start + 1, end - start)] + [article_id],
+    ).fetchone()
+    windows = []
+    for (start, end), text in zip(spans, texts, strict=True):
+        inside = [c for c in claims if start <= c["start"] and c["end"] <= end]
+        first, last = min(c["start"] for c in inside), max(c["end"] for c in inside)
+        # Start and end at paragraph breaks when the claims' own paragraphs fit.
+        if start > 0 and "\n" in text[: first - start]:
+            cut = text.index("\n") + 1
+            text, start = text[cut:], start + cut
+        if start + len(text) < length and "\n" in text[last - start :]:
+            text = text[: text.rindex("\n")]
+        windows.append(
+            TextWindow(
+                start=start,
+                cut_before=start > 0,
+                cut_after=start + len(text) < length,
+                segments=highlight_segments(text, inside, offset=start),
+            )
+        )
+    return windows
+
+
 def highlight_segments(
-    body: str, claims: list[dict[str, Any]]
+    body: str, claims: list[dict[str, Any]], offset: int = 0
 ) -> list[tuple[str, dict[str, Any] | None]]:
-    """Cut the article text into (text, claim-or-None) pieces in reading order.
+    """Cut the text into (text, claim-or-None) pieces in reading order; `body` starts at
+    article offset `offset` (a window of the article) and claims carry article offsets.
 
     Claims may not cover the whole text (white space between them, headings the splitter
     skipped); those pieces come with None so the page still shows every character.
@@ -269,12 +353,13 @@ def highlight_segments(
     segments: list[tuple[str, dict[str, Any] | None]] = []
     cursor = 0
     for claim in sorted(claims, key=lambda c: c["start"]):
-        if claim["start"] < cursor:
+        start, end = claim["start"] - offset, claim["end"] - offset
+        if start < cursor:
             continue  # overlapping spans cannot both be highlighted; keep the first
-        if claim["start"] > cursor:
-            segments.append((body[cursor : claim["start"]], None))
-        segments.append((body[claim["start"] : claim["end"]], claim))
-        cursor = claim["end"]
+        if start > cursor:
+            segments.append((body[cursor:start], None))
+        segments.append((body[start:end], claim))
+        cursor = end
     if cursor < len(body):
         segments.append((body[cursor:], None))
     return segments

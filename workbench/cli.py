@@ -12,7 +12,7 @@ from . import accounts, articles, notes, search, settings
 from .db import create_private, open_migrated
 from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFound
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
-from .text.attribution import detect_attributions
+from .text.attribution import detect_sources
 from .text.cleaning import SUPPORTED_SUFFIXES, text_from_upload
 from .text.flags import claim_flags
 from .text.splitter import split_claims
@@ -187,21 +187,36 @@ def verify(file, manifest_file):
 def extract(file):
     """Print the claims of a text file as JSON, touching no database.
 
-    Each claim is {"index", "text", "start", "end", "attribution", "flags"}, where
-    text == file_text[start:end]; attribution is {"text", "kind", "start", "end",
-    "medium"} or null (the article's own assertion). The same splitter and source
-    detection as the app. HTML files are reduced to their visible text first.
+    Each claim is {"index", "text", "start", "end", "attribution", "flags",
+    "candidates"}, where text == file_text[start:end]; attribution is {"text", "kind",
+    "start", "end", "medium", "method", "candidates"} or null (the article's own
+    assertion); method says how the source was found (rule, parse, entity,
+    back-reference, quotation); candidates are the other sources the sentence names. The
+    same splitter and source detection as the app. HTML files are reduced to their
+    visible text first.
     """
     text, _ = _read_article_file(file)
+    _note_rules_only()
     spans = split_claims(text)
     claims = []
-    for span, source in zip(spans, detect_attributions(text, spans)):
+    for span, (source, candidates) in zip(spans, detect_sources(text, spans)):
         claims.append({
             **span.as_dict(),
             "attribution": source.as_dict() if source else None,
             "flags": claim_flags(span.text, source.kind if source else "none"),
+            "candidates": [dict(zip(("text", "kind", "start", "end"), candidate))
+                           for candidate in candidates],
         })
     click.echo(json.dumps(claims, ensure_ascii=False, indent=2))
+
+
+def _note_rules_only():
+    """Say on stderr when sources come from the rules alone (the model is absent)."""
+    from .text import spacy_model
+
+    reason = spacy_model.rules_only_reason()
+    if reason is not None:
+        click.echo(f"Note: sources found by the rules alone: {reason}.", err=True)
 
 
 @cli.command()
@@ -333,6 +348,7 @@ def evaluate(data_dir):
     folder = pathlib.Path(data_dir) if data_dir else DEFAULT_EVALUATION_DATA
     if not folder.is_dir():
         raise click.ClickException(f"No labelled data at {folder}; pass --data FOLDER.")
+    _note_rules_only()
     results = evaluation.evaluate(folder)
     click.echo(evaluation.format_table(results))
     if not all(check["passed"] for check in results["targets"].values()):

@@ -364,6 +364,41 @@ def set_not_a_claim(
     return get_claim(db, claim_id)
 
 
+def set_not_a_claim_many(
+    db: Database, article_id: int, claim_ids: list[int], actor: User
+) -> tuple[int, int | None]:
+    """Mark several claims of an article "not a claim" at once, as one batch of history
+    (undone together); (how many changed, the batch)."""
+    with write_transaction(db):
+        targets = [
+            claim
+            for claim in db.query(
+                "select * from claims where article_id = ? and is_claim = 1 and id in "
+                "(select value from json_each(?))",
+                [article_id, json.dumps(claim_ids)],
+            )
+        ]
+        if not targets:
+            return 0, None
+        now = utc_now()
+        batch = None
+        for claim in targets:
+            bump(db, claim["id"], actor, now, is_claim=0, hidden_reason="not_a_claim")
+            row_id = record_history(
+                db,
+                claim,
+                actor.username,
+                "not a claim",
+                {"is_claim": True},
+                {"is_claim": False, "bulk": True},
+                now,
+            )
+            batch = batch or row_id
+            db.execute("update history set batch = ? where id = ?", [batch, row_id])
+        renumber(db, article_id)
+    return len(targets), batch
+
+
 def attribution_snapshot(claim: dict[str, Any]) -> dict[str, Any]:
     return {
         "text": claim["attribution_text"],
@@ -391,6 +426,18 @@ def set_attribution(
         claim = full_claim(db, claim_id)
         refuse_if_hidden(claim)
         _check_version(db, claim, expected_version)
+        typed = " ".join((passage or "").split())
+        if (
+            kind == "none"
+            and typed
+            and typed != " ".join((claim["attribution_text"] or "").split())
+        ):
+            # A source was typed but the kind says there is none: saving would drop the
+            # words without a word. Ask for the kind instead (issue 13).
+            raise InvalidInput(
+                f"You typed the source “{typed}” but chose the kind “none”. Choose what kind "
+                "of source it is, or empty the field to say the article gives none."
+            )
         if kind == "none":
             fields = analysis.attribution_fields(None)
         else:

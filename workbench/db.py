@@ -311,6 +311,12 @@ def _add_history_context(db: sqlite_utils.Database) -> None:
     history.create_index(["undoes"])
 
 
+def _add_attribution_method_and_candidates(db: sqlite_utils.Database) -> None:
+    """How each source was found and the sentence's other candidate sources (issue 11)."""
+    db.table("claims").add_column("attribution_method", str)
+    db.table("claims").add_column("attribution_candidates", str)  # JSON list
+
+
 def _add_login_failure_addresses(db: sqlite_utils.Database) -> None:
     """Failed logins are counted per account and client address (issue 10)."""
     db.table("login_failures").add_column("address", str)
@@ -331,6 +337,7 @@ MIGRATIONS = [
     _create_accounts_and_evidence,
     _create_search_index,
     _add_history_context,
+    _add_attribution_method_and_candidates,
     _add_login_failure_addresses,
     _add_note_purges,
 ]

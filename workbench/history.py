@@ -77,9 +77,39 @@ def record_article_event(
     )
 
 
+# A history row with how its claim reads now (its position then is the row's own).
+_WITH_CLAIM = (
+    "select h.*, c.text as claim_text, c.is_claim as claim_is_claim, "
+    "c.hidden_reason as claim_hidden_reason from history h "
+    "left join claims c on c.id = h.claim_id"
+)
+
+
+def last_change_id(
+    db: Database, claim_id: int, actor: str, action: str | None = None
+) -> int | None:
+    """The id of `actor`'s latest change to a claim (of `action`, if given): what an Undo
+    right after it undoes."""
+    sql = "select max(id) from history where claim_id = ? and actor = ?"
+    params: list[Any] = [claim_id, actor]
+    if action is not None:
+        sql += " and action = ?"
+        params.append(action)
+    row = db.execute(sql, params).fetchone()
+    return row[0] if row else None
+
+
+def latest_entry(db: Database, claim_id: int) -> dict[str, Any] | None:
+    """The claim's most recent history row (who changed it last, and how)."""
+    rows = list(
+        db.query("select * from history where claim_id = ? order by id desc limit 1", [claim_id])
+    )
+    return rows[0] if rows else None
+
+
 def claim_history(db: Database, claim_id: int) -> list[dict[str, Any]]:
     """Every recorded change to a claim, oldest first, with before/after decoded."""
-    rows = list(db.query("select * from history where claim_id = ? order by id", [claim_id]))
+    rows = list(db.query(f"{_WITH_CLAIM} where h.claim_id = ? order by h.id", [claim_id]))
     for row in rows:
         row["before"] = decode(row["before"])
         row["after"] = decode(row["after"])
@@ -95,11 +125,7 @@ def article_activity(
         where += " and h.id < ?"
         params.append(before_id)
     rows = list(
-        db.query(
-            f"select h.*, c.position from history h left join claims c on c.id = h.claim_id "
-            f"where {where} order by h.id desc limit ?",
-            params + [limit + 1],
-        )
+        db.query(f"{_WITH_CLAIM} where {where} order by h.id desc limit ?", params + [limit + 1])
     )
     for row in rows:
         row["before"] = decode(row["before"])

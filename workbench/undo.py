@@ -73,8 +73,10 @@ def undo(db: Database, history_id: int, actor: User) -> Undone:
             raise NotAllowed("You can undo your own changes only.")
         if db.execute("select 1 from history where undoes = ?", [history_id]).fetchone():
             raise InvalidInput("That change was undone already.")
-        if entry["batch"] is not None:
+        if entry["batch"] is not None and entry["action"] == "status":
             return _undo_bulk_status(db, entry, actor)
+        if entry["batch"] is not None:
+            return _undo_bulk_hiding(db, entry, actor)
         _check_unchanged(db, entry["claim_id"], entry["version"])
         claim_ids = _REVERSE[entry["action"]](db, entry, actor)
     return Undone(entry["article_id"], claim_ids, UNDOABLE[entry["action"]])
@@ -125,6 +127,16 @@ def _undo_bulk_status(db: Database, entry: dict[str, Any], actor: User) -> Undon
             undoes=entry["id"],
         )
     return Undone(entry["article_id"], [claim_id for _, claim_id, *_ in rows], "bulk change")
+
+
+def _undo_bulk_hiding(db: Database, entry: dict[str, Any], actor: User) -> Undone:
+    """Every claim a bulk "not a claim" hid is a claim again, or none of them is."""
+    rows = list(db.query("select * from history where batch = ? order by id", [entry["batch"]]))
+    for row in rows:
+        _check_unchanged(db, row["claim_id"], row["version"])
+    for row in rows:
+        _undo_hiding(db, {**row, "before": decode(row["before"])}, actor)
+    return Undone(entry["article_id"], [row["claim_id"] for row in rows], "bulk change")
 
 
 def _undo_hiding(db: Database, entry: dict[str, Any], actor: User) -> list[int]:

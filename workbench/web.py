@@ -52,13 +52,13 @@ def positive_int(value: Any) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-def load_article(article_id: Any) -> dict[str, Any]:
+def load_article(article_id: Any, with_body: bool = True) -> dict[str, Any]:
     """The article, or 404 (also when it was deleted)."""
     number = positive_int(article_id)
     if number is None:
         abort(404)
     try:
-        return articles.get_article(get_db(), number)
+        return articles.get_article(get_db(), number, with_body=with_body)
     except ArticleNotFound:
         abort(404)
 

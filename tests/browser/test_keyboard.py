@@ -61,7 +61,9 @@ def press(page, *keys):
 
 def exported_rows(page):
     """The article's CSV export, fetched with the page's session."""
-    href = page.get_by_role("link", name="Export CSV").get_attribute("href")
+    href = page.get_by_role("link", name="CSV", exact=True, include_hidden=True).get_attribute(
+        "href"
+    )
     response = page.request.get(href)
     assert response.ok, f"the CSV export answered {response.status}"
     return list(csv.DictReader(io.StringIO(response.text())))
@@ -323,9 +325,10 @@ def test_focus_stays_on_a_row_swapped_after_a_status_click(page, import_article)
 
 def test_moving_past_the_last_loaded_claim_loads_the_next_page(page, import_long_article):
     url, title = import_long_article(102)
-    # Claims taller than the window: reaching the last loaded one does not reveal the
-    # "more" row below it, so htmx loads the next page only when j scrolls to it.
-    page.set_viewport_size({"width": 1280, "height": 120})
+    # Claims taller than the window (a dense row is about 48 px): reaching the last loaded
+    # one does not reveal the "more" row below it, so htmx loads the next page only when j
+    # scrolls to it.
+    page.set_viewport_size({"width": 1280, "height": 40})
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(rows(page)).to_have_count(100)  # workbench.claims.PAGE_SIZE

@@ -62,8 +62,14 @@ def set_status(row, status):
     expect(row).to_have_class(has_status(status))
 
 
+def open_panel(row):
+    """Open the row's notes, evidence and history (its "n notes · n evidence" link)."""
+    row.locator("a.claim__more").click()
+    expect(row.locator(".claim__panel h3").first).to_be_visible()
+
+
 def add_note(row, text):
-    row.get_by_text("Add a note", exact=True).click()
+    open_panel(row)
     row.locator("textarea[name=body]").fill(text)
     row.get_by_role("button", name="Save note").click()
     expect(row.locator(".note__body")).to_contain_text([text])
@@ -137,7 +143,7 @@ def test_tagging_a_claim_swaps_its_row_and_the_progress_bar_without_reloading(pa
     expect(row).to_have_class(has_status("sourced"))
     expect(status_button(row, "sourced")).to_have_attribute("aria-pressed", "true")
     expect(status_button(row, "unverified")).to_have_attribute("aria-pressed", "false")
-    expect(row.locator(".badge")).to_have_text("sourced")
+    expect(row.get_by_role("button", name="Undo")).to_be_visible()
     assert_not_reloaded(page, "Clicking “Sourced”")
     kept = page.evaluate("""() => ({
         progress: document.querySelector('.progress').__kept === true,
@@ -168,7 +174,9 @@ def test_tagging_a_claim_without_javascript_posts_the_form_and_redirects(
     expect(page).to_have_url(f"{article.url}#claim-{claim_id}")
     expect(row).to_have_class(has_status("disputed"))
     expect(status_button(row, "disputed")).to_have_attribute("aria-pressed", "true")
-    expect(row.locator(".claim__meta")).to_contain_text(f"by {reviewer}")
+    expect(row.locator(".claim__more")).to_contain_text(f"by {reviewer}")
+    expect(page.locator("#messages")).to_contain_text("Set claim 2 to “disputed”.")
+    expect(page.locator("#messages").get_by_role("button", name="Undo")).to_be_visible()
 
 
 def test_adding_a_note_shows_it_under_the_claim_without_reloading(page, reviewer, import_article):
@@ -178,12 +186,13 @@ def test_adding_a_note_shows_it_under_the_claim_without_reloading(page, reviewer
     row = claim_row(page, 1)
     note = "Council minutes of 3 March confirm the vote, page 4."
 
-    row.get_by_text("Add a note", exact=True).click()
+    open_panel(row)
     row.get_by_label("Note on claim 1").fill(note)
     row.get_by_role("button", name="Save note").click()
 
     expect(row.locator(".note__body")).to_have_text([note])
     expect(row.locator(".note__who")).to_have_text([reviewer])
+    expect(row.locator(".claim__more")).to_contain_text("1 note · 0 evidence")
     assert_not_reloaded(page, "Saving a note")
 
 
@@ -233,11 +242,14 @@ def test_csv_export_has_the_status_reviewer_and_note_set_in_the_browser(
     set_status(row, "disputed")
     add_note(row, "The budget in the council papers is 3.1 million euros.")
 
+    page.get_by_role("navigation", name="Article views").get_by_text("Export").click()
     with page.expect_download() as downloading:
-        page.get_by_role("link", name="Export CSV").click()
+        page.get_by_role("link", name="CSV", exact=True).click()
 
     download = downloading.value
-    assert download.suggested_filename == f"article-{article.id}-claims.csv"
+    assert re.fullmatch(
+        r"brindlemoor-[a-z0-9-]+-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename
+    ), f"the file should be named after the article and the day: {download.suggested_filename}"
     with open(download.path(), newline="", encoding="utf-8") as file:
         reader = csv.DictReader(file)
         rows = list(reader)
@@ -301,7 +313,7 @@ def test_a_stale_status_change_is_refused_in_place_and_keeps_the_first_reviewers
 
     other.reload()
     expect(claim_row(other, 1)).to_have_class(has_status("sourced"))
-    expect(claim_row(other, 1).locator(".claim__meta")).to_contain_text(f"by {reviewer}")
+    expect(claim_row(other, 1).locator(".claim__more")).to_contain_text(f"by {reviewer}")
 
 
 # --- the pages as a whole ------------------------------------------------------------------

@@ -74,11 +74,16 @@ def make_ids(admin, reviewer, db):
         f"/claims/{claim_id}/evidence",
         data={"url": "https://example.org/minutes", "stance": "supports"},
     )
+    reviewer.post(f"/claims/{claim_id}/status", data={"status": "sourced"})
     return {
         "article_id": article_id,
         "claim_id": claim_id,
         "note_id": db.execute("select max(id) from notes").fetchone()[0],
         "evidence_id": db.execute("select max(id) from evidence").fetchone()[0],
+        # ana's status change: what an undo would undo.
+        "history_id": db.execute("select max(id) from history where action = 'status'").fetchone()[
+            0
+        ],
     }
 
 

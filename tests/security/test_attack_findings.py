@@ -913,18 +913,21 @@ def test_a_backup_is_created_0600(tmp_path, monkeypatch):
     ],
     ids=["path", "subdomain", "credentials", "homoglyph"],
 )
-@pytest.mark.parametrize("page", ["article", "claim"])
+@pytest.mark.parametrize("page", ["claim page", "claim panel"])
 def test_an_evidence_link_shows_its_real_host_next_to_its_title(db, viewer_client, url, host, page):
     result = articles.import_article(db, FIVE_CLAIMS, actor=actor("ada"))
     claim_id = claim_ids_of(db, result.article_id)[0]
     evidence.add_evidence(db, claim_id, actor("ana"), url, "supports", title="BBC News")
-    path = f"/articles/{result.article_id}" if page == "article" else f"/claims/{claim_id}"
-    html = viewer_client.get(path).get_data(as_text=True)
-    link = re.search(
-        r'<a href="[^"]*"[^>]*class="evidence__link">BBC News</a>(.{0,200})', html, re.S
+    path = f"/claims/{claim_id}" + ("/panel" if page == "claim panel" else "")
+    html = viewer_client.get(path, headers=HX if page == "claim panel" else {}).get_data(
+        as_text=True
     )
-    assert link, "the evidence link is not on the page"
-    assert f"({host})" in link.group(1)
+    link = re.search(
+        r'class="evidence__link">BBC News</a>\s*<span class="evidence__host"[^>]*>([^<]*)</span>',
+        html,
+    )
+    assert link, "no host next to the evidence link"
+    assert link.group(1).strip("() ") == host
 
 
 # --- Logins are in the log gunicorn prints ---------------------------------------------

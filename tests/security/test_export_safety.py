@@ -10,6 +10,7 @@ never running what a stranger typed into an article.
 """
 
 import csv
+import datetime
 import io
 import re
 
@@ -225,12 +226,13 @@ def test_download_headers_name_a_safe_attachment(admin_client, tricky_article, p
     ), response.headers["Content-Disposition"]
 
 
-def test_the_filename_does_not_come_from_the_title(admin_client, db):
+def test_a_filename_made_from_the_title_keeps_only_safe_characters(admin_client, db):
     article_id = insert_article(db, 1, title='evil"; filename="x.exe\r\nSet-Cookie: a=b')
     disposition = admin_client.get(f"/articles/{article_id}/export.csv").headers[
         "Content-Disposition"
     ]
-    assert disposition == f'attachment; filename="article-{article_id}-claims.csv"'
+    day = datetime.datetime.now(datetime.UTC).date().isoformat()
+    assert disposition == f'attachment; filename="evil-filename-x-exe-set-cookie-a-b-{day}.csv"'
 
 
 # --- snapshot and completeness ---------------------------------------------------------

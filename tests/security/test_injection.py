@@ -48,18 +48,17 @@ TEMPLATE_RESULTS = ("7006652", "37873565")
 # Which fields each page (or htmx partial) shows; "claim" is checked claim by claim.
 PAGES = {
     "index": ("/", {"title", "publisher"}),
-    "article": (
-        "/articles/{a}",
-        {"title", "publisher", "claim", "note", "evtitle", "evexcerpt", "evurl"},
-    ),
+    # The review page shows claims and counts; notes and evidence are in each row's panel.
+    "article": ("/articles/{a}", {"title", "publisher", "claim"}),
     "full-text": ("/articles/{a}/text", {"title", "publisher", "claim"}),
     "activity": ("/articles/{a}/activity", {"title", "publisher", "note", "evurl"}),
     "claim": ("/claims/{c}", {"title", "claim", "note", "evtitle", "evexcerpt", "evurl"}),
-    "htmx-rows": ("/articles/{a}", {"claim", "note", "evtitle", "evexcerpt", "evurl"}),
+    "htmx-rows": ("/articles/{a}", {"claim"}),
     "htmx-claim": ("/claims/{c}", {"claim", "note", "evtitle", "evexcerpt", "evurl"}),
+    "htmx-panel": ("/claims/{c}/panel", {"note", "evtitle", "evexcerpt", "evurl"}),
     "htmx-note-response": (None, {"claim", "note"}),
     "htmx-evidence-response": (None, {"claim", "note", "evtitle", "evexcerpt", "evurl"}),
-    "htmx-status-response": (None, {"claim", "note", "evtitle", "evexcerpt", "evurl"}),
+    "htmx-status-response": (None, {"claim"}),
 }
 
 SQL_PAYLOADS = ["'; drop table claims; --", '" or 1=1 --', "1' OR '1'='1", "%_\\?:name;"]
@@ -212,11 +211,17 @@ class LiveHtmx(html.parser.HTMLParser):
 
 # The only htmx attributes the app's own templates write.
 APP_HX = {
-    "hx-post": re.compile(r"/(claims/\d+/[a-z/]+|notes/\d+/delete|evidence/\d+/delete)"),
-    "hx-get": re.compile(r"/articles/\d+\?[A-Za-z0-9_=&%.-]*page=\d+[A-Za-z0-9_=&%.-]*"),
-    "hx-target": re.compile(r"#claim-\d+"),
-    "hx-swap": re.compile(r"outerHTML"),
+    "hx-post": re.compile(
+        r"/(claims/\d+/[a-z/]+|notes/\d+/delete|evidence/\d+/delete|history/\d+/undo)"
+    ),
+    "hx-get": re.compile(
+        r"/articles/\d+\?[A-Za-z0-9_=&%.-]*page=\d+[A-Za-z0-9_=&%.-]*|/claims/\d+/panel"
+    ),
+    "hx-target": re.compile(r"#(claim|panel)-\d+"),
+    "hx-swap": re.compile(r"outerHTML|innerHTML"),
     "hx-trigger": re.compile(r"revealed"),
+    "hx-preserve": re.compile(r"true"),
+    "hx-swap-oob": re.compile(r"true|beforeend:#article-text"),
 }
 
 

@@ -27,6 +27,8 @@ COLUMNS = (
     "flags",
     "notes",
     "evidence_urls",
+    "evidence_stances",
+    "evidence_titles",
     "updated_by",
     "updated_at",
 )
@@ -64,6 +66,14 @@ select c.article_id, a.title as article_title, c.id as claim_id, c.position,
        (select group_concat(url, char(10)) from (
             select url from evidence where claim_id = c.id and deleted_at is null order by id
        )) as evidence_urls,
+       -- Line n of each of these three cells is about the same evidence link.
+       (select group_concat(stance, char(10)) from (
+            select stance from evidence where claim_id = c.id and deleted_at is null order by id
+       )) as evidence_stances,
+       (select group_concat(title, char(10)) from (
+            select replace(replace(coalesce(title, ''), char(13), ' '), char(10), ' ') as title
+            from evidence where claim_id = c.id and deleted_at is null order by id
+       )) as evidence_titles,
        n.author as note_author, n.body as note_body, n.created_at as note_created_at
 from claims c
 join articles a on a.id = c.article_id

@@ -29,24 +29,35 @@ def claim_rows(text: str, max_claims: int | None = None) -> list[dict[str, Any]]
 
 def annotate(text: str, spans: list[ClaimSpan]) -> list[dict[str, Any]]:
     """Source and flag columns for each span, in order (the spans give the context)."""
-    found = attribution.detect_attributions(text, spans)
+    found = attribution.detect_sources(text, spans)
     return [
-        {**attribution_fields(source), **flag_fields(span.text, source.kind if source else "none")}
-        for span, source in zip(spans, found)
+        {**attribution_fields(source, candidates),
+         **flag_fields(span.text, source.kind if source else "none")}
+        for span, (source, candidates) in zip(spans, found)
     ]
 
 
-def attribution_fields(source: attribution.Attribution | None) -> dict[str, Any]:
-    """An Attribution (or None: the article's own assertion) as claims-table columns."""
+def attribution_fields(source: attribution.Attribution | None,
+                       candidates: tuple = ()) -> dict[str, Any]:
+    """An Attribution (or None: the article's own assertion) as claims-table columns.
+
+    `candidates` are the other sources the sentence names, (text, kind, start, end), stored
+    as JSON for the reviewer's one-click choices (issue 11).
+    """
+    stored_candidates = json.dumps([dict(zip(("text", "kind", "start", "end"), candidate))
+                                    for candidate in candidates]) if candidates else None
     if source is None:
         return {"attribution_text": None, "attribution_kind": "none", "attribution_start": None,
-                "attribution_end": None, "attribution_medium": None}
+                "attribution_end": None, "attribution_medium": None,
+                "attribution_method": None, "attribution_candidates": stored_candidates}
     return {
         "attribution_text": source.text,
         "attribution_kind": source.kind,
         "attribution_start": source.start,
         "attribution_end": source.end,
-        "attribution_medium": json.dumps(source.medium.as_dict()) if source.medium else None,
+        "attribution_medium": json.dumps(source.medium.span_dict_with_medium()) if source.medium else None,
+        "attribution_method": source.method,
+        "attribution_candidates": stored_candidates,
     }
 
 

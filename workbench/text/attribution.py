@@ -56,29 +56,48 @@ spanning its own words.
 
 import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from . import model_gaps, report_verbs, spacy_model
 
 KINDS = ("named_person", "organization", "anonymous", "document", "none")
 
 
+# How a source was found, for the reviewer (issue 11, "Show the confidence").
+METHODS = ("rule", "parse", "entity", "back-reference", "quotation")
+
+
 @dataclass(frozen=True)
 class Attribution:
-    """A claim's source: `text == article_text[start:end]`, its kind, and who relayed it."""
+    """A claim's source: `text == article_text[start:end]`, its kind, and who relayed it.
+
+    `method` says how it was found (one of METHODS) and `candidates` holds the other
+    sources the sentence names, as (text, kind, start, end), for a reviewer to pick
+    instead. Neither takes part in equality: the same span is the same source.
+    """
 
     text: str
     kind: str
     start: int
     end: int
     medium: "Attribution | None" = None
+    method: str = field(default="rule", compare=False)
+    candidates: tuple = field(default=(), compare=False)
 
     def as_dict(self):
-        return {
-            "text": self.text,
-            "kind": self.kind,
-            "start": self.start,
-            "end": self.end,
-            "medium": self.medium.as_dict() if self.medium else None,
-        }
+        """The stored shape, with how it was found and the other candidates."""
+        return {**self.span_dict_with_medium(), "method": self.method,
+                "candidates": [dict(zip(("text", "kind", "start", "end"), candidate))
+                               for candidate in self.candidates]}
+
+    def span_dict(self):
+        """Text, kind and offsets only."""
+        return {"text": self.text, "kind": self.kind, "start": self.start, "end": self.end}
+
+    def span_dict_with_medium(self):
+        """The stored shape of a medium: its span and its own medium."""
+        return {**self.span_dict(),
+                "medium": self.medium.span_dict_with_medium() if self.medium else None}
 
 
 # --- Vocabulary -------------------------------------------------------------------------
@@ -96,7 +115,9 @@ _PERSON_NOUNS = """
     fighter rebel militant soldier citizen voter patient forecaster meteorologist
     hydrologist epidemiologist biologist ecologist geologist physicist chemist pollster
     campaigner shopper customer passenger farmer owner tenant head opponent supporter critic
-    councillor councilor
+    councillor councilor MP coordinator administrator correspondent reporter journalist
+    editor commentator blogger writer lecturer psychologist sociologist politician
+    candidate barrister solicitor priest pastor cleric inspector
 """.split()
 
 _ORGANIZATION_NOUNS = """
@@ -108,14 +129,14 @@ _ORGANIZATION_NOUNS = """
     airline carrier startup charity association organization organisation prosecution
     federation laboratory lab utility operator station junta cabinet club league team
     service panel district developer museum gallery library foundation trust school
-    college
+    college website magazine
 """.split()
 
 _DOCUMENT_NOUNS = """
     report study survey poll statement filing document email e-mail memo memorandum letter
     paper analysis audit record complaint indictment lawsuit affidavit transcript data
     figure estimate review assessment release ruling finding result census cable dossier
-    warrant forecast message tweet
+    warrant forecast message tweet article screenshot findings
 """.split()
 
 # Definite "the company" / "the ministry" look back for a named organisation with that word.
@@ -138,8 +159,17 @@ _ORGANIZATION_CUES = _CORPORATE_SUFFIXES | set("""
     Partners Capital Securities Exchange Pharmaceuticals Therapeutics Media Broadcasting
     Studios Electric Industries International Society Academy Museum Observatory Survey
     Program Programme Mission Directorate Secretariat Province Energy Insurance Chamber
+    Community Communities Ministries Agencies Unions Parties Councils Movement Watch
 """.split())
 _ACRONYMS_WITH_DOTS = {"U.S.", "U.K.", "U.N.", "E.U."}
+# Words of place names: a name with one is a place, never a person ("South Korea says":
+# a country speaking is an organisation, annotation guide C8).
+_PLACE_WORDS = set("""
+    North South East West Northern Southern Eastern Western Central New United Latin Saint
+    San Santa Los Las Republic Kingdom States Islands Island Sea River Mountains Valley
+    County City Street Avenue Road Square Park Bay Gulf Lake Coast Peninsula Strait Korea
+    America Americas Africa Asia Europe Arabia Emirates
+""".split())
 
 # Titles are stripped from a person's name and remembered as roles ("the minister said").
 _TITLES = set("""
@@ -151,7 +181,8 @@ _TITLES = set("""
     Prince Princess Pope Sheikh Speaker Chancellor CEO CFO COO Executive Deputy
     Superintendent Supt. Coach Rabbi Father Bishop Archbishop Cardinal Imam Agent Trooper
     Constable Commander Marshal Premier Dean Provost Rector Economist Councillor Councilor
-    Councilman Councilwoman Alderman Assemblyman Assemblywoman Lord Lady Sir Dame
+    Councilman Councilwoman Alderman Assemblyman Assemblywoman Lord Lady Sir Dame Dr Mr Mrs
+    Ms Prof Shadow Secretary-General
 """.split())
 
 # Capitalised at the start of a sentence or clause, never the start of a name.
@@ -181,27 +212,6 @@ _STOP_WORDS = """
     per via including according citing said says say told added stated claimed reported
     however meanwhile
 """.split()
-
-_SPEECH_VERBS = """
-    said says say told tells tell added adds stated states claimed claims claim reported
-    reports report announced announces noted notes explained explains argued argues
-    insisted insists warned warns confirmed confirms denied denies acknowledged acknowledges
-    admitted admits wrote writes testified testifies alleged alleges asserted asserts
-    maintained maintains predicted predicts replied responded countered conceded declared
-    declares stressed stresses emphasized emphasised cautioned recalled remarked commented
-    tweeted believe believes believed contend contends contended disclosed discloses
-    estimated estimates complained complains expect expects expected fear fears feared
-    argue warn insist note maintain allege predict complain confirm deny acknowledge admit
-""".split()
-
-# Verbs of finding: a source only for a document subject or before "that" ("police found a
-# body" is the article's own report; "the study found that ..." is the study's claim).
-_EVIDENCE_VERBS = """
-    found finds find show shows showed suggest suggests suggested indicate indicates
-    indicated conclude concludes concluded reveal reveals revealed project projects projected
-    recorded
-""".split()
-
 
 def _plural(noun):
     """The plural of a source noun, for the head-noun table."""
@@ -281,10 +291,13 @@ _AFFILIATION = (r"(?:(?:polled|surveyed|interviewed|quoted|cited|employed|hired|
                 rf"(?:at|of|in|for|from|with|to|by)\s+(?:(?i:the)\s+)?"
                 rf"(?:{_NAME_RUN}|(?:{_MODIFIER}\s+){{0,2}}{_HEAD}\b"
                 rf"(?:\s+{_NAME_RUN}|\s+(?:at|of|in|for|from)\s+(?:(?i:the)\s+)?{_NAME_RUN})?)")
+# "Critics of the bill", "opponents of the new runway": what a group is for or against.
+_OF_WHAT = (r"of\s+(?:(?i:the|a|an|this|these|its|their)\s+)?"
+            rf"(?:{_MODIFIER}\s+){{0,2}}(?!(?i:{_alternation(_STOP_WORDS)})\b){_WORD}")
 _RELATIVE_CLAUSE = r"\s+who\s+(?:spoke|asked|declined|requested|was|were|is|are)\b[^,.;:]{0,80}"
 _PHRASE = (rf"{_NOT_INSIDE_WORD}(?P<phrase>(?:(?P<det>{_DETERMINER}|{_POSSESSIVE})\s+)?"
            rf"(?:{_MODIFIER}\s+){{0,3}}(?P<head>{_HEAD})\b"
-           rf"(?:\s+{_POSTMODIFIER}|\s+{_AFFILIATION})?)")
+           rf"(?:\s+{_POSTMODIFIER}|\s+{_AFFILIATION}|\s+{_OF_WHAT})?)")
 _PRONOUN = rf"{_NOT_INSIDE_WORD}(?P<pronoun>(?i:he|she|they|it))\b"
 # Partitive and bare quantifier subjects: "some said", "one of them said", "others said".
 _QUANTIFIER = (rf"{_NOT_INSIDE_WORD}(?P<quantifier>(?i:(?:one|some|many|most|several|few"
@@ -311,23 +324,23 @@ _COMMON_NOUN_CLAUSE = re.compile(
     rf"\s*(?:(?i:the)\s+)?(?:{_WORD}[’']s\s+|(?:{_DETERMINER})\s+)(?P<rest>[^,\x00]{{1,80}}?)\s*")
 _HEAD_JUST_BEFORE = re.compile(rf"(?<![\w’'-])(?P<head>{_HEAD})\s+$")
 
-# After a comma, a participle takes the subject of the sentence: "X declined, saying ...".
-_PARTICIPLES = """
-    saying adding noting arguing warning claiming insisting explaining stating writing
-    telling
-""".split()
-# Verbs that attribute only the quotation they introduce: X called the plan “reckless.”
-_QUOTING_VERBS = "called calls described describes dismissed branded labelled labeled".split()
-_VERB = re.compile(rf"(?<![\w’'-])(?P<verb>"
-                   rf"{_alternation(_SPEECH_VERBS + _EVIDENCE_VERBS + _QUOTING_VERBS)})\b"
-                   rf"|(?<=,)\s+(?P<participle>{_alternation(_PARTICIPLES)})\b")
-_EVIDENCE = frozenset(_EVIDENCE_VERBS)
-_QUOTING = frozenset(_QUOTING_VERBS)
+# Report verbs come from the lexicon by lemma (report_verbs), in all their forms. After a
+# comma, an -ing form takes the subject of the sentence: "X declined, saying ...".
+_QUOTING = frozenset(form for form, lemma in report_verbs.LEMMA_OF.items()
+                     if lemma in report_verbs.QUOTING and lemma not in report_verbs.SPEECH)
+_EVIDENCE = frozenset(form for form, lemma in report_verbs.LEMMA_OF.items()
+                      if lemma not in report_verbs.SPEECH and lemma not in report_verbs.QUOTING)
+_VERB = re.compile(rf"(?<![\w’'-])(?P<verb>{report_verbs.alternation()})\b"
+                   rf"|(?<=,)\s+(?P<participle>{_alternation(report_verbs.PARTICIPLES)})\b")
 _THAT_FOLLOWS = re.compile(r"\s+that\b")
+_CLAUSE_FOLLOWS = re.compile(r"\s+that\b|[^\S\n]*[:,]?[^\S\n]*\x00")
+_NOUN_LIKE_FORMS = frozenset(report_verbs.NOUN_LIKE_FORMS)
 # Between a subject and its verb: "Abdelkarim also stated", "the ministry has said".
 _ADVERB_BEFORE = re.compile(
     r"(?<![\w’'-])(?:also|later|earlier|previously|separately|again|further|then|recently"
     r"|repeatedly|publicly|privately|has|have|had|would|will|did|does|do|long|once|now"
+    # Any adverb in -ly ("Security experts roundly criticized the plan"), lower case only.
+    r"|(?-i:[a-z]+ly)"
     # "a report that found": the relative pronoun stands for the subject before it.
     r"|that|which"
     r"|on\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|yesterday|today)\s*$", re.IGNORECASE)
@@ -342,7 +355,19 @@ _ROLE_IN_APPOSITIVE = re.compile(
     re.IGNORECASE)
 _AFTER_QUOTE_OR_COMMA = re.compile(r"(?:^|[,\x00:])\s*$")
 _LEADING_BLANKS = re.compile(r"[\s\x00]*")
-_ACCORDING_TO = re.compile(r"(?<![\w-])(?i:according)\s+to\s+")
+_ACCORDING_TO = re.compile(
+    r"(?<![\w-])(?:(?i:according)\s+to|(?i:in)\s+the\s+words\s+of)\s+")
+_ROLE_THEN_NAME = re.compile(rf"[^,\x00]{{1,60}},\s*(?P<run>{_NAME_RUN})\s*(?:,|$)")
+_PASSIVE_BEFORE = re.compile(r"(?<![\w’'-])(?:is|are|was|were|be|been|being)\s*$")
+_BY_AFTER = re.compile(r"\s+by\s+")
+_AND_BEFORE = re.compile(r"(?<![\w’'-])and\s+(?:(?i:the)\s+)?$")
+_CLAUSE_OPENING = re.compile(
+    r"(?:^|,)[\s\x00]*(?:(?i:both|but|and|so|then)\s+)?(?:(?i:the)\s+)?$")
+_SHORT_CLAUSE = re.compile(r"(?:^|,)[\s\x00]*(?:[\w’'-]+\s+){0,3}[\w’'-]+\s*$")
+_COLON_QUOTE = re.compile(r":[\s]*\x00")
+_INTRODUCES_QUOTE = re.compile(r"[^\S\n]*[:,][^\S\n]*\x00")
+_LAST_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+\s*$")
+_QUOTES_AS_SAYING = re.compile(r"(?<![\w’'-])quot(?:es|ed|ing)\s+(?=[^\x00]{1,120}\bas\s+saying)")
 _CITING = re.compile(r"(?<![\w-])citing\s+")
 _UNNAMED_REPORTS = re.compile(
     r"(?<![\w’'-])(?P<reports>(?:(?i:media|news|press|unconfirmed|local|state|several"
@@ -357,10 +382,17 @@ _INTRODUCED_AFTER = re.compile(
 _INTRODUCED_BEFORE = re.compile(
     rf"(?<![\w’'-])(?P<head>{_HEAD})(?:\s+(?:of|for|at|in)\s+[^,\x00]{{1,40}})?,\s*$")
 _COMMA_FOLLOWS = re.compile(r"\s*,")
+_APPOSITIVE_AFTER = re.compile(r",\s+(?i:a|an|the)\s+[^,\x00]{0,60}")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w’'-])(?i:the|a|an)\s+$")
+_NEXT_WORD = re.compile(r"[^\S\n]+([a-z]+)\b")
+_TRAILING_TITLES = re.compile(r"(?:(?<=\s)|^)(?:[A-Z][\w.-]*\s+)*$")
+_PRONOUN_OPENING = re.compile(r"[\s\x00]*(?:He|She|They|It|I|We)\b")
+_OPENING = re.compile(r"[\s\x00]*(?:(?i:the)\s+)?")
 _COMMA_BEFORE = re.compile(r",\s*$")
 # A capitalised plural like "Hydrologists" opening a sentence is a group, not a name.
 _GROUP_WORD = re.compile(r"[A-Z][a-z]+(?:ists|ers|ors|ians|ents|ants|ees)")
 _QUOTE_MARKS = re.compile(r"[\"“”\n]")
+_PERSON_WORD = re.compile(r"[A-Z][a-z]+(?:[’'-][A-Z]?[a-z]+)*|[A-Z]\.|[A-Z][a-z]*[A-Z][a-z]+")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&\-]+")
 
 
@@ -374,6 +406,9 @@ class _Source:
     roles: frozenset = frozenset()
     plural: bool = False
     words: frozenset = frozenset()  # lower-case words an organisation may be called by
+    # The kind was a default, not read from a cue ("Northwind": organisation; "Ana Lind":
+    # person): the entity recogniser, when present, has the last word (issue 11).
+    uncertain: bool = False
 
 
 class _Memory:
@@ -382,7 +417,8 @@ class _Memory:
     def __init__(self):
         self.person = None
         self.person_by_role = {}
-        self.person_by_surname = {}
+        self.person_by_surname = {}  # surname and first name -> the person
+        self.subject = None  # the latest person who spoke or opened a sentence
         self.organization_by_word = {}
         self.plural = None
         self.thing = None
@@ -394,7 +430,11 @@ class _Memory:
             for role in source.roles:
                 self.person_by_role[role] = source
         if kind == "named_person":
-            self.person_by_surname[source.attribution.text.split()[-1]] = source
+            words = source.attribution.text.split()
+            self.person_by_surname[words[-1]] = source
+            if len(words) > 1:
+                # "Jane" alone is Jane Doe too, unless a surname already owns the word.
+                self.person_by_surname.setdefault(words[0], source)
         if kind == "anonymous" and source.plural:
             self.plural = source
         if kind == "organization":
@@ -420,26 +460,94 @@ class _Sentence:
             self.memory.remember(self.pending.pop(0))
 
     def finish(self, source):
+        opening = self.pending[0] if self.pending else None
         for name in self.pending:
             self.memory.remember(name)
         self.pending = []
         if source is not None:
             self.memory.remember(source)
+        # Subjects are what a later "he said" most often means: the speaker, else a person
+        # named at the very start of the sentence ("Sharon ... He explains:").
+        if source is not None and _is_one_person(source):
+            self.memory.subject = source
+        elif opening is not None and _is_one_person(opening) and \
+                _opens_clause(self.narration, opening.attribution.start - self.base):
+            self.memory.subject = opening
+
+
+def _opens_clause(narration, start):
+    """True when a name is the sentence's subject: at its start (after a title) or after
+    an opening role or adverbial and its comma ("The mayor of Kalva, Ana Dritsa, ...")."""
+    prefix = _TRAILING_TITLES.sub("", narration[:start])
+    if _OPENING.fullmatch(prefix):
+        return True
+    return prefix.rstrip().endswith(",") and _PRONOUN_OPENING.match(prefix) is None
+
+
+def _is_one_person(source):
+    kind = source.attribution.kind
+    return kind == "named_person" or (kind == "anonymous" and not source.plural)
 
 
 # --- Public entry point -------------------------------------------------------------------
 
-def detect_attributions(text, spans):
+def detect_attributions(text, spans, use_model=None):
     """One Attribution (or None: unattributed) per claim span, in the same order."""
+    return [source for source, _ in detect_sources(text, spans, use_model)]
+
+
+def detect_sources(text, spans, use_model=None):
+    """(Attribution or None, the sentence's other candidate sources) per claim span.
+
+    The rules decide first. Then, when `use_model` is true (None: whenever the model is
+    available), spaCy's parser fills the sentences the rules left without a source although
+    a report verb is there, and its entity recogniser types the names the rules could only
+    guess at. Only those sentences are parsed, in one batch (issue 11: parsing everything
+    ran at 4,100 words/s; the target is 8,000).
+    """
     narration, quotes = _blank_quotations(text)
     memory = _Memory()
-    own = []
-    for span in spans:
+    own, mentions, gaps = [], [], []
+    for index, span in enumerate(spans):
         sentence = _Sentence(narration[span.start:span.end], span.start, memory)
+        mentions.append([name.attribution for name in sentence.pending])
         source = _source_of_sentence(sentence)
+        gap = model_gaps.gap_of(sentence, source, index)
+        if gap is not None:
+            gaps.append(gap)
         sentence.finish(source)
         own.append(source.attribution if source else None)
-    return _credit_quotations(text, narration, spans, own, quotes)
+    if gaps and _model_wanted(use_model):
+        model_gaps.fill(text, narration, spans, own, mentions, gaps, _classify_head)
+    result = _credit_quotations(text, narration, spans, own, quotes)
+    return [_with_candidates(source, found) for source, found in zip(result, mentions)]
+
+
+def _classify_head(word):
+    """(category, is_plural) of a source head noun ("officials": person, plural), or None."""
+    entry = _HEADS.get(word.lower())
+    return (entry[0], entry[2]) if entry else None
+
+
+def _model_wanted(use_model):
+    if use_model is None:
+        return spacy_model.model_available()
+    return use_model and spacy_model.model_available()
+
+
+def _with_candidates(source, mentions, limit=6):
+    """(source with its candidates, the candidates): every other source the sentence names."""
+    chosen = (source.start, source.end) if source else None
+    seen, candidates = {chosen}, []
+    for mention in mentions:
+        key = (mention.start, mention.end)
+        if key not in seen and len(candidates) < limit:
+            seen.add(key)
+            candidates.append((mention.text, mention.kind, mention.start, mention.end))
+    candidates = tuple(candidates)
+    if source is None:
+        return None, candidates
+    return dataclasses.replace(source, candidates=candidates), candidates
 
 
 # --- Quotations ---------------------------------------------------------------------------
@@ -482,9 +590,10 @@ def _credit_quotations(text, narration, spans, own, quotes):
         if result[index] is not None:
             continue
         if index in speakers:
-            result[index] = speakers[index]
+            result[index] = dataclasses.replace(speakers[index], method="quotation")
         elif not any(ch.isalnum() for ch in narration[span.start:span.end]):
-            result[index] = _neighbouring_speaker(text, spans, result, own, index)
+            speaker = _neighbouring_speaker(text, spans, result, own, index)
+            result[index] = speaker and dataclasses.replace(speaker, method="quotation")
     return result
 
 
@@ -529,14 +638,20 @@ def _same_paragraph(text, before, after):
 def _source_of_sentence(sentence):
     """The source a sentence gives for itself (before any quotation rule), or None."""
     narration = sentence.narration
-    speaker = None
-    for verb in _VERB.finditer(narration):
+    speaker = _quoted_as_saying(sentence)
+    verbs = list(_VERB.finditer(narration)) if speaker is None else []
+    # The verb that opens a quotation ("..., with Boswell stating: “...”") names its
+    # speaker, whatever other verb comes first.
+    verbs.sort(key=lambda verb: _INTRODUCES_QUOTE.match(narration, verb.end()) is None)
+    for verb in verbs:
         speaker = _subject_of(sentence, verb)
         if speaker is not None:
             break
     according = _according_to(sentence)
     if speaker is None:
         speaker, according = according, None
+    if speaker is None:
+        speaker = _colon_speaker(sentence)
     if speaker is None:
         return _unnamed_reports(sentence)
     cited = _CITING.search(narration) if "citing" in narration else None
@@ -559,32 +674,102 @@ def _subject_of(sentence, verb):
     narration = sentence.narration
     if verb.group("participle"):
         return _sentence_subject(sentence)
-    word = verb.group("verb")
+    word = " ".join(verb.group("verb").split())
     if word in _QUOTING and narration.find("\x00", verb.end(), verb.end() + _WINDOW) == -1:
         return None
     end = verb.start()
     while (adverb := _ADVERB_BEFORE.search(narration, max(0, end - 40), end)) is not None:
         end = adverb.start()
     lowest = max(0, end - _WINDOW)
+    if _PASSIVE_BEFORE.search(narration, lowest, end):
+        # "was criticised by the medical association": the agent; with no agent ("has been
+        # criticised") the article names no source (annotation guide C11).
+        agent = _BY_AFTER.match(narration, verb.end())
+        return _noun_phrase_after(sentence, agent.end()) if agent else None
     if _COORDINATED.search(narration, lowest, end):
         return _sentence_subject(sentence)
     source = _noun_phrase_before(sentence, lowest, end)
+    if source is not None:
+        source = _first_conjunct(sentence, lowest, source)
     if source is None:
         source = _subject_behind_appositive(sentence, lowest, end)
     if source is None and _AFTER_QUOTE_OR_COMMA.search(narration, lowest, verb.start()):
         source = _noun_phrase_after(sentence, verb.end())
     if source is None:
         return None
-    if word in _EVIDENCE and source.attribution.kind != "document":
-        if not _THAT_FOLLOWS.match(narration, verb.end()):
+    if word in _EVIDENCE and source.attribution.kind != "document" or \
+            word in _NOUN_LIKE_FORMS:
+        # "Central American states Mexico and Panama": a noun unless a clause follows.
+        if not _CLAUSE_FOLLOWS.match(narration, verb.end()):
             return None
     return source
 
 
 def _sentence_subject(sentence):
-    """The noun phrase that opens the sentence: who "and said" or ", saying" refers to."""
+    """The noun phrase that opens the sentence: who "and said" or ", saying" refers to.
+
+    An opening adverbial ("However, he defended ...") is skipped up to its comma.
+    """
     start = _LEADING_BLANKS.match(sentence.narration).end()
-    return _noun_phrase_after(sentence, start)
+    subject = _noun_phrase_after(sentence, start)
+    comma = sentence.narration.find(",", start, start + 40)
+    if subject is None and comma != -1:
+        subject = _noun_phrase_after(sentence, comma + 1)
+    return subject
+
+
+def _first_conjunct(sentence, lowest, source):
+    """"Both the district and the police department have asserted": the first named.
+
+    Only when the first conjunct opens the clause, so that an object ("police arrested
+    two men and officials said") is never taken for a speaker.
+    """
+    narration = sentence.narration
+    end = source.attribution.start - sentence.base
+    joint = _AND_BEFORE.search(narration, lowest, end)
+    if joint is None:
+        return source
+    first = _noun_phrase_before(sentence, lowest, joint.start())
+    if first is None:
+        return source
+    if first.attribution.start < sentence.base:
+        return source  # a back-reference: its mention is not where it was first named
+    return first if _at_clause_start(narration, first.attribution.start - sentence.base) \
+        else source
+
+
+def _at_clause_start(narration, start):
+    """True when only an opening conjunction, article or title comes before `start`."""
+    return _CLAUSE_OPENING.search(_TRAILING_TITLES.sub("", narration[:start])) is not None
+
+
+def _colon_speaker(sentence):
+    """`Minister Jane Doe: "..."`, `She continued: "..."`: who opens the quotation."""
+    narration = sentence.narration
+    colon = _COLON_QUOTE.search(narration)
+    if colon is None:
+        return None
+    end, lowest = colon.start(), max(0, colon.start() - _WINDOW)
+    verb = _LAST_LOWER_WORD.search(narration, lowest, end)
+    if verb is not None:
+        end = verb.start()
+        while (adverb := _ADVERB_BEFORE.search(narration, max(0, end - 40), end)) is not None:
+            end = adverb.start()
+    source = _noun_phrase_before(sentence, lowest, end)
+    if source is None:
+        return None
+    if source.attribution.start < sentence.base:
+        # "She continued:": a back-reference, so its own words open the clause.
+        return source if _SHORT_CLAUSE.search(narration, 0, end) else None
+    return source if _at_clause_start(narration, source.attribution.start - sentence.base) \
+        else None
+
+
+def _quoted_as_saying(sentence):
+    """"The website quotes Jane Doe, a student, as saying ...": Jane Doe, by the website."""
+    narration = sentence.narration
+    quotes = _QUOTES_AS_SAYING.search(narration) if "as saying" in narration else None
+    return _noun_phrase_after(sentence, quotes.end()) if quotes else None
 
 
 def _subject_behind_appositive(sentence, lowest, end):
@@ -628,10 +813,22 @@ def _named_appositive(sentence, appositive, lowest):
 
 
 def _according_to(sentence):
-    if "ccording" not in sentence.narration:
+    """"according to X", "in the words of X"; X's name when it follows a role in apposition."""
+    narration = sentence.narration
+    if "ccording" not in narration and "words of" not in narration:
         return None
-    found = _ACCORDING_TO.search(sentence.narration)
-    return _noun_phrase_after(sentence, found.end()) if found else None
+    found = _ACCORDING_TO.search(narration)
+    if found is None:
+        return None
+    role = _ROLE_THEN_NAME.match(narration, found.end())
+    if role is not None:
+        # The last head is the role ("the club's coach"), not its possessor.
+        head = None
+        for head in _FIRST_HEAD.finditer(narration, found.end(), role.start("run")):
+            pass
+        if head is not None and _HEADS[head.group("head").lower()][0] == "person":
+            return _read_name(sentence, role, hint=head)
+    return _noun_phrase_after(sentence, found.end())
 
 
 def _unnamed_reports(sentence):
@@ -712,6 +909,10 @@ def _read_name(sentence, match, hint=None):
                                         tokens[0][1])
     category = _HEADS[hint.group("head").lower()][0] if hint else None
     roles = {_singular(hint)} if category == "person" else set()
+    if _is_title(tokens[-1][0]) and category is None:
+        # "The Tory Shadow Health Secretary": an office holder the article does not name.
+        return _source(sentence, match.start(), tokens[-1][2], "anonymous",
+                       roles={tokens[-1][0].lower().rstrip(".")})
     person = _titled_person(tokens) or _person_before_of(tokens)
     if person is not None and category != "organization":
         name, title_roles = person
@@ -721,11 +922,23 @@ def _read_name(sentence, match, hint=None):
     words = [token for token, _, _ in tokens]
     if category == "person":
         return _source(sentence, first, last, "named_person", roles=roles)
-    if category == "organization" or _looks_like_organization(words):
+    if category == "organization" or _looks_like_organization(words) or \
+            any(word in _PLACE_WORDS for word in words):
         return _organization(sentence, first, last, words)
     if len(words) > 1:
-        return _source(sentence, first, last, "named_person")
+        known = sentence.memory.person_by_surname.get(words[-1])
+        # "Amara Diallo, the U.N. coordinator": a role in apposition settles it.
+        sure = known is not None or _role_follows(sentence.narration, last) == "person"
+        return _source(sentence, first, last, "named_person",
+                       roles=known.roles if known else frozenset(), uncertain=not sure)
     return _single_word_source(sentence, first, last, words[0])
+
+
+def _role_follows(narration, end):
+    """The category of the head noun in an appositive right after a name, or None."""
+    appositive = _APPOSITIVE_AFTER.match(narration, end)
+    head = appositive and _FIRST_HEAD.search(narration, appositive.start(), appositive.end())
+    return _HEADS[head.group("head").lower()][0] if head else None
 
 
 def _single_word_source(sentence, start, end, word):
@@ -740,7 +953,9 @@ def _single_word_source(sentence, start, end, word):
     organization = memory.organization_by_word.get(word.lower())
     if organization is not None:
         return _source(sentence, start, end, "organization", words=organization.words)
-    return _organization(sentence, start, end, [word])
+    source = _organization(sentence, start, end, [word])
+    # An acronym is an organisation for sure; another lone word only by default.
+    return dataclasses.replace(source, uncertain=not _is_organization_cue(word))
 
 
 def _tokens(run, offset):
@@ -774,12 +989,16 @@ def _titled_person(tokens):
     if not titles:
         return None
     rest = titles[-1] + 1
-    # "Secretary of State Antony Blinken": the "of ..." belongs to the title.
-    if rest < len(tokens) and tokens[rest][0] in ("of", "for"):
+    # "Secretary of State Antony Blinken", "CEO of the Refugee Council Enver Solomon",
+    # "Ambassador to the United States Jane Doe": the "of ..." belongs to the title, up to
+    # its last organisation or place word (else one word).
+    if rest < len(tokens) and tokens[rest][0] in ("of", "for", "to"):
         rest += 1
         if rest < len(tokens) and tokens[rest][0] == "the":
             rest += 1
-        rest += 1
+        cues = [index for index in range(rest, len(tokens) - 1)
+                if _is_organization_cue(tokens[index][0]) or tokens[index][0] in _PLACE_WORDS]
+        rest = cues[-1] + 1 if cues else rest + 1
     name = tokens[rest:]
     if not name or _looks_like_organization([word for word, _, _ in name]):
         name = _person_before_of(name, minimum=1)
@@ -821,6 +1040,12 @@ def _read_phrase(sentence, match):
     category, singular, plural = _HEADS[match.group("head").lower()]
     determiner = (match.group("det") or "").lower()
     start, end = match.start("phrase"), match.end("phrase")
+    titled = _titled_person(_tokens(match.group("phrase"), start)) \
+        if category == "person" and match.group("phrase")[-1:].isalpha() else None
+    if titled is not None:
+        # "CEO of the Refugee Council Enver Solomon": the title does not run into the name.
+        name, roles = titled
+        return _source(sentence, name[0][1], name[-1][2], "named_person", roles=roles)
     if category == "document":
         # Bare "reports" name no one: an unnamed source, not a document one could look up.
         if plural and not determiner and singular == "report":
@@ -836,7 +1061,7 @@ def _read_phrase(sentence, match):
     if known is None and determiner == "the":
         known = sentence.memory.person
     if known is not None:
-        return known
+        return _back_reference(known)
     return _source(sentence, start, end, "anonymous", roles={singular})
 
 
@@ -849,7 +1074,7 @@ def _organization_phrase(sentence, match, singular, plural, determiner, definite
         sentence.catch_up(start)
         known = sentence.memory.organization_by_word.get(singular)
         if known is not None and match.group("phrase").lower() == f"the {singular}":
-            return known
+            return _back_reference(known)
     return _source(sentence, start, end, "organization", words={singular})
 
 
@@ -862,12 +1087,18 @@ def _read_pronoun(sentence, match):
     pronoun = match.group("pronoun").lower()
     sentence.catch_up(match.start("pronoun"))
     memory = sentence.memory
-    known = {"he": memory.person, "she": memory.person, "they": memory.plural,
-             "it": memory.thing}[pronoun]
+    person = memory.subject or memory.person
+    known = {"he": person, "she": person, "they": memory.plural, "it": memory.thing}[pronoun]
     if known is not None:
-        return known
+        return _back_reference(known)
     return _source(sentence, match.start("pronoun"), match.end("pronoun"), "anonymous",
                    plural=pronoun == "they")
+
+
+def _back_reference(known):
+    """A remembered source, marked as found by a back-reference."""
+    return dataclasses.replace(known, attribution=dataclasses.replace(
+        known.attribution, method="back-reference"))
 
 
 def _read_quantifier(sentence, match):
@@ -880,11 +1111,12 @@ _READERS_AFTER = ((_PROPER_AFTER, _read_name), (_PHRASE_AFTER, _read_phrase),
                   (_PRONOUN_AFTER, _read_pronoun), (_QUANTIFIER_AFTER, _read_quantifier))
 
 
-def _source(sentence, start, end, kind, roles=frozenset(), plural=False, words=frozenset()):
+def _source(sentence, start, end, kind, roles=frozenset(), plural=False, words=frozenset(),
+            uncertain=False):
     """A _Source for narration[start:end] of `sentence`, with article offsets."""
     text = sentence.narration[start:end]
     attribution = Attribution(text, kind, sentence.base + start, sentence.base + end)
-    return _Source(attribution, frozenset(roles), plural, frozenset(words))
+    return _Source(attribution, frozenset(roles), plural, frozenset(words), uncertain)
 
 
 def _singular(match):
@@ -938,6 +1170,26 @@ def _named_organization(sentence, tokens):
     return _organization(sentence, tokens[0][1], tokens[-1][2], words)
 
 
+def _modifies_a_noun(narration, start, end):
+    """True for a name used as a modifier: "Daesh Takfiri terrorists", "the Takfiri Daesh
+    group": an article before it, or a plural noun (not a verb in -s) after it."""
+    if _ARTICLE_BEFORE.search(narration, max(0, start - 5), start):
+        return True
+    after = _NEXT_WORD.match(narration, end)
+    if after is None:
+        return False
+    word = after.group(1)
+    return word.endswith("s") and not (word in _NAME_FOLLOWERS
+                                       or report_verbs.lemma_of(word) is not None)
+
+
+_NAME_FOLLOWERS = frozenset("""
+    and or of in at on for to who whose whom was is has had have will would could should may
+    might can cannot did does with from by as but also then later herself himself
+    themselves alone now never still again once once
+""".split())
+
+
 def _introduced_person(sentence, run, tokens):
     narration = sentence.narration
     titled = _titled_person(tokens)
@@ -951,8 +1203,12 @@ def _introduced_person(sentence, run, tokens):
     words = [word for word, _, _ in tokens]
     if titled is not None:
         name, roles = titled
-    elif (after or before) and 2 <= len(tokens) <= 4 and not _looks_like_organization(words) \
-            and not any(word in _NOT_NAMES for word in words):
+    elif 2 <= len(tokens) <= 4 and not _looks_like_organization(words) \
+            and not any(word in _NOT_NAMES or word in _PLACE_WORDS or _is_title(word)
+                        or not _PERSON_WORD.fullmatch(word) for word in words) \
+            and not _modifies_a_noun(narration, run.start(), run.end()):
+        # Every person named anywhere is remembered, so that a later "Doe said" or "Jane
+        # said" is a person (issue 11: people first named as an object were forgotten).
         name, roles = tokens, frozenset()
     else:
         return None

@@ -1,8 +1,11 @@
 """Labelled corpora -> how well the splitter and the attribution rules reproduce them.
 
-Pure: no Flask, no database. Each corpus is one JSON file:
-`{"title", "text", "sentences": [{"text", "attribution": {"text", "kind"} | null}]}`,
-where the sentences are the correct human split of `text`, in order.
+Pure: no Flask, no database. Two formats, in one folder or apart:
+- our written texts, one JSON file each: `{"title", "text", "sentences": [{"text",
+  "attribution": {"text", "kind"} | null}]}`, the sentences being the human split of `text`;
+- the real-news corpus format (issue 11): `NN-slug.txt` with `NN-slug.gold.json`, one record
+  per sentence with `sentence`, `attribution`, `attribution_mention`, `attribution_kind`
+  and `ambiguous`, scored exactly as that corpus's score.py scores `workbench extract`.
 
 Metrics:
 - sentence boundaries: a boundary is the end offset of a sentence; precision, recall and
@@ -12,11 +15,19 @@ Metrics:
   counts as kind "none").
 - attribution span match: over the same sentences, the share whose predicted source text
   equals the labelled text (no attribution on both sides is a match).
+On the gold format, as its score.py: sentences count when the claim ends where a gold
+sentence ends and has its text; kind accuracy is over the sentences not marked ambiguous
+(`kind_accuracy_all` over all of them); span match is over the unambiguous attributed ones,
+and holds when the detected source text contains, or is contained in, the gold attribution
+or its in-sentence mention (case and white space ignored). Both formats give the confusion
+of gold kind -> detected kind.
 Totals are micro-averaged: counts are summed over all files before dividing.
 """
 
+import collections
 import json
 import pathlib
+import re
 
 from .attribution import detect_attributions
 from .splitter import split_claims
@@ -33,10 +44,24 @@ TARGET_LABELS = {
 }
 
 
-def evaluate(data_dir):
-    """Score every `*.json` corpus in `data_dir`; per-file counts and rates, then overall."""
-    files = {path.stem: _score_corpus(json.loads(path.read_text(encoding="utf-8")))
-             for path in sorted(pathlib.Path(data_dir).glob("*.json"))}
+def evaluate(data_dir, use_model=None):
+    """Score every corpus in `data_dir` (either format); per-file counts and rates, overall.
+
+    `use_model` as for detect_attributions: None uses the model when it is available.
+    """
+    folder = pathlib.Path(data_dir)
+    files = {}
+    for path in sorted(folder.glob("*.json")):
+        if path.name.endswith(".gold.json"):
+            continue
+        files[path.stem] = _score_corpus(json.loads(path.read_text(encoding="utf-8")),
+                                         use_model)
+    for path in sorted(folder.glob("*.txt")):
+        gold = path.with_suffix(".gold.json")
+        if gold.exists():
+            files[path.stem] = _score_gold(path.read_text(encoding="utf-8"),
+                                           json.loads(gold.read_text(encoding="utf-8")),
+                                           use_model)
     overall = _rates(_sum_counts(files.values()))
     targets = {
         name: {"value": overall[name], "target": target, "passed": overall[name] >= target}
@@ -60,17 +85,71 @@ def format_table(results):
         verdict = "PASS" if check["passed"] else "FAIL"
         lines.append(f"{TARGET_LABELS[name]:<{label_width}}  {check['value']:.3f}"
                      f"  target >= {check['target']:.2f}  {verdict}")
+    lines += ["", "kind confusion (gold -> detected, compared sentences):"]
+    lines += [f"  {pair}: {count}" for pair, count in
+              sorted(results["overall"]["confusion"].items())] or ["  (none compared)"]
     return "\n".join(lines) + "\n"
 
 
-def _score_corpus(corpus):
+def _score_corpus(corpus, use_model):
     text = corpus["text"]
     expected = _expected_spans(text, corpus["sentences"])
     predicted = split_claims(text)
     counts = _boundary_counts({end for _, end, _ in expected}, {span.end for span in predicted})
-    counts.update(_attribution_counts(text, expected, predicted))
+    counts.update(_attribution_counts(text, expected, predicted, use_model))
     counts["sentences"] = len(expected)
+    counts["attribution_compared_all"] = counts["attribution_compared"]
+    counts["kind_matches_all"] = counts["kind_matches"]
+    counts["span_compared"] = counts["attribution_compared"]
     return _rates(counts)
+
+
+def _score_gold(text, gold, use_model):
+    """Counts for one article of the gold format, computed as its score.py computes them."""
+    by_end, cursor = {}, 0
+    for record in gold:
+        start = text.find(record["sentence"], cursor)
+        if start == -1:
+            raise ValueError(f"gold sentence not found after offset {cursor}: "
+                             f"{record['sentence']!r}")
+        cursor = start + len(record["sentence"])
+        by_end[cursor] = record
+    predicted = split_claims(text)
+    counts = _boundary_counts(set(by_end), {span.end for span in predicted})
+    counts.update(dict.fromkeys(("attribution_compared", "kind_matches", "span_compared",
+                                 "span_matches", "attribution_compared_all",
+                                 "kind_matches_all"), 0))
+    confusion = collections.Counter()
+    for span, found in zip(predicted, detect_attributions(text, predicted, use_model)):
+        record = by_end.get(span.end)
+        if record is None or _normal(span.text) != _normal(record["sentence"]):
+            continue
+        kind = _kind(found)
+        counts["attribution_compared_all"] += 1
+        counts["kind_matches_all"] += kind == record["attribution_kind"]
+        if record.get("ambiguous"):
+            continue
+        confusion[f"{record['attribution_kind']} -> {kind}"] += 1
+        counts["attribution_compared"] += 1
+        counts["kind_matches"] += kind == record["attribution_kind"]
+        if record["attribution_kind"] != "none":
+            counts["span_compared"] += 1
+            counts["span_matches"] += _span_matches(found, record)
+    counts["sentences"] = len(by_end)
+    counts["confusion"] = confusion
+    return _rates(counts)
+
+
+def _span_matches(found, record):
+    """The detected text contains, or is inside, the gold attribution or its mention."""
+    got = _normal(found.text if found else "").lower()
+    wanted = [_normal(value).lower() for value in
+              (record.get("attribution"), record.get("attribution_mention")) if value]
+    return bool(got) and any(got in value or value in got for value in wanted)
+
+
+def _normal(text):
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _expected_spans(text, sentences):
@@ -95,20 +174,22 @@ def _boundary_counts(expected_ends, predicted_ends):
     }
 
 
-def _attribution_counts(text, expected, predicted):
+def _attribution_counts(text, expected, predicted, use_model):
     """Kind and span agreement on the sentences the splitter reproduced exactly."""
     detected = dict(zip(((span.start, span.end) for span in predicted),
-                        detect_attributions(text, predicted)))
+                        detect_attributions(text, predicted, use_model)))
     compared = kind_matches = span_matches = 0
+    confusion = collections.Counter()
     for start, end, label in expected:
         if (start, end) not in detected:
             continue
         found = detected[(start, end)]
         compared += 1
+        confusion[f"{label['kind'] if label else 'none'} -> {_kind(found)}"] += 1
         kind_matches += _kind(found) == (label["kind"] if label else "none")
         span_matches += (found.text if found else None) == (label["text"] if label else None)
     return {"attribution_compared": compared, "kind_matches": kind_matches,
-            "span_matches": span_matches}
+            "span_matches": span_matches, "confusion": confusion}
 
 
 def _kind(attribution):
@@ -116,14 +197,17 @@ def _kind(attribution):
 
 
 _COUNTS = ("sentences", "boundary_true_positives", "boundary_predicted", "boundary_expected",
-           "attribution_compared", "kind_matches", "span_matches")
+           "attribution_compared", "kind_matches", "span_compared", "span_matches",
+           "attribution_compared_all", "kind_matches_all")
 
 
 def _sum_counts(scores):
     totals = dict.fromkeys(_COUNTS, 0)
+    totals["confusion"] = collections.Counter()
     for score in scores:
         for name in _COUNTS:
             totals[name] += score[name]
+        totals["confusion"].update(score["confusion"])
     return totals
 
 
@@ -139,7 +223,9 @@ def _rates(counts):
         "boundary_recall": recall,
         "boundary_f1": _ratio(2 * precision * recall, precision + recall),
         "kind_accuracy": _ratio(counts["kind_matches"], compared),
-        "span_accuracy": _ratio(counts["span_matches"], compared),
+        "kind_accuracy_all": _ratio(counts["kind_matches_all"],
+                                    counts["attribution_compared_all"]),
+        "span_accuracy": _ratio(counts["span_matches"], counts["span_compared"]),
     }
 
 

@@ -44,6 +44,7 @@ def split_claims(text):
             found.append(located)
             cursor = located[1]
         found = _join_after_clock_times(text, found)
+        found = _join_comma_continuations(text, found)
         for start, end in found:
             bounds.extend(_split_inside_quotation(text, start, end))
     return [ClaimSpan(index, start, end, text[start:end]) for index, (start, end) in enumerate(bounds)]
@@ -101,6 +102,22 @@ def _join_after_clock_times(text, bounds):
     for start, end in bounds:
         if joined and _CLOCK_END.search(text, joined[-1][0], joined[-1][1]) \
                 and _CONTINUES_TIME.match(text, start):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+# "Her book, Who Decides?, sold well": pysbd ends a sentence at a question or exclamation
+# mark inside a title; a piece that then starts with a comma or semicolon continues it
+# (issue 11, error 5; the annotation guide's segmentation rule for `?,`).
+_CONTINUATION = re.compile(r"[,;]")
+
+
+def _join_comma_continuations(text, bounds):
+    joined = []
+    for start, end in bounds:
+        if joined and _CONTINUATION.match(text, start):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))

@@ -9,6 +9,7 @@ import sqlite3
 
 from werkzeug.exceptions import HTTPException
 
+from ..history_sentences import KIND_WORDS, article_event, describe
 from ..statuses import STATUSES
 from ..text import flags
 from . import article_pages, claim_pages, export_downloads, search_pages  # noqa: F401  (routes)
@@ -21,6 +22,16 @@ from .common import (
     url_host,
 )
 
+# The flags as a dense row shows them; FLAG_LABELS has the long form, for titles.
+FLAG_SHORT = {
+    "unattributed": "no source",
+    "anonymous_source": "anonymous",
+    "direct_quote": "quote",
+    "number": "number",
+    "date": "date",
+    "impossible_date": "impossible date",
+}
+
 
 def init_app(app):
     app.register_blueprint(bp)
@@ -28,7 +39,13 @@ def init_app(app):
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
     app.jinja_env.globals.update(
-        STATUSES=STATUSES, FLAG_LABELS=flags.FLAG_LABELS, FLAGS=flags.FLAGS
+        describe_history=describe,
+        article_event=article_event,
+        KIND_WORDS=KIND_WORDS,
+        FLAG_SHORT=FLAG_SHORT,
+        STATUSES=STATUSES,
+        FLAG_LABELS=flags.FLAG_LABELS,
+        FLAGS=flags.FLAGS,
     )
     app.jinja_env.filters["when"] = readable_time
     app.jinja_env.filters["host"] = url_host

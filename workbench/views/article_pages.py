@@ -5,11 +5,19 @@ import urllib.parse
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from .. import articles, claims, corrections, history, search
-from ..auth import role_required
+from ..auth import role_required, safe_next
 from ..errors import ArticleRejected, InvalidInput
 from ..text.cleaning import text_from_paste, text_from_upload
 from ..web import get_db, load_article, positive_int
-from .common import article_summary, bp, form_int, render_page_or_partial
+from .common import (
+    article_summary,
+    bp,
+    form_int,
+    is_htmx,
+    render_page_or_partial,
+    render_partial,
+    single_form_value,
+)
 
 
 @bp.get("/")
@@ -106,21 +114,64 @@ def list_options():
 
 @bp.get("/articles/<article_id>")
 def show_article(article_id):
-    article = load_article(article_id)
+    """The review page: the article's text beside its claims, a page of claims at a time
+    (htmx brings the next page, and the text around it, when the list is scrolled)."""
+    article = load_article(article_id, with_body=False)
     options = list_options()
     page = positive_int(request.args.get("page", "1"))
     if page is None:
         abort(404)
-    claims_page = claims.list_claims(get_db(), article["id"], page=page, **options)
+    db = get_db()
+    claims_page = claims.list_claims(db, article["id"], page=page, counts_only=True, **options)
+    context = {
+        "article": article,
+        "claims_page": claims_page,
+        "options": options,
+        "windows": articles.text_windows(db, article["id"], claims_page.claims),
+        "can_review": g.user.can("reviewer"),
+        "return_to": request.full_path.rstrip("?"),
+        "in_article": True,
+    }
+    if is_htmx():
+        return render_partial("articles/_claims_page.html", text_oob=True, **context)
     return render_page_or_partial(
         "articles/show.html",
         "articles/_claims_page.html",
-        claims_page=claims_page,
-        options=options,
         status=options["status"],
-        flag_counts=claims.flag_counts(get_db(), article["id"]),
-        **article_summary(article),
+        flag_counts=claims.flag_counts(db, article["id"]),
+        **{**context, **article_summary(article)},
     )
+
+
+@bp.post("/articles/<article_id>/bulk")
+@role_required("reviewer")
+def bulk_article(article_id):
+    """Change the ticked claims of an article at once: a status, or "not a claim"."""
+    article = load_article(article_id, with_body=False)
+    chosen = [number for number in map(positive_int, request.form.getlist("claim")) if number]
+    fallback = url_for("workbench.show_article", article_id=article["id"])
+    back = safe_next(request.form.get("next"), fallback)
+    if not chosen:
+        flash("Tick the claims to change first.", "error")
+        return redirect(back, code=303)
+    try:
+        if request.form.get("not_a_claim") == "1":
+            changed, batch = corrections.set_not_a_claim_many(
+                get_db(), article["id"], chosen, g.user
+            )
+            what = "“not a claim”"
+        else:
+            status = single_form_value("status")
+            result = claims.set_status_many(
+                get_db(), search.ClaimFilter(article_id=article["id"]), status, g.user, chosen
+            )
+            changed, batch = result.count, result.batch
+            what = f"“{status}”"
+    except InvalidInput as error:
+        abort(422, description=str(error))
+    message = f"Set {changed} claim{'' if changed == 1 else 's'} to {what}."
+    flash(message, f"undo:{batch}" if changed and batch else "success")
+    return redirect(back, code=303)
 
 
 @bp.get("/articles/<article_id>/text")

@@ -1,47 +1,58 @@
-"""Claim pages and every write on a claim: status, notes, evidence, corrections."""
+"""Claim pages and every write on a claim: status, notes, evidence, corrections, undo.
+
+With htmx a write answers with the claim's row (its panel open after a panel write) and,
+out of band, what else on the page it changed; without it, a 303 back with a flash
+message. Changes that can be undone offer an Undo in place, or in the flash message.
+"""
 
 import re
 from urllib.parse import urlsplit
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, make_response, redirect, request, url_for
 
-from .. import articles, claims, corrections, evidence, history, notes
+from .. import articles, claims, corrections, evidence, history, notes, undo
 from ..auth import role_required, safe_next
-from ..errors import EvidenceNotFound, InvalidInput, NotAllowed, NoteNotFound, VersionConflict
+from ..errors import (
+    EvidenceNotFound,
+    InvalidInput,
+    NotAllowed,
+    NoteNotFound,
+    VersionConflict,
+)
 from ..web import get_db, load_claim, positive_int
 from .common import (
-    after_write,
     bp,
     expected_version,
     form_int,
+    is_htmx,
     readable_time,
+    redirect_after_write,
     render_page_or_partial,
+    render_partial,
     single_form_value,
 )
 
 
-def claim_return_url(claim):
+def return_url(claim):
+    """Where a plain form post goes back to: the page it came from, at this claim."""
     fallback = url_for("workbench.show_article", article_id=claim["article_id"])
-    return safe_next(request.form.get("next"), fallback) + f"#claim-{claim['id']}"
+    target = safe_next(request.form.get("next"), fallback)
+    return target.split("#", 1)[0] + f"#claim-{claim['id']}"
 
 
-@bp.get("/claims/<claim_id>")
-def show_claim(claim_id):
-    claim = load_claim(claim_id)
-    return render_page_or_partial(
-        "claims/show.html", "articles/_claim.html", **claim_page_context(claim)
-    )
-
-
-def claim_page_context(claim, **extra):
-    article = articles.get_article(get_db(), claim["article_id"])
+def claim_context(claim, **extra):
+    """What the row and its panel need."""
+    db = get_db()
     return {
-        "claim": claim,
-        "article": article,
-        "history": history.claim_history(get_db(), claim["id"]),
+        "claim": claim if "notes" in claim else claims.get_claim(db, claim["id"]),
+        "article": articles.get_article(db, claim["article_id"]),
+        "history": history.claim_history(db, claim["id"]),
         "split_points": split_points(claim),
         "kinds": corrections.ATTRIBUTION_KINDS,
-        "medium": corrections.medium_of(claim),
+        "can_review": g.user.can("reviewer"),
+        "return_to": safe_next(request.form.get("next"), None)
+        if request.method == "POST"
+        else None,
         **extra,
     }
 
@@ -55,7 +66,53 @@ def split_points(claim):
     ]
 
 
-def correction(claim_id, operation):
+@bp.get("/claims/<claim_id>")
+def show_claim(claim_id):
+    claim = load_claim(claim_id)
+    return render_page_or_partial(
+        "claims/show.html", "articles/_claim.html", **claim_context(claim, panel="open")
+    )
+
+
+@bp.get("/claims/<claim_id>/panel")
+def claim_panel(claim_id):
+    """The claim's notes, evidence, source, corrections and history, under its row."""
+    claim = load_claim(claim_id)
+    if not is_htmx():
+        return redirect_after_write(url_for("workbench.show_claim", claim_id=claim["id"]))
+    return render_partial("claims/_panel.html", **claim_context(claim))
+
+
+# --- writes from the panel ------------------------------------------------------------
+
+
+def answer_with_row(claim, message, *, undo_id=None, reload=False, **extra):
+    """The claim's row with its panel open (htmx), or a 303 back with `message`."""
+    claim = claims.get_claim(get_db(), claim["id"])  # as the write left it
+    if not is_htmx():
+        flash_change(message, undo_id)
+        return redirect_after_write(return_url(claim))
+    if reload:
+        # A split or merge changes other rows too: the page is drawn again, and the
+        # message (with its Undo) comes with it.
+        flash_change(message, undo_id)
+        response = make_response("", 200)
+        response.headers["HX-Refresh"] = "true"
+        return response
+    if extra.pop("evidence_changed", False):
+        extra["evidence_counts_oob"] = articles.evidence_counts(get_db(), claim["article_id"])
+    return render_partial(
+        "articles/_claim.html", **claim_context(claim, panel="open", undo=undo_id, **extra)
+    )
+
+
+def flash_change(message, undo_id=None):
+    """A flash message; with an undo id, the page shows an Undo button beside it."""
+    if message:
+        flash(message, f"undo:{undo_id}" if undo_id else "success")
+
+
+def correction(claim_id, operation, message, reload=False):
     """Run one correction on a claim; the claim (or its error) is what the reviewer sees."""
     claim = load_claim(claim_id)
     try:
@@ -66,13 +123,8 @@ def correction(claim_id, operation):
         return render_conflict(conflict.current)
     if isinstance(result, tuple):
         result = result[0]
-    fallback = url_for("workbench.show_claim", claim_id=result["id"])
-    return after_write(
-        "articles/_claim.html",
-        safe_next(request.form.get("next"), fallback),
-        claim=result,
-        next=request.form.get("next"),
-    )
+    undo_id = history.last_change_id(get_db(), result["id"], g.user.username)
+    return answer_with_row(result, message.format(claim=claim), undo_id=undo_id, reload=reload)
 
 
 @bp.post("/claims/<claim_id>/boundaries")
@@ -89,7 +141,9 @@ def edit_claim_boundaries(claim_id):
             get_db(), claim["id"], start, end, g.user, expected_version()
         )
 
-    return correction(claim_id, operation)
+    return correction(
+        claim_id, operation, "Changed where claim {claim[position]} starts and ends.", reload=True
+    )
 
 
 @bp.post("/claims/<claim_id>/split")
@@ -101,7 +155,7 @@ def split_claim(claim_id):
             raise InvalidInput("Choose where to split the claim.")
         return corrections.split_claim(get_db(), claim["id"], at, g.user, expected_version())
 
-    return correction(claim_id, operation)
+    return correction(claim_id, operation, "Split claim {claim[position]} in two.", reload=True)
 
 
 @bp.post("/claims/<claim_id>/merge")
@@ -112,6 +166,8 @@ def merge_claim(claim_id):
         lambda claim: corrections.merge_with_next(
             get_db(), claim["id"], g.user, expected_version()
         ),
+        "Merged claim {claim[position]} with the next one.",
+        reload=True,
     )
 
 
@@ -127,23 +183,29 @@ def hide_claim(claim_id):
         lambda claim: corrections.set_not_a_claim(
             get_db(), claim["id"], hidden == "1", g.user, expected_version()
         ),
+        "Marked claim {claim[position]} “not a claim”." if hidden == "1" else "Restored the claim.",
+        reload=True,
     )
 
 
 @bp.post("/claims/<claim_id>/attribution")
 @role_required("reviewer")
 def set_claim_attribution(claim_id):
-    return correction(
-        claim_id,
-        lambda claim: corrections.set_attribution(
-            get_db(),
-            claim["id"],
-            g.user,
-            single_form_value("kind"),
-            request.form.get("passage"),
-            expected_version(),
-        ),
-    )
+    claim = load_claim(claim_id)
+    kind, passage = single_form_value("kind"), request.form.get("passage")
+    try:
+        result = corrections.set_attribution(
+            get_db(), claim["id"], g.user, kind, passage, expected_version()
+        )
+    except InvalidInput as error:
+        # The typed source stays in the field, with the reason beside it.
+        return render_claim_error(
+            claim, str(error), 422, source_form={"passage": passage, "kind": kind}
+        )
+    except VersionConflict as conflict:
+        return render_conflict(conflict.current)
+    undo_id = history.last_change_id(get_db(), result["id"], g.user.username)
+    return answer_with_row(result, "Saved the source.", undo_id=undo_id)
 
 
 @bp.post("/claims/<claim_id>/attribution/confirm")
@@ -154,7 +216,11 @@ def confirm_claim_attribution(claim_id):
         lambda claim: corrections.confirm_attribution(
             get_db(), claim["id"], g.user, expected_version()
         ),
+        "Confirmed the source.",
     )
+
+
+# --- status ---------------------------------------------------------------------------
 
 
 @bp.post("/claims/<claim_id>/status")
@@ -169,14 +235,26 @@ def set_claim_status(claim_id):
         return render_claim_error(claim, str(error), 422)
     except VersionConflict as conflict:
         return render_conflict(conflict.current)
-    partial = "articles/_claim.html"
-    counts = None
+    undo_id = history.last_change_id(get_db(), claim["id"], g.user.username, action="status")
+    if not is_htmx():
+        flash_change(f"Set claim {claim['position']} to “{claim['status']}”.", undo_id)
+        return redirect_after_write(return_url(claim))
+    return render_row(claim, undo=undo_id)
+
+
+def render_row(claim, **context):
+    """The row alone, or from the article page with its passage, progress and counts."""
+    context.setdefault("return_to", safe_next(request.form.get("next"), None))
     if on_article_page(claim["article_id"]):
-        partial = "articles/_claim_with_progress.html"
         counts = articles.progress(get_db(), [claim["article_id"]]).get(claim["article_id"])
-    return after_write(
-        partial, claim_return_url(claim), claim=claim, counts=counts, next=request.form.get("next")
-    )
+        return render_partial(
+            "articles/_claim_with_progress.html",
+            claim=claims.get_claim(get_db(), claim["id"]),
+            counts=counts,
+            in_article=True,
+            **context,
+        )
+    return render_partial("articles/_claim.html", claim=claim, **context)
 
 
 def on_article_page(article_id):
@@ -185,18 +263,19 @@ def on_article_page(article_id):
     return current.path == url_for("workbench.show_article", article_id=article_id)
 
 
+# --- notes and evidence ---------------------------------------------------------------
+
+
 @bp.post("/claims/<claim_id>/notes")
 @role_required("reviewer")
 def add_claim_note(claim_id):
     claim = load_claim(claim_id)
+    body = request.form.get("body")
     try:
-        notes.add_note(get_db(), claim["id"], request.form.get("body"), g.user)
+        notes.add_note(get_db(), claim["id"], body, g.user)
     except InvalidInput as error:
-        return render_claim_error(claim, str(error), 422)
-    claim = claims.get_claim(get_db(), claim["id"])
-    return after_write(
-        "articles/_claim.html", claim_return_url(claim), claim=claim, next=request.form.get("next")
-    )
+        return render_claim_error(claim, str(error), 422, note_form={"body": body})
+    return answer_with_row(claim, "Saved the note.")
 
 
 @bp.post("/claims/<claim_id>/evidence")
@@ -204,25 +283,15 @@ def add_claim_note(claim_id):
 def add_claim_evidence(claim_id):
     claim = load_claim(claim_id)
     form = request.form
+    values = {name: form.get(name) for name in ("url", "stance", "title", "excerpt")}
     try:
-        evidence.add_evidence(
-            get_db(),
-            claim["id"],
-            g.user,
-            form.get("url"),
-            form.get("stance"),
-            form.get("title"),
-            form.get("excerpt"),
-        )
+        evidence.add_evidence(get_db(), claim["id"], g.user, **values)
     except InvalidInput as error:
-        return render_claim_error(claim, str(error), 422)
-    claim = claims.get_claim(get_db(), claim["id"])
-    return after_write(
-        "articles/_claim.html", claim_return_url(claim), claim=claim, next=form.get("next")
-    )
+        return render_claim_error(claim, str(error), 422, evidence_form=values)
+    return answer_with_row(claim, "Saved the evidence.", evidence_changed=True)
 
 
-def hide_record(record_id, hide, not_found):
+def hide_record(record_id, hide, not_found, message, **extra):
     """Hide a note or an evidence record (author or admin only); show its claim again."""
     record_id = positive_int(record_id)
     if record_id is None:
@@ -233,16 +302,13 @@ def hide_record(record_id, hide, not_found):
         abort(404)
     except NotAllowed as error:
         abort(403, description=str(error))
-    claim = load_claim(record["claim_id"])
-    return after_write(
-        "articles/_claim.html", claim_return_url(claim), claim=claim, next=request.form.get("next")
-    )
+    return answer_with_row(load_claim(record["claim_id"]), message, **extra)
 
 
 @bp.post("/notes/<note_id>/delete")
 @role_required("reviewer")
 def delete_note(note_id):
-    return hide_record(note_id, notes.delete_note, NoteNotFound)
+    return hide_record(note_id, notes.delete_note, NoteNotFound, "Deleted the note.")
 
 
 @bp.post("/notes/<note_id>/purge")
@@ -263,24 +329,84 @@ def purge_note(note_id):
 @bp.post("/evidence/<evidence_id>/delete")
 @role_required("reviewer")
 def delete_evidence(evidence_id):
-    return hide_record(evidence_id, evidence.delete_evidence, EvidenceNotFound)
+    return hide_record(
+        evidence_id,
+        evidence.delete_evidence,
+        EvidenceNotFound,
+        "Removed the evidence.",
+        evidence_changed=True,
+    )
 
 
-def render_claim_error(claim, message, status):
-    """The claim with a message in place (htmx) or on its own page (plain form)."""
+# --- undo -----------------------------------------------------------------------------
+
+
+@bp.post("/history/<history_id>/undo")
+@role_required("reviewer")
+def undo_change(history_id):
+    number = positive_int(history_id)
+    if number is None:
+        abort(404)
+    try:
+        done = undo.undo(get_db(), number, g.user)
+    except undo.HistoryNotFound:
+        abort(404)
+    except NotAllowed as error:
+        abort(403, description=str(error))
+    except InvalidInput as error:
+        abort(409, description=str(error))
+    except VersionConflict as conflict:
+        return render_conflict(conflict.current, undoing=True)
+    claim = claims.get_claim(get_db(), done.claim_ids[0])
+    message = f"Undid the {done.what}."
+    if not is_htmx():
+        flash(message, "success")
+        fallback = url_for("workbench.show_article", article_id=done.article_id)
+        return redirect_after_write(safe_next(request.form.get("next"), fallback))
+    if len(done.claim_ids) > 1 or done.what != "status change":
+        flash(message, "success")
+        response = make_response("", 200)
+        response.headers["HX-Refresh"] = "true"
+        return response
+    return render_row(claim)
+
+
+# --- errors ---------------------------------------------------------------------------
+
+
+def render_claim_error(claim, message, status, conflict=False, **extra):
+    """The claim with a message in place (htmx: its row, panel open) or on its own page."""
     return render_page_or_partial(
         "claims/show.html",
         "articles/_claim.html",
         http_status=status,
-        **claim_page_context(claim, error=message, next=request.form.get("next")),
+        **claim_context(claim, error=message, conflict=conflict, panel="open", **extra),
     )
 
 
-def render_conflict(current):
+def render_conflict(current, undoing=False):
+    """409: someone changed the claim first; what they did, and the claim as it is now."""
     who = current.get("updated_by") or "another reviewer"
+    when = readable_time(current.get("updated_at"))
+    if not current.get("is_claim"):
+        what = (
+            "merged this claim into another"
+            if current.get("hidden_reason") == "merged"
+            else "marked this claim “not a claim”"
+        )
+        latest = history.latest_entry(get_db(), current["id"])
+        if latest:
+            who, when = latest["actor"], readable_time(latest["at"])
+        change = f"{who} {what} at {when}"
+    else:
+        latest = history.latest_entry(get_db(), current["id"])
+        if latest and latest["action"] != "status":
+            who, when = latest["actor"], readable_time(latest["at"])
+            change = f"{who} changed this claim ({latest['action']}) at {when}"
+        else:
+            change = f"{who} changed this claim to “{current['status']}” at {when}"
+    ending = "so it was not undone" if undoing else "your change was not saved"
     message = (
-        f"{who} changed this claim to “{current['status']}” at "
-        f"{readable_time(current.get('updated_at'))}; your change was not saved. "
-        "Here is the claim as it is now: choose again if you still disagree."
+        f"{change}; {ending}. Here is the claim as it is now: choose again if you still disagree."
     )
-    return render_claim_error(current, message, 409)
+    return render_claim_error(current, message, 409, conflict=True)

@@ -27,13 +27,16 @@ def render_page_or_partial(page_template, partial_template, http_status=200, **c
     return response
 
 
-def after_write(partial, redirect_to, **context):
-    """htmx gets the updated partial; a plain form post gets a 303 to the page to show."""
-    if is_htmx():
-        response = Response(render_template(partial, **context))
-        response.headers["Vary"] = "HX-Request"
-        return response
-    return redirect(redirect_to, code=303)
+def render_partial(template, http_status=200, **context):
+    """A partial for htmx (the same URL answers plain requests differently)."""
+    response = Response(render_template(template, **context), status=http_status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def redirect_after_write(url):
+    """303 See Other: the browser fetches the page to show with a GET."""
+    return redirect(url, code=303)
 
 
 def single_form_value(name):

@@ -5,8 +5,10 @@ import functools
 
 from flask import Response, current_app, request, url_for
 
+from ..clock import utc_now
 from ..db import connect
 from ..exports import claimreview, csv_rows, json_document, manifest
+from ..exports.filenames import export_stem
 from ..web import claim_filter_from, load_article
 from .common import bp
 
@@ -90,11 +92,13 @@ def export_article(article_id, export_format):
     article = load_article(article_id)
     return export_response(
         export_format,
-        f"article-{article['id']}-claims",
+        export_stem(article["title"], article["id"], utc_now()[:10]),
         claim_filter_from(request.args, article_id=article["id"]),
     )
 
 
 @bp.get(f"/export.{FORMATS}")
 def export_all(export_format):
-    return export_response(export_format, "claims", claim_filter_from(request.args))
+    return export_response(
+        export_format, export_stem(None, None, utc_now()[:10]), claim_filter_from(request.args)
+    )

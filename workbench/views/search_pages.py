@@ -44,17 +44,25 @@ def bulk_status():
         abort(400, description="Choose at least one filter before changing many claims.")
     # "status" is the filter (which claims); "new_status" is what they become.
     status = single_form_value("new_status")
-    chosen = request.form.getlist("claim")
+    # Exactly the ticked claims change, unless the reviewer asked for every match (and
+    # then only those still matching the filter): nothing unticked ever changes.
     only_ids = None
-    if request.form.get("scope") == "selected":
+    if request.form.get("all_matching") != "1":
+        chosen = request.form.getlist("claim")
         only_ids = [number for number in map(positive_int, chosen) if number is not None]
         if not only_ids:
-            abort(400, description="No claims were selected.")
+            abort(
+                400,
+                description="No claims were ticked: tick the claims to change, or "
+                "choose “every matching claim”.",
+            )
     try:
-        changed = claims.set_status_many(get_db(), claim_filter, status, g.user, only_ids)
+        result = claims.set_status_many(get_db(), claim_filter, status, g.user, only_ids)
     except InvalidInput as error:
         abort(422, description=str(error))
-    flash(f"Set {changed} claim{'' if changed == 1 else 's'} to “{status}”.", "success")
+    changed = result.count
+    message = f"Set {changed} claim{'' if changed == 1 else 's'} to “{status}”."
+    flash(message, f"undo:{result.batch}" if result.batch else "success")
     return redirect(url_for("workbench.search_page", **claim_filter.as_query()), code=303)
 
 

@@ -1,0 +1,162 @@
+// The review page (issue 13) on top of a page that works without JavaScript:
+// - the article text and the claim list stay in step: selecting a claim shows its
+//   passage, clicking a passage selects its claim (plain #anchors without JavaScript);
+// - a row's panel (notes, evidence, history, corrections) opens and closes in place;
+// - ticked rows: a count on the bulk bar, shift-click ticks a range.
+"use strict";
+
+const Review = (() => {
+  let lastTicked = null; // the checkbox a shift-click ranges from
+
+  function textColumn() {
+    return document.getElementById("article-text");
+  }
+
+  function scrollWithin(container, element) {
+    // Centre `element` in its own scrolling column, or in the window when the column
+    // does not scroll (narrow screens, where the columns are stacked).
+    const box = container.getBoundingClientRect();
+    const target = element.getBoundingClientRect();
+    if (container.scrollHeight > container.clientHeight + 1) {
+      container.scrollTop += target.top - box.top - (container.clientHeight - target.height) / 2;
+    }
+  }
+
+  function select(row, fromText) {
+    if (!row) return;
+    for (const old of document.querySelectorAll(".is-selected")) old.classList.remove("is-selected");
+    row.classList.add("is-selected");
+    const passage = document.getElementById(row.id.replace("claim-", "passage-"));
+    if (!passage) return;
+    passage.classList.add("is-selected");
+    if (!fromText) scrollWithin(textColumn(), passage);
+  }
+
+  function onPassageClick(event) {
+    const passage = event.target instanceof Element && event.target.closest("a.hl[data-claim]");
+    if (!passage || !textColumn() || !textColumn().contains(passage)) return;
+    const row = document.getElementById(passage.dataset.claim);
+    if (!row) return; // not on this page of claims: the link opens nothing else
+    event.preventDefault();
+    row.focus({ preventScroll: true });
+    row.scrollIntoView({ block: "center" });
+    select(row, true);
+  }
+
+  function onRowFocus(event) {
+    const row = event.target instanceof Element && event.target.closest("li.claim");
+    if (row && !row.classList.contains("is-selected")) select(row, false);
+  }
+
+  // --- the panel under a row -------------------------------------------------------
+
+  function panelOf(row) {
+    return row && row.querySelector(".claim__panel");
+  }
+
+  function closePanel(row) {
+    const panel = panelOf(row);
+    if (!panel) return;
+    panel.replaceChildren();
+    const more = row.querySelector(".claim__more");
+    if (more) more.setAttribute("aria-expanded", "false");
+  }
+
+  // Open the row's panel (loading it once), then run `then` with it.
+  function openPanel(row, then) {
+    const panel = panelOf(row);
+    const more = row && row.querySelector(".claim__more");
+    if (!panel || !more) return;
+    if (panel.childElementCount) {
+      if (then) then(panel);
+      return;
+    }
+    if (then) {
+      panel.addEventListener("htmx:afterSwap", () => then(panel), { once: true });
+    }
+    more.click();
+  }
+
+  function togglePanel(row) {
+    const panel = panelOf(row);
+    if (panel && panel.childElementCount) closePanel(row); else openPanel(row);
+  }
+
+  function onBeforeRequest(event) {
+    // A second click on "n notes · n evidence" closes the open panel instead of loading it.
+    const more = event.detail && event.detail.elt;
+    if (!(more instanceof Element) || !more.matches(".claim__more")) return;
+    const row = more.closest("li.claim");
+    if (panelOf(row) && panelOf(row).childElementCount) {
+      event.preventDefault();
+      closePanel(row);
+    }
+  }
+
+  function onAfterSwap(event) {
+    const panel = event.target;
+    if (panel instanceof Element && panel.matches(".claim__panel") && panel.childElementCount) {
+      const more = panel.closest("li.claim").querySelector(".claim__more");
+      if (more) more.setAttribute("aria-expanded", "true");
+    }
+  }
+
+  // --- ticking rows ----------------------------------------------------------------
+
+  function ticks() {
+    return [...document.querySelectorAll("input.claim__tick")];
+  }
+
+  function updateBulkBar() {
+    const bar = document.getElementById("bulk");
+    if (!bar) return;
+    const all = bar.querySelector("[data-bulk-all]");
+    const everything = all && all.checked;
+    const count = everything ? Number(all.dataset.total) : ticks().filter((box) => box.checked).length;
+    const counter = bar.querySelector("[data-bulk-count]");
+    const verb = bar.querySelector("[data-bulk-verb]");
+    const noun = count === 1 ? "claim" : "claims";
+    if (counter) {
+      counter.textContent = count
+        ? `${count} ${noun} ${everything ? "matching" : "ticked"}`
+        : "Tick claims (x, shift-click for a range) to change several at once.";
+    }
+    if (verb) verb.textContent = count ? `Set ${everything ? "all" : "the"} ${count} ${noun} to` : "Set the ticked claims to";
+    bar.classList.toggle("bulkbar--active", count > 0);
+  }
+
+  function onTickClick(event) {
+    const box = event.target;
+    if (!(box instanceof HTMLInputElement) || !box.matches("input.claim__tick")) return;
+    const all = ticks();
+    if (event.shiftKey && lastTicked && all.includes(lastTicked)) {
+      const [from, to] = [all.indexOf(lastTicked), all.indexOf(box)].sort((a, b) => a - b);
+      for (const other of all.slice(from, to + 1)) other.checked = box.checked;
+    }
+    lastTicked = box;
+    updateBulkBar();
+  }
+
+  function toggleTick(row) {
+    const box = row && row.querySelector("input.claim__tick");
+    if (!box) return;
+    box.checked = !box.checked;
+    lastTicked = box;
+    updateBulkBar();
+  }
+
+  function init() {
+    document.addEventListener("click", onPassageClick);
+    document.addEventListener("click", onTickClick);
+    document.addEventListener("change", (event) => {
+      if (event.target instanceof Element && event.target.matches("[data-bulk-all]")) updateBulkBar();
+    });
+    document.addEventListener("focusin", onRowFocus);
+    document.addEventListener("htmx:beforeRequest", onBeforeRequest);
+    document.addEventListener("htmx:afterSwap", onAfterSwap);
+    updateBulkBar();
+  }
+
+  document.addEventListener("DOMContentLoaded", init);
+  return { select, openPanel, togglePanel, toggleTick };
+})();
