@@ -62,6 +62,7 @@ DOMAIN = modules_in(
     "db.py",
     "settings.py",
     "clock.py",
+    "replica.py",
     "fetch.py",
     "exports/*.py",
 )

@@ -225,21 +225,90 @@ def _note_rules_only():
 @click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker.")
 def serve(host, port, workers, threads):
-    """Serve the app with gunicorn, the production WSGI server (never the debugger)."""
-    from . import create_app
+    """Serve the app with gunicorn, the production WSGI server (never the debugger).
 
-    create_app()  # create the database and secret key once, before the workers start
+    When WORKBENCH_REPLICA names a replica (a folder, or a URL such as s3://bucket/path),
+    Litestream runs alongside and copies every change there within
+    WORKBENCH_REPLICA_SYNC_INTERVAL (default 1s); see `workbench restore`.
+    """
+    from . import create_app, replica
+
     # gunicorn believes X-Forwarded-Proto from 127.0.0.1 by default, so anyone on the
     # machine could pass as https (issue 10); only WORKBENCH_BEHIND_PROXY=1 trusts a proxy.
     trusted = [] if os.environ.get("WORKBENCH_BEHIND_PROXY") == "1" else ["--forwarded-allow-ips", ""]
-    os.execvp(sys.executable, [
+    gunicorn = [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--bind", f"{host}:{port}", "--access-logfile", "-",
         # gunicorn's control socket is one per user ($HOME/.gunicorn): a second server
         # would take over the first's. The workbench does not use it.
         "--no-control-socket", *trusted,
         "workbench:create_app()",
-    ])
+    ]
+    try:
+        target = replica.settings_from_environment(os.environ)
+        program = gunicorn if target is None else _under_litestream(gunicorn, target)
+    except replica.ReplicaError as error:
+        raise click.ClickException(str(error)) from None
+    create_app()  # create the database and secret key once, before the workers start
+    os.execvp(program[0], program)
+
+
+def _under_litestream(gunicorn, target):
+    """`litestream replicate` running gunicorn as its child, once the replica is checked.
+
+    Litestream runs gunicorn rather than beside it: it forwards SIGTERM and SIGINT, syncs
+    the last changes once gunicorn has stopped, and stops when gunicorn exits, with no
+    supervisor of ours to get wrong. kill -9 of the process group stops both; the README
+    (Replication) says what that can lose.
+    """
+    from . import replica
+
+    binary, version = replica.checked_litestream()
+    database = settings.database_path()
+    config = replica.write_config(
+        settings.instance_path() / replica.CONFIG_NAME, replica.litestream_config(database, target)
+    )
+    # A new empty database would replace the replica's latest state (seen with Litestream
+    # 0.5.17): after a lost disk, restore first.
+    if not database.exists() and replica.has_backups(binary, config, database):
+        raise click.ClickException(
+            f"{database} does not exist, but the replica {target.location} holds a "
+            f"backup. Restore it first: workbench restore --to {database}\n"
+            "(or set WORKBENCH_REPLICA to a new location to start an empty database).")
+    click.echo(f"Replicating {database} to {target.location} every "
+               f"{target.sync_interval_seconds:g}s with Litestream {version}.", err=True)
+    return replica.replicate_command(binary, config, gunicorn)
+
+
+@cli.command()
+@click.option("--to", "target", required=True, type=click.Path(dir_okay=False),
+              help="New database file to create (never overwritten).")
+@click.option("--replica", "replica_location", metavar="PATH_OR_URL",
+              help="The replica to read (default: WORKBENCH_REPLICA).")
+@click.option("--timestamp", help="Restore the state at this time (ISO 8601, UTC unless a zone "
+                                  "is given) instead of the latest.")
+def restore(target, replica_location, timestamp):
+    """Rebuild a database from its Litestream replica into a new file, then check it.
+
+    Runs SQLite's integrity and foreign-key checks on the copy and prints the result;
+    exits 1 if they find a problem. Serve the copy with WORKBENCH_DB (README, Replication).
+    """
+    from . import replica
+
+    try:
+        source = replica.settings_from_environment(os.environ, replica_location)
+        if source is None:
+            raise replica.ReplicaError(
+                "No replica: pass --replica PATH_OR_URL or set WORKBENCH_REPLICA.")
+        binary, _ = replica.checked_litestream()
+        replica.restore(binary, source, pathlib.Path(target), timestamp)
+    except replica.ReplicaError as error:
+        raise click.ClickException(str(error)) from None
+    problems = replica.integrity_problems(pathlib.Path(target))
+    if problems:
+        raise click.ClickException(
+            f"Restored {target}, but it has problems:\n" + "\n".join(problems))
+    click.echo(f"Restored {source.location} to {target} (integrity check: ok).")
 
 
 @cli.command("add-user")
