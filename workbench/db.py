@@ -99,11 +99,11 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
 
 @contextlib.contextmanager
 def erasing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """Writes inside zero what they delete or overwrite, and the WAL is then checkpointed
-    and truncated, so replaced text leaves the database's files (not earlier backups).
+    """Writes inside zero what they delete or overwrite, so replaced text leaves the
+    database file at the next checkpoint (https://www.sqlite.org/pragma.html#pragma_secure_delete).
 
-    https://www.sqlite.org/pragma.html#pragma_secure_delete ; a checkpoint cannot finish
-    while another connection reads an older snapshot: those pages go at the next one.
+    Until then the old pages are still in the WAL file; the app leaves checkpoints to
+    SQLite and Litestream (a checkpoint of its own can cost Litestream a new snapshot).
     """
     previous = db.execute("PRAGMA secure_delete").fetchone()[0]
     db.execute("PRAGMA secure_delete = ON")
@@ -111,8 +111,6 @@ def erasing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         yield db
     finally:
         db.execute(f"PRAGMA secure_delete = {int(previous):d}")
-    if not db.memory:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @contextlib.contextmanager
