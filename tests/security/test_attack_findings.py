@@ -1,7 +1,10 @@
 """What an outside attack run found (issue 10), each finding a test that failed before.
 
-SECURITY.md, "Found by an outside attack run". Each section below is one line of it, in
-its order; a test's name says which behaviour of that line it checks.
+SECURITY.md, "Found by an outside attack run": each section below is one of its lines,
+or one of the issue's low findings that line does not name (405 answers keep Allow,
+logins in gunicorn's log, gunicorn trusting X-Forwarded-* from 127.0.0.1, reads and
+logins on a full disk). A test's name says which behaviour it checks. Tests marked slow
+run the real server (or a process on a real full disk); the others use the test client.
 """
 
 import concurrent.futures
