@@ -18,8 +18,10 @@ DATA = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data"
 
 def written_text():
     """All of tests/data's article texts, one after another."""
-    return "\n".join(json.loads(path.read_text(encoding="utf-8"))["text"].strip()
-                     for path in sorted(DATA.glob("*.json")))
+    return "\n".join(
+        json.loads(path.read_text(encoding="utf-8"))["text"].strip()
+        for path in sorted(DATA.glob("*.json"))
+    )
 
 
 def main(mode="model"):
@@ -29,10 +31,10 @@ def main(mode="model"):
         os.environ["WORKBENCH_SPACY_MODEL"] = "off"
     import sqlite_utils
 
-    from workbench import articles, db as database
+    from workbench import articles
+    from workbench import db as database
     from workbench.accounts import User
-    from workbench.text import analysis
-    from workbench.text import spacy_model
+    from workbench.text import analysis, spacy_model
 
     base = written_text()
     big = (base + "\n") * (1_000_000 // len(base) + 1)
@@ -52,14 +54,24 @@ def main(mode="model"):
         started = time.perf_counter()
         articles.import_article(store, f"{article}\nRun {run}.", actor=bench_user)
         times.append(time.perf_counter() - started)
-    print(json.dumps({
-        "mode": mode, "model_in_use": spacy_model.model_loaded(),
-        "model_load_s": round(load_seconds, 2),
-        "one_mb": {"bytes": len(big.encode()), "words": words, "claims": len(rows),
-                   "seconds": round(big_seconds, 2), "words_per_s": round(words / big_seconds)},
-        "import_1000_words_p50_s": round(statistics.median(times[1:]), 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "mode": mode,
+                "model_in_use": spacy_model.model_loaded(),
+                "model_load_s": round(load_seconds, 2),
+                "one_mb": {
+                    "bytes": len(big.encode()),
+                    "words": words,
+                    "claims": len(rows),
+                    "seconds": round(big_seconds, 2),
+                    "words_per_s": round(words / big_seconds),
+                },
+                "import_1000_words_p50_s": round(statistics.median(times[1:]), 3),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -46,19 +46,36 @@ def tiny_data(tmp_path):
     b: the label calls "Officials" an organisation; the rules say anonymous (same span).
     """
     text = "Jane Doe said it rained. The river rose. Officials said roads closed.\n"
-    write_corpus(tmp_path, "a", text,
-                 [{"text": "Jane Doe said it rained.", "attribution": person("Jane Doe")},
-                  {"text": "The river rose. Officials said roads closed.", "attribution": None}])
-    write_corpus(tmp_path, "b", "Officials said roads closed.\n",
-                 [{"text": "Officials said roads closed.",
-                   "attribution": {"text": "Officials", "kind": "organization"}}])
+    write_corpus(
+        tmp_path,
+        "a",
+        text,
+        [
+            {"text": "Jane Doe said it rained.", "attribution": person("Jane Doe")},
+            {"text": "The river rose. Officials said roads closed.", "attribution": None},
+        ],
+    )
+    write_corpus(
+        tmp_path,
+        "b",
+        "Officials said roads closed.\n",
+        [
+            {
+                "text": "Officials said roads closed.",
+                "attribution": {"text": "Officials", "kind": "organization"},
+            }
+        ],
+    )
     return tmp_path
 
 
 def test_metric_arithmetic(tiny_data):
     overall = evaluate(tiny_data)["overall"]
-    assert (overall["boundary_true_positives"], overall["boundary_predicted"],
-            overall["boundary_expected"]) == (3, 4, 3)
+    assert (
+        overall["boundary_true_positives"],
+        overall["boundary_predicted"],
+        overall["boundary_expected"],
+    ) == (3, 4, 3)
     assert overall["boundary_precision"] == pytest.approx(0.75)
     assert overall["boundary_recall"] == pytest.approx(1.0)
     assert overall["boundary_f1"] == pytest.approx(6 / 7)
@@ -90,15 +107,17 @@ def test_format_table(tiny_data):
 
 
 def test_both_unattributed_is_a_span_match(tmp_path):
-    write_corpus(tmp_path, "c", "The river rose.\n",
-                 [{"text": "The river rose.", "attribution": None}])
+    write_corpus(
+        tmp_path, "c", "The river rose.\n", [{"text": "The river rose.", "attribution": None}]
+    )
     overall = evaluate(tmp_path)["overall"]
     assert (overall["kind_accuracy"], overall["span_accuracy"]) == (1.0, 1.0)
 
 
 def test_a_label_missing_from_the_text_is_an_error(tmp_path):
-    write_corpus(tmp_path, "d", "The river rose.\n",
-                 [{"text": "The river fell.", "attribution": None}])
+    write_corpus(
+        tmp_path, "d", "The river rose.\n", [{"text": "The river fell.", "attribution": None}]
+    )
     with pytest.raises(ValueError, match="The river fell"):
         evaluate(tmp_path)
 
@@ -115,6 +134,7 @@ def test_an_empty_directory_scores_zero_and_fails(tmp_path):
 
 # --- The real-news corpus format (NN-slug.txt + NN-slug.gold.json) -------------------------
 
+
 def write_gold(directory, name, paragraphs, records):
     """A text (one paragraph per line) and its gold records, as the corpus keeps them."""
     (directory / f"{name}.txt").write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
@@ -122,8 +142,14 @@ def write_gold(directory, name, paragraphs, records):
 
 
 def gold(sentence, kind="none", attribution=None, mention=None, ambiguous=False):
-    return {"sentence": sentence, "claim": sentence[:60], "attribution": attribution,
-            "attribution_kind": kind, "attribution_mention": mention, "ambiguous": ambiguous}
+    return {
+        "sentence": sentence,
+        "claim": sentence[:60],
+        "attribution": attribution,
+        "attribution_kind": kind,
+        "attribution_mention": mention,
+        "ambiguous": ambiguous,
+    }
 
 
 @pytest.fixture
@@ -136,34 +162,55 @@ def gold_data(tmp_path):
     3. marked ambiguous: counts only in kind_accuracy_all.
     4. the label says organisation for "Officials"; the rules say anonymous, same span.
     """
-    write_gold(tmp_path, "01-bridge", [
-        "Mayor Ana Lind said the bridge was safe. The river rose.",
-        "Ana Lind also warned of rain. Officials said roads would close.",
-    ], [
-        gold("Mayor Ana Lind said the bridge was safe.", "named_person", "Ana Lind",
-             "Mayor Ana Lind"),
-        gold("The river rose."),
-        gold("Ana Lind also warned of rain.", "named_person", "Ana Lind", "Ana Lind",
-             ambiguous=True),
-        gold("Officials said roads would close.", "organization", "Officials", "Officials"),
-    ])
+    write_gold(
+        tmp_path,
+        "01-bridge",
+        [
+            "Mayor Ana Lind said the bridge was safe. The river rose.",
+            "Ana Lind also warned of rain. Officials said roads would close.",
+        ],
+        [
+            gold(
+                "Mayor Ana Lind said the bridge was safe.",
+                "named_person",
+                "Ana Lind",
+                "Mayor Ana Lind",
+            ),
+            gold("The river rose."),
+            gold(
+                "Ana Lind also warned of rain.",
+                "named_person",
+                "Ana Lind",
+                "Ana Lind",
+                ambiguous=True,
+            ),
+            gold("Officials said roads would close.", "organization", "Officials", "Officials"),
+        ],
+    )
     return tmp_path
 
 
 def test_gold_format_is_scored_like_the_corpus_score(gold_data):
     overall = evaluate(gold_data, use_model=False)["overall"]
-    assert (overall["boundary_true_positives"], overall["boundary_predicted"],
-            overall["boundary_expected"]) == (4, 4, 4)
+    assert (
+        overall["boundary_true_positives"],
+        overall["boundary_predicted"],
+        overall["boundary_expected"],
+    ) == (4, 4, 4)
     assert (overall["attribution_compared"], overall["kind_matches"]) == (3, 2)
     assert (overall["attribution_compared_all"], overall["kind_matches_all"]) == (4, 3)
     assert (overall["span_compared"], overall["span_matches"]) == (2, 2)
-    assert overall["confusion"] == {"named_person -> named_person": 1, "none -> none": 1,
-                                    "organization -> anonymous": 1}
+    assert overall["confusion"] == {
+        "named_person -> named_person": 1,
+        "none -> none": 1,
+        "organization -> anonymous": 1,
+    }
 
 
 def test_gold_and_json_corpora_are_read_from_one_folder(gold_data):
-    write_corpus(gold_data, "extra", "The river rose.\n",
-                 [{"text": "The river rose.", "attribution": None}])
+    write_corpus(
+        gold_data, "extra", "The river rose.\n", [{"text": "The river rose.", "attribution": None}]
+    )
     assert set(evaluate(gold_data, use_model=False)["files"]) == {"01-bridge", "extra"}
 
 

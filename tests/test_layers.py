@@ -64,6 +64,10 @@ DOMAIN = modules_in(
     "clock.py",
     "replica.py",
     "fetch.py",
+    "jobs.py",
+    "worker.py",
+    "snapshots.py",
+    "importing.py",
     "exports/*.py",
 )
 
@@ -102,10 +106,43 @@ def test_the_layer_lists_cover_every_module():
     listed = set(TEXT) | set(DOMAIN)
     web = set(
         modules_in(
-            "views/*.py", "web.py", "api.py", "auth.py", "security.py", "cli.py", "__init__.py"
+            "views/*.py",
+            "web.py",
+            "api.py",
+            "auth.py",
+            "security.py",
+            "cli.py",
+            "__init__.py",
+            "compression.py",
+            "gunicorn_hooks.py",
         )
     )
     unplaced = sorted(
         str(p.relative_to(PACKAGE)) for p in set(modules_in("**/*.py")) - listed - web
     )
     assert unplaced == [], "place new modules in a layer (here and in docs/architecture.md)"
+
+
+def public_functions_without_annotations(path):
+    """Module-level functions and methods without a leading underscore that lack a
+    return annotation or an annotation on any parameter but self/cls."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    missing = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.name.startswith(
+            "_"
+        ):
+            continue
+        arguments = [
+            a for a in node.args.args + node.args.kwonlyargs if a.arg not in ("self", "cls")
+        ]
+        if node.returns is None or any(a.annotation is None for a in arguments):
+            missing.append(f"{node.name} (line {node.lineno})")
+    return missing
+
+
+@pytest.mark.parametrize(
+    "path", TEXT + DOMAIN, ids=[str(p.relative_to(PACKAGE)) for p in TEXT + DOMAIN]
+)
+def test_every_public_function_of_the_text_and_domain_layers_is_annotated(path):
+    assert public_functions_without_annotations(path) == []

@@ -10,9 +10,9 @@ import types
 
 import pytest
 
+from workbench.text import spacy_model
 from workbench.text.attribution import detect_attributions
 from workbench.text.splitter import split_claims
-from workbench.text import spacy_model
 
 
 @pytest.fixture
@@ -71,7 +71,9 @@ def test_without_the_model_the_rules_still_find_sources(fresh_model_state):
     text = "Ana Lind said the bridge was safe. The Harbour Board noted that it would reopen."
     found = detect_attributions(text, split_claims(text))
     assert [(source.text, source.kind, source.method) for source in found] == [
-        ("Ana Lind", "named_person", "rule"), ("Harbour Board", "organization", "rule")]
+        ("Ana Lind", "named_person", "rule"),
+        ("Harbour Board", "organization", "rule"),
+    ]
 
 
 def test_the_parse_fills_a_gap_the_rules_leave():
@@ -81,7 +83,7 @@ def test_the_parse_fills_a_gap_the_rules_leave():
     (source,) = detect_attributions(text, split_claims(text), use_model=True)
     assert (source.kind, source.method) == ("anonymous", "parse")
     assert source.text.startswith("The lawyers")
-    assert text[source.start:source.end] == source.text
+    assert text[source.start : source.end] == source.text
 
 
 def test_the_entity_recogniser_types_a_name_the_rules_only_guessed():
@@ -94,8 +96,13 @@ def test_the_entity_recogniser_types_a_name_the_rules_only_guessed():
 
 def run_isolated(code):
     """Run `code` in a new interpreter; it prints JSON, returned decoded."""
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                            text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -130,9 +137,13 @@ def test_extract_says_when_the_rules_work_alone(tmp_path):
     article = tmp_path / "article.txt"
     article.write_text("Ana Lind said the bridge was safe.\n", encoding="utf-8")
     workbench = pathlib.Path(sys.executable).with_name("workbench")
-    result = subprocess.run([str(workbench), "extract", str(article)], capture_output=True,
-                            text=True, timeout=120,
-                            env={**os.environ, "WORKBENCH_SPACY_MODEL": "off"})
+    result = subprocess.run(
+        [str(workbench), "extract", str(article)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "WORKBENCH_SPACY_MODEL": "off"},
+    )
     assert "sources found by the rules alone" in result.stderr
     (claim,) = json.loads(result.stdout)
     assert claim["attribution"]["method"] == "rule"

@@ -4,17 +4,21 @@ import json
 
 from support import actor
 from workbench import articles
-from workbench.text import analysis
 from workbench.db import MIGRATIONS
+from workbench.text import analysis
 
 TEXT = "Jane Doe met Tom Reyes on Monday. She said the deal was done. The river rose."
 
 
 def stored(memory_db, text=TEXT):
     result = articles.import_article(memory_db, text, actor=actor("ana"))
-    return list(memory_db.query(
-        "select text, attribution_text, attribution_method, attribution_candidates "
-        "from claims where article_id = ? order by position", [result.article_id]))
+    return list(
+        memory_db.query(
+            "select text, attribution_text, attribution_method, attribution_candidates "
+            "from claims where article_id = ? order by position",
+            [result.article_id],
+        )
+    )
 
 
 def test_the_claims_table_has_the_two_columns(memory_db):
@@ -27,13 +31,17 @@ def test_import_stores_the_method_and_the_candidates(memory_db):
     first, second, third = stored(memory_db)
     assert (first["attribution_text"], first["attribution_method"]) == (None, None)
     assert [candidate["text"] for candidate in json.loads(first["attribution_candidates"])] == [
-        "Jane Doe", "Tom Reyes"]
+        "Jane Doe",
+        "Tom Reyes",
+    ]
     assert (second["attribution_text"], second["attribution_method"]) == (
-        "Jane Doe", "back-reference")
+        "Jane Doe",
+        "back-reference",
+    )
     assert third["attribution_candidates"] is None
 
 
 def test_candidates_are_article_spans():
     fields = analysis.claim_rows(TEXT)[0]
     for candidate in json.loads(fields["attribution_candidates"]):
-        assert TEXT[candidate["start"]:candidate["end"]] == candidate["text"]
+        assert TEXT[candidate["start"] : candidate["end"]] == candidate["text"]

@@ -16,6 +16,10 @@ class ClaimHidden(InvalidInput):
     """The claim is hidden (merged into another, or "not a claim"): restore it first."""
 
 
+class NeedsConfirmation(InvalidInput):
+    """The change is allowed, but only when the reviewer confirms it; str(error) says why."""
+
+
 class NotAllowed(PermissionError):
     """The user may not change this record (it is someone else's); str(error) says why."""
 
@@ -34,6 +38,18 @@ class NoteNotFound(LookupError):
 
 class EvidenceNotFound(LookupError):
     """No (visible) evidence record has that id."""
+
+
+class JobNotFound(LookupError):
+    """No job has that id."""
+
+
+class PreviewNotFound(LookupError):
+    """No import preview has that id (it was imported, discarded or never made)."""
+
+
+class SnapshotNotFound(LookupError):
+    """The article has no snapshot (it was pasted, or imported before snapshots)."""
 
 
 class VersionConflict(Exception):

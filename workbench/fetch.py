@@ -24,6 +24,7 @@ import threading
 import time
 import urllib.parse
 import zlib
+from collections.abc import Callable
 
 import certifi
 import urllib3
@@ -77,7 +78,7 @@ def fetch_page(
     url: str,
     *,
     allow: frozenset | None = None,
-    resolver=None,
+    resolver: Callable[[str, int], list[str]] | None = None,
     limits: FetchLimits = FetchLimits(),
     ca_certs: str | None = None,
 ) -> FetchedPage:
@@ -189,7 +190,7 @@ class _Target:
     host_header: str
 
     @classmethod
-    def parse(cls, url):
+    def parse(cls, url: str) -> "_Target":
         try:
             parts = urllib.parse.urlsplit(url.strip())
             port = parts.port
@@ -357,7 +358,7 @@ class _Exchange:
         except OSError:
             pass
 
-    def checked_body(self):
+    def checked_body(self) -> bytes:
         """The decompressed body, after every check on status, type, size and time."""
         if not 200 <= self.status < 300:
             raise FetchRefused(f"The server answered {self.status} {self.response.reason}.")
@@ -390,7 +391,7 @@ class _Exchange:
             raise self._failure(TimeoutError())
         return b"".join(parts)
 
-    def close(self):
+    def close(self) -> None:
         self.watchdog.cancel()
         self.connection.close()
 
@@ -421,7 +422,7 @@ class _Inflater:
             )
         self.encoding, self.limit, self.produced = encoding, limit, 0
 
-    def feed(self, data):
+    def feed(self, data: bytes) -> bytes:
         if self.decompressor is None:
             return data
         pieces: list[bytes] = []
@@ -438,7 +439,7 @@ class _Inflater:
             data = self.decompressor.unconsumed_tail
         return b"".join(pieces)
 
-    def finish(self):
+    def finish(self) -> bytes:
         return self._count(self.decompressor.flush()) if self.decompressor else b""
 
     def _count(self, piece):

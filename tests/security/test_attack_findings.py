@@ -357,6 +357,19 @@ def test_more_paragraphs_than_claims_allowed_are_refused_before_splitting(
     assert snapshot(db) == before
 
 
+def test_a_long_paste_with_too_many_paragraphs_is_refused_before_any_job_starts(
+    admin_client, db, monkeypatch
+):
+    monkeypatch.setattr(articles, "MAX_CLAIMS", 1_000)
+    text = "\n".join(f"Gauge {number} rose." for number in range(1_001))  # over 30,000 chars
+    before = snapshot(db)
+    response = admin_client.post("/articles", data={"text": text * 3})
+    assert response.status_code == 422
+    assert "paragraphs" in response.get_data(as_text=True)
+    assert snapshot(db) == before
+    assert db.execute("select count(*) from jobs").fetchone()[0] == 0
+
+
 def test_an_article_over_the_character_limit_is_refused_in_the_form_with_422(
     admin_client, db, monkeypatch
 ):
@@ -597,7 +610,7 @@ def test_a_chunked_body_over_the_limit_is_413_and_nothing_stored(app, admin_clie
 
 def test_a_chunked_body_within_the_limit_is_read_whole(app, admin_client, db):
     app.config["MAX_CONTENT_LENGTH"] = LIMIT
-    text = numbered_sentences(1000)  # about 38 KB
+    text = numbered_sentences(600)  # about 23 KB: imported at once, not by a background job
     response = chunked_import(admin_client, text)
     assert response.status_code == 303
     assert db.execute("select body from articles where title = 'Chunked'").fetchone()[0] == text

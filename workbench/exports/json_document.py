@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import search
+from .. import search, snapshots
 from ..db import read_snapshot
 from . import SCHEMA_VERSION, ExportStats
 
@@ -76,12 +76,15 @@ def _article_chunks(
     """One article's JSON object, its claims one chunk each."""
     article = next(
         db.query(
-            "select id, title, publisher, url, published_on, imported_at, imported_by, body "
+            "select id, title, authors, publisher, url, published_on, imported_at, imported_by, "
+            "body "
             "from articles where id = ?",
             [article_id],
         )
     )
-    head = json.dumps({**article, "claims": []}, ensure_ascii=False)
+    article["authors"] = json.loads(article["authors"]) if article["authors"] else []
+    snapshot = snapshots.export_metadata(snapshots.snapshot_info(db, article_id))
+    head = json.dumps({**article, "snapshot": snapshot, "claims": []}, ensure_ascii=False)
     yield head[: -len("]}")]
     children = {
         name: _Grouped(db.query(sql.format(where=where), params)) for name, sql in _CHILDREN.items()

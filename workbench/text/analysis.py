@@ -1,6 +1,7 @@
 """Article text -> the rows to store for its claims: offsets, source, flags."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import ArticleRejected
@@ -8,22 +9,36 @@ from . import attribution, flags
 from .splitter import ClaimSpan, split_claims
 
 
-def claim_rows(text: str, max_claims: int | None = None) -> list[dict[str, Any]]:
+def claim_rows(
+    text: str,
+    on_stage: Callable[[str], None] | None = None,
+    max_claims: int | None = None,
+) -> list[dict[str, Any]]:
     """One dict per claim, ready for the claims table (without article_id).
 
+    `on_stage` hears "splitting" and then "finding sources" (a long import's progress).
     ArticleRejected when there are more than `max_claims`, found before the sources and
     flags, which take most of the time and memory.
     """
+    if on_stage:
+        on_stage("splitting")
     spans = split_claims(text)
     if max_claims is not None and len(spans) > max_claims:
         raise ArticleRejected(
             f"The article has {len(spans):,} claims; the limit is {max_claims:,} per article. "
             "Import it in parts."
         )
+    if on_stage:
+        on_stage("finding sources")
     return [
-        {"position": span.index + 1, "start": span.start, "end": span.end, "text": span.text,
-         **fields}
-        for span, fields in zip(spans, annotate(text, spans))
+        {
+            "position": span.index + 1,
+            "start": span.start,
+            "end": span.end,
+            "text": span.text,
+            **fields,
+        }
+        for span, fields in zip(spans, annotate(text, spans), strict=True)
     ]
 
 
@@ -31,31 +46,50 @@ def annotate(text: str, spans: list[ClaimSpan]) -> list[dict[str, Any]]:
     """Source and flag columns for each span, in order (the spans give the context)."""
     found = attribution.detect_sources(text, spans)
     return [
-        {**attribution_fields(source, candidates),
-         **flag_fields(span.text, source.kind if source else "none")}
-        for span, (source, candidates) in zip(spans, found)
+        {
+            **attribution_fields(source, candidates),
+            **flag_fields(span.text, source.kind if source else "none"),
+        }
+        for span, (source, candidates) in zip(spans, found, strict=True)
     ]
 
 
-def attribution_fields(source: attribution.Attribution | None,
-                       candidates: tuple = ()) -> dict[str, Any]:
+def attribution_fields(
+    source: attribution.Attribution | None, candidates: tuple = ()
+) -> dict[str, Any]:
     """An Attribution (or None: the article's own assertion) as claims-table columns.
 
     `candidates` are the other sources the sentence names, (text, kind, start, end), stored
     as JSON for the reviewer's one-click choices (issue 11).
     """
-    stored_candidates = json.dumps([dict(zip(("text", "kind", "start", "end"), candidate))
-                                    for candidate in candidates]) if candidates else None
+    stored_candidates = (
+        json.dumps(
+            [
+                dict(zip(("text", "kind", "start", "end"), candidate, strict=True))
+                for candidate in candidates
+            ]
+        )
+        if candidates
+        else None
+    )
     if source is None:
-        return {"attribution_text": None, "attribution_kind": "none", "attribution_start": None,
-                "attribution_end": None, "attribution_medium": None,
-                "attribution_method": None, "attribution_candidates": stored_candidates}
+        return {
+            "attribution_text": None,
+            "attribution_kind": "none",
+            "attribution_start": None,
+            "attribution_end": None,
+            "attribution_medium": None,
+            "attribution_method": None,
+            "attribution_candidates": stored_candidates,
+        }
     return {
         "attribution_text": source.text,
         "attribution_kind": source.kind,
         "attribution_start": source.start,
         "attribution_end": source.end,
-        "attribution_medium": json.dumps(source.medium.span_dict_with_medium()) if source.medium else None,
+        "attribution_medium": json.dumps(source.medium.span_dict_with_medium())
+        if source.medium
+        else None,
         "attribution_method": source.method,
         "attribution_candidates": stored_candidates,
     }
@@ -63,12 +97,15 @@ def attribution_fields(source: attribution.Attribution | None,
 
 def flag_fields(claim_text: str, attribution_kind: str | None) -> dict[str, Any]:
     names = flags.claim_flags(claim_text, attribution_kind)
-    return {"flags": " ".join(names),
-            "check_first": flags.check_first_rank(names, attribution_kind)}
+    return {
+        "flags": " ".join(names),
+        "check_first": flags.check_first_rank(names, attribution_kind),
+    }
 
 
 def spans_from_rows(rows: list[dict[str, Any]]) -> tuple[list[ClaimSpan], list[dict[str, Any]]]:
     """ClaimSpans for stored claim rows, in reading order, for re-annotating an article."""
     ordered = sorted(rows, key=lambda row: (row["start"], row["end"], row["id"]))
-    return [ClaimSpan(index, row["start"], row["end"], row["text"])
-            for index, row in enumerate(ordered)], ordered
+    return [
+        ClaimSpan(index, row["start"], row["end"], row["text"]) for index, row in enumerate(ordered)
+    ], ordered

@@ -57,8 +57,10 @@ spanning its own words.
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import model_gaps, report_verbs, spacy_model
+from .splitter import ClaimSpan
 
 KINDS = ("named_person", "organization", "anonymous", "document", "none")
 
@@ -84,20 +86,27 @@ class Attribution:
     method: str = field(default="rule", compare=False)
     candidates: tuple = field(default=(), compare=False)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         """The stored shape, with how it was found and the other candidates."""
-        return {**self.span_dict_with_medium(), "method": self.method,
-                "candidates": [dict(zip(("text", "kind", "start", "end"), candidate))
-                               for candidate in self.candidates]}
+        return {
+            **self.span_dict_with_medium(),
+            "method": self.method,
+            "candidates": [
+                dict(zip(("text", "kind", "start", "end"), candidate, strict=True))
+                for candidate in self.candidates
+            ],
+        }
 
-    def span_dict(self):
+    def span_dict(self) -> dict[str, Any]:
         """Text, kind and offsets only."""
         return {"text": self.text, "kind": self.kind, "start": self.start, "end": self.end}
 
-    def span_dict_with_medium(self):
+    def span_dict_with_medium(self) -> dict[str, Any]:
         """The stored shape of a medium: its span and its own medium."""
-        return {**self.span_dict(),
-                "medium": self.medium.span_dict_with_medium() if self.medium else None}
+        return {
+            **self.span_dict(),
+            "medium": self.medium.span_dict_with_medium() if self.medium else None,
+        }
 
 
 # --- Vocabulary -------------------------------------------------------------------------
@@ -140,14 +149,46 @@ _DOCUMENT_NOUNS = """
 """.split()
 
 # Definite "the company" / "the ministry" look back for a named organisation with that word.
-_CORPORATE_WORDS = {"company", "firm", "group", "corporation", "maker", "retailer", "lender",
-                    "insurer", "automaker", "airline", "carrier", "startup", "manufacturer",
-                    "developer", "operator"}
-_CORPORATE_SUFFIXES = {"Inc", "Inc.", "Corp", "Corp.", "Co.", "Ltd", "Ltd.", "LLC", "PLC",
-                       "plc", "AG", "SA", "GmbH", "Group", "Holdings", "Company", "Corporation"}
+_CORPORATE_WORDS = {
+    "company",
+    "firm",
+    "group",
+    "corporation",
+    "maker",
+    "retailer",
+    "lender",
+    "insurer",
+    "automaker",
+    "airline",
+    "carrier",
+    "startup",
+    "manufacturer",
+    "developer",
+    "operator",
+}
+_CORPORATE_SUFFIXES = {
+    "Inc",
+    "Inc.",
+    "Corp",
+    "Corp.",
+    "Co.",
+    "Ltd",
+    "Ltd.",
+    "LLC",
+    "PLC",
+    "plc",
+    "AG",
+    "SA",
+    "GmbH",
+    "Group",
+    "Holdings",
+    "Company",
+    "Corporation",
+}
 
 # Capitalised words that make a name an organisation.
-_ORGANIZATION_CUES = _CORPORATE_SUFFIXES | set("""
+_ORGANIZATION_CUES = _CORPORATE_SUFFIXES | set(
+    """
     Companies Bank Ministry Department Agency Army Navy Force Forces Police Television TV
     Radio News Times Post Journal Press Herald Tribune Gazette Telegraph Reuters Bloomberg
     University College Institute Institution Council Court Committee Commission Parliament
@@ -160,19 +201,23 @@ _ORGANIZATION_CUES = _CORPORATE_SUFFIXES | set("""
     Studios Electric Industries International Society Academy Museum Observatory Survey
     Program Programme Mission Directorate Secretariat Province Energy Insurance Chamber
     Community Communities Ministries Agencies Unions Parties Councils Movement Watch
-""".split())
+""".split()
+)
 _ACRONYMS_WITH_DOTS = {"U.S.", "U.K.", "U.N.", "E.U."}
 # Words of place names: a name with one is a place, never a person ("South Korea says":
 # a country speaking is an organisation, annotation guide C8).
-_PLACE_WORDS = set("""
+_PLACE_WORDS = set(
+    """
     North South East West Northern Southern Eastern Western Central New United Latin Saint
     San Santa Los Las Republic Kingdom States Islands Island Sea River Mountains Valley
     County City Street Avenue Road Square Park Bay Gulf Lake Coast Peninsula Strait Korea
     America Americas Africa Asia Europe Arabia Emirates
-""".split())
+""".split()
+)
 
 # Titles are stripped from a person's name and remembered as roles ("the minister said").
-_TITLES = set("""
+_TITLES = set(
+    """
     President Vice Prime Minister Secretary Senator Sen. Representative Rep. Congressman
     Congresswoman Governor Gov. Mayor Judge Justice Dr. Mr. Mrs. Ms. Miss Prof. Professor
     General Gen. Colonel Col. Lieutenant Lt. Sergeant Sgt. Captain Capt. Major Admiral Chief
@@ -183,10 +228,12 @@ _TITLES = set("""
     Constable Commander Marshal Premier Dean Provost Rector Economist Councillor Councilor
     Councilman Councilwoman Alderman Assemblyman Assemblywoman Lord Lady Sir Dame Dr Mr Mrs
     Ms Prof Shadow Secretary-General
-""".split())
+""".split()
+)
 
 # Capitalised at the start of a sentence or clause, never the start of a name.
-_NOT_NAMES = set("""
+_NOT_NAMES = set(
+    """
     The A An In On At By For From With To Of And But Or So Yet As If When While After Before
     Since Until During Earlier Later Meanwhile However Also Still Then Now Yesterday Today
     Tonight Last Next This That These Those There Here It Its He She They We I You His Her
@@ -195,7 +242,8 @@ _NOT_NAMES = set("""
     Across Around Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February
     March April May June July August September October November December Once Just Two
     Three Four Five Few No Not Every Each All One Another Because Though
-""".split())
+""".split()
+)
 
 # Words that cannot modify a source noun ("on Tuesday evening state television" must stop).
 _STOP_WORDS = """
@@ -213,10 +261,18 @@ _STOP_WORDS = """
     however meanwhile
 """.split()
 
+
 def _plural(noun):
     """The plural of a source noun, for the head-noun table."""
-    irregular = {"person": "people", "media": "media", "police": "police", "data": "data",
-                 "analysis": "analyses", "authorities": "authorities", "CEO": "CEOs"}
+    irregular = {
+        "person": "people",
+        "media": "media",
+        "police": "police",
+        "data": "data",
+        "analysis": "analyses",
+        "authorities": "authorities",
+        "CEO": "CEOs",
+    }
     if noun in irregular:
         return irregular[noun]
     if noun.endswith("man"):
@@ -230,9 +286,12 @@ def _plural(noun):
 
 def _head_table():
     """Every singular and plural head noun -> (category, singular, is_plural)."""
-    table = {}
-    for category, nouns in (("person", _PERSON_NOUNS), ("organization", _ORGANIZATION_NOUNS),
-                            ("document", _DOCUMENT_NOUNS)):
+    table: dict[str, tuple[str, str, bool]] = {}
+    for category, nouns in (
+        ("person", _PERSON_NOUNS),
+        ("organization", _ORGANIZATION_NOUNS),
+        ("document", _DOCUMENT_NOUNS),
+    ):
         for noun in nouns:
             table.setdefault(noun.lower(), (category, noun.lower(), False))
             plural = _plural(noun).lower()
@@ -266,8 +325,10 @@ _NAME_TOKEN = (
     # A possessive stays inside a name only before another capital: "Attorney's Office".
     r"|[A-Z][^\W_]*(?:[’'][A-Z][^\W_]*)?(?:-[^\W_]+)*(?:[’']s(?=[^\S\n]+[A-Z]))?)"
 )
-_NAME_PARTICLE = (r"(?:(?:of|for)(?:\s+the)?|&|al|el|bin|ibn|abu|van|von|de|di|da|du|le|la"
-                  r"|del|della|der|den|dos|das|ter)")
+_NAME_PARTICLE = (
+    r"(?:(?:of|for)(?:\s+the)?|&|al|el|bin|ibn|abu|van|von|de|di|da|du|le|la"
+    r"|del|della|der|den|dos|das|ter)"
+)
 _NAME_RUN = rf"{_NAME_TOKEN}(?:[^\S\n]+(?:{_NAME_PARTICLE}[^\S\n]+)?{_NAME_TOKEN}){{0,6}}"
 _NOT_INSIDE_WORD = r"(?<![\w’'\-.])"
 
@@ -275,34 +336,46 @@ _PROPER = rf"{_NOT_INSIDE_WORD}(?:(?i:the)\s+)?(?P<run>{_NAME_RUN})"
 
 _WORD = r"[^\W_][\w\-]*"
 _MODIFIER = rf"(?!(?i:{_alternation(_STOP_WORDS)})\b){_WORD}"
-_DETERMINER = (r"(?i:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|several|some"
-               r"|many|most|other|both|multiple|numerous|few|dozens\s+of|hundreds\s+of)"
-               r"|\d[\d,]*")
+_DETERMINER = (
+    r"(?i:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|several|some"
+    r"|many|most|other|both|multiple|numerous|few|dozens\s+of|hundreds\s+of)"
+    r"|\d[\d,]*"
+)
 _POSSESSIVE = rf"(?:(?i:the)\s+)?{_WORD}[’']s|(?i:its|their|his|her)"
 _HEAD = rf"(?i:{_alternation(_HEADS)})"
 # Restrictive modifiers stay in the span ("people familiar with the matter", "an official
 # at the Interior Ministry"); a relative clause after it does not ("an official who spoke
 # on condition of anonymity"), nor does a prepositional phrase naming no one.
-_POSTMODIFIER = (r"(?:familiar\s+with|close\s+to|with\s+(?:direct\s+)?knowledge\s+of"
-                 r"|briefed\s+on|involved\s+in|knowledgeable\s+about|aware\s+of)"
-                 rf"(?:\s+(?i:the|a|an|its|their))?(?:\s+{_MODIFIER}){{1,2}}")
-_AFFILIATION = (r"(?:(?:polled|surveyed|interviewed|quoted|cited|employed|hired|filed"
-                r"|published|released|obtained|seen|reviewed|submitted|commissioned)\s+)?"
-                rf"(?:at|of|in|for|from|with|to|by)\s+(?:(?i:the)\s+)?"
-                rf"(?:{_NAME_RUN}|(?:{_MODIFIER}\s+){{0,2}}{_HEAD}\b"
-                rf"(?:\s+{_NAME_RUN}|\s+(?:at|of|in|for|from)\s+(?:(?i:the)\s+)?{_NAME_RUN})?)")
+_POSTMODIFIER = (
+    r"(?:familiar\s+with|close\s+to|with\s+(?:direct\s+)?knowledge\s+of"
+    r"|briefed\s+on|involved\s+in|knowledgeable\s+about|aware\s+of)"
+    rf"(?:\s+(?i:the|a|an|its|their))?(?:\s+{_MODIFIER}){{1,2}}"
+)
+_AFFILIATION = (
+    r"(?:(?:polled|surveyed|interviewed|quoted|cited|employed|hired|filed"
+    r"|published|released|obtained|seen|reviewed|submitted|commissioned)\s+)?"
+    rf"(?:at|of|in|for|from|with|to|by)\s+(?:(?i:the)\s+)?"
+    rf"(?:{_NAME_RUN}|(?:{_MODIFIER}\s+){{0,2}}{_HEAD}\b"
+    rf"(?:\s+{_NAME_RUN}|\s+(?:at|of|in|for|from)\s+(?:(?i:the)\s+)?{_NAME_RUN})?)"
+)
 # "Critics of the bill", "opponents of the new runway": what a group is for or against.
-_OF_WHAT = (r"of\s+(?:(?i:the|a|an|this|these|its|their)\s+)?"
-            rf"(?:{_MODIFIER}\s+){{0,2}}(?!(?i:{_alternation(_STOP_WORDS)})\b){_WORD}")
+_OF_WHAT = (
+    r"of\s+(?:(?i:the|a|an|this|these|its|their)\s+)?"
+    rf"(?:{_MODIFIER}\s+){{0,2}}(?!(?i:{_alternation(_STOP_WORDS)})\b){_WORD}"
+)
 _RELATIVE_CLAUSE = r"\s+who\s+(?:spoke|asked|declined|requested|was|were|is|are)\b[^,.;:]{0,80}"
-_PHRASE = (rf"{_NOT_INSIDE_WORD}(?P<phrase>(?:(?P<det>{_DETERMINER}|{_POSSESSIVE})\s+)?"
-           rf"(?:{_MODIFIER}\s+){{0,3}}(?P<head>{_HEAD})\b"
-           rf"(?:\s+{_POSTMODIFIER}|\s+{_AFFILIATION}|\s+{_OF_WHAT})?)")
+_PHRASE = (
+    rf"{_NOT_INSIDE_WORD}(?P<phrase>(?:(?P<det>{_DETERMINER}|{_POSSESSIVE})\s+)?"
+    rf"(?:{_MODIFIER}\s+){{0,3}}(?P<head>{_HEAD})\b"
+    rf"(?:\s+{_POSTMODIFIER}|\s+{_AFFILIATION}|\s+{_OF_WHAT})?)"
+)
 _PRONOUN = rf"{_NOT_INSIDE_WORD}(?P<pronoun>(?i:he|she|they|it))\b"
 # Partitive and bare quantifier subjects: "some said", "one of them said", "others said".
-_QUANTIFIER = (rf"{_NOT_INSIDE_WORD}(?P<quantifier>(?i:(?:one|some|many|most|several|few"
-               r"|two|three|each|all)\s+of\s+(?:them|those|these)|others|some|many|most"
-               r"|several))\b")
+_QUANTIFIER = (
+    rf"{_NOT_INSIDE_WORD}(?P<quantifier>(?i:(?:one|some|many|most|several|few"
+    r"|two|three|each|all)\s+of\s+(?:them|those|these)|others|some|many|most"
+    r"|several))\b"
+)
 
 _PROPER_BEFORE = re.compile(_PROPER + r"\s*$")
 _PHRASE_BEFORE = re.compile(_PHRASE + rf"(?:{_RELATIVE_CLAUSE})?\s*$")
@@ -321,17 +394,26 @@ _FIRST_HEAD = re.compile(rf"(?<![\w’'-])(?P<head>{_HEAD})\b")
 # "Pike's lawyer", "The developer", "A spokeswoman for the district" before an appositive
 # name; the possessor ("The company’s") is skipped when looking for the head noun.
 _COMMON_NOUN_CLAUSE = re.compile(
-    rf"\s*(?:(?i:the)\s+)?(?:{_WORD}[’']s\s+|(?:{_DETERMINER})\s+)(?P<rest>[^,\x00]{{1,80}}?)\s*")
+    rf"\s*(?:(?i:the)\s+)?(?:{_WORD}[’']s\s+|(?:{_DETERMINER})\s+)(?P<rest>[^,\x00]{{1,80}}?)\s*"
+)
 _HEAD_JUST_BEFORE = re.compile(rf"(?<![\w’'-])(?P<head>{_HEAD})\s+$")
 
 # Report verbs come from the lexicon by lemma (report_verbs), in all their forms. After a
 # comma, an -ing form takes the subject of the sentence: "X declined, saying ...".
-_QUOTING = frozenset(form for form, lemma in report_verbs.LEMMA_OF.items()
-                     if lemma in report_verbs.QUOTING and lemma not in report_verbs.SPEECH)
-_EVIDENCE = frozenset(form for form, lemma in report_verbs.LEMMA_OF.items()
-                      if lemma not in report_verbs.SPEECH and lemma not in report_verbs.QUOTING)
-_VERB = re.compile(rf"(?<![\w’'-])(?P<verb>{report_verbs.alternation()})\b"
-                   rf"|(?<=,)\s+(?P<participle>{_alternation(report_verbs.PARTICIPLES)})\b")
+_QUOTING = frozenset(
+    form
+    for form, lemma in report_verbs.LEMMA_OF.items()
+    if lemma in report_verbs.QUOTING and lemma not in report_verbs.SPEECH
+)
+_EVIDENCE = frozenset(
+    form
+    for form, lemma in report_verbs.LEMMA_OF.items()
+    if lemma not in report_verbs.SPEECH and lemma not in report_verbs.QUOTING
+)
+_VERB = re.compile(
+    rf"(?<![\w’'-])(?P<verb>{report_verbs.alternation()})\b"
+    rf"|(?<=,)\s+(?P<participle>{_alternation(report_verbs.PARTICIPLES)})\b"
+)
 _THAT_FOLLOWS = re.compile(r"\s+that\b")
 _CLAUSE_FOLLOWS = re.compile(r"\s+that\b|[^\S\n]*[:,]?[^\S\n]*\x00")
 _NOUN_LIKE_FORMS = frozenset(report_verbs.NOUN_LIKE_FORMS)
@@ -343,7 +425,9 @@ _ADVERB_BEFORE = re.compile(
     r"|(?-i:[a-z]+ly)"
     # "a report that found": the relative pronoun stands for the subject before it.
     r"|that|which"
-    r"|on\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|yesterday|today)\s*$", re.IGNORECASE)
+    r"|on\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|yesterday|today)\s*$",
+    re.IGNORECASE,
+)
 # "He called the deal a patch and said ...": the subject is the sentence's.
 _COORDINATED = re.compile(r"(?<![\w’'-])(?:and|but)\s*$")
 _APPOSITIVES_BEFORE = (
@@ -352,17 +436,25 @@ _APPOSITIVES_BEFORE = (
 )
 _ROLE_IN_APPOSITIVE = re.compile(
     rf"\s*(?:(?:a|an|the|its|their)\s+)?(?:{_MODIFIER}\s+){{0,3}}?(?P<head>{_HEAD})\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _AFTER_QUOTE_OR_COMMA = re.compile(r"(?:^|[,\x00:])\s*$")
 _LEADING_BLANKS = re.compile(r"[\s\x00]*")
-_ACCORDING_TO = re.compile(
-    r"(?<![\w-])(?:(?i:according)\s+to|(?i:in)\s+the\s+words\s+of)\s+")
+
+
+def _after_blanks(text: str, start: int = 0) -> int:
+    """Where the text goes on after any white space from `start` (the pattern always
+    matches, if only the empty string)."""
+    found = _LEADING_BLANKS.match(text, start)
+    return found.end() if found else start
+
+
+_ACCORDING_TO = re.compile(r"(?<![\w-])(?:(?i:according)\s+to|(?i:in)\s+the\s+words\s+of)\s+")
 _ROLE_THEN_NAME = re.compile(rf"[^,\x00]{{1,60}},\s*(?P<run>{_NAME_RUN})\s*(?:,|$)")
 _PASSIVE_BEFORE = re.compile(r"(?<![\w’'-])(?:is|are|was|were|be|been|being)\s*$")
 _BY_AFTER = re.compile(r"\s+by\s+")
 _AND_BEFORE = re.compile(r"(?<![\w’'-])and\s+(?:(?i:the)\s+)?$")
-_CLAUSE_OPENING = re.compile(
-    r"(?:^|,)[\s\x00]*(?:(?i:both|but|and|so|then)\s+)?(?:(?i:the)\s+)?$")
+_CLAUSE_OPENING = re.compile(r"(?:^|,)[\s\x00]*(?:(?i:both|but|and|so|then)\s+)?(?:(?i:the)\s+)?$")
 _SHORT_CLAUSE = re.compile(r"(?:^|,)[\s\x00]*(?:[\w’'-]+\s+){0,3}[\w’'-]+\s*$")
 _COLON_QUOTE = re.compile(r":[\s]*\x00")
 _INTRODUCES_QUOTE = re.compile(r"[^\S\n]*[:,][^\S\n]*\x00")
@@ -372,15 +464,18 @@ _CITING = re.compile(r"(?<![\w-])citing\s+")
 _UNNAMED_REPORTS = re.compile(
     r"(?<![\w’'-])(?P<reports>(?:(?i:media|news|press|unconfirmed|local|state|several"
     r"|multiple|conflicting)\s+)?(?i:reports|rumou?rs))\s+(?:that|of|said|say|suggest"
-    r"|suggested|indicate|indicated)\b")
+    r"|suggested|indicate|indicated)\b"
+)
 # A person named with an age, a relative clause or a role right after the name, or a role
 # right before it ("the mayor of Kalva, Ana Dritsa,"): a referent for a later "she said"
 # even when this sentence quotes nobody.
 _INTRODUCED_AFTER = re.compile(
     rf",\s+(?:\d{{1,3}},|who\b|(?:(?:a|an|the)\s+)(?:{_MODIFIER}\s+){{0,3}}?(?P<head>{_HEAD})\b)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _INTRODUCED_BEFORE = re.compile(
-    rf"(?<![\w’'-])(?P<head>{_HEAD})(?:\s+(?:of|for|at|in)\s+[^,\x00]{{1,40}})?,\s*$")
+    rf"(?<![\w’'-])(?P<head>{_HEAD})(?:\s+(?:of|for|at|in)\s+[^,\x00]{{1,40}})?,\s*$"
+)
 _COMMA_FOLLOWS = re.compile(r"\s*,")
 _APPOSITIVE_AFTER = re.compile(r",\s+(?i:a|an|the)\s+[^,\x00]{0,60}")
 _ARTICLE_BEFORE = re.compile(r"(?<![\w’'-])(?i:the|a|an)\s+$")
@@ -397,6 +492,7 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9&\-]+")
 
 
 # --- Remembered sources for back-references ----------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Source:
@@ -423,7 +519,7 @@ class _Memory:
         self.plural = None
         self.thing = None
 
-    def remember(self, source):
+    def remember(self, source: Any) -> None:
         kind = source.attribution.kind
         if kind == "named_person" or (kind == "anonymous" and not source.plural):
             self.person = source
@@ -454,12 +550,12 @@ class _Sentence:
         self.memory = memory
         self.pending = list(_introduced_names(self))
 
-    def catch_up(self, position):
+    def catch_up(self, position: int) -> None:
         """Remember the names this sentence introduced before `position` (its own offset)."""
         while self.pending and self.pending[0].attribution.end <= self.base + position:
             self.memory.remember(self.pending.pop(0))
 
-    def finish(self, source):
+    def finish(self, source: Any) -> Any:
         opening = self.pending[0] if self.pending else None
         for name in self.pending:
             self.memory.remember(name)
@@ -470,8 +566,11 @@ class _Sentence:
         # named at the very start of the sentence ("Sharon ... He explains:").
         if source is not None and _is_one_person(source):
             self.memory.subject = source
-        elif opening is not None and _is_one_person(opening) and \
-                _opens_clause(self.narration, opening.attribution.start - self.base):
+        elif (
+            opening is not None
+            and _is_one_person(opening)
+            and _opens_clause(self.narration, opening.attribution.start - self.base)
+        ):
             self.memory.subject = opening
 
 
@@ -491,12 +590,17 @@ def _is_one_person(source):
 
 # --- Public entry point -------------------------------------------------------------------
 
-def detect_attributions(text, spans, use_model=None):
+
+def detect_attributions(
+    text: str, spans: list[ClaimSpan], use_model: bool | None = None
+) -> list[Attribution | None]:
     """One Attribution (or None: unattributed) per claim span, in the same order."""
     return [source for source, _ in detect_sources(text, spans, use_model)]
 
 
-def detect_sources(text, spans, use_model=None):
+def detect_sources(
+    text: str, spans: list[ClaimSpan], use_model: bool | None = None
+) -> list[tuple[Attribution | None, tuple[tuple[str, str, int, int], ...]]]:
     """(Attribution or None, the sentence's other candidate sources) per claim span.
 
     The rules decide first. Then, when `use_model` is true (None: whenever the model is
@@ -509,7 +613,7 @@ def detect_sources(text, spans, use_model=None):
     memory = _Memory()
     own, mentions, gaps = [], [], []
     for index, span in enumerate(spans):
-        sentence = _Sentence(narration[span.start:span.end], span.start, memory)
+        sentence = _Sentence(narration[span.start : span.end], span.start, memory)
         mentions.append([name.attribution for name in sentence.pending])
         source = _source_of_sentence(sentence)
         gap = model_gaps.gap_of(sentence, source, index)
@@ -520,7 +624,7 @@ def detect_sources(text, spans, use_model=None):
     if gaps and _model_wanted(use_model):
         model_gaps.fill(text, narration, spans, own, mentions, gaps, _classify_head)
     result = _credit_quotations(text, narration, spans, own, quotes)
-    return [_with_candidates(source, found) for source, found in zip(result, mentions)]
+    return [_with_candidates(source, found) for source, found in zip(result, mentions, strict=True)]
 
 
 def _classify_head(word):
@@ -538,19 +642,21 @@ def _model_wanted(use_model):
 def _with_candidates(source, mentions, limit=6):
     """(source with its candidates, the candidates): every other source the sentence names."""
     chosen = (source.start, source.end) if source else None
-    seen, candidates = {chosen}, []
+    seen = {chosen}
+    found: list[tuple[str, str, int, int]] = []
     for mention in mentions:
         key = (mention.start, mention.end)
-        if key not in seen and len(candidates) < limit:
+        if key not in seen and len(found) < limit:
             seen.add(key)
-            candidates.append((mention.text, mention.kind, mention.start, mention.end))
-    candidates = tuple(candidates)
+            found.append((mention.text, mention.kind, mention.start, mention.end))
+    candidates = tuple(found)
     if source is None:
         return None, candidates
     return dataclasses.replace(source, candidates=candidates), candidates
 
 
 # --- Quotations ---------------------------------------------------------------------------
+
 
 def _blank_quotations(text):
     """Return text with quoted passages (marks included) blanked to NUL, and their ranges.
@@ -591,7 +697,7 @@ def _credit_quotations(text, narration, spans, own, quotes):
             continue
         if index in speakers:
             result[index] = dataclasses.replace(speakers[index], method="quotation")
-        elif not any(ch.isalnum() for ch in narration[span.start:span.end]):
+        elif not any(ch.isalnum() for ch in narration[span.start : span.end]):
             speaker = _neighbouring_speaker(text, spans, result, own, index)
             result[index] = speaker and dataclasses.replace(speaker, method="quotation")
     return result
@@ -599,7 +705,7 @@ def _credit_quotations(text, narration, spans, own, quotes):
 
 def _quote_speakers(spans, own, quotes):
     """Sentence index -> speaker, for sentences inside a quotation spanning several."""
-    speakers = {}
+    speakers: dict[int, Any] = {}
     first = 0
     for quote_start, quote_end in quotes:
         while first < len(spans) and spans[first].end <= quote_start:
@@ -610,7 +716,7 @@ def _quote_speakers(spans, own, quotes):
         if last == first:
             continue
         # The speaker tag usually follows the closing mark, else it introduced the quote.
-        candidates = [own[last], own[first]] + own[first + 1:last]
+        candidates = [own[last], own[first]] + own[first + 1 : last]
         speaker = next((found for found in candidates if found is not None), None)
         if speaker is not None:
             for index in range(first, last + 1):
@@ -630,10 +736,11 @@ def _neighbouring_speaker(text, spans, result, own, index):
 
 
 def _same_paragraph(text, before, after):
-    return "\n" not in text[before.end:after.start]
+    return "\n" not in text[before.end : after.start]
 
 
 # --- One sentence -------------------------------------------------------------------------
+
 
 def _source_of_sentence(sentence):
     """The source a sentence gives for itself (before any quotation rule), or None."""
@@ -697,8 +804,7 @@ def _subject_of(sentence, verb):
         source = _noun_phrase_after(sentence, verb.end())
     if source is None:
         return None
-    if word in _EVIDENCE and source.attribution.kind != "document" or \
-            word in _NOUN_LIKE_FORMS:
+    if word in _EVIDENCE and source.attribution.kind != "document" or word in _NOUN_LIKE_FORMS:
         # "Central American states Mexico and Panama": a noun unless a clause follows.
         if not _CLAUSE_FOLLOWS.match(narration, verb.end()):
             return None
@@ -710,7 +816,7 @@ def _sentence_subject(sentence):
 
     An opening adverbial ("However, he defended ...") is skipped up to its comma.
     """
-    start = _LEADING_BLANKS.match(sentence.narration).end()
+    start = _after_blanks(sentence.narration)
     subject = _noun_phrase_after(sentence, start)
     comma = sentence.narration.find(",", start, start + 40)
     if subject is None and comma != -1:
@@ -719,7 +825,7 @@ def _sentence_subject(sentence):
 
 
 def _first_conjunct(sentence, lowest, source):
-    """"Both the district and the police department have asserted": the first named.
+    """ "Both the district and the police department have asserted": the first named.
 
     Only when the first conjunct opens the clause, so that an object ("police arrested
     two men and officials said") is never taken for a speaker.
@@ -734,8 +840,7 @@ def _first_conjunct(sentence, lowest, source):
         return source
     if first.attribution.start < sentence.base:
         return source  # a back-reference: its mention is not where it was first named
-    return first if _at_clause_start(narration, first.attribution.start - sentence.base) \
-        else source
+    return first if _at_clause_start(narration, first.attribution.start - sentence.base) else source
 
 
 def _at_clause_start(narration, start):
@@ -761,12 +866,11 @@ def _colon_speaker(sentence):
     if source.attribution.start < sentence.base:
         # "She continued:": a back-reference, so its own words open the clause.
         return source if _SHORT_CLAUSE.search(narration, 0, end) else None
-    return source if _at_clause_start(narration, source.attribution.start - sentence.base) \
-        else None
+    return source if _at_clause_start(narration, source.attribution.start - sentence.base) else None
 
 
 def _quoted_as_saying(sentence):
-    """"The website quotes Jane Doe, a student, as saying ...": Jane Doe, by the website."""
+    """ "The website quotes Jane Doe, a student, as saying ...": Jane Doe, by the website."""
     narration = sentence.narration
     quotes = _QUOTES_AS_SAYING.search(narration) if "as saying" in narration else None
     return _noun_phrase_after(sentence, quotes.end()) if quotes else None
@@ -797,14 +901,18 @@ def _subject_behind_appositive(sentence, lowest, end):
 
 def _named_appositive(sentence, appositive, lowest):
     """The name in ", Irene Sato," when a common noun ("Pike's lawyer") comes before it."""
-    name = _WHOLE_NAME.fullmatch(sentence.narration, appositive.start("body"),
-                                 appositive.end("body"))
+    name = _WHOLE_NAME.fullmatch(
+        sentence.narration, appositive.start("body"), appositive.end("body")
+    )
     if name is None:
         return None
     narration = sentence.narration
     # The clause starts after the last comma or quotation before the appositive.
-    clause_start = max(lowest, narration.rfind(",", lowest, appositive.start()) + 1,
-                       narration.rfind("\x00", lowest, appositive.start()) + 1)
+    clause_start = max(
+        lowest,
+        narration.rfind(",", lowest, appositive.start()) + 1,
+        narration.rfind("\x00", lowest, appositive.start()) + 1,
+    )
     noun = _COMMON_NOUN_CLAUSE.fullmatch(narration, clause_start, appositive.start())
     if noun is None:
         return None
@@ -813,7 +921,7 @@ def _named_appositive(sentence, appositive, lowest):
 
 
 def _according_to(sentence):
-    """"according to X", "in the words of X"; X's name when it follows a role in apposition."""
+    """ "according to X", "in the words of X"; X's name when it follows a role in apposition."""
     narration = sentence.narration
     if "ccording" not in narration and "words of" not in narration:
         return None
@@ -823,9 +931,8 @@ def _according_to(sentence):
     role = _ROLE_THEN_NAME.match(narration, found.end())
     if role is not None:
         # The last head is the role ("the club's coach"), not its possessor.
-        head = None
-        for head in _FIRST_HEAD.finditer(narration, found.end(), role.start("run")):
-            pass
+        heads = list(_FIRST_HEAD.finditer(narration, found.end(), role.start("run")))
+        head = heads[-1] if heads else None
         if head is not None and _HEADS[head.group("head").lower()][0] == "person":
             return _read_name(sentence, role, hint=head)
     return _noun_phrase_after(sentence, found.end())
@@ -835,11 +942,11 @@ def _unnamed_reports(sentence):
     found = _UNNAMED_REPORTS.search(sentence.narration)
     if found is None:
         return None
-    return _source(sentence, found.start("reports"), found.end("reports"), "anonymous",
-                   plural=True)
+    return _source(sentence, found.start("reports"), found.end("reports"), "anonymous", plural=True)
 
 
 # --- Noun phrases -------------------------------------------------------------------------
+
 
 def _noun_phrase_before(sentence, lowest, end):
     """The source noun phrase that ends at `end`; the longest wins, a name on a tie."""
@@ -851,7 +958,7 @@ def _noun_phrase_before(sentence, lowest, end):
     for index, word in enumerate(words):
         start = word.start()
         # A common-noun phrase has its head within a few words of its start.
-        may_be_phrase = any(is_head[index:index + 7])
+        may_be_phrase = any(is_head[index : index + 7])
         for pattern, reader in _readers_at(narration, start, end, may_be_phrase):
             match = pattern.match(narration, start, end)
             source = reader(sentence, match) if match else None
@@ -873,9 +980,10 @@ def _readers_at(narration, start, end, may_be_phrase):
 
 def _noun_phrase_after(sentence, start):
     """The source noun phrase that starts at `start` (after any spaces); the longest wins."""
-    start = _LEADING_BLANKS.match(sentence.narration, start).end()
-    candidates = [(pattern.match(sentence.narration, start), reader)
-                  for pattern, reader in _READERS_AFTER]
+    start = _after_blanks(sentence.narration, start)
+    candidates = [
+        (pattern.match(sentence.narration, start), reader) for pattern, reader in _READERS_AFTER
+    ]
     return _best_reading(sentence, candidates, widest=lambda match: match.end())
 
 
@@ -905,32 +1013,44 @@ def _read_name(sentence, match, hint=None):
     if not tokens:
         return None
     if hint is None:
-        hint = _HEAD_JUST_BEFORE.search(sentence.narration, max(0, tokens[0][1] - 40),
-                                        tokens[0][1])
+        hint = _HEAD_JUST_BEFORE.search(sentence.narration, max(0, tokens[0][1] - 40), tokens[0][1])
     category = _HEADS[hint.group("head").lower()][0] if hint else None
     roles = {_singular(hint)} if category == "person" else set()
     if _is_title(tokens[-1][0]) and category is None:
         # "The Tory Shadow Health Secretary": an office holder the article does not name.
-        return _source(sentence, match.start(), tokens[-1][2], "anonymous",
-                       roles={tokens[-1][0].lower().rstrip(".")})
+        return _source(
+            sentence,
+            match.start(),
+            tokens[-1][2],
+            "anonymous",
+            roles={tokens[-1][0].lower().rstrip(".")},
+        )
     person = _titled_person(tokens) or _person_before_of(tokens)
     if person is not None and category != "organization":
         name, title_roles = person
-        return _source(sentence, name[0][1], name[-1][2], "named_person",
-                       roles=roles | title_roles)
+        return _source(sentence, name[0][1], name[-1][2], "named_person", roles=roles | title_roles)
     first, last = tokens[0][1], tokens[-1][2]
     words = [token for token, _, _ in tokens]
     if category == "person":
         return _source(sentence, first, last, "named_person", roles=roles)
-    if category == "organization" or _looks_like_organization(words) or \
-            any(word in _PLACE_WORDS for word in words):
+    if (
+        category == "organization"
+        or _looks_like_organization(words)
+        or any(word in _PLACE_WORDS for word in words)
+    ):
         return _organization(sentence, first, last, words)
     if len(words) > 1:
         known = sentence.memory.person_by_surname.get(words[-1])
         # "Amara Diallo, the U.N. coordinator": a role in apposition settles it.
         sure = known is not None or _role_follows(sentence.narration, last) == "person"
-        return _source(sentence, first, last, "named_person",
-                       roles=known.roles if known else frozenset(), uncertain=not sure)
+        return _source(
+            sentence,
+            first,
+            last,
+            "named_person",
+            roles=known.roles if known else frozenset(),
+            uncertain=not sure,
+        )
     return _single_word_source(sentence, first, last, words[0])
 
 
@@ -942,12 +1062,12 @@ def _role_follows(narration, end):
 
 
 def _single_word_source(sentence, start, end, word):
-    """"Abdelkarim" (a known surname), "Hydrologists" (a group) or "Daesh" (an organisation)."""
+    """ "Abdelkarim" (a known surname), "Hydrologists" (a group) or "Daesh" (an organisation)."""
     memory = sentence.memory
     known = memory.person_by_surname.get(word)
     if known is not None:
         return _source(sentence, start, end, "named_person", roles=known.roles)
-    opens_sentence = _LEADING_BLANKS.match(sentence.narration).end() == start
+    opens_sentence = _after_blanks(sentence.narration) == start
     if opens_sentence and _GROUP_WORD.fullmatch(word):
         return _source(sentence, start, end, "anonymous", plural=True)
     organization = memory.organization_by_word.get(word.lower())
@@ -960,13 +1080,18 @@ def _single_word_source(sentence, start, end, word):
 
 def _tokens(run, offset):
     """(word, start, end) for each word of a name, with offsets into the narration."""
-    return [(token.group(), offset + token.start(), offset + token.end())
-            for token in _NON_SPACE.finditer(run)]
+    return [
+        (token.group(), offset + token.start(), offset + token.end())
+        for token in _NON_SPACE.finditer(run)
+    ]
 
 
 def _looks_like_organization(words):
-    return (any(_is_organization_cue(word) for word in words)
-            or any(word in ("of", "for", "&") for word in words) or len(words) > 4)
+    return (
+        any(_is_organization_cue(word) for word in words)
+        or any(word in ("of", "for", "&") for word in words)
+        or len(words) > 4
+    )
 
 
 def _is_not_a_name(word):
@@ -975,8 +1100,11 @@ def _is_not_a_name(word):
 
 def _is_organization_cue(word):
     word = word.removesuffix("’s").removesuffix("'s")
-    return (word in _ORGANIZATION_CUES or word in _ACRONYMS_WITH_DOTS
-            or (_ACRONYM.fullmatch(word) is not None and word not in _TITLES))
+    return (
+        word in _ORGANIZATION_CUES
+        or word in _ACRONYMS_WITH_DOTS
+        or (_ACRONYM.fullmatch(word) is not None and word not in _TITLES)
+    )
 
 
 def _is_title(word):
@@ -996,8 +1124,11 @@ def _titled_person(tokens):
         rest += 1
         if rest < len(tokens) and tokens[rest][0] == "the":
             rest += 1
-        cues = [index for index in range(rest, len(tokens) - 1)
-                if _is_organization_cue(tokens[index][0]) or tokens[index][0] in _PLACE_WORDS]
+        cues = [
+            index
+            for index in range(rest, len(tokens) - 1)
+            if _is_organization_cue(tokens[index][0]) or tokens[index][0] in _PLACE_WORDS
+        ]
         rest = cues[-1] + 1 if cues else rest + 1
     name = tokens[rest:]
     if not name or _looks_like_organization([word for word, _, _ in name]):
@@ -1030,9 +1161,27 @@ def _organization(sentence, start, end, words):
 
 # Definite organisation nouns that refer back to a named one: "the company", "the ministry".
 _REFERRING_ORGANIZATION_NOUNS = _CORPORATE_WORDS | {
-    "ministry", "agency", "department", "bank", "university", "institute", "court",
-    "council", "committee", "commission", "hospital", "broadcaster", "office", "service",
-    "museum", "gallery", "library", "foundation", "school", "college"}
+    "ministry",
+    "agency",
+    "department",
+    "bank",
+    "university",
+    "institute",
+    "court",
+    "council",
+    "committee",
+    "commission",
+    "hospital",
+    "broadcaster",
+    "office",
+    "service",
+    "museum",
+    "gallery",
+    "library",
+    "foundation",
+    "school",
+    "college",
+}
 
 
 def _read_phrase(sentence, match):
@@ -1040,8 +1189,11 @@ def _read_phrase(sentence, match):
     category, singular, plural = _HEADS[match.group("head").lower()]
     determiner = (match.group("det") or "").lower()
     start, end = match.start("phrase"), match.end("phrase")
-    titled = _titled_person(_tokens(match.group("phrase"), start)) \
-        if category == "person" and match.group("phrase")[-1:].isalpha() else None
+    titled = (
+        _titled_person(_tokens(match.group("phrase"), start))
+        if category == "person" and match.group("phrase")[-1:].isalpha()
+        else None
+    )
     if titled is not None:
         # "CEO of the Refugee Council Enver Solomon": the title does not run into the name.
         name, roles = titled
@@ -1066,7 +1218,7 @@ def _read_phrase(sentence, match):
 
 
 def _organization_phrase(sentence, match, singular, plural, determiner, definite):
-    """"state television", "the company" (a back-reference), "aid groups" (unnamed)."""
+    """ "state television", "the company" (a back-reference), "aid groups" (unnamed)."""
     start, end = match.start("phrase"), match.end("phrase")
     if plural and not determiner and singular not in ("authorities", "police"):
         return _source(sentence, start, end, "anonymous", plural=True)
@@ -1083,7 +1235,7 @@ def _is_possessive(determiner):
 
 
 def _read_pronoun(sentence, match):
-    """"he said" -> the nearest earlier person; "it" -> organisation or document."""
+    """ "he said" -> the nearest earlier person; "it" -> organisation or document."""
     pronoun = match.group("pronoun").lower()
     sentence.catch_up(match.start("pronoun"))
     memory = sentence.memory
@@ -1091,28 +1243,40 @@ def _read_pronoun(sentence, match):
     known = {"he": person, "she": person, "they": memory.plural, "it": memory.thing}[pronoun]
     if known is not None:
         return _back_reference(known)
-    return _source(sentence, match.start("pronoun"), match.end("pronoun"), "anonymous",
-                   plural=pronoun == "they")
+    return _source(
+        sentence,
+        match.start("pronoun"),
+        match.end("pronoun"),
+        "anonymous",
+        plural=pronoun == "they",
+    )
 
 
 def _back_reference(known):
     """A remembered source, marked as found by a back-reference."""
-    return dataclasses.replace(known, attribution=dataclasses.replace(
-        known.attribution, method="back-reference"))
+    return dataclasses.replace(
+        known, attribution=dataclasses.replace(known.attribution, method="back-reference")
+    )
 
 
 def _read_quantifier(sentence, match):
-    """"some said", "one of them said": people the article does not name."""
-    return _source(sentence, match.start("quantifier"), match.end("quantifier"), "anonymous",
-                   plural=True)
+    """ "some said", "one of them said": people the article does not name."""
+    return _source(
+        sentence, match.start("quantifier"), match.end("quantifier"), "anonymous", plural=True
+    )
 
 
-_READERS_AFTER = ((_PROPER_AFTER, _read_name), (_PHRASE_AFTER, _read_phrase),
-                  (_PRONOUN_AFTER, _read_pronoun), (_QUANTIFIER_AFTER, _read_quantifier))
+_READERS_AFTER = (
+    (_PROPER_AFTER, _read_name),
+    (_PHRASE_AFTER, _read_phrase),
+    (_PRONOUN_AFTER, _read_pronoun),
+    (_QUANTIFIER_AFTER, _read_quantifier),
+)
 
 
-def _source(sentence, start, end, kind, roles=frozenset(), plural=False, words=frozenset(),
-            uncertain=False):
+def _source(
+    sentence, start, end, kind, roles=frozenset(), plural=False, words=frozenset(), uncertain=False
+):
     """A _Source for narration[start:end] of `sentence`, with article offsets."""
     text = sentence.narration[start:end]
     attribution = Attribution(text, kind, sentence.base + start, sentence.base + end)
@@ -1126,6 +1290,7 @@ def _singular(match):
 
 # --- Names a sentence introduces ----------------------------------------------------------
 
+
 def _introduced_names(sentence):
     """People and organisations a sentence mentions that a later back-reference may mean.
 
@@ -1138,9 +1303,11 @@ def _introduced_names(sentence):
         if run.group() in _NOT_NAMES:
             continue  # "The", "In", "Earlier": many runs, and never a name
         tokens = _tokens(run.group(), run.start())
-        mention = (_known_mention(sentence, tokens)
-                   or _introduced_person(sentence, run, tokens)
-                   or _named_organization(sentence, tokens))
+        mention = (
+            _known_mention(sentence, tokens)
+            or _introduced_person(sentence, run, tokens)
+            or _named_organization(sentence, tokens)
+        )
         if mention is not None:
             yield mention
 
@@ -1161,7 +1328,7 @@ def _known_mention(sentence, tokens):
 
 
 def _named_organization(sentence, tokens):
-    """"the Aldine Museum": a referent for a later "the museum said"."""
+    """ "the Aldine Museum": a referent for a later "the museum said"."""
     while tokens and _is_not_a_name(tokens[0][0]):
         tokens = tokens[1:]
     words = [word for word, _, _ in tokens]
@@ -1179,15 +1346,18 @@ def _modifies_a_noun(narration, start, end):
     if after is None:
         return False
     word = after.group(1)
-    return word.endswith("s") and not (word in _NAME_FOLLOWERS
-                                       or report_verbs.lemma_of(word) is not None)
+    return word.endswith("s") and not (
+        word in _NAME_FOLLOWERS or report_verbs.lemma_of(word) is not None
+    )
 
 
-_NAME_FOLLOWERS = frozenset("""
+_NAME_FOLLOWERS = frozenset(
+    """
     and or of in at on for to who whose whom was is has had have will would could should may
     might can cannot did does with from by as but also then later herself himself
     themselves alone now never still again once once
-""".split())
+""".split()
+)
 
 
 def _introduced_person(sentence, run, tokens):
@@ -1195,18 +1365,27 @@ def _introduced_person(sentence, run, tokens):
     titled = _titled_person(tokens)
     after = _INTRODUCED_AFTER.match(narration, run.end())
     before = None
-    if _COMMA_FOLLOWS.match(narration, run.end()) and \
-            _COMMA_BEFORE.search(narration, max(0, run.start() - 5), run.start()):
+    if _COMMA_FOLLOWS.match(narration, run.end()) and _COMMA_BEFORE.search(
+        narration, max(0, run.start() - 5), run.start()
+    ):
         before = _INTRODUCED_BEFORE.search(narration, max(0, run.start() - 80), run.start())
         if before is not None and _HEADS[before.group("head").lower()][0] != "person":
             before = None
     words = [word for word, _, _ in tokens]
     if titled is not None:
         name, roles = titled
-    elif 2 <= len(tokens) <= 4 and not _looks_like_organization(words) \
-            and not any(word in _NOT_NAMES or word in _PLACE_WORDS or _is_title(word)
-                        or not _PERSON_WORD.fullmatch(word) for word in words) \
-            and not _modifies_a_noun(narration, run.start(), run.end()):
+    elif (
+        2 <= len(tokens) <= 4
+        and not _looks_like_organization(words)
+        and not any(
+            word in _NOT_NAMES
+            or word in _PLACE_WORDS
+            or _is_title(word)
+            or not _PERSON_WORD.fullmatch(word)
+            for word in words
+        )
+        and not _modifies_a_noun(narration, run.start(), run.end())
+    ):
         # Every person named anywhere is remembered, so that a later "Doe said" or "Jane
         # said" is a person (issue 11: people first named as an object were forgotten).
         name, roles = tokens, frozenset()

@@ -7,11 +7,27 @@ understands.
 import dataclasses
 import os
 import pathlib
+from typing import Protocol
 
 from ..errors import ArticleRejected
 from .decoding import decode_document
 from .html_article import PageMetadata, extract_article
 from .visible_text import html_to_text, visible_text_size  # noqa: F401  (html_to_text's old home)
+
+
+class FetchedDocument(Protocol):
+    """What the fetcher hands over (workbench.fetch.FetchedPage; the text layer does not
+    import the fetcher)."""
+
+    # Read-only (properties), so a frozen dataclass such as FetchedPage satisfies it.
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def charset(self) -> str | None: ...
+    @property
+    def final_url(self) -> str: ...
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
                       ".html": "html", ".htm": "html"}
@@ -33,7 +49,7 @@ class ImportedDocument:
     extractor: str | None = None  # for HTML: "trafilatura" or "fallback"
 
 
-def text_from_paste(text):
+def text_from_paste(text: str | None) -> str:
     """Pasted text as stored: form submissions turn every newline into CRLF; undo that."""
     if text is None:
         text = ""
@@ -41,7 +57,7 @@ def text_from_paste(text):
     return check_article_text(text)
 
 
-def text_from_upload(filename, data):
+def text_from_upload(filename: str | None, data: bytes) -> tuple[str, str]:
     """Decode an uploaded file; return (text, source_format)."""
     document = document_from_upload(filename, data)
     return document.text, document.source_format
@@ -59,7 +75,7 @@ def document_from_upload(filename: str | None, data: bytes) -> ImportedDocument:
     return _document(data, source_format, _CONTENT_TYPES[source_format], None, None)
 
 
-def document_from_fetched(page) -> ImportedDocument:
+def document_from_fetched(page: FetchedDocument) -> ImportedDocument:
     """A page from `workbench.fetch.fetch_page` as article text, metadata and its raw bytes."""
     source_format = "html" if "html" in page.content_type else "txt"
     return _document(page.body, source_format, page.content_type, page.charset, page.final_url)
@@ -84,7 +100,7 @@ def _document(data, source_format, content_type, charset, url):
                             data, content_type, article.extractor)
 
 
-def check_article_text(text):
+def check_article_text(text: str) -> str:
     """Refuse text that cannot be reviewed; return it unchanged otherwise."""
     if "\x00" in text:
         raise ArticleRejected("The text contains NUL characters; it looks binary, not an article.")
@@ -97,7 +113,7 @@ def check_article_text(text):
     return text
 
 
-def guess_title(text, limit=120):
+def guess_title(text: str, limit: int = 120) -> str:
     """A title for an article imported without one: its first line, shortened."""
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), "Untitled")
     if len(first_line) <= limit:

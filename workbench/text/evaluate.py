@@ -28,6 +28,7 @@ import collections
 import json
 import pathlib
 import re
+from typing import Any
 
 from .attribution import detect_attributions
 from .splitter import split_claims
@@ -44,7 +45,7 @@ TARGET_LABELS = {
 }
 
 
-def evaluate(data_dir, use_model=None):
+def evaluate(data_dir: str | pathlib.Path, use_model: bool | None = None) -> dict[str, Any]:
     """Score every corpus in `data_dir` (either format); per-file counts and rates, overall.
 
     `use_model` as for detect_attributions: None uses the model when it is available.
@@ -54,14 +55,15 @@ def evaluate(data_dir, use_model=None):
     for path in sorted(folder.glob("*.json")):
         if path.name.endswith(".gold.json"):
             continue
-        files[path.stem] = _score_corpus(json.loads(path.read_text(encoding="utf-8")),
-                                         use_model)
+        files[path.stem] = _score_corpus(json.loads(path.read_text(encoding="utf-8")), use_model)
     for path in sorted(folder.glob("*.txt")):
         gold = path.with_suffix(".gold.json")
         if gold.exists():
-            files[path.stem] = _score_gold(path.read_text(encoding="utf-8"),
-                                           json.loads(gold.read_text(encoding="utf-8")),
-                                           use_model)
+            files[path.stem] = _score_gold(
+                path.read_text(encoding="utf-8"),
+                json.loads(gold.read_text(encoding="utf-8")),
+                use_model,
+            )
     overall = _rates(_sum_counts(files.values()))
     targets = {
         name: {"value": overall[name], "target": target, "passed": overall[name] >= target}
@@ -70,10 +72,17 @@ def evaluate(data_dir, use_model=None):
     return {"files": files, "overall": overall, "targets": targets}
 
 
-def format_table(results):
+def format_table(results: dict[str, Any]) -> str:
     """A plain-text table: one row per corpus and overall, then each target with PASS/FAIL."""
-    header = ("corpus", "sentences", "boundary P", "boundary R", "boundary F1", "kind acc",
-              "span acc")
+    header = (
+        "corpus",
+        "sentences",
+        "boundary P",
+        "boundary R",
+        "boundary F1",
+        "kind acc",
+        "span acc",
+    )
     rows = [_table_row(name, scores) for name, scores in results["files"].items()]
     rows.append(_table_row("overall", results["overall"]))
     widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
@@ -83,11 +92,14 @@ def format_table(results):
     label_width = max(len(label) for label in TARGET_LABELS.values())
     for name, check in results["targets"].items():
         verdict = "PASS" if check["passed"] else "FAIL"
-        lines.append(f"{TARGET_LABELS[name]:<{label_width}}  {check['value']:.3f}"
-                     f"  target >= {check['target']:.2f}  {verdict}")
+        lines.append(
+            f"{TARGET_LABELS[name]:<{label_width}}  {check['value']:.3f}"
+            f"  target >= {check['target']:.2f}  {verdict}"
+        )
     lines += ["", "kind confusion (gold -> detected, compared sentences):"]
-    lines += [f"  {pair}: {count}" for pair, count in
-              sorted(results["overall"]["confusion"].items())] or ["  (none compared)"]
+    lines += [
+        f"  {pair}: {count}" for pair, count in sorted(results["overall"]["confusion"].items())
+    ] or ["  (none compared)"]
     return "\n".join(lines) + "\n"
 
 
@@ -110,17 +122,28 @@ def _score_gold(text, gold, use_model):
     for record in gold:
         start = text.find(record["sentence"], cursor)
         if start == -1:
-            raise ValueError(f"gold sentence not found after offset {cursor}: "
-                             f"{record['sentence']!r}")
+            raise ValueError(
+                f"gold sentence not found after offset {cursor}: {record['sentence']!r}"
+            )
         cursor = start + len(record["sentence"])
         by_end[cursor] = record
     predicted = split_claims(text)
     counts = _boundary_counts(set(by_end), {span.end for span in predicted})
-    counts.update(dict.fromkeys(("attribution_compared", "kind_matches", "span_compared",
-                                 "span_matches", "attribution_compared_all",
-                                 "kind_matches_all"), 0))
-    confusion = collections.Counter()
-    for span, found in zip(predicted, detect_attributions(text, predicted, use_model)):
+    counts.update(
+        dict.fromkeys(
+            (
+                "attribution_compared",
+                "kind_matches",
+                "span_compared",
+                "span_matches",
+                "attribution_compared_all",
+                "kind_matches_all",
+            ),
+            0,
+        )
+    )
+    confusion: collections.Counter[str] = collections.Counter()
+    for span, found in zip(predicted, detect_attributions(text, predicted, use_model), strict=True):
         record = by_end.get(span.end)
         if record is None or _normal(span.text) != _normal(record["sentence"]):
             continue
@@ -143,8 +166,11 @@ def _score_gold(text, gold, use_model):
 def _span_matches(found, record):
     """The detected text contains, or is inside, the gold attribution or its mention."""
     got = _normal(found.text if found else "").lower()
-    wanted = [_normal(value).lower() for value in
-              (record.get("attribution"), record.get("attribution_mention")) if value]
+    wanted = [
+        _normal(value).lower()
+        for value in (record.get("attribution"), record.get("attribution_mention"))
+        if value
+    ]
     return bool(got) and any(got in value or value in got for value in wanted)
 
 
@@ -159,8 +185,9 @@ def _expected_spans(text, sentences):
     for sentence in sentences:
         start = text.find(sentence["text"], cursor)
         if start == -1:
-            raise ValueError(f"labelled sentence not found after offset {cursor}: "
-                             f"{sentence['text']!r}")
+            raise ValueError(
+                f"labelled sentence not found after offset {cursor}: {sentence['text']!r}"
+            )
         cursor = start + len(sentence["text"])
         spans.append((start, cursor, sentence.get("attribution")))
     return spans
@@ -176,10 +203,15 @@ def _boundary_counts(expected_ends, predicted_ends):
 
 def _attribution_counts(text, expected, predicted, use_model):
     """Kind and span agreement on the sentences the splitter reproduced exactly."""
-    detected = dict(zip(((span.start, span.end) for span in predicted),
-                        detect_attributions(text, predicted, use_model)))
+    detected = dict(
+        zip(
+            ((span.start, span.end) for span in predicted),
+            detect_attributions(text, predicted, use_model),
+            strict=True,
+        )
+    )
     compared = kind_matches = span_matches = 0
-    confusion = collections.Counter()
+    confusion: collections.Counter[str] = collections.Counter()
     for start, end, label in expected:
         if (start, end) not in detected:
             continue
@@ -188,21 +220,34 @@ def _attribution_counts(text, expected, predicted, use_model):
         confusion[f"{label['kind'] if label else 'none'} -> {_kind(found)}"] += 1
         kind_matches += _kind(found) == (label["kind"] if label else "none")
         span_matches += (found.text if found else None) == (label["text"] if label else None)
-    return {"attribution_compared": compared, "kind_matches": kind_matches,
-            "span_matches": span_matches, "confusion": confusion}
+    return {
+        "attribution_compared": compared,
+        "kind_matches": kind_matches,
+        "span_matches": span_matches,
+        "confusion": confusion,
+    }
 
 
 def _kind(attribution):
     return attribution.kind if attribution else "none"
 
 
-_COUNTS = ("sentences", "boundary_true_positives", "boundary_predicted", "boundary_expected",
-           "attribution_compared", "kind_matches", "span_compared", "span_matches",
-           "attribution_compared_all", "kind_matches_all")
+_COUNTS = (
+    "sentences",
+    "boundary_true_positives",
+    "boundary_predicted",
+    "boundary_expected",
+    "attribution_compared",
+    "kind_matches",
+    "span_compared",
+    "span_matches",
+    "attribution_compared_all",
+    "kind_matches_all",
+)
 
 
 def _sum_counts(scores):
-    totals = dict.fromkeys(_COUNTS, 0)
+    totals: dict[str, Any] = dict.fromkeys(_COUNTS, 0)
     totals["confusion"] = collections.Counter()
     for score in scores:
         for name in _COUNTS:
@@ -223,8 +268,7 @@ def _rates(counts):
         "boundary_recall": recall,
         "boundary_f1": _ratio(2 * precision * recall, precision + recall),
         "kind_accuracy": _ratio(counts["kind_matches"], compared),
-        "kind_accuracy_all": _ratio(counts["kind_matches_all"],
-                                    counts["attribution_compared_all"]),
+        "kind_accuracy_all": _ratio(counts["kind_matches_all"], counts["attribution_compared_all"]),
         "span_accuracy": _ratio(counts["span_matches"], counts["span_compared"]),
     }
 
@@ -235,13 +279,25 @@ def _ratio(numerator, denominator):
 
 
 def _table_row(name, scores):
-    return [name, str(scores["sentences"]),
-            *(f"{scores[key]:.3f}" for key in ("boundary_precision", "boundary_recall",
-                                               "boundary_f1", "kind_accuracy",
-                                               "span_accuracy"))]
+    return [
+        name,
+        str(scores["sentences"]),
+        *(
+            f"{scores[key]:.3f}"
+            for key in (
+                "boundary_precision",
+                "boundary_recall",
+                "boundary_f1",
+                "kind_accuracy",
+                "span_accuracy",
+            )
+        ),
+    ]
 
 
 def _join(cells, widths):
     first, *rest = cells
-    return "  ".join([first.ljust(widths[0])] +
-                     [cell.rjust(width) for cell, width in zip(rest, widths[1:])]).rstrip()
+    return "  ".join(
+        [first.ljust(widths[0])]
+        + [cell.rjust(width) for cell, width in zip(rest, widths[1:], strict=True)]
+    ).rstrip()

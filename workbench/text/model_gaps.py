@@ -8,18 +8,23 @@ else, since letting the parser override them did worse on unseen text.
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from . import parsed_sources, report_verbs, spacy_model
 
 # Any form of a lexicon verb, nouns-alike included ("a report", "the state"): the parse
 # decides whether it is a verb, so only sentences with one are worth parsing.
 _ANY_REPORT_FORM = re.compile(
-    r"(?<![\w’'-])(?:" + "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in
-                                  sorted(report_verbs.LEMMA_OF, key=len, reverse=True))
-    + r")\b")
-_PERSON_NOUN_KINDS = {"person": "anonymous", "organization": "organization",
-                      "document": "document"}
+    r"(?<![\w’'-])(?:"
+    + "|".join(
+        re.escape(form).replace(r"\ ", r"\s+")
+        for form in sorted(report_verbs.LEMMA_OF, key=len, reverse=True)
+    )
+    + r")\b"
+)
+_PERSON_NOUN_KINDS = {"person": "anonymous", "organization": "organization", "document": "document"}
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class Gap:
     thing: object = None  # ... of the latest organisation or document, for "it"
 
 
-def gap_of(sentence, source, index: int) -> Gap | None:
+def gap_of(sentence: Any, source: Any, index: int) -> Gap | None:
     """The gap a sentence leaves after the rules, or None when they settled it."""
     if source is not None:
         return Gap(index, "entity") if source.uncertain else None
@@ -41,21 +46,34 @@ def gap_of(sentence, source, index: int) -> Gap | None:
         return None
     memory = sentence.memory
     person = memory.subject or memory.person
-    return Gap(index, "parse", *(remembered.attribution if remembered else None
-                                 for remembered in (person, memory.plural, memory.thing)))
+    return Gap(
+        index,
+        "parse",
+        *(
+            remembered.attribution if remembered else None
+            for remembered in (person, memory.plural, memory.thing)
+        ),
+    )
 
 
-def fill(text, narration, spans, own, mentions, gaps, classify) -> None:
+def fill(
+    text: str,
+    narration: str,
+    spans: list[Any],
+    own: list[Any],
+    mentions: list[Any],
+    gaps: list[Gap],
+    classify: Callable[[str], tuple[str, bool] | None],
+) -> None:
     """Fill `own` (one Attribution or None per span) where the parse finds a source.
 
     `classify(word)` gives (category, is_plural) for a source head noun, or None.
     """
-    docs = spacy_model.parse([text[spans[gap.index].start:spans[gap.index].end]
-                              for gap in gaps])
-    for gap, doc in zip(gaps, docs):
+    docs = spacy_model.parse([text[spans[gap.index].start : spans[gap.index].end] for gap in gaps])
+    for gap, doc in zip(gaps, docs, strict=True):
         base = spans[gap.index].start
 
-        def quoted(offset, base=base):
+        def quoted(offset: int, base: int = base) -> bool:
             return narration[base + offset] == "\x00"
 
         if gap.kind == "entity":
@@ -85,15 +103,16 @@ def _attribution(subject, gap, doc, base, classify):
     from .attribution import Attribution
 
     if subject.pronoun:
-        known = {"he": gap.person, "she": gap.person, "they": gap.plural,
-                 "it": gap.thing}.get(subject.head)
+        known = {"he": gap.person, "she": gap.person, "they": gap.plural, "it": gap.thing}.get(
+            subject.head
+        )
         if known is not None:
             return dataclasses.replace(known, method="back-reference", medium=None)
         return None
     kind = _kind(subject, classify)
     if kind is None or not _attributes(subject, kind):
         return None
-    text = doc.text[subject.start:subject.end]
+    text = doc.text[subject.start : subject.end]
     return Attribution(text, kind, base + subject.start, base + subject.end, method="parse")
 
 

@@ -4,7 +4,9 @@ Reads spaCy Docs (tags, dependencies, entities) but never imports spaCy: the mod
 loaded by spacy_model, and only for the sentences the rules could not settle (issue 11).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from . import report_verbs
 
@@ -32,7 +34,7 @@ class ParsedSubject:
     clause: bool  # the verb has a that-clause or a quotation after it
 
 
-def report_subjects(doc, quoted) -> list[ParsedSubject]:
+def report_subjects(doc: Any, quoted: Callable[[int], bool]) -> list[ParsedSubject]:
     """The subject of every report verb outside quotations, in order.
 
     `quoted(offset)` is True for a character offset inside a quotation.
@@ -50,7 +52,7 @@ def report_subjects(doc, quoted) -> list[ParsedSubject]:
     return found
 
 
-def entity_label(doc, start: int, end: int) -> str:
+def entity_label(doc: Any, start: int, end: int) -> str:
     """The label of the entity overlapping doc text [start, end), or ""."""
     for entity in doc.ents:
         if entity.start_char < end and start < entity.end_char:
@@ -72,8 +74,13 @@ def _subject(verb, depth=0):
     """The token heading the verb's source: its subject, a passive's agent, or shared."""
     children = list(verb.children)
     if any(child.dep_ in ("nsubjpass", "auxpass") for child in children):
-        agents = [grand for child in children if child.dep_ == "agent"
-                  for grand in child.children if grand.dep_ == "pobj"]
+        agents = [
+            grand
+            for child in children
+            if child.dep_ == "agent"
+            for grand in child.children
+            if grand.dep_ == "pobj"
+        ]
         return agents[0] if agents else None
     for child in children:
         if child.dep_ == "nsubj":
@@ -97,14 +104,20 @@ def _describe(head, lemma, clause):
     else:
         start, end = _phrase_bounds(named)
     return ParsedSubject(
-        start=start, end=end, head=named.text.lower(), entity=entity,
+        start=start,
+        end=end,
+        head=named.text.lower(),
+        entity=entity,
         pronoun=named.tag_ == "PRP" and named.text.lower() in PRONOUNS,
         plural=named.tag_ in ("NNS", "NNPS") or named.text.lower() == "they",
-        proper=named.tag_ in ("NNP", "NNPS"), lemma=lemma, clause=clause)
+        proper=named.tag_ in ("NNP", "NNPS"),
+        lemma=lemma,
+        clause=clause,
+    )
 
 
 def _appositive_name(head):
-    """"a witness, Sergeant Jane Doe": the person named in apposition to a role."""
+    """ "a witness, Sergeant Jane Doe": the person named in apposition to a role."""
     for child in head.children:
         if child.dep_ == "appos" and child.ent_type_ == "PERSON":
             return child
@@ -123,7 +136,7 @@ def _phrase_bounds(head):
 
 
 def _comma_between(head, child):
-    return any(token.text == "," for token in head.doc[head.i + 1:child.i])
+    return any(token.text == "," for token in head.doc[head.i + 1 : child.i])
 
 
 def _has_clause(verb, quoted):

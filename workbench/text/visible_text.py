@@ -82,23 +82,23 @@ class _VisibleText(html.parser.HTMLParser):
         self.parts = []
         self.hidden_depth = 0
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _INVISIBLE and tag not in _VOID:
             self.hidden_depth += 1
         elif tag in _BLOCK:
             self.parts.append("\n")
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK:
             self.parts.append("\n")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in _INVISIBLE and tag not in _VOID:
             self.hidden_depth = max(0, self.hidden_depth - 1)
         elif tag in _BLOCK:
             self.parts.append("\n")
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if not self.hidden_depth:
             self.parts.append(data)
 

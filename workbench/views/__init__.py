@@ -12,7 +12,15 @@ from werkzeug.exceptions import HTTPException
 from ..history_sentences import KIND_WORDS, article_event, describe
 from ..statuses import STATUSES
 from ..text import flags
-from . import article_pages, claim_pages, export_downloads, search_pages  # noqa: F401  (routes)
+from . import (  # noqa: F401  (routes)
+    article_pages,
+    claim_pages,
+    export_downloads,
+    import_pages,
+    job_pages,
+    restore_pages,
+    search_pages,
+)
 from .common import (
     bp,
     handle_database_error,

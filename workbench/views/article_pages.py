@@ -1,13 +1,11 @@
-"""Article pages: the list, import, the claim list, full text, activity, deletion."""
-
-import urllib.parse
+"""Article pages: the list, the claim list, full text, activity, deletion (import is in
+import_pages.py)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from .. import articles, claims, corrections, history, search
 from ..auth import role_required, safe_next
-from ..errors import ArticleRejected, InvalidInput
-from ..text.cleaning import text_from_paste, text_from_upload
+from ..errors import InvalidInput, NeedsConfirmation
 from ..web import get_db, load_article, positive_int
 from .common import (
     article_summary,
@@ -29,64 +27,6 @@ def index():
     return render_template(
         "articles/index.html", articles=listed.articles, page=listed.page, has_next=listed.has_next
     )
-
-
-@bp.get("/articles/new")
-@role_required("admin")
-def new_article():
-    return render_template("articles/new.html", form={})
-
-
-@bp.post("/articles")
-@role_required("admin")
-def import_article():
-    if not form_is_utf8():
-        error = (
-            "The text sent is not valid UTF-8: some of its bytes are not text. Copy it "
-            "again from the original (or save it as a UTF-8 file and upload that)."
-        )
-        return render_template("articles/new.html", form={}, error=error), 422
-    form = request.form
-    upload = request.files.get("file")
-    try:
-        if upload is not None and upload.filename:
-            text, source_format = text_from_upload(upload.filename, upload.read())
-        else:
-            text, source_format = text_from_paste(form.get("text")), "paste"
-        result = articles.import_article(
-            get_db(),
-            text,
-            actor=g.user,
-            source_format=source_format,
-            title=form.get("title"),
-            publisher=form.get("publisher"),
-            url=form.get("url"),
-            published_on=form.get("published_on"),
-        )
-    except ArticleRejected as error:
-        return render_template("articles/new.html", form=form, error=str(error)), 422
-    if result.created:
-        flash(f"Imported {result.claim_count} claims.", "success")
-    else:
-        flash("This article was imported before; here it is.", "info")
-    return redirect(url_for("workbench.show_article", article_id=result.article_id), code=303)
-
-
-def form_is_utf8():
-    """True when the form's fields are valid UTF-8; call before reading request.form.
-
-    Werkzeug decodes forms leniently: invalid bytes in a urlencoded body empty the whole
-    form or stay %XX-escaped, and in a multipart field become U+FFFD (issue 10: such a
-    paste was reported as "The article is empty", or stored garbled).
-    """
-    if request.mimetype == "application/x-www-form-urlencoded":
-        raw = request.get_data(cache=True)
-        try:
-            urllib.parse.unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        return True
-    return not any("\ufffd" in value for value in request.form.values())
 
 
 def list_options():
@@ -129,7 +69,7 @@ def show_article(article_id):
         "options": options,
         "windows": articles.text_windows(db, article["id"], claims_page.claims),
         "can_review": g.user.can("reviewer"),
-        "return_to": request.full_path.rstrip("?"),
+        "page_url": request.full_path.rstrip("?"),
         "in_article": True,
     }
     if is_htmx():
@@ -176,11 +116,16 @@ def bulk_article(article_id):
 
 @bp.get("/articles/<article_id>/text")
 def article_text(article_id):
-    article = load_article(article_id)
+    return text_page(load_article(article_id))
+
+
+def text_page(article, **form):
+    """The whole article with its claims highlighted, and the form to add one."""
     listed = claims.claim_marks(get_db(), article["id"])
     return render_template(
         "articles/text.html",
         segments=articles.highlight_segments(article["body"], listed),
+        form=form,
         **article_summary(article),
     )
 
@@ -224,9 +169,21 @@ def add_claim(article_id):
         ):
             # No selection offsets (no JavaScript), or they do not match the passage.
             start, end = corrections.locate_passage(article["body"], passage, start or 0)
-        claim = corrections.add_claim(get_db(), article["id"], start, end, g.user)
+        claim = corrections.add_claim(
+            get_db(),
+            article["id"],
+            start,
+            end,
+            g.user,
+            overlap_confirmed=request.form.get("overlap_confirmed") == "1",
+        )
     except InvalidInput as error:
-        flash(str(error), "error")
-        return redirect(url_for("workbench.article_text", article_id=article["id"]), code=303)
+        # The full text again, with the passage kept and the reason beside the form.
+        return text_page(
+            article,
+            error=str(error),
+            passage=passage,
+            confirm_overlap=isinstance(error, NeedsConfirmation),
+        ), 422
     flash(f"Added claim {claim['position']}.", "success")
     return redirect(url_for("workbench.show_claim", claim_id=claim["id"]), code=303)
