@@ -276,7 +276,48 @@ def build_rows(runs, info):
     )
     if "pages" in runs:
         rows += page_rows(runs["pages"])
+    if "sources" in runs:
+        rows += source_rows(runs["sources"])
     return rows
+
+
+def source_rows(sources):
+    """Rows 8 (issue 11): source detection with the spaCy model, against the rules alone."""
+    model, rules = sources["model"], sources["rules"]
+    return [
+        row(
+            "8. Split + sources + flags, 1 MB article, with the model",
+            model["one_mb"]["words_per_s"],
+            rules["one_mb"]["words_per_s"],
+            "words/s",
+            "≥ 8,000 words/s",
+            {
+                "pass": model["one_mb"]["words_per_s"] >= 8000,
+                "score": model["one_mb"]["words_per_s"] / 8000,
+            },
+            "the rules alone",
+        ),
+        row(
+            "8. Import of a 1,000-word article, warm (p50)",
+            model["import_1000_words_p50_s"],
+            rules["import_1000_words_p50_s"],
+            "s",
+            "≤ 0.5 s",
+            at_most(model["import_1000_words_p50_s"], 0.5),
+            "the rules alone",
+            fmt="{:,.3f}",
+        ),
+        row(
+            "8. Peak memory with the model loaded",
+            model["peak_rss_mb"],
+            rules["peak_rss_mb"],
+            "MB",
+            "< 400 MB",
+            {"pass": model["peak_rss_mb"] < 400, "score": 400 / model["peak_rss_mb"]},
+            "the rules alone",
+            fmt="{:,.0f}",
+        ),
+    ]
 
 
 def page_rows(pages):

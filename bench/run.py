@@ -644,6 +644,37 @@ class Bench:
             f"p99 {fetched['p99_ms']:.1f} ms"
         )
 
+    # --- 8: source detection (issue 11) ------------------------------------------------
+
+    def sources(self):
+        """bench/source_detection.py with the model and with the rules alone, each in a
+        process of its own (so each peak memory is its own), alternating."""
+        runs: dict[str, list] = {"model": [], "rules": []}
+        for _ in range(1 if self.args.quick else 2):
+            for mode in ("model", "rules"):
+                self.check_time("source detection")
+                raw = subprocess.run(
+                    [sys.executable, "-m", "bench.source_detection", mode],
+                    cwd=REPO,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env=self.env,
+                    timeout=600,
+                )
+                runs[mode].append(json.loads(raw.stdout))
+        # Each figure: the faster of the runs (the slower one met the shared machine's load).
+        self.runs["sources"] = {
+            mode: max(results, key=lambda result: result["one_mb"]["words_per_s"])
+            for mode, results in runs.items()
+        }
+        model = self.runs["sources"]["model"]
+        log(
+            f"  with the model: {model['one_mb']['words_per_s']:,} words/s on 1 MB, "
+            f"1,000-word import p50 {model['import_1000_words_p50_s']} s, "
+            f"peak {model['peak_rss_mb']} MB"
+        )
+
     # --- profile ---------------------------------------------------------------------
 
     def profile(self, server, cookies, token):
@@ -738,6 +769,8 @@ class Bench:
         self.bulk_status()
         log("Web pages: HTML import against trafilatura alone, URL import (bench/pages.py)")
         self.pages()
+        log("Source detection: the model against the rules alone (bench/source_detection.py)")
+        self.sources()
 
 
 def main(argv=None):

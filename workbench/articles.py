@@ -419,36 +419,37 @@ def text_windows(
     """
     if not claims:
         return []
-    length = db.execute("select length(body) from articles where id = ?", [article_id]).fetchone()[
-        0
-    ]
     spans: list[list[int]] = []
     for claim in sorted(claims, key=lambda c: c["start"]):
-        start, end = max(0, claim["start"] - context), min(length, claim["end"] + context)
+        start, end = max(0, claim["start"] - context), claim["end"] + context
         if spans and start <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], end)
         else:
             spans.append([start, end])
-    # SQLite's substr counts characters from 1, as Python counts code points from 0.
+    # SQLite's substr counts characters from 1, as Python counts code points from 0. One
+    # character more than asked says whether the article goes on (length(body) would read
+    # all of a long article to count its characters).
     texts = db.execute(
         "select " + ", ".join("substr(body, ?, ?)" for _ in spans) + " from articles where id = ?",
-        [value for start, end in spans for value in (start + 1, end - start)] + [article_id],
+        [value for start, end in spans for value in (start + 1, end - start + 1)] + [article_id],
     ).fetchone()
     windows = []
-    for (start, end), text in zip(spans, texts, strict=True):
+    for (start, end), read in zip(spans, texts, strict=True):
+        goes_on = len(read) > end - start
+        text = read[: end - start]
         inside = [c for c in claims if start <= c["start"] and c["end"] <= end]
         first, last = min(c["start"] for c in inside), max(c["end"] for c in inside)
         # Start and end at paragraph breaks when the claims' own paragraphs fit.
         if start > 0 and "\n" in text[: first - start]:
             cut = text.index("\n") + 1
             text, start = text[cut:], start + cut
-        if start + len(text) < length and "\n" in text[last - start :]:
+        if goes_on and "\n" in text[last - start :]:
             text = text[: text.rindex("\n")]
         windows.append(
             TextWindow(
                 start=start,
                 cut_before=start > 0,
-                cut_after=start + len(text) < length,
+                cut_after=goes_on,
                 segments=highlight_segments(text, inside, offset=start),
             )
         )

@@ -52,6 +52,27 @@ class SnapshotNotFound(LookupError):
     """The article has no snapshot (it was pasted, or imported before snapshots)."""
 
 
+class HistoryNotFound(LookupError):
+    """No history row has that id (or its article was deleted)."""
+
+
+class FetchRefused(Exception):
+    """The page was not fetched; str(error) says why, for the person who asked."""
+
+
+class JobFailed(Exception):
+    """A job cannot succeed; str(error) says why, for the person waiting. Not retried
+    unless `retry` is set (a timeout may pass; a refused address will not)."""
+
+    def __init__(self, message: str, retry: bool = False) -> None:
+        super().__init__(message)
+        self.retry = retry
+
+
+class ReplicaError(Exception):
+    """A replica or a Litestream binary that cannot be used; the message says what to do."""
+
+
 class VersionConflict(Exception):
     """The claim changed since the reviewer loaded it; `current` is how it is now."""
 

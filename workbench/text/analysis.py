@@ -42,9 +42,12 @@ def claim_rows(
     ]
 
 
-def annotate(text: str, spans: list[ClaimSpan]) -> list[dict[str, Any]]:
-    """Source and flag columns for each span, in order (the spans give the context)."""
-    found = attribution.detect_sources(text, spans)
+def annotate(
+    text: str, spans: list[ClaimSpan], only: set[int] | None = None
+) -> list[dict[str, Any]]:
+    """Source and flag columns for each span, in order (the spans give the context); with
+    `only`, the parser looks at just those spans' sentences (the rules read them all)."""
+    found = attribution.detect_sources(text, spans, only=only)
     return [
         {
             **attribution_fields(source, candidates),

@@ -29,6 +29,7 @@ from .common import (
     readable_time,
     url_host,
 )
+from .row_cache import row_html
 
 # The flags as a dense row shows them; FLAG_LABELS has the long form, for titles.
 FLAG_SHORT = {
@@ -38,6 +39,16 @@ FLAG_SHORT = {
     "number": "number",
     "date": "date",
     "impossible_date": "impossible date",
+}
+
+
+# How a source was found (workbench.text.attribution.METHODS), as the claim panel says it.
+METHOD_WORDS = {
+    "rule": "the rules (a reporting verb or phrase)",
+    "parse": "the sentence's grammar (the parser)",
+    "entity": "the name's type (the entity recogniser)",
+    "back-reference": "a name earlier in the article",
+    "quotation": "the quotation the sentence belongs to",
 }
 
 
@@ -51,6 +62,8 @@ def init_app(app):
         article_event=article_event,
         KIND_WORDS=KIND_WORDS,
         FLAG_SHORT=FLAG_SHORT,
+        METHOD_WORDS=METHOD_WORDS,
+        row_html=row_html,
         STATUSES=STATUSES,
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
