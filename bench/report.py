@@ -178,6 +178,21 @@ def build_rows(runs, info):
             fmt="{:,.1f}",
         )
     )
+    if "json_export_memory_mb" in runs:
+        memory = runs["json_export_memory_mb"]
+        big, small = memory["100k"]["peak"], memory["1k"]["peak"]
+        rows.append(
+            row(
+                "3. Export JSON: worker peak memory, 100k claims",
+                big,
+                small,
+                "MB",
+                "within 1.25×",
+                within(big / small, 1.25),
+                "same, 1k claims",
+                fmt="{:,.1f}",
+            )
+        )
     imports = runs["import"]
     ours, theirs = median(imports["app"], "seconds"), median(imports["segmenter"], "seconds")
     rows.append(
@@ -192,6 +207,20 @@ def build_rows(runs, info):
             fmt="{:,.2f}",
         )
     )
+    if "app_one_line" in imports:
+        ours, theirs = median(imports["app_one_line"], "seconds"), median(imports["app"], "seconds")
+        rows.append(
+            row(
+                "4. Import 1 MB article on one line",
+                ours,
+                theirs,
+                "s",
+                "within 1.5×",
+                within(ours / theirs, 1.5),
+                "same text with its line breaks",
+                fmt="{:,.2f}",
+            )
+        )
     ours, theirs = median(imports["app"], "peak_mb"), median(imports["segmenter"], "peak_mb")
     rows.append(
         row(

@@ -87,6 +87,12 @@ class Bench:
         self.big_article_id = self.info["100k"]["articles"][0][0]
         self.article_file = self.work / "article-1mb.txt"
         self.article_file.write_text(data.big_article(), encoding="utf-8")
+        # The same text on one line (each line break a space, so the same offsets): its
+        # import must take about as long (issue 10: it grew with the square of the line).
+        self.one_line_file = self.work / "article-1mb-one-line.txt"
+        self.one_line_file.write_text(
+            data.big_article().replace("\n", " ").strip(), encoding="utf-8"
+        )
         self.template = template
         for name in ("1k", "100k"):
             self.write_targets(name)
@@ -480,6 +486,41 @@ class Bench:
             "peak": datasette.worker_peak_mb(),
             "server_rss_total": datasette.total_rss_mb(),
         }
+        self.json_export({name: apps[name] for name in ("100k", "1k")}, tokens)
+
+    def json_export(self, apps, tokens):
+        """Every claim as JSON from each server, then its worker's peak memory (issue 10:
+        the JSON export held an article's claims in memory; 990,000 took 2.84 GB). One run:
+        the peak is what is measured, and the suite must finish within its budget."""
+        runs = self.runs.setdefault("json_export", {})
+        reset = all([server.reset_peak() for server in apps.values()])
+        output = self.work / "export.json"
+        for run in range(1):
+            self.check_time("JSON export")
+            for name, server in apps.items():
+                measured = self.curl(server.origin + "/export.json", tokens[name], output)
+                if run == 0:
+                    with open(output, encoding="utf-8") as handle:
+                        exported = sum(len(a["claims"]) for a in json.load(handle)["articles"])
+                    stored = self.count(
+                        self.db[name],
+                        "select count(*) from claims c join articles a on a.id = c.article_id "
+                        "where a.deleted_at is null",
+                    )
+                    if exported != stored:
+                        raise RuntimeError(f"JSON export of {name}: {exported} of {stored} claims")
+                    measured["claims"] = exported
+                runs.setdefault(f"app_{name}", []).append(measured)
+            log(
+                f"  JSON export run {run + 1}: "
+                + ", ".join(
+                    f"{name} {values[-1]['seconds']:.1f} s" for name, values in runs.items()
+                )
+            )
+        self.runs["json_export_memory_mb"] = {
+            name: {"peak": server.worker_peak_mb(), "peak_was_reset": reset}
+            for name, server in apps.items()
+        }
 
     # --- 4: import -------------------------------------------------------------------
 
@@ -535,10 +576,18 @@ class Bench:
                 {"seconds": seconds, "peak_mb": peak, "sentences": sentences}
             )
             target.unlink()
+            data.copy_database(self.template, target)
+            seconds, peak, out = self.timed_process(
+                [str(BIN / "workbench"), "import", str(self.one_line_file), "--by", "bench"],
+                {**self.env, "WORKBENCH_DB": str(target)},
+            )
+            runs.setdefault("app_one_line", []).append({"seconds": seconds, "peak_mb": peak})
+            target.unlink()
             log(
                 f"  import run {run + 1}: workbench import {runs['app'][-1]['seconds']:.1f} s "
                 f"({claims} claims, {runs['app'][-1]['peak_mb']:.0f} MB), pysbd alone "
-                f"{seconds:.1f} s ({sentences} sentences, {peak:.0f} MB)"
+                f"{runs['segmenter'][-1]['seconds']:.1f} s ({sentences} sentences), "
+                f"on one line {runs['app_one_line'][-1]['seconds']:.1f} s"
             )
 
     # --- 6: bulk status ----------------------------------------------------------------

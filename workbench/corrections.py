@@ -10,7 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .accounts import User
-from .claims import claim_row, get_claim
+from .claims import claim_row, get_claim, refuse_if_hidden
 from .clock import utc_now
 from .db import insert, write_transaction
 from .errors import InvalidInput, NeedsConfirmation, VersionConflict
@@ -129,6 +129,7 @@ def edit_boundaries(
     """Move a claim's start and end; its text follows the article."""
     with write_transaction(db):
         claim = full_claim(db, claim_id)
+        refuse_if_hidden(claim)
         _check_version(db, claim, expected_version)
         body = article_body(db, claim["article_id"])
         start, end = trimmed_span(body, start, end)
@@ -159,6 +160,7 @@ def split_claim(
     """
     with write_transaction(db):
         claim = full_claim(db, claim_id)
+        refuse_if_hidden(claim)
         _check_version(db, claim, expected_version)
         body = article_body(db, claim["article_id"])
         if not isinstance(at, int) or not claim["start"] < at < claim["end"]:
@@ -217,9 +219,8 @@ def merge_with_next(
     """
     with write_transaction(db):
         claim = full_claim(db, claim_id)
+        refuse_if_hidden(claim)
         _check_version(db, claim, expected_version)
-        if not claim["is_claim"]:
-            raise InvalidInput("Restore this claim before merging it.")
         after = list(
             db.query(
                 "select * from claims where article_id = ? and is_claim = 1 and id != ? "
@@ -463,6 +464,7 @@ def set_attribution(
         )
     with write_transaction(db):
         claim = full_claim(db, claim_id)
+        refuse_if_hidden(claim)
         _check_version(db, claim, expected_version)
         typed = " ".join((passage or "").split())
         if (
@@ -541,6 +543,7 @@ def confirm_attribution(
     """A reviewer agrees with the detected source; it is kept through later re-analysis."""
     with write_transaction(db):
         claim = full_claim(db, claim_id)
+        refuse_if_hidden(claim)
         _check_version(db, claim, expected_version)
         now = utc_now()
         bump(db, claim_id, actor, now, attribution_confirmed_by=actor.username)

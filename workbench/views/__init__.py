@@ -6,7 +6,6 @@ the partial it swaps in, a plain request the full page or a 303 redirect.
 
 import json
 import sqlite3
-import urllib.parse
 
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +27,7 @@ from .common import (
     handle_http_error,
     handle_unexpected_error,
     readable_time,
+    url_host,
 )
 from .row_cache import row_html
 
@@ -52,11 +52,6 @@ METHOD_WORDS = {
 }
 
 
-def host_of(url):
-    """The host a link really goes to, shown beside any title it was given."""
-    return urllib.parse.urlsplit(url or "").hostname or ""
-
-
 def init_app(app):
     app.register_blueprint(bp)
     app.register_error_handler(sqlite3.OperationalError, handle_database_error)
@@ -74,5 +69,5 @@ def init_app(app):
         FLAGS=flags.FLAGS,
     )
     app.jinja_env.filters["when"] = readable_time
-    app.jinja_env.filters["host"] = host_of
+    app.jinja_env.filters["host"] = url_host
     app.jinja_env.filters["fromjson"] = json.loads
