@@ -52,6 +52,7 @@ DOMAIN = modules_in(
     "history.py",
     "history_sentences.py",
     "hiding.py",
+    "account_admin.py",
     "corrections.py",
     "undo.py",
     "search.py",

@@ -187,7 +187,9 @@ def authenticate(
         password_ok = check_password_hash(
             row["password_hash"] if row else _dummy_hash(method), password or ""
         )
-    if row is None or not password_ok:
+    if row is None or not password_ok or not row["active"]:
+        # A deactivated account gets the same answer as a wrong password: nothing tells
+        # a stranger which accounts exist or are switched off.
         return None  # the reserved attempt stays, as the record of this failure
     with write_transaction(db):
         db.execute(
@@ -283,7 +285,7 @@ def session_user(
     rows = list(
         db.query(
             "select s.created_at, s.last_seen_at, u.id, u.username, u.role from sessions s "
-            "join users u on u.id = s.user_id where s.token_hash = ?",
+            "join users u on u.id = s.user_id where s.token_hash = ? and u.active = 1",
             [digest],
         )
     )

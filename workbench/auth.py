@@ -21,7 +21,7 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 
-from . import accounts
+from . import account_admin, accounts
 from .errors import AccountError, LoginThrottled
 from .web import get_db
 
@@ -30,7 +30,13 @@ log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "workbench_session"
 # Pages anyone may open; everything else needs a logged-in user (OWASP ASVS 8.2.1).
-PUBLIC_ENDPOINTS = {"auth.login", "auth.setup", "static", "workbench.favicon"}
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "auth.setup",
+    "static",
+    "workbench.favicon",
+    "workbench.reset_password",
+}
 
 
 def load_user():
@@ -270,7 +276,7 @@ def users():
             return redirect(url_for("auth.users"), code=303)
     return render_template(
         "auth/users.html",
-        users=accounts.list_users(db),
+        accounts=account_admin.list_accounts(db),
         roles=accounts.ROLES,
         error=error,
         form=form,

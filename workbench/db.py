@@ -403,6 +403,18 @@ def _add_note_purges(db: sqlite_utils.Database) -> None:
     db.table("notes").add_column("purged_by", str)
 
 
+def _add_account_administration(db: sqlite_utils.Database) -> None:
+    """Deactivated accounts (kept, with everything they did) and one-time password reset
+    links an admin hands over (issue 13)."""
+    db.table("users").add_column("active", int, not_null_default=1)
+    db.table("reset_tokens").create(
+        {"token_hash": str, "user_id": int, "created_by": str, "created_at": str,
+         "expires_at": str, "used_at": str},
+        pk="token_hash",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+
+
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
 MIGRATIONS = [
@@ -415,6 +427,7 @@ MIGRATIONS = [
     _index_claim_flags,
     _add_login_failure_addresses,
     _add_note_purges,
+    _add_account_administration,
 ]
 
 

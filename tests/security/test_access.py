@@ -33,7 +33,7 @@ SECRET_WORDS = ("zanzibarine", "The mayor opened")  # claim text no outsider may
 
 # Endpoints anyone may use: their own rules are tested on their own below.
 # The site icon carries no data: anyone may fetch it, as they may the stylesheet.
-PUBLIC = {"auth.login", "auth.setup", "static", "workbench.favicon"}
+PUBLIC = {"auth.login", "auth.setup", "static", "workbench.favicon", "workbench.reset_password"}
 # Enough for every write route to be well formed, so the only reason to refuse is who asks.
 WRITE_DATA = {
     "status": "sourced",
@@ -110,6 +110,7 @@ def make_ids(admin, reviewer, db):
             0
         ],
         "preview_id": id_from_location(preview),
+        "username": "ana",  # the account the admin's user-management routes act on
         "job_id": id_from_location(job),
     }
 
@@ -231,8 +232,15 @@ def live(cookies):
 
 
 def test_every_state_changing_route_accepts_only_post(app):
-    # Forms (login, setup, users) may show on GET; everything else that writes is POST only.
-    forms = {"auth.login", "auth.setup", "auth.users"}
+    # Forms (login, setup, users, a reset link, one's own password) may show on GET;
+    # everything else that writes is POST only.
+    forms = {
+        "auth.login",
+        "auth.setup",
+        "auth.users",
+        "workbench.reset_password",
+        "workbench.change_password",
+    }
     mixed = [
         rule.rule
         for rule in app.url_map.iter_rules()
@@ -398,7 +406,10 @@ def test_a_forged_session_cookie_is_logged_out(site):
 def test_viewer_cannot_write(site):
     before = snapshot(site.db)
     allowed = {}
-    for rule in rules(site.app, "POST", exclude=PUBLIC | {"auth.logout"}):
+    # Everyone may log out and change their own password.
+    for rule in rules(
+        site.app, "POST", exclude=PUBLIC | {"auth.logout", "workbench.change_password"}
+    ):
         response = site.viewer.post(fill(rule, site.ids), data=WRITE_DATA)
         if response.status_code != 403:
             allowed[rule.rule] = response.status_code

@@ -13,6 +13,7 @@ from ..history_sentences import KIND_WORDS, article_event, describe
 from ..statuses import STATUSES
 from ..text import flags
 from . import (  # noqa: F401  (routes)
+    account_pages,
     article_pages,
     claim_pages,
     export_downloads,
