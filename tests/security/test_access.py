@@ -635,6 +635,7 @@ def test_the_app_hashes_with_it_by_default(tmp_path):
     assert app.config["PASSWORD_HASH_METHOD"] == accounts.PASSWORD_HASH_METHOD
 
 
+@pytest.mark.slow
 def test_a_created_users_hash_uses_the_full_strength_method(memory_db):
     accounts.create_user(memory_db, "strong", "a long password", "viewer")  # real default, ~0.4 s
     stored = next(memory_db.table("users").rows)["password_hash"]

@@ -136,6 +136,7 @@ def checked_hashes(monkeypatch):
 @pytest.mark.parametrize(
     "method", ["scrypt:2048:8:1", accounts.PASSWORD_HASH_METHOD], ids=["configured", "default"]
 )
+@pytest.mark.slow
 def test_an_unknown_user_costs_the_same_hash_as_a_real_one(memory_db, checked_hashes, method):
     accounts.create_user(memory_db, "lou", "correct horse battery", "viewer", method)
     for username in ("lou", "nobody-by-this-name"):
@@ -208,6 +209,7 @@ def test_the_hammering_address_is_slowed_with_429_retry_after_and_what_to_do(app
     assert "workbench_session" not in refused.headers.get("Set-Cookie", "")
 
 
+@pytest.mark.slow
 def test_one_address_guessing_across_many_accounts_is_slowed(app, db):
     per_address = accounts.MAX_FAILED_LOGINS_PER_ADDRESS_PER_HOUR
     per_account = accounts.MAX_FAILED_LOGINS_PER_HOUR
@@ -237,6 +239,7 @@ def test_forty_parallel_guesses_never_evaluate_more_than_the_limit(app, lou, mon
     assert sorted(answers) == [401] * limit + [429] * (40 - limit)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["workbench set-password", "accounts.set_password"])
 def test_a_new_password_clears_the_failures_for_that_account(app, lou, monkeypatch, how):
     hammer(app, STRANGER, lou, accounts.MAX_FAILED_LOGINS_PER_HOUR)
