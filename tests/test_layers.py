@@ -64,6 +64,7 @@ DOMAIN = modules_in(
     "clock.py",
     "replica.py",
     "fetch.py",
+    "versions.py",
     "exports/*.py",
 )
 

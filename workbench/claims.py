@@ -84,6 +84,9 @@ def list_claims(
     params: list[Any] = [article_id]
     if not include_hidden:
         where.append("is_claim = 1")
+    else:
+        # A passage gone from the current version has offsets into an older text.
+        where.append("removed_in_version is null")
     if status is not None:
         where.append("status = ?")
         params.append(parse_status(status))

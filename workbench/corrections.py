@@ -335,6 +335,11 @@ def set_not_a_claim(
         _check_version(db, claim, expected_version)
         if bool(hidden) == (not claim["is_claim"]):
             return get_claim(db, claim_id)
+        if not hidden and claim["removed_in_version"] is not None:
+            raise InvalidInput(
+                f"This passage is not in version {claim['removed_in_version']} of the article "
+                "or later, so it cannot be a claim of it again."
+            )
         if not hidden and claim["hidden_reason"] == "merged":
             raise InvalidInput(
                 "This passage was merged into another claim; split that claim instead."

@@ -281,6 +281,43 @@ def _add_attribution_method_and_candidates(db: sqlite_utils.Database) -> None:
     db.table("claims").add_column("attribution_candidates", str)  # JSON list
 
 
+def _add_article_versions(db: sqlite_utils.Database) -> None:
+    """Every version of an article's text, and where each claim was in each (issue 15).
+
+    articles.body stays the current text (every page reads it); article_versions keeps
+    each version's text once a second one arrives. claims.start/end point into
+    text_version; claim_anchors keeps a claim's passage in each earlier version.
+    """
+    db.table("article_versions").create(
+        {
+            "id": int,
+            "article_id": int,
+            "number": int,
+            "body": str,
+            "content_hash": str,
+            "source_format": str,
+            "created_at": str,
+            "created_by": str,
+            "history_id": int,  # the article's "new version" history row
+            "summary": str,  # JSON counts: kept, moved, changed, removed, added
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "number", "body", "content_hash", "created_at"},
+    )
+    db.table("article_versions").create_index(["article_id", "number"], unique=True)
+    db.table("claim_anchors").create(
+        {"claim_id": int, "version": int, "start": int, "end": int, "text": str},
+        pk=("claim_id", "version"),
+        foreign_keys=[("claim_id", "claims", "id")],
+        not_null={"start", "end", "text"},
+    )
+    db.table("articles").add_column("current_version", int, not_null_default=1)
+    db.table("claims").add_column("text_version", int, not_null_default=1)
+    for column in ("changed_in_version", "removed_in_version", "added_in_version"):
+        db.table("claims").add_column(column, int)
+
+
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
 MIGRATIONS = [
@@ -289,6 +326,7 @@ MIGRATIONS = [
     _create_search_index,
     _add_history_context,
     _add_attribution_method_and_candidates,
+    _add_article_versions,
 ]
 
 

@@ -73,6 +73,11 @@ def undo(db: Database, history_id: int, actor: User) -> Undone:
             raise NotAllowed("You can undo your own changes only.")
         if db.execute("select 1 from history where undoes = ?", [history_id]).fetchone():
             raise InvalidInput("That change was undone already.")
+        if _before_the_current_version(db, entry):
+            raise InvalidInput(
+                "That change was made on an earlier version of the article; its offsets "
+                "belong to that text, so it cannot be undone now."
+            )
         if entry["batch"] is not None and entry["action"] == "status":
             return _undo_bulk_status(db, entry, actor)
         if entry["batch"] is not None:
@@ -80,6 +85,15 @@ def undo(db: Database, history_id: int, actor: User) -> Undone:
         _check_unchanged(db, entry["claim_id"], entry["version"])
         claim_ids = _REVERSE[entry["action"]](db, entry, actor)
     return Undone(entry["article_id"], claim_ids, UNDOABLE[entry["action"]])
+
+
+def _before_the_current_version(db: Database, entry: dict[str, Any]) -> bool:
+    """True when a newer version of the article was imported after this change."""
+    row = db.execute(
+        "select max(history_id) from article_versions where article_id = ?",
+        [entry["article_id"]],
+    ).fetchone()
+    return row[0] is not None and entry["id"] < row[0]
 
 
 def _check_unchanged(db: Database, claim_id: int, version: int | None) -> None:
