@@ -32,6 +32,7 @@ ARTICLE_HEADER = (
     "imported_by",
     "deleted_at",
     "deleted_by",
+    "current_version",
 )
 
 

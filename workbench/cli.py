@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from . import accounts, articles, search, settings
+from . import accounts, articles, search, settings, versions
 from .db import open_migrated
 from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
@@ -100,15 +100,23 @@ def init(base_url):
 @click.option("--date", "published_on", help="Publication date, YYYY-MM-DD.")
 @click.option("--by", "imported_by", default=lambda: os.environ.get("USER") or "command line",
               show_default="$USER", help="Name recorded as the importer.")
-def import_(file, title, publisher, url, published_on, imported_by):
+@click.option("--new-version-of", "new_version_of", type=click.IntRange(min=1), metavar="ID",
+              help="FILE is a new version of article ID: its claims move to the new text.")
+def import_(file, title, publisher, url, published_on, imported_by, new_version_of):
     """Import FILE (text, Markdown or .html; - reads stdin) and print the article's id.
 
     The same text imported twice is one article: the existing id is printed and nothing is
-    added. Exits with status 1 and a message when the file cannot be imported.
+    added. With --new-version-of ID, or a --url an article was imported from, FILE becomes
+    that article's next version: its claims move to the new text, and what changed is
+    printed on stderr. Exits with status 1 and a message when the file cannot be imported.
     """
     text, source_format = _read_article_file(file)
     db, _ = _database()
     with db:
+        target = new_version_of or versions.article_for_url(db, url)
+        if target is not None:
+            _import_version(db, target, text, source_format, imported_by)
+            return
         try:
             result = articles.import_article(
                 db, text, actor=_command_line_actor(imported_by), source_format=source_format,
@@ -120,6 +128,26 @@ def import_(file, title, publisher, url, published_on, imported_by):
     if not result.created:
         click.echo(f"Already imported as article {result.article_id}; nothing added.", err=True)
     click.echo(result.article_id)
+
+
+def _import_version(db, article_id, text, source_format, imported_by):
+    """Import a new version of an article and say what it changed."""
+    try:
+        result = versions.import_new_version(
+            db, article_id, text, actor=_command_line_actor(imported_by),
+            source_format=source_format)
+    except ArticleNotFound:
+        raise click.ClickException(f"There is no article {article_id}.") from None
+    except InvalidInput as error:
+        raise click.ClickException(str(error)) from None
+    if not result.created:
+        click.echo(f"Article {article_id} has this text already (version {result.number}); "
+                   "nothing changed.", err=True)
+    else:
+        click.echo(f"Version {result.number} of article {article_id}: {result.changed} changed, "
+                   f"{result.removed} removed, {result.added} new, {result.kept} unchanged "
+                   f"({result.moved} moved).", err=True)
+    click.echo(article_id)
 
 
 @cli.command("export")

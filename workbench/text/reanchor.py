@@ -24,8 +24,9 @@ from .splitter import ClaimSpan
 # missed match costs only "removed" plus a new claim, with nothing lost.
 SAME_CLAIM_RATIO = 85.0
 # A sentence edited more heavily still takes its claim when it is the only passage gone
-# between two unchanged neighbours and this alike: its place says it is the same one. Pairwise on the labelled pairs this threshold alone has recall 1.00 and
-# precision 0.74; the one-in-one-out place is what makes it safe.
+# between two unchanged neighbours and this alike: its place says it is the same one.
+# Pairwise on the labelled pairs this threshold alone has recall 1.00 and precision 0.74;
+# the place (between the same two neighbours, of a like length) is what makes it safe.
 SAME_PLACE_RATIO = 60.0
 # A claim searched for inside a stretch of the new text (a part of a sentence) must match
 # a stretch of it at least this well, and the words found must pass SAME_CLAIM_RATIO too.

@@ -13,7 +13,13 @@ from werkzeug.exceptions import HTTPException
 from ..history_sentences import KIND_WORDS, article_event, describe
 from ..statuses import STATUSES
 from ..text import flags
-from . import article_pages, claim_pages, export_downloads, search_pages  # noqa: F401  (routes)
+from . import (  # noqa: F401  (routes)
+    article_pages,
+    claim_pages,
+    export_downloads,
+    search_pages,
+    version_pages,
+)
 from .common import (
     bp,
     handle_database_error,

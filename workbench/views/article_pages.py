@@ -2,9 +2,9 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from .. import articles, claims, corrections, history, search
+from .. import articles, claims, corrections, history, search, versions
 from ..auth import role_required, safe_next
-from ..errors import ArticleRejected, InvalidInput
+from ..errors import ArticleNotFound, ArticleRejected, InvalidInput
 from ..text.cleaning import text_from_paste, text_from_upload
 from ..web import get_db, load_article, positive_int
 from .common import (
@@ -32,7 +32,11 @@ def index():
 @bp.get("/articles/new")
 @role_required("admin")
 def new_article():
-    return render_template("articles/new.html", form={})
+    return render_template(
+        "articles/new.html",
+        form={"new_version_of": request.args.get("new_version_of", "")},
+        article_choices=articles.article_titles(get_db()),
+    )
 
 
 @bp.post("/articles")
@@ -45,6 +49,9 @@ def import_article():
             text, source_format = text_from_upload(upload.filename, upload.read())
         else:
             text, source_format = text_from_paste(form.get("text")), "paste"
+        target = version_target(form)
+        if target is not None:
+            return import_version(target, text, source_format)
         result = articles.import_article(
             get_db(),
             text,
@@ -56,12 +63,52 @@ def import_article():
             published_on=form.get("published_on"),
         )
     except ArticleRejected as error:
-        return render_template("articles/new.html", form=form, error=str(error)), 422
+        return render_template(
+            "articles/new.html",
+            form=form,
+            error=str(error),
+            article_choices=articles.article_titles(get_db()),
+        ), 422
     if result.created:
         flash(f"Imported {result.claim_count} claims.", "success")
     else:
         flash("This article was imported before; here it is.", "info")
     return redirect(url_for("workbench.show_article", article_id=result.article_id), code=303)
+
+
+def version_target(form):
+    """The article this text is a new version of: the one chosen in the form, else the
+    one imported from the same URL (when its text differs); None for a new article."""
+    chosen = (form.get("new_version_of") or "").strip()
+    if chosen:
+        article_id = positive_int(chosen)
+        if article_id is None:
+            raise ArticleRejected("Choose the article this is a new version of from the list.")
+        try:
+            articles.get_article(get_db(), article_id, with_body=False)
+        except ArticleNotFound:
+            raise ArticleRejected(
+                f"There is no article {article_id} to add a version to."
+            ) from None
+        return article_id
+    return versions.article_for_url(get_db(), form.get("url"))
+
+
+def import_version(article_id, text, source_format):
+    """Make the text the article's next version; to the article, with what changed."""
+    result = versions.import_new_version(
+        get_db(), article_id, text, actor=g.user, source_format=source_format
+    )
+    if not result.created:
+        flash("This is the article's current text already; nothing changed.", "info")
+    else:
+        flash(
+            f"Imported version {result.number}: {result.changed} changed, "
+            f"{result.removed} removed, {result.added} new, {result.kept} unchanged "
+            "(claims whose passage changed are marked; nothing recorded was lost).",
+            "success",
+        )
+    return redirect(url_for("workbench.show_article", article_id=article_id), code=303)
 
 
 def list_options():
@@ -112,6 +159,7 @@ def show_article(article_id):
     return render_page_or_partial(
         "articles/show.html",
         "articles/_claims_page.html",
+        version_info=versions.version_summary(db, article["id"], article["current_version"]),
         status=options["status"],
         flag_counts=claims.flag_counts(db, article["id"]),
         **{**context, **article_summary(article)},
