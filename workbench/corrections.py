@@ -71,13 +71,14 @@ def renumber(db: Database, article_id: int) -> None:
     db.execute(
         "update claims set position = null where article_id = ? and is_claim = 0", [article_id]
     )
+    # UPDATE ... FROM ranks once: a correlated subquery ranked the whole article again
+    # for every claim (2.6 s for 1,000 claims; issue 15's bench).
     db.execute(
-        """update claims set position = (
-               select rank from (
-                   select id, row_number() over (order by start, "end", id) as rank
-                   from claims where article_id = :article and is_claim = 1
-               ) ranked where ranked.id = claims.id)
-           where article_id = :article and is_claim = 1""",
+        """with ranked as (
+               select id, row_number() over (order by start, "end", id) as rank
+               from claims where article_id = :article and is_claim = 1)
+           update claims set position = ranked.rank from ranked
+           where claims.id = ranked.id and claims.position is not ranked.rank""",
         {"article": article_id},
     )
 
