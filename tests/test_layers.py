@@ -65,6 +65,7 @@ DOMAIN = modules_in(
     "replica.py",
     "fetch.py",
     "versions.py",
+    "sources.py",
     "exports/*.py",
 )
 

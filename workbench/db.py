@@ -318,6 +318,28 @@ def _add_article_versions(db: sqlite_utils.Database) -> None:
         db.table("claims").add_column(column, int)
 
 
+def _add_source_decisions(db: sqlite_utils.Database) -> None:
+    """Reviewers' merges and splits of source groups (issue 15): append-only, an undo is
+    a row of its own that names the row it undoes."""
+    db.table("source_decisions").create(
+        {
+            "id": int,
+            "action": str,  # merge | split | undo
+            "from_key": str,
+            "into_key": str,
+            "article_id": int,  # split: the mention taken out
+            "mention_text": str,
+            "mention_kind": str,
+            "undoes": int,
+            "actor": str,
+            "at": str,
+        },
+        pk="id",
+        not_null={"action", "actor", "at"},
+    )
+    db.table("source_decisions").create_index(["undoes"])
+
+
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
 MIGRATIONS = [
@@ -327,6 +349,7 @@ MIGRATIONS = [
     _add_history_context,
     _add_attribution_method_and_candidates,
     _add_article_versions,
+    _add_source_decisions,
 ]
 
 
