@@ -158,6 +158,8 @@ def _import_version(db, article_id, text, source_format, imported_by):
 @click.option("--status", help="Only claims with this status.")
 @click.option("--flag", help="Only claims with this flag.")
 @click.option("--kind", help="Only claims whose source is of this kind.")
+@click.option("--source", help="Only claims of this source (a key from the Sources page, e.g. "
+                               "'person:jane doe').")
 @click.option("--search", "q", help="Only claims matching these words (claim, source or notes).")
 @click.option("--excel", is_flag=True, help="CSV for Excel: start with a UTF-8 byte-order mark.")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
@@ -166,12 +168,13 @@ def _import_version(db, article_id, text, source_format, imported_by):
               help="Write to this file instead of standard output.")
 @click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False, writable=True),
               help="Also write a manifest (rows, SHA-256, bytes, filters, time) to this file.")
-def export_(article_id, export_format, status, flag, kind, q, excel, base_url, output,
+def export_(article_id, export_format, status, flag, kind, source, q, excel, base_url, output,
             manifest_path):
     """Export claims (CSV by default; columns in the README), filtered like the search page."""
     try:
         claim_filter = search.parse_filter({"article": str(article_id) if article_id else None,
-                                            "status": status, "flag": flag, "kind": kind, "q": q})
+                                            "status": status, "flag": flag, "kind": kind, "q": q,
+                                            "source": source})
     except InvalidInput as error:
         raise click.ClickException(str(error)) from None
     db, _ = _database()

@@ -124,6 +124,7 @@ def fill(rule, ids):
         "token": "not-a-token",
         "filename": "app.css",
         "number": 1,
+        "decision_id": 1,
         **ids,
     }
     return CONVERTER.sub(lambda match: str(values[match[1]]), rule.rule)

@@ -18,6 +18,7 @@ from . import (  # noqa: F401  (routes)
     claim_pages,
     export_downloads,
     search_pages,
+    source_pages,
     version_pages,
 )
 from .common import (
