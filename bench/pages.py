@@ -5,6 +5,7 @@ the fetcher from a local server.
     python -m bench.pages            the whole report (about a minute)
     python -m bench.pages --quick    fewer repetitions
     python -m bench.pages --json     the same figures as one JSON object
+    (`make bench` runs it with --json --skip-slow-baseline and adds rows 7 to its table)
 
 Timings are medians, each run of ours followed by trafilatura's on the same bytes, so drift
 on a shared machine hits both alike. Memory is a fresh process's peak resident size.
@@ -34,16 +35,22 @@ def regression_pages():
     }
 
 
-def body_scores():
-    """{page: BodyScore} of the full HTML import path on each regression page."""
+def body_scores(extract=None):
+    """{page: BodyScore} of the full HTML import path (or `extract(data) -> text`) on each
+    regression page."""
     from workbench.text.body_score import body_score
     from workbench.text.cleaning import document_from_upload
 
     scores = {}
     for name, data in regression_pages().items():
-        text = document_from_upload(f"{name}.html", data).text
+        text = extract(data) if extract else document_from_upload(f"{name}.html", data).text
         scores[name] = body_score(text, (PAGES / name / "body.txt").read_text(encoding="utf-8"))
     return scores
+
+
+def trafilatura_text(data):
+    document = trafilatura_alone(data)
+    return document.text if document is not None and document.text else ""
 
 
 def ours(data):
@@ -176,7 +183,11 @@ class _PageHandler(http.server.BaseHTTPRequestHandler):
 
 
 def url_import(repeats):
-    """p50/p99 of fetching the saved news page from a local server, and of fetch + import."""
+    """p50/p99 of URL import from a local server through our fetcher (fetch, and fetch +
+    extraction), each request followed by the cheapest way to the same text: a plain
+    urllib GET with no checks, then trafilatura alone on the bytes."""
+    import urllib.request
+
     from workbench.fetch import fetch_page
     from workbench.text.cleaning import document_from_fetched
 
@@ -185,23 +196,34 @@ def url_import(repeats):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/story"
     allow = frozenset({("127.0.0.1", server.server_address[1])})
-    fetch_seconds, import_seconds = [], []
+    seconds = {"fetch": [], "fetch_and_extract": [], "plain_get": [], "plain_get_and_extract": []}
+
+    def ours():
+        started = time.perf_counter()
+        page = fetch_page(url, allow=allow)
+        seconds["fetch"].append(time.perf_counter() - started)
+        document_from_fetched(page)
+        seconds["fetch_and_extract"].append(time.perf_counter() - started)
+
+    def plain():
+        started = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=20) as response:
+            data = response.read()
+        seconds["plain_get"].append(time.perf_counter() - started)
+        trafilatura_alone(data)
+        seconds["plain_get_and_extract"].append(time.perf_counter() - started)
+
     try:
-        for _ in range(repeats):
-            started = time.perf_counter()
-            page = fetch_page(url, allow=allow)
-            fetched = time.perf_counter()
-            document_from_fetched(page)
-            fetch_seconds.append(fetched - started)
-            import_seconds.append(time.perf_counter() - started)
+        ours(), plain()  # warm up
+        for key in seconds:
+            seconds[key].clear()
+        for run in range(repeats):
+            for request in (ours, plain)[:: 1 if run % 2 else -1]:
+                request()
     finally:
         server.shutdown()
         server.server_close()
-    return {
-        "fetch": percentiles(fetch_seconds),
-        "fetch_and_extract": percentiles(import_seconds),
-        "requests": repeats,
-    }
+    return {**{key: percentiles(values) for key, values in seconds.items()}, "requests": repeats}
 
 
 def percentiles(seconds):
@@ -213,18 +235,26 @@ def percentiles(seconds):
     return {"p50_ms": pick(0.50), "p99_ms": pick(0.99)}
 
 
-def report(quick):
+# trafilatura alone on 10 MB of paragraphs takes 15 to 25 s and 550 MB (we refuse that
+# page before extracting): `make bench` leaves it out to keep its total time down.
+SLOW_BASELINE = ("10 MB of paragraphs", "trafilatura")
+
+
+def report(quick, skip_slow_baseline=False):
     scores = body_scores()
+    alone = body_scores(trafilatura_text)
     times = timing(5 if quick else 21)
     mem = {
         f"{name}: {who}": memory(who, size, kind)
         for name, size, kind in MEMORY_CASES
         for who in ("ours", "trafilatura")
+        if not (skip_slow_baseline and (name, who) == SLOW_BASELINE)
     }
     fetched = url_import(50 if quick else 300)
     return {
         "body": {name: vars(score) for name, score in scores.items()},
         "body_f1_mean": statistics.mean(score.f1 for score in scores.values()),
+        "trafilatura_body_f1_mean": statistics.mean(score.f1 for score in alone.values()),
         "timing": times,
         "memory": mem,
         "url_import": fetched,
@@ -241,6 +271,7 @@ def format_report(result):
             f"{name:22} {score['precision']:9.3f} {score['recall']:7.3f} {score['f1']:6.3f}"
         )
     lines.append(f"{'mean':22} {'':9} {'':7} {result['body_f1_mean']:6.3f}")
+    lines.append(f"{'trafilatura alone, mean':32} {result['trafilatura_body_f1_mean']:6.3f}")
     lines += [
         "",
         "Extraction time per page, median (ours: decode + extract + checks; "
@@ -272,7 +303,7 @@ def format_report(result):
         )
     fetched = result["url_import"]
     lines += ["", f"URL import from a local server ({fetched['requests']} requests, one at a time)"]
-    for key in ("fetch", "fetch_and_extract"):
+    for key in ("fetch", "fetch_and_extract", "plain_get", "plain_get_and_extract"):
         lines.append(
             f"{key:22} p50 {fetched[key]['p50_ms']:.2f} ms, p99 {fetched[key]['p99_ms']:.2f} ms"
         )
@@ -284,13 +315,18 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="Fewer repetitions.")
     parser.add_argument("--json", action="store_true", help="Print JSON, not a table.")
     parser.add_argument(
+        "--skip-slow-baseline",
+        action="store_true",
+        help="Leave out trafilatura alone on 10 MB of paragraphs (15-25 s).",
+    )
+    parser.add_argument(
         "--memory-child", nargs=3, metavar=("WHO", "SIZE", "KIND"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
     if args.memory_child:
         memory_child(*args.memory_child)
         return
-    result = report(args.quick)
+    result = report(args.quick, args.skip_slow_baseline)
     print(json.dumps(result, indent=2) if args.json else format_report(result))
 
 

@@ -569,6 +569,32 @@ class Bench:
                 f"{runs['app'][-1]['seconds']:.3f} s, raw SQL {runs['raw'][-1]['seconds']:.3f} s"
             )
 
+    # --- 7: web pages (issue 12) -------------------------------------------------------
+
+    def pages(self):
+        """bench/pages.py in its own process: it runs its own medians, interleaved."""
+        self.check_time("web pages")
+        command = [sys.executable, "-m", "bench.pages", "--json", "--skip-slow-baseline"]
+        raw = subprocess.run(
+            command + (["--quick"] if self.args.quick else []),
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=600,
+        )
+        result = self.runs["pages"] = json.loads(raw.stdout)
+        timing = result["timing"]
+        ours = sum(row["ours_ms"] for row in timing.values())
+        theirs = sum(row["trafilatura_ms"] for row in timing.values())
+        fetched = result["url_import"]["fetch_and_extract"]
+        log(
+            f"  HTML import {ours:.1f} ms for {len(timing)} pages, trafilatura alone "
+            f"{theirs:.1f} ms; URL import p50 {fetched['p50_ms']:.1f} ms, "
+            f"p99 {fetched['p99_ms']:.1f} ms"
+        )
+
     # --- profile ---------------------------------------------------------------------
 
     def profile(self, server, cookies, token):
@@ -661,6 +687,8 @@ class Bench:
         self.importing()
         log("Bulk status: 10,000 claims at once, and the raw SQL")
         self.bulk_status()
+        log("Web pages: HTML import against trafilatura alone, URL import (bench/pages.py)")
+        self.pages()
 
 
 def main(argv=None):

@@ -56,7 +56,7 @@
   }
 
   function setStatus(row, status) {
-    const form = row.querySelector("form.claim__status");
+    const form = row.querySelector("form.seg");
     const button = form && form.querySelector(`button[name=status][value=${status}]`);
     if (!button || form.classList.contains("htmx-request")) return;
     advanceId = row.id;
@@ -106,9 +106,21 @@
     if (!advanceId) queued = []; // what was left was meant for a field that is now open
   }
 
+  // The list of keys is fetched the first time it is asked for: pages stay lighter, and
+  // without JavaScript there are no shortcuts to list.
   function showHelp() {
     const dialog = document.getElementById("keys-help");
-    if (dialog && !dialog.open) dialog.showModal();
+    if (dialog) {
+      if (!dialog.open) dialog.showModal();
+      return;
+    }
+    fetch("/help/keys", { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((html) => {
+        document.body.insertAdjacentHTML("beforeend", html);
+        showHelp();
+      })
+      .catch(() => announce("The list of keyboard shortcuts could not be loaded."));
   }
 
   function isTyping(target) {

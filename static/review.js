@@ -33,9 +33,9 @@ const Review = (() => {
   }
 
   function onPassageClick(event) {
-    const passage = event.target instanceof Element && event.target.closest("a.hl[data-claim]");
+    const passage = event.target instanceof Element && event.target.closest("a.hl[id^=passage-]");
     if (!passage || !textColumn() || !textColumn().contains(passage)) return;
-    const row = document.getElementById(passage.dataset.claim);
+    const row = document.getElementById(passage.id.replace("passage-", "claim-"));
     if (!row) return; // not on this page of claims: the link opens nothing else
     event.preventDefault();
     row.focus({ preventScroll: true });
@@ -62,7 +62,7 @@ const Review = (() => {
     if (more) more.setAttribute("aria-expanded", "false");
   }
 
-  // Open the row's panel (loading it once), then run `then` with it.
+  // Open the row's panel (the row comes back with it open), then run `then` with it.
   function openPanel(row, then) {
     const panel = panelOf(row);
     const more = row && row.querySelector(".claim__more");
@@ -72,7 +72,12 @@ const Review = (() => {
       return;
     }
     if (then) {
-      panel.addEventListener("htmx:afterSwap", () => then(panel), { once: true });
+      const id = row.id;
+      document.addEventListener("htmx:afterSettle", function opened(event) {
+        if (!(event.target instanceof Element) || event.target.id !== id) return;
+        document.removeEventListener("htmx:afterSettle", opened);
+        then(panelOf(event.target));
+      });
     }
     more.click();
   }
@@ -93,18 +98,10 @@ const Review = (() => {
     }
   }
 
-  function onAfterSwap(event) {
-    const panel = event.target;
-    if (panel instanceof Element && panel.matches(".claim__panel") && panel.childElementCount) {
-      const more = panel.closest("li.claim").querySelector(".claim__more");
-      if (more) more.setAttribute("aria-expanded", "true");
-    }
-  }
-
   // --- ticking rows ----------------------------------------------------------------
 
   function ticks() {
-    return [...document.querySelectorAll("input.claim__tick")];
+    return [...document.querySelectorAll("li.claim > input[type=checkbox]")];
   }
 
   function updateBulkBar() {
@@ -127,7 +124,7 @@ const Review = (() => {
 
   function onTickClick(event) {
     const box = event.target;
-    if (!(box instanceof HTMLInputElement) || !box.matches("input.claim__tick")) return;
+    if (!(box instanceof HTMLInputElement) || !box.matches("li.claim > input[type=checkbox]")) return;
     const all = ticks();
     if (event.shiftKey && lastTicked && all.includes(lastTicked)) {
       const [from, to] = [all.indexOf(lastTicked), all.indexOf(box)].sort((a, b) => a - b);
@@ -138,7 +135,7 @@ const Review = (() => {
   }
 
   function toggleTick(row) {
-    const box = row && row.querySelector("input.claim__tick");
+    const box = row && row.querySelector("li.claim > input[type=checkbox]");
     if (!box) return;
     box.checked = !box.checked;
     lastTicked = box;
@@ -153,7 +150,6 @@ const Review = (() => {
     });
     document.addEventListener("focusin", onRowFocus);
     document.addEventListener("htmx:beforeRequest", onBeforeRequest);
-    document.addEventListener("htmx:afterSwap", onAfterSwap);
     updateBulkBar();
   }
 

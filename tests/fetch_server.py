@@ -3,6 +3,7 @@
 import contextlib
 import gzip
 import http.server
+import pathlib
 import ssl
 import threading
 import time
@@ -18,6 +19,8 @@ PAGE = (
     )
     + "</article></body></html>"
 ).encode("utf-8")
+# The regression pages (tests/pages/NAME/page.html), served as a news site would.
+PAGES = pathlib.Path(__file__).resolve().parent / "pages"
 # 50 MB of zeros squeezed into about 50 KB: a compression bomb.
 BOMB_SIZE = 50_000_000
 GZIP_BOMB = gzip.compress(b"\0" * BOMB_SIZE, compresslevel=9)
@@ -64,6 +67,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def route_page(self, params):
         self.send_body(200, "text/html; charset=utf-8", PAGE)
+
+    def route_article(self, params):
+        """/article?name=saved_news_page: a regression page, bytes as saved."""
+        name = params.get("name", "")
+        page = PAGES / name / "page.html"
+        if not name.isidentifier() or not page.is_file():
+            self.send_body(404, "text/plain", b"no such page")
+            return
+        self.send_body(200, "text/html", page.read_bytes())
 
     def route_text(self, params):
         self.send_body(200, "text/plain", "Plain words, in Latin-1: café.".encode("latin-1"))

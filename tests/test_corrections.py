@@ -111,11 +111,19 @@ def test_bad_boundaries_are_refused(memory_db, article_id, start, end):
 
 def test_add_claim_from_a_passage(memory_db, article_id):
     start, end = corrections.locate_passage(TEXT, "the bridge opened on Monday", 0)
-    added = corrections.add_claim(memory_db, article_id, start, end, ANA)
+    added = corrections.add_claim(memory_db, article_id, start, end, ANA, overlap_confirmed=True)
     assert added["text"] == "the bridge opened on Monday" and added["position"] == 2
     assert_offsets_consistent(memory_db, article_id)
     with pytest.raises(errors.InvalidInput, match="already a claim"):
+        corrections.add_claim(memory_db, article_id, start, end, ANA, overlap_confirmed=True)
+
+
+def test_a_claim_overlapping_others_needs_confirming(memory_db, article_id):
+    before = memory_db.table("claims").count
+    start, end = corrections.locate_passage(TEXT, "on Monday. It cost", 0)
+    with pytest.raises(errors.NeedsConfirmation, match="overlaps claims 1, 2"):
         corrections.add_claim(memory_db, article_id, start, end, ANA)
+    assert memory_db.table("claims").count == before
 
 
 def test_locate_passage_tolerates_other_white_space_and_picks_the_nearest():

@@ -164,3 +164,47 @@ def test_bulk_status_rolls_back_entirely_on_failure(memory_db, ids):
 def test_bulk_refuses_a_bad_status(memory_db, ids):
     with pytest.raises(errors.InvalidInput):
         set_status_many(memory_db, ClaimFilter(q="said"), "SOURCED", ANA)
+
+
+@pytest.mark.parametrize(
+    "q, fts",
+    [
+        ("port", '"port"'),
+        ("port OR harbour", '("port" OR "harbour")'),
+        ('minister "exports rose"', '"minister" AND "exports rose"'),
+        ("export*", '"export"*'),
+        ("a b OR c d", '"a" AND ("b" OR "c") AND "d"'),
+        ("AND OR NOT", '("AND" OR "NOT")'),  # operators other than OR are plain words
+        ("NEAR(x, y)", '"NEAR x" AND "y"'),  # punctuation inside a word: a phrase
+        ("claims_fts:port", '"claims_fts port"'),  # no column filter reaches FTS5
+    ],
+)
+def test_search_words_become_quoted_fts5_terms(q, fts):
+    assert search.fts_query(q) == fts
+
+
+def test_or_phrase_and_prefix_find_what_they_say(memory_db, ids):
+    assert texts(memory_db, ClaimFilter(q="port OR exports")) == [
+        "Officials said the port reopened on Friday.",
+        "The minister said exports rose 4% in March.",
+    ]
+    assert texts(memory_db, ClaimFilter(q="port exports")) == []  # both words: no claim
+    assert texts(memory_db, ClaimFilter(q='"port reopened"')) == [
+        "Officials said the port reopened on Friday."
+    ]
+    assert texts(memory_db, ClaimFilter(q='"reopened port"')) == []
+    assert texts(memory_db, ClaimFilter(q="reop*")) == [
+        "Officials said the port reopened on Friday."
+    ]
+
+
+def test_highlight_marks_the_matched_words_also_in_other_forms(memory_db, ids):
+    claim_filter = ClaimFilter(q="reopen OR minister")
+    found, _ = search.search_claims(memory_db, claim_filter)
+    search.highlighted(memory_db, claim_filter, found)
+    marked = {
+        claim["text"]: [piece for piece, matched in claim["highlight"] if matched]
+        for claim in found
+    }
+    assert marked["Officials said the port reopened on Friday."] == ["reopened"]
+    assert marked["The minister said exports rose 4% in March."] == ["minister"]

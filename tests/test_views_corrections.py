@@ -26,7 +26,7 @@ def claim_rows(db, article_id):
 
 def test_article_page_shows_source_and_flags(reviewer_client, article_id):
     page = reviewer_client.get(f"/articles/{article_id}").get_data(as_text=True)
-    assert 'title="Source: Officials">Officials</span>' in page
+    assert '<span class="src">Officials</span>' in page
     assert "impossible date" in page and "no source" in page
 
 
@@ -120,7 +120,9 @@ def test_attribution_routes(reviewer_client, article_id, db, headers):
     ],
 )
 def test_add_claim_route(reviewer_client, article_id, db, data):
-    response = reviewer_client.post(f"/articles/{article_id}/claims", data=data)
+    response = reviewer_client.post(
+        f"/articles/{article_id}/claims", data={**data, "overlap_confirmed": "1"}
+    )
     assert response.status_code == 303 and response.headers["Location"].startswith("/claims/")
     added = db.table("claims").get(id_from_location(response))
     assert added["text"] == data["passage"]
@@ -131,10 +133,23 @@ def test_add_claim_with_a_passage_not_in_the_article(reviewer_client, article_id
     response = reviewer_client.post(
         f"/articles/{article_id}/claims", data={"passage": "Invented words"}
     )
-    assert response.status_code == 303 and db.table("claims").count == before
-    assert "not in the article" in reviewer_client.get(response.headers["Location"]).get_data(
-        as_text=True
+    assert response.status_code == 422 and db.table("claims").count == before
+    page = response.get_data(as_text=True)
+    assert "not in the article" in page
+    assert ">Invented words</textarea>" in page  # the passage is kept to correct it
+
+
+def test_an_overlapping_claim_is_added_only_when_confirmed(reviewer_client, article_id, db):
+    before = db.table("claims").count
+    passage = db.table("claims").get(claim_rows(db, article_id)[0]["id"])["text"][:20]
+    refused = reviewer_client.post(f"/articles/{article_id}/claims", data={"passage": passage})
+    assert refused.status_code == 422 and db.table("claims").count == before
+    page = refused.get_data(as_text=True)
+    assert "overlaps claim 1" in page and 'name="overlap_confirmed"' in page
+    added = reviewer_client.post(
+        f"/articles/{article_id}/claims", data={"passage": passage, "overlap_confirmed": "1"}
     )
+    assert added.status_code == 303 and db.table("claims").count == before + 1
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import secrets
 
 from flask import Flask
 
-from . import accounts, api, auth, security, settings, views, web
+from . import accounts, api, auth, compression, security, settings, views, web
 
 HTMX_VERSION = "2.0.11"
 HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
@@ -62,6 +62,9 @@ def create_app(test_config=None):
     auth.init_app(app)
     views.init_app(app)
     api.init_app(app)
+    compression.init_app(
+        app
+    )  # after_request functions run last-registered first: the rest add headers only
     return app
 
 

@@ -2,8 +2,11 @@
 
 import datetime
 import hashlib
+import json
+import re
 import sqlite3
 import urllib.parse
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,17 +15,21 @@ from sqlite_utils import Database
 from .accounts import User
 from .clock import utc_now
 from .db import insert, write_transaction
-from .errors import ArticleNotFound, ArticleRejected
+from .errors import ArticleNotFound, ArticleRejected, InvalidInput
 from .history import record_article_event
 from .statuses import STATUSES
 from .text import analysis
 from .text.cleaning import check_article_text, guess_title
 
 MAX_TITLE_CHARS = 300
+MAX_AUTHORS = 20
+MAX_AUTHOR_CHARS = 200
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\ufeff]")
 # An article's columns but its text.
 ARTICLE_HEADER = (
     "id",
     "title",
+    "authors",
     "publisher",
     "url",
     "published_on",
@@ -41,6 +48,7 @@ class ImportResult:
     article_id: int
     created: bool  # False: the same text was imported before; article_id is that one
     claim_count: int
+    deleted: bool = False  # the article imported before was deleted (it can be restored)
 
 
 def content_hash(text: str) -> str:
@@ -55,8 +63,13 @@ def clean_metadata(
     publisher: str | None = None,
     url: str | None = None,
     published_on: str | None = None,
+    authors: str | Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    """Validate optional article metadata; return it as a dict of stripped values or None."""
+    """Validate optional article metadata; return it as a dict of stripped values or None.
+
+    `authors` is a list of names or one string of names separated by semicolons; it is
+    stored as a JSON list.
+    """
     title = (title or "").strip() or None
     if title and len(title) > MAX_TITLE_CHARS:
         raise ArticleRejected(f"The title is longer than {MAX_TITLE_CHARS} characters.")
@@ -70,7 +83,33 @@ def clean_metadata(
             datetime.date.fromisoformat(published_on)
         except ValueError:
             raise ArticleRejected("The publication date must be a date like 2016-03-25.") from None
-    return {"title": title, "publisher": publisher, "url": url, "published_on": published_on}
+    return {
+        "title": title,
+        "publisher": publisher,
+        "url": url,
+        "published_on": published_on,
+        "authors": clean_authors(authors),
+    }
+
+
+def clean_authors(authors: str | Iterable[str] | None) -> str | None:
+    """Author names as stored: a JSON list of distinct names, or None when there are none."""
+    names = authors.split(";") if isinstance(authors, str) else list(authors or ())
+    cleaned = list(
+        dict.fromkeys(
+            name for name in (_CONTROL_CHARS.sub("", part).strip() for part in names) if name
+        )
+    )
+    if len(cleaned) > MAX_AUTHORS:
+        raise ArticleRejected(f"An article can name at most {MAX_AUTHORS} authors.")
+    if any(len(name) > MAX_AUTHOR_CHARS for name in cleaned):
+        raise ArticleRejected(f"An author's name is longer than {MAX_AUTHOR_CHARS} characters.")
+    return json.dumps(cleaned, ensure_ascii=False) if cleaned else None
+
+
+def author_names(article: dict[str, Any]) -> list[str]:
+    """The authors of an article row, as a list (empty when none were recorded)."""
+    return json.loads(article["authors"]) if article.get("authors") else []
 
 
 def is_web_url(url: str) -> bool:
@@ -80,18 +119,32 @@ def is_web_url(url: str) -> bool:
 
 
 def import_article(
-    db: Database, text: str, *, actor: User, source_format: str = "txt", **metadata: str | None
+    db: Database,
+    text: str,
+    *,
+    actor: User,
+    source_format: str = "txt",
+    on_stage: Callable[[str], None] | None = None,
+    attach: Callable[[Database, int], None] | None = None,
+    **metadata: Any,
 ) -> ImportResult:
-    """Store an article and its claims in one transaction; the same text twice is one article."""
+    """Store an article and its claims in one transaction; the same text twice is one article.
+
+    `on_stage` hears the stages of a long import ("splitting", "finding sources",
+    "storing"); `attach(db, article_id)` runs inside the transaction, for what must be
+    stored with the article or not at all (its snapshot, the job that imported it).
+    """
     text = check_article_text(text)
     meta = clean_metadata(**metadata)
     meta["title"] = meta["title"] or guess_title(text)
     digest = content_hash(text)
-    existing = _article_id_by_hash(db, digest)
+    existing = _existing_result(db, digest)
     if existing is not None:
-        return ImportResult(existing, created=False, claim_count=_claim_count(db, existing))
+        return existing
     # Split before taking the write lock: it is the slow part, and needs no database.
-    rows = analysis.claim_rows(text)
+    rows = analysis.claim_rows(text, on_stage)
+    if on_stage:
+        on_stage("storing")
     try:
         with write_transaction(db):
             article_id = insert(
@@ -112,18 +165,31 @@ def import_article(
             record_article_event(
                 db, article_id, actor.username, "import", utc_now(), after=f"{len(rows)} claims"
             )
+            if attach is not None:
+                attach(db, article_id)
     except sqlite3.IntegrityError:
         # Another reviewer imported the same text between our check and our insert.
-        existing = _article_id_by_hash(db, digest)
+        existing = _existing_result(db, digest)
         if existing is None:
             raise
-        return ImportResult(existing, created=False, claim_count=_claim_count(db, existing))
+        return existing
     return ImportResult(article_id, created=True, claim_count=len(rows))
 
 
-def _article_id_by_hash(db: Database, digest: str) -> int | None:
-    row = db.execute("select id from articles where content_hash = ?", [digest]).fetchone()
-    return row[0] if row else None
+def imported_before(db: Database, text: str) -> ImportResult | None:
+    """The article that already has this text (deleted or not), or None."""
+    return _existing_result(db, content_hash(text))
+
+
+def _existing_result(db: Database, digest: str) -> ImportResult | None:
+    row = db.execute(
+        "select id, deleted_at is not null from articles where content_hash = ?", [digest]
+    ).fetchone()
+    if row is None:
+        return None
+    return ImportResult(
+        row[0], created=False, claim_count=_claim_count(db, row[0]), deleted=bool(row[1])
+    )
 
 
 def _claim_count(db: Database, article_id: int) -> int:
@@ -256,6 +322,49 @@ def delete_article(db: Database, article_id: int, actor: User) -> None:
             [now, actor.username, article_id],
         )
         record_article_event(db, article_id, actor.username, "article deleted", now)
+
+
+def get_deleted_article(db: Database, article_id: int) -> dict[str, Any]:
+    """A deleted article's row; ArticleNotFound if there is none or it is not deleted."""
+    rows = list(
+        db.query("select * from articles where id = ? and deleted_at is not null", [article_id])
+    )
+    if not rows:
+        raise ArticleNotFound(article_id)
+    return rows[0]
+
+
+def deleted_articles(db: Database) -> list[dict[str, Any]]:
+    """Every deleted article, most recently deleted first, with its claim count."""
+    return list(
+        db.query(
+            "select a.id, a.title, a.publisher, a.published_on, a.imported_at, a.imported_by, "
+            "a.deleted_at, a.deleted_by, "
+            "(select count(*) from claims c where c.article_id = a.id and c.is_claim = 1) "
+            "as claim_count from articles a where a.deleted_at is not null "
+            "order by a.deleted_at desc, a.id desc"
+        )
+    )
+
+
+def restore_article(db: Database, article_id: int, actor: User) -> dict[str, Any]:
+    """Bring a deleted article back into every list and export, as it was; logged.
+
+    InvalidInput if it is not deleted (restored already, perhaps by someone else).
+    """
+    with write_transaction(db):
+        try:
+            get_deleted_article(db, article_id)
+        except ArticleNotFound:
+            get_article(db, article_id)  # ArticleNotFound if there is no such article at all
+            raise InvalidInput(
+                "This article is not deleted; there is nothing to restore."
+            ) from None
+        db.execute(
+            "update articles set deleted_at = null, deleted_by = null where id = ?", [article_id]
+        )
+        record_article_event(db, article_id, actor.username, "article restored", utc_now())
+    return get_article(db, article_id)
 
 
 # Characters of article text shown around the claims of a page, beside them.

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "workbench_session"
 # Pages anyone may open; everything else needs a logged-in user (OWASP ASVS 8.2.1).
-PUBLIC_ENDPOINTS = {"auth.login", "auth.setup", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.setup", "static", "workbench.favicon"}
 
 
 def load_user():

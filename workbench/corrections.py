@@ -13,7 +13,7 @@ from .accounts import User
 from .claims import claim_row, get_claim
 from .clock import utc_now
 from .db import insert, write_transaction
-from .errors import InvalidInput, VersionConflict
+from .errors import InvalidInput, NeedsConfirmation, VersionConflict
 from .history import record_history
 from .text import analysis, attribution
 
@@ -286,8 +286,20 @@ def _move_children(db: Database, table: str, from_claim: int, to_claim: int) -> 
     return ids
 
 
-def add_claim(db: Database, article_id: int, start: int, end: int, actor: User) -> dict[str, Any]:
-    """A new claim from a passage of the article a reviewer selected."""
+def add_claim(
+    db: Database,
+    article_id: int,
+    start: int,
+    end: int,
+    actor: User,
+    overlap_confirmed: bool = False,
+) -> dict[str, Any]:
+    """A new claim from a passage of the article a reviewer selected.
+
+    A passage that overlaps claims already there is added only when the reviewer has
+    confirmed it (NeedsConfirmation names those claims): two claims over the same words
+    are usually a slip of the selection.
+    """
     with write_transaction(db):
         body = article_body(db, article_id)
         start, end = trimmed_span(body, start, end)
@@ -298,6 +310,20 @@ def add_claim(db: Database, article_id: int, start: int, end: int, actor: User) 
         ).fetchone()
         if duplicate:
             raise InvalidInput("That passage is already a claim.")
+        overlapping = [
+            row[0]
+            for row in db.execute(
+                "select position from claims where article_id = ? and is_claim = 1 and start < ? "
+                'and "end" > ? order by position',
+                [article_id, end, start],
+            )
+        ]
+        if overlapping and not overlap_confirmed:
+            names = ", ".join(str(position) for position in overlapping)
+            raise NeedsConfirmation(
+                f"That passage overlaps claim{'s' if len(overlapping) > 1 else ''} {names}. "
+                "Tick “add it anyway” to keep both, or select a passage outside it."
+            )
         now = utc_now()
         claim_id = insert(
             db,

@@ -281,6 +281,75 @@ def _add_attribution_method_and_candidates(db: sqlite_utils.Database) -> None:
     db.table("claims").add_column("attribution_candidates", str)  # JSON list
 
 
+def _add_snapshots_jobs_and_authors(db: sqlite_utils.Database) -> None:
+    """Issue 12: the article's authors, the kept snapshot of what was imported, and jobs.
+
+    The page's site name and canonical URL fill the existing `publisher` and `url` after
+    the reviewer checks them in the preview; what the page itself said stays in the
+    snapshot's `page_metadata`, so the article has one publisher and one URL.
+    """
+    db.table("articles").add_column("authors", str)  # a JSON list of names, or NULL
+    # One per article: the bytes as fetched or uploaded (zlib), never changed. A row with
+    # no article yet is a preview the reviewer has not imported (its text in draft_text).
+    db.table("snapshots").create(
+        {
+            "id": int,
+            "article_id": int,
+            "origin": str,  # "url" or "upload"
+            "requested_url": str,
+            "final_url": str,  # after redirects
+            "http_status": int,
+            "content_type": str,
+            "charset": str,  # as the server declared it
+            "filename": str,  # an upload's own name
+            "size": int,  # of the raw bytes, before compression
+            "sha256": str,  # of the raw bytes
+            "compression": str,
+            "raw": bytes,
+            "fetched_at": str,  # or uploaded
+            "page_metadata": str,  # JSON: what the page said about itself
+            "extractor": str,
+            "draft_text": str,
+            "created_by": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"origin", "size", "sha256", "compression", "fetched_at", "created_at"},
+    )
+    db.execute("create unique index idx_snapshots_article_id on snapshots (article_id)")
+    # Background work (workbench/jobs.py): imports now, evidence archiving later.
+    db.table("jobs").create(
+        {
+            "id": int,
+            "kind": str,
+            "state": str,  # queued | running | done | failed
+            "label": str,  # what the job works on, for people (a URL, a file name)
+            "stages": str,  # JSON list of the stage names, in order
+            "stage": str,
+            "progress": float,  # 0 to 1
+            "payload": str,  # JSON; cleared when the job is done
+            "result": str,  # JSON
+            "article_id": int,
+            "error": str,
+            "created_by": str,
+            "created_at": str,
+            "updated_at": str,
+            "started_at": str,
+            "finished_at": str,
+            "attempts": int,
+            "max_attempts": int,
+            "run_after": str,
+            "heartbeat_at": str,
+            "claimed_by": str,
+        },
+        pk="id",
+        not_null={"kind", "state", "created_at", "attempts", "max_attempts", "run_after"},
+        defaults={"state": "queued", "progress": 0.0, "attempts": 0, "max_attempts": 1},
+    )
+    db.table("jobs").create_index(["state", "run_after"])
+
+
 def _add_article_versions(db: sqlite_utils.Database) -> None:
     """Every version of an article's text, and where each claim was in each (issue 15).
 
@@ -348,6 +417,7 @@ MIGRATIONS = [
     _create_search_index,
     _add_history_context,
     _add_attribution_method_and_candidates,
+    _add_snapshots_jobs_and_authors,
     _add_article_versions,
     _add_source_decisions,
 ]

@@ -12,6 +12,10 @@ class ArticleRejected(InvalidInput):
     """The input cannot become an article; str(error) says why, for the reviewer."""
 
 
+class NeedsConfirmation(InvalidInput):
+    """The change is allowed, but only when the reviewer confirms it; str(error) says why."""
+
+
 class NotAllowed(PermissionError):
     """The user may not change this record (it is someone else's); str(error) says why."""
 
@@ -30,6 +34,18 @@ class NoteNotFound(LookupError):
 
 class EvidenceNotFound(LookupError):
     """No (visible) evidence record has that id."""
+
+
+class JobNotFound(LookupError):
+    """No job has that id."""
+
+
+class PreviewNotFound(LookupError):
+    """No import preview has that id (it was imported, discarded or never made)."""
+
+
+class SnapshotNotFound(LookupError):
+    """The article has no snapshot (it was pasted, or imported before snapshots)."""
 
 
 class VersionConflict(Exception):

@@ -100,16 +100,15 @@ def where_clause(
 ) -> tuple[str, list[Any]]:
     """SQL conditions (on claims aliased `alias`, joined to articles `a`) and parameters.
 
-    Values are always bound parameters; only fixed SQL text is assembled here. Search
-    words are quoted (sqlite-utils quote_fts), so AND/OR/NOT/NEAR are plain words.
+    Values are always bound parameters; only fixed SQL text is assembled here. The search
+    words reach FTS5 through fts_query, which lets through OR, "phrases" and prefix*
+    only, each word quoted.
     """
     f = claim_filter
     where = [f"{alias}.is_claim = 1", "a.deleted_at is null"]
     params: list[Any] = []
     if f.q:
-        query = db.quote_fts(f.q.replace("\x00", ""))
-        if not query.replace('"', "").strip():
-            query = '"\x01"'  # nothing searchable (only quotes): matches nothing, no error
+        query = fts_query(f.q)
         where.append(
             f"({alias}.id in (select rowid from claims_fts where claims_fts match ?) or "
             f"{alias}.id in (select claim_id from notes where deleted_at is null and id in "
@@ -147,6 +146,71 @@ def where_clause(
         )
         params.append(sources.as_json(sources.mention_triples(db, f.source)))
     return " and ".join(where), params
+
+
+# A "phrase in quotes", or a run of characters up to white space or a quote.
+_QUERY_TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
+_NOTHING = '"\x01"'  # matches no claim, and is valid FTS5: for a query with no words
+
+
+def fts_query(q: str) -> str:
+    """A reviewer's search as FTS5 syntax: words must all occur (AND); `OR` between two
+    terms allows either; "a phrase" must occur as written; a word ending in * matches
+    every word it begins. Every word is quoted, so nothing else in the query is FTS5
+    syntax: AND, NOT, NEAR, parentheses and colons are plain words or ignored.
+    """
+    groups: list[list[str]] = []
+    join_next = False
+    for phrase, word in _QUERY_TOKEN.findall(q.replace("\x00", "")):
+        if word == "OR" and groups:
+            join_next = True
+            continue
+        term = _fts_term(phrase if phrase else word, prefix=not phrase and word.endswith("*"))
+        if term is None:
+            continue
+        if join_next:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        join_next = False
+    if not groups:
+        return _NOTHING
+    return " AND ".join(
+        group[0] if len(group) == 1 else "(" + " OR ".join(group) + ")" for group in groups
+    )
+
+
+def _fts_term(text: str, prefix: bool) -> str | None:
+    # Only what the tokenizer indexes (letters and digits) can match; a term made of
+    # nothing else ("*", "--") is left out rather than turned into an error.
+    words = re.findall(r"\w+", text)
+    if not words:
+        return None
+    return '"' + " ".join(words) + '"' + ("*" if prefix else "")
+
+
+def highlighted(db: Database, claim_filter: ClaimFilter, claims: list[dict[str, Any]]) -> None:
+    """Give each claim the search's matches in its text, as "highlight": a list of
+    (piece, matched) pairs (FTS5's highlight(), so stemmed matches are marked too)."""
+    if not claim_filter.q or not claims:
+        return
+    query = fts_query(claim_filter.q)
+    ids = [claim["id"] for claim in claims]
+    marked = dict(
+        db.execute(
+            "select rowid, highlight(claims_fts, 0, char(2), char(3)) from claims_fts "
+            f"where claims_fts match ? and rowid in ({', '.join('?' for _ in ids)})",
+            [query, *ids],
+        ).fetchall()
+    )
+    for claim in claims:
+        text = marked.get(claim["id"])
+        if text is None or text.replace("\x02", "").replace("\x03", "") != claim["text"]:
+            continue  # matched in its source or a note only (or the text holds the markers)
+        pieces = re.split("(\x02[^\x03]*\x03)", text)
+        claim["highlight"] = [
+            (piece.strip("\x02\x03"), piece.startswith("\x02")) for piece in pieces if piece
+        ]
 
 
 SEARCH_PAGE = 50

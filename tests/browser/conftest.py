@@ -17,6 +17,7 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 
+import fetch_server
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
@@ -131,7 +132,14 @@ def _wait_until_serving(url, process, log_path):
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def news_site():
+    """Base URL of a news site on 127.0.0.1 (tests/fetch_server.py) the server may fetch."""
+    with fetch_server.running() as running:
+        yield f"http://127.0.0.1:{running.port}"
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, news_site):
     """Base URL of `workbench serve` (gunicorn) on a fresh database holding the sample."""
     workbench = shutil.which("workbench", path=os.path.dirname(sys.executable))
     if workbench is None:
@@ -143,6 +151,8 @@ def server(tmp_path_factory):
         **os.environ,
         "WORKBENCH_DB": str(home / "wb.db"),
         "WORKBENCH_INSTANCE": str(home / "instance"),
+        # The one internal host the fetcher may reach: the test news site.
+        "WORKBENCH_FETCH_ALLOW": news_site.removeprefix("http://"),
     }
     # The pages must ask the real CDN URL for htmx over plain http.
     env.pop("WORKBENCH_HTMX_URL", None)

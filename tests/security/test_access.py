@@ -8,6 +8,7 @@ added later is covered without editing this file.
 
 import datetime
 import html.parser
+import io
 import os
 import pathlib
 import re
@@ -31,7 +32,8 @@ ARTICLE = (
 SECRET_WORDS = ("zanzibarine", "The mayor opened")  # claim text no outsider may see
 
 # Endpoints anyone may use: their own rules are tested on their own below.
-PUBLIC = {"auth.login", "auth.setup", "static"}
+# The site icon carries no data: anyone may fetch it, as they may the stylesheet.
+PUBLIC = {"auth.login", "auth.setup", "static", "workbench.favicon"}
 # Enough for every write route to be well formed, so the only reason to refuse is who asks.
 WRITE_DATA = {
     "status": "sourced",
@@ -51,7 +53,23 @@ WRITE_DATA = {
     "next": "/",
 }
 CONVERTER = re.compile(r"<(?:[^<>]*:)?([a-z_]+)>")
-TABLES = ("articles", "claims", "notes", "evidence", "history", "users", "setup_tokens")
+TABLES = (
+    "articles",
+    "claims",
+    "notes",
+    "evidence",
+    "history",
+    "users",
+    "setup_tokens",
+    "snapshots",
+    "jobs",
+)
+# A saved page for the preview and snapshot routes.
+PAGE = (
+    b"<html><head><title>Ferry timetable</title></head><body><article>"
+    b"<p>The ferry now leaves at seven. The council changed the timetable.</p>"
+    b"</article></body></html>"
+)
 
 
 # --- fixtures and helpers --------------------------------------------------------------
@@ -75,6 +93,13 @@ def make_ids(admin, reviewer, db):
         data={"url": "https://example.org/minutes", "stance": "supports"},
     )
     reviewer.post(f"/claims/{claim_id}/status", data={"status": "sourced"})
+    preview = admin.post(
+        "/imports/file",
+        data={"file": (io.BytesIO(PAGE), "ferry.html")},
+        content_type="multipart/form-data",
+    )
+    # Queued and never run (no worker in these tests): nothing is fetched.
+    job = admin.post("/imports/url", data={"url": "https://example.org/story"})
     return {
         "article_id": article_id,
         "claim_id": claim_id,
@@ -84,6 +109,8 @@ def make_ids(admin, reviewer, db):
         "history_id": db.execute("select max(id) from history where action = 'status'").fetchone()[
             0
         ],
+        "preview_id": id_from_location(preview),
+        "job_id": id_from_location(job),
     }
 
 
@@ -433,7 +460,13 @@ class Controls(html.parser.HTMLParser):
     "role, forbidden",
     [
         ("viewer", re.compile(r"^(?!/logout$)")),  # any write but logging out
-        ("reviewer", re.compile(r"^/(articles|articles/\d+/delete|users|articles/new)$")),
+        (
+            "reviewer",
+            re.compile(
+                r"^/(articles|articles/\d+/(delete|restore)|users|articles/new|imports/.*"
+                r"|previews/.*|deleted-articles.*)$"
+            ),
+        ),
     ],
 )
 @pytest.mark.parametrize(

@@ -217,10 +217,10 @@ APP_HX = {
     "hx-get": re.compile(
         r"/articles/\d+\?[A-Za-z0-9_=&%.-]*page=\d+[A-Za-z0-9_=&%.-]*|/claims/\d+/panel"
     ),
-    "hx-target": re.compile(r"#(claim|panel)-\d+"),
+    "hx-target": re.compile(r"#(claim|panel)-\d+|closest li|next \.claim__panel"),
     "hx-swap": re.compile(r"outerHTML|innerHTML"),
     "hx-trigger": re.compile(r"revealed"),
-    "hx-preserve": re.compile(r"true"),
+    "hx-preserve": re.compile(r""),
     "hx-swap-oob": re.compile(r"true|beforeend:#article-text"),
 }
 
@@ -516,7 +516,7 @@ def test_throttled_login_with_crlf_cannot_forge_log_lines(world, caplog):
     assert_one_line_records(caplog.records)
 
 
-# --- no import by URL ------------------------------------------------------------------
+# --- import by URL: fetched in a job, never by a request --------------------------------
 
 
 @pytest.fixture
@@ -555,10 +555,23 @@ def test_import_never_fetches_the_article_url(world, network_attempts, url):
     assert row_counts(world.db) == before
 
 
-def test_no_route_takes_a_url_to_fetch(world):
+@pytest.mark.parametrize("url", ["http://127.0.0.1/", "http://169.254.169.254/latest/"])
+@pytest.mark.parametrize("path, field", [("/imports/url", "url"), ("/articles", "text")])
+def test_a_pasted_link_is_fetched_by_the_job_worker_never_in_the_request(
+    world, network_attempts, url, path, field
+):
+    """The request only queues the fetch, so no address is even looked up while a server
+    thread waits; the fetcher's own checks run in the job (tests/test_import_views.py)."""
+    response = world.admin.post(path, data={field: url})
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/jobs/")
+    assert network_attempts == []
+
+
+def test_only_the_import_routes_take_a_link_to_fetch(world):
     fetchers = [
         rule.rule
         for rule in world.app.url_map.iter_rules()
         if re.search(r"fetch|proxy|remote|url|from_web", rule.rule + rule.endpoint, re.I)
     ]
-    assert fetchers == []
+    assert fetchers == ["/imports/url"]

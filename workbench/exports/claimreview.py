@@ -36,6 +36,10 @@ def claim_review(
         item["appearance"]["url"] = article["url"]
     if article.get("publisher"):
         item["appearance"]["publisher"] = {"@type": "Organization", "name": article["publisher"]}
+    if article.get("authors"):
+        item["appearance"]["author"] = [
+            {"@type": "Person", "name": name} for name in json.loads(article["authors"])
+        ]
     if article.get("published_on"):
         item["datePublished"] = article["published_on"]
         item["appearance"]["datePublished"] = article["published_on"]
@@ -84,7 +88,8 @@ def iter_claim_reviews(
             if claim["article_id"] not in articles:
                 articles[claim["article_id"]] = next(
                     db.query(
-                        "select title, url, publisher, published_on from articles where id = ?",
+                        "select title, url, publisher, published_on, authors from articles "
+                        "where id = ?",
                         [claim["article_id"]],
                     )
                 )

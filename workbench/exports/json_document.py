@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import search
+from .. import search, snapshots
 from ..db import read_snapshot
 from . import SCHEMA_VERSION, ExportStats
 
@@ -57,7 +57,8 @@ def _article_document(
 ) -> dict[str, Any]:
     article = next(
         db.query(
-            "select id, title, publisher, url, published_on, imported_at, imported_by, body "
+            "select id, title, authors, publisher, url, published_on, imported_at, imported_by, "
+            "body "
             "from articles where id = ?",
             [article_id],
         )
@@ -107,7 +108,9 @@ def _article_document(
                 "history": children["history"].get(claim["id"], []),
             }
         )
-    return {**article, "claims": claims}
+    article["authors"] = json.loads(article["authors"]) if article["authors"] else []
+    snapshot = snapshots.export_metadata(snapshots.snapshot_info(db, article_id))
+    return {**article, "snapshot": snapshot, "claims": claims}
 
 
 def claim_document(claim: dict[str, Any]) -> dict[str, Any]:

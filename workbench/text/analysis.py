@@ -1,15 +1,23 @@
 """Article text -> the rows to store for its claims: offsets, source, flags."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from . import attribution, flags
 from .splitter import ClaimSpan, split_claims
 
 
-def claim_rows(text: str) -> list[dict[str, Any]]:
-    """One dict per claim, ready for the claims table (without article_id)."""
+def claim_rows(text: str, on_stage: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+    """One dict per claim, ready for the claims table (without article_id).
+
+    `on_stage` hears "splitting" and then "finding sources" (a long import's progress).
+    """
+    if on_stage:
+        on_stage("splitting")
     spans = split_claims(text)
+    if on_stage:
+        on_stage("finding sources")
     return [
         {
             "position": span.index + 1,

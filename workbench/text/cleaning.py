@@ -18,10 +18,15 @@ class FetchedDocument(Protocol):
     """What the fetcher hands over (workbench.fetch.FetchedPage; the text layer does not
     import the fetcher)."""
 
-    body: bytes
-    content_type: str
-    charset: str | None
-    final_url: str
+    # Read-only (properties), so a frozen dataclass such as FetchedPage satisfies it.
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def charset(self) -> str | None: ...
+    @property
+    def final_url(self) -> str: ...
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
                       ".html": "html", ".htm": "html"}

@@ -10,13 +10,18 @@ import urllib.parse
 
 from werkzeug.exceptions import HTTPException
 
+from .. import articles
 from ..history_sentences import KIND_WORDS, article_event, describe
 from ..statuses import STATUSES
 from ..text import flags
+from ..web import get_db
 from . import (  # noqa: F401  (routes)
     article_pages,
     claim_pages,
     export_downloads,
+    import_pages,
+    job_pages,
+    restore_pages,
     search_pages,
     source_pages,
     version_pages,
@@ -59,6 +64,7 @@ def init_app(app):
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
     )
+    app.jinja_env.globals["article_choices"] = lambda: articles.article_titles(get_db())
     app.jinja_env.filters["when"] = readable_time
     app.jinja_env.filters["host"] = host_of
     app.jinja_env.filters["fromjson"] = json.loads

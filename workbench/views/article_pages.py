@@ -1,11 +1,11 @@
-"""Article pages: the list, import, the claim list, full text, activity, deletion."""
+"""Article pages: the list, the claim list, full text, activity, deletion (import is in
+import_pages.py)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from .. import articles, claims, corrections, history, search, versions
 from ..auth import role_required, safe_next
-from ..errors import ArticleNotFound, ArticleRejected, InvalidInput
-from ..text.cleaning import text_from_paste, text_from_upload
+from ..errors import InvalidInput, NeedsConfirmation
 from ..web import get_db, load_article, positive_int
 from .common import (
     article_summary,
@@ -27,88 +27,6 @@ def index():
     return render_template(
         "articles/index.html", articles=listed.articles, page=listed.page, has_next=listed.has_next
     )
-
-
-@bp.get("/articles/new")
-@role_required("admin")
-def new_article():
-    return render_template(
-        "articles/new.html",
-        form={"new_version_of": request.args.get("new_version_of", "")},
-        article_choices=articles.article_titles(get_db()),
-    )
-
-
-@bp.post("/articles")
-@role_required("admin")
-def import_article():
-    form = request.form
-    upload = request.files.get("file")
-    try:
-        if upload is not None and upload.filename:
-            text, source_format = text_from_upload(upload.filename, upload.read())
-        else:
-            text, source_format = text_from_paste(form.get("text")), "paste"
-        target = version_target(form)
-        if target is not None:
-            return import_version(target, text, source_format)
-        result = articles.import_article(
-            get_db(),
-            text,
-            actor=g.user,
-            source_format=source_format,
-            title=form.get("title"),
-            publisher=form.get("publisher"),
-            url=form.get("url"),
-            published_on=form.get("published_on"),
-        )
-    except ArticleRejected as error:
-        return render_template(
-            "articles/new.html",
-            form=form,
-            error=str(error),
-            article_choices=articles.article_titles(get_db()),
-        ), 422
-    if result.created:
-        flash(f"Imported {result.claim_count} claims.", "success")
-    else:
-        flash("This article was imported before; here it is.", "info")
-    return redirect(url_for("workbench.show_article", article_id=result.article_id), code=303)
-
-
-def version_target(form):
-    """The article this text is a new version of: the one chosen in the form, else the
-    one imported from the same URL (when its text differs); None for a new article."""
-    chosen = (form.get("new_version_of") or "").strip()
-    if chosen:
-        article_id = positive_int(chosen)
-        if article_id is None:
-            raise ArticleRejected("Choose the article this is a new version of from the list.")
-        try:
-            articles.get_article(get_db(), article_id, with_body=False)
-        except ArticleNotFound:
-            raise ArticleRejected(
-                f"There is no article {article_id} to add a version to."
-            ) from None
-        return article_id
-    return versions.article_for_url(get_db(), form.get("url"))
-
-
-def import_version(article_id, text, source_format):
-    """Make the text the article's next version; to the article, with what changed."""
-    result = versions.import_new_version(
-        get_db(), article_id, text, actor=g.user, source_format=source_format
-    )
-    if not result.created:
-        flash("This is the article's current text already; nothing changed.", "info")
-    else:
-        flash(
-            f"Imported version {result.number}: {result.changed} changed, "
-            f"{result.removed} removed, {result.added} new, {result.kept} unchanged "
-            "(claims whose passage changed are marked; nothing recorded was lost).",
-            "success",
-        )
-    return redirect(url_for("workbench.show_article", article_id=article_id), code=303)
 
 
 def list_options():
@@ -151,7 +69,7 @@ def show_article(article_id):
         "options": options,
         "windows": articles.text_windows(db, article["id"], claims_page.claims),
         "can_review": g.user.can("reviewer"),
-        "return_to": request.full_path.rstrip("?"),
+        "page_url": request.full_path.rstrip("?"),
         "in_article": True,
     }
     if is_htmx():
@@ -199,11 +117,16 @@ def bulk_article(article_id):
 
 @bp.get("/articles/<article_id>/text")
 def article_text(article_id):
-    article = load_article(article_id)
+    return text_page(load_article(article_id))
+
+
+def text_page(article, **form):
+    """The whole article with its claims highlighted, and the form to add one."""
     listed = claims.list_claims(get_db(), article["id"], page_size=10**9).claims
     return render_template(
         "articles/text.html",
         segments=articles.highlight_segments(article["body"], listed),
+        form=form,
         **article_summary(article),
     )
 
@@ -247,9 +170,21 @@ def add_claim(article_id):
         ):
             # No selection offsets (no JavaScript), or they do not match the passage.
             start, end = corrections.locate_passage(article["body"], passage, start or 0)
-        claim = corrections.add_claim(get_db(), article["id"], start, end, g.user)
+        claim = corrections.add_claim(
+            get_db(),
+            article["id"],
+            start,
+            end,
+            g.user,
+            overlap_confirmed=request.form.get("overlap_confirmed") == "1",
+        )
     except InvalidInput as error:
-        flash(str(error), "error")
-        return redirect(url_for("workbench.article_text", article_id=article["id"]), code=303)
+        # The full text again, with the passage kept and the reason beside the form.
+        return text_page(
+            article,
+            error=str(error),
+            passage=passage,
+            confirm_overlap=isinstance(error, NeedsConfirmation),
+        ), 422
     flash(f"Added claim {claim['position']}.", "success")
     return redirect(url_for("workbench.show_claim", claim_id=claim["id"]), code=303)

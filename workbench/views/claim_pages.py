@@ -27,6 +27,7 @@ from .common import (
     is_htmx,
     readable_time,
     redirect_after_write,
+    referring_path,
     render_page_or_partial,
     render_partial,
     single_form_value,
@@ -36,7 +37,7 @@ from .common import (
 def return_url(claim):
     """Where a plain form post goes back to: the page it came from, at this claim."""
     fallback = url_for("workbench.show_article", article_id=claim["article_id"])
-    target = safe_next(request.form.get("next"), fallback)
+    target = safe_next(request.form.get("next"), None) or referring_path() or fallback
     return target.split("#", 1)[0] + f"#claim-{claim['id']}"
 
 
@@ -76,11 +77,11 @@ def show_claim(claim_id):
 
 @bp.get("/claims/<claim_id>/panel")
 def claim_panel(claim_id):
-    """The claim's notes, evidence, source, corrections and history, under its row."""
+    """The claim's row with its notes, evidence, source, corrections and history open."""
     claim = load_claim(claim_id)
     if not is_htmx():
         return redirect_after_write(url_for("workbench.show_claim", claim_id=claim["id"]))
-    return render_partial("claims/_panel.html", **claim_context(claim))
+    return render_partial("articles/_claim.html", **claim_context(claim, panel="open"))
 
 
 # --- writes from the panel ------------------------------------------------------------
@@ -347,7 +348,8 @@ def undo_change(history_id):
     if not is_htmx():
         flash(message, "success")
         fallback = url_for("workbench.show_article", article_id=done.article_id)
-        return redirect_after_write(safe_next(request.form.get("next"), fallback))
+        back = safe_next(request.form.get("next"), None) or referring_path() or fallback
+        return redirect_after_write(back)
     if len(done.claim_ids) > 1 or done.what != "status change":
         flash(message, "success")
         response = make_response("", 200)

@@ -1,16 +1,29 @@
 """What every route shares: htmx-or-page responses, input parsing, loading, errors."""
 
 import re
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .. import articles
+from .. import articles, snapshots
 from ..web import get_db, positive_int
 
 # One blueprint for the pages, spread over modules by area; endpoint names stay
 # "workbench.<view>" wherever a view lives.
 bp = Blueprint("workbench", __name__)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The site icon where browsers and feed readers look for it without a <link>."""
+    return current_app.send_static_file("favicon.svg")
+
+
+@bp.get("/help/keys")
+def keys_help():
+    """The keyboard shortcuts dialog, fetched by static/keys.js when "?" is pressed."""
+    return render_template("_keys_help.html")
 
 
 def is_htmx():
@@ -36,6 +49,27 @@ def render_partial(template, http_status=200, **context):
 def redirect_after_write(url):
     """303 See Other: the browser fetches the page to show with a GET."""
     return redirect(url, code=303)
+
+
+def referring_path():
+    """The path and query of the page on this site a form was posted from (its Referer),
+    or None. Rows on a long page carry no return address of their own: the browser's
+    Referer says where the reviewer was (Referrer-Policy same-origin sends it here)."""
+    referrer = urlsplit(request.headers.get("Referer", ""))
+    if referrer.netloc != request.host or referrer.scheme not in ("http", "https"):
+        return None
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return path if path.startswith("/") and not path.startswith("//") else None
+
+
+def navigate(location):
+    """After a write that leads to another page: htmx is told to go there (a full page
+    load, HX-Redirect), a plain form post gets a 303."""
+    if is_htmx():
+        response = Response(status=200, headers={"HX-Redirect": location})
+        response.headers["Vary"] = "HX-Request"
+        return response
+    return redirect(location, code=303)
 
 
 def single_form_value(name):
@@ -74,6 +108,7 @@ def article_summary(article):
         "article": article,
         "counts": articles.progress(db, [article["id"]]).get(article["id"]),
         "evidence_counts": articles.evidence_counts(db, article["id"]),
+        "snapshot": snapshots.snapshot_info(db, article["id"]),
     }
 
 

@@ -22,6 +22,7 @@ def search_page():
         found, total = search.search_claims(get_db(), claim_filter, page)
         claims.attach_notes(get_db(), found)
         claims.attach_evidence(get_db(), found)
+        search.highlighted(get_db(), claim_filter, found)
     return render_page_or_partial(
         "search/page.html",
         "search/_results.html",

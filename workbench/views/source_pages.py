@@ -1,13 +1,13 @@
 """The Sources page: every person and organisation cited, their record, merge and split."""
 
-from flask import abort, flash, g, make_response, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 
 from .. import sources
 from ..auth import role_required, safe_next
 from ..errors import InvalidInput, NotAllowed
 from ..text.source_names import KINDS
 from ..web import get_db, positive_int
-from .common import bp, is_htmx, render_page_or_partial, single_form_value
+from .common import bp, is_htmx, navigate, render_page_or_partial, single_form_value
 
 SOURCES_PAGE = 100
 
@@ -17,16 +17,6 @@ def source_key(value):
     if not isinstance(value, str) or not sources.is_source_key(value):
         abort(400, description="That is not a source from the Sources page.")
     return value
-
-
-def redirect_or_hx(target):
-    """A 303 to `target`; for htmx, a 200 that tells it to load `target` as a page (the
-    change touches the whole list, and a 303 would be followed inside the request)."""
-    if is_htmx():
-        response = make_response("", 200)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target, code=303)
 
 
 @bp.get("/sources")
@@ -97,7 +87,7 @@ def merge_sources():
         f"source-undo:{decisions[-1]}" if len(decisions) == 1 else "success",
     )
     target = url_for("workbench.show_source", key=into)
-    return redirect_or_hx(target)
+    return navigate(target)
 
 
 @bp.post("/sources/split")
@@ -136,4 +126,4 @@ def undo_source_decision(decision_id):
         abort(409, description=str(error))
     flash(f"Undid the {decision['action']}.", "success")
     back = safe_next(request.form.get("next"), url_for("workbench.sources_page"))
-    return redirect_or_hx(back)
+    return navigate(back)

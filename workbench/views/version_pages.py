@@ -1,11 +1,47 @@
 """Versions of an article: the list, what a version changed, a version's text."""
 
-from flask import abort, render_template
+from flask import abort, flash, g, render_template, url_for
 
-from .. import versions
-from ..errors import InvalidInput
+from .. import articles, versions
+from ..errors import ArticleNotFound, ArticleRejected, InvalidInput
 from ..web import get_db, load_article, positive_int
-from .common import article_summary, bp
+from .common import article_summary, bp, navigate
+
+
+def version_target(form):
+    """The article a text is a new version of: the one chosen in the import form, else the
+    one imported from the same URL; None for a new article. ArticleRejected for a choice
+    that is no article."""
+    chosen = (form.get("new_version_of") or "").strip()
+    if chosen:
+        article_id = positive_int(chosen)
+        if article_id is None:
+            raise ArticleRejected("Choose the article this is a new version of from the list.")
+        try:
+            articles.get_article(get_db(), article_id, with_body=False)
+        except ArticleNotFound:
+            raise ArticleRejected(
+                f"There is no article {article_id} to add a version to."
+            ) from None
+        return article_id
+    return versions.article_for_url(get_db(), form.get("url"))
+
+
+def import_version(article_id, text, source_format):
+    """Make the text the article's next version; to the article, saying what changed."""
+    result = versions.import_new_version(
+        get_db(), article_id, text, actor=g.user, source_format=source_format
+    )
+    if not result.created:
+        flash("This is the article's current text already; nothing changed.", "info")
+    else:
+        flash(
+            f"Imported version {result.number}: {result.changed} changed, "
+            f"{result.removed} removed, {result.added} new, {result.kept} unchanged "
+            "(claims whose passage changed are marked; nothing recorded was lost).",
+            "success",
+        )
+    return navigate(url_for("workbench.show_article", article_id=article_id))
 
 
 def load_version(article, number):

@@ -1,0 +1,164 @@
+"""The review screen built for volume (issue 13), as a reviewer sees it in Chromium: dense
+rows beside the article text, the two in step, undo in place, bulk changes that touch
+only the ticked rows, and no silent change of a typed source."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from workbench.cli import SAMPLE_TITLE
+
+pytestmark = pytest.mark.browser
+
+
+def has_status(status):
+    return re.compile(rf"(^|\s)claim--{status}(\s|$)")
+
+
+def rows(page):
+    return page.locator("li.claim")
+
+
+def row_at(page, position):
+    row_id = rows(page).nth(position - 1).get_attribute("id")
+    return page.locator(f"li#{row_id}")
+
+
+def open_article(page, url, title):
+    page.goto(url)
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    assert page.evaluate("typeof window.htmx === 'object'"), "htmx did not load"
+
+
+def sample_url(server):
+    return f"{server}/articles/1"
+
+
+def test_at_least_twelve_claims_are_visible_on_load_at_1366_by_900(page, server):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    open_article(page, sample_url(server), SAMPLE_TITLE)
+    visible = page.evaluate(
+        """() => [...document.querySelectorAll('li.claim')].filter(row => {
+            const box = row.getBoundingClientRect();
+            return box.top >= 0 && box.bottom <= window.innerHeight;
+        }).length"""
+    )
+    assert visible >= 12, f"only {visible} whole claims are visible at 1366x900"
+    side_by_side = page.evaluate(
+        """() => {
+            const text = document.getElementById('article-text').getBoundingClientRect();
+            const list = document.getElementById('claims').getBoundingClientRect();
+            return text.right <= list.left && text.top < list.bottom;
+        }"""
+    )
+    assert side_by_side, "the article text should sit beside the claims on a wide screen"
+
+
+def test_narrow_screens_stack_the_text_above_the_claims(page, server):
+    page.set_viewport_size({"width": 900, "height": 900})
+    open_article(page, sample_url(server), SAMPLE_TITLE)
+    stacked = page.evaluate(
+        """() => document.getElementById('article-text').getBoundingClientRect().bottom
+                 <= document.getElementById('claims').getBoundingClientRect().top"""
+    )
+    assert stacked, "below 1200 px the text column should come above the claim list"
+
+
+def test_selecting_a_claim_shows_its_passage_and_a_passage_selects_its_claim(page, import_article):
+    article = import_article(6)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    open_article(page, article.url, article.title)
+
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    second = row_at(page, 2)
+    expect(second).to_be_focused()
+    passage = page.locator(f"#{second.get_attribute('id').replace('claim-', 'passage-')}")
+    expect(passage).to_have_class(re.compile(r"(^|\s)is-selected(\s|$)"))
+    expect(passage).to_be_in_viewport()
+    expect(passage).to_have_text(article.sentences[1])
+
+    fifth = row_at(page, 5)
+    page.locator(f"#{fifth.get_attribute('id').replace('claim-', 'passage-')}").click()
+    expect(fifth).to_be_focused()
+    expect(fifth).to_have_class(re.compile(r"(^|\s)is-selected(\s|$)"))
+    expect(passage).not_to_have_class(re.compile(r"(^|\s)is-selected(\s|$)"))
+
+
+def test_passages_and_claims_link_to_each_other_without_javascript(new_page, import_article):
+    article = import_article(3)
+    page = new_page(user="ana", javascript=False)
+    page.goto(article.url)
+    row = row_at(page, 2)
+    claim_id = row.get_attribute("id").removeprefix("claim-")
+    row.locator("a.claim__text").click()
+    expect(page).to_have_url(f"{article.url}#passage-{claim_id}")
+    page.locator(f"#passage-{claim_id}").click()
+    expect(page).to_have_url(f"{article.url}#claim-{claim_id}")
+
+
+def test_a_status_change_can_be_undone_in_place(page, import_article):
+    article = import_article(3)
+    open_article(page, article.url, article.title)
+    row = row_at(page, 2)
+
+    row.get_by_role("button", name="Sourced", exact=True).click()
+    expect(row).to_have_class(has_status("sourced"))
+    row.get_by_role("button", name="Undo").click()
+
+    expect(row).to_have_class(has_status("unverified"))
+    expect(page.locator("#progress .progress__caption strong")).to_have_text("0 / 3")
+    row.locator("a.claim__more").click()
+    history = row.locator(".history__entry")
+    expect(history.last).to_contain_text("undid a change: set this claim to unverified")
+
+
+def test_z_undoes_the_last_status_change(page, import_article):
+    article = import_article(3)
+    open_article(page, article.url, article.title)
+    page.keyboard.press("j")
+    page.keyboard.press("d")  # claim 1 disputed, focus moves on to claim 2
+    expect(row_at(page, 1)).to_have_class(has_status("disputed"))
+    page.keyboard.press("z")
+    expect(row_at(page, 1)).to_have_class(has_status("unverified"))
+
+
+def test_a_bulk_change_touches_only_the_ticked_rows_and_can_be_undone(page, import_article):
+    article = import_article(5)
+    open_article(page, article.url, article.title)
+    ticks = page.locator("li.claim > input[type=checkbox]")
+
+    ticks.nth(0).click()
+    ticks.nth(3).click(modifiers=["Shift"])  # a range: claims 1 to 4
+    ticks.nth(2).click()  # and claim 3 unticked again
+    bar = page.locator("#bulk")
+    expect(bar.locator("[data-bulk-count]")).to_have_text("3 claims ticked")
+    expect(bar.locator("[data-bulk-verb]")).to_have_text("Set the 3 claims to")
+
+    bar.get_by_role("button", name="Disputed", exact=True).click()
+
+    expect(page.locator("#messages")).to_contain_text("Set 3 claims to “disputed”.")
+    expected = ["disputed", "disputed", "unverified", "disputed", "unverified"]
+    for position, status in enumerate(expected, start=1):
+        expect(row_at(page, position)).to_have_class(has_status(status))
+
+    page.locator("#messages").get_by_role("button", name="Undo").click()
+    expect(page.locator("#messages")).to_contain_text("Undid the bulk change.")
+    for position in range(1, 6):
+        expect(row_at(page, position)).to_have_class(has_status("unverified"))
+
+
+def test_a_typed_source_with_kind_none_is_refused_and_the_text_kept(page, import_article):
+    article = import_article(2)
+    open_article(page, article.url, article.title)
+    row = row_at(page, 1)
+    row.locator("a.claim__more").click()
+    field = row.get_by_label("Source, as written in the article")
+    field.fill("Jane Doe")
+
+    row.get_by_role("button", name="Save source").click()
+
+    expect(row.get_by_role("alert")).to_contain_text("You typed the source “Jane Doe”")
+    expect(row.get_by_label("Source, as written in the article")).to_have_value("Jane Doe")
+    expect(row.locator(".claim__source")).to_contain_text("no source")

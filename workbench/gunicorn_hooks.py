@@ -1,0 +1,13 @@
+"""gunicorn settings for `workbench serve`: each worker process runs the job worker.
+
+gunicorn reads this module's names as its settings (`--config python:workbench.gunicorn_hooks`);
+only hooks live here, the rest stays on serve's command line.
+"""
+
+from . import worker as job_worker
+
+
+def post_worker_init(server_worker):
+    """After a worker process has loaded the app: start its job thread (workbench/worker.py
+    says why a thread)."""
+    job_worker.start_in_background(server_worker.wsgi.config["DATABASE"])

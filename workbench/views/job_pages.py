@@ -1,0 +1,72 @@
+"""A job's progress page: a bar and its stages, polled by htmx every second (refreshed
+by the page itself without JavaScript), landing on the result when the job is done."""
+
+from flask import abort, flash, g, url_for
+
+from .. import importing, jobs, snapshots
+from ..errors import JobNotFound, PreviewNotFound
+from ..web import get_db, positive_int
+from .common import bp, is_htmx, navigate, render_page_or_partial
+
+
+@bp.get("/jobs/<job_id>")
+def show_job(job_id):
+    job = load_job(job_id)
+    if job.state == "done":
+        return navigate(landing(job))
+    return render_page_or_partial(
+        "jobs/show.html",
+        "jobs/_job.html",
+        422 if job.state == "failed" else 200,
+        job=job,
+        oob=is_htmx(),
+        **try_again(job),
+    )
+
+
+def load_job(job_id):
+    """The job, if this user may see it (its creator, or an admin); 404 otherwise."""
+    number = positive_int(job_id)
+    if number is None:
+        abort(404)
+    try:
+        job = jobs.get_job(get_db(), number)
+    except JobNotFound:
+        abort(404)
+    if job.created_by != g.user.username and not g.user.can("admin"):
+        abort(404)  # not 403: whether a job exists is nobody else's business
+    return job
+
+
+def landing(job):
+    """The page a finished job leads to."""
+    result = job.result or {}
+    if job.kind == importing.PREPARE:
+        return url_for("workbench.show_preview", preview_id=result["preview_id"])
+    if job.kind == importing.IMPORT and result.get("deleted"):
+        return url_for("workbench.restore_offer", article_id=result["article_id"], reason="import")
+    if job.kind == importing.IMPORT:
+        if result.get("created"):
+            flash(f"Imported {result['claim_count']} claims.", "success")
+        else:
+            flash("This article was imported before; here it is.", "info")
+    if job.article_id or result.get("article_id"):
+        return url_for("workbench.show_article", article_id=job.article_id or result["article_id"])
+    return url_for("workbench.index")
+
+
+def try_again(job):
+    """For a failed import: the form it came from, with what was given kept."""
+    if job.state != "failed" or job.kind not in (importing.PREPARE, importing.IMPORT):
+        return {}
+    payload = job.payload or {}
+    if payload.get("preview_id") is not None and job.kind == importing.IMPORT:
+        try:
+            snapshots.get_preview(get_db(), payload["preview_id"])
+        except PreviewNotFound:
+            return {"form": {}}
+        return {"preview_url": url_for("workbench.show_preview", preview_id=payload["preview_id"])}
+    return {
+        "form": {"text": payload.get("text"), **payload.get("metadata", {})},
+        "link": payload.get("url"),
+    }
