@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import matching
 from .accounts import User
 from .claims import claim_row, get_claim
 from .clock import utc_now
@@ -104,6 +105,8 @@ def reannotate(db: Database, article_id: int, claim_ids: list[int]) -> None:
         if row["attribution_confirmed_by"]:
             fields = analysis.flag_fields(row["text"], row["attribution_kind"])
         db.table("claims").update(row["id"], fields)
+    # Their text may have changed: what they match in other articles too.
+    matching.index_claims(db, claim_ids)
 
 
 def bump(db: Database, claim_id: int, actor: User, now: str, **changes: Any) -> None:

@@ -409,6 +409,26 @@ def _add_source_decisions(db: sqlite_utils.Database) -> None:
     db.table("source_decisions").create_index(["undoes"])
 
 
+def _add_claim_matching(db: sqlite_utils.Database) -> None:
+    """Claims already checked elsewhere (issue 15): each claim's normalised text and
+    lookup keys (workbench/text/claim_keys.py), and the pairs found to be the same claim,
+    stored both ways. WITHOUT ROWID: the primary key is the index."""
+    db.execute(
+        "create table claim_match_index (claim_id integer primary key references claims(id), "
+        "article_id integer not null, text_hash text not null, normalised text not null)"
+    )
+    db.execute(
+        "create table claim_match_keys (key integer not null, claim_id integer not null, "
+        "primary key (key, claim_id)) without rowid"
+    )
+    db.execute("create index claim_match_keys_claim on claim_match_keys (claim_id)")
+    db.execute(
+        "create table claim_matches (claim_id integer not null, other_id integer not null, "
+        "score real not null, primary key (claim_id, other_id)) without rowid"
+    )
+    db.execute("create index claim_matches_other on claim_matches (other_id)")
+
+
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
 MIGRATIONS = [
@@ -420,6 +440,7 @@ MIGRATIONS = [
     _add_snapshots_jobs_and_authors,
     _add_article_versions,
     _add_source_decisions,
+    _add_claim_matching,
 ]
 
 

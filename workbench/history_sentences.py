@@ -63,6 +63,17 @@ def _as_dict(value: Any) -> Entry:
 
 
 def _status(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
+    if after.get("copied_from"):
+        return [
+            *_copied_from(after),
+            ("text", ": set "),
+            *the_claim,
+            ("text", " to "),
+            ("status", after.get("status")),
+            ("text", ", was "),
+            ("status", before.get("status")),
+            *_with_evidence(after),
+        ]
     return [
         ("text", "set "),
         *the_claim,
@@ -71,6 +82,35 @@ def _status(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) ->
         ("text", ", was "),
         ("status", before.get("status")),
     ]
+
+
+def _copied_from(after: Entry) -> list[Part]:
+    return [
+        ("text", "copied the review of "),
+        (
+            "claim",
+            {"id": after.get("copied_from"), "position": None, "opening": "", "hidden": False},
+        ),
+        ("text", f" (claim {after.get('copied_from')}, in another article)"),
+    ]
+
+
+def _with_evidence(after: Entry) -> list[Part]:
+    count = len(after.get("evidence_ids") or [])
+    return [("text", f", with {_count(count, 'evidence link')}")] if count else []
+
+
+def _copied_evidence(
+    entry: Entry, before: Entry, after: Entry, the_claim: list[Part]
+) -> list[Part]:
+    return [*_copied_from(after), ("text", ": added to "), *the_claim, *_with_evidence(after)]
+
+
+def _copied_evidence_removed(
+    entry: Entry, before: Entry, after: Entry, the_claim: list[Part]
+) -> list[Part]:
+    count = len(before.get("evidence_ids") or [])
+    return [("text", f"removed the {_count(count, 'evidence link')} copied to "), *the_claim]
 
 
 def _note(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
@@ -303,4 +343,6 @@ _DESCRIBE = {
     "changed in version": _changed_in_version,
     "removed in version": _removed_in_version,
     "new in version": _new_in_version,
+    "copied evidence": _copied_evidence,
+    "copied evidence removed": _copied_evidence_removed,
 }

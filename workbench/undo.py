@@ -31,6 +31,7 @@ UNDOABLE = {
     "attribution": "source change",
     "attribution confirmed": "source confirmation",
     "boundaries": "boundary change",
+    "copied evidence": "copied evidence",
 }
 
 
@@ -105,6 +106,8 @@ def _check_unchanged(db: Database, claim_id: int, version: int | None) -> None:
 
 
 def _undo_status(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    # A review copied from another article brought its evidence: that goes back too.
+    _hide_copied_evidence(db, entry, actor)
     _change_status(
         db,
         "select ? as id",
@@ -115,6 +118,33 @@ def _undo_status(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
         undoes=entry["id"],
     )
     return [entry["claim_id"]]
+
+
+def _hide_copied_evidence(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    ids = (entry["after"] or {}).get("evidence_ids") or []
+    db.execute(
+        "update evidence set deleted_at = ?, deleted_by = ? where deleted_at is null "
+        "and claim_id = ? and id in (select value from json_each(?))",
+        [utc_now(), actor.username, entry["claim_id"], json.dumps(ids)],
+    )
+    return list(ids)
+
+
+def _undo_copied_evidence(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    claim = corrections.full_claim(db, entry["claim_id"])
+    hidden = _hide_copied_evidence(db, entry, actor)
+    db.execute("update claims set version = version + 1 where id = ?", [claim["id"]])
+    record_history(
+        db,
+        claim,
+        actor.username,
+        "copied evidence removed",
+        {"evidence_ids": hidden},
+        {"undo_of": entry["id"]},
+        utc_now(),
+        undoes=entry["id"],
+    )
+    return [claim["id"]]
 
 
 def _undo_bulk_status(db: Database, entry: dict[str, Any], actor: User) -> Undone:
@@ -347,4 +377,5 @@ _REVERSE = {
     "attribution": _undo_attribution,
     "attribution confirmed": _undo_confirmation,
     "boundaries": _undo_boundaries,
+    "copied evidence": _undo_copied_evidence,
 }

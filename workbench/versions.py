@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import matching
 from .accounts import User
 from .articles import content_hash, get_article
 from .clock import utc_now
@@ -256,6 +257,7 @@ def _apply(
         removed=len(plan.removed),
         added=len(plan.added),
     )
+    matching.index_claims(db, [p.claim_id for p in changed] + added_ids)
     counts = result.summary()
     history_id = record_article_event(
         db,

@@ -10,7 +10,7 @@ import urllib.parse
 
 from werkzeug.exceptions import HTTPException
 
-from .. import articles
+from .. import articles, matching
 from ..history_sentences import KIND_WORDS, article_event, describe
 from ..statuses import STATUSES
 from ..text import flags
@@ -65,6 +65,11 @@ def init_app(app):
         FLAGS=flags.FLAGS,
     )
     app.jinja_env.globals["article_choices"] = lambda: articles.article_titles(get_db())
+    # A row drawn alone (after a write) finds its claim reviewed elsewhere itself; a page
+    # of rows attaches them all in one query (matching.reviewed_elsewhere).
+    app.jinja_env.globals["elsewhere_of"] = lambda claim: matching.reviewed_elsewhere(
+        get_db(), [dict(claim)]
+    )[0]["elsewhere"]
     app.jinja_env.filters["when"] = readable_time
     app.jinja_env.filters["host"] = host_of
     app.jinja_env.filters["fromjson"] = json.loads

@@ -3,7 +3,7 @@ import_pages.py)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from .. import articles, claims, corrections, history, search, versions
+from .. import articles, claims, corrections, history, matching, search, versions
 from ..auth import role_required, safe_next
 from ..errors import InvalidInput, NeedsConfirmation
 from ..web import get_db, load_article, positive_int
@@ -63,6 +63,7 @@ def show_article(article_id):
         abort(404)
     db = get_db()
     claims_page = claims.list_claims(db, article["id"], page=page, counts_only=True, **options)
+    matching.reviewed_elsewhere(db, claims_page.claims)
     context = {
         "article": article,
         "claims_page": claims_page,

@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, g, make_response, request, url_for
 
-from .. import articles, claims, corrections, evidence, history, notes, undo
+from .. import articles, claims, corrections, evidence, history, matching, notes, undo
 from ..auth import role_required, safe_next
 from ..errors import (
+    ClaimNotFound,
     EvidenceNotFound,
     InvalidInput,
     NotAllowed,
@@ -48,6 +49,7 @@ def claim_context(claim, **extra):
         "claim": claim if "notes" in claim else claims.get_claim(db, claim["id"]),
         "article": articles.get_article(db, claim["article_id"]),
         "history": history.claim_history(db, claim["id"]),
+        "matches": matching.matches_of(db, claim["id"]),
         "split_points": split_points(claim),
         "kinds": corrections.ATTRIBUTION_KINDS,
         "can_review": g.user.can("reviewer"),
@@ -265,6 +267,33 @@ def on_article_page(article_id):
 
 
 # --- notes and evidence ---------------------------------------------------------------
+
+
+@bp.post("/claims/<claim_id>/copy-review")
+@role_required("reviewer")
+def copy_review(claim_id):
+    """Take the decision (status and evidence) of the same claim reviewed elsewhere."""
+    claim = load_claim(claim_id)
+    from_id = positive_int(single_form_value("from"))
+    if from_id is None:
+        abort(400, description="Say which claim's review to copy.")
+    try:
+        copied = matching.copy_review(get_db(), claim["id"], from_id, g.user, expected_version())
+    except ClaimNotFound:
+        return render_claim_error(
+            claim, "That claim is not there any more; nothing was copied.", 422
+        )
+    except InvalidInput as error:
+        return render_claim_error(claim, str(error), 422)
+    except VersionConflict as conflict:
+        return render_conflict(conflict.current)
+    undo_id = history.last_change_id(get_db(), copied["id"], g.user.username)
+    return answer_with_row(
+        copied,
+        f"Copied the review of claim {from_id}: {copied['status']}, with its evidence.",
+        undo_id=undo_id,
+        evidence_changed=True,
+    )
 
 
 @bp.post("/claims/<claim_id>/notes")
