@@ -34,8 +34,8 @@ def test_the_labelled_pairs_are_balanced_and_many():
 def test_the_rules_and_threshold_keep_precision_on_the_labelled_pairs():
     precision, recall = precision_recall(is_same_claim)
     print(
-        f"\nclaims elsewhere at token_sort_ratio >= {claim_keys.SAME_CLAIM_SCORE:g} with the rules: "
-        f"precision {precision:.2f}, recall {recall:.2f} on {len(PAIRS)} pairs"
+        f"\nclaims elsewhere at token_sort_ratio >= {claim_keys.SAME_CLAIM_SCORE:g} with the "
+        f"rules: precision {precision:.2f}, recall {recall:.2f} on {len(PAIRS)} pairs"
     )
     assert precision == 1.0, "a decision would be offered for a claim that says something else"
     assert recall >= 0.9

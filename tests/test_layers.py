@@ -70,6 +70,8 @@ DOMAIN = modules_in(
     "importing.py",
     "versions.py",
     "sources.py",
+    "matching.py",
+    "archive.py",
     "exports/*.py",
 )
 

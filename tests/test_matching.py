@@ -1,8 +1,6 @@
 """Claims already checked elsewhere, stored when claims are written: found at import,
 after corrections and new versions; copying a decision and its evidence (history, undo)."""
 
-import json
-
 import pytest
 
 from support import actor

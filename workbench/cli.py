@@ -8,7 +8,17 @@ import sys
 
 import click
 
-from . import accounts, articles, importing, search, settings, snapshots, versions
+from . import (
+    accounts,
+    archive,
+    articles,
+    importing,
+    matching,
+    search,
+    settings,
+    snapshots,
+    versions,
+)
 from .db import open_migrated
 from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
@@ -159,6 +169,9 @@ def init(base_url):
             )
             click.echo(f"Imported the sample article as article {result.article_id} "
                        f"({result.claim_count} claims).")
+        indexed = matching.index_missing(db)
+        if indexed:
+            click.echo(f"Looked for claims already checked elsewhere among {indexed:,} stored claims.")
         click.echo(f"Database ready: {path}")
 
 
@@ -255,6 +268,33 @@ def restore_article(article_id, restored_by):
         except InvalidInput as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"Restored article {article_id}: {article['title']}")
+
+
+@cli.group()
+def evidence():
+    """Evidence links: kept copies against link rot."""
+
+
+@evidence.command("check")
+def evidence_check():
+    """Fetch every evidence link again and report the dead, moved and changed ones.
+
+    Each link is compared with its archive (the copy kept when it was first added): dead
+    (it cannot be fetched, or answers 4xx/5xx), moved (another final address), changed
+    (other bytes; the words it gained and lost are shown). A link with no archive yet is
+    archived now. The fetcher's rules apply (WORKBENCH_FETCH_ALLOW for internal hosts).
+    Exits 1 when a link is dead, moved or changed.
+    """
+    db, _ = _database()
+    with db:
+        results = archive.check_all(
+            db, on_link=lambda number, total, result: click.echo(
+                f"[{number}/{total}] {result.summary()}"))
+    problems = [r for r in results if r.state in ("dead", "moved", "changed")]
+    click.echo(f"{len(results)} links: " + ", ".join(
+        f"{sum(1 for r in results if r.state == state)} {state}" for state in archive.STATES))
+    if problems:
+        sys.exit(1)
 
 
 @cli.command("export")

@@ -429,6 +429,29 @@ def _add_claim_matching(db: sqlite_utils.Database) -> None:
     db.execute("create index claim_matches_other on claim_matches (other_id)")
 
 
+def _add_link_snapshots(db: sqlite_utils.Database) -> None:
+    """Evidence links fetched and kept (issue 15): one row per fetch of a link, the first
+    good one its archive, the later ones checks. A failed fetch is a row too (`error`)."""
+    db.table("link_snapshots").create(
+        {
+            "id": int,
+            "url": str,
+            "final_url": str,
+            "http_status": int,
+            "title": str,
+            "text": str,
+            "sha256": str,
+            "content_type": str,
+            "fetched_at": str,
+            "error": str,
+            "kind": str,  # archive | check
+        },
+        pk="id",
+        not_null={"url", "fetched_at", "kind"},
+    )
+    db.table("link_snapshots").create_index(["url", "id"])
+
+
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
 MIGRATIONS = [
@@ -441,6 +464,7 @@ MIGRATIONS = [
     _add_article_versions,
     _add_source_decisions,
     _add_claim_matching,
+    _add_link_snapshots,
 ]
 
 

@@ -32,12 +32,54 @@ BATCH = 500
 
 def index_claims(db: Database, claim_ids: Iterable[int]) -> int:
     """(Re)index these claims and store their matches; call inside the write transaction
-    that wrote them. Returns how many matching pairs were found."""
+    that wrote them. Returns how many matching pairs were found.
+
+    Candidates are looked up before these claims' own keys are stored, so an article's
+    claims are not candidates of each other (a long article repeats itself), and a text
+    repeated in it is looked up once.
+    """
     ids = list(dict.fromkeys(claim_ids))
-    found = 0
+    entries = []
     for start in range(0, len(ids), BATCH):
-        found += _index_batch(db, ids[start : start + BATCH])
-    return found
+        batch = ids[start : start + BATCH]
+        _forget(db, batch)
+        for row in db.query(
+            "select id, article_id, text from claims where id in (select value from json_each(?))",
+            [json.dumps(batch)],
+        ):
+            normalised = normalise(row["text"])
+            entries.append((row["id"], row["article_id"], normalised, match_keys(normalised)))
+    by_article: dict[int, list[tuple[int, int, str, list[int]]]] = {}
+    for entry in entries:
+        by_article.setdefault(entry[1], []).append(entry)
+    pairs = 0
+    for article_entries in by_article.values():
+        pairs += _store(db, article_entries)
+    return pairs
+
+
+def _store(db: Database, entries: list[tuple[int, int, str, list[int]]]) -> int:
+    """Look up one article's claims among those stored, then store them and their pairs."""
+    found: dict[str, list[tuple[int, float]]] = {}
+    pairs = []
+    for claim_id, article_id, normalised, keys in entries:
+        if normalised not in found:
+            found[normalised] = _same_claims(db, article_id, normalised, keys)
+        for other_id, how_alike in found[normalised]:
+            pairs += [(claim_id, other_id, how_alike), (other_id, claim_id, how_alike)]
+    db.conn.executemany(
+        "insert into claim_match_index (claim_id, article_id, text_hash, normalised) "
+        "values (?, ?, ?, ?)",
+        [(claim_id, article, _text_hash(norm), norm) for claim_id, article, norm, _ in entries],
+    )
+    db.conn.executemany(
+        "insert or ignore into claim_match_keys (key, claim_id) values (?, ?)",
+        [(key, claim_id) for claim_id, _, _, keys in entries for key in keys],
+    )
+    db.conn.executemany(
+        "insert or replace into claim_matches (claim_id, other_id, score) values (?, ?, ?)", pairs
+    )
+    return len(pairs) // 2
 
 
 def index_article(db: Database, article_id: int) -> int:
@@ -61,41 +103,9 @@ def index_missing(db: Database) -> int:
     return len(ids)
 
 
-def _index_batch(db: Database, ids: list[int]) -> int:
-    rows = list(
-        db.query(
-            "select id, article_id, text from claims where id in (select value from json_each(?))",
-            [json.dumps(ids)],
-        )
-    )
-    _forget(db, [row["id"] for row in rows])
-    entries = []
-    for row in rows:
-        normalised = normalise(row["text"])
-        entries.append((row["id"], row["article_id"], normalised, match_keys(normalised)))
-    db.conn.executemany(
-        "insert into claim_match_index (claim_id, article_id, text_hash, normalised) "
-        "values (?, ?, ?, ?)",
-        [(claim_id, article, _text_hash(norm), norm) for claim_id, article, norm, _ in entries],
-    )
-    db.conn.executemany(
-        "insert or ignore into claim_match_keys (key, claim_id) values (?, ?)",
-        [(key, claim_id) for claim_id, _, _, keys in entries for key in keys],
-    )
-    pairs = []
-    for claim_id, article_id, normalised, keys in entries:
-        for other_id, _, how_alike in _same_claims(db, article_id, normalised, keys):
-            pairs.append((claim_id, other_id, how_alike))
-            pairs.append((other_id, claim_id, how_alike))
-    db.conn.executemany(
-        "insert or replace into claim_matches (claim_id, other_id, score) values (?, ?, ?)", pairs
-    )
-    return len(pairs) // 2
-
-
 def _same_claims(
     db: Database, article_id: int, normalised: str, keys: list[int]
-) -> list[tuple[int, str, float]]:
+) -> list[tuple[int, float]]:
     """Claims of other articles that make the same claim: candidates sharing a key, scored."""
     candidates: set[int] = set()
     for key in keys:
@@ -115,7 +125,7 @@ def _same_claims(
     ):
         how_alike = score(normalised, other_text)
         if how_alike >= SAME_CLAIM_SCORE:
-            found.append((other_id, other_text, how_alike))
+            found.append((other_id, how_alike))
     return found
 
 
@@ -123,9 +133,7 @@ def _forget(db: Database, ids: list[int]) -> None:
     """Drop what is stored about these claims (their text changed)."""
     listed = json.dumps(ids)
     db.execute(
-        "delete from claim_match_keys where (key, claim_id) in (select k.key, k.claim_id from "
-        "claim_match_keys k join claim_match_index i on i.claim_id = k.claim_id "
-        "where i.claim_id in (select value from json_each(?)))",
+        "delete from claim_match_keys where claim_id in (select value from json_each(?))",
         [listed],
     )
     db.execute(

@@ -152,6 +152,7 @@ def fill(rule, ids):
         "filename": "app.css",
         "number": 1,
         "decision_id": 1,
+        "snapshot_id": 1,
         **ids,
     }
     return CONVERTER.sub(lambda match: str(values[match[1]]), rule.rule)

@@ -21,6 +21,7 @@ from . import (  # noqa: F401  (routes)
     export_downloads,
     import_pages,
     job_pages,
+    link_pages,
     restore_pages,
     search_pages,
     source_pages,

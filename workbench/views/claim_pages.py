@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, g, make_response, request, url_for
 
-from .. import articles, claims, corrections, evidence, history, matching, notes, undo
+from .. import archive, articles, claims, corrections, evidence, history, matching, notes, undo
 from ..auth import role_required, safe_next
 from ..errors import (
     ClaimNotFound,
@@ -45,11 +45,13 @@ def return_url(claim):
 def claim_context(claim, **extra):
     """What the row and its panel need."""
     db = get_db()
+    full = claim if "notes" in claim else claims.get_claim(db, claim["id"])
     return {
-        "claim": claim if "notes" in claim else claims.get_claim(db, claim["id"]),
+        "claim": full,
         "article": articles.get_article(db, claim["article_id"]),
         "history": history.claim_history(db, claim["id"]),
         "matches": matching.matches_of(db, claim["id"]),
+        "links": archive.link_states(db, [e["url"] for e in full.get("evidence", [])]),
         "split_points": split_points(claim),
         "kinds": corrections.ATTRIBUTION_KINDS,
         "can_review": g.user.can("reviewer"),
@@ -315,9 +317,11 @@ def add_claim_evidence(claim_id):
     form = request.form
     values = {name: form.get(name) for name in ("url", "stance", "title", "excerpt")}
     try:
-        evidence.add_evidence(get_db(), claim["id"], g.user, **values)
+        record = evidence.add_evidence(get_db(), claim["id"], g.user, **values)
     except InvalidInput as error:
         return render_claim_error(claim, str(error), 422, evidence_form=values)
+    # Fetched and kept in the background (the job worker), never in this request.
+    archive.queue_archive(get_db(), record["url"], g.user.username)
     return answer_with_row(claim, "Saved the evidence.", evidence_changed=True)
 
 
