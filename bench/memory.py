@@ -100,10 +100,14 @@ def stored_claims_database(work, stored):
     data.fill(path, [per_article] * (stored // per_article), seed=3)
     db = database.connect(path)
     started = time.perf_counter()
-    indexed = matching.index_missing(db)
-    seconds = time.perf_counter() - started
+    ids = [row[0] for row in db.execute("select id from claims")]
+    with database.write_transaction(db):
+        # Their keys only: what a new article is matched against (finding the stored
+        # claims' matches among themselves is not what is measured).
+        matching.index_claims(db, ids, find_matches=False)
+    indexed, seconds = len(ids), time.perf_counter() - started
     db.close()
-    print(f"  indexed {indexed:,} stored claims in {seconds:.1f} s", file=sys.stderr)
+    print(f"  indexed the keys of {indexed:,} stored claims in {seconds:.1f} s", file=sys.stderr)
     return path, {"indexed": indexed, "index_s": seconds}
 
 

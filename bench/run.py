@@ -595,6 +595,32 @@ class Bench:
             f"p99 {fetched['p99_ms']:.1f} ms"
         )
 
+    # --- 8: the desk's memory (issue 15) -----------------------------------------------
+
+    def memory(self):
+        """bench/memory.py in its own process: re-anchoring, and matching 100,000 claims."""
+        self.check_time("memory")
+        command = [sys.executable, "-m", "bench.memory"]
+        raw = subprocess.run(
+            command + (["--quick"] if self.args.quick else []),
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=900,
+        )
+        result = self.runs["memory"] = json.loads(raw.stdout)
+        reanchor = result["reanchor"]
+        log(
+            f"  new version of {reanchor['claims']} claims {reanchor['version_s']:.2f} s, "
+            f"import {reanchor['import_s']:.2f} s; "
+            + ", ".join(
+                f"matching {claims} claims {found['seconds'] * 1000:.0f} ms"
+                for claims, found in result["matching"].items()
+            )
+        )
+
     # --- profile ---------------------------------------------------------------------
 
     def profile(self, server, cookies, token):
@@ -689,6 +715,8 @@ class Bench:
         self.bulk_status()
         log("Web pages: HTML import against trafilatura alone, URL import (bench/pages.py)")
         self.pages()
+        log("The desk's memory: a new version re-anchored, claims matched (bench/memory.py)")
+        self.memory()
 
 
 def main(argv=None):

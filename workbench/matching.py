@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
 from .accounts import User
@@ -26,13 +27,19 @@ from .text.claim_keys import SAME_CLAIM_SCORE, match_keys, normalise, score
 # A key shared by more claims than this says little (a common pair of words): only this
 # many of its claims are looked at.
 MAX_POSTINGS = 300
+# The most alike candidates whose wording the rules look at, and the matches kept for a
+# claim: a row shows the best reviewed one, its panel the rest (a claim repeated in
+# hundreds of wire stories keeps its closest twenty).
+MAX_LOOKED_AT = 100
+MAX_MATCHES = 20
 # Claims indexed per statement.
 BATCH = 500
 
 
-def index_claims(db: Database, claim_ids: Iterable[int]) -> int:
+def index_claims(db: Database, claim_ids: Iterable[int], find_matches: bool = True) -> int:
     """(Re)index these claims and store their matches; call inside the write transaction
-    that wrote them. Returns how many matching pairs were found.
+    that wrote them. Returns how many matching pairs were found. find_matches=False
+    stores only their keys (a benchmark's stored claims: what a new article is matched to).
 
     Candidates are looked up before these claims' own keys are stored, so an article's
     claims are not candidates of each other (a long article repeats itself), and a text
@@ -54,15 +61,19 @@ def index_claims(db: Database, claim_ids: Iterable[int]) -> int:
         by_article.setdefault(entry[1], []).append(entry)
     pairs = 0
     for article_entries in by_article.values():
-        pairs += _store(db, article_entries)
+        pairs += _store(db, article_entries, find_matches)
     return pairs
 
 
-def _store(db: Database, entries: list[tuple[int, int, str, list[int]]]) -> int:
+def _store(
+    db: Database, entries: list[tuple[int, int, str, list[int]]], find_matches: bool = True
+) -> int:
     """Look up one article's claims among those stored, then store them and their pairs."""
     found: dict[str, list[tuple[int, float]]] = {}
     pairs = []
     for claim_id, article_id, normalised, keys in entries:
+        if not find_matches:
+            continue
         if normalised not in found:
             found[normalised] = _same_claims(db, article_id, normalised, keys)
         for other_id, how_alike in found[normalised]:
@@ -106,26 +117,44 @@ def index_missing(db: Database) -> int:
 def _same_claims(
     db: Database, article_id: int, normalised: str, keys: list[int]
 ) -> list[tuple[int, float]]:
-    """Claims of other articles that make the same claim: candidates sharing a key, scored."""
-    candidates: set[int] = set()
+    """Claims of other articles that make the same claim: candidates sharing two keys (or
+    the only key), a quick similarity cut in C, then the rules of claim_keys.score."""
+    hits: dict[int, int] = {}
     for key in keys:
-        candidates.update(
+        posting = [
             row[0]
             for row in db.execute(
-                "select claim_id from claim_match_keys where key = ? limit ?", [key, MAX_POSTINGS]
+                "select claim_id from claim_match_keys where key = ? limit ?",
+                [key, MAX_POSTINGS + 1],
             )
-        )
+        ]
+        if len(posting) > MAX_POSTINGS:
+            continue  # a pair of words most claims share: it picks out nothing
+        for claim_id in posting:
+            hits[claim_id] = hits.get(claim_id, 0) + 1
+    needed = min(2, len(keys))
+    candidates = [claim_id for claim_id, count in hits.items() if count >= needed]
     if not candidates:
         return []
-    found = []
-    for other_id, other_text in db.execute(
+    rows = db.execute(
         "select claim_id, normalised from claim_match_index where article_id != ? and claim_id in "
         "(select value from json_each(?))",
-        [article_id, json.dumps(sorted(candidates))],
-    ):
-        how_alike = score(normalised, other_text)
+        [article_id, json.dumps(candidates)],
+    ).fetchall()
+    close = process.extract(
+        normalised,
+        [text for _, text in rows],
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=SAME_CLAIM_SCORE,
+        limit=MAX_LOOKED_AT,
+    )
+    found = []
+    for _, _, index in close:
+        how_alike = score(normalised, rows[index][1])
         if how_alike >= SAME_CLAIM_SCORE:
-            found.append((other_id, how_alike))
+            found.append((rows[index][0], how_alike))
+            if len(found) == MAX_MATCHES:
+                break
     return found
 
 

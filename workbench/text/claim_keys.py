@@ -3,7 +3,7 @@ decides (pure: no database).
 
 A claim is normalised (case, punctuation and spacing folded; numbers kept as written).
 Its keys are: the normalised text (the same words), its content words as a bag (the same
-words in another order), and the four content-word pairs with the smallest hashes (a
+words in another order), and the eight content-word pairs with the smallest hashes (a
 bottom-k MinHash sketch: claims sharing most of their wording share one with high
 probability). Candidates sharing a key are scored with rapidfuzz's token_sort_ratio,
 after rules that string similarity alone gets wrong: claims whose numbers differ, or
@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 # labelled pairs: precision 1.00, recall 0.92 at 80 (0.90 at 85; token_sort_ratio alone,
 # without the rules, has precision 0.55 at 80). tests/test_claim_keys.py prints them.
 SAME_CLAIM_SCORE = 80.0
-SKETCH_SIZE = 4
+SKETCH_SIZE = 8
 # Words one claim may add to the other ("the ministry said", "so far") and stay the same
 # claim; a word replaced by another ("rose" for "fell") never is.
 MAX_ADDED_WORDS = 4
@@ -95,9 +95,13 @@ def _unmatched(mine: list[str], theirs: list[str]) -> tuple[list[str], list[str]
             if min(len(word), len(o)) >= 3 or word == o
         )
 
+    # Words both sides have are matched; only the few left over are tried on each other.
+    mine_set, theirs_set = set(mine), set(theirs)
+    only_mine = [w for w in mine if w not in theirs_set]
+    only_theirs = [w for w in theirs if w not in mine_set]
     return (
-        [w for w in mine if not matched(w, theirs)],
-        [w for w in theirs if not matched(w, mine)],
+        [w for w in only_mine if not matched(w, only_theirs)],
+        [w for w in only_theirs if not matched(w, only_mine)],
     )
 
 
