@@ -246,13 +246,15 @@ def link_states(db: Database, urls: list[str]) -> dict[str, dict[str, Any]]:
         [listed],
     ):
         states[row["url"]]["archive"] = row
+    # The latest fetch after the archive: a check, or a failed first try (a dead link).
     for row in db.query(
         "select s.* from link_snapshots s where s.id in (select max(id) from link_snapshots "
-        "where kind = 'check' and url in (select value from json_each(?)) group by url)",
+        "where url in (select value from json_each(?)) group by url)",
         [listed],
     ):
         archived = states[row["url"]]["archive"]
-        states[row["url"]]["check"] = {**row, "state": _state_of(archived, row)}
+        if archived is None or archived["id"] != row["id"]:
+            states[row["url"]]["check"] = {**row, "state": _state_of(archived, row)}
     for row in db.query(
         "select json_extract(payload, '$.url') as url, state, error from jobs "
         "where kind = ? and json_extract(payload, '$.url') in (select value from json_each(?)) "

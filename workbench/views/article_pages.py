@@ -79,6 +79,8 @@ def show_article(article_id):
         "articles/show.html",
         "articles/_claims_page.html",
         version_info=versions.version_summary(db, article["id"], article["current_version"]),
+        # Passages gone in a newer version are hidden too, but listed on "what changed".
+        removed_count=versions.removed_count(db, article["id"], article["current_version"]),
         status=options["status"],
         flag_counts=claims.flag_counts(db, article["id"]),
         **{**context, **article_summary(article)},
