@@ -16,6 +16,8 @@ import sqlite3
 import sys
 import time
 
+from workbench.exports.csv_rows import COLUMNS
+
 # The workbench's CSV columns (workbench/exports/csv_rows.py), from one query; notes and evidence
 # aggregated by SQLite.
 RAW_EXPORT_SQL = """
@@ -25,28 +27,16 @@ select c.article_id, a.title, c.id, c.position, c.text, c.start, c."end", c.stat
           from notes where claim_id = c.id and deleted_at is null),
        (select group_concat(url, char(10)) from evidence
           where claim_id = c.id and deleted_at is null),
+       (select group_concat(stance, char(10)) from evidence
+          where claim_id = c.id and deleted_at is null),
+       (select group_concat(coalesce(title, ''), char(10)) from evidence
+          where claim_id = c.id and deleted_at is null),
        c.updated_by, c.updated_at
 from claims c join articles a on a.id = c.article_id
 where c.is_claim = 1 and a.deleted_at is null
 order by c.article_id, c.position
 """
-HEADER = (
-    "article_id",
-    "article_title",
-    "claim_id",
-    "position",
-    "claim",
-    "start",
-    "end",
-    "status",
-    "attribution",
-    "attribution_kind",
-    "flags",
-    "notes",
-    "evidence_urls",
-    "updated_by",
-    "updated_at",
-)
+HEADER = COLUMNS  # the same header as the workbench writes
 
 
 def export(db_path, output):

@@ -178,6 +178,21 @@ def build_rows(runs, info):
             fmt="{:,.1f}",
         )
     )
+    if "json_export_memory_mb" in runs:
+        memory = runs["json_export_memory_mb"]
+        big, small = memory["100k"]["peak"], memory["1k"]["peak"]
+        rows.append(
+            row(
+                "3. Export JSON: worker peak memory, 100k claims",
+                big,
+                small,
+                "MB",
+                "within 1.25×",
+                within(big / small, 1.25),
+                "same, 1k claims",
+                fmt="{:,.1f}",
+            )
+        )
     imports = runs["import"]
     ours, theirs = median(imports["app"], "seconds"), median(imports["segmenter"], "seconds")
     rows.append(
@@ -192,6 +207,20 @@ def build_rows(runs, info):
             fmt="{:,.2f}",
         )
     )
+    if "app_one_line" in imports:
+        ours, theirs = median(imports["app_one_line"], "seconds"), median(imports["app"], "seconds")
+        rows.append(
+            row(
+                "4. Import 1 MB article on one line",
+                ours,
+                theirs,
+                "s",
+                "within 1.5×",
+                within(ours / theirs, 1.5),
+                "same text with its line breaks",
+                fmt="{:,.2f}",
+            )
+        )
     ours, theirs = median(imports["app"], "peak_mb"), median(imports["segmenter"], "peak_mb")
     rows.append(
         row(
@@ -247,17 +276,19 @@ def build_rows(runs, info):
     )
     if "pages" in runs:
         rows += page_rows(runs["pages"])
+    if "sources" in runs:
+        rows += source_rows(runs["sources"])
     if "memory" in runs:
         rows += memory_rows(runs["memory"])
     return rows
 
 
 def memory_rows(memory):
-    """Rows 8 (issue 15): re-anchoring a new version, matching claims checked elsewhere."""
+    """Rows 9 (issue 15): re-anchoring a new version, matching claims checked elsewhere."""
     reanchor = memory["reanchor"]
     rows = [
         row(
-            f"8. New version of a {reanchor['claims']:,}-claim article (re-anchored)",
+            f"9. New version of a {reanchor['claims']:,}-claim article (re-anchored)",
             reanchor["version_s"],
             reanchor["import_s"],
             "s",
@@ -270,7 +301,7 @@ def memory_rows(memory):
     for claims, result in memory["matching"].items():
         rows.append(
             row(
-                f"8. Claims elsewhere: a {int(claims):,}-claim article against "
+                f"9. Claims elsewhere: a {int(claims):,}-claim article against "
                 f"{result['stored']:,} stored claims",
                 result["seconds"],
                 "–",
@@ -282,6 +313,45 @@ def memory_rows(memory):
             )
         )
     return rows
+
+
+def source_rows(sources):
+    """Rows 8 (issue 11): source detection with the spaCy model, against the rules alone."""
+    model, rules = sources["model"], sources["rules"]
+    return [
+        row(
+            "8. Split + sources + flags, 1 MB article, with the model",
+            model["one_mb"]["words_per_s"],
+            rules["one_mb"]["words_per_s"],
+            "words/s",
+            "≥ 8,000 words/s",
+            {
+                "pass": model["one_mb"]["words_per_s"] >= 8000,
+                "score": model["one_mb"]["words_per_s"] / 8000,
+            },
+            "the rules alone",
+        ),
+        row(
+            "8. Import of a 1,000-word article, warm (p50)",
+            model["import_1000_words_p50_s"],
+            rules["import_1000_words_p50_s"],
+            "s",
+            "≤ 0.5 s",
+            at_most(model["import_1000_words_p50_s"], 0.5),
+            "the rules alone",
+            fmt="{:,.3f}",
+        ),
+        row(
+            "8. Peak memory with the model loaded",
+            model["peak_rss_mb"],
+            rules["peak_rss_mb"],
+            "MB",
+            "< 400 MB",
+            {"pass": model["peak_rss_mb"] < 400, "score": 400 / model["peak_rss_mb"]},
+            "the rules alone",
+            fmt="{:,.0f}",
+        ),
+    ]
 
 
 def page_rows(pages):

@@ -142,6 +142,16 @@ const Review = (() => {
     updateBulkBar();
   }
 
+  // One Undo in place at a time: the latest change's. Older ones would undo something
+  // the reviewer has moved on from (the history still has every change).
+  function onRowSettled(event) {
+    const row = event.target;
+    if (!(row instanceof Element) || !row.matches("li.claim") || !row.querySelector(".claim__undo")) return;
+    for (const other of document.querySelectorAll("li.claim .claim__undo")) {
+      if (!row.contains(other)) other.remove();
+    }
+  }
+
   function init() {
     document.addEventListener("click", onPassageClick);
     document.addEventListener("click", onTickClick);
@@ -150,6 +160,7 @@ const Review = (() => {
     });
     document.addEventListener("focusin", onRowFocus);
     document.addEventListener("htmx:beforeRequest", onBeforeRequest);
+    document.addEventListener("htmx:afterSettle", onRowSettled);
     updateBulkBar();
   }
 

@@ -121,7 +121,7 @@ def test_a_dead_link_fails_at_once_and_says_why(app, reviewer_client, db, server
     [row] = db.query("select http_status, error, kind from link_snapshots")
     assert row == {"http_status": 404, "error": job.error, "kind": "archive"}
     panel = reviewer_client.get(f"/claims/{claim_id}").get_data(as_text=True)
-    assert "not archived" in panel
+    assert 'class="link-state link-state--dead"' in panel and ">dead 20" in panel
 
 
 def test_an_internal_address_is_refused_and_never_retried(

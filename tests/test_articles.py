@@ -63,7 +63,7 @@ def test_bad_metadata_is_refused_and_nothing_is_stored(memory_db, metadata, mess
 def test_import_is_one_transaction(memory_db, monkeypatch):
     """A failure while storing claims leaves neither the article nor any claim."""
 
-    def failing_rows(text, on_stage=None):
+    def failing_rows(text, on_stage=None, max_claims=None):
         rows = [{"position": 1, "start": 0, "end": 4, "text": "The "}]
         rows.append({"position": 2, "start": 0, "end": 1, "text": None})  # NOT NULL fails
         return rows
@@ -115,3 +115,49 @@ def test_highlight_segments_cover_every_character():
         (" ", None),
         ("Second claim.", 2),
     ]
+
+
+# --- the text beside the claims ---------------------------------------------------------
+
+LONG = "\n".join(
+    f"Paragraph {p} opens here. It says something about item {p}. It closes here."
+    for p in range(1, 41)
+)
+
+
+def windows_for(memory_db, positions, context=articles.CONTEXT_CHARS):
+    article_id = articles.import_article(memory_db, LONG, actor=actor("ana")).article_id
+    claims = [
+        c
+        for c in list_claims(memory_db, article_id, page_size=1000).claims
+        if c["position"] in positions
+    ]
+    return claims, articles.text_windows(memory_db, article_id, claims, context)
+
+
+def test_text_windows_of_a_whole_short_article_are_its_whole_text(memory_db):
+    article_id = articles.import_article(memory_db, TEXT, actor=actor("ana")).article_id
+    claims = list_claims(memory_db, article_id).claims
+    (window,) = articles.text_windows(memory_db, article_id, claims)
+    assert (window.start, window.cut_before, window.cut_after) == (0, False, False)
+    assert "".join(text for text, _ in window.segments) == TEXT
+    assert [claim["id"] for _, claim in window.segments if claim] == [c["id"] for c in claims]
+
+
+def test_a_window_in_the_middle_starts_and_ends_at_paragraph_breaks(memory_db):
+    claims, (window,) = windows_for(memory_db, {40, 41, 42}, context=60)
+    text = "".join(piece for piece, _ in window.segments)
+    assert window.cut_before and window.cut_after
+    assert text.startswith("Paragraph 14 opens here.") and text.endswith("It closes here.")
+    assert LONG[window.start : window.start + len(text)] == text
+    for piece, claim in window.segments:
+        if claim:
+            assert piece == claim["text"]
+
+
+def test_claims_far_apart_get_windows_of_their_own_in_reading_order(memory_db):
+    claims, windows = windows_for(memory_db, {2, 119}, context=30)
+    assert len(windows) == 2
+    assert windows[0].start < windows[1].start
+    assert [claim["position"] for w in windows for _, claim in w.segments if claim] == [2, 119]
+    assert windows[1].cut_before and not windows[1].cut_after  # the article's last paragraph

@@ -14,13 +14,14 @@ from . import (
     articles,
     importing,
     matching,
+    notes,
     search,
     settings,
     snapshots,
     versions,
 )
-from .db import open_migrated
-from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput
+from .db import create_private, open_migrated
+from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFound
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
 from .fetch import FetchRefused
 from .text.attribution import detect_sources
@@ -411,12 +412,15 @@ def serve(host, port, workers, threads):
     """
     from . import create_app, replica
 
+    # gunicorn believes X-Forwarded-Proto from 127.0.0.1 by default, so anyone on the
+    # machine could pass as https (issue 10); only WORKBENCH_BEHIND_PROXY=1 trusts a proxy.
+    trusted = [] if os.environ.get("WORKBENCH_BEHIND_PROXY") == "1" else ["--forwarded-allow-ips", ""]
     gunicorn = [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--bind", f"{host}:{port}", "--access-logfile", "-",
         # gunicorn's control socket is one per user ($HOME/.gunicorn): a second server
         # would take over the first's. The workbench does not use it.
-        "--no-control-socket",
+        "--no-control-socket", *trusted,
         # Each worker process runs the job worker (imports by URL, long imports).
         "--config", "python:workbench.gunicorn_hooks",
         "workbench:create_app()",
@@ -528,6 +532,25 @@ def list_users():
             click.echo(f"{user.username}\t{user.role}")
 
 
+@cli.command("purge-note")
+@click.argument("note_id", type=click.IntRange(min=1))
+@click.option("--by", "purged_by", default=lambda: os.environ.get("USER") or "command line",
+              show_default="$USER", help="Name recorded as the admin who purged it.")
+def purge_note(note_id, purged_by):
+    """Replace the text of note NOTE_ID everywhere it is kept (note, history, search).
+
+    For a secret pasted by mistake. The history records that it was purged, by whom and
+    when, not what. Backups made before keep the text.
+    """
+    db, _ = _database()
+    with db:
+        try:
+            notes.purge_note(db, note_id, _command_line_actor(purged_by))
+        except NoteNotFound:
+            raise click.ClickException(f"There is no note {note_id}.") from None
+    click.echo(f"Purged the text of note {note_id}.")
+
+
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def backup(file):
@@ -536,6 +559,7 @@ def backup(file):
     if target.exists():
         raise click.ClickException(f"{file} exists; choose a new file name.")
     db, path = _database()
+    create_private(target)  # a copy of the password hashes: owner only, like the original
     with db, sqlite3.connect(target) as copy:
         # The backup API copies a consistent snapshot even while others write.
         # https://www.sqlite.org/backup.html

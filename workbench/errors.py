@@ -12,6 +12,10 @@ class ArticleRejected(InvalidInput):
     """The input cannot become an article; str(error) says why, for the reviewer."""
 
 
+class ClaimHidden(InvalidInput):
+    """The claim is hidden (merged into another, or "not a claim"): restore it first."""
+
+
 class NeedsConfirmation(InvalidInput):
     """The change is allowed, but only when the reviewer confirms it; str(error) says why."""
 
@@ -48,6 +52,27 @@ class SnapshotNotFound(LookupError):
     """The article has no snapshot (it was pasted, or imported before snapshots)."""
 
 
+class HistoryNotFound(LookupError):
+    """No history row has that id (or its article was deleted)."""
+
+
+class FetchRefused(Exception):
+    """The page was not fetched; str(error) says why, for the person who asked."""
+
+
+class JobFailed(Exception):
+    """A job cannot succeed; str(error) says why, for the person waiting. Not retried
+    unless `retry` is set (a timeout may pass; a refused address will not)."""
+
+    def __init__(self, message: str, retry: bool = False) -> None:
+        super().__init__(message)
+        self.retry = retry
+
+
+class ReplicaError(Exception):
+    """A replica or a Litestream binary that cannot be used; the message says what to do."""
+
+
 class VersionConflict(Exception):
     """The claim changed since the reviewer loaded it; `current` is how it is now."""
 
@@ -61,4 +86,9 @@ class AccountError(ValueError):
 
 
 class LoginThrottled(Exception):
-    """Too many failed logins for this account in the last hour."""
+    """Too many failed logins from this address (for this account, or for all) in the last
+    hour; `retry_after` is the number of seconds until the next attempt is allowed."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"throttled for {retry_after} s")
+        self.retry_after = retry_after

@@ -31,6 +31,7 @@ import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
 from .clock import utc_now
+from .errors import FetchRefused
 
 DEFAULT_MAX_BYTES = 10_000_000
 ACCEPTED_TYPES = {"text/html": "HTML", "application/xhtml+xml": "HTML", "text/plain": "plain text"}
@@ -44,10 +45,6 @@ _READ_SIZE = 64 * 1024
 # Name lookups run here so a slow resolver cannot hold the caller past the time cap
 # (socket.getaddrinfo has no timeout of its own).
 _RESOLVERS = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="resolve")
-
-
-class FetchRefused(Exception):
-    """The page was not fetched; str(error) says why, for the person who asked."""
 
 
 @dataclasses.dataclass(frozen=True)

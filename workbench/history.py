@@ -45,6 +45,24 @@ def record_history(
     return cursor.lastrowid
 
 
+def redact_note(db: Database, note_id: int, replacement: str) -> None:
+    """Replace a note's text in its history rows ("note", "note deleted") by `replacement`.
+
+    The one change ever made to a history row: for text that must not be kept (a secret
+    pasted by mistake, notes.purge_note). Call inside the write transaction.
+    """
+    for column, action in (("after", "note"), ("before", "note deleted")):
+        rows = db.execute(
+            f"select id, {column} from history "
+            f"where action = ? and json_extract({column}, '$.note_id') = ?",
+            [action, note_id],
+        ).fetchall()
+        for row_id, value in rows:
+            entry = json.loads(value)
+            entry["body"] = replacement
+            db.execute(f"update history set {column} = ? where id = ?", [encode(entry), row_id])
+
+
 def encode(value: Any) -> str | None:
     """A before/after value as stored: JSON, words as they are (not escaped)."""
     return None if value is None else json.dumps(value, ensure_ascii=False)

@@ -123,6 +123,10 @@ def _note_deleted(entry: Entry, before: Entry, after: Entry, the_claim: list[Par
     return [("text", "deleted a note on "), *the_claim, *tail]
 
 
+def _note_purged(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
+    return [("text", "purged the text of a note on "), *the_claim]
+
+
 def _evidence(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
     stance = after.get("stance")
     return [
@@ -327,6 +331,7 @@ _DESCRIBE = {
     "status": _status,
     "note": _note,
     "note deleted": _note_deleted,
+    "note purged": _note_purged,
     "evidence": _evidence,
     "evidence deleted": _evidence_deleted,
     "split": _split,

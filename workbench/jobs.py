@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .db import insert, write_transaction
-from .errors import JobNotFound
+from .errors import JobFailed, JobNotFound  # noqa: F401  (JobFailed: raised by job kinds)
 
 STATES = ("queued", "running", "done", "failed")
 # Retries wait 5 s, 10 s, 20 s ... at most 10 minutes: long enough for a site that is
@@ -29,15 +29,6 @@ BACKOFF_MAX_SECONDS = 600
 STALE_AFTER_SECONDS = 30
 WORKER_STOPPED = "The server stopped while this job was running; nothing was stored."
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
-
-
-class JobFailed(Exception):
-    """A job cannot succeed; str(error) says why, for the person waiting. Not retried
-    unless `retry` is set (a timeout may pass; a refused address will not)."""
-
-    def __init__(self, message: str, retry: bool = False) -> None:
-        super().__init__(message)
-        self.retry = retry
 
 
 @dataclasses.dataclass(frozen=True)

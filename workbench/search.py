@@ -3,7 +3,7 @@ shared by the search page, bulk changes, every export and the JSON API, so what 
 reviewer sees is exactly what they act on and export.
 """
 
-import datetime
+import json
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import sources
+from .clock import iso_date
 from .errors import InvalidInput
 from .statuses import parse_status
 from .text import attribution, flags
@@ -76,7 +77,7 @@ def parse_filter(values: Any) -> ClaimFilter:
     since = text("since")
     if since is not None:
         try:
-            since = datetime.date.fromisoformat(since).isoformat()
+            since = iso_date(since).isoformat()
         except ValueError:
             raise InvalidInput("“since” must be a date like 2026-11-26.") from None
     reviewer = text("reviewer")
@@ -199,8 +200,8 @@ def highlighted(db: Database, claim_filter: ClaimFilter, claims: list[dict[str, 
     marked = dict(
         db.execute(
             "select rowid, highlight(claims_fts, 0, char(2), char(3)) from claims_fts "
-            f"where claims_fts match ? and rowid in ({', '.join('?' for _ in ids)})",
-            [query, *ids],
+            "where claims_fts match ? and rowid in (select value from json_each(?))",
+            [query, json.dumps(ids)],  # one variable, not one per claim (issue 10)
         ).fetchall()
     )
     for claim in claims:

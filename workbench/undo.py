@@ -17,7 +17,7 @@ from .accounts import User
 from .claims import _change_status, get_claim
 from .clock import utc_now
 from .db import write_transaction
-from .errors import InvalidInput, NotAllowed, VersionConflict
+from .errors import HistoryNotFound, InvalidInput, NotAllowed, VersionConflict
 from .history import decode, record_history
 from .text import analysis
 
@@ -33,10 +33,6 @@ UNDOABLE = {
     "boundaries": "boundary change",
     "copied evidence": "copied evidence",
 }
-
-
-class HistoryNotFound(LookupError):
-    """No history row has that id (or its article was deleted)."""
 
 
 @dataclass(frozen=True)
@@ -186,25 +182,7 @@ def _undo_bulk_hiding(db: Database, entry: dict[str, Any], actor: User) -> Undon
 def _undo_hiding(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
     hidden = not entry["before"]["is_claim"]
     claim = corrections.full_claim(db, entry["claim_id"])
-    now = utc_now()
-    corrections.bump(
-        db,
-        claim["id"],
-        actor,
-        now,
-        is_claim=0 if hidden else 1,
-        hidden_reason="not_a_claim" if hidden else None,
-    )
-    record_history(
-        db,
-        claim,
-        actor.username,
-        "not a claim" if hidden else "restored",
-        {"is_claim": bool(claim["is_claim"])},
-        {"is_claim": not hidden, "undo_of": entry["id"]},
-        now,
-        undoes=entry["id"],
-    )
+    corrections.apply_hidden(db, claim, hidden, actor, utc_now(), undoes=entry["id"])
     corrections.renumber(db, claim["article_id"])
     if not hidden:
         corrections.reannotate(db, claim["article_id"], [claim["id"]])
@@ -218,10 +196,11 @@ def _set_extent(
     corrections.bump(db, claim["id"], actor, now, start=start, end=end, text=body[start:end])
 
 
-def _undo_boundaries(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
-    claim = corrections.full_claim(db, entry["claim_id"])
+def _restore_extent(
+    db: Database, claim: dict[str, Any], entry: dict[str, Any], actor: User, now: str
+) -> None:
+    """The claim back to the passage it had before `entry`, recorded as its undo."""
     before = entry["before"]
-    now = utc_now()
     _set_extent(db, claim, before["start"], before["end"], actor, now)
     record_history(
         db,
@@ -233,6 +212,11 @@ def _undo_boundaries(db: Database, entry: dict[str, Any], actor: User) -> list[i
         now,
         undoes=entry["id"],
     )
+
+
+def _undo_boundaries(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    claim = corrections.full_claim(db, entry["claim_id"])
+    _restore_extent(db, claim, entry, actor, utc_now())
     corrections.renumber(db, claim["article_id"])
     corrections.reannotate(db, claim["article_id"], [claim["id"]])
     return [claim["id"]]
@@ -290,9 +274,8 @@ def _undo_merge(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
     """The merged claim comes back with its own notes and evidence; the first shrinks back."""
     claim = corrections.full_claim(db, entry["claim_id"])
     other = corrections.full_claim(db, entry["after"]["merged_claim_id"])
-    before = entry["before"]
     now = utc_now()
-    _set_extent(db, claim, before["start"], before["end"], actor, now)
+    _restore_extent(db, claim, entry, actor, now)
     corrections.bump(db, other["id"], actor, now, is_claim=1, hidden_reason=None, merged_into=None)
     for table, key in (("notes", "moved_note_ids"), ("evidence", "moved_evidence_ids")):
         ids = entry["after"].get(key) or []
@@ -301,16 +284,6 @@ def _undo_merge(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
             "(select value from json_each(?))",
             [other["id"], claim["id"], json.dumps(ids)],
         )
-    record_history(
-        db,
-        claim,
-        actor.username,
-        "boundaries",
-        corrections.snapshot(claim),
-        {**before, "undo_of": entry["id"]},
-        now,
-        undoes=entry["id"],
-    )
     record_history(
         db,
         other,

@@ -114,14 +114,20 @@ def test_a_status_change_can_be_undone_in_place(page, import_article):
     expect(history.last).to_contain_text("undid a change: set this claim to unverified")
 
 
-def test_z_undoes_the_last_status_change(page, import_article):
+def test_z_undoes_the_last_status_change_and_only_it_offers_undo(page, import_article):
     article = import_article(3)
     open_article(page, article.url, article.title)
     page.keyboard.press("j")
     page.keyboard.press("d")  # claim 1 disputed, focus moves on to claim 2
     expect(row_at(page, 1)).to_have_class(has_status("disputed"))
+    page.keyboard.press("s")  # claim 2 sourced: the newest change
+    expect(row_at(page, 2)).to_have_class(has_status("sourced"))
+    expect(page.locator("li.claim").get_by_role("button", name="Undo")).to_have_count(1)
+
     page.keyboard.press("z")
-    expect(row_at(page, 1)).to_have_class(has_status("unverified"))
+
+    expect(row_at(page, 2)).to_have_class(has_status("unverified"))
+    expect(row_at(page, 1)).to_have_class(has_status("disputed"))
 
 
 def test_a_bulk_change_touches_only_the_ticked_rows_and_can_be_undone(page, import_article):

@@ -599,7 +599,10 @@ def detect_attributions(
 
 
 def detect_sources(
-    text: str, spans: list[ClaimSpan], use_model: bool | None = None
+    text: str,
+    spans: list[ClaimSpan],
+    use_model: bool | None = None,
+    only: set[int] | None = None,
 ) -> list[tuple[Attribution | None, tuple[tuple[str, str, int, int], ...]]]:
     """(Attribution or None, the sentence's other candidate sources) per claim span.
 
@@ -607,7 +610,9 @@ def detect_sources(
     available), spaCy's parser fills the sentences the rules left without a source although
     a report verb is there, and its entity recogniser types the names the rules could only
     guess at. Only those sentences are parsed, in one batch (issue 11: parsing everything
-    ran at 4,100 words/s; the target is 8,000).
+    ran at 4,100 words/s; the target is 8,000). With `only`, just the spans of those
+    indices are parsed: the rules still read every sentence for the names and quotations
+    the article builds up, but a correction to one claim parses that claim alone.
     """
     narration, quotes = _blank_quotations(text)
     memory = _Memory()
@@ -621,6 +626,8 @@ def detect_sources(
             gaps.append(gap)
         sentence.finish(source)
         own.append(source.attribution if source else None)
+    if only is not None:
+        gaps = [gap for gap in gaps if gap.index in only]
     if gaps and _model_wanted(use_model):
         model_gaps.fill(text, narration, spans, own, mentions, gaps, _classify_head)
     result = _credit_quotations(text, narration, spans, own, quotes)

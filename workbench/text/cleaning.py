@@ -5,6 +5,7 @@ understands.
 """
 
 import dataclasses
+import os
 import pathlib
 from typing import Protocol
 
@@ -30,7 +31,8 @@ class FetchedDocument(Protocol):
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
                       ".html": "html", ".htm": "html"}
-MAX_ARTICLE_CHARS = 2_000_000
+# The README's "Limits"; read once, when the app or a command starts.
+MAX_ARTICLE_CHARS = int(os.environ.get("WORKBENCH_MAX_ARTICLE_CHARS", "2000000"))
 _CONTENT_TYPES = {"txt": "text/plain", "md": "text/markdown", "html": "text/html"}
 
 

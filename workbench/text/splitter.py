@@ -37,8 +37,8 @@ def split_claims(text: str) -> list[ClaimSpan]:
             continue
         cursor = paragraph.start()
         found = []
-        for sentence in segmenter.segment(paragraph.group()):
-            located = _locate(text, sentence, cursor, paragraph.end())
+        for sentence, limit in _segmented(segmenter, text, paragraph.start(), paragraph.end()):
+            located = _locate(text, sentence, cursor, limit)
             if located is None:
                 continue
             found.append(located)
@@ -141,3 +141,56 @@ def _locate(text, sentence, cursor, limit):
     if match is None:
         return None
     return match.start(), match.end()
+
+
+# pysbd's time grows with the square of the string it is given (issue 10: one line of
+# 50K characters took 1.5 s, of 1 MB 457 s), so a paragraph longer than this is cut into
+# pieces first, each ending where a sentence surely ends: after . ! ? (and any closing
+# quote or bracket), white space and a capital, unless the word before the stop is an
+# abbreviation or an initial (the rule the quotation splitting uses), preferably outside
+# quotation marks. Lacking one, a piece ends at white space. A 1 MB single line then
+# imports as fast as with line breaks.
+MAX_SEGMENT_CHARS = 2_000
+_SAFE_CUT = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z])")
+_SPACES = re.compile(r"\s+")
+_LONGEST_ABBREVIATION = 40  # characters looked back for the word before a stop
+
+
+def _segmented(segmenter, text, start, end):
+    """pysbd's sentences of text[start:end], each with the end of the piece it came from.
+
+    pysbd's processor alone: Segmenter.segment() then finds every sentence again by a
+    regex compiled per sentence and run from the piece's start (half its time, and
+    quadratic in a piece's length); _locate finds them, onwards from the cursor.
+    """
+    for piece_start, piece_end in _pieces(text, start, end):
+        for sentence in segmenter.processor(text[piece_start:piece_end]).process():
+            yield sentence, piece_end
+
+
+def _pieces(text, start, end):
+    """[start, end) as consecutive (start, end) pieces of at most MAX_SEGMENT_CHARS."""
+    while end - start > MAX_SEGMENT_CHARS:
+        cut = _safe_cut(text, start, start + MAX_SEGMENT_CHARS)
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def _safe_cut(text, start, limit):
+    """Where a piece starting at `start` ends: after its last sure sentence end before
+    `limit` outside quotation marks (pysbd reads a quote cut in two differently), else
+    inside them, else after its last white space, else at `limit`."""
+    outside = inside = None
+    for stop in _SAFE_CUT.finditer(text, start, limit):
+        if _is_abbreviation(text, max(start, stop.start() - _LONGEST_ABBREVIATION), stop.start()):
+            continue
+        if _inside_quotation(text, start, stop.end()):
+            inside = stop.end()
+        else:
+            outside = stop.end()
+    cut = outside or inside
+    if cut is None:
+        for space in _SPACES.finditer(text, start + 1, limit):
+            cut = space.end()
+    return cut if cut is not None and cut > start else limit

@@ -6,7 +6,6 @@ the partial it swaps in, a plain request the full page or a 303 redirect.
 
 import json
 import sqlite3
-import urllib.parse
 
 from werkzeug.exceptions import HTTPException
 
@@ -33,7 +32,9 @@ from .common import (
     handle_http_error,
     handle_unexpected_error,
     readable_time,
+    url_host,
 )
+from .row_cache import row_html
 
 # The flags as a dense row shows them; FLAG_LABELS has the long form, for titles.
 FLAG_SHORT = {
@@ -46,9 +47,14 @@ FLAG_SHORT = {
 }
 
 
-def host_of(url):
-    """The host a link really goes to, shown beside any title it was given."""
-    return urllib.parse.urlsplit(url or "").hostname or ""
+# How a source was found (workbench.text.attribution.METHODS), as the claim panel says it.
+METHOD_WORDS = {
+    "rule": "the rules (a reporting verb or phrase)",
+    "parse": "the sentence's grammar (the parser)",
+    "entity": "the name's type (the entity recogniser)",
+    "back-reference": "a name earlier in the article",
+    "quotation": "the quotation the sentence belongs to",
+}
 
 
 def init_app(app):
@@ -61,6 +67,8 @@ def init_app(app):
         article_event=article_event,
         KIND_WORDS=KIND_WORDS,
         FLAG_SHORT=FLAG_SHORT,
+        METHOD_WORDS=METHOD_WORDS,
+        row_html=row_html,
         STATUSES=STATUSES,
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
@@ -72,5 +80,5 @@ def init_app(app):
         get_db(), [dict(claim)]
     )[0]["elsewhere"]
     app.jinja_env.filters["when"] = readable_time
-    app.jinja_env.filters["host"] = host_of
+    app.jinja_env.filters["host"] = url_host
     app.jinja_env.filters["fromjson"] = json.loads

@@ -8,7 +8,7 @@ message. Changes that can be undone offer an Undo in place, or in the flash mess
 import re
 from urllib.parse import urlsplit
 
-from flask import abort, flash, g, make_response, request, url_for
+from flask import abort, flash, g, make_response, redirect, request, url_for
 
 from .. import archive, articles, claims, corrections, evidence, history, matching, notes, undo
 from ..auth import role_required, safe_next
@@ -343,6 +343,21 @@ def hide_record(record_id, hide, not_found, message, **extra):
 @role_required("reviewer")
 def delete_note(note_id):
     return hide_record(note_id, notes.delete_note, NoteNotFound, "Deleted the note.")
+
+
+@bp.post("/notes/<note_id>/purge")
+@role_required("admin")
+def purge_note(note_id):
+    """Purge a note's text (a secret pasted by mistake) everywhere; back to its claim."""
+    number = positive_int(note_id)
+    if number is None:
+        abort(404)
+    try:
+        note = notes.purge_note(get_db(), number, g.user)
+    except NoteNotFound:
+        abort(404)
+    flash("The note's text is purged from the note, its history, search and exports.", "info")
+    return redirect(url_for("workbench.show_claim", claim_id=note["claim_id"]), code=303)
 
 
 @bp.post("/evidence/<evidence_id>/delete")
