@@ -104,14 +104,20 @@ def test_splitting_a_mention_off(reviewer_client, db, articles, headers):
     assert db.table("source_decisions").count == 1
 
 
-def test_undoing_a_merge_from_its_flash(reviewer_client, db, articles):
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_undoing_a_merge_from_its_flash(reviewer_client, db, articles, headers):
     reviewer_client.post(
         "/sources/merge", data={"key": ["person:jane doe", "organization:interior ministry"]}
     )
     page = reviewer_client.get("/sources/show?key=person:jane+doe").get_data(as_text=True)
     assert 'action="/sources/decisions/1/undo"' in page
-    response = reviewer_client.post("/sources/decisions/1/undo", data={"next": "/sources"})
-    assert response.status_code == 303 and response.headers["Location"] == "/sources"
+    response = reviewer_client.post(
+        "/sources/decisions/1/undo", data={"next": "/sources"}, headers=headers
+    )
+    if headers:
+        assert response.status_code == 200 and response.headers["HX-Redirect"] == "/sources"
+    else:
+        assert response.status_code == 303 and response.headers["Location"] == "/sources"
     assert reviewer_client.get("/sources").get_data(as_text=True).count("<tr id=") == 2
     assert reviewer_client.post("/sources/decisions/1/undo").status_code == 409
     assert reviewer_client.post("/sources/decisions/99/undo").status_code == 404
