@@ -70,12 +70,13 @@ def _store(
 ) -> int:
     """Look up one article's claims among those stored, then store them and their pairs."""
     found: dict[str, list[tuple[int, float]]] = {}
+    postings: dict[int, list[int]] = {}  # looked up once for all the article's claims
     pairs = []
     for claim_id, article_id, normalised, keys in entries:
         if not find_matches:
             continue
         if normalised not in found:
-            found[normalised] = _same_claims(db, article_id, normalised, keys)
+            found[normalised] = _same_claims(db, article_id, normalised, keys, postings)
         for other_id, how_alike in found[normalised]:
             pairs += [(claim_id, other_id, how_alike), (other_id, claim_id, how_alike)]
     db.conn.executemany(
@@ -114,23 +115,34 @@ def index_missing(db: Database) -> int:
     return len(ids)
 
 
+def _posting(db: Database, key: int) -> list[int]:
+    """The claims stored under a key; none for a key most claims share (a common pair of
+    words picks out nothing), counted in SQLite so its rows never reach Python."""
+    many = db.execute(
+        "select count(*) from (select 1 from claim_match_keys where key = ? limit ?)",
+        [key, MAX_POSTINGS + 1],
+    ).fetchone()[0]
+    if many > MAX_POSTINGS:
+        return []
+    return [
+        row[0] for row in db.execute("select claim_id from claim_match_keys where key = ?", [key])
+    ]
+
+
 def _same_claims(
-    db: Database, article_id: int, normalised: str, keys: list[int]
+    db: Database,
+    article_id: int,
+    normalised: str,
+    keys: list[int],
+    postings: dict[int, list[int]],
 ) -> list[tuple[int, float]]:
     """Claims of other articles that make the same claim: candidates sharing two keys (or
     the only key), a quick similarity cut in C, then the rules of claim_keys.score."""
     hits: dict[int, int] = {}
     for key in keys:
-        posting = [
-            row[0]
-            for row in db.execute(
-                "select claim_id from claim_match_keys where key = ? limit ?",
-                [key, MAX_POSTINGS + 1],
-            )
-        ]
-        if len(posting) > MAX_POSTINGS:
-            continue  # a pair of words most claims share: it picks out nothing
-        for claim_id in posting:
+        if key not in postings:
+            postings[key] = _posting(db, key)
+        for claim_id in postings[key]:
             hits[claim_id] = hits.get(claim_id, 0) + 1
     needed = min(2, len(keys))
     candidates = [claim_id for claim_id, count in hits.items() if count >= needed]
