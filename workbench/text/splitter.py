@@ -47,7 +47,9 @@ def split_claims(text: str) -> list[ClaimSpan]:
         found = _join_comma_continuations(text, found)
         for start, end in found:
             bounds.extend(_split_inside_quotation(text, start, end))
-    return [ClaimSpan(index, start, end, text[start:end]) for index, (start, end) in enumerate(bounds)]
+    return [
+        ClaimSpan(index, start, end, text[start:end]) for index, (start, end) in enumerate(bounds)
+    ]
 
 
 # pysbd keeps a multi-sentence quotation whole ("“We tried. We failed,” she said." is
@@ -64,7 +66,9 @@ def _split_inside_quotation(text, start, end):
     piece_start = start
     for stop in _STOP_THEN_CAPITAL.finditer(text, start, end):
         cut = stop.end()
-        if not _inside_quotation(text, start, stop.start()) or _is_abbreviation(text, start, stop.start()):
+        if not _inside_quotation(text, start, stop.start()) or _is_abbreviation(
+            text, start, stop.start()
+        ):
             continue
         pieces.append((piece_start, cut))
         piece_start = cut + (len(text[cut:end]) - len(text[cut:end].lstrip()))
@@ -94,14 +98,18 @@ _CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
 _CONTINUES_TIME = re.compile(
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
     r"April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|"
-    r"Sept?\.|Oct\.|Nov\.|Dec\.|[A-Z]{2,4}T\b|GMT\b|UTC\b|local\s+time)")
+    r"Sept?\.|Oct\.|Nov\.|Dec\.|[A-Z]{2,4}T\b|GMT\b|UTC\b|local\s+time)"
+)
 
 
 def _join_after_clock_times(text, bounds):
-    joined = []
+    joined: list[tuple[int, int]] = []
     for start, end in bounds:
-        if joined and _CLOCK_END.search(text, joined[-1][0], joined[-1][1]) \
-                and _CONTINUES_TIME.match(text, start):
+        if (
+            joined
+            and _CLOCK_END.search(text, joined[-1][0], joined[-1][1])
+            and _CONTINUES_TIME.match(text, start)
+        ):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
@@ -115,7 +123,7 @@ _CONTINUATION = re.compile(r"[,;]")
 
 
 def _join_comma_continuations(text, bounds):
-    joined = []
+    joined: list[tuple[int, int]] = []
     for start, end in bounds:
         if joined and _CONTINUATION.match(text, start):
             joined[-1] = (joined[-1][0], end)
