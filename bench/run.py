@@ -644,6 +644,32 @@ class Bench:
             f"p99 {fetched['p99_ms']:.1f} ms"
         )
 
+    # --- 9: the desk's memory (issue 15) -----------------------------------------------
+
+    def memory(self):
+        """bench/memory.py in its own process: re-anchoring, and matching 100,000 claims."""
+        self.check_time("memory")
+        command = [sys.executable, "-m", "bench.memory"]
+        raw = subprocess.run(
+            command + (["--quick"] if self.args.quick else []),
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=900,
+        )
+        result = self.runs["memory"] = json.loads(raw.stdout)
+        reanchor = result["reanchor"]
+        log(
+            f"  new version of {reanchor['claims']} claims {reanchor['version_s']:.2f} s, "
+            f"import {reanchor['import_s']:.2f} s; "
+            + ", ".join(
+                f"matching {claims} claims {found['seconds'] * 1000:.0f} ms"
+                for claims, found in result["matching"].items()
+            )
+        )
+
     # --- 8: source detection (issue 11) ------------------------------------------------
 
     def sources(self):
@@ -771,6 +797,8 @@ class Bench:
         self.pages()
         log("Source detection: the model against the rules alone (bench/source_detection.py)")
         self.sources()
+        log("The desk's memory: a new version re-anchored, claims matched (bench/memory.py)")
+        self.memory()
 
 
 def main(argv=None):

@@ -69,6 +69,10 @@ DOMAIN = modules_in(
     "worker.py",
     "snapshots.py",
     "importing.py",
+    "versions.py",
+    "sources.py",
+    "matching.py",
+    "archive.py",
     "exports/*.py",
 )
 

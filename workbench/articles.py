@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import matching
 from .accounts import User
 from .clock import iso_date, utc_now
 from .db import insert, write_transaction
@@ -44,6 +45,7 @@ ARTICLE_HEADER = (
     "imported_by",
     "deleted_at",
     "deleted_by",
+    "current_version",
 )
 
 
@@ -191,6 +193,8 @@ def import_article(
             record_article_event(
                 db, article_id, actor.username, "import", utc_now(), after=f"{len(rows)} claims"
             )
+            # Claims already checked in other articles, found now, never on a page view.
+            matching.index_article(db, article_id)
             if attach is not None:
                 attach(db, article_id)
     except sqlite3.IntegrityError:

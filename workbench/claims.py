@@ -105,6 +105,9 @@ def list_claims(
     params: list[Any] = [article_id]
     if not include_hidden:
         where.append("is_claim = 1")
+    else:
+        # A passage gone from the current version has offsets into an older text.
+        where.append("removed_in_version is null")
     if status is not None:
         where.append("status = ?")
         params.append(parse_status(status))
@@ -256,6 +259,7 @@ def _change_status(
     actor: User,
     bulk: bool,
     undoes: int | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> int:
     """The one status write: claims whose id `targets` selects and whose status differs get
     the new status, a new version and a history row each. Call inside write_transaction.
@@ -278,6 +282,7 @@ def _change_status(
         after["bulk"] = True
     if undoes is not None:
         after["undo_of"] = undoes
+    after.update(extra or {})  # what else the change did (a copied review's evidence)
     first_id = (db.execute("select coalesce(max(id), 0) from history").fetchone()[0]) + 1
     # "before" is built as the same text json.dumps writes, so every history row reads alike;
     # version is the one the UPDATE below gives the claim.

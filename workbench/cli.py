@@ -8,7 +8,18 @@ import sys
 
 import click
 
-from . import accounts, articles, importing, notes, search, settings, snapshots
+from . import (
+    accounts,
+    archive,
+    articles,
+    importing,
+    matching,
+    notes,
+    search,
+    settings,
+    snapshots,
+    versions,
+)
 from .db import create_private, open_migrated
 from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFound
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
@@ -159,6 +170,9 @@ def init(base_url):
             )
             click.echo(f"Imported the sample article as article {result.article_id} "
                        f"({result.claim_count} claims).")
+        indexed = matching.index_missing(db)
+        if indexed:
+            click.echo(f"Looked for claims already checked elsewhere among {indexed:,} stored claims.")
         click.echo(f"Database ready: {path}")
 
 
@@ -173,7 +187,9 @@ def init(base_url):
 @click.option("--date", "published_on", help="Publication date, YYYY-MM-DD (default: the page's).")
 @click.option("--by", "imported_by", default=lambda: os.environ.get("USER") or "command line",
               show_default="$USER", help="Name recorded as the importer.")
-def import_(file, title, authors, publisher, url, published_on, imported_by):
+@click.option("--new-version-of", "new_version_of", type=click.IntRange(min=1), metavar="ID",
+              help="FILE is a new version of article ID: its claims move to the new text.")
+def import_(file, title, authors, publisher, url, published_on, imported_by, new_version_of):
     """Import FILE and print the article's id.
 
     FILE is a text, Markdown or .html file, - for stdin, or an http(s) link to fetch (the
@@ -181,7 +197,9 @@ def import_(file, title, authors, publisher, url, published_on, imported_by):
     What the page says about itself (title, authors, date, site, canonical URL) is printed
     on stderr and used where no option is given; the file or page is kept as the article's
     snapshot. On a terminal, a bar shows each stage. The same text imported twice is one
-    article: the existing id is printed and nothing is added. Exits with status 1 and a
+    article: the existing id is printed and nothing is added. With --new-version-of ID, or
+    a URL an article was imported from, it becomes that article's next version: its claims
+    move to the new text, and what changed is printed on stderr. Exits with status 1 and a
     message when it cannot be imported.
     """
     given = {"title": title, "authors": list(authors) or None, "publisher": publisher,
@@ -195,6 +213,10 @@ def import_(file, title, authors, publisher, url, published_on, imported_by):
             document, source = _read_article_document(file)
         db, _ = _database()
         with db:
+            target = new_version_of or versions.article_for_url(db, url or source.final_url)
+            if target is not None:
+                _import_version(db, target, document.text, document.source_format, imported_by)
+                return
             try:
                 result = importing.import_document(
                     db, document, source, given, _command_line_actor(imported_by),
@@ -210,6 +232,26 @@ def import_(file, title, authors, publisher, url, published_on, imported_by):
     if not result.created:
         click.echo(f"Already imported as article {result.article_id}; nothing added.", err=True)
     click.echo(result.article_id)
+
+
+def _import_version(db, article_id, text, source_format, imported_by):
+    """Import a new version of an article and say what it changed."""
+    try:
+        result = versions.import_new_version(
+            db, article_id, text, actor=_command_line_actor(imported_by),
+            source_format=source_format)
+    except ArticleNotFound:
+        raise click.ClickException(f"There is no article {article_id}.") from None
+    except InvalidInput as error:
+        raise click.ClickException(str(error)) from None
+    if not result.created:
+        click.echo(f"Article {article_id} has this text already (version {result.number}); "
+                   "nothing changed.", err=True)
+    else:
+        click.echo(f"Version {result.number} of article {article_id}: {result.changed} changed, "
+                   f"{result.removed} removed, {result.added} new, {result.kept} unchanged "
+                   f"({result.moved} moved).", err=True)
+    click.echo(article_id)
 
 
 @cli.command("restore-article")
@@ -229,6 +271,33 @@ def restore_article(article_id, restored_by):
     click.echo(f"Restored article {article_id}: {article['title']}")
 
 
+@cli.group()
+def evidence():
+    """Evidence links: kept copies against link rot."""
+
+
+@evidence.command("check")
+def evidence_check():
+    """Fetch every evidence link again and report the dead, moved and changed ones.
+
+    Each link is compared with its archive (the copy kept when it was first added): dead
+    (it cannot be fetched, or answers 4xx/5xx), moved (another final address), changed
+    (other bytes; the words it gained and lost are shown). A link with no archive yet is
+    archived now. The fetcher's rules apply (WORKBENCH_FETCH_ALLOW for internal hosts).
+    Exits 1 when a link is dead, moved or changed.
+    """
+    db, _ = _database()
+    with db:
+        results = archive.check_all(
+            db, on_link=lambda number, total, result: click.echo(
+                f"[{number}/{total}] {result.summary()}"))
+    problems = [r for r in results if r.state in ("dead", "moved", "changed")]
+    click.echo(f"{len(results)} links: " + ", ".join(
+        f"{sum(1 for r in results if r.state == state)} {state}" for state in archive.STATES))
+    if problems:
+        sys.exit(1)
+
+
 @cli.command("export")
 @click.option("--article", "article_id", type=click.IntRange(min=1),
               help="Only this article's claims (default: every article).")
@@ -237,6 +306,8 @@ def restore_article(article_id, restored_by):
 @click.option("--status", help="Only claims with this status.")
 @click.option("--flag", help="Only claims with this flag.")
 @click.option("--kind", help="Only claims whose source is of this kind.")
+@click.option("--source", help="Only claims of this source (a key from the Sources page, e.g. "
+                               "'person:jane doe').")
 @click.option("--search", "q", help="Only claims matching these words (claim, source or notes).")
 @click.option("--excel", is_flag=True, help="CSV for Excel: start with a UTF-8 byte-order mark.")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
@@ -245,12 +316,13 @@ def restore_article(article_id, restored_by):
               help="Write to this file instead of standard output.")
 @click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False, writable=True),
               help="Also write a manifest (rows, SHA-256, bytes, filters, time) to this file.")
-def export_(article_id, export_format, status, flag, kind, q, excel, base_url, output,
+def export_(article_id, export_format, status, flag, kind, source, q, excel, base_url, output,
             manifest_path):
     """Export claims (CSV by default; columns in the README), filtered like the search page."""
     try:
         claim_filter = search.parse_filter({"article": str(article_id) if article_id else None,
-                                            "status": status, "flag": flag, "kind": kind, "q": q})
+                                            "status": status, "flag": flag, "kind": kind, "q": q,
+                                            "source": source})
     except InvalidInput as error:
         raise click.ClickException(str(error)) from None
     db, _ = _database()

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import matching
 from .accounts import User
 from .claims import claim_row, get_claim, refuse_if_hidden
 from .clock import utc_now
@@ -71,13 +72,14 @@ def renumber(db: Database, article_id: int) -> None:
     db.execute(
         "update claims set position = null where article_id = ? and is_claim = 0", [article_id]
     )
+    # UPDATE ... FROM ranks once: a correlated subquery ranked the whole article again
+    # for every claim (2.6 s for 1,000 claims; issue 15's bench).
     db.execute(
-        """update claims set position = (
-               select rank from (
-                   select id, row_number() over (order by start, "end", id) as rank
-                   from claims where article_id = :article and is_claim = 1
-               ) ranked where ranked.id = claims.id)
-           where article_id = :article and is_claim = 1""",
+        """with ranked as (
+               select id, row_number() over (order by start, "end", id) as rank
+               from claims where article_id = :article and is_claim = 1)
+           update claims set position = ranked.rank from ranked
+           where claims.id = ranked.id and claims.position is not ranked.rank""",
         {"article": article_id},
     )
 
@@ -106,6 +108,8 @@ def reannotate(db: Database, article_id: int, claim_ids: list[int]) -> None:
         if row["attribution_confirmed_by"]:
             fields = analysis.flag_fields(row["text"], row["attribution_kind"])
         db.table("claims").update(row["id"], fields)
+    # Their text may have changed: what they match in other articles too.
+    matching.index_claims(db, claim_ids)
 
 
 def bump(db: Database, claim_id: int, actor: User, now: str, **changes: Any) -> None:
@@ -402,6 +406,11 @@ def set_not_a_claim(
         _check_version(db, claim, expected_version)
         if bool(hidden) == (not claim["is_claim"]):
             return get_claim(db, claim_id)
+        if not hidden and claim["removed_in_version"] is not None:
+            raise InvalidInput(
+                f"This passage is not in version {claim['removed_in_version']} of the article "
+                "or later, so it cannot be a claim of it again."
+            )
         if not hidden and claim["hidden_reason"] == "merged":
             raise InvalidInput(
                 "This passage was merged into another claim; split that claim instead."

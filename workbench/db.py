@@ -415,6 +415,108 @@ def _add_account_administration(db: sqlite_utils.Database) -> None:
     )
 
 
+def _add_article_versions(db: sqlite_utils.Database) -> None:
+    """Every version of an article's text, and where each claim was in each (issue 15).
+
+    articles.body stays the current text (every page reads it); article_versions keeps
+    each version's text once a second one arrives. claims.start/end point into
+    text_version; claim_anchors keeps a claim's passage in each earlier version.
+    """
+    db.table("article_versions").create(
+        {
+            "id": int,
+            "article_id": int,
+            "number": int,
+            "body": str,
+            "content_hash": str,
+            "source_format": str,
+            "created_at": str,
+            "created_by": str,
+            "history_id": int,  # the article's "new version" history row
+            "summary": str,  # JSON counts: kept, moved, changed, removed, added
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "number", "body", "content_hash", "created_at"},
+    )
+    db.table("article_versions").create_index(["article_id", "number"], unique=True)
+    db.table("claim_anchors").create(
+        {"claim_id": int, "version": int, "start": int, "end": int, "text": str},
+        pk=("claim_id", "version"),
+        foreign_keys=[("claim_id", "claims", "id")],
+        not_null={"start", "end", "text"},
+    )
+    db.table("articles").add_column("current_version", int, not_null_default=1)
+    db.table("claims").add_column("text_version", int, not_null_default=1)
+    for column in ("changed_in_version", "removed_in_version", "added_in_version"):
+        db.table("claims").add_column(column, int)
+
+
+def _add_source_decisions(db: sqlite_utils.Database) -> None:
+    """Reviewers' merges and splits of source groups (issue 15): append-only, an undo is
+    a row of its own that names the row it undoes."""
+    db.table("source_decisions").create(
+        {
+            "id": int,
+            "action": str,  # merge | split | undo
+            "from_key": str,
+            "into_key": str,
+            "article_id": int,  # split: the mention taken out
+            "mention_text": str,
+            "mention_kind": str,
+            "undoes": int,
+            "actor": str,
+            "at": str,
+        },
+        pk="id",
+        not_null={"action", "actor", "at"},
+    )
+    db.table("source_decisions").create_index(["undoes"])
+
+
+def _add_claim_matching(db: sqlite_utils.Database) -> None:
+    """Claims already checked elsewhere (issue 15): each claim's normalised text and
+    lookup keys (workbench/text/claim_keys.py), and the pairs found to be the same claim,
+    stored both ways. WITHOUT ROWID: the primary key is the index."""
+    db.execute(
+        "create table claim_match_index (claim_id integer primary key references claims(id), "
+        "article_id integer not null, text_hash text not null, normalised text not null)"
+    )
+    db.execute(
+        "create table claim_match_keys (key integer not null, claim_id integer not null, "
+        "primary key (key, claim_id)) without rowid"
+    )
+    db.execute("create index claim_match_keys_claim on claim_match_keys (claim_id)")
+    db.execute(
+        "create table claim_matches (claim_id integer not null, other_id integer not null, "
+        "score real not null, primary key (claim_id, other_id)) without rowid"
+    )
+    db.execute("create index claim_matches_other on claim_matches (other_id)")
+
+
+def _add_link_snapshots(db: sqlite_utils.Database) -> None:
+    """Evidence links fetched and kept (issue 15): one row per fetch of a link, the first
+    good one its archive, the later ones checks. A failed fetch is a row too (`error`)."""
+    db.table("link_snapshots").create(
+        {
+            "id": int,
+            "url": str,
+            "final_url": str,
+            "http_status": int,
+            "title": str,
+            "text": str,
+            "sha256": str,
+            "content_type": str,
+            "fetched_at": str,
+            "error": str,
+            "kind": str,  # archive | check
+        },
+        pk="id",
+        not_null={"url", "fetched_at", "kind"},
+    )
+    db.table("link_snapshots").create_index(["url", "id"])
+
+
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
 MIGRATIONS = [
@@ -428,6 +530,10 @@ MIGRATIONS = [
     _add_login_failure_addresses,
     _add_note_purges,
     _add_account_administration,
+    _add_article_versions,
+    _add_source_decisions,
+    _add_claim_matching,
+    _add_link_snapshots,
 ]
 
 

@@ -70,11 +70,17 @@ def encode(value: Any) -> str | None:
 
 def record_article_event(
     db: Database, article_id: int, actor: str, action: str, at: str, after: str | None = None
-) -> None:
-    """Append one history row about a whole article (import, deletion)."""
-    db.table("history").insert(
-        {"article_id": article_id, "actor": actor, "action": action, "after": after, "at": at}
+) -> int:
+    """Append one history row about a whole article (import, deletion); returns its id."""
+    row_id = (
+        db.table("history")
+        .insert(
+            {"article_id": article_id, "actor": actor, "action": action, "after": after, "at": at}
+        )
+        .last_pk
     )
+    assert isinstance(row_id, int)
+    return row_id
 
 
 # A history row with how its claim reads now (its position then is the row's own).

@@ -63,6 +63,17 @@ def _as_dict(value: Any) -> Entry:
 
 
 def _status(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
+    if after.get("copied_from"):
+        return [
+            *_copied_from(after),
+            ("text", ": set "),
+            *the_claim,
+            ("text", " to "),
+            ("status", after.get("status")),
+            ("text", ", was "),
+            ("status", before.get("status")),
+            *_with_evidence(after),
+        ]
     return [
         ("text", "set "),
         *the_claim,
@@ -71,6 +82,35 @@ def _status(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) ->
         ("text", ", was "),
         ("status", before.get("status")),
     ]
+
+
+def _copied_from(after: Entry) -> list[Part]:
+    return [
+        ("text", "copied the review of "),
+        (
+            "claim",
+            {"id": after.get("copied_from"), "position": None, "opening": "", "hidden": False},
+        ),
+        ("text", f" (claim {after.get('copied_from')}, in another article)"),
+    ]
+
+
+def _with_evidence(after: Entry) -> list[Part]:
+    count = len(after.get("evidence_ids") or [])
+    return [("text", f", with {_count(count, 'evidence link')}")] if count else []
+
+
+def _copied_evidence(
+    entry: Entry, before: Entry, after: Entry, the_claim: list[Part]
+) -> list[Part]:
+    return [*_copied_from(after), ("text", ": added to "), *the_claim, *_with_evidence(after)]
+
+
+def _copied_evidence_removed(
+    entry: Entry, before: Entry, after: Entry, the_claim: list[Part]
+) -> list[Part]:
+    count = len(before.get("evidence_ids") or [])
+    return [("text", f"removed the {_count(count, 'evidence link')} copied to "), *the_claim]
 
 
 def _note(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
@@ -202,6 +242,37 @@ def _attribution_unconfirmed(
     return [("text", "took back the confirmation of the source of "), *the_claim]
 
 
+def _changed_in_version(
+    entry: Entry, before: Entry, after: Entry, the_claim: list[Part]
+) -> list[Part]:
+    return [
+        ("text", f"version {after.get('version')} changed the passage of "),
+        *the_claim,
+        ("text", ": "),
+        *_word_changes(before.get("text"), after.get("text")),
+    ]
+
+
+def _removed_in_version(
+    entry: Entry, before: Entry, after: Entry, the_claim: list[Part]
+) -> list[Part]:
+    return [
+        ("text", f"version {after.get('version')} no longer has the passage of "),
+        *the_claim,
+        ("text", " (kept, hidden): "),
+        ("del", before.get("text")),
+    ]
+
+
+def _new_in_version(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
+    return [
+        ("text", f"version {after.get('version')} added "),
+        *the_claim,
+        ("text", ": "),
+        ("quote", after.get("text")),
+    ]
+
+
 def _generic(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
     # An action this module does not know yet reads as its name, never as raw JSON.
     claim: list[Part] = [("text", " on "), *the_claim] if entry.get("claim_id") else []
@@ -215,6 +286,8 @@ def article_event(entry: dict[str, Any]) -> list[Part]:
         return [("text", f"imported the article ({entry.get('after') or 'no claims'})")]
     if action == "article deleted":
         return [("text", "deleted the article (its claims, notes and history are kept)")]
+    if action == "new version":
+        return [("text", f"imported a new version of the article ({entry.get('after') or ''})")]
     if action == "article restored":
         return [("text", "restored the article")]
     return [("text", str(action))]
@@ -222,6 +295,11 @@ def article_event(entry: dict[str, Any]) -> list[Part]:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def word_changes(old: str | None, new: str | None) -> list[Part]:
+    """A passage's new text with the words it gained marked ins and those it lost del."""
+    return _word_changes(old, new)
 
 
 def _word_changes(old: str | None, new: str | None) -> list[Part]:
@@ -267,4 +345,9 @@ _DESCRIBE = {
     "attribution": _attribution,
     "attribution confirmed": _attribution_confirmed,
     "attribution unconfirmed": _attribution_unconfirmed,
+    "changed in version": _changed_in_version,
+    "removed in version": _removed_in_version,
+    "new in version": _new_in_version,
+    "copied evidence": _copied_evidence,
+    "copied evidence removed": _copied_evidence_removed,
 }

@@ -1,4 +1,4 @@
-"""Finding claims: one filter (text, status, flag, source kind, reviewer, article, date)
+"""Finding claims: one filter (text, status, flag, source kind, source, reviewer, article, date)
 shared by the search page, bulk changes, every export and the JSON API, so what a
 reviewer sees is exactly what they act on and export.
 """
@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import sources
 from .clock import iso_date
 from .errors import InvalidInput
 from .statuses import parse_status
@@ -29,6 +30,7 @@ class ClaimFilter:
     kind: str | None = None
     reviewer: str | None = None
     since: str | None = None  # YYYY-MM-DD: claims changed on or after that day (UTC)
+    source: str | None = None  # a source group's key (workbench/sources.py), e.g. person:jane doe
 
     def as_query(self) -> dict[str, Any]:
         """The filter as URL query parameters (only the fields that are set)."""
@@ -79,6 +81,9 @@ def parse_filter(values: Any) -> ClaimFilter:
         except ValueError:
             raise InvalidInput("“since” must be a date like 2026-11-26.") from None
     reviewer = text("reviewer")
+    source = text("source")
+    if source is not None and not sources.is_source_key(source):
+        raise InvalidInput("“source” must be a source from the Sources page, e.g. person:jane doe.")
     return ClaimFilter(
         q=q,
         article_id=int(article) if article else None,
@@ -87,6 +92,7 @@ def parse_filter(values: Any) -> ClaimFilter:
         kind=kind,
         reviewer=reviewer[:100] if reviewer else None,
         since=since,
+        source=source,
     )
 
 
@@ -132,6 +138,14 @@ def where_clause(
             f"exists (select 1 from history h where h.claim_id = {alias}.id and h.at >= ?)"
         )
         params.append(f.since)
+    if f.source is not None:
+        # Every mention of the source, as one JSON parameter (no variable per mention).
+        where.append(
+            f"({alias}.article_id, {alias}.attribution_text, {alias}.attribution_kind) in "
+            "(select json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+            "json_extract(value, '$[2]') from json_each(?))"
+        )
+        params.append(sources.as_json(sources.mention_triples(db, f.source)))
     return " and ".join(where), params
 
 

@@ -147,7 +147,15 @@ def site(tmp_path_factory):
 
 def fill(rule, ids):
     """A concrete path for a URL rule: ids from `ids`, csv for the export format."""
-    values = {**ids, "export_format": "csv", "token": "not-a-token", "filename": "app.css"}
+    values = {
+        "export_format": "csv",
+        "token": "not-a-token",
+        "filename": "app.css",
+        "number": 1,
+        "decision_id": 1,
+        "snapshot_id": 1,
+        **ids,
+    }
     return CONVERTER.sub(lambda match: str(values[match[1]]), rule.rule)
 
 

@@ -9,9 +9,11 @@ import sqlite3
 
 from werkzeug.exceptions import HTTPException
 
+from .. import articles, matching
 from ..history_sentences import KIND_WORDS, article_event, describe
 from ..statuses import STATUSES
 from ..text import flags
+from ..web import get_db
 from . import (  # noqa: F401  (routes)
     account_pages,
     article_pages,
@@ -19,8 +21,11 @@ from . import (  # noqa: F401  (routes)
     export_downloads,
     import_pages,
     job_pages,
+    link_pages,
     restore_pages,
     search_pages,
+    source_pages,
+    version_pages,
 )
 from .common import (
     bp,
@@ -69,6 +74,12 @@ def init_app(app):
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
     )
+    app.jinja_env.globals["article_choices"] = lambda: articles.article_titles(get_db())
+    # A row drawn alone (after a write) finds its claim reviewed elsewhere itself; a page
+    # of rows attaches them all in one query (matching.reviewed_elsewhere).
+    app.jinja_env.globals["elsewhere_of"] = lambda claim: matching.reviewed_elsewhere(
+        get_db(), [dict(claim)]
+    )[0]["elsewhere"]
     app.jinja_env.filters["when"] = readable_time
     app.jinja_env.filters["host"] = url_host
     app.jinja_env.filters["fromjson"] = json.loads

@@ -3,7 +3,7 @@ import_pages.py)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from .. import articles, claims, corrections, history, search
+from .. import articles, claims, corrections, history, matching, search, versions
 from ..auth import role_required, safe_next
 from ..errors import InvalidInput, NeedsConfirmation
 from ..web import get_db, load_article, positive_int
@@ -63,6 +63,7 @@ def show_article(article_id):
         abort(404)
     db = get_db()
     claims_page = claims.list_claims(db, article["id"], page=page, counts_only=True, **options)
+    matching.reviewed_elsewhere(db, claims_page.claims)
     context = {
         "article": article,
         "claims_page": claims_page,
@@ -77,6 +78,9 @@ def show_article(article_id):
     return render_page_or_partial(
         "articles/show.html",
         "articles/_claims_page.html",
+        version_info=versions.version_summary(db, article["id"], article["current_version"]),
+        # Passages gone in a newer version are hidden too, but listed on "what changed".
+        removed_count=versions.removed_count(db, article["id"], article["current_version"]),
         status=options["status"],
         flag_counts=claims.flag_counts(db, article["id"]),
         **{**context, **article_summary(article)},

@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, g, make_response, redirect, request, url_for
 
-from .. import articles, claims, corrections, evidence, history, notes, undo
+from .. import archive, articles, claims, corrections, evidence, history, matching, notes, undo
 from ..auth import role_required, safe_next
 from ..errors import (
+    ClaimNotFound,
     EvidenceNotFound,
     InvalidInput,
     NotAllowed,
@@ -44,10 +45,13 @@ def return_url(claim):
 def claim_context(claim, **extra):
     """What the row and its panel need."""
     db = get_db()
+    full = claim if "notes" in claim else claims.get_claim(db, claim["id"])
     return {
-        "claim": claim if "notes" in claim else claims.get_claim(db, claim["id"]),
+        "claim": full,
         "article": articles.get_article(db, claim["article_id"]),
         "history": history.claim_history(db, claim["id"]),
+        "matches": matching.matches_of(db, claim["id"]),
+        "links": archive.link_states(db, [e["url"] for e in full.get("evidence", [])]),
         "split_points": split_points(claim),
         "kinds": corrections.ATTRIBUTION_KINDS,
         "can_review": g.user.can("reviewer"),
@@ -267,6 +271,33 @@ def on_article_page(article_id):
 # --- notes and evidence ---------------------------------------------------------------
 
 
+@bp.post("/claims/<claim_id>/copy-review")
+@role_required("reviewer")
+def copy_review(claim_id):
+    """Take the decision (status and evidence) of the same claim reviewed elsewhere."""
+    claim = load_claim(claim_id)
+    from_id = positive_int(single_form_value("from"))
+    if from_id is None:
+        abort(400, description="Say which claim's review to copy.")
+    try:
+        copied = matching.copy_review(get_db(), claim["id"], from_id, g.user, expected_version())
+    except ClaimNotFound:
+        return render_claim_error(
+            claim, "That claim is not there any more; nothing was copied.", 422
+        )
+    except InvalidInput as error:
+        return render_claim_error(claim, str(error), 422)
+    except VersionConflict as conflict:
+        return render_conflict(conflict.current)
+    undo_id = history.last_change_id(get_db(), copied["id"], g.user.username)
+    return answer_with_row(
+        copied,
+        f"Copied the review of claim {from_id}: {copied['status']}, with its evidence.",
+        undo_id=undo_id,
+        evidence_changed=True,
+    )
+
+
 @bp.post("/claims/<claim_id>/notes")
 @role_required("reviewer")
 def add_claim_note(claim_id):
@@ -286,9 +317,11 @@ def add_claim_evidence(claim_id):
     form = request.form
     values = {name: form.get(name) for name in ("url", "stance", "title", "excerpt")}
     try:
-        evidence.add_evidence(get_db(), claim["id"], g.user, **values)
+        record = evidence.add_evidence(get_db(), claim["id"], g.user, **values)
     except InvalidInput as error:
         return render_claim_error(claim, str(error), 422, evidence_form=values)
+    # Fetched and kept in the background (the job worker), never in this request.
+    archive.queue_archive(get_db(), record["url"], g.user.username)
     return answer_with_row(claim, "Saved the evidence.", evidence_changed=True)
 
 

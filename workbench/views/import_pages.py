@@ -13,6 +13,7 @@ from ..errors import ArticleRejected, PreviewNotFound, SnapshotNotFound
 from ..text.cleaning import document_from_upload, text_from_paste
 from ..web import get_db, load_article, positive_int
 from .common import bp, navigate, render_page_or_partial
+from .version_pages import import_version, version_target
 
 # Paragraphs of a preview shown in the page; the rest is counted, not drawn.
 PREVIEW_PARAGRAPHS = 200
@@ -44,6 +45,8 @@ def import_article():
         if upload is not None and upload.filename:
             data = upload.read()
             document = document_from_upload(upload.filename, data)
+            if (target := version_target(form)) is not None:
+                return import_version(target, document.text, document.source_format)
             source = snapshots.Source.from_upload(upload.filename, data, document.content_type)
             result = importing.import_document(db, document, source, metadata, g.user)
         elif importing.looks_like_a_link(form.get("text")):
@@ -51,6 +54,8 @@ def import_article():
         else:
             text = text_from_paste(form.get("text"))
             articles.refuse_too_many_paragraphs(text)  # refused here, not by a job later
+            if (target := version_target(form)) is not None:
+                return import_version(target, text, "paste")
             if importing.needs_job(text):
                 return navigate(job_url(importing.start_import(db, metadata, g.user, text=text)))
             result = articles.import_article(
@@ -115,6 +120,10 @@ def import_preview(preview_id):
     metadata = importing.form_metadata(request.form)
     db = get_db()
     try:
+        if (target := version_target(request.form)) is not None:
+            answer = import_version(target, preview.text, "html")
+            snapshots.discard_preview(db, preview.id)
+            return answer
         if importing.needs_job(preview.text):
             job_id = importing.start_import(db, metadata, g.user, preview_id=preview.id)
             return navigate(job_url(job_id))
