@@ -54,13 +54,13 @@ def row(scenario, ours, baseline, unit, target, verdict, baseline_name, ratio=No
 
 
 def live_rows(live):
-    """Rows 9 (issue 14): tagging with 50 streams open against none; write to event."""
+    """Rows 10 (issue 14): tagging with 50 streams open against none; write to event."""
     with_streams = median(live["tag_50_streams"], "rps")
     without = median(live["tag_no_streams"], "rps")
     latency = live["latency"]
     return [
         row(
-            "9. Live: tagging, 16 conn., 50 event streams open",
+            "10. Live: tagging, 16 conn., 50 event streams open",
             with_streams,
             without,
             "req/s",
@@ -69,7 +69,7 @@ def live_rows(live):
             "same server, no streams",
         ),
         row(
-            "9. Live: write to its event at 50 listeners, p50",
+            "10. Live: write to its event at 50 listeners, p50",
             latency["p50"],
             "—",
             "ms",
@@ -79,7 +79,7 @@ def live_rows(live):
             fmt="{:,.0f}",
         ),
         row(
-            "9. Live: write to its event at 50 listeners, p99",
+            "10. Live: write to its event at 50 listeners, p99",
             latency["p99"],
             "—",
             "ms",
@@ -218,6 +218,21 @@ def build_rows(runs, info):
             fmt="{:,.1f}",
         )
     )
+    if "json_export_memory_mb" in runs:
+        memory = runs["json_export_memory_mb"]
+        big, small = memory["100k"]["peak"], memory["1k"]["peak"]
+        rows.append(
+            row(
+                "3. Export JSON: worker peak memory, 100k claims",
+                big,
+                small,
+                "MB",
+                "within 1.25×",
+                within(big / small, 1.25),
+                "same, 1k claims",
+                fmt="{:,.1f}",
+            )
+        )
     imports = runs["import"]
     ours, theirs = median(imports["app"], "seconds"), median(imports["segmenter"], "seconds")
     rows.append(
@@ -232,6 +247,20 @@ def build_rows(runs, info):
             fmt="{:,.2f}",
         )
     )
+    if "app_one_line" in imports:
+        ours, theirs = median(imports["app_one_line"], "seconds"), median(imports["app"], "seconds")
+        rows.append(
+            row(
+                "4. Import 1 MB article on one line",
+                ours,
+                theirs,
+                "s",
+                "within 1.5×",
+                within(ours / theirs, 1.5),
+                "same text with its line breaks",
+                fmt="{:,.2f}",
+            )
+        )
     ours, theirs = median(imports["app"], "peak_mb"), median(imports["segmenter"], "peak_mb")
     rows.append(
         row(
@@ -289,8 +318,42 @@ def build_rows(runs, info):
         rows += page_rows(runs["pages"])
     if "sources" in runs:
         rows += source_rows(runs["sources"])
+    if "memory" in runs:
+        rows += memory_rows(runs["memory"])
     if "live" in runs:
         rows += live_rows(runs["live"])
+    return rows
+
+
+def memory_rows(memory):
+    """Rows 9 (issue 15): re-anchoring a new version, matching claims checked elsewhere."""
+    reanchor = memory["reanchor"]
+    rows = [
+        row(
+            f"9. New version of a {reanchor['claims']:,}-claim article (re-anchored)",
+            reanchor["version_s"],
+            reanchor["import_s"],
+            "s",
+            "≤ 2× importing it",
+            at_most(reanchor["version_s"] / reanchor["import_s"], 2.0),
+            "importing the article",
+            fmt="{:.2f}",
+        )
+    ]
+    for claims, result in memory["matching"].items():
+        rows.append(
+            row(
+                f"9. Claims elsewhere: a {int(claims):,}-claim article against "
+                f"{result['stored']:,} stored claims",
+                result["seconds"],
+                "–",
+                "s",
+                "≤ 1 s",
+                at_most(result["seconds"], 1.0),
+                "–",
+                fmt="{:.2f}",
+            )
+        )
     return rows
 
 

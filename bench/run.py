@@ -92,6 +92,12 @@ class Bench:
         self.big_article_id = self.info["100k"]["articles"][0][0]
         self.article_file = self.work / "article-1mb.txt"
         self.article_file.write_text(data.big_article(), encoding="utf-8")
+        # The same text on one line (each line break a space, so the same offsets): its
+        # import must take about as long (issue 10: it grew with the square of the line).
+        self.one_line_file = self.work / "article-1mb-one-line.txt"
+        self.one_line_file.write_text(
+            data.big_article().replace("\n", " ").strip(), encoding="utf-8"
+        )
         self.template = template
         for name in ("1k", "100k"):
             self.write_targets(name)
@@ -495,6 +501,41 @@ class Bench:
             "peak": datasette.worker_peak_mb(),
             "server_rss_total": datasette.total_rss_mb(),
         }
+        self.json_export({name: apps[name] for name in ("100k", "1k")}, tokens)
+
+    def json_export(self, apps, tokens):
+        """Every claim as JSON from each server, then its worker's peak memory (issue 10:
+        the JSON export held an article's claims in memory; 990,000 took 2.84 GB). One run:
+        the peak is what is measured, and the suite must finish within its budget."""
+        runs = self.runs.setdefault("json_export", {})
+        reset = all([server.reset_peak() for server in apps.values()])
+        output = self.work / "export.json"
+        for run in range(1):
+            self.check_time("JSON export")
+            for name, server in apps.items():
+                measured = self.curl(server.origin + "/export.json", tokens[name], output)
+                if run == 0:
+                    with open(output, encoding="utf-8") as handle:
+                        exported = sum(len(a["claims"]) for a in json.load(handle)["articles"])
+                    stored = self.count(
+                        self.db[name],
+                        "select count(*) from claims c join articles a on a.id = c.article_id "
+                        "where a.deleted_at is null",
+                    )
+                    if exported != stored:
+                        raise RuntimeError(f"JSON export of {name}: {exported} of {stored} claims")
+                    measured["claims"] = exported
+                runs.setdefault(f"app_{name}", []).append(measured)
+            log(
+                f"  JSON export run {run + 1}: "
+                + ", ".join(
+                    f"{name} {values[-1]['seconds']:.1f} s" for name, values in runs.items()
+                )
+            )
+        self.runs["json_export_memory_mb"] = {
+            name: {"peak": server.worker_peak_mb(), "peak_was_reset": reset}
+            for name, server in apps.items()
+        }
 
     # --- 4: import -------------------------------------------------------------------
 
@@ -550,10 +591,18 @@ class Bench:
                 {"seconds": seconds, "peak_mb": peak, "sentences": sentences}
             )
             target.unlink()
+            data.copy_database(self.template, target)
+            seconds, peak, out = self.timed_process(
+                [str(BIN / "workbench"), "import", str(self.one_line_file), "--by", "bench"],
+                {**self.env, "WORKBENCH_DB": str(target)},
+            )
+            runs.setdefault("app_one_line", []).append({"seconds": seconds, "peak_mb": peak})
+            target.unlink()
             log(
                 f"  import run {run + 1}: workbench import {runs['app'][-1]['seconds']:.1f} s "
                 f"({claims} claims, {runs['app'][-1]['peak_mb']:.0f} MB), pysbd alone "
-                f"{seconds:.1f} s ({sentences} sentences, {peak:.0f} MB)"
+                f"{runs['segmenter'][-1]['seconds']:.1f} s ({sentences} sentences), "
+                f"on one line {runs['app_one_line'][-1]['seconds']:.1f} s"
             )
 
     # --- 6: bulk status ----------------------------------------------------------------
@@ -610,6 +659,32 @@ class Bench:
             f"p99 {fetched['p99_ms']:.1f} ms"
         )
 
+    # --- 9: the desk's memory (issue 15) -----------------------------------------------
+
+    def memory(self):
+        """bench/memory.py in its own process: re-anchoring, and matching 100,000 claims."""
+        self.check_time("memory")
+        command = [sys.executable, "-m", "bench.memory"]
+        raw = subprocess.run(
+            command + (["--quick"] if self.args.quick else []),
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=900,
+        )
+        result = self.runs["memory"] = json.loads(raw.stdout)
+        reanchor = result["reanchor"]
+        log(
+            f"  new version of {reanchor['claims']} claims {reanchor['version_s']:.2f} s, "
+            f"import {reanchor['import_s']:.2f} s; "
+            + ", ".join(
+                f"matching {claims} claims {found['seconds'] * 1000:.0f} ms"
+                for claims, found in result["matching"].items()
+            )
+        )
+
     # --- 8: source detection (issue 11) ------------------------------------------------
 
     def sources(self):
@@ -641,7 +716,7 @@ class Bench:
             f"peak {model['peak_rss_mb']} MB"
         )
 
-    # --- 9: live updates (issue 14) ---------------------------------------------------------------
+    # --- 10: live updates (issue 14) ------------------------------------------------------
 
     def live_updates(self):
         """Tagging with 50 event streams open against none, on one server with `workbench
@@ -797,6 +872,8 @@ class Bench:
         self.pages()
         log("Source detection: the model against the rules alone (bench/source_detection.py)")
         self.sources()
+        log("The desk's memory: a new version re-anchored, claims matched (bench/memory.py)")
+        self.memory()
         log("Live updates: tagging with 50 event streams open and none; write-to-event time")
         self.live_updates()
 

@@ -43,6 +43,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         )
         route, _, query = self.path.partition("?")
         params = dict(urllib.parse.parse_qsl(query))
+        if route in self.server.pages:
+            # A page a test set, and may change between fetches: (status, type, body, headers).
+            self.send_body(*self.server.pages[route])
+            return
         handler = getattr(
             self, "route_" + route.strip("/").replace("-", "_").replace("/", "_"), None
         )
@@ -171,6 +175,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def route_silent(self, params):
         time.sleep(float(params.get("seconds", 30)))
 
+    def route_gate(self, params):
+        """Holds the answer until the test opens server.gate: a fetch still in progress."""
+        self.server.gate.wait(timeout=60)
+        self.send_body(200, "text/html; charset=utf-8", PAGE)
+
     def route_gzip_page(self, params):
         self.send_body(
             200, "text/html; charset=utf-8", gzip.compress(PAGE), [("Content-Encoding", "gzip")]
@@ -208,6 +217,8 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, tls_context=None):
         super().__init__(("127.0.0.1", 0), Handler)
         self.seen = []
+        self.pages = {}  # path -> (status, content type, body, headers), set by a test
+        self.gate = threading.Event()
         if tls_context is not None:
             self.socket = tls_context.wrap_socket(self.socket, server_side=True)
 

@@ -40,15 +40,18 @@ def test_byte_order_mark_is_dropped():
     assert text == "Hello world."
 
 
-@pytest.mark.parametrize("filename, data, message", [
-    ("photo.png", b"\x89PNG\r\n\x1a\n", "not a supported file type"),
-    ("report.pdf", b"%PDF-1.7", "not a supported file type"),
-    ("noext", b"text", "not a supported file type"),
-    ("binary.txt", b"abc\x00def", "binary"),
-    ("broken.txt", "naïve café ".encode() + b"\xff", "not valid UTF-8 text"),
-    ("declared.html", b'<meta charset="utf-8"><p>caf\xe9</p>', "says it is UTF-8"),
-    ("empty.md", b"", "empty"),
-])
+@pytest.mark.parametrize(
+    "filename, data, message",
+    [
+        ("photo.png", b"\x89PNG\r\n\x1a\n", "not a supported file type"),
+        ("report.pdf", b"%PDF-1.7", "not a supported file type"),
+        ("noext", b"text", "not a supported file type"),
+        ("binary.txt", b"abc\x00def", "binary"),
+        ("broken.txt", "naïve café ".encode() + b"\xff", "not valid UTF-8 text"),
+        ("declared.html", b'<meta charset="utf-8"><p>caf\xe9</p>', "says it is UTF-8"),
+        ("empty.md", b"", "empty"),
+    ],
+)
 def test_unusable_uploads_are_refused_with_a_reason(filename, data, message):
     with pytest.raises(ArticleRejected, match=message):
         text_from_upload(filename, data)
@@ -82,21 +85,32 @@ def test_html_with_only_markup_is_empty():
         text_from_upload("blank.html", b"<script>alert(1)</script><style></style>")
 
 
-@pytest.mark.parametrize("text, title", [
-    ("First line\nSecond", "First line"),
-    ("\n\n  Indented headline  \nBody", "Indented headline"),
-    ("word " * 100, ("word " * 23).strip() + "…"),
-])
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        ("First line\nSecond", "First line"),
+        ("\n\n  Indented headline  \nBody", "Indented headline"),
+        ("word " * 100, ("word " * 23).strip() + "…"),
+    ],
+)
 def test_title_defaults_to_the_first_line(text, title):
     assert guess_title(text) == title
 
 
-@pytest.mark.parametrize("filename, encoding", [
-    ("latin1.txt", "latin-1"), ("smart.md", "cp1252"), ("utf8.txt", "utf-8"),
-])
+@pytest.mark.parametrize(
+    "filename, encoding",
+    [
+        ("latin1.txt", "latin-1"),
+        ("smart.md", "cp1252"),
+        ("utf8.txt", "utf-8"),
+    ],
+)
 def test_text_files_in_any_western_encoding_import(filename, encoding):
-    original = "Zoë said “déjà vu” — three times.\nThe café closed at 9pm." if encoding != "latin-1" \
+    original = (
+        "Zoë said “déjà vu” — three times.\nThe café closed at 9pm."
+        if encoding != "latin-1"
         else "Zoë said déjà vu, three times.\nThe café closed at 9pm."
+    )
     assert text_from_upload(filename, original.encode(encoding))[0] == original
 
 
@@ -113,16 +127,24 @@ def test_document_from_upload_carries_metadata_and_the_raw_bytes():
     document = document_from_upload("library.htm", data)
     assert document.raw == data
     assert (document.source_format, document.content_type, document.extractor) == (
-        "html", "text/html", "trafilatura")
+        "html",
+        "text/html",
+        "trafilatura",
+    )
     assert document.metadata.title == "Library’s “last chance” appeal raises £210,000 in a week"
     assert document.metadata.published_on == "2025-10-02"
-    assert "“We thought we’d be lucky to get fifty thousand by the end of the year,”" in document.text
+    assert (
+        "“We thought we’d be lucky to get fifty thousand by the end of the year,”" in document.text
+    )
 
 
 def test_document_from_upload_of_text_has_no_metadata():
     document = document_from_upload("notes.md", b"# Heading\n\nBody.")
     assert (document.text, document.metadata, document.extractor) == (
-        "# Heading\n\nBody.", PageMetadata(), None)
+        "# Heading\n\nBody.",
+        PageMetadata(),
+        None,
+    )
 
 
 @dataclasses.dataclass
@@ -134,10 +156,14 @@ class _Page:
 
 
 def test_document_from_fetched_uses_the_header_charset_and_the_final_url():
-    html = ("<html><head><title>Port reopens</title></head><body><article>"
-            + "".join(f"<p>Le port numéro {n} a rouvert lundi, a dit la mairie.</p>" for n in range(4))
-            + "</article></body></html>")
-    page = _Page(html.encode("iso-8859-15"), "text/html", "iso-8859-15", "https://news.example/port")
+    html = (
+        "<html><head><title>Port reopens</title></head><body><article>"
+        + "".join(f"<p>Le port numéro {n} a rouvert lundi, a dit la mairie.</p>" for n in range(4))
+        + "</article></body></html>"
+    )
+    page = _Page(
+        html.encode("iso-8859-15"), "text/html", "iso-8859-15", "https://news.example/port"
+    )
     document = document_from_fetched(page)
     assert document.text.split("\n")[0] == "Le port numéro 0 a rouvert lundi, a dit la mairie."
     assert document.metadata.canonical_url == "https://news.example/port"
@@ -155,14 +181,20 @@ def test_html_page_with_more_text_than_an_article_is_refused_before_extraction(m
 
     monkeypatch.setattr(cleaning, "MAX_ARTICLE_CHARS", 1_000)
     monkeypatch.setattr(cleaning, "extract_article", lambda *args: pytest.fail("extracted"))
-    page = "<html><body>" + "<p>Twelve words of text in this paragraph, said the officials.</p>" * 30
-    with pytest.raises(ArticleRejected, match=r"about 1,\d{3} characters of text, more than an article"):
+    page = (
+        "<html><body>" + "<p>Twelve words of text in this paragraph, said the officials.</p>" * 30
+    )
+    with pytest.raises(
+        ArticleRejected, match=r"about 1,\d{3} characters of text, more than an article"
+    ):
         document_from_upload("huge.html", page.encode())
 
 
 def test_visible_text_size_ignores_markup_scripts_and_whitespace():
     from workbench.text.visible_text import visible_text_size
 
-    markup = ("<html><head><title>Not counted</title><style>p{}</style></head><body>\n  "
-              "<script>var x = 'not counted';</script><!-- nor this --><p>Ab c</p>\n<p>d&amp;</p>")
+    markup = (
+        "<html><head><title>Not counted</title><style>p{}</style></head><body>\n  "
+        "<script>var x = 'not counted';</script><!-- nor this --><p>Ab c</p>\n<p>d&amp;</p>"
+    )
     assert visible_text_size(markup) == len("Abcd&amp;")

@@ -301,16 +301,19 @@ def test_damaged_compression_is_refused(fetch):
     assert "compressed data is damaged" in refused(fetch, "/damaged-gzip")
 
 
+@pytest.mark.slow
 def test_slow_drip_body_is_cut_at_the_total_time_cap(fetch):
     message = refused(fetch, "/drip", limits=FetchLimits(total_timeout=1.0))
     assert "did not answer within the time limit" in message and "1 s in all" in message
 
 
+@pytest.mark.slow
 def test_slow_drip_headers_are_cut_at_the_total_time_cap(fetch):
     message = refused(fetch, "/drip-headers", limits=FetchLimits(total_timeout=1.0))
     assert "did not answer within the time limit" in message
 
 
+@pytest.mark.slow
 def test_silent_server_is_cut_at_the_total_time_cap(fetch):
     message = refused(fetch, "/silent?seconds=5", limits=FetchLimits(total_timeout=0.5))
     assert "did not answer within the time limit" in message

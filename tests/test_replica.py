@@ -286,6 +286,7 @@ def test_a_missing_binary_is_refused(tmp_path):
 # --- restore ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_restore_rebuilds_the_database_and_checks_it(litestream, env):
     make_database(env / "live.db", ["first", "second"])
     replicate_once(litestream, env / "live.db", env / "replica", env)
@@ -308,6 +309,7 @@ def test_restore_reads_workbench_replica_when_no_replica_is_given(litestream, en
     assert rows(env / "copy.db") == ["kept"]
 
 
+@pytest.mark.slow
 def test_restore_at_a_timestamp_leaves_out_later_changes(litestream, env):
     make_database(env / "live.db", ["before"])
     replicate_once(litestream, env / "live.db", env / "replica", env)
@@ -388,6 +390,7 @@ def test_timestamps_reach_litestream_as_utc_rfc3339(text, expected):
 # --- serve: gunicorn under litestream -------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_serve_with_a_replica_runs_gunicorn_as_litestreams_child(litestream, env, monkeypatch):
     launched = []
     monkeypatch.setattr(os, "execvp", lambda program, args: launched.append(args))
@@ -418,6 +421,7 @@ def test_serve_without_a_replica_runs_gunicorn_alone(env, monkeypatch):
 # --- serve: a missing database is restored, never started afresh over a replica ----------------
 
 
+@pytest.mark.slow
 def test_serve_refuses_to_start_an_empty_database_over_a_replica_with_backups(litestream, env):
     make_database(env / "old.db", ["the desk's work"])
     replicate_once(litestream, env / "old.db", env / "replica", env)

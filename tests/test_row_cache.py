@@ -46,3 +46,18 @@ def test_viewers_and_reviewers_never_share_a_row(reviewer_client, viewer_client,
     assert claim_row in reviewer_client.get(f"/articles/{article_id}").get_data(as_text=True)
     viewed = viewer_client.get(f"/articles/{article_id}").get_data(as_text=True)
     assert claim_row not in viewed and 'class="seg"' not in viewed
+
+
+def test_a_decision_elsewhere_shows_at_once_in_a_cached_row(admin_client, reviewer_client, db):
+    first = import_by_form(
+        admin_client, "The bridge cost 4.5 million euros, officials said.", title="One"
+    )
+    second = import_by_form(
+        admin_client, "Later, the bridge cost 4.5 million euros, officials said.", title="Two"
+    )
+    (mine,) = list_claims(db, second).claims
+    (theirs,) = list_claims(db, first).claims
+    reviewer_client.get(f"/articles/{second}")  # drawn, and kept, before anything is decided
+    set_status(db, theirs["id"], "disputed", actor("bo"))
+    page = reviewer_client.get(f"/articles/{second}").get_data(as_text=True)
+    assert "disputed in “One”" in row(page, mine["id"])

@@ -35,6 +35,7 @@ def fake_model_package(monkeypatch, name, version):
     monkeypatch.setattr(spacy_model, "MODEL_PACKAGE", "fake_model_package")
 
 
+@pytest.mark.slow
 def test_the_installed_model_is_the_expected_one():
     assert spacy_model.model_available(), spacy_model.rules_only_reason()
     nlp = spacy_model.load_model()
@@ -48,6 +49,7 @@ def test_a_missing_package_leaves_the_rules_alone(fresh_model_state):
     assert "no_such_model_package is not installed" in spacy_model.rules_only_reason()
 
 
+@pytest.mark.slow
 def test_a_model_of_another_version_is_refused(fresh_model_state):
     fake_model_package(fresh_model_state, "core_web_sm", "3.7.1")
     assert not spacy_model.model_available()
@@ -86,6 +88,7 @@ def test_the_parse_fills_a_gap_the_rules_leave():
     assert text[source.start : source.end] == source.text
 
 
+@pytest.mark.slow
 def test_the_entity_recogniser_types_a_name_the_rules_only_guessed():
     text = "Ireland says the ferry will sail."
     (guess,) = detect_attributions(text, split_claims(text), use_model=False)
@@ -106,6 +109,7 @@ def run_isolated(code):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_help_does_not_load_the_model():
     loaded = run_isolated("""
         import json, sys
@@ -119,6 +123,7 @@ def test_help_does_not_load_the_model():
     assert loaded == {"spacy": False, "loaded": False}
 
 
+@pytest.mark.slow
 def test_page_views_do_not_load_the_model(tmp_path):
     loaded = run_isolated(f"""
         import json, sys
@@ -133,6 +138,7 @@ def test_page_views_do_not_load_the_model(tmp_path):
     assert (loaded["spacy"], loaded["loaded"]) == (False, False), loaded
 
 
+@pytest.mark.slow
 def test_extract_says_when_the_rules_work_alone(tmp_path):
     article = tmp_path / "article.txt"
     article.write_text("Ana Lind said the bridge was safe.\n", encoding="utf-8")

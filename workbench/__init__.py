@@ -1,5 +1,6 @@
 """The source-claim verification workbench: a Flask application factory."""
 
+import logging
 import os
 import pathlib
 import secrets
@@ -43,6 +44,8 @@ def create_app(test_config=None):
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("WORKBENCH_SECURE_COOKIES") == "1",
         SESSION_IDLE_MINUTES=int(os.environ.get("WORKBENCH_SESSION_IDLE_MINUTES", "480")),
+        # However busy, a login ends this long after it began (issue 10).
+        SESSION_MAX_DAYS=float(os.environ.get("WORKBENCH_SESSION_MAX_DAYS", "7")),
         PASSWORD_HASH_METHOD=accounts.PASSWORD_HASH_METHOD,
         # Open event streams per process; each holds a thread (views/live.py says why).
         STREAM_SLOTS=int(os.environ.get("WORKBENCH_STREAM_SLOTS", "24")),
@@ -57,7 +60,8 @@ def create_app(test_config=None):
             instance
         )
     app.config["CONTENT_SECURITY_POLICY"] = security.content_security_policy(
-        [app.config["HTMX_URL"], app.config["HTMX_SSE_URL"]]
+        security.script_source(app.config["HTMX_URL"]),
+        security.script_source(app.config["HTMX_SSE_URL"]),
     )
     pathlib.Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
 
@@ -68,6 +72,7 @@ def create_app(test_config=None):
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
+    _log_to_gunicorn()
     web.init_app(app)
     security.init_app(app)  # first: a cross-site write is refused before anything else runs
     auth.init_app(app)
@@ -77,6 +82,18 @@ def create_app(test_config=None):
         app
     )  # after_request functions run last-registered first: the rest add headers only
     return app
+
+
+def _log_to_gunicorn():
+    """Under gunicorn, the workbench's log lines (logins and failed logins among them) go
+    to gunicorn's error log at INFO; elsewhere they were dropped below WARNING (issue 10)."""
+    served_by = logging.getLogger("gunicorn.error")
+    if not served_by.handlers:
+        return
+    ours = logging.getLogger("workbench")
+    ours.handlers = list(served_by.handlers)
+    ours.setLevel(logging.INFO)
+    ours.propagate = False
 
 
 def _asset_folders():

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 from . import articles, claims, history, search
 from .errors import ArticleNotFound, ClaimNotFound
 from .exports.json_document import claim_document
+from .views.common import error_headers
 from .web import claim_filter_from, get_db, load_article, positive_int
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -99,7 +100,8 @@ def get_claim(claim_id):
 
 @bp.errorhandler(HTTPException)
 def json_error(error):
-    return jsonify({"error": error.description, "status": error.code}), error.code
+    body = jsonify({"error": error.description, "status": error.code})
+    return body, error.code, error_headers(error)
 
 
 def init_app(app):

@@ -1,8 +1,8 @@
 """Articles: import (one transaction, deduplicated), listing with review progress."""
 
-import datetime
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import urllib.parse
@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import matching
 from .accounts import User
-from .clock import utc_now
+from .clock import iso_date, utc_now
 from .db import insert, write_transaction
 from .errors import ArticleNotFound, ArticleRejected, InvalidInput
 from .history import record_article_event
@@ -22,6 +23,11 @@ from .text import analysis
 from .text.cleaning import check_article_text, guess_title
 
 MAX_TITLE_CHARS = 300
+# The README's "Limits": an article of 990,000 one-line paragraphs took 88 s and 934 MB
+# to import, and its exports and pages took gigabytes (issue 10). Read once at start.
+MAX_CLAIMS = int(os.environ.get("WORKBENCH_MAX_CLAIMS", "20000"))
+# A line with something on it: each is at least one claim.
+_PARAGRAPH = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
 MAX_AUTHORS = 20
 MAX_AUTHOR_CHARS = 200
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\ufeff]")
@@ -39,6 +45,7 @@ ARTICLE_HEADER = (
     "imported_by",
     "deleted_at",
     "deleted_by",
+    "current_version",
 )
 
 
@@ -69,17 +76,20 @@ def clean_metadata(
     `authors` is a list of names or one string of names separated by semicolons; it is
     stored as a JSON list.
     """
-    title = (title or "").strip() or None
+    for name, value in (("title", title), ("publisher", publisher), ("URL", url)):
+        if value and "\x00" in value:
+            raise ArticleRejected(f"The {name} contains NUL characters; type it again.")
+    title = _without_bom(title or "").strip() or None
     if title and len(title) > MAX_TITLE_CHARS:
         raise ArticleRejected(f"The title is longer than {MAX_TITLE_CHARS} characters.")
-    publisher = (publisher or "").strip()[:MAX_TITLE_CHARS] or None
+    publisher = _without_bom(publisher or "").strip()[:MAX_TITLE_CHARS] or None
     url = (url or "").strip() or None
     if url and not is_web_url(url):
         raise ArticleRejected("The article URL must start with http:// or https://.")
     published_on = (published_on or "").strip() or None
     if published_on:
         try:
-            datetime.date.fromisoformat(published_on)
+            iso_date(published_on)
         except ValueError:
             raise ArticleRejected("The publication date must be a date like 2016-03-25.") from None
     return {
@@ -111,6 +121,24 @@ def author_names(article: dict[str, Any]) -> list[str]:
     return json.loads(article["authors"]) if article.get("authors") else []
 
 
+def refuse_too_many_paragraphs(text: str) -> None:
+    """ArticleRejected when `text` has more lines of text than an article may have claims
+    (each is at least one): a count that takes milliseconds, where splitting them all
+    took 88 s and 934 MB (issue 10)."""
+    paragraphs = sum(1 for _ in _PARAGRAPH.finditer(text))
+    if paragraphs > MAX_CLAIMS:
+        raise ArticleRejected(
+            f"The article has {paragraphs:,} paragraphs, so at least as many claims; the "
+            f"limit is {MAX_CLAIMS:,} claims per article. Import it in parts."
+        )
+
+
+def _without_bom(value: str) -> str:
+    """A byte-order mark is an encoding marker, never text (issue 10: one pasted at the start
+    was stored, and searches and comparisons missed the first word)."""
+    return value.replace("\ufeff", "")
+
+
 def is_web_url(url: str) -> bool:
     """True for an absolute http(s) URL with a host; javascript:, data:, file: are not."""
     parts = urllib.parse.urlsplit(url)
@@ -133,15 +161,16 @@ def import_article(
     "storing"); `attach(db, article_id)` runs inside the transaction, for what must be
     stored with the article or not at all (its snapshot, the job that imported it).
     """
-    text = check_article_text(text)
+    text = check_article_text(_without_bom(text))
     meta = clean_metadata(**metadata)
     meta["title"] = meta["title"] or guess_title(text)
     digest = content_hash(text)
     existing = _existing_result(db, digest)
     if existing is not None:
         return existing
+    refuse_too_many_paragraphs(text)
     # Split before taking the write lock: it is the slow part, and needs no database.
-    rows = analysis.claim_rows(text, on_stage)
+    rows = analysis.claim_rows(text, on_stage, MAX_CLAIMS)
     if on_stage:
         on_stage("storing")
     try:
@@ -164,6 +193,8 @@ def import_article(
             record_article_event(
                 db, article_id, actor.username, "import", utc_now(), after=f"{len(rows)} claims"
             )
+            # Claims already checked in other articles, found now, never on a page view.
+            matching.index_article(db, article_id)
             if attach is not None:
                 attach(db, article_id)
     except sqlite3.IntegrityError:

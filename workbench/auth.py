@@ -2,6 +2,7 @@
 
 import functools
 import logging
+import math
 from urllib.parse import urlsplit
 
 from flask import (
@@ -20,7 +21,7 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 
-from . import accounts
+from . import account_admin, accounts
 from .errors import AccountError, LoginThrottled
 from .web import get_db
 
@@ -29,7 +30,13 @@ log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "workbench_session"
 # Pages anyone may open; everything else needs a logged-in user (OWASP ASVS 8.2.1).
-PUBLIC_ENDPOINTS = {"auth.login", "auth.setup", "static", "workbench.favicon"}
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "auth.setup",
+    "static",
+    "workbench.favicon",
+    "workbench.reset_password",
+}
 
 
 def load_user():
@@ -39,7 +46,12 @@ def load_user():
         return  # stylesheets need no database round trip
     token = request.cookies.get(SESSION_COOKIE)
     g.user = (
-        accounts.session_user(get_db(), token, current_app.config["SESSION_IDLE_MINUTES"])
+        accounts.session_user(
+            get_db(),
+            token,
+            current_app.config["SESSION_IDLE_MINUTES"],
+            current_app.config["SESSION_MAX_DAYS"],
+        )
         if token
         else None
     )
@@ -135,6 +147,11 @@ def set_session_cookie(response, token):
     )
 
 
+def client_address():
+    """The client's address as the server saw it (ProxyFix's only with WORKBENCH_BEHIND_PROXY)."""
+    return request.remote_addr or "unknown"
+
+
 def log_safe(value):
     """User input for a log line: CR and LF escaped so nobody can forge a line (ASVS 16.4.1)."""
     return repr(str(value))[1:-1]
@@ -163,18 +180,27 @@ def login():
             username,
             request.form.get("password", ""),
             current_app.config["PASSWORD_HASH_METHOD"],
+            address=client_address(),
         )
-    except LoginThrottled:
-        log.warning("login throttled for %s", log_safe(username))
-        return render_template(
-            "auth/login.html",
-            next=target,
-            username=username,
-            error="Too many failed logins for this account. Wait an hour, or ask an admin "
-            "to set a new password.",
-        ), 429
+    except LoginThrottled as throttled:
+        log.warning(
+            "login throttled for %s from %s", log_safe(username), log_safe(client_address())
+        )
+        minutes = math.ceil(throttled.retry_after / 60)
+        return (
+            render_template(
+                "auth/login.html",
+                next=target,
+                username=username,
+                error=f"Too many failed logins from your address. Try again in {minutes} "
+                f"minute{'' if minutes == 1 else 's'}. Forgotten your password? An admin can "
+                "set a new one with workbench set-password, which also lifts this wait.",
+            ),
+            429,
+            {"Retry-After": str(throttled.retry_after)},
+        )
     if user is None:
-        log.info("failed login for %s", log_safe(username))
+        log.info("failed login for %s from %s", log_safe(username), log_safe(client_address()))
         # One message for an unknown user and a wrong password (ASVS 6.3.8).
         return render_template(
             "auth/login.html",
@@ -182,7 +208,7 @@ def login():
             username=username,
             error="That username and password do not match.",
         ), 401
-    log.info("login: %s", log_safe(user.username))
+    log.info("login: %s from %s", log_safe(user.username), log_safe(client_address()))
     return start_session_response(user, target)
 
 
@@ -250,7 +276,7 @@ def users():
             return redirect(url_for("auth.users"), code=303)
     return render_template(
         "auth/users.html",
-        users=accounts.list_users(db),
+        accounts=account_admin.list_accounts(db),
         roles=accounts.ROLES,
         error=error,
         form=form,

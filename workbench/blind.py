@@ -230,7 +230,7 @@ def _reveal(db: Database, review: Review) -> None:
                 status,
                 system,
                 bulk=False,
-                extra_after={"agreed_by": list(review.reviewers)},
+                extra={"agreed_by": list(review.reviewers)},
             )
     db.table("history").insert(
         {
@@ -311,7 +311,7 @@ def adjudicate(
             actor,
             bulk=False,
             action="adjudicate",
-            extra_after={"note": body},
+            extra={"note": body},
         )
         if not changed:
             # The status stands (e.g. kept as it is): the ruling is still recorded.

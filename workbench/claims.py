@@ -14,7 +14,7 @@ from . import search
 from .accounts import User
 from .clock import utc_now
 from .db import write_transaction
-from .errors import ClaimNotFound, InvalidInput, NotAllowed, VersionConflict
+from .errors import ClaimHidden, ClaimNotFound, InvalidInput, NotAllowed, VersionConflict
 from .statuses import parse_status
 
 PAGE_SIZE = 100
@@ -46,14 +46,35 @@ def get_claim(db: Database, claim_id: int, with_notes: bool = True) -> dict[str,
     return claim
 
 
+_ROW_COLUMNS = ("id", "article_id", "status", "version", "is_claim", "hidden_reason")
+
+
 def claim_row(db: Database, claim_id: int) -> dict[str, Any]:
-    """id, article_id, status, version of a claim; ClaimNotFound if there is none."""
+    """id, article_id, status, version, is_claim and hidden_reason of a claim;
+    ClaimNotFound if there is none."""
     row = db.execute(
-        "select id, article_id, status, version from claims where id = ?", [claim_id]
+        f"select {', '.join(_ROW_COLUMNS)} from claims where id = ?", [claim_id]
     ).fetchone()
     if row is None:
         raise ClaimNotFound(claim_id)
-    return dict(zip(("id", "article_id", "status", "version"), row, strict=True))
+    return dict(zip(_ROW_COLUMNS, row, strict=True))
+
+
+def refuse_if_hidden(claim: dict[str, Any], merged_only: bool = False) -> None:
+    """ClaimHidden for a claim merged into another (or, unless `merged_only`, marked "not a
+    claim"): changing one was accepted and then invisible (issue 10). Call it inside the
+    write transaction, before writing anything."""
+    if claim["is_claim"]:
+        return
+    if claim["hidden_reason"] == "merged":
+        raise ClaimHidden(
+            "This passage was merged into another claim and is hidden; "
+            "change that claim instead (or split it)."
+        )
+    if not merged_only:
+        raise ClaimHidden(
+            "This claim is marked “not a claim” and is hidden; restore it before changing it."
+        )
 
 
 # Sort orders a reviewer can pick; only these strings ever reach the SQL (ASVS 1.2.4).
@@ -84,6 +105,9 @@ def list_claims(
     params: list[Any] = [article_id]
     if not include_hidden:
         where.append("is_claim = 1")
+    else:
+        # A passage gone from the current version has offsets into an older text.
+        where.append("removed_in_version is null")
     if status is not None:
         where.append("status = ?")
         params.append(parse_status(status))
@@ -122,6 +146,19 @@ def claims_with_counts(db: Database, claim_ids: list[int]) -> list[dict[str, Any
     )
 
 
+def claim_marks(db: Database, article_id: int) -> list[dict[str, Any]]:
+    """id, position, start, end and status of an article's real claims, in reading order:
+    what the full-text page marks, without notes or evidence (issue 10: attaching those
+    to every claim at once failed on large articles)."""
+    return list(
+        db.query(
+            'select id, position, start, "end", status from claims '
+            'where article_id = ? and is_claim = 1 order by start, "end", id',
+            [article_id],
+        )
+    )
+
+
 # Both counts come from the claim_id indexes of notes and evidence.
 _WITH_COUNTS = (
     "c.*, (select count(*) from notes n where n.claim_id = c.id and n.deleted_at is null) "
@@ -152,7 +189,8 @@ def attach_notes(db: Database, claims: list[dict[str, Any]]) -> list[dict[str, A
         db,
         claims,
         "notes",
-        "select * from notes where claim_id in ({ids}) and deleted_at is null order by id",
+        "select * from notes where claim_id in (select value from json_each(?)) "
+        "and deleted_at is null order by id",
     )
 
 
@@ -162,7 +200,8 @@ def attach_evidence(db: Database, claims: list[dict[str, Any]]) -> list[dict[str
         db,
         claims,
         "evidence",
-        "select * from evidence where claim_id in ({ids}) and deleted_at is null order by id",
+        "select * from evidence where claim_id in (select value from json_each(?)) "
+        "and deleted_at is null order by id",
     )
 
 
@@ -171,8 +210,9 @@ def _attach(db: Database, claims: list[dict[str, Any]], key: str, sql: str) -> l
     for claim in claims:
         claim[key] = []
     if by_id:
-        placeholders = ", ".join("?" for _ in by_id)
-        for record in db.query(sql.format(ids=placeholders), list(by_id)):
+        # The ids as one JSON array: one bound variable however many claims (issue 10: one
+        # per claim failed past SQLite's 32,766 variables, at about 33,000 claims).
+        for record in db.query(sql, [_json_list(list(by_id))]):
             by_id[record["claim_id"]][key].append(record)
     return claims
 
@@ -184,6 +224,7 @@ def set_status(
     status = parse_status(status)
     with write_transaction(db):
         current = claim_row(db, claim_id)
+        refuse_if_hidden(current)
         if in_blind_review(db, current["article_id"]):
             raise NotAllowed(
                 "This article is under blind review: statuses wait until every reviewer "
@@ -236,7 +277,7 @@ def _change_status(
     undoes: int | None = None,
     action: str = "status",
     decision_state: str | None = None,
-    extra_after: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> int:
     """The one status write: claims whose id `targets` selects and whose status differs get
     the new status, a new version and a history row each. Call inside write_transaction.
@@ -275,7 +316,7 @@ def _change_status(
         after["bulk"] = True
     if undoes is not None:
         after["undo_of"] = undoes
-    after.update(extra_after or {})
+    after.update(extra or {})  # what else the change did (a copied review's evidence)
     # The decision state is per claim (articles differ), so it is spliced into the text.
     after_text = json.dumps(after, ensure_ascii=False)
     after_sql = (

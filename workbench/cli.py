@@ -8,9 +8,20 @@ import sys
 
 import click
 
-from . import accounts, articles, importing, search, settings, snapshots
-from .db import open_migrated
-from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput
+from . import (
+    accounts,
+    archive,
+    articles,
+    importing,
+    matching,
+    notes,
+    search,
+    settings,
+    snapshots,
+    versions,
+)
+from .db import create_private, open_migrated
+from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFound
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
 from .fetch import FetchRefused
 from .text.attribution import detect_sources
@@ -161,6 +172,9 @@ def init(base_url):
             )
             click.echo(f"Imported the sample article as article {result.article_id} "
                        f"({result.claim_count} claims).")
+        indexed = matching.index_missing(db)
+        if indexed:
+            click.echo(f"Looked for claims already checked elsewhere among {indexed:,} stored claims.")
         click.echo(f"Database ready: {path}")
 
 
@@ -175,7 +189,9 @@ def init(base_url):
 @click.option("--date", "published_on", help="Publication date, YYYY-MM-DD (default: the page's).")
 @click.option("--by", "imported_by", default=lambda: os.environ.get("USER") or "command line",
               show_default="$USER", help="Name recorded as the importer.")
-def import_(file, title, authors, publisher, url, published_on, imported_by):
+@click.option("--new-version-of", "new_version_of", type=click.IntRange(min=1), metavar="ID",
+              help="FILE is a new version of article ID: its claims move to the new text.")
+def import_(file, title, authors, publisher, url, published_on, imported_by, new_version_of):
     """Import FILE and print the article's id.
 
     FILE is a text, Markdown or .html file, - for stdin, or an http(s) link to fetch (the
@@ -183,7 +199,9 @@ def import_(file, title, authors, publisher, url, published_on, imported_by):
     What the page says about itself (title, authors, date, site, canonical URL) is printed
     on stderr and used where no option is given; the file or page is kept as the article's
     snapshot. On a terminal, a bar shows each stage. The same text imported twice is one
-    article: the existing id is printed and nothing is added. Exits with status 1 and a
+    article: the existing id is printed and nothing is added. With --new-version-of ID, or
+    a URL an article was imported from, it becomes that article's next version: its claims
+    move to the new text, and what changed is printed on stderr. Exits with status 1 and a
     message when it cannot be imported.
     """
     given = {"title": title, "authors": list(authors) or None, "publisher": publisher,
@@ -197,6 +215,10 @@ def import_(file, title, authors, publisher, url, published_on, imported_by):
             document, source = _read_article_document(file)
         db, _ = _database()
         with db:
+            target = new_version_of or versions.article_for_url(db, url or source.final_url)
+            if target is not None:
+                _import_version(db, target, document.text, document.source_format, imported_by)
+                return
             try:
                 result = importing.import_document(
                     db, document, source, given, _command_line_actor(imported_by),
@@ -212,6 +234,26 @@ def import_(file, title, authors, publisher, url, published_on, imported_by):
     if not result.created:
         click.echo(f"Already imported as article {result.article_id}; nothing added.", err=True)
     click.echo(result.article_id)
+
+
+def _import_version(db, article_id, text, source_format, imported_by):
+    """Import a new version of an article and say what it changed."""
+    try:
+        result = versions.import_new_version(
+            db, article_id, text, actor=_command_line_actor(imported_by),
+            source_format=source_format)
+    except ArticleNotFound:
+        raise click.ClickException(f"There is no article {article_id}.") from None
+    except InvalidInput as error:
+        raise click.ClickException(str(error)) from None
+    if not result.created:
+        click.echo(f"Article {article_id} has this text already (version {result.number}); "
+                   "nothing changed.", err=True)
+    else:
+        click.echo(f"Version {result.number} of article {article_id}: {result.changed} changed, "
+                   f"{result.removed} removed, {result.added} new, {result.kept} unchanged "
+                   f"({result.moved} moved).", err=True)
+    click.echo(article_id)
 
 
 @cli.command("restore-article")
@@ -231,6 +273,33 @@ def restore_article(article_id, restored_by):
     click.echo(f"Restored article {article_id}: {article['title']}")
 
 
+@cli.group()
+def evidence():
+    """Evidence links: kept copies against link rot."""
+
+
+@evidence.command("check")
+def evidence_check():
+    """Fetch every evidence link again and report the dead, moved and changed ones.
+
+    Each link is compared with its archive (the copy kept when it was first added): dead
+    (it cannot be fetched, or answers 4xx/5xx), moved (another final address), changed
+    (other bytes; the words it gained and lost are shown). A link with no archive yet is
+    archived now. The fetcher's rules apply (WORKBENCH_FETCH_ALLOW for internal hosts).
+    Exits 1 when a link is dead, moved or changed.
+    """
+    db, _ = _database()
+    with db:
+        results = archive.check_all(
+            db, on_link=lambda number, total, result: click.echo(
+                f"[{number}/{total}] {result.summary()}"))
+    problems = [r for r in results if r.state in ("dead", "moved", "changed")]
+    click.echo(f"{len(results)} links: " + ", ".join(
+        f"{sum(1 for r in results if r.state == state)} {state}" for state in archive.STATES))
+    if problems:
+        sys.exit(1)
+
+
 @cli.command("export")
 @click.option("--article", "article_id", type=click.IntRange(min=1),
               help="Only this article's claims (default: every article).")
@@ -239,6 +308,8 @@ def restore_article(article_id, restored_by):
 @click.option("--status", help="Only claims with this status.")
 @click.option("--flag", help="Only claims with this flag.")
 @click.option("--kind", help="Only claims whose source is of this kind.")
+@click.option("--source", help="Only claims of this source (a key from the Sources page, e.g. "
+                               "'person:jane doe').")
 @click.option("--search", "q", help="Only claims matching these words (claim, source or notes).")
 @click.option("--assignee", help="Only claims assigned to this user.")
 @click.option("--decision", help="Only claims in this decision state (proposed, approved, ...).")
@@ -249,13 +320,14 @@ def restore_article(article_id, restored_by):
               help="Write to this file instead of standard output.")
 @click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False, writable=True),
               help="Also write a manifest (rows, SHA-256, bytes, filters, time) to this file.")
-def export_(article_id, export_format, status, flag, kind, q, assignee, decision, excel, base_url,
-            output, manifest_path):
+def export_(article_id, export_format, status, flag, kind, source, q, assignee, decision, excel,
+            base_url, output, manifest_path):
     """Export claims (CSV by default; columns in the README), filtered like the search page."""
     try:
         claim_filter = search.parse_filter({"article": str(article_id) if article_id else None,
                                             "status": status, "flag": flag, "kind": kind, "q": q,
-                                            "assignee": assignee, "decision": decision})
+                                            "source": source, "assignee": assignee,
+                                            "decision": decision})
     except InvalidInput as error:
         raise click.ClickException(str(error)) from None
     db, _ = _database()
@@ -350,12 +422,15 @@ def serve(host, port, workers, threads):
     """
     from . import create_app, replica
 
+    # gunicorn believes X-Forwarded-Proto from 127.0.0.1 by default, so anyone on the
+    # machine could pass as https (issue 10); only WORKBENCH_BEHIND_PROXY=1 trusts a proxy.
+    trusted = [] if os.environ.get("WORKBENCH_BEHIND_PROXY") == "1" else ["--forwarded-allow-ips", ""]
     gunicorn = [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--bind", f"{host}:{port}", "--access-logfile", "-",
         # gunicorn's control socket is one per user ($HOME/.gunicorn): a second server
         # would take over the first's. The workbench does not use it.
-        "--no-control-socket",
+        "--no-control-socket", *trusted,
         # Each worker process runs the job worker (imports by URL, long imports).
         "--config", "python:workbench.gunicorn_hooks",
         "workbench:create_app()",
@@ -469,6 +544,25 @@ def list_users():
             click.echo(f"{user.username}\t{user.role}")
 
 
+@cli.command("purge-note")
+@click.argument("note_id", type=click.IntRange(min=1))
+@click.option("--by", "purged_by", default=lambda: os.environ.get("USER") or "command line",
+              show_default="$USER", help="Name recorded as the admin who purged it.")
+def purge_note(note_id, purged_by):
+    """Replace the text of note NOTE_ID everywhere it is kept (note, history, search).
+
+    For a secret pasted by mistake. The history records that it was purged, by whom and
+    when, not what. Backups made before keep the text.
+    """
+    db, _ = _database()
+    with db:
+        try:
+            notes.purge_note(db, note_id, _command_line_actor(purged_by))
+        except NoteNotFound:
+            raise click.ClickException(f"There is no note {note_id}.") from None
+    click.echo(f"Purged the text of note {note_id}.")
+
+
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def backup(file):
@@ -477,6 +571,7 @@ def backup(file):
     if target.exists():
         raise click.ClickException(f"{file} exists; choose a new file name.")
     db, path = _database()
+    create_private(target)  # a copy of the password hashes: owner only, like the original
     with db, sqlite3.connect(target) as copy:
         # The backup API copies a consistent snapshot even while others write.
         # https://www.sqlite.org/backup.html

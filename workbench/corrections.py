@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import matching
 from .accounts import User
-from .claims import claim_row, get_claim
+from .claims import claim_row, get_claim, refuse_if_hidden
 from .clock import utc_now
 from .db import insert, write_transaction
 from .errors import InvalidInput, NeedsConfirmation, VersionConflict
@@ -71,13 +72,14 @@ def renumber(db: Database, article_id: int) -> None:
     db.execute(
         "update claims set position = null where article_id = ? and is_claim = 0", [article_id]
     )
+    # UPDATE ... FROM ranks once: a correlated subquery ranked the whole article again
+    # for every claim (2.6 s for 1,000 claims; issue 15's bench).
     db.execute(
-        """update claims set position = (
-               select rank from (
-                   select id, row_number() over (order by start, "end", id) as rank
-                   from claims where article_id = :article and is_claim = 1
-               ) ranked where ranked.id = claims.id)
-           where article_id = :article and is_claim = 1""",
+        """with ranked as (
+               select id, row_number() over (order by start, "end", id) as rank
+               from claims where article_id = :article and is_claim = 1)
+           update claims set position = ranked.rank from ranked
+           where claims.id = ranked.id and claims.position is not ranked.rank""",
         {"article": article_id},
     )
 
@@ -106,6 +108,8 @@ def reannotate(db: Database, article_id: int, claim_ids: list[int]) -> None:
         if row["attribution_confirmed_by"]:
             fields = analysis.flag_fields(row["text"], row["attribution_kind"])
         db.table("claims").update(row["id"], fields)
+    # Their text may have changed: what they match in other articles too.
+    matching.index_claims(db, claim_ids)
 
 
 def bump(db: Database, claim_id: int, actor: User, now: str, **changes: Any) -> None:
@@ -129,6 +133,7 @@ def edit_boundaries(
     """Move a claim's start and end; its text follows the article."""
     with write_transaction(db):
         claim = full_claim(db, claim_id)
+        refuse_if_hidden(claim)
         _check_version(db, claim, expected_version)
         body = article_body(db, claim["article_id"])
         start, end = trimmed_span(body, start, end)
@@ -159,6 +164,7 @@ def split_claim(
     """
     with write_transaction(db):
         claim = full_claim(db, claim_id)
+        refuse_if_hidden(claim)
         _check_version(db, claim, expected_version)
         body = article_body(db, claim["article_id"])
         if not isinstance(at, int) or not claim["start"] < at < claim["end"]:
@@ -217,9 +223,8 @@ def merge_with_next(
     """
     with write_transaction(db):
         claim = full_claim(db, claim_id)
+        refuse_if_hidden(claim)
         _check_version(db, claim, expected_version)
-        if not claim["is_claim"]:
-            raise InvalidInput("Restore this claim before merging it.")
         after = list(
             db.query(
                 "select * from claims where article_id = ? and is_claim = 1 and id != ? "
@@ -401,6 +406,11 @@ def set_not_a_claim(
         _check_version(db, claim, expected_version)
         if bool(hidden) == (not claim["is_claim"]):
             return get_claim(db, claim_id)
+        if not hidden and claim["removed_in_version"] is not None:
+            raise InvalidInput(
+                f"This passage is not in version {claim['removed_in_version']} of the article "
+                "or later, so it cannot be a claim of it again."
+            )
         if not hidden and claim["hidden_reason"] == "merged":
             raise InvalidInput(
                 "This passage was merged into another claim; split that claim instead."
@@ -463,6 +473,7 @@ def set_attribution(
         )
     with write_transaction(db):
         claim = full_claim(db, claim_id)
+        refuse_if_hidden(claim)
         _check_version(db, claim, expected_version)
         typed = " ".join((passage or "").split())
         if (
@@ -541,6 +552,7 @@ def confirm_attribution(
     """A reviewer agrees with the detected source; it is kept through later re-analysis."""
     with write_transaction(db):
         claim = full_claim(db, claim_id)
+        refuse_if_hidden(claim)
         _check_version(db, claim, expected_version)
         now = utc_now()
         bump(db, claim_id, actor, now, attribution_confirmed_by=actor.username)

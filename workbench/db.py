@@ -15,6 +15,24 @@ from typing import Any
 import sqlite_utils
 
 
+def create_private(path: str | os.PathLike[str]) -> None:
+    """Create the file at `path` readable and writable by its owner only (0600), whatever
+    the umask; an existing file is never opened. Call it before a process uses the file.
+
+    The database holds password hashes and session digests, and SQLite gives its -wal and
+    -shm files the database file's mode (issue 10: all were 0644). Closing a descriptor
+    of a database this process has open would drop its POSIX locks
+    (https://www.sqlite.org/howtocorrupt.html#_posix_advisory_locks_canceled_by_a_separate_thread_doing_close_),
+    hence O_EXCL, and only at start.
+    """
+    if str(path) == ":memory:":
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def connect(path: str | os.PathLike[str]) -> sqlite_utils.Database:
     """Open the database at `path` with the pragmas every connection needs."""
     db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False, timeout=30))
@@ -44,7 +62,7 @@ def _one_writer(db: sqlite_utils.Database) -> Iterator[None]:
         return
     with _THREAD_LOCKS_GUARD:
         thread_lock = _THREAD_LOCKS.setdefault(path, threading.Lock())
-    with thread_lock, open(path, "a") as lock_file:
+    with thread_lock, os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "a") as lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
         yield
 
@@ -77,6 +95,22 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
             raise
         else:
             db.conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def erasing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Writes inside zero what they delete or overwrite, so replaced text leaves the
+    database file at the next checkpoint (https://www.sqlite.org/pragma.html#pragma_secure_delete).
+
+    Until then the old pages are still in the WAL file; the app leaves checkpoints to
+    SQLite and Litestream (a checkpoint of its own can cost Litestream a new snapshot).
+    """
+    previous = db.execute("PRAGMA secure_delete").fetchone()[0]
+    db.execute("PRAGMA secure_delete = ON")
+    try:
+        yield db
+    finally:
+        db.execute(f"PRAGMA secure_delete = {int(previous):d}")
 
 
 @contextlib.contextmanager
@@ -414,6 +448,133 @@ def _add_desk_workflow(db: sqlite_utils.Database) -> None:
     db.table("presence").create_index(["article_id", "seen_at"])
 
 
+def _add_login_failure_addresses(db: sqlite_utils.Database) -> None:
+    """Failed logins are counted per account and client address (issue 10)."""
+    db.table("login_failures").add_column("address", str)
+    db.table("login_failures").create_index(["address", "at"])
+    db.table("login_failures").create_index(["at"])
+
+
+def _add_note_purges(db: sqlite_utils.Database) -> None:
+    """Who purged a note's text, and when (issue 10: an admin can purge a pasted secret)."""
+    db.table("notes").add_column("purged_at", str)
+    db.table("notes").add_column("purged_by", str)
+
+
+def _add_account_administration(db: sqlite_utils.Database) -> None:
+    """Deactivated accounts (kept, with everything they did) and one-time password reset
+    links an admin hands over (issue 13)."""
+    db.table("users").add_column("active", int, not_null_default=1)
+    db.table("reset_tokens").create(
+        {"token_hash": str, "user_id": int, "created_by": str, "created_at": str,
+         "expires_at": str, "used_at": str},
+        pk="token_hash",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+
+
+def _add_article_versions(db: sqlite_utils.Database) -> None:
+    """Every version of an article's text, and where each claim was in each (issue 15).
+
+    articles.body stays the current text (every page reads it); article_versions keeps
+    each version's text once a second one arrives. claims.start/end point into
+    text_version; claim_anchors keeps a claim's passage in each earlier version.
+    """
+    db.table("article_versions").create(
+        {
+            "id": int,
+            "article_id": int,
+            "number": int,
+            "body": str,
+            "content_hash": str,
+            "source_format": str,
+            "created_at": str,
+            "created_by": str,
+            "history_id": int,  # the article's "new version" history row
+            "summary": str,  # JSON counts: kept, moved, changed, removed, added
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "number", "body", "content_hash", "created_at"},
+    )
+    db.table("article_versions").create_index(["article_id", "number"], unique=True)
+    db.table("claim_anchors").create(
+        {"claim_id": int, "version": int, "start": int, "end": int, "text": str},
+        pk=("claim_id", "version"),
+        foreign_keys=[("claim_id", "claims", "id")],
+        not_null={"start", "end", "text"},
+    )
+    db.table("articles").add_column("current_version", int, not_null_default=1)
+    db.table("claims").add_column("text_version", int, not_null_default=1)
+    for column in ("changed_in_version", "removed_in_version", "added_in_version"):
+        db.table("claims").add_column(column, int)
+
+
+def _add_source_decisions(db: sqlite_utils.Database) -> None:
+    """Reviewers' merges and splits of source groups (issue 15): append-only, an undo is
+    a row of its own that names the row it undoes."""
+    db.table("source_decisions").create(
+        {
+            "id": int,
+            "action": str,  # merge | split | undo
+            "from_key": str,
+            "into_key": str,
+            "article_id": int,  # split: the mention taken out
+            "mention_text": str,
+            "mention_kind": str,
+            "undoes": int,
+            "actor": str,
+            "at": str,
+        },
+        pk="id",
+        not_null={"action", "actor", "at"},
+    )
+    db.table("source_decisions").create_index(["undoes"])
+
+
+def _add_claim_matching(db: sqlite_utils.Database) -> None:
+    """Claims already checked elsewhere (issue 15): each claim's normalised text and
+    lookup keys (workbench/text/claim_keys.py), and the pairs found to be the same claim,
+    stored both ways. WITHOUT ROWID: the primary key is the index."""
+    db.execute(
+        "create table claim_match_index (claim_id integer primary key references claims(id), "
+        "article_id integer not null, text_hash text not null, normalised text not null)"
+    )
+    db.execute(
+        "create table claim_match_keys (key integer not null, claim_id integer not null, "
+        "primary key (key, claim_id)) without rowid"
+    )
+    db.execute("create index claim_match_keys_claim on claim_match_keys (claim_id)")
+    db.execute(
+        "create table claim_matches (claim_id integer not null, other_id integer not null, "
+        "score real not null, primary key (claim_id, other_id)) without rowid"
+    )
+    db.execute("create index claim_matches_other on claim_matches (other_id)")
+
+
+def _add_link_snapshots(db: sqlite_utils.Database) -> None:
+    """Evidence links fetched and kept (issue 15): one row per fetch of a link, the first
+    good one its archive, the later ones checks. A failed fetch is a row too (`error`)."""
+    db.table("link_snapshots").create(
+        {
+            "id": int,
+            "url": str,
+            "final_url": str,
+            "http_status": int,
+            "title": str,
+            "text": str,
+            "sha256": str,
+            "content_type": str,
+            "fetched_at": str,
+            "error": str,
+            "kind": str,  # archive | check
+        },
+        pk="id",
+        not_null={"url", "fetched_at", "kind"},
+    )
+    db.table("link_snapshots").create_index(["url", "id"])
+
+
 # Each migration runs once, in order, inside one transaction; PRAGMA user_version records
 # how many have run. Append new ones; never edit one that has shipped.
 MIGRATIONS = [
@@ -424,6 +585,13 @@ MIGRATIONS = [
     _add_attribution_method_and_candidates,
     _add_snapshots_jobs_and_authors,
     _index_claim_flags,
+    _add_login_failure_addresses,
+    _add_note_purges,
+    _add_account_administration,
+    _add_article_versions,
+    _add_source_decisions,
+    _add_claim_matching,
+    _add_link_snapshots,
     _add_desk_workflow,
 ]
 
@@ -448,8 +616,23 @@ def insert(db: sqlite_utils.Database, table: str, record: dict[str, Any]) -> int
     return row_id
 
 
+def hold_open(path: str | os.PathLike[str]) -> sqlite3.Connection:
+    """A connection to keep for the life of the process, so the -wal and -shm files stay.
+
+    SQLite deletes them when its last connection closes, and the next one must create
+    them again: on a full disk it cannot, and every read and login failed (issue 10).
+    While this one is open they stay, and a write can reuse the WAL's space. It never
+    reads or writes after opening, so it holds no snapshot and blocks no checkpoint.
+    """
+    connection = sqlite3.connect(str(path), check_same_thread=False)
+    connection.execute("select count(*) from sqlite_master").fetchone()  # opens the -shm
+    return connection
+
+
 def open_migrated(path: str | os.PathLike[str]) -> sqlite_utils.Database:
-    """A connection to the database at `path` with its schema brought up to date."""
+    """A connection to the database at `path` with its schema brought up to date (a new
+    database is created readable by its owner only)."""
+    create_private(path)
     db = connect(path)
     migrate(db)
     return db

@@ -157,7 +157,7 @@ def return_decision(
             bulk=False,
             action="return",
             decision_state="returned",
-            extra_after={"note": body},
+            extra={"note": body},
         )
     return get_claim(db, claim_id)
 

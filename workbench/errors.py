@@ -12,6 +12,10 @@ class ArticleRejected(InvalidInput):
     """The input cannot become an article; str(error) says why, for the reviewer."""
 
 
+class ClaimHidden(InvalidInput):
+    """The claim is hidden (merged into another, or "not a claim"): restore it first."""
+
+
 class NeedsConfirmation(InvalidInput):
     """The change is allowed, but only when the reviewer confirms it; str(error) says why."""
 
@@ -82,4 +86,9 @@ class AccountError(ValueError):
 
 
 class LoginThrottled(Exception):
-    """Too many failed logins for this account in the last hour."""
+    """Too many failed logins from this address (for this account, or for all) in the last
+    hour; `retry_after` is the number of seconds until the next attempt is allowed."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"throttled for {retry_after} s")
+        self.retry_after = retry_after

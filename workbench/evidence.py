@@ -6,7 +6,7 @@ from sqlite_utils import Database
 
 from .accounts import User
 from .articles import is_web_url
-from .claims import claim_row
+from .claims import claim_row, refuse_if_hidden
 from .clock import utc_now
 from .db import insert, write_transaction
 from .errors import EvidenceNotFound, InvalidInput
@@ -43,6 +43,8 @@ def add_evidence(
         raise InvalidInput("The evidence contains NUL characters.")
     with write_transaction(db):
         claim = claim_row(db, claim_id)
+        # Notes and evidence of a merged passage live on the claim it was merged into.
+        refuse_if_hidden(claim, merged_only=True)
         now = utc_now()
         record = {
             "claim_id": claim_id,

@@ -31,8 +31,15 @@ def hide_record(
     from a request.
     """
     with write_transaction(db):
+        # A record of a deleted article is as missing as its article (issue 10: hiding one
+        # was saved, then answered 404).
         rows = list(
-            db.query(f"select * from {table} where id = ? and deleted_at is null", [record_id])
+            db.query(
+                f"select r.* from {table} r join claims c on c.id = r.claim_id "
+                "join articles a on a.id = c.article_id "
+                "where r.id = ? and r.deleted_at is null and a.deleted_at is null",
+                [record_id],
+            )
         )
         if not rows:
             raise not_found(record_id)

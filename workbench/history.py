@@ -45,6 +45,24 @@ def record_history(
     return cursor.lastrowid
 
 
+def redact_note(db: Database, note_id: int, replacement: str) -> None:
+    """Replace a note's text in its history rows ("note", "note deleted") by `replacement`.
+
+    The one change ever made to a history row: for text that must not be kept (a secret
+    pasted by mistake, notes.purge_note). Call inside the write transaction.
+    """
+    for column, action in (("after", "note"), ("before", "note deleted")):
+        rows = db.execute(
+            f"select id, {column} from history "
+            f"where action = ? and json_extract({column}, '$.note_id') = ?",
+            [action, note_id],
+        ).fetchall()
+        for row_id, value in rows:
+            entry = json.loads(value)
+            entry["body"] = replacement
+            db.execute(f"update history set {column} = ? where id = ?", [encode(entry), row_id])
+
+
 def encode(value: Any) -> str | None:
     """A before/after value as stored: JSON, words as they are (not escaped)."""
     return None if value is None else json.dumps(value, ensure_ascii=False)
@@ -52,11 +70,17 @@ def encode(value: Any) -> str | None:
 
 def record_article_event(
     db: Database, article_id: int, actor: str, action: str, at: str, after: str | None = None
-) -> None:
-    """Append one history row about a whole article (import, deletion)."""
-    db.table("history").insert(
-        {"article_id": article_id, "actor": actor, "action": action, "after": after, "at": at}
+) -> int:
+    """Append one history row about a whole article (import, deletion); returns its id."""
+    row_id = (
+        db.table("history")
+        .insert(
+            {"article_id": article_id, "actor": actor, "action": action, "after": after, "at": at}
+        )
+        .last_pk
     )
+    assert isinstance(row_id, int)
+    return row_id
 
 
 # A history row with how its claim reads now (its position then is the row's own).

@@ -64,6 +64,17 @@ def _as_dict(value: Any) -> Entry:
 
 
 def _status(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
+    if after.get("copied_from"):
+        return [
+            *_copied_from(after),
+            ("text", ": set "),
+            *the_claim,
+            ("text", " to "),
+            ("status", after.get("status")),
+            ("text", ", was "),
+            ("status", before.get("status")),
+            *_with_evidence(after),
+        ]
     return [
         ("text", "set "),
         *the_claim,
@@ -74,6 +85,35 @@ def _status(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) ->
     ]
 
 
+def _copied_from(after: Entry) -> list[Part]:
+    return [
+        ("text", "copied the review of "),
+        (
+            "claim",
+            {"id": after.get("copied_from"), "position": None, "opening": "", "hidden": False},
+        ),
+        ("text", f" (claim {after.get('copied_from')}, in another article)"),
+    ]
+
+
+def _with_evidence(after: Entry) -> list[Part]:
+    count = len(after.get("evidence_ids") or [])
+    return [("text", f", with {_count(count, 'evidence link')}")] if count else []
+
+
+def _copied_evidence(
+    entry: Entry, before: Entry, after: Entry, the_claim: list[Part]
+) -> list[Part]:
+    return [*_copied_from(after), ("text", ": added to "), *the_claim, *_with_evidence(after)]
+
+
+def _copied_evidence_removed(
+    entry: Entry, before: Entry, after: Entry, the_claim: list[Part]
+) -> list[Part]:
+    count = len(before.get("evidence_ids") or [])
+    return [("text", f"removed the {_count(count, 'evidence link')} copied to "), *the_claim]
+
+
 def _note(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
     return [("text", "added a note to "), *the_claim, ("text", ": "), ("quote", after.get("body"))]
 
@@ -82,6 +122,10 @@ def _note_deleted(entry: Entry, before: Entry, after: Entry, the_claim: list[Par
     body = before.get("body")
     tail: list[Part] = [("text", ": "), ("del", body)] if body is not None else []
     return [("text", "deleted a note on "), *the_claim, *tail]
+
+
+def _note_purged(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
+    return [("text", "purged the text of a note on "), *the_claim]
 
 
 def _evidence(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
@@ -199,6 +243,37 @@ def _attribution_unconfirmed(
     return [("text", "took back the confirmation of the source of "), *the_claim]
 
 
+def _changed_in_version(
+    entry: Entry, before: Entry, after: Entry, the_claim: list[Part]
+) -> list[Part]:
+    return [
+        ("text", f"version {after.get('version')} changed the passage of "),
+        *the_claim,
+        ("text", ": "),
+        *_word_changes(before.get("text"), after.get("text")),
+    ]
+
+
+def _removed_in_version(
+    entry: Entry, before: Entry, after: Entry, the_claim: list[Part]
+) -> list[Part]:
+    return [
+        ("text", f"version {after.get('version')} no longer has the passage of "),
+        *the_claim,
+        ("text", " (kept, hidden): "),
+        ("del", before.get("text")),
+    ]
+
+
+def _new_in_version(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
+    return [
+        ("text", f"version {after.get('version')} added "),
+        *the_claim,
+        ("text", ": "),
+        ("quote", after.get("text")),
+    ]
+
+
 def _assign(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
     how = " (mentioned in a note)" if after.get("via") == "mention" else ""
     return [
@@ -260,6 +335,8 @@ def article_event(entry: dict[str, Any]) -> list[Part]:
         return [("text", f"imported the article ({entry.get('after') or 'no claims'})")]
     if action == "article deleted":
         return [("text", "deleted the article (its claims, notes and history are kept)")]
+    if action == "new version":
+        return [("text", f"imported a new version of the article ({entry.get('after') or ''})")]
     if action == "article restored":
         return [("text", "restored the article")]
     after = _as_dict(_decoded(entry.get("after")))
@@ -285,6 +362,11 @@ def _decoded(value: Any) -> Any:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def word_changes(old: str | None, new: str | None) -> list[Part]:
+    """A passage's new text with the words it gained marked ins and those it lost del."""
+    return _word_changes(old, new)
 
 
 def _word_changes(old: str | None, new: str | None) -> list[Part]:
@@ -316,6 +398,7 @@ _DESCRIBE = {
     "status": _status,
     "note": _note,
     "note deleted": _note_deleted,
+    "note purged": _note_purged,
     "evidence": _evidence,
     "evidence deleted": _evidence_deleted,
     "split": _split,
@@ -329,6 +412,11 @@ _DESCRIBE = {
     "attribution": _attribution,
     "attribution confirmed": _attribution_confirmed,
     "attribution unconfirmed": _attribution_unconfirmed,
+    "changed in version": _changed_in_version,
+    "removed in version": _removed_in_version,
+    "new in version": _new_in_version,
+    "copied evidence": _copied_evidence,
+    "copied evidence removed": _copied_evidence_removed,
     "assign": _assign,
     "approve": _approve,
     "return": _return,

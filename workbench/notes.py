@@ -6,14 +6,16 @@ from sqlite_utils import Database
 
 from .accounts import User
 from .assignments import assign_mentions
-from .claims import claim_row, in_blind_review
+from .claims import claim_row, in_blind_review, refuse_if_hidden
 from .clock import utc_now
-from .db import insert, write_transaction
-from .errors import InvalidInput, NoteNotFound
+from .db import erasing, insert, write_transaction
+from .errors import InvalidInput, NotAllowed, NoteNotFound
 from .hiding import hide_record
-from .history import record_history
+from .history import record_history, redact_note
 
 MAX_NOTE_CHARS = 10_000
+# What a purged note, and every copy of it in the history, says instead of its text.
+PURGED_BODY = "[text purged]"
 
 
 def check_note_body(
@@ -38,6 +40,8 @@ def add_note(db: Database, claim_id: int, body: str | None, actor: User) -> dict
     body = check_note_body(body)
     with write_transaction(db):
         claim = claim_row(db, claim_id)
+        # Notes and evidence of a merged passage live on the claim it was merged into.
+        refuse_if_hidden(claim, merged_only=True)
         if in_blind_review(db, claim["article_id"]):
             # The reviewers would read each other's reasons: theirs go with their decisions.
             raise InvalidInput(
@@ -71,3 +75,39 @@ def delete_note(db: Database, note_id: int, actor: User) -> dict[str, Any]:
         not_found=NoteNotFound,
         refusal="Only the note's author, or an admin, can delete it.",
     )
+
+
+def purge_note(db: Database, note_id: int, actor: User) -> dict[str, Any]:
+    """Replace a note's text everywhere it is kept, for a secret pasted by mistake.
+
+    Admins only. The note, its history rows and the search index lose the text (so the
+    exports and the API do too), and freed pages are zeroed; a new history row records
+    that it was purged, by whom and when, not what. A deleted note can be purged too.
+    """
+    if not actor.can("admin"):
+        raise NotAllowed("Only an admin can purge a note's text.")
+    with erasing(db), write_transaction(db):
+        row = db.execute("select claim_id, purged_at from notes where id = ?", [note_id]).fetchone()
+        if row is None:
+            raise NoteNotFound(note_id)
+        claim_id, purged_at = row
+        if purged_at is None:
+            now = utc_now()
+            db.execute(
+                "update notes set body = ?, purged_at = ?, purged_by = ? where id = ?",
+                [PURGED_BODY, now, actor.username, note_id],
+            )
+            redact_note(db, note_id, PURGED_BODY)
+            record_history(
+                db,
+                claim_row(db, claim_id),
+                actor.username,
+                "note purged",
+                None,
+                {"note_id": note_id},
+                now,
+            )
+            # The index keeps a deleted entry's words until its segments are merged.
+            # https://www.sqlite.org/fts5.html#the_optimize_command
+            db.execute("insert into notes_fts (notes_fts) values ('optimize')")
+    return dict(db.table("notes").get(note_id))

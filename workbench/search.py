@@ -1,16 +1,18 @@
-"""Finding claims: one filter (text, status, decision state, flag, source kind, reviewer,
-assignee, article, date)
+"""Finding claims: one filter (text, status, decision state, flag, source kind, source,
+reviewer, assignee, article, date)
 shared by the search page, bulk changes, every export and the JSON API, so what a
 reviewer sees is exactly what they act on and export.
 """
 
-import datetime
+import json
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
+from . import sources
+from .clock import iso_date
 from .errors import InvalidInput
 from .statuses import DECISION_STATES, parse_status
 from .text import attribution, flags
@@ -29,6 +31,7 @@ class ClaimFilter:
     kind: str | None = None
     reviewer: str | None = None
     since: str | None = None  # YYYY-MM-DD: claims changed on or after that day (UTC)
+    source: str | None = None  # a source group's key (workbench/sources.py), e.g. person:jane doe
     assignee: str | None = None  # claims assigned to this user (by an editor or an @mention)
     decision: str | None = None  # decision state: workbench.decisions.DECISION_STATES
 
@@ -77,10 +80,13 @@ def parse_filter(values: Any) -> ClaimFilter:
     since = text("since")
     if since is not None:
         try:
-            since = datetime.date.fromisoformat(since).isoformat()
+            since = iso_date(since).isoformat()
         except ValueError:
             raise InvalidInput("“since” must be a date like 2026-11-26.") from None
     reviewer = text("reviewer")
+    source = text("source")
+    if source is not None and not sources.is_source_key(source):
+        raise InvalidInput("“source” must be a source from the Sources page, e.g. person:jane doe.")
     assignee = text("assignee")
     decision = choice("decision")
     if decision is not None and decision not in DECISION_STATES:
@@ -95,6 +101,7 @@ def parse_filter(values: Any) -> ClaimFilter:
         kind=kind,
         reviewer=reviewer[:100] if reviewer else None,
         since=since,
+        source=source,
         assignee=assignee[:100] if assignee else None,
         decision=decision,
     )
@@ -142,6 +149,14 @@ def where_clause(
             f"exists (select 1 from history h where h.claim_id = {alias}.id and h.at >= ?)"
         )
         params.append(f.since)
+    if f.source is not None:
+        # Every mention of the source, as one JSON parameter (no variable per mention).
+        where.append(
+            f"({alias}.article_id, {alias}.attribution_text, {alias}.attribution_kind) in "
+            "(select json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+            "json_extract(value, '$[2]') from json_each(?))"
+        )
+        params.append(sources.as_json(sources.mention_triples(db, f.source)))
     if f.assignee is not None:
         where.append(
             f"exists (select 1 from assignments x where x.claim_id = {alias}.id "
@@ -205,8 +220,8 @@ def highlighted(db: Database, claim_filter: ClaimFilter, claims: list[dict[str, 
     marked = dict(
         db.execute(
             "select rowid, highlight(claims_fts, 0, char(2), char(3)) from claims_fts "
-            f"where claims_fts match ? and rowid in ({', '.join('?' for _ in ids)})",
-            [query, *ids],
+            "where claims_fts match ? and rowid in (select value from json_each(?))",
+            [query, json.dumps(ids)],  # one variable, not one per claim (issue 10)
         ).fetchall()
     )
     for claim in claims:

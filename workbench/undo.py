@@ -31,6 +31,7 @@ UNDOABLE = {
     "attribution": "source change",
     "attribution confirmed": "source confirmation",
     "boundaries": "boundary change",
+    "copied evidence": "copied evidence",
 }
 
 
@@ -69,6 +70,11 @@ def undo(db: Database, history_id: int, actor: User) -> Undone:
             raise NotAllowed("You can undo your own changes only.")
         if db.execute("select 1 from history where undoes = ?", [history_id]).fetchone():
             raise InvalidInput("That change was undone already.")
+        if _before_the_current_version(db, entry):
+            raise InvalidInput(
+                "That change was made on an earlier version of the article; its offsets "
+                "belong to that text, so it cannot be undone now."
+            )
         if entry["batch"] is not None and entry["action"] == "status":
             return _undo_bulk_status(db, entry, actor)
         if entry["batch"] is not None:
@@ -76,6 +82,15 @@ def undo(db: Database, history_id: int, actor: User) -> Undone:
         _check_unchanged(db, entry["claim_id"], entry["version"])
         claim_ids = _REVERSE[entry["action"]](db, entry, actor)
     return Undone(entry["article_id"], claim_ids, UNDOABLE[entry["action"]])
+
+
+def _before_the_current_version(db: Database, entry: dict[str, Any]) -> bool:
+    """True when a newer version of the article was imported after this change."""
+    row = db.execute(
+        "select max(history_id) from article_versions where article_id = ?",
+        [entry["article_id"]],
+    ).fetchone()
+    return row[0] is not None and entry["id"] < row[0]
 
 
 def _check_unchanged(db: Database, claim_id: int, version: int | None) -> None:
@@ -87,6 +102,8 @@ def _check_unchanged(db: Database, claim_id: int, version: int | None) -> None:
 
 
 def _undo_status(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    # A review copied from another article brought its evidence: that goes back too.
+    _hide_copied_evidence(db, entry, actor)
     _change_status(
         db,
         "select ? as id",
@@ -97,6 +114,33 @@ def _undo_status(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
         undoes=entry["id"],
     )
     return [entry["claim_id"]]
+
+
+def _hide_copied_evidence(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    ids = (entry["after"] or {}).get("evidence_ids") or []
+    db.execute(
+        "update evidence set deleted_at = ?, deleted_by = ? where deleted_at is null "
+        "and claim_id = ? and id in (select value from json_each(?))",
+        [utc_now(), actor.username, entry["claim_id"], json.dumps(ids)],
+    )
+    return list(ids)
+
+
+def _undo_copied_evidence(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
+    claim = corrections.full_claim(db, entry["claim_id"])
+    hidden = _hide_copied_evidence(db, entry, actor)
+    db.execute("update claims set version = version + 1 where id = ?", [claim["id"]])
+    record_history(
+        db,
+        claim,
+        actor.username,
+        "copied evidence removed",
+        {"evidence_ids": hidden},
+        {"undo_of": entry["id"]},
+        utc_now(),
+        undoes=entry["id"],
+    )
+    return [claim["id"]]
 
 
 def _undo_bulk_status(db: Database, entry: dict[str, Any], actor: User) -> Undone:
@@ -306,4 +350,5 @@ _REVERSE = {
     "attribution": _undo_attribution,
     "attribution confirmed": _undo_confirmation,
     "boundaries": _undo_boundaries,
+    "copied evidence": _undo_copied_evidence,
 }

@@ -10,7 +10,7 @@ from flask import Flask, abort, current_app, g
 from sqlite_utils import Database
 
 from . import articles, claims, search
-from .db import connect, migrate
+from .db import connect, create_private, hold_open, migrate
 from .errors import ArticleNotFound, ClaimNotFound, InvalidInput
 
 
@@ -31,11 +31,14 @@ def close_db(exception: BaseException | None = None) -> None:
 
 def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db)
+    create_private(app.config["DATABASE"])
     db = connect(app.config["DATABASE"])
     try:
         migrate(db)
     finally:
         db.close()
+    # One per app, so one per gunicorn worker, closed when the app goes.
+    app.extensions["workbench_database_held_open"] = hold_open(app.config["DATABASE"])
 
 
 MAX_ID = 2**31 - 1  # far above any real id or page, and page * page size still fits SQLite

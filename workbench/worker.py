@@ -45,9 +45,9 @@ def notify() -> None:
 
 def default_handlers() -> dict[str, Handler]:
     """Every kind of job the workbench runs, by kind."""
-    from . import importing  # the handlers use the whole domain; import on first use
+    from . import archive, importing  # the handlers use the whole domain; import on first use
 
-    return dict(importing.JOB_HANDLERS)
+    return {**importing.JOB_HANDLERS, **archive.JOB_HANDLERS}
 
 
 class Worker:

@@ -60,8 +60,9 @@ class Reviewer:
         return http_request(self.base_url, "GET", path, cookie=self.cookie, headers=headers)
 
     def post(self, path, fields, headers=None):
-        return http_request(self.base_url, "POST", path, fields, cookie=self.cookie,
-                            headers=headers)
+        return http_request(
+            self.base_url, "POST", path, fields, cookie=self.cookie, headers=headers
+        )
 
     def claim_version(self, claim_id):
         """The version the claim page's status form would send back (its hidden input)."""
@@ -83,15 +84,18 @@ def http_request(base_url, method, path, fields=None, cookie=None, headers=None)
         all_headers["Content-Type"] = "application/x-www-form-urlencoded"
     if cookie is not None:
         all_headers["Cookie"] = f"workbench_session={cookie}"
-    connection = http.client.HTTPConnection(parts.hostname, parts.port,
-                                            timeout=REQUEST_TIMEOUT_SECONDS)
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=REQUEST_TIMEOUT_SECONDS
+    )
     try:
         connection.request(method, path, body=body, headers=all_headers)
         response = connection.getresponse()
-        return Reply(response.status,
-                     {name.lower(): value for name, value in response.getheaders()},
-                     response.read().decode("utf-8", errors="replace"),
-                     tuple(response.msg.get_all("Set-Cookie") or ()))
+        return Reply(
+            response.status,
+            {name.lower(): value for name, value in response.getheaders()},
+            response.read().decode("utf-8", errors="replace"),
+            tuple(response.msg.get_all("Set-Cookie") or ()),
+        )
     finally:
         connection.close()
 
@@ -107,15 +111,20 @@ class Server:
 
     def __init__(self, home):
         if WORKBENCH is None:
-            pytest.fail(f"No `workbench` script next to {sys.executable}: run `make install`.",
-                        pytrace=False)
+            pytest.fail(
+                f"No `workbench` script next to {sys.executable}: run `make install`.",
+                pytrace=False,
+            )
         self.home = pathlib.Path(home)
         self.database_path = self.home / "wb.db"
         self.log_path = self.home / "server.log"
-        self.env = {**os.environ, "WORKBENCH_DB": str(self.database_path),
-                    "WORKBENCH_INSTANCE": str(self.home / "instance"),
-                    # A private gunicorn control socket, away from any `make run` server.
-                    "XDG_RUNTIME_DIR": str(self.home)}
+        self.env = {
+            **os.environ,
+            "WORKBENCH_DB": str(self.database_path),
+            "WORKBENCH_INSTANCE": str(self.home / "instance"),
+            # A private gunicorn control socket, away from any `make run` server.
+            "XDG_RUNTIME_DIR": str(self.home),
+        }
         self.env.pop("WORKBENCH_SECURE_COOKIES", None)
         self.process = None
         self.port = None
@@ -123,20 +132,36 @@ class Server:
 
     def run_cli(self, *args, input=None):
         """A `workbench` command on this server's database; fails the test if it fails."""
-        done = subprocess.run([WORKBENCH, *args], env=self.env, input=input,
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [WORKBENCH, *args],
+            env=self.env,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 0, (
-            f"`workbench {' '.join(args)}` exited {done.returncode}:\n{done.stdout}{done.stderr}")
+            f"`workbench {' '.join(args)}` exited {done.returncode}:\n{done.stdout}{done.stderr}"
+        )
         return done
 
     def set_up(self, usernames):
         """`workbench init`, then one `workbench add-user` per reviewer (in parallel)."""
         self.run_cli("init")
         with concurrent.futures.ThreadPoolExecutor(len(usernames)) as pool:
-            list(pool.map(
-                lambda name: self.run_cli("add-user", name, "--role", "reviewer",
-                                          "--password-stdin", input=password_of(name) + "\n"),
-                usernames))
+            list(
+                pool.map(
+                    lambda name: self.run_cli(
+                        "add-user",
+                        name,
+                        "--role",
+                        "reviewer",
+                        "--password-stdin",
+                        input=password_of(name) + "\n",
+                    ),
+                    usernames,
+                )
+            )
 
     def start(self):
         """Serve, and wait until it answers; a restart listens on the same port as before."""
@@ -144,17 +169,31 @@ class Server:
         self.base_url = f"http://127.0.0.1:{port}"
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [WORKBENCH, "serve", "--host", "127.0.0.1", "--port", str(port),
-                 "--workers", "2", "--threads", "8"],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    WORKBENCH,
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--workers",
+                    "2",
+                    "--threads",
+                    "8",
+                ],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 # Its own process group, so kill -9 reaches the master and every worker.
                 start_new_session=True,
             )
         deadline = time.monotonic() + SERVER_START_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                pytest.fail(f"`workbench serve` exited with {self.process.returncode}:\n"
-                            f"{self.log()}", pytrace=False)
+                pytest.fail(
+                    f"`workbench serve` exited with {self.process.returncode}:\n{self.log()}",
+                    pytrace=False,
+                )
             try:
                 if http_request(self.base_url, "GET", "/login").status == 200:
                     return self
@@ -162,8 +201,10 @@ class Server:
                 pass
             time.sleep(0.1)
         self.stop()
-        pytest.fail(f"`workbench serve` did not answer within {SERVER_START_SECONDS} s:\n"
-                    f"{self.log()}", pytrace=False)
+        pytest.fail(
+            f"`workbench serve` did not answer within {SERVER_START_SECONDS} s:\n{self.log()}",
+            pytrace=False,
+        )
 
     def log(self):
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -192,9 +233,12 @@ class Server:
 
     def log_in(self, username):
         """POST /login as the form does; the reviewer with the session cookie it set."""
-        reply = http_request(self.base_url, "POST", "/login",
-                             {"username": username, "password": password_of(username),
-                              "next": "/"})
+        reply = http_request(
+            self.base_url,
+            "POST",
+            "/login",
+            {"username": username, "password": password_of(username), "next": "/"},
+        )
         assert reply.status == 303, f"logging in as {username} gave {reply.status}"
         cookies = [re.match(r"workbench_session=([^;]+)", header) for header in reply.set_cookies]
         tokens = [match.group(1) for match in cookies if match]
@@ -211,13 +255,19 @@ def import_test_article(database_path, sentences):
     token = uuid.uuid4().hex[:10]
     text = " ".join(
         f"Report {token} says the river at gauge {i} rose {i + 10} centimetres on Monday."
-        for i in range(sentences))
+        for i in range(sentences)
+    )
     database = connect(database_path)
     try:
-        result = articles.import_article(database, text, actor=actor("test setup"),
-                                         title=f"Flood report {token}")
-        claim_ids = [row[0] for row in database.execute(
-            "select id from claims where article_id = ? order by position", [result.article_id])]
+        result = articles.import_article(
+            database, text, actor=actor("test setup"), title=f"Flood report {token}"
+        )
+        claim_ids = [
+            row[0]
+            for row in database.execute(
+                "select id from claims where article_id = ? order by position", [result.article_id]
+            )
+        ]
     finally:
         database.close()
     assert len(claim_ids) == sentences, f"the splitter made {len(claim_ids)} claims"

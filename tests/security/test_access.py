@@ -33,7 +33,7 @@ SECRET_WORDS = ("zanzibarine", "The mayor opened")  # claim text no outsider may
 
 # Endpoints anyone may use: their own rules are tested on their own below.
 # The site icon carries no data: anyone may fetch it, as they may the stylesheet.
-PUBLIC = {"auth.login", "auth.setup", "static", "workbench.favicon"}
+PUBLIC = {"auth.login", "auth.setup", "static", "workbench.favicon", "workbench.reset_password"}
 # Enough for every write route to be well formed, so the only reason to refuse is who asks.
 WRITE_DATA = {
     "status": "sourced",
@@ -137,6 +137,7 @@ def make_ids(admin, reviewer, db):
             0
         ],
         "preview_id": id_from_location(preview),
+        "username": "ana",  # the account the admin's user-management routes act on
         "job_id": id_from_location(job),
     }
 
@@ -179,7 +180,15 @@ def site(tmp_path_factory):
 
 def fill(rule, ids):
     """A concrete path for a URL rule: ids from `ids`, csv for the export format."""
-    values = {**ids, "export_format": "csv", "token": "not-a-token", "filename": "app.css"}
+    values = {
+        "export_format": "csv",
+        "token": "not-a-token",
+        "filename": "app.css",
+        "number": 1,
+        "decision_id": 1,
+        "snapshot_id": 1,
+        **ids,
+    }
     return CONVERTER.sub(lambda match: str(values[match[1]]), rule.rule)
 
 
@@ -264,8 +273,15 @@ def live(cookies):
 
 
 def test_every_state_changing_route_accepts_only_post(app):
-    # Forms (login, setup, users) may show on GET; everything else that writes is POST only.
-    forms = {"auth.login", "auth.setup", "auth.users"}
+    # Forms (login, setup, users, a reset link, one's own password) may show on GET;
+    # everything else that writes is POST only.
+    forms = {
+        "auth.login",
+        "auth.setup",
+        "auth.users",
+        "workbench.reset_password",
+        "workbench.change_password",
+    }
     mixed = [
         rule.rule
         for rule in app.url_map.iter_rules()
@@ -431,8 +447,10 @@ def test_a_forged_session_cookie_is_logged_out(site):
 def test_viewer_cannot_write(site):
     before = snapshot(site.db)
     allowed = {}
-    heartbeat = {"workbench.presence_heartbeat"}  # not a write to the work: see below
-    for rule in rules(site.app, "POST", exclude=PUBLIC | {"auth.logout"} | heartbeat):
+    # Everyone may log out and change their own password; the presence heartbeat is not a
+    # write to the work (see test_a_viewers_heartbeat_changes_only_presence).
+    exempt = {"auth.logout", "workbench.change_password", "workbench.presence_heartbeat"}
+    for rule in rules(site.app, "POST", exclude=PUBLIC | exempt):
         response = site.viewer.post(fill(rule, site.ids), data=WRITE_DATA)
         if response.status_code != 403:
             allowed[rule.rule] = response.status_code
@@ -726,6 +744,7 @@ def test_the_app_hashes_with_it_by_default(tmp_path):
     assert app.config["PASSWORD_HASH_METHOD"] == accounts.PASSWORD_HASH_METHOD
 
 
+@pytest.mark.slow
 def test_a_created_users_hash_uses_the_full_strength_method(memory_db):
     accounts.create_user(memory_db, "strong", "a long password", "viewer")  # real default, ~0.4 s
     stored = next(memory_db.table("users").rows)["password_hash"]

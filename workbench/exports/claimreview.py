@@ -23,6 +23,19 @@ PUBLISHED_STATUSES = ("sourced", "disputed")
 
 _KIND_TYPES = {"named_person": "Person", "organization": "Organization", "document": "CreativeWork"}
 
+# Publishers paste this into <script type="application/ld+json">, where "</script" in a
+# title would end the script and run what follows (issue 10). JSON allows any character
+# as \uXXXX, so these come out escaped and read back the same.
+# https://html.spec.whatwg.org/multipage/scripting.html#restrictions-for-contents-of-script-elements
+_SCRIPT_SAFE = str.maketrans(
+    {char: f"\\u{ord(char):04x}" for char in ("<", ">", "&", "\u2028", "\u2029")}
+)
+
+
+def json_for_script(value: Any) -> str:
+    """JSON text that is safe inside an HTML <script> element: no <, >, & or U+2028/9."""
+    return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_SAFE)
+
 
 def claim_review(
     claim: dict[str, Any], article: dict[str, Any], claim_url: str, organization: str
@@ -99,7 +112,7 @@ def iter_claim_reviews(
             review = claim_review(
                 claim, articles[claim["article_id"]], claim_url(claim["id"]), organization
             )
-            yield ("" if first else ",") + json.dumps(review, ensure_ascii=False)
+            yield ("" if first else ",") + json_for_script(review)
             first = False
             if stats is not None:
                 stats.rows += 1

@@ -4,18 +4,30 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import ArticleRejected
 from . import attribution, flags
 from .splitter import ClaimSpan, split_claims
 
 
-def claim_rows(text: str, on_stage: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+def claim_rows(
+    text: str,
+    on_stage: Callable[[str], None] | None = None,
+    max_claims: int | None = None,
+) -> list[dict[str, Any]]:
     """One dict per claim, ready for the claims table (without article_id).
 
     `on_stage` hears "splitting" and then "finding sources" (a long import's progress).
+    ArticleRejected when there are more than `max_claims`, found before the sources and
+    flags, which take most of the time and memory.
     """
     if on_stage:
         on_stage("splitting")
     spans = split_claims(text)
+    if max_claims is not None and len(spans) > max_claims:
+        raise ArticleRejected(
+            f"The article has {len(spans):,} claims; the limit is {max_claims:,} per article. "
+            "Import it in parts."
+        )
     if on_stage:
         on_stage("finding sources")
     return [

@@ -5,6 +5,7 @@ understands.
 """
 
 import dataclasses
+import os
 import pathlib
 from typing import Protocol
 
@@ -28,9 +29,17 @@ class FetchedDocument(Protocol):
     @property
     def final_url(self) -> str: ...
 
-SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
-                      ".html": "html", ".htm": "html"}
-MAX_ARTICLE_CHARS = 2_000_000
+
+SUPPORTED_SUFFIXES = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+}
+# The README's "Limits"; read once, when the app or a command starts.
+MAX_ARTICLE_CHARS = int(os.environ.get("WORKBENCH_MAX_ARTICLE_CHARS", "2000000"))
 _CONTENT_TYPES = {"txt": "text/plain", "md": "text/markdown", "html": "text/html"}
 
 
@@ -82,8 +91,9 @@ def document_from_fetched(page: FetchedDocument) -> ImportedDocument:
 def _document(data, source_format, content_type, charset, url):
     text = decode_document(data, charset, content_type)
     if source_format != "html":
-        return ImportedDocument(check_article_text(text), source_format, PageMetadata(), data,
-                                content_type)
+        return ImportedDocument(
+            check_article_text(text), source_format, PageMetadata(), data, content_type
+        )
     # A page with more text than an article may have is refused before extraction, which
     # takes 25 s and 550 MB on 10 MB of paragraphs (bench/pages.py). A shorter page cannot
     # be one, and is spared the measuring (20 ms on 1 MB).
@@ -94,8 +104,14 @@ def _document(data, source_format, content_type, charset, url):
             f"({MAX_ARTICLE_CHARS:,}). Save the article alone and import that."
         )
     article = extract_article(text, url)
-    return ImportedDocument(check_article_text(article.text), source_format, article.metadata,
-                            data, content_type, article.extractor)
+    return ImportedDocument(
+        check_article_text(article.text),
+        source_format,
+        article.metadata,
+        data,
+        content_type,
+        article.extractor,
+    )
 
 
 def check_article_text(text: str) -> str:

@@ -37,11 +37,8 @@ def split_claims(text: str) -> list[ClaimSpan]:
             continue
         cursor = paragraph.start()
         found = []
-        # pysbd's processor alone: Segmenter.segment() then finds every sentence again by
-        # a regex compiled per sentence and run from the paragraph's start (half its time,
-        # and quadratic in a paragraph's length); _locate finds them, onwards from cursor.
-        for sentence in segmenter.processor(paragraph.group()).process():
-            located = _locate(text, sentence, cursor, paragraph.end())
+        for sentence, limit in _segmented(segmenter, text, paragraph.start(), paragraph.end()):
+            located = _locate(text, sentence, cursor, limit)
             if located is None:
                 continue
             found.append(located)
@@ -50,7 +47,9 @@ def split_claims(text: str) -> list[ClaimSpan]:
         found = _join_comma_continuations(text, found)
         for start, end in found:
             bounds.extend(_split_inside_quotation(text, start, end))
-    return [ClaimSpan(index, start, end, text[start:end]) for index, (start, end) in enumerate(bounds)]
+    return [
+        ClaimSpan(index, start, end, text[start:end]) for index, (start, end) in enumerate(bounds)
+    ]
 
 
 # pysbd keeps a multi-sentence quotation whole ("“We tried. We failed,” she said." is
@@ -67,7 +66,9 @@ def _split_inside_quotation(text, start, end):
     piece_start = start
     for stop in _STOP_THEN_CAPITAL.finditer(text, start, end):
         cut = stop.end()
-        if not _inside_quotation(text, start, stop.start()) or _is_abbreviation(text, start, stop.start()):
+        if not _inside_quotation(text, start, stop.start()) or _is_abbreviation(
+            text, start, stop.start()
+        ):
             continue
         pieces.append((piece_start, cut))
         piece_start = cut + (len(text[cut:end]) - len(text[cut:end].lstrip()))
@@ -97,14 +98,18 @@ _CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
 _CONTINUES_TIME = re.compile(
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
     r"April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|"
-    r"Sept?\.|Oct\.|Nov\.|Dec\.|[A-Z]{2,4}T\b|GMT\b|UTC\b|local\s+time)")
+    r"Sept?\.|Oct\.|Nov\.|Dec\.|[A-Z]{2,4}T\b|GMT\b|UTC\b|local\s+time)"
+)
 
 
 def _join_after_clock_times(text, bounds):
-    joined = []
+    joined: list[tuple[int, int]] = []
     for start, end in bounds:
-        if joined and _CLOCK_END.search(text, joined[-1][0], joined[-1][1]) \
-                and _CONTINUES_TIME.match(text, start):
+        if (
+            joined
+            and _CLOCK_END.search(text, joined[-1][0], joined[-1][1])
+            and _CONTINUES_TIME.match(text, start)
+        ):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
@@ -118,7 +123,7 @@ _CONTINUATION = re.compile(r"[,;]")
 
 
 def _join_comma_continuations(text, bounds):
-    joined = []
+    joined: list[tuple[int, int]] = []
     for start, end in bounds:
         if joined and _CONTINUATION.match(text, start):
             joined[-1] = (joined[-1][0], end)
@@ -144,3 +149,56 @@ def _locate(text, sentence, cursor, limit):
     if match is None:
         return None
     return match.start(), match.end()
+
+
+# pysbd's time grows with the square of the string it is given (issue 10: one line of
+# 50K characters took 1.5 s, of 1 MB 457 s), so a paragraph longer than this is cut into
+# pieces first, each ending where a sentence surely ends: after . ! ? (and any closing
+# quote or bracket), white space and a capital, unless the word before the stop is an
+# abbreviation or an initial (the rule the quotation splitting uses), preferably outside
+# quotation marks. Lacking one, a piece ends at white space. A 1 MB single line then
+# imports as fast as with line breaks.
+MAX_SEGMENT_CHARS = 2_000
+_SAFE_CUT = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z])")
+_SPACES = re.compile(r"\s+")
+_LONGEST_ABBREVIATION = 40  # characters looked back for the word before a stop
+
+
+def _segmented(segmenter, text, start, end):
+    """pysbd's sentences of text[start:end], each with the end of the piece it came from.
+
+    pysbd's processor alone: Segmenter.segment() then finds every sentence again by a
+    regex compiled per sentence and run from the piece's start (half its time, and
+    quadratic in a piece's length); _locate finds them, onwards from the cursor.
+    """
+    for piece_start, piece_end in _pieces(text, start, end):
+        for sentence in segmenter.processor(text[piece_start:piece_end]).process():
+            yield sentence, piece_end
+
+
+def _pieces(text, start, end):
+    """[start, end) as consecutive (start, end) pieces of at most MAX_SEGMENT_CHARS."""
+    while end - start > MAX_SEGMENT_CHARS:
+        cut = _safe_cut(text, start, start + MAX_SEGMENT_CHARS)
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def _safe_cut(text, start, limit):
+    """Where a piece starting at `start` ends: after its last sure sentence end before
+    `limit` outside quotation marks (pysbd reads a quote cut in two differently), else
+    inside them, else after its last white space, else at `limit`."""
+    outside = inside = None
+    for stop in _SAFE_CUT.finditer(text, start, limit):
+        if _is_abbreviation(text, max(start, stop.start() - _LONGEST_ABBREVIATION), stop.start()):
+            continue
+        if _inside_quotation(text, start, stop.end()):
+            inside = stop.end()
+        else:
+            outside = stop.end()
+    cut = outside or inside
+    if cut is None:
+        for space in _SPACES.finditer(text, start + 1, limit):
+            cut = space.end()
+    return cut if cut is not None and cut > start else limit

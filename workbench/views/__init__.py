@@ -6,23 +6,28 @@ the partial it swaps in, a plain request the full page or a 303 redirect.
 
 import json
 import sqlite3
-import urllib.parse
 
 from werkzeug.exceptions import HTTPException
 
+from .. import articles, matching
 from ..history_sentences import KIND_WORDS, article_event, describe
 from ..statuses import STATUSES
 from ..text import flags
+from ..web import get_db
 from . import (  # noqa: F401  (routes)
+    account_pages,
     article_pages,
     claim_pages,
     desk_pages,
     export_downloads,
     import_pages,
     job_pages,
+    link_pages,
     live,
     restore_pages,
     search_pages,
+    source_pages,
+    version_pages,
 )
 from .common import (
     bp,
@@ -30,6 +35,7 @@ from .common import (
     handle_http_error,
     handle_unexpected_error,
     readable_time,
+    url_host,
 )
 from .row_cache import row_html
 
@@ -57,11 +63,6 @@ METHOD_WORDS = {
 }
 
 
-def host_of(url):
-    """The host a link really goes to, shown beside any title it was given."""
-    return urllib.parse.urlsplit(url or "").hostname or ""
-
-
 def init_app(app):
     app.register_blueprint(bp)
     app.register_error_handler(sqlite3.OperationalError, handle_database_error)
@@ -79,6 +80,12 @@ def init_app(app):
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
     )
+    app.jinja_env.globals["article_choices"] = lambda: articles.article_titles(get_db())
+    # A row drawn alone (after a write) finds its claim reviewed elsewhere itself; a page
+    # of rows attaches them all in one query (matching.reviewed_elsewhere).
+    app.jinja_env.globals["elsewhere_of"] = lambda claim: matching.reviewed_elsewhere(
+        get_db(), [dict(claim)]
+    )[0]["elsewhere"]
     app.jinja_env.filters["when"] = readable_time
-    app.jinja_env.filters["host"] = host_of
+    app.jinja_env.filters["host"] = url_host
     app.jinja_env.filters["fromjson"] = json.loads

@@ -3,7 +3,18 @@ import_pages.py)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from .. import articles, blind, claims, corrections, events, history, presence, search
+from .. import (
+    articles,
+    blind,
+    claims,
+    corrections,
+    events,
+    history,
+    matching,
+    presence,
+    search,
+    versions,
+)
 from ..auth import role_required, safe_next
 from ..errors import ClaimNotFound, InvalidInput, NeedsConfirmation
 from ..web import get_db, load_article, positive_int
@@ -64,6 +75,7 @@ def show_article(article_id):
         abort(404)
     db = get_db()
     claims_page = claims.list_claims(db, article["id"], page=page, counts_only=True, **options)
+    matching.reviewed_elsewhere(db, claims_page.claims)
     context = {
         "article": article,
         "desk": desk_context(article["id"]),
@@ -79,6 +91,9 @@ def show_article(article_id):
     return render_page_or_partial(
         "articles/show.html",
         "articles/_claims_page.html",
+        version_info=versions.version_summary(db, article["id"], article["current_version"]),
+        # Passages gone in a newer version are hidden too, but listed on "what changed".
+        removed_count=versions.removed_count(db, article["id"], article["current_version"]),
         status=options["status"],
         flag_counts=claims.flag_counts(db, article["id"]),
         events_after=events.newest_id(db),
@@ -138,7 +153,7 @@ def article_text(article_id):
 
 def text_page(article, **form):
     """The whole article with its claims highlighted, and the form to add one."""
-    listed = claims.list_claims(get_db(), article["id"], page_size=10**9).claims
+    listed = claims.claim_marks(get_db(), article["id"])
     return render_template(
         "articles/text.html",
         segments=articles.highlight_segments(article["body"], listed),

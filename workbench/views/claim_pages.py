@@ -8,11 +8,23 @@ message. Changes that can be undone offer an Undo in place, or in the flash mess
 import re
 from urllib.parse import urlsplit
 
-from flask import abort, flash, g, make_response, request, url_for
+from flask import abort, flash, g, make_response, redirect, request, url_for
 
-from .. import articles, blind, claims, corrections, evidence, history, notes, undo
+from .. import (
+    archive,
+    articles,
+    blind,
+    claims,
+    corrections,
+    evidence,
+    history,
+    matching,
+    notes,
+    undo,
+)
 from ..auth import role_required, safe_next
 from ..errors import (
+    ClaimNotFound,
     EvidenceNotFound,
     InvalidInput,
     NotAllowed,
@@ -45,10 +57,13 @@ def return_url(claim):
 def claim_context(claim, **extra):
     """What the row and its panel need."""
     db = get_db()
+    full = claim if "notes" in claim else claims.get_claim(db, claim["id"])
     return {
-        "claim": claim if "notes" in claim else claims.get_claim(db, claim["id"]),
+        "claim": full,
         "article": articles.get_article(db, claim["article_id"]),
         "history": history.claim_history(db, claim["id"]),
+        "matches": matching.matches_of(db, claim["id"]),
+        "links": archive.link_states(db, [e["url"] for e in full.get("evidence", [])]),
         "split_points": split_points(claim),
         "kinds": corrections.ATTRIBUTION_KINDS,
         "can_review": g.user.can("reviewer"),
@@ -290,6 +305,33 @@ def on_article_page(article_id):
 # --- notes and evidence ---------------------------------------------------------------
 
 
+@bp.post("/claims/<claim_id>/copy-review")
+@role_required("reviewer")
+def copy_review(claim_id):
+    """Take the decision (status and evidence) of the same claim reviewed elsewhere."""
+    claim = load_claim(claim_id)
+    from_id = positive_int(single_form_value("from"))
+    if from_id is None:
+        abort(400, description="Say which claim's review to copy.")
+    try:
+        copied = matching.copy_review(get_db(), claim["id"], from_id, g.user, expected_version())
+    except ClaimNotFound:
+        return render_claim_error(
+            claim, "That claim is not there any more; nothing was copied.", 422
+        )
+    except InvalidInput as error:
+        return render_claim_error(claim, str(error), 422)
+    except VersionConflict as conflict:
+        return render_conflict(conflict.current)
+    undo_id = history.last_change_id(get_db(), copied["id"], g.user.username)
+    return answer_with_row(
+        copied,
+        f"Copied the review of claim {from_id}: {copied['status']}, with its evidence.",
+        undo_id=undo_id,
+        evidence_changed=True,
+    )
+
+
 @bp.post("/claims/<claim_id>/notes")
 @role_required("reviewer")
 def add_claim_note(claim_id):
@@ -311,9 +353,11 @@ def add_claim_evidence(claim_id):
     form = request.form
     values = {name: form.get(name) for name in ("url", "stance", "title", "excerpt")}
     try:
-        evidence.add_evidence(get_db(), claim["id"], g.user, **values)
+        record = evidence.add_evidence(get_db(), claim["id"], g.user, **values)
     except InvalidInput as error:
         return render_claim_error(claim, str(error), 422, evidence_form=values)
+    # Fetched and kept in the background (the job worker), never in this request.
+    archive.queue_archive(get_db(), record["url"], g.user.username)
     return answer_with_row(claim, "Saved the evidence.", evidence_changed=True)
 
 
@@ -335,6 +379,21 @@ def hide_record(record_id, hide, not_found, message, **extra):
 @role_required("reviewer")
 def delete_note(note_id):
     return hide_record(note_id, notes.delete_note, NoteNotFound, "Deleted the note.")
+
+
+@bp.post("/notes/<note_id>/purge")
+@role_required("admin")
+def purge_note(note_id):
+    """Purge a note's text (a secret pasted by mistake) everywhere; back to its claim."""
+    number = positive_int(note_id)
+    if number is None:
+        abort(404)
+    try:
+        note = notes.purge_note(get_db(), number, g.user)
+    except NoteNotFound:
+        abort(404)
+    flash("The note's text is purged from the note, its history, search and exports.", "info")
+    return redirect(url_for("workbench.show_claim", claim_id=note["claim_id"]), code=303)
 
 
 @bp.post("/evidence/<evidence_id>/delete")

@@ -1,6 +1,7 @@
 """What every route shares: htmx-or-page responses, input parsing, loading, errors."""
 
 import re
+import urllib.parse
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
@@ -112,6 +113,17 @@ def article_summary(article):
     }
 
 
+def url_host(url):
+    """The host a link really leads to, as a reader can check it: a look-alike letter in a
+    name shows as its IDNA (xn--) form. Shown next to an evidence title, which anyone may
+    word as another site (issue 10)."""
+    host = urllib.parse.urlsplit(url or "").hostname or ""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
 def readable_time(stamp):
     """2026-11-26T16:05:00Z -> 2026-11-26 16:05 UTC (the exact time stays in datetime=)."""
     if not stamp or len(stamp) < 16:
@@ -123,9 +135,17 @@ def readable_time(stamp):
 
 
 def handle_http_error(error):
-    """A plain page (or a small partial for htmx) that says what went wrong, no traceback."""
+    """A plain page (or a small partial for htmx) that says what went wrong, no traceback.
+
+    The error's own headers are kept (a 405's Allow, a 401's WWW-Authenticate).
+    """
     template = "_error.html" if is_htmx() else "error.html"
-    return render_template(template, error=error), error.code
+    return render_template(template, error=error), error.code, error_headers(error)
+
+
+def error_headers(error):
+    """An HTTPException's headers other than its Content-Type (the page sets its own)."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
 
 def handle_unexpected_error(error):

@@ -3,6 +3,7 @@ preview checked and imported, and the kept snapshot downloaded."""
 
 import base64
 import re
+import urllib.parse
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
@@ -12,6 +13,7 @@ from ..errors import ArticleRejected, PreviewNotFound, SnapshotNotFound
 from ..text.cleaning import document_from_upload, text_from_paste
 from ..web import get_db, load_article, positive_int
 from .common import bp, navigate, render_page_or_partial
+from .version_pages import import_version, version_target
 
 # Paragraphs of a preview shown in the page; the rest is counted, not drawn.
 PREVIEW_PARAGRAPHS = 200
@@ -29,6 +31,12 @@ def new_article():
 @role_required("admin")
 def import_article():
     """Pasted text (or a file posted with it) imported in one step; a pasted link fetched."""
+    if not form_is_utf8():
+        error = ArticleRejected(
+            "The text sent is not valid UTF-8: some of its bytes are not text. Copy it "
+            "again from the original (or save it as a UTF-8 file and upload that)."
+        )
+        return refused("text", error, {})
     form = request.form
     upload = request.files.get("file")
     db = get_db()
@@ -37,12 +45,17 @@ def import_article():
         if upload is not None and upload.filename:
             data = upload.read()
             document = document_from_upload(upload.filename, data)
+            if (target := version_target(form)) is not None:
+                return import_version(target, document.text, document.source_format)
             source = snapshots.Source.from_upload(upload.filename, data, document.content_type)
             result = importing.import_document(db, document, source, metadata, g.user)
         elif importing.looks_like_a_link(form.get("text")):
             return navigate(job_url(importing.start_fetch(db, form.get("text"), g.user)))
         else:
             text = text_from_paste(form.get("text"))
+            articles.refuse_too_many_paragraphs(text)  # refused here, not by a job later
+            if (target := version_target(form)) is not None:
+                return import_version(target, text, "paste")
             if importing.needs_job(text):
                 return navigate(job_url(importing.start_import(db, metadata, g.user, text=text)))
             result = articles.import_article(
@@ -107,6 +120,10 @@ def import_preview(preview_id):
     metadata = importing.form_metadata(request.form)
     db = get_db()
     try:
+        if (target := version_target(request.form)) is not None:
+            answer = import_version(target, preview.text, "html")
+            snapshots.discard_preview(db, preview.id)
+            return answer
         if importing.needs_job(preview.text):
             job_id = importing.start_import(db, metadata, g.user, preview_id=preview.id)
             return navigate(job_url(job_id))
@@ -178,6 +195,23 @@ def load_preview(preview_id):
     if preview.text is None:
         abort(404)
     return preview
+
+
+def form_is_utf8():
+    """True when the form's fields are valid UTF-8; call before reading request.form.
+
+    Werkzeug decodes forms leniently: invalid bytes in a urlencoded body empty the whole
+    form or stay %XX-escaped, and in a multipart field become U+FFFD (issue 10: such a
+    paste was reported as "The article is empty", or stored garbled).
+    """
+    if request.mimetype == "application/x-www-form-urlencoded":
+        raw = request.get_data(cache=True)
+        try:
+            urllib.parse.unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    return not any("\ufffd" in value for value in request.form.values())
 
 
 def refused(which, error, form):

@@ -3,7 +3,7 @@ by the page itself without JavaScript), landing on the result when the job is do
 
 from flask import abort, flash, g, url_for
 
-from .. import importing, jobs, snapshots
+from .. import archive, importing, jobs, snapshots
 from ..errors import JobNotFound, PreviewNotFound
 from ..web import get_db, positive_int
 from .common import bp, is_htmx, navigate, render_page_or_partial
@@ -50,6 +50,9 @@ def landing(job):
             flash(f"Imported {result['claim_count']} claims.", "success")
         else:
             flash("This article was imported before; here it is.", "info")
+    if job.kind == archive.CHECK:
+        flash(f"Checked {result.get('links', 0)} evidence links.", "success")
+        return url_for("workbench.links_page")
     if job.article_id or result.get("article_id"):
         return url_for("workbench.show_article", article_id=job.article_id or result["article_id"])
     return url_for("workbench.index")

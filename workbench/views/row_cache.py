@@ -2,11 +2,13 @@
 was a fifth of its trivial-template baseline's speed, nearly all of it spent drawing rows
 nobody had changed since the last view).
 
-A row's HTML is kept under a key made of everything the row shows: the claim's columns
-below, its note and evidence counts, and how it is shown (can the viewer review; is it
-beside the article text). Any change to any of them is a new key, so a cached row is
-never stale; old keys fall out oldest first. Nothing that differs between viewers may be
-drawn in a row unless it is part of the key.
+A row's HTML is kept under a key made of everything the row could show: every item of
+the claim dict it is drawn from (its columns, its note and evidence counts, what other
+parts of the app attach to it, such as a match reviewed elsewhere), and how it is shown
+(can the viewer review; is it beside the article text). Any change to any of them is a
+new key, so a cached row is never stale; old keys fall out oldest first. What differs
+between viewers must reach the row through the claim dict or the arguments, never from
+the request, or it would be shared.
 """
 
 import threading
@@ -17,26 +19,6 @@ from flask import current_app
 from markupsafe import Markup
 
 MAX_ROWS = 20_000  # about 30 MB of rows at most, per worker process
-
-# Every column articles/_claim.html shows (text changes with version; kept for safety).
-ROW_FIELDS = (
-    "id",
-    "article_id",
-    "position",
-    "text",
-    "status",
-    "version",
-    "is_claim",
-    "hidden_reason",
-    "attribution_text",
-    "attribution_kind",
-    "attribution_confirmed_by",
-    "flags",
-    "decision_state",
-    "updated_by",
-    "note_count",
-    "evidence_count",
-)
 
 _rows: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
 _lock = threading.Lock()
@@ -53,14 +35,7 @@ def row_html(
     blind_open = bool(desk and desk.get("blind_open"))
     mine = bool(blind_open and desk and desk.get("blind_reviewer"))
     own = ((desk or {}).get("mine", {}).get(claim.get("id")) or {}).get("status") if mine else None
-    key = (
-        can_review,
-        in_article,
-        blind_open,
-        mine,
-        own,
-        *(claim.get(field) for field in ROW_FIELDS),
-    )
+    key = (can_review, in_article, blind_open, mine, own, _frozen(claim))
     with _lock:
         found = _rows.get(key)
         if found is not None:
@@ -81,3 +56,12 @@ def row_html(
         while len(_rows) > MAX_ROWS:
             _rows.popitem(last=False)
     return html
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable copy of a claim dict and what it holds (dicts and lists included)."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    return value

@@ -2,7 +2,7 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from .. import agreement, articles, claims, decisions, search, stats
+from .. import agreement, articles, claims, decisions, matching, search, stats
 from ..auth import role_required
 from ..errors import InvalidInput
 from ..text import attribution
@@ -22,6 +22,7 @@ def search_page():
         found, total = search.search_claims(get_db(), claim_filter, page)
         claims.attach_notes(get_db(), found)
         claims.attach_evidence(get_db(), found)
+        matching.reviewed_elsewhere(get_db(), found)
         search.highlighted(get_db(), claim_filter, found)
     return render_page_or_partial(
         "search/page.html",

@@ -1,0 +1,491 @@
+"""New versions of an article: every version's text kept, claims moved to the new text.
+
+A corrected article (same URL, or chosen as "a new version of" one already here) does not
+become a second article: its text becomes the article's current text, and each claim is
+placed in it by workbench.text.reanchor (exact, then fuzzy with a measured threshold).
+A claim whose passage changed is marked "changed in version N" (the history keeps both
+texts), one whose passage is gone "removed in version N" (hidden, never erased), and
+sentences no claim covers become new claims. Statuses, notes, evidence and history stay
+with their claims. Offsets always point into the version they belong to: claims.start/end
+into claims.text_version, claim_anchors into each earlier version.
+"""
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import matching
+from .accounts import User
+from .articles import content_hash, get_article
+from .clock import utc_now
+from .corrections import locate_passage, renumber
+from .db import insert, write_transaction
+from .errors import ArticleRejected, InvalidInput
+from .history import decode, record_article_event, record_history
+from .history_sentences import Part, word_changes
+from .text import analysis
+from .text.cleaning import check_article_text
+from .text.reanchor import Passage, Plan, plan_reanchoring
+from .text.splitter import ClaimSpan, split_claims
+
+VERSION_ACTIONS = ("changed in version", "removed in version", "new in version")
+# Preparing a version runs outside the write lock; if reviewers changed the article's
+# claims meanwhile it is prepared again, at most this many times.
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """What importing a new version did."""
+
+    article_id: int
+    number: int
+    created: bool  # False: the text is the current version's; nothing changed
+    kept: int = 0  # claims found verbatim (moved or not)
+    moved: int = 0  # of those, at other offsets
+    changed: int = 0
+    removed: int = 0
+    added: int = 0
+
+    def summary(self) -> dict[str, int]:
+        """The counts, as stored with the version and shown in its banner."""
+        return {
+            "kept": self.kept,
+            "moved": self.moved,
+            "changed": self.changed,
+            "removed": self.removed,
+            "added": self.added,
+        }
+
+
+@dataclass(frozen=True)
+class _State:
+    """The article as read before preparing a version: what the plan is made from."""
+
+    article: dict[str, Any]
+    claims: list[dict[str, Any]]
+    fingerprint: tuple[int, int]
+
+
+def article_for_url(db: Database, url: str | None) -> int | None:
+    """The article (not deleted) imported from this URL, if any: its new text is a version."""
+    if not url:
+        return None
+    row = db.execute(
+        "select id from articles where url = ? and deleted_at is null order by id desc limit 1",
+        [url.strip()],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def import_new_version(
+    db: Database, article_id: int, text: str, *, actor: User, source_format: str = "txt"
+) -> NewVersion:
+    """Make `text` the article's next version and move its claims there, in one transaction."""
+    text = check_article_text(text)
+    digest = content_hash(text)
+    for _ in range(ATTEMPTS):
+        state = _read_state(db, article_id)
+        if state.article["content_hash"] == digest:
+            return NewVersion(article_id, state.article["current_version"], created=False)
+        _refuse_other_articles_text(db, article_id, digest)
+        # The slow part (splitting, matching, finding sources) runs before the write lock.
+        plan = _plan(state, text)
+        fields = _annotations(state, plan, text)
+        with write_transaction(db):
+            if _fingerprint(db, article_id) != state.fingerprint:
+                continue
+            try:
+                return _apply(db, state, plan, fields, text, digest, actor, source_format)
+            except sqlite3.IntegrityError:
+                _refuse_other_articles_text(db, article_id, digest)
+                raise
+    raise InvalidInput("The article kept changing while the new version was prepared; try again.")
+
+
+def _refuse_other_articles_text(db: Database, article_id: int, digest: str) -> None:
+    row = db.execute(
+        "select id from articles where content_hash = ? and id != ?", [digest, article_id]
+    ).fetchone()
+    if row:
+        raise ArticleRejected(
+            f"This text is already article {row[0]}; it cannot also be a version of this one."
+        )
+
+
+def _read_state(db: Database, article_id: int) -> _State:
+    article = get_article(db, article_id)
+    claims = list(
+        db.query(
+            "select * from claims where article_id = ? and text_version = ? "
+            "and removed_in_version is null order by start, id",
+            [article_id, article["current_version"]],
+        )
+    )
+    return _State(article, claims, _fingerprint(db, article_id))
+
+
+def _fingerprint(db: Database, article_id: int) -> tuple[int, int]:
+    """Changes when the article gets a version or any claim of it changes (each change
+    writes a history row)."""
+    row = db.execute(
+        "select (select current_version from articles where id = :a), "
+        "(select coalesce(max(id), 0) from history where article_id = :a)",
+        {"a": article_id},
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def _plan(state: _State, text: str) -> Plan:
+    passages = [
+        Passage(c["id"], c["start"], c["end"], c["text"], hidden=not c["is_claim"])
+        for c in state.claims
+    ]
+    return plan_reanchoring(passages, state.article["body"], text, split_claims(text))
+
+
+def _annotations(state: _State, plan: Plan, text: str) -> dict[Any, dict[str, Any]]:
+    """Source and flag columns for every claim of the new version, keyed by claim id (or
+    by ("new", start) for a new sentence), found with the new text as context."""
+    live = {c["id"] for c in state.claims if c["is_claim"]}
+    keyed: list[tuple[Any, int, int]] = [
+        (p.claim_id, p.start, p.end) for p in plan.placed if p.claim_id in live
+    ]
+    keyed += [(("new", span.start), span.start, span.end) for span in plan.added]
+    keyed.sort(key=lambda item: (item[1], item[2]))
+    spans = [ClaimSpan(i, start, end, text[start:end]) for i, (_, start, end) in enumerate(keyed)]
+    return {
+        key: fields
+        for (key, _, _), fields in zip(keyed, analysis.annotate(text, spans), strict=True)
+    }
+
+
+def _apply(
+    db: Database,
+    state: _State,
+    plan: Plan,
+    fields: dict[Any, dict[str, Any]],
+    text: str,
+    digest: str,
+    actor: User,
+    source_format: str,
+) -> NewVersion:
+    article, now = state.article, utc_now()
+    article_id, old, new = article["id"], article["current_version"], article["current_version"] + 1
+    _keep_first_version(db, article)
+    db.execute(
+        'insert into claim_anchors (claim_id, version, start, "end", text) '
+        'select id, ?, start, "end", text from claims where article_id = ? and text_version = ? '
+        "and removed_in_version is null",
+        [old, article_id, old],
+    )
+    before = {c["id"]: c for c in state.claims}
+    changed = [p for p in plan.placed if p.text != before[p.claim_id]["text"]]
+    moved = [
+        p
+        for p in plan.placed
+        if p.text == before[p.claim_id]["text"] and p.start != before[p.claim_id]["start"]
+    ]
+    db.execute(
+        "update articles set body = ?, content_hash = ?, current_version = ? where id = ?",
+        [text, digest, new, article_id],
+    )
+    for placement in plan.placed:
+        claim = before[placement.claim_id]
+        updates = {
+            "start": placement.start,
+            "end": placement.end,
+            "text": placement.text,
+            "text_version": new,
+            **_source_fields(claim, fields.get(placement.claim_id), text, placement.start),
+        }
+        if placement.text != claim["text"]:
+            updates["changed_in_version"] = new
+        _bump(db, claim["id"], updates)
+    for claim_id in plan.removed:
+        claim = before[claim_id]
+        hidden = {"is_claim": 0, "removed_in_version": new}
+        if claim["is_claim"]:
+            hidden["hidden_reason"] = "removed"
+        _bump(db, claim_id, hidden)
+        record_history(
+            db,
+            claim,
+            actor.username,
+            "removed in version",
+            {**_passage(claim), "version": old, "is_claim": bool(claim["is_claim"])},
+            {"version": new},
+            now,
+        )
+    added_ids = [_insert_new_claim(db, article_id, span, fields, new) for span in plan.added]
+    renumber(db, article_id)
+    for placement in changed:
+        record_history(
+            db,
+            before[placement.claim_id],
+            actor.username,
+            "changed in version",
+            {**_passage(before[placement.claim_id]), "version": old},
+            {
+                "start": placement.start,
+                "end": placement.end,
+                "text": placement.text,
+                "version": new,
+            },
+            now,
+        )
+    for claim_id, span in zip(added_ids, plan.added, strict=True):
+        record_history(
+            db,
+            {"id": claim_id, "article_id": article_id},
+            actor.username,
+            "new in version",
+            None,
+            {"start": span.start, "end": span.end, "text": span.text, "version": new},
+            now,
+        )
+    result = NewVersion(
+        article_id,
+        new,
+        created=True,
+        kept=len(plan.placed) - len(changed),
+        moved=len(moved),
+        changed=len(changed),
+        removed=len(plan.removed),
+        added=len(plan.added),
+    )
+    matching.index_claims(db, [p.claim_id for p in changed] + added_ids)
+    counts = result.summary()
+    history_id = record_article_event(
+        db,
+        article_id,
+        actor.username,
+        "new version",
+        now,
+        after=f"version {new}: {counts['changed']} changed, {counts['removed']} removed, "
+        f"{counts['added']} new, {counts['kept']} unchanged",
+    )
+    insert(
+        db,
+        "article_versions",
+        {
+            "article_id": article_id,
+            "number": new,
+            "body": text,
+            "content_hash": digest,
+            "source_format": source_format,
+            "created_at": now,
+            "created_by": actor.username,
+            "history_id": history_id,
+            "summary": json.dumps(counts),
+        },
+    )
+    return result
+
+
+def _keep_first_version(db: Database, article: dict[str, Any]) -> None:
+    """The text as first imported becomes version 1 when a second version arrives."""
+    if article["current_version"] != 1:
+        return
+    insert(
+        db,
+        "article_versions",
+        {
+            "article_id": article["id"],
+            "number": 1,
+            "body": article["body"],
+            "content_hash": article["content_hash"],
+            "source_format": article["source_format"],
+            "created_at": article["imported_at"],
+            "created_by": article["imported_by"],
+            "summary": None,
+        },
+    )
+
+
+def _passage(claim: dict[str, Any]) -> dict[str, Any]:
+    return {"start": claim["start"], "end": claim["end"], "text": claim["text"]}
+
+
+def _source_fields(
+    claim: dict[str, Any], found: dict[str, Any] | None, text: str, start: int
+) -> dict[str, Any]:
+    """The source of a claim in the new version: found again with the new text as context,
+    unless a reviewer set or confirmed it; then theirs, moved to its words in the new
+    text (or without offsets when those words are gone)."""
+    if found is None:  # a hidden claim: its source is not shown, so not looked for
+        return {}
+    if not claim["attribution_confirmed_by"]:
+        return found
+    flag_fields = analysis.flag_fields(claim["text"], claim["attribution_kind"])
+    if not claim["attribution_text"]:
+        return flag_fields
+    try:
+        at, end = locate_passage(text, claim["attribution_text"], start)
+    except InvalidInput:
+        at, end = None, None
+    return {**flag_fields, "attribution_start": at, "attribution_end": end}
+
+
+def _bump(db: Database, claim_id: int, changes: dict[str, Any]) -> None:
+    assignments = ", ".join(f'"{column}" = :{column}' for column in changes)
+    db.execute(
+        f"update claims set {assignments}, version = version + 1 where id = :id",
+        {**changes, "id": claim_id},
+    )
+
+
+def _insert_new_claim(
+    db: Database,
+    article_id: int,
+    span: ClaimSpan,
+    fields: dict[Any, dict[str, Any]],
+    version: int,
+) -> int:
+    return insert(
+        db,
+        "claims",
+        {
+            "article_id": article_id,
+            "position": 0,
+            "start": span.start,
+            "end": span.end,
+            "text": span.text,
+            "status": "unverified",
+            "version": 1,
+            "is_claim": 1,
+            "text_version": version,
+            "added_in_version": version,
+            **fields[("new", span.start)],
+        },
+    )
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+def list_versions(db: Database, article_id: int) -> list[dict[str, Any]]:
+    """Every version of the article, oldest first: number, when, by whom, its counts."""
+    rows = list(
+        db.query(
+            "select number, created_at, created_by, source_format, summary, length(body) as chars "
+            "from article_versions where article_id = ? order by number",
+            [article_id],
+        )
+    )
+    if not rows:
+        article = get_article(db, article_id)
+        rows = [
+            {
+                "number": 1,
+                "created_at": article["imported_at"],
+                "created_by": article["imported_by"],
+                "source_format": article["source_format"],
+                "summary": None,
+                "chars": len(article["body"]),
+            }
+        ]
+    for row in rows:
+        row["summary"] = json.loads(row["summary"]) if row["summary"] else None
+    return rows
+
+
+def version_summary(db: Database, article_id: int, number: int) -> dict[str, Any] | None:
+    """One version's row (created_at, created_by, summary counts), or None for version 1
+    of an article that has only one."""
+    rows = list(
+        db.query(
+            "select number, created_at, created_by, summary from article_versions "
+            "where article_id = ? and number = ?",
+            [article_id, number],
+        )
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    row["summary"] = json.loads(row["summary"]) if row["summary"] else None
+    return row
+
+
+def removed_count(db: Database, article_id: int, current_version: int) -> int:
+    """How many claims' passages are gone from the article's current version."""
+    if current_version == 1:
+        return 0
+    row = db.execute(
+        "select count(*) from claims where article_id = ? and removed_in_version is not null",
+        [article_id],
+    ).fetchone()
+    return int(row[0])
+
+
+def body_of_version(db: Database, article_id: int, number: int) -> str:
+    """The article's text as it was in version `number`; InvalidInput if there is none."""
+    row = db.execute(
+        "select body from article_versions where article_id = ? and number = ?",
+        [article_id, number],
+    ).fetchone()
+    if row:
+        return str(row[0])
+    article = get_article(db, article_id)
+    if number == 1 and article["current_version"] == 1:
+        return str(article["body"])
+    raise InvalidInput(f"Article {article_id} has no version {number}.")
+
+
+def anchors_of(db: Database, claim_id: int) -> list[tuple[int, int, int, str]]:
+    """(version, start, end, text) of a claim in every version it was in, oldest first."""
+    rows = db.execute(
+        'select version, start, "end", text from claim_anchors where claim_id = ? '
+        'union select text_version, start, "end", text from claims where id = ? '
+        "order by 1",
+        [claim_id, claim_id],
+    ).fetchall()
+    return [(int(v), int(s), int(e), str(t)) for v, s, e, t in rows]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One claim's change in a version, for the "what changed" page."""
+
+    claim_id: int
+    action: str  # one of VERSION_ACTIONS
+    position: int | None  # the claim's position now (None when hidden)
+    status: str
+    text: str  # the passage in this version (or, removed, in the one before)
+    words: list[Part]  # the passage's words with what was added and removed marked
+
+
+def version_changes(db: Database, article_id: int, number: int) -> list[Change]:
+    """What version `number` changed: claims changed, removed and new, in reading order."""
+    rows = list(
+        db.query(
+            "select h.claim_id, h.action, h.before, h.after, c.position, c.status, "
+            "c.is_claim from history h join claims c on c.id = h.claim_id "
+            "where h.article_id = ? and h.action in (?, ?, ?) "
+            "and json_extract(h.after, '$.version') = ? order by h.id",
+            [article_id, *VERSION_ACTIONS, number],
+        )
+    )
+    changes = []
+    for row in rows:
+        before, after = decode(row["before"]) or {}, decode(row["after"]) or {}
+        if row["action"] == "changed in version":
+            text, words = after["text"], word_changes(before["text"], after["text"])
+            start = after["start"]
+        elif row["action"] == "removed in version":
+            text, words, start = before["text"], [("del", before["text"])], before["start"]
+        else:
+            text, words, start = after["text"], [("ins", after["text"])], after["start"]
+        change = Change(
+            row["claim_id"],
+            row["action"],
+            row["position"] if row["is_claim"] else None,
+            row["status"],
+            text,
+            words,
+        )
+        changes.append((start, change))
+    return [change for _, change in sorted(changes, key=lambda item: item[0])]

@@ -1,0 +1,45 @@
+"""Evidence links kept against link rot: every link's archive and latest check, an
+archived text, and the editors' button that checks every link again (in a job)."""
+
+from flask import abort, g, render_template, url_for
+
+from .. import archive
+from ..auth import role_required
+from ..web import get_db, positive_int
+from .common import bp, navigate
+
+
+@bp.get("/links")
+def links_page():
+    """Every evidence link: archived when, and what the latest check found."""
+    return render_template(
+        "links/index.html",
+        links=archive.latest_checks(get_db()),
+        can_check=g.user.can("admin"),
+    )
+
+
+@bp.post("/links/check")
+@role_required("admin")
+def check_links():
+    """Fetch every evidence link again in the background; the browser watches the job."""
+    job_id = archive.queue_check(get_db(), g.user.username)
+    return navigate(url_for("workbench.show_job", job_id=job_id))
+
+
+@bp.get("/links/snapshots/<snapshot_id>")
+def show_snapshot(snapshot_id):
+    """A kept copy of a link: its text as fetched then, and what changed since the archive."""
+    number = positive_int(snapshot_id)
+    if number is None:
+        abort(404)
+    try:
+        snapshot = archive.get_snapshot(get_db(), number)
+    except LookupError:
+        abort(404)
+    return render_template(
+        "links/snapshot.html",
+        snapshot=snapshot,
+        archived=archive.archive_of(get_db(), snapshot.url),
+        changes=archive.snapshot_changes(get_db(), snapshot),
+    )

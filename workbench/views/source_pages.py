@@ -1,0 +1,129 @@
+"""The Sources page: every person and organisation cited, their record, merge and split."""
+
+from flask import abort, flash, g, redirect, request, url_for
+
+from .. import sources
+from ..auth import role_required, safe_next
+from ..errors import InvalidInput, NotAllowed
+from ..text.source_names import KINDS
+from ..web import get_db, positive_int
+from .common import bp, is_htmx, navigate, render_page_or_partial, single_form_value
+
+SOURCES_PAGE = 100
+
+
+def source_key(value):
+    """A group key from a form or the query string; 400 when it is not shaped like one."""
+    if not isinstance(value, str) or not sources.is_source_key(value):
+        abort(400, description="That is not a source from the Sources page.")
+    return value
+
+
+@bp.get("/sources")
+def sources_page():
+    """Every source, most-cited first, with its claims by status (filter by name, kind)."""
+    query = (request.args.get("q") or "").strip()[:200] or None
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in KINDS:
+        abort(400, description="Choose a person or an organisation.")
+    page = positive_int(request.args.get("page", "1"))
+    if page is None:
+        abort(404)
+    groups = sources.all_sources(get_db(), query, kind)
+    start = (page - 1) * SOURCES_PAGE
+    return render_page_or_partial(
+        "sources/index.html",
+        "sources/_table.html",
+        groups=groups[start : start + SOURCES_PAGE],
+        total=len(groups),
+        page=page,
+        has_next=start + SOURCES_PAGE < len(groups),
+        query=query,
+        kind=kind,
+        can_review=g.user.can("reviewer"),
+    )
+
+
+@bp.get("/sources/show")
+def show_source():
+    """One source's record: its mentions in each article, its claims, its merges/splits."""
+    key = source_key(request.args.get("key"))
+    return render_source(key)
+
+
+def render_source(key, http_status=200, error=None):
+    db = get_db()
+    try:
+        group = sources.get_source(db, key)
+    except sources.SourceNotFound:
+        abort(404)
+    return render_page_or_partial(
+        "sources/show.html",
+        "sources/_record.html",
+        http_status=http_status,
+        group=group,
+        decisions=sources.decisions_about(db, group),
+        can_review=g.user.can("reviewer"),
+        error=error,
+    )
+
+
+@bp.post("/sources/merge")
+@role_required("reviewer")
+def merge_sources():
+    keys = [source_key(value) for value in request.form.getlist("key")]
+    back = safe_next(request.form.get("next"), url_for("workbench.sources_page"))
+    try:
+        into, decisions = sources.merge_sources(get_db(), keys, g.user)
+    except sources.SourceNotFound:
+        abort(404)
+    except InvalidInput as error:
+        if is_htmx():
+            abort(422, description=str(error))
+        flash(str(error), "error")
+        return redirect(back, code=303)
+    flash(
+        f"Merged {len(decisions) + 1} sources into one.",
+        f"source-undo:{decisions[-1]}" if len(decisions) == 1 else "success",
+    )
+    target = url_for("workbench.show_source", key=into)
+    return navigate(target)
+
+
+@bp.post("/sources/split")
+@role_required("reviewer")
+def split_source():
+    key = source_key(single_form_value("key"))
+    article_id = positive_int(single_form_value("article"))
+    text, kind = single_form_value("text"), single_form_value("kind")
+    if article_id is None or not text or kind not in KINDS:
+        abort(400, description="Say which mention to split off: its article, words and kind.")
+    try:
+        new_key = sources.split_mention(get_db(), key, article_id, text, kind, g.user)
+    except sources.SourceNotFound:
+        abort(404)
+    except InvalidInput as error:
+        return render_source(key, 422, str(error))
+    flash(f"“{text}” is a source of its own now.", "success")
+    if is_htmx():
+        return render_source(key)
+    return redirect(url_for("workbench.show_source", key=new_key), code=303)
+
+
+@bp.post("/sources/decisions/<decision_id>/undo")
+@role_required("reviewer")
+def undo_source_decision(decision_id):
+    number = positive_int(decision_id)
+    if number is None:
+        abort(404)
+    try:
+        decision = sources.undo_decision(get_db(), number, g.user)
+    except sources.SourceNotFound:
+        abort(404)
+    except NotAllowed as error:
+        abort(403, description=str(error))
+    except InvalidInput as error:
+        abort(409, description=str(error))
+    flash(f"Undid the {decision['action']}.", "success")
+    back = safe_next(request.form.get("next"), url_for("workbench.sources_page"))
+    return navigate(back)
