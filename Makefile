@@ -8,6 +8,8 @@ PORT ?= 5000
 HTMX_VERSION := 2.0.11
 CACHE := .cache
 HTMX_FILE := $(CACHE)/htmx-$(HTMX_VERSION).min.js
+HTMX_SSE_VERSION := 2.2.4
+HTMX_SSE_FILE := $(CACHE)/htmx-ext-sse-$(HTMX_SSE_VERSION).min.js
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: install install-dev run test test-fast lint lock bench clean chromium htmx
@@ -42,7 +44,8 @@ run: install
 
 # Everything, on both cores: unit, web, live-server, durability and browser tests.
 test: install-dev chromium htmx
-	HTMX_FILE=$(abspath $(HTMX_FILE)) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2
+	HTMX_FILE=$(abspath $(HTMX_FILE)) HTMX_SSE_FILE=$(abspath $(HTMX_SSE_FILE)) \
+	  CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2
 
 # The developer's loop: unit and Flask test-client tests only (no live server, no
 # browser), under 30 s; needs neither chromium nor htmx.
@@ -81,9 +84,9 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# The browser tests answer the CDN URL with the pinned htmx from the npm registry, so the
-# SRI hash in base.html is checked against the real file.
-htmx: $(HTMX_FILE)
+# The browser tests answer the CDN URLs with the pinned htmx and its SSE extension from the
+# npm registry, so the SRI hashes in base.html are checked against the real files.
+htmx: $(HTMX_FILE) $(HTMX_SSE_FILE)
 
 $(HTMX_FILE):
 	@command -v npm >/dev/null || { \
@@ -92,6 +95,14 @@ $(HTMX_FILE):
 	cd $(CACHE)/npm && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null
 	tar -xzf $(CACHE)/npm/htmx.org-$(HTMX_VERSION).tgz -C $(CACHE)/npm package/dist/htmx.min.js
 	cp $(CACHE)/npm/package/dist/htmx.min.js $@
+
+$(HTMX_SSE_FILE):
+	@command -v npm >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	mkdir -p $(CACHE)/npm-sse
+	cd $(CACHE)/npm-sse && npm pack --silent htmx-ext-sse@$(HTMX_SSE_VERSION) >/dev/null
+	tar -xzf $(CACHE)/npm-sse/htmx-ext-sse-$(HTMX_SSE_VERSION).tgz -C $(CACHE)/npm-sse package/dist/sse.min.js
+	cp $(CACHE)/npm-sse/package/dist/sse.min.js $@
 
 clean:
 	rm -rf $(VENV) $(CACHE) .pytest_cache

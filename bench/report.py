@@ -53,7 +53,47 @@ def row(scenario, ours, baseline, unit, target, verdict, baseline_name, ratio=No
     }
 
 
+def live_rows(live):
+    """Rows 10 (issue 14): tagging with 50 streams open against none; write to event."""
+    with_streams = median(live["tag_50_streams"], "rps")
+    without = median(live["tag_no_streams"], "rps")
+    latency = live["latency"]
+    return [
+        row(
+            "10. Live: tagging, 16 conn., 50 event streams open",
+            with_streams,
+            without,
+            "req/s",
+            "≥ 0.8× baseline",
+            at_least(with_streams / without, 0.8),
+            "same server, no streams",
+        ),
+        row(
+            "10. Live: write to its event at 50 listeners, p50",
+            latency["p50"],
+            "—",
+            "ms",
+            "—",
+            {"pass": True, "score": None},  # no target of its own: the p99 has one
+            "—",
+            fmt="{:,.0f}",
+        ),
+        row(
+            "10. Live: write to its event at 50 listeners, p99",
+            latency["p99"],
+            "—",
+            "ms",
+            "≤ 2,000 ms",
+            at_most(latency["p99"], 2000),
+            "—",
+            fmt="{:,.0f}",
+        ),
+    ]
+
+
 def build_rows(runs, info):
+    if set(runs) == {"live"}:
+        return live_rows(runs["live"])
     rows = []
     tagging = runs["tagging"]
     for connections in (16, 64):
@@ -280,6 +320,8 @@ def build_rows(runs, info):
         rows += source_rows(runs["sources"])
     if "memory" in runs:
         rows += memory_rows(runs["memory"])
+    if "live" in runs:
+        rows += live_rows(runs["live"])
     return rows
 
 

@@ -19,7 +19,7 @@ import tempfile
 import time
 import urllib.parse
 
-from . import baseline_app, data, report, servers
+from . import baseline_app, data, live, report, servers
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
@@ -43,6 +43,11 @@ class Settings:
         self.read_seconds = 2 if quick else 4
         self.read_connections = 8
         self.tag_connections = (16, 64)
+        # Live updates (issue 14): open streams, and status changes timed to their events.
+        self.streams = 50
+        self.live_runs = 2 if quick else 3
+        self.live_seconds = 3 if quick else 4  # shorter than tagging's: the suite has 10 minutes
+        self.live_writes = 10 if quick else 20
 
 
 def log(message):
@@ -197,7 +202,17 @@ class Bench:
 
     # --- 1 and 5: tagging ------------------------------------------------------------
 
-    def tag_run(self, server, cookies, db_name, connections, write_path, check_history, delay_ms=0):
+    def tag_run(
+        self,
+        server,
+        cookies,
+        db_name,
+        connections,
+        write_path,
+        check_history,
+        delay_ms=0,
+        seconds=None,
+    ):
         targets_file, target_ids = getattr(self, f"targets_{db_name}")
         path = self.db[db_name]
         conn = sqlite3.connect(path, timeout=30)
@@ -214,7 +229,7 @@ class Bench:
         result = self.run_wrk(
             server.origin + "/",
             connections,
-            self.settings.tag_seconds,
+            seconds or self.settings.tag_seconds,
             {
                 "BENCH_MODE": "tag",
                 "BENCH_COOKIES": str(cookies),
@@ -701,6 +716,62 @@ class Bench:
             f"peak {model['peak_rss_mb']} MB"
         )
 
+    # --- 10: live updates (issue 14) ------------------------------------------------------
+
+    def live_updates(self):
+        """Tagging with 50 event streams open against none, on one server with `workbench
+        serve`'s own thread settings, interleaved; then the time from a status change to
+        its event at 50 listeners."""
+        s = self.settings
+        runs = self.runs.setdefault("live", {})
+        targets_file, target_ids = self.targets_100k
+        articles = [
+            row[0]
+            for row in self.query(
+                self.db["100k"],
+                "select article_id from claims where id in (select value from json_each(?)) "
+                "group by article_id order by count(*) desc limit 10",
+                [json.dumps(target_ids)],
+            )
+        ]
+        with servers.workbench_server(
+            BIN, self.db["100k"], self.env, self.log_path("live"), threads=None
+        ) as app:
+            cookies, tokens = self.log_in(app, REVIEWERS)
+            for run in range(s.live_runs):
+                self.check_time("live updates")
+                runs.setdefault("tag_no_streams", []).append(
+                    self.tag_run(
+                        app, cookies, "100k", 16, "/claims/%d/status", True, seconds=s.live_seconds
+                    )
+                )
+                with live.Streams(app.port, tokens, articles, s.streams) as streams:
+                    result = self.tag_run(
+                        app, cookies, "100k", 16, "/claims/%d/status", True, seconds=s.live_seconds
+                    )
+                    result["busy_answers"] = streams.busy_answers
+                runs.setdefault("tag_50_streams", []).append(result)
+                log(
+                    f"  live run {run + 1}: tagging {runs['tag_no_streams'][-1]['rps']:.0f}/s "
+                    f"without streams, {result['rps']:.0f}/s with {s.streams} open"
+                )
+            article_id = self.big_article_id
+            claim_ids = [
+                row[0]
+                for row in self.query(
+                    self.db["100k"],
+                    "select id from claims where article_id = ? order by position limit ?",
+                    [article_id, s.live_writes],
+                )
+            ]
+            runs["latency"] = live.write_to_event(
+                app.port, tokens[0], tokens[1:], article_id, claim_ids, s.streams
+            )
+            log(
+                f"  write to event at {s.streams} listeners: p50 "
+                f"{runs['latency']['p50']:.0f} ms, p99 {runs['latency']['p99']:.0f} ms"
+            )
+
     # --- profile ---------------------------------------------------------------------
 
     def profile(self, server, cookies, token):
@@ -749,6 +820,10 @@ class Bench:
             shutil.rmtree(self.work, ignore_errors=True)
 
     def run_scenarios(self):
+        if self.args.only == "live":
+            log("Live updates only (--only live)")
+            self.live_updates()
+            return
         log("Tagging and reading: the workbench (100k and 1k claims) and the baseline")
         with (
             servers.workbench_server(
@@ -799,6 +874,8 @@ class Bench:
         self.sources()
         log("The desk's memory: a new version re-anchored, claims matched (bench/memory.py)")
         self.memory()
+        log("Live updates: tagging with 50 event streams open and none; write-to-event time")
+        self.live_updates()
 
 
 def main(argv=None):
@@ -813,6 +890,9 @@ def main(argv=None):
         help="Only profile with py-spy (tagging, article page and list, "
         "export, import) and print where the time goes.",
     )
+    parser.add_argument(
+        "--only", choices=["live"], help="Run one scenario alone (live: issue 14's live updates)."
+    )
     args = parser.parse_args(argv)
     bench = Bench(args)
     bench.run()
@@ -825,6 +905,12 @@ def main(argv=None):
         return
     rows = report.build_rows(bench.runs, bench.info)
     print(report.format_table(rows))
+    if args.only:
+        # One scenario: its own file, so the full suite's results stay as they were.
+        report.write_json(
+            BENCH / f"results-{args.only}.json", rows, bench.runs, time.monotonic() - bench.started
+        )
+        return
     report.write_json(BENCH / "results.json", rows, bench.runs, time.monotonic() - bench.started)
     report.write_chart(BENCH / "results.png", rows)
     log(

@@ -167,7 +167,8 @@ def post_form(port, path, body, headers=None, timeout=60):
         connection.close()
 
 
-def workbench_server(bin_dir, db_path, env, log_path):
+def workbench_server(bin_dir, db_path, env, log_path, threads=THREADS):
+    """`workbench serve`; threads=None keeps its own default (the live-updates setting)."""
     return Server(
         "workbench",
         [
@@ -179,8 +180,7 @@ def workbench_server(bin_dir, db_path, env, log_path):
             "{port}",
             "--workers",
             str(WORKERS),
-            "--threads",
-            str(THREADS),
+            *(["--threads", str(threads)] if threads else []),
         ],
         {**env, "WORKBENCH_DB": str(db_path)},
         log_path,

@@ -2,7 +2,9 @@
 // - the article text and the claim list stay in step: selecting a claim shows its
 //   passage, clicking a passage selects its claim (plain #anchors without JavaScript);
 // - a row's panel (notes, evidence, history, corrections) opens and closes in place;
-// - ticked rows: a count on the bulk bar, shift-click ticks a range.
+// - ticked rows: a count on the bulk bar, shift-click ticks a range;
+// - live updates (issue 14): the selected claim is sent with the presence heartbeat, and
+//   a row replaced by another reader's change keeps the keyboard focus.
 "use strict";
 
 const Review = (() => {
@@ -22,10 +24,46 @@ const Review = (() => {
     }
   }
 
+  // --- presence: tell the server which claim this reader is on -----------------------
+
+  let presenceTimer = null;
+
+  function announce(row) {
+    const field = document.querySelector("[data-presence-claim]");
+    if (!field || !row) return;
+    const claim = row.id.replace("claim-", "");
+    if (field.value === claim) return;
+    field.value = claim;
+    // One heartbeat after the reader settles on a row, not one per keypress.
+    window.clearTimeout(presenceTimer);
+    presenceTimer = window.setTimeout(() => document.body.dispatchEvent(new Event("wbpresence")), 300);
+  }
+
+  // A row replaced by a live update keeps the keyboard where it was.
+  let refocus = null;
+
+  function onBeforeSseSwap(event) {
+    const row = event.target;
+    if (row instanceof Element && row.matches("li.claim") && row.contains(document.activeElement)) {
+      refocus = { id: row.id, selected: row.classList.contains("is-selected") };
+    }
+  }
+
+  function onSseMessage() {
+    if (!refocus) return;
+    const row = document.getElementById(refocus.id);
+    if (row) {
+      if (refocus.selected) row.classList.add("is-selected");
+      row.focus({ preventScroll: true });
+    }
+    refocus = null;
+  }
+
   function select(row, fromText) {
     if (!row) return;
     for (const old of document.querySelectorAll(".is-selected")) old.classList.remove("is-selected");
     row.classList.add("is-selected");
+    announce(row);
     const passage = document.getElementById(row.id.replace("claim-", "passage-"));
     if (!passage) return;
     passage.classList.add("is-selected");
@@ -161,6 +199,8 @@ const Review = (() => {
     document.addEventListener("focusin", onRowFocus);
     document.addEventListener("htmx:beforeRequest", onBeforeRequest);
     document.addEventListener("htmx:afterSettle", onRowSettled);
+    document.addEventListener("htmx:sseBeforeMessage", onBeforeSseSwap);
+    document.addEventListener("htmx:sseMessage", onSseMessage);
     updateBulkBar();
   }
 

@@ -33,8 +33,16 @@ def test_every_status_change_leaves_a_history_row(memory_db, claim_ids):
     set_status(memory_db, claim_ids[0], "disputed", actor("bo"))
     history = claim_history(memory_db, claim_ids[0])
     assert [(h["actor"], h["before"], h["after"]) for h in history] == [
-        ("ana", {"status": "unverified"}, {"status": "sourced"}),
-        ("bo", {"status": "sourced"}, {"status": "disputed"}),
+        (
+            "ana",
+            {"status": "unverified", "decision_state": "none"},
+            {"status": "sourced", "decision_state": "decided"},
+        ),
+        (
+            "bo",
+            {"status": "sourced", "decision_state": "decided"},
+            {"status": "disputed", "decision_state": "decided"},
+        ),
     ]
 
 

@@ -19,6 +19,7 @@ HEADER = [
     "start",
     "end",
     "status",
+    "decision_state",
     "attribution",
     "attribution_kind",
     "flags",
@@ -28,6 +29,7 @@ HEADER = [
     "evidence_titles",
     "updated_by",
     "updated_at",
+    "assignees",
 ]
 
 

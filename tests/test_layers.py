@@ -73,6 +73,12 @@ DOMAIN = modules_in(
     "sources.py",
     "matching.py",
     "archive.py",
+    "decisions.py",
+    "assignments.py",
+    "blind.py",
+    "agreement.py",
+    "presence.py",
+    "events.py",
     "exports/*.py",
 )
 

@@ -133,7 +133,10 @@ def test_bulk_status_is_one_change_per_claim_with_history(memory_db, ids):
     rows = [get_claim(memory_db, i) for i in ids["claims"][:2]]
     assert [r["status"] for r in rows] == ["disputed", "disputed"]
     entry = claim_history(memory_db, ids["claims"][1])[-1]
-    assert (entry["actor"], entry["after"]) == ("ana", {"status": "disputed", "bulk": True})
+    assert (entry["actor"], entry["after"]) == (
+        "ana",
+        {"status": "disputed", "bulk": True, "decision_state": "decided"},
+    )
 
 
 def test_bulk_status_on_chosen_ids_only(memory_db, ids):

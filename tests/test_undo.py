@@ -48,8 +48,8 @@ def test_undo_a_status_sets_it_back_with_a_new_history_row(memory_db, claims):
     assert history_count(memory_db) == rows_before + 1, "an undo adds a row, it erases none"
     latest = claim_history(memory_db, claim["id"])[-1]
     assert (latest["actor"], latest["action"], latest["undoes"]) == ("ana", "status", change)
-    assert latest["before"] == {"status": "sourced"}
-    assert latest["after"] == {"status": "unverified", "undo_of": change}
+    assert latest["before"] == {"status": "sourced", "decision_state": "decided"}
+    assert latest["after"] == {"status": "unverified", "undo_of": change, "decision_state": "none"}
 
 
 def test_undo_is_refused_when_someone_changed_the_claim_since(memory_db, claims):

@@ -14,6 +14,12 @@ HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.
 # sha384 of htmx.org@2.0.11 dist/htmx.min.js, as published to npm (and so on the CDN).
 HTMX_INTEGRITY = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
 
+# htmx's server-sent events extension (live article pages), pinned the same way.
+HTMX_SSE_VERSION = "2.2.4"
+HTMX_SSE_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx-ext-sse@{HTMX_SSE_VERSION}/dist/sse.min.js"
+# sha384 of htmx-ext-sse@2.2.4 dist/sse.min.js, as published to npm.
+HTMX_SSE_INTEGRITY = "sha384-A986SAtodyH8eg8x8irJnYUk7i9inVQqYigD6qZ9evobksGNIXfeFvDwLSHcp31N"
+
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 
 
@@ -32,6 +38,8 @@ def create_app(test_config=None):
         MAX_CONTENT_LENGTH=int(os.environ.get("WORKBENCH_MAX_UPLOAD_MB", "8")) * 1024 * 1024,
         HTMX_URL=os.environ.get("WORKBENCH_HTMX_URL", HTMX_CDN_URL),
         HTMX_INTEGRITY=HTMX_INTEGRITY,
+        HTMX_SSE_URL=os.environ.get("WORKBENCH_HTMX_SSE_URL", HTMX_SSE_CDN_URL),
+        HTMX_SSE_INTEGRITY=HTMX_SSE_INTEGRITY,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("WORKBENCH_SECURE_COOKIES") == "1",
@@ -39,6 +47,9 @@ def create_app(test_config=None):
         # However busy, a login ends this long after it began (issue 10).
         SESSION_MAX_DAYS=float(os.environ.get("WORKBENCH_SESSION_MAX_DAYS", "7")),
         PASSWORD_HASH_METHOD=accounts.PASSWORD_HASH_METHOD,
+        # Open event streams per process; each holds a thread (views/live.py says why).
+        STREAM_SLOTS=int(os.environ.get("WORKBENCH_STREAM_SLOTS", "24")),
+        STREAM_SECONDS=300,
         # Named as the author of published ClaimReview markup.
         ORGANIZATION=os.environ.get("WORKBENCH_ORGANIZATION", "Claim workbench"),
     )
@@ -49,7 +60,8 @@ def create_app(test_config=None):
             instance
         )
     app.config["CONTENT_SECURITY_POLICY"] = security.content_security_policy(
-        security.script_source(app.config["HTMX_URL"])
+        security.script_source(app.config["HTMX_URL"]),
+        security.script_source(app.config["HTMX_SSE_URL"]),
     )
     pathlib.Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
 

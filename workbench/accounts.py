@@ -23,7 +23,8 @@ from .clock import utc_now
 from .db import insert, write_transaction
 from .errors import AccountError, LoginThrottled
 
-ROLES = ("viewer", "reviewer", "admin")  # each role can do everything the ones before can
+# Each role can do everything the ones before can; editors assign, approve and adjudicate.
+ROLES = ("viewer", "reviewer", "editor", "admin")
 PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
 MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 128
@@ -57,7 +58,7 @@ class User:
     role: str
 
     def can(self, role: str) -> bool:
-        """True if this user's role includes `role` (admin > reviewer > viewer)."""
+        """True if this user's role includes `role` (admin > editor > reviewer > viewer)."""
         return ROLES.index(self.role) >= ROLES.index(role)
 
 
@@ -148,6 +149,12 @@ def set_role(db: Database, username: str, role: str) -> None:
         if row is None:
             raise AccountError(f"There is no user called {username}.")
         db.execute("update users set role = ? where id = ?", [role, row["id"]])
+
+
+def find_user(db: Database, username: str) -> User | None:
+    """The user called `username` (any case), or None."""
+    row = _user_row(db, username)
+    return None if row is None else User(row["id"], row["username"], row["role"])
 
 
 def list_users(db: Database) -> list[User]:

@@ -31,6 +31,8 @@ from .text.splitter import split_claims
 
 SAMPLE_ARTICLE = pathlib.Path(__file__).with_name("sample_article.txt")
 DEFAULT_EVALUATION_DATA = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data"
+# Threads of each worker that live-update streams never take (workbench serve).
+STREAM_RESERVE = 8
 SAMPLE_TITLE = "Syrian forces capture Palmyra citadel from Daesh (sample article)"
 
 
@@ -309,6 +311,8 @@ def evidence_check():
 @click.option("--source", help="Only claims of this source (a key from the Sources page, e.g. "
                                "'person:jane doe').")
 @click.option("--search", "q", help="Only claims matching these words (claim, source or notes).")
+@click.option("--assignee", help="Only claims assigned to this user.")
+@click.option("--decision", help="Only claims in this decision state (proposed, approved, ...).")
 @click.option("--excel", is_flag=True, help="CSV for Excel: start with a UTF-8 byte-order mark.")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
               help="Where the app is served, for the claim links in ClaimReview.")
@@ -316,13 +320,14 @@ def evidence_check():
               help="Write to this file instead of standard output.")
 @click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False, writable=True),
               help="Also write a manifest (rows, SHA-256, bytes, filters, time) to this file.")
-def export_(article_id, export_format, status, flag, kind, source, q, excel, base_url, output,
-            manifest_path):
+def export_(article_id, export_format, status, flag, kind, source, q, assignee, decision, excel,
+            base_url, output, manifest_path):
     """Export claims (CSV by default; columns in the README), filtered like the search page."""
     try:
         claim_filter = search.parse_filter({"article": str(article_id) if article_id else None,
                                             "status": status, "flag": flag, "kind": kind, "q": q,
-                                            "source": source})
+                                            "source": source, "assignee": assignee,
+                                            "decision": decision})
     except InvalidInput as error:
         raise click.ClickException(str(error)) from None
     db, _ = _database()
@@ -402,9 +407,14 @@ def _note_rules_only():
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker.")
+@click.option("--threads", default=40, show_default=True, type=int,
+              help="Threads per worker; all but 8 may hold live-update streams.")
 def serve(host, port, workers, threads):
     """Serve the app with gunicorn, the production WSGI server (never the debugger).
+
+    Each open article page holds one thread for its live-update stream; a worker lets
+    streams take at most its threads less 8 (WORKBENCH_STREAM_SLOTS overrides), so saving
+    never waits behind them (docs/architecture.md, "Live updates").
 
     When WORKBENCH_REPLICA names a replica (a folder, or a URL such as s3://bucket/path),
     Litestream runs alongside and copies every change there within
@@ -430,6 +440,7 @@ def serve(host, port, workers, threads):
         program = gunicorn if target is None else _under_litestream(gunicorn, target)
     except replica.ReplicaError as error:
         raise click.ClickException(str(error)) from None
+    os.environ.setdefault("WORKBENCH_STREAM_SLOTS", str(max(threads - STREAM_RESERVE, 1)))
     create_app()  # create the database and secret key once, before the workers start
     os.execvp(program[0], program)
 
@@ -496,6 +507,7 @@ def restore(target, replica_location, timestamp):
 @click.argument("name")
 @click.option("--role", type=click.Choice(accounts.ROLES), default="reviewer", show_default=True,
               help="viewer: read and export; reviewer: also tag, note, add evidence; "
+                   "editor: also assign, approve and adjudicate; "
                    "admin: also import, delete and manage users.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def add_user(name, role, password_stdin):
@@ -603,3 +615,224 @@ def evaluate(data_dir):
     click.echo(evaluation.format_table(results))
     if not all(check["passed"] for check in results["targets"].values()):
         sys.exit(1)
+
+
+# --- the desk (issue 14) -----------------------------------------------------------------
+
+
+def _acting_user(db, name, role):
+    """The user called NAME, who must have `role` (the history names them)."""
+    user = accounts.find_user(db, name)
+    if user is None:
+        raise click.ClickException(f"There is no user called {name}.")
+    if not user.can(role):
+        raise click.ClickException(f"{user.username} is a {user.role}; this needs the {role} role.")
+    return user
+
+
+def _claim_range(claims_range):
+    """(first, last) from "3-9", "4" or None."""
+    if not claims_range:
+        return None, None
+    first, _, last = claims_range.partition("-")
+    try:
+        return int(first), int(last or first)
+    except ValueError:
+        raise click.ClickException("--claims is a position or a range such as 3-9.") from None
+
+
+def _desk_call(action):
+    """Run a desk action, turning its refusals into exit messages."""
+    from .errors import ArticleNotFound, ClaimNotFound, NotAllowed, VersionConflict
+
+    try:
+        return action()
+    except (InvalidInput, NotAllowed) as error:
+        raise click.ClickException(str(error)) from None
+    except (ArticleNotFound, ClaimNotFound) as error:
+        raise click.ClickException(f"Not found: {error}.") from None
+    except VersionConflict:
+        raise click.ClickException("The claim changed meanwhile; look again.") from None
+
+
+@cli.command()
+@click.argument("article_id", type=click.IntRange(min=1))
+@click.option("--to", "reviewers", multiple=True, required=True,
+              help="A reviewer to assign (repeat for several).")
+@click.option("--claims", "claims_range", help="Only these positions, e.g. 3-9 (default: all).")
+@click.option("--by", "editor", required=True, help="The editor assigning (an existing user).")
+def assign(article_id, reviewers, claims_range, editor):
+    """Assign an article's claims (all, or a range) to one or more reviewers."""
+    from . import assignments
+
+    first, last = _claim_range(claims_range)
+    db, _ = _database()
+    with db:
+        user = _acting_user(db, editor, "editor")
+        result = _desk_call(lambda: assignments.assign(db, article_id, list(reviewers), user,
+                                                       first, last))
+    click.echo(f"Assigned {result.claims} claims to {', '.join(reviewers)} "
+               f"({result.added} new assignments).")
+
+
+@cli.command()
+@click.argument("name")
+def queue(name):
+    """Print NAME's queue: claims assigned to them and not yet done, oldest first."""
+    from . import assignments
+
+    db, _ = _database()
+    with db:
+        for item in assignments.queue(db, name):
+            click.echo(f"{item['id']}\tarticle {item['article_id']}\tclaim {item['position']}\t"
+                       f"{item['status']}\t{item['text'][:80]}")
+
+
+@cli.command()
+@click.argument("setting", type=click.Choice(["on", "off", "desk"]))
+@click.option("--article", "article_id", type=click.IntRange(min=1),
+              help="Set it for this article only (desk: follow the desk-wide setting).")
+@click.option("--by", "editor", required=True, help="The editor changing it.")
+def approval(setting, article_id, editor):
+    """Say whether reviewers' decisions need an editor's approval (desk-wide or per article)."""
+    from . import decisions
+
+    db, _ = _database()
+    with db:
+        user = _acting_user(db, editor, "editor")
+        if article_id is None:
+            if setting == "desk":
+                raise click.ClickException("“desk” is a choice for one article: add --article.")
+            decisions.set_desk_needs_approval(db, setting == "on", user)
+        else:
+            _desk_call(lambda: decisions.set_article_choice(db, article_id, setting, user))
+    click.echo(f"Decisions need approval{'' if article_id is None else f' on article {article_id}'}: "
+               f"{setting}.")
+
+
+@cli.command()
+@click.argument("article_id", type=click.IntRange(min=1))
+@click.option("--claim", "claim_id", type=click.IntRange(min=1),
+              help="Approve this claim only (default: every proposed decision of the article).")
+@click.option("--by", "editor", required=True, help="The editor approving.")
+def approve(article_id, claim_id, editor):
+    """Approve proposed decisions: an article's all at once, or one claim's."""
+    from . import decisions
+
+    db, _ = _database()
+    with db:
+        user = _acting_user(db, editor, "editor")
+        if claim_id is None:
+            count = _desk_call(lambda: decisions.approve_all(db, article_id, user))
+        else:
+            _desk_call(lambda: decisions.approve(db, claim_id, user))
+            count = 1
+    click.echo(f"Approved {count} decision{'' if count == 1 else 's'}.")
+
+
+@cli.command("return")
+@click.argument("claim_id", type=click.IntRange(min=1))
+@click.option("--note", required=True, help="Why the decision goes back (kept as a note).")
+@click.option("--by", "editor", required=True, help="The editor returning it.")
+def return_(claim_id, note, editor):
+    """Return a proposed decision to its reviewer with a note."""
+    from . import decisions
+
+    db, _ = _database()
+    with db:
+        user = _acting_user(db, editor, "editor")
+        _desk_call(lambda: decisions.return_decision(db, claim_id, note, user))
+    click.echo(f"Returned claim {claim_id}.")
+
+
+@cli.command()
+@click.argument("article_id", type=click.IntRange(min=1))
+@click.option("--reviewer", "reviewers", multiple=True, required=True,
+              help="A blind reviewer (repeat: two or more).")
+@click.option("--by", "editor", required=True, help="The editor starting it.")
+def blind(article_id, reviewers, editor):
+    """Start a blind double review: each reviewer decides every claim, unseen by the others."""
+    from . import blind as blind_review
+
+    db, _ = _database()
+    with db:
+        user = _acting_user(db, editor, "editor")
+        review = _desk_call(lambda: blind_review.start(db, article_id, list(reviewers), user))
+    click.echo(f"Blind double review of article {article_id} by {', '.join(review.reviewers)}.")
+
+
+@cli.command()
+@click.argument("claim_id", type=click.IntRange(min=1))
+@click.argument("status", type=click.Choice(["sourced", "disputed", "unverified"]))
+@click.option("--note", help="A note with the decision (private until the end in a blind review).")
+@click.option("--by", "reviewer", required=True, help="The reviewer deciding.")
+def decide(claim_id, status, note, reviewer):
+    """Set a claim's status as a reviewer would (their blind decision in a blind review)."""
+    from . import blind as blind_review
+    from . import claims, notes
+
+    db, _ = _database()
+    with db:
+        user = _acting_user(db, reviewer, "reviewer")
+
+        def act():
+            article_id = claims.claim_row(db, claim_id)["article_id"]
+            if blind_review.is_reviewer(blind_review.open_review(db, article_id), user):
+                blind_review.decide(db, claim_id, user, status=status, note=note)
+                return "blind decision saved"
+            claim = claims.set_status(db, claim_id, status, user)
+            if note:
+                notes.add_note(db, claim_id, note, user)
+            return claim["decision_state"]
+
+        state = _desk_call(act)
+    click.echo(f"Claim {claim_id}: {status} ({state}).")
+
+
+@cli.command()
+@click.option("--article", "article_id", type=click.IntRange(min=1),
+              help="Only this article (default: every article with a finished blind review).")
+def agreement(article_id):
+    """Print agreement of blind reviewers: percent, Cohen's kappa, Krippendorff's alpha."""
+    from . import agreement as figures_of
+
+    db, _ = _database()
+    with db:
+        if article_id is not None:
+            figures = figures_of.article_agreement(db, article_id)
+            if figures is None:
+                raise click.ClickException(
+                    f"Article {article_id} has no finished blind review.")
+            found = [figures]
+        else:
+            found = figures_of.all_agreements(db)
+
+    def show(value, percent=False):
+        if value is None:
+            return "n/a"
+        return f"{value * 100:.0f}%" if percent else f"{value:.3f}"
+
+    click.echo("article\treviewers\tclaims\tagreement\tkappa\talpha")
+    for figures in found:
+        click.echo(f"{figures['article_id']}\t{'+'.join(figures['reviewers'])}\t{figures['claims']}\t"
+                   f"{show(figures['percent'], True)}\t{show(figures['kappa'])}\t"
+                   f"{show(figures['alpha'])}")
+        for pair in figures["pairs"]:
+            click.echo(f"{figures['article_id']}\t{'+'.join(pair['reviewers'])}\t{pair['claims']}\t"
+                       f"{show(pair['percent'], True)}\t{show(pair['kappa'])}\t-")
+
+
+@cli.command()
+@click.argument("claim_id", type=click.IntRange(min=1))
+@click.argument("status", type=click.Choice(["sourced", "disputed", "unverified"]))
+@click.option("--note", required=True, help="Why (kept in the history with each reviewer's own).")
+@click.option("--by", "editor", required=True, help="The editor ruling.")
+def adjudicate(claim_id, status, note, editor):
+    """Give the final status of a claim the blind reviewers disagreed on."""
+    from . import blind as blind_review
+
+    db, _ = _database()
+    with db:
+        user = _acting_user(db, editor, "editor")
+        claim = _desk_call(lambda: blind_review.adjudicate(db, claim_id, status, note, user))
+    click.echo(f"Claim {claim_id}: {claim['status']} ({claim['decision_state']}).")

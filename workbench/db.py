@@ -388,6 +388,64 @@ def _index_claim_flags(db: sqlite_utils.Database) -> None:
     """The flag chips count an article's claims by flags from an index alone (3 ms for a
     5,000-claim article read from the table, a few tenths from the index)."""
     db.table("claims").create_index(["article_id", "is_claim", "flags"])
+def _add_desk_workflow(db: sqlite_utils.Database) -> None:
+    """Issue 14: assignment, decisions that need approval, blind double review, presence."""
+    # "decisions need approval", desk-wide; an article's own choice overrides it (NULL: the desk's).
+    db.table("desk_settings").create({"key": str, "value": str}, pk="key")
+    db.table("articles").add_column("needs_approval", int)
+    # none (unverified) | proposed | approved | returned | decided (no approval needed).
+    db.table("claims").add_column("decision_state", str, not_null_default="none")
+    db.execute(
+        "update claims set decision_state = 'decided' where status in ('sourced', 'disputed')"
+    )
+    db.table("assignments").create(
+        {
+            "id": int,
+            "article_id": int,
+            "claim_id": int,
+            "assignee": str,
+            "via": str,  # editor | mention
+            "assigned_by": str,
+            "assigned_at": str,
+            "history_id": int,  # the "assign" history row: later changes by the assignee finish it
+        },
+        pk="id",
+        foreign_keys=[("claim_id", "claims", "id"), ("article_id", "articles", "id")],
+        not_null={"article_id", "claim_id", "assignee", "via", "assigned_at"},
+    )
+    db.table("assignments").create_index(["claim_id", "assignee"], unique=True)
+    db.table("assignments").create_index(["assignee", "id"])
+    db.table("blind_reviews").create(
+        {"id": int, "article_id": int, "started_by": str, "started_at": str, "revealed_at": str},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "started_by", "started_at"},
+    )
+    db.table("blind_reviews").create_index(["article_id", "revealed_at"])
+    db.table("blind_reviewers").create(
+        {"review_id": int, "reviewer": str},
+        pk=("review_id", "reviewer"),
+        foreign_keys=[("review_id", "blind_reviews", "id")],
+    )
+    # Each reviewer's own status and note, unseen by the others until every one is done.
+    db.table("blind_decisions").create(
+        {
+            "review_id": int,
+            "claim_id": int,
+            "reviewer": str,
+            "status": str,
+            "note": str,
+            "decided_at": str,
+        },
+        pk=("review_id", "claim_id", "reviewer"),
+        foreign_keys=[("review_id", "blind_reviews", "id"), ("claim_id", "claims", "id")],
+    )
+    # Who has an article open, and on which claim: a heartbeat row that expires.
+    db.table("presence").create(
+        {"username": str, "article_id": int, "claim_id": int, "seen_at": str},
+        pk=("username", "article_id"),
+    )
+    db.table("presence").create_index(["article_id", "seen_at"])
 
 
 def _add_login_failure_addresses(db: sqlite_utils.Database) -> None:
@@ -534,6 +592,7 @@ MIGRATIONS = [
     _add_source_decisions,
     _add_claim_matching,
     _add_link_snapshots,
+    _add_desk_workflow,
 ]
 
 

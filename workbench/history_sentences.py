@@ -9,6 +9,7 @@ change added or removed), "url".
 """
 
 import difflib
+import json
 from typing import Any
 
 Part = tuple[str, Any]
@@ -273,6 +274,54 @@ def _new_in_version(entry: Entry, before: Entry, after: Entry, the_claim: list[P
     ]
 
 
+def _assign(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
+    how = " (mentioned in a note)" if after.get("via") == "mention" else ""
+    return [
+        ("text", "assigned "),
+        *the_claim,
+        ("text", f" to {after.get('assignee')}{how}"),
+    ]
+
+
+def _approve(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
+    return [("text", "approved "), ("status", after.get("status")), ("text", " for "), *the_claim]
+
+
+def _return(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
+    return [
+        ("text", "returned the proposed "),
+        ("status", before.get("status")),
+        ("text", " on "),
+        *the_claim,
+        ("text", ": "),
+        ("quote", after.get("note")),
+    ]
+
+
+def _blind_decision(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
+    parts: list[Part] = [
+        ("text", "decided "),
+        *the_claim,
+        ("text", " "),
+        ("status", after.get("status")),
+        ("text", " in the blind review"),
+    ]
+    if after.get("note"):
+        parts += [("text", ": "), ("quote", after["note"])]
+    return parts
+
+
+def _adjudicate(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
+    return [
+        ("text", "adjudicated "),
+        *the_claim,
+        ("text", ": "),
+        ("status", after.get("status")),
+        ("text", " — "),
+        ("quote", after.get("note")),
+    ]
+
+
 def _generic(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
     # An action this module does not know yet reads as its name, never as raw JSON.
     claim: list[Part] = [("text", " on "), *the_claim] if entry.get("claim_id") else []
@@ -290,7 +339,25 @@ def article_event(entry: dict[str, Any]) -> list[Part]:
         return [("text", f"imported a new version of the article ({entry.get('after') or ''})")]
     if action == "article restored":
         return [("text", "restored the article")]
+    after = _as_dict(_decoded(entry.get("after")))
+    if action == "blind review started":
+        names = ", ".join(after.get("reviewers", []))
+        return [("text", f"started a blind double review by {names}")]
+    if action == "blind review revealed":
+        return [("text", "every blind reviewer was done: their decisions are revealed")]
+    if action == "approval setting":
+        choice = after.get("needs_approval")
+        return [("text", f"set “decisions need approval” to {choice} for this article")]
     return [("text", str(action))]
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _count(number: int, noun: str) -> str:
@@ -350,4 +417,9 @@ _DESCRIBE = {
     "new in version": _new_in_version,
     "copied evidence": _copied_evidence,
     "copied evidence removed": _copied_evidence_removed,
+    "assign": _assign,
+    "approve": _approve,
+    "return": _return,
+    "blind decision": _blind_decision,
+    "adjudicate": _adjudicate,
 }

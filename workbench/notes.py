@@ -5,7 +5,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from .accounts import User
-from .claims import claim_row, refuse_if_hidden
+from .assignments import assign_mentions
+from .claims import claim_row, in_blind_review, refuse_if_hidden
 from .clock import utc_now
 from .db import erasing, insert, write_transaction
 from .errors import InvalidInput, NotAllowed, NoteNotFound
@@ -17,21 +18,36 @@ MAX_NOTE_CHARS = 10_000
 PURGED_BODY = "[text purged]"
 
 
-def add_note(db: Database, claim_id: int, body: str | None, actor: User) -> dict[str, Any]:
-    """Add a note under a claim; notes never overwrite each other."""
+def check_note_body(
+    body: str | None, empty: str = "The note is empty. Write something before saving it."
+) -> str:
+    """A note's text, stripped; InvalidInput if it is empty, too long or holds NUL."""
     body = (body or "").strip()
     if not body:
-        raise InvalidInput("The note is empty. Write something before saving it.")
+        raise InvalidInput(empty)
     if len(body) > MAX_NOTE_CHARS:
         raise InvalidInput(
             f"The note is {len(body):,} characters long; the limit is {MAX_NOTE_CHARS:,}."
         )
     if "\x00" in body:
         raise InvalidInput("The note contains NUL characters.")
+    return body
+
+
+def add_note(db: Database, claim_id: int, body: str | None, actor: User) -> dict[str, Any]:
+    """Add a note under a claim; notes never overwrite each other. An @name in it puts the
+    claim in that user's queue (workbench.assignments)."""
+    body = check_note_body(body)
     with write_transaction(db):
         claim = claim_row(db, claim_id)
         # Notes and evidence of a merged passage live on the claim it was merged into.
         refuse_if_hidden(claim, merged_only=True)
+        if in_blind_review(db, claim["article_id"]):
+            # The reviewers would read each other's reasons: theirs go with their decisions.
+            raise InvalidInput(
+                "This article is under blind review: notes stay private until every reviewer "
+                "is done. Reviewers write theirs with their decision."
+            )
         now = utc_now()
         note_id = insert(
             db,
@@ -41,6 +57,7 @@ def add_note(db: Database, claim_id: int, body: str | None, actor: User) -> dict
         record_history(
             db, claim, actor.username, "note", None, {"note_id": note_id, "body": body}, now
         )
+        assign_mentions(db, claim, body, actor, now)
     return dict(db.table("notes").get(note_id))
 
 

@@ -1,4 +1,5 @@
-"""Finding claims: one filter (text, status, flag, source kind, source, reviewer, article, date)
+"""Finding claims: one filter (text, status, decision state, flag, source kind, source,
+reviewer, assignee, article, date)
 shared by the search page, bulk changes, every export and the JSON API, so what a
 reviewer sees is exactly what they act on and export.
 """
@@ -13,7 +14,7 @@ from sqlite_utils import Database
 from . import sources
 from .clock import iso_date
 from .errors import InvalidInput
-from .statuses import parse_status
+from .statuses import DECISION_STATES, parse_status
 from .text import attribution, flags
 
 MAX_QUERY_CHARS = 500
@@ -31,6 +32,8 @@ class ClaimFilter:
     reviewer: str | None = None
     since: str | None = None  # YYYY-MM-DD: claims changed on or after that day (UTC)
     source: str | None = None  # a source group's key (workbench/sources.py), e.g. person:jane doe
+    assignee: str | None = None  # claims assigned to this user (by an editor or an @mention)
+    decision: str | None = None  # decision state: workbench.decisions.DECISION_STATES
 
     def as_query(self) -> dict[str, Any]:
         """The filter as URL query parameters (only the fields that are set)."""
@@ -84,6 +87,12 @@ def parse_filter(values: Any) -> ClaimFilter:
     source = text("source")
     if source is not None and not sources.is_source_key(source):
         raise InvalidInput("“source” must be a source from the Sources page, e.g. person:jane doe.")
+    assignee = text("assignee")
+    decision = choice("decision")
+    if decision is not None and decision not in DECISION_STATES:
+        raise InvalidInput(
+            f"“{decision}” is not a decision state. Choose one of: {', '.join(DECISION_STATES)}."
+        )
     return ClaimFilter(
         q=q,
         article_id=int(article) if article else None,
@@ -93,6 +102,8 @@ def parse_filter(values: Any) -> ClaimFilter:
         reviewer=reviewer[:100] if reviewer else None,
         since=since,
         source=source,
+        assignee=assignee[:100] if assignee else None,
+        decision=decision,
     )
 
 
@@ -146,6 +157,15 @@ def where_clause(
             "json_extract(value, '$[2]') from json_each(?))"
         )
         params.append(sources.as_json(sources.mention_triples(db, f.source)))
+    if f.assignee is not None:
+        where.append(
+            f"exists (select 1 from assignments x where x.claim_id = {alias}.id "
+            "and x.assignee = ? collate nocase)"
+        )
+        params.append(f.assignee)
+    if f.decision is not None:
+        where.append(f"{alias}.decision_state = ?")
+        params.append(f.decision)
     return " and ".join(where), params
 
 

@@ -52,14 +52,15 @@ def refuse_long_chunked_bodies():
     request.environ["CONTENT_LENGTH"] = str(len(body))
 
 
-def content_security_policy(script_url):
+def content_security_policy(*script_urls):
     """A CSP with no unsafe-inline and no unsafe-eval: htmx is configured not to need them.
 
-    `script_url` is the one file allowed from elsewhere (htmx on its CDN): a source with
-    a path matches that file only, where an origin would allow every file the CDN serves
+    `script_urls` are the files allowed from elsewhere (htmx and its SSE extension on
+    their CDN; None for a copy on this site): a source with a path matches that file only,
+    where an origin would allow every file the CDN serves
     (https://www.w3.org/TR/CSP3/#match-paths).
     """
-    scripts = "'self'" + (f" {script_url}" if script_url else "")
+    scripts = " ".join(["'self'", *(url for url in script_urls if url)])
     return "; ".join(
         [
             "default-src 'self'",

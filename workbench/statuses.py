@@ -1,8 +1,12 @@
-"""The three statuses a reviewer gives a claim, and the one parser every path uses."""
+"""The three statuses a reviewer gives a claim, and the one parser every path uses; the
+decision states a status carries (workbench.decisions says how they change)."""
 
 from .errors import InvalidInput
 
 STATUSES = ("unverified", "sourced", "disputed")
+# none: unverified; proposed: a reviewer's decision waiting for an editor; approved: an
+# editor's, or approved by one; returned: sent back with a note; decided: no approval needed.
+DECISION_STATES = ("none", "proposed", "approved", "returned", "decided")
 
 
 def parse_status(value: str | None) -> str:

@@ -21,7 +21,7 @@ import fetch_server
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from workbench import HTMX_CDN_URL
+from workbench import HTMX_CDN_URL, HTMX_SSE_CDN_URL
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,7 +34,13 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 5_000
 SERVER_START_SECONDS = 30
 # The accounts `workbench add-user` creates for the tests: name -> role.
-USERS = {"ana": "reviewer", "bruno": "reviewer", "carla": "admin", "setup": "admin"}
+USERS = {
+    "ana": "reviewer",
+    "bruno": "reviewer",
+    "carla": "admin",
+    "setup": "admin",
+    "edith": "editor",
+}
 REVIEWER = "ana"
 
 # A made-up news item; pysbd splits it into exactly these sentences (one claim each).
@@ -85,6 +91,21 @@ def htmx_js():
             pytrace=False,
         )
     return pathlib.Path(path).read_bytes()
+
+
+@pytest.fixture(scope="session")
+def htmx_sse_js():
+    """The pinned htmx-ext-sse sse.min.js the CDN would serve (HTMX_SSE_FILE; by default
+    beside HTMX_FILE, where `make htmx` puts it)."""
+    default = pathlib.Path(os.environ.get("HTMX_FILE", ".")).parent / "htmx-ext-sse-2.2.4.min.js"
+    path = pathlib.Path(os.environ.get("HTMX_SSE_FILE") or default)
+    if not path.is_file():
+        pytest.fail(
+            f"No {path}: the browser tests need the pinned htmx-ext-sse to answer its CDN URL "
+            "with. Run them with `make test` (or `make htmx`), which fetches it.",
+            pytrace=False,
+        )
+    return path.read_bytes()
 
 
 @pytest.fixture(scope="session")
@@ -193,7 +214,7 @@ def server(tmp_path_factory, news_site):
                 "--workers",
                 "1",
                 "--threads",
-                "4",
+                "24",
             ],
             env=env,
             stdout=log,
@@ -259,7 +280,7 @@ def login_state(playwright_driver, server):
 
 
 @pytest.fixture
-def new_page(htmx_js, browser, server, login_state):
+def new_page(htmx_js, htmx_sse_js, browser, server, login_state):
     """Open a page in a browser of its own: new_page(user=None, javascript=True, errors=None).
 
     `user` is logged in already. Console errors and uncaught exceptions are printed
@@ -267,13 +288,16 @@ def new_page(htmx_js, browser, server, login_state):
     """
     contexts = []
 
-    def serve_htmx(route):
-        route.fulfill(
-            status=200,
-            body=htmx_js,
-            content_type="application/javascript; charset=utf-8",
-            headers={"Access-Control-Allow-Origin": "*"},
-        )
+    def serve(body):
+        def answer(route):
+            route.fulfill(
+                status=200,
+                body=body,
+                content_type="application/javascript; charset=utf-8",
+                headers={"Access-Control-Allow-Origin": "*"},
+            )
+
+        return answer
 
     def open_page(user=None, javascript=True, errors=None):
         context = browser.new_context(
@@ -283,7 +307,8 @@ def new_page(htmx_js, browser, server, login_state):
         )
         contexts.append(context)
         context.set_default_timeout(TIMEOUT_MS)
-        context.route(HTMX_CDN_URL, serve_htmx)
+        context.route(HTMX_CDN_URL, serve(htmx_js))
+        context.route(HTMX_SSE_CDN_URL, serve(htmx_sse_js))
         page = context.new_page()
         label = user or "anonymous"
 

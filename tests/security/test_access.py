@@ -51,7 +51,29 @@ WRITE_DATA = {
     "passage": "The mayor",
     "kind": "named",
     "next": "/",
+    "reviewer": "ana",
+    "note": "Needs a second source.",
+    "needs_approval": "on",
 }
+# Desk routes (issue 14) by the least role that may use them; every route of the desk's
+# modules must be in one of these (test_every_desk_route_has_a_role_here).
+EDITOR_ENDPOINTS = {
+    "workbench.article_desk",
+    "workbench.assign_article",
+    "workbench.set_article_approval",
+    "workbench.set_desk_approval",
+    "workbench.start_blind_review",
+    "workbench.approvals",
+    "workbench.approve_claim",
+    "workbench.return_claim",
+    "workbench.approve_article",
+    "workbench.adjudication",
+    "workbench.adjudicate_claim",
+}
+REVIEWER_ENDPOINTS = {"workbench.my_queue"}
+# Any logged-in user: the event stream reads what the page shows; a heartbeat only says
+# who is on the article (a viewer too), never changes the work.
+LOGGED_IN_ENDPOINTS = {"workbench.article_events", "workbench.presence_heartbeat"}
 CONVERTER = re.compile(r"<(?:[^<>]*:)?([a-z_]+)>")
 TABLES = (
     "articles",
@@ -63,6 +85,11 @@ TABLES = (
     "setup_tokens",
     "snapshots",
     "jobs",
+    "assignments",
+    "blind_reviews",
+    "blind_reviewers",
+    "blind_decisions",
+    "desk_settings",
 )
 # A saved page for the preview and snapshot routes.
 PAGE = (
@@ -122,6 +149,7 @@ class Site:
     admin: object
     reviewer: object
     viewer: object
+    editor: object
     ids: dict
 
 
@@ -136,12 +164,17 @@ def site(tmp_path_factory):
             "DATABASE": str(tmp_path_factory.mktemp("access") / "workbench.db"),
         }
     )
-    admin, reviewer, viewer = (
+    admin, reviewer, viewer, editor = (
         sign_in(app, name, role)
-        for name, role in (("ada", "admin"), ("ana", "reviewer"), ("vic", "viewer"))
+        for name, role in (
+            ("ada", "admin"),
+            ("ana", "reviewer"),
+            ("vic", "viewer"),
+            ("eda", "editor"),
+        )
     )
     database = workbench_db.connect(app.config["DATABASE"])
-    yield Site(app, database, admin, reviewer, viewer, make_ids(admin, reviewer, database))
+    yield Site(app, database, admin, reviewer, viewer, editor, make_ids(admin, reviewer, database))
     database.close()
 
 
@@ -414,10 +447,10 @@ def test_a_forged_session_cookie_is_logged_out(site):
 def test_viewer_cannot_write(site):
     before = snapshot(site.db)
     allowed = {}
-    # Everyone may log out and change their own password.
-    for rule in rules(
-        site.app, "POST", exclude=PUBLIC | {"auth.logout", "workbench.change_password"}
-    ):
+    # Everyone may log out and change their own password; the presence heartbeat is not a
+    # write to the work (see test_a_viewers_heartbeat_changes_only_presence).
+    exempt = {"auth.logout", "workbench.change_password", "workbench.presence_heartbeat"}
+    for rule in rules(site.app, "POST", exclude=PUBLIC | exempt):
         response = site.viewer.post(fill(rule, site.ids), data=WRITE_DATA)
         if response.status_code != 403:
             allowed[rule.rule] = response.status_code
@@ -464,19 +497,25 @@ class Controls(html.parser.HTMLParser):
             for name, value in attrs.items()
             if name in ("hx-post", "hx-put", "hx-patch", "hx-delete")
         ]
-        if tag == "a" and attrs.get("href") in ("/articles/new", "/users"):
+        if tag == "a" and (
+            attrs.get("href") in ("/articles/new", "/users", "/approvals")
+            or re.fullmatch(r"/articles/\d+/(desk|adjudication)", attrs.get("href") or "")
+        ):
             self.targets.append(attrs["href"])
 
 
 @pytest.mark.parametrize(
     "role, forbidden",
     [
-        ("viewer", re.compile(r"^(?!/logout$)")),  # any write but logging out
+        # Any write but logging out and the presence heartbeat.
+        ("viewer", re.compile(r"^(?!/logout$|/articles/\d+/presence$)")),
         (
             "reviewer",
             re.compile(
                 r"^/(articles|articles/\d+/(delete|restore)|users|articles/new|imports/.*"
-                r"|previews/.*|deleted-articles.*)$"
+                r"|previews/.*|deleted-articles.*"
+                r"|articles/\d+/(assign|approval|blind|approve-all|desk|adjudication)"
+                r"|claims/\d+/(approve|return|adjudicate)|desk/approval|approvals)$"
             ),
         ),
     ],
@@ -496,6 +535,68 @@ def test_pages_show_no_controls_the_role_cannot_use(site, role, forbidden, page)
     targets = Controls(client.get(page.format(**site.ids)).get_data(as_text=True)).targets
     assert [t for t in targets if forbidden.match(t)] == [], (
         f"a {role} is offered controls that answer 403"
+    )
+
+
+# --- the desk's roles (issue 14) ---------------------------------------------------------
+
+
+def desk_rules(app):
+    desk_modules = ("desk_pages", "live")
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if getattr(app.view_functions[rule.endpoint], "__module__", "").rsplit(".", 1)[-1]
+        in desk_modules
+    ]
+
+
+def test_every_desk_route_has_a_role_here(site):
+    listed = EDITOR_ENDPOINTS | REVIEWER_ENDPOINTS | LOGGED_IN_ENDPOINTS
+    assert {rule.endpoint for rule in desk_rules(site.app)} == listed
+
+
+def call(client, rule, ids):
+    method = "POST" if "POST" in rule.methods else "GET"
+    return client.open(fill(rule, ids), method=method, data=WRITE_DATA, buffered=False)
+
+
+@pytest.mark.parametrize("role", ["viewer", "reviewer"])
+def test_only_editors_and_admins_use_editor_routes(site, role):
+    before = snapshot(site.db)
+    allowed = {}
+    for rule in desk_rules(site.app):
+        if rule.endpoint in EDITOR_ENDPOINTS:
+            response = call(getattr(site, role), rule, site.ids)
+            if response.status_code != 403:
+                allowed[rule.rule] = response.status_code
+    assert allowed == {}, f"a {role} was not refused: {allowed}"
+    assert snapshot(site.db) == before
+
+
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_editors_and_admins_may_open_every_desk_page(site, role):
+    refused = {}
+    for rule in desk_rules(site.app):
+        if "GET" in rule.methods and rule.endpoint != "workbench.article_events":
+            response = getattr(site, role).get(fill(rule, site.ids))
+            if response.status_code != 200:
+                refused[rule.rule] = response.status_code
+    assert refused == {}
+
+
+def test_a_viewer_has_no_queue(site):
+    assert site.viewer.get("/queue").status_code == 403
+    assert site.reviewer.get("/queue").status_code == 200
+
+
+def test_a_viewers_heartbeat_changes_only_presence(site):
+    before = snapshot(site.db)
+    response = site.viewer.post(f"/articles/{site.ids['article_id']}/presence", headers=HX)
+    assert response.status_code == 204
+    assert snapshot(site.db) == before
+    assert (
+        site.db.execute("select count(*) from presence where username = 'vic'").fetchone()[0] == 1
     )
 
 

@@ -768,12 +768,15 @@ def test_the_csp_allows_the_pinned_htmx_file_and_no_other_cdn_path(tmp_path, mon
     configured = create_app({"DATABASE": str(tmp_path / "w.db"), "SECRET_KEY": "x"})
     policy = configured.test_client().get("/login").headers["Content-Security-Policy"]
     [scripts] = [d.split()[1:] for d in policy.split(";") if d.split()[0] == "script-src"]
-    assert scripts == ["'self'", workbench.HTMX_CDN_URL]
+    # htmx and its SSE extension (issue 14), each by its own file.
+    assert scripts == ["'self'", workbench.HTMX_CDN_URL, workbench.HTMX_SSE_CDN_URL]
     assert workbench.HTMX_CDN_URL.endswith("/htmx.min.js")  # a file, not a folder or an origin
+    assert workbench.HTMX_SSE_CDN_URL.endswith("/sse.min.js")
 
 
 def test_a_local_htmx_copy_needs_no_other_script_source(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_HTMX_URL", "/static/htmx.min.js")
+    monkeypatch.setenv("WORKBENCH_HTMX_SSE_URL", "/static/sse.min.js")
     configured = create_app({"DATABASE": str(tmp_path / "w.db"), "SECRET_KEY": "x"})
     policy = configured.test_client().get("/login").headers["Content-Security-Policy"]
     assert "script-src 'self';" in policy

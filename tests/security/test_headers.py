@@ -18,6 +18,9 @@ from workbench import create_app
 HX = {"HX-Request": "true"}
 
 TEMPLATES = pathlib.Path(__file__).resolve().parents[2] / "templates"
+HTMX_ORIGIN = "https://cdn.jsdelivr.net"  # the CDN's whole origin: never allowed as such
+# The CDN files a page may load, by exact URL: htmx and its server-sent events extension.
+CDN_SCRIPTS = {workbench.HTMX_CDN_URL, workbench.HTMX_SSE_CDN_URL}
 
 
 @pytest.fixture(scope="module")
@@ -109,10 +112,12 @@ def test_csp_allows_no_inline_script_or_eval(responses, kind):
 
 
 @pytest.mark.parametrize("kind", ALL_KINDS)
-def test_csp_scripts_come_only_from_this_site_and_the_htmx_file(responses, kind):
+def test_csp_scripts_come_only_from_this_site_and_the_two_pinned_cdn_files(responses, kind):
     policy = csp(responses[kind])
     assert "'self'" in policy["script-src"]
-    assert set(policy["script-src"]) <= {"'self'", workbench.HTMX_CDN_URL}, policy["script-src"]
+    # Exact files, never the CDN's whole origin (SECURITY.md: "names the one htmx file").
+    assert set(policy["script-src"]) == {"'self'"} | CDN_SCRIPTS, policy["script-src"]
+    assert HTMX_ORIGIN not in policy["script-src"]
     assert policy.get("default-src") == ["'self'"]
 
 
@@ -203,10 +208,32 @@ def htmx_script(responses):
     scripts = [
         s
         for s in Tags(responses["page"].get_data(as_text=True)).scripts
-        if "htmx" in s.get("src", "")
+        if "/htmx.org@" in s.get("src", "")
     ]
     assert len(scripts) == 1, scripts
     return scripts[0]
+
+
+def sse_script(responses):
+    scripts = [
+        s
+        for s in Tags(responses["page"].get_data(as_text=True)).scripts
+        if "/htmx-ext-sse@" in s.get("src", "")
+    ]
+    assert len(scripts) == 1, scripts
+    return scripts[0]
+
+
+def test_the_sse_extension_is_pinned_with_subresource_integrity(responses):
+    script = sse_script(responses)
+    assert re.fullmatch(
+        r"https://cdn\.jsdelivr\.net/npm/htmx-ext-sse@\d+\.\d+\.\d+/dist/sse\.min\.js",
+        script["src"],
+    ), script["src"]
+    assert script["src"] == workbench.HTMX_SSE_CDN_URL
+    assert script.get("integrity") == workbench.HTMX_SSE_INTEGRITY
+    assert re.fullmatch(r"sha384-[A-Za-z0-9+/]{64}", script["integrity"])
+    assert script.get("crossorigin") == "anonymous"
 
 
 def test_htmx_is_pinned_to_an_exact_version(responses):
@@ -228,7 +255,7 @@ def test_every_script_is_a_file_from_this_site_or_the_pinned_htmx(responses):
     for script in Tags(responses["page"].get_data(as_text=True)).scripts:
         assert script["text"].strip() == "", "inline script"
         src = script.get("src", "")
-        assert src.startswith("/static/") or src == workbench.HTMX_CDN_URL, src
+        assert src.startswith("/static/") or src in CDN_SCRIPTS, src
 
 
 def test_htmx_config_is_locked_down(responses):

@@ -193,7 +193,8 @@ def assert_rendered_as_text(body, payload, where):
 
 
 class LiveHtmx(html.parser.HTMLParser):
-    """Every hx-* / data-hx-* attribute a browser would see, as (tag, name, value)."""
+    """Every hx-* / data-hx-* (and the SSE extension's sse-*) attribute a browser would see,
+    as (tag, name, value)."""
 
     def __init__(self, markup):
         super().__init__(convert_charrefs=True)
@@ -203,7 +204,9 @@ class LiveHtmx(html.parser.HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.found += [
-            (tag, name, value) for name, value in attrs if name.startswith(("hx-", "data-hx-"))
+            (tag, name, value)
+            for name, value in attrs
+            if name.startswith(("hx-", "data-hx-", "sse-", "data-sse-"))
         ]
 
     handle_startendtag = handle_starttag
@@ -212,15 +215,20 @@ class LiveHtmx(html.parser.HTMLParser):
 # The only htmx attributes the app's own templates write.
 APP_HX = {
     "hx-post": re.compile(
-        r"/(claims/\d+/[a-z/]+|notes/\d+/delete|evidence/\d+/delete|history/\d+/undo)"
+        r"/(claims/\d+/[a-z/]+|notes/\d+/delete|evidence/\d+/delete|history/\d+/undo"
+        r"|articles/\d+/presence)"
     ),
     "hx-get": re.compile(
         r"/articles/\d+\?[A-Za-z0-9_=&%.-]*page=\d+[A-Za-z0-9_=&%.-]*|/claims/\d+/panel"
     ),
     "hx-target": re.compile(r"#(claim|panel)-\d+|closest li|next \.claim__panel"),
-    "hx-swap": re.compile(r"outerHTML|innerHTML"),
-    "hx-trigger": re.compile(r"revealed"),
+    "hx-swap": re.compile(r"outerHTML|innerHTML|none"),
+    "hx-trigger": re.compile(r"revealed|load, every 10s, wbpresence from:body"),
     "hx-preserve": re.compile(r""),
+    # Live article pages (issue 14): the event stream and what each event replaces.
+    "hx-ext": re.compile(r"sse"),
+    "sse-connect": re.compile(r"/articles/\d+/events\?after=\d+"),
+    "sse-swap": re.compile(r"claim-\d+|presence|notice"),
     "hx-swap-oob": re.compile(r"true|beforeend:#article-text"),
 }
 

@@ -1,8 +1,9 @@
 """schema.org ClaimReview JSON-LD for reviewed claims, for publishing fact-check markup.
 
 https://schema.org/ClaimReview . Only claims a reviewer decided (sourced or disputed) are
-published. Ratings use a three-point scale, worst 1 to best 3, in the order a reader would
-trust the claim: 1 "Disputed", 2 "Unverified" (never published), 3 "Sourced"; the
+published; where decisions need approval (workbench.decisions), only approved ones.
+Ratings use a three-point scale, worst 1 to best 3, in the order a reader would trust the
+claim: 1 "Disputed", 2 "Unverified" (never published), 3 "Sourced"; the
 alternateName carries the word, which is what fact-check readers display.
 """
 
@@ -95,7 +96,9 @@ def iter_claim_reviews(
         for claim in db.query(
             f"select c.* from claims c join articles a on a.id = c.article_id where {where} "
             f"and c.status in ({', '.join('?' for _ in PUBLISHED_STATUSES)}) "
-            "order by c.article_id, c.position",
+            "and (c.decision_state = 'approved' or coalesce(a.needs_approval, "
+            "(select value = '1' from desk_settings where key = 'decisions_need_approval'), 0) "
+            "= 0) order by c.article_id, c.position",
             params + list(PUBLISHED_STATUSES),
         ):
             if claim["article_id"] not in articles:

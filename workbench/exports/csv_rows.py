@@ -22,6 +22,7 @@ COLUMNS = (
     "start",
     "end",
     "status",
+    "decision_state",
     "attribution",
     "attribution_kind",
     "flags",
@@ -31,6 +32,7 @@ COLUMNS = (
     "evidence_titles",
     "updated_by",
     "updated_at",
+    "assignees",
 )
 
 # Cells starting with these run as formulas in Excel, LibreOffice and Google Sheets.
@@ -62,7 +64,10 @@ def format_notes(notes: Iterable[dict[str, Any]]) -> str:
 _EXPORT_SQL = """
 select c.article_id, a.title as article_title, c.id as claim_id, c.position,
        c.text as claim, c.start, c."end", c.status, c.attribution_text as attribution,
-       c.attribution_kind, c.flags, c.updated_by, c.updated_at,
+       c.attribution_kind, c.flags, c.updated_by, c.updated_at, c.decision_state,
+       (select group_concat(assignee, ' ') from (
+            select assignee from assignments where claim_id = c.id order by id
+       )) as assignees,
        (select group_concat(url, char(10)) from (
             select url from evidence where claim_id = c.id and deleted_at is null order by id
        )) as evidence_urls,

@@ -32,6 +32,16 @@ _CHILDREN = {
     f"from history h join claims c on c.id = h.claim_id {_JOIN_ARTICLES} "
     "where {where} "
     f"order by {_CLAIM_ORDER}, h.id",
+    "assignees": "select x.claim_id, x.assignee, x.via, x.assigned_by, x.assigned_at "
+    f"from assignments x join claims c on c.id = x.claim_id {_JOIN_ARTICLES} "
+    "where {where} "
+    f"order by {_CLAIM_ORDER}, x.id",
+    # Each blind reviewer's own decision, once every one was done: never before.
+    "blind_decisions": "select d.claim_id, d.reviewer, d.status, d.note, d.decided_at, "
+    "d.review_id as review from blind_decisions d join blind_reviews b on b.id = d.review_id "
+    f"and b.revealed_at is not null join claims c on c.id = d.claim_id {_JOIN_ARTICLES} "
+    "where {where} "
+    f"order by {_CLAIM_ORDER}, d.review_id, d.reviewer",
 }
 
 
@@ -133,6 +143,8 @@ def claim_document(claim: dict[str, Any]) -> dict[str, Any]:
         "start": claim["start"],
         "end": claim["end"],
         "status": claim["status"],
+        # proposed | approved | returned | decided | none (workbench.statuses)
+        "decision_state": claim.get("decision_state") or "none",
         "version": claim["version"],
         "is_claim": bool(claim["is_claim"]),
         "hidden_reason": claim["hidden_reason"],

@@ -18,10 +18,12 @@ from . import (  # noqa: F401  (routes)
     account_pages,
     article_pages,
     claim_pages,
+    desk_pages,
     export_downloads,
     import_pages,
     job_pages,
     link_pages,
+    live,
     restore_pages,
     search_pages,
     source_pages,
@@ -36,6 +38,9 @@ from .common import (
     url_host,
 )
 from .row_cache import row_html
+
+# Decision states as a row's badge says them (none and decided need no badge).
+DECISION_WORDS = {"proposed": "proposed", "approved": "approved", "returned": "returned"}
 
 # The flags as a dense row shows them; FLAG_LABELS has the long form, for titles.
 FLAG_SHORT = {
@@ -71,6 +76,7 @@ def init_app(app):
         METHOD_WORDS=METHOD_WORDS,
         row_html=row_html,
         STATUSES=STATUSES,
+        DECISION_WORDS=DECISION_WORDS,
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
     )

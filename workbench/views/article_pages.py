@@ -3,9 +3,20 @@ import_pages.py)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from .. import articles, claims, corrections, history, matching, search, versions
+from .. import (
+    articles,
+    blind,
+    claims,
+    corrections,
+    events,
+    history,
+    matching,
+    presence,
+    search,
+    versions,
+)
 from ..auth import role_required, safe_next
-from ..errors import InvalidInput, NeedsConfirmation
+from ..errors import ClaimNotFound, InvalidInput, NeedsConfirmation
 from ..web import get_db, load_article, positive_int
 from .common import (
     article_summary,
@@ -16,6 +27,7 @@ from .common import (
     render_partial,
     single_form_value,
 )
+from .desk_context import desk_context
 
 
 @bp.get("/")
@@ -66,6 +78,7 @@ def show_article(article_id):
     matching.reviewed_elsewhere(db, claims_page.claims)
     context = {
         "article": article,
+        "desk": desk_context(article["id"]),
         "claims_page": claims_page,
         "options": options,
         "windows": articles.text_windows(db, article["id"], claims_page.claims),
@@ -83,6 +96,11 @@ def show_article(article_id):
         removed_count=versions.removed_count(db, article["id"], article["current_version"]),
         status=options["status"],
         flag_counts=claims.flag_counts(db, article["id"]),
+        events_after=events.newest_id(db),
+        people=presence.present(db, article["id"], besides=g.user.username),
+        blind_progress=blind.progress(db, context["desk"]["review"])
+        if context["desk"]["blind_open"]
+        else None,
         **{**context, **article_summary(article)},
     )
 
@@ -97,6 +115,16 @@ def bulk_article(article_id):
     back = safe_next(request.form.get("next"), fallback)
     if not chosen:
         flash("Tick the claims to change first.", "error")
+        return redirect(back, code=303)
+    review = blind.open_review(get_db(), article["id"])
+    if blind.is_reviewer(review, g.user) and request.form.get("not_a_claim") != "1":
+        status = single_form_value("status")
+        try:
+            for claim_id in chosen:
+                blind.decide(get_db(), claim_id, g.user, status=status)
+        except (InvalidInput, ClaimNotFound) as error:
+            abort(422, description=str(error) or "One of those is not a claim of this article.")
+        flash(f"Saved your blind decision on {len(chosen)} claims.", "success")
         return redirect(back, code=303)
     try:
         if request.form.get("not_a_claim") == "1":

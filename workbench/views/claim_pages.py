@@ -10,7 +10,18 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, g, make_response, redirect, request, url_for
 
-from .. import archive, articles, claims, corrections, evidence, history, matching, notes, undo
+from .. import (
+    archive,
+    articles,
+    blind,
+    claims,
+    corrections,
+    evidence,
+    history,
+    matching,
+    notes,
+    undo,
+)
 from ..auth import role_required, safe_next
 from ..errors import (
     ClaimNotFound,
@@ -33,6 +44,7 @@ from .common import (
     render_partial,
     single_form_value,
 )
+from .desk_context import desk_context
 
 
 def return_url(claim):
@@ -55,6 +67,7 @@ def claim_context(claim, **extra):
         "split_points": split_points(claim),
         "kinds": corrections.ATTRIBUTION_KINDS,
         "can_review": g.user.can("reviewer"),
+        "desk": desk_context(claim["article_id"]),
         "return_to": safe_next(request.form.get("next"), None)
         if request.method == "POST"
         else None,
@@ -234,12 +247,17 @@ def set_claim_status(claim_id):
     claim = load_claim(claim_id)
     status = single_form_value("status")
     version = expected_version()
+    review = blind.open_review(get_db(), claim["article_id"])
+    if blind.is_reviewer(review, g.user):
+        return blind_decision(claim, status=status)
     try:
         claim = claims.set_status(get_db(), claim["id"], status, g.user, version)
     except InvalidInput as error:
         return render_claim_error(claim, str(error), 422)
     except VersionConflict as conflict:
         return render_conflict(conflict.current)
+    except NotAllowed as error:
+        abort(403, description=str(error))
     undo_id = history.last_change_id(get_db(), claim["id"], g.user.username, action="status")
     if not is_htmx():
         flash_change(f"Set claim {claim['position']} to “{claim['status']}”.", undo_id)
@@ -247,9 +265,25 @@ def set_claim_status(claim_id):
     return render_row(claim, undo=undo_id)
 
 
+def blind_decision(claim, status=None, note=None):
+    """A blind reviewer's own status or note: only their row changes, only they see it."""
+    try:
+        blind.decide(get_db(), claim["id"], g.user, status=status, note=note)
+    except InvalidInput as error:
+        return render_claim_error(claim, str(error), 422, note_form={"body": note})
+    message = "Saved your blind decision (private until every reviewer is done)."
+    if not is_htmx():
+        flash_change(message)
+        return redirect_after_write(return_url(claim))
+    if note is not None:
+        return answer_with_row(claim, message)
+    return render_row(claims.get_claim(get_db(), claim["id"]))
+
+
 def render_row(claim, **context):
     """The row alone, or from the article page with its passage, progress and counts."""
     context.setdefault("return_to", safe_next(request.form.get("next"), None))
+    context.setdefault("desk", desk_context(claim["article_id"]))
     if on_article_page(claim["article_id"]):
         counts = articles.progress(get_db(), [claim["article_id"]]).get(claim["article_id"])
         return render_partial(
@@ -303,6 +337,8 @@ def copy_review(claim_id):
 def add_claim_note(claim_id):
     claim = load_claim(claim_id)
     body = request.form.get("body")
+    if blind.is_reviewer(blind.open_review(get_db(), claim["article_id"]), g.user):
+        return blind_decision(claim, note=body)
     try:
         notes.add_note(get_db(), claim["id"], body, g.user)
     except InvalidInput as error:

@@ -24,16 +24,33 @@ _rows: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
 _lock = threading.Lock()
 
 
-def row_html(claim: dict[str, Any], can_review: bool, in_article: bool) -> Markup:
-    """The claim's row as articles/_claim.html draws it (closed, no message, no undo)."""
-    key = (can_review, in_article, _frozen(claim))
+def row_html(
+    claim: dict[str, Any], can_review: bool, in_article: bool, desk: dict[str, Any] | None = None
+) -> Markup:
+    """The claim's row as articles/_claim.html draws it (closed, no message, no undo).
+
+    Under blind review a row differs by reader (issue 14): whether the review is open,
+    whether the reader is one of its reviewers, and their own status are in the key.
+    """
+    blind_open = bool(desk and desk.get("blind_open"))
+    mine = bool(blind_open and desk and desk.get("blind_reviewer"))
+    own = ((desk or {}).get("mine", {}).get(claim.get("id")) or {}).get("status") if mine else None
+    key = (can_review, in_article, blind_open, mine, own, _frozen(claim))
     with _lock:
         found = _rows.get(key)
         if found is not None:
             _rows.move_to_end(key)
             return found
     template = current_app.jinja_env.get_template("articles/_claim.html")
-    html = Markup(template.render(claim=claim, can_review=can_review, in_article=in_article))
+    # Only what the key holds reaches the template: the reader's own status, no more.
+    row_desk = {
+        "blind_open": blind_open,
+        "blind_reviewer": mine,
+        "mine": {claim.get("id"): {"status": own}} if mine else {},
+    }
+    html = Markup(
+        template.render(claim=claim, can_review=can_review, in_article=in_article, desk=row_desk)
+    )
     with _lock:
         _rows[key] = html
         while len(_rows) > MAX_ROWS:

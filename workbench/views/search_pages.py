@@ -2,7 +2,7 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from .. import articles, claims, matching, search, stats
+from .. import agreement, articles, claims, decisions, matching, search, stats
 from ..auth import role_required
 from ..errors import InvalidInput
 from ..text import attribution
@@ -75,6 +75,8 @@ def dashboard():
     return render_template(
         "dashboard.html",
         articles=articles.all_articles(db),
+        decision_counts=decisions.state_counts(db),
+        agreements=agreement.all_agreements(db),
         activity=stats.reviewer_activity(db),
         finished=finished,
         median_hours=stats.median([row["hours"] for row in finished]),

@@ -1,0 +1,130 @@
+"""The desk in a real browser: two reviewers on one article see each other's changes and
+presence without reloading; a blind double review runs to adjudication and an approved
+export. Served by `workbench serve` (gunicorn), so the event stream crosses real threads.
+"""
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+LIVE_MS = 4_000  # the issue asks for 2 s; a loaded shared CI machine gets some slack
+
+
+def open_article(page, article):
+    page.goto(article.url)
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+    assert page.evaluate("typeof window.htmx === 'object'"), "htmx did not load"
+    assert page.evaluate("!!(window.htmx && htmx.createEventSource)"), (
+        "the SSE extension did not load (SRI hash HTMX_SSE_INTEGRITY, or the CSP)"
+    )
+    # The stream is open before the test acts, so nothing is missed by timing.
+    expect(page.locator(".live[sse-connect]")).to_have_count(1)
+    page.wait_for_function("document.querySelector('.live[sse-connect]') !== null")
+
+
+def row(page, position):
+    row_id = page.locator("li.claim").nth(position - 1).get_attribute("id")
+    return page.locator(f"li#{row_id}")
+
+
+def has_status(status):
+    return re.compile(rf"(^|\s)claim--{status}(\s|$)")
+
+
+def set_status(claim_row, status):
+    claim_row.get_by_role("button", name=status.capitalize(), exact=True).click()
+    expect(claim_row).to_have_class(has_status(status))
+
+
+def wait_for_stream(page):
+    """Until the page's EventSource is open (readyState 1)."""
+    page.wait_for_function(
+        "(() => { const e = document.querySelector('.live[sse-connect]');"
+        " const d = e && htmx.createEventSource && e['htmx-internal-data'];"
+        " return d && d.sseEventSource && d.sseEventSource.readyState === 1; })()"
+    )
+
+
+def test_one_reviewers_change_appears_on_the_others_page_without_reload(new_page, import_article):
+    article = import_article(4, title="Two reviewers, one bridge")
+    ana_errors, bruno_errors = [], []
+    ana = new_page(user="ana", errors=ana_errors)
+    bruno = new_page(user="bruno", errors=bruno_errors)
+    open_article(ana, article)
+    open_article(bruno, article)
+    wait_for_stream(ana)
+    ana.evaluate("window.__marker = 1")
+    # Presence: each sees the other, and the claim they are on.
+    row(bruno, 3).focus()
+    expect(ana.locator("#presence")).to_contain_text("bruno", timeout=12_000)
+    expect(ana.locator("#presence")).to_contain_text("on 3", timeout=12_000)
+    set_status(row(bruno, 2), "disputed")
+    expect(row(ana, 2)).to_have_class(has_status("disputed"), timeout=LIVE_MS)
+    expect(ana.locator("#count-disputed")).to_have_text("1")
+    assert ana.evaluate("window.__marker") == 1, "ana's page was reloaded"
+    # The version check still holds: ana's next click on that row uses the new version.
+    set_status(row(ana, 2), "sourced")
+    expect(row(bruno, 2)).to_have_class(has_status("sourced"), timeout=LIVE_MS)
+    assert ana_errors == [] and bruno_errors == []
+
+
+def test_a_blind_double_review_runs_to_adjudication_and_an_approved_export(
+    new_page, import_article, api
+):
+    article = import_article(3, title="A blind review of a bridge")
+    editor = new_page(user="edith")
+    editor.goto(f"{article.url}/desk")
+    editor.get_by_label("yes").check()
+    editor.get_by_role("button", name="Save").click()
+    expect(editor.locator(".flash--success")).to_contain_text("need approval")
+    blind_form = editor.locator("form", has=editor.get_by_role("button", name="Start a blind"))
+    blind_form.get_by_label("ana").check()
+    blind_form.get_by_label("bruno").check()
+    blind_form.get_by_role("button", name="Start a blind double review").click()
+    expect(editor.locator(".flash--success")).to_contain_text("Blind double review started")
+
+    ana, bruno = new_page(user="ana"), new_page(user="bruno")
+    open_article(ana, article)
+    open_article(bruno, article)
+    expect(ana.locator(".blind-banner")).to_contain_text("private until every reviewer is done")
+    for position, status in ((1, "sourced"), (2, "disputed"), (3, "sourced")):
+        set_status(row(ana, position), status)
+    # ana's note, private: bruno's page and panel never show it or her statuses.
+    panel_link = row(ana, 2).locator("a.claim__more")
+    panel_link.click()
+    row(ana, 2).locator("textarea[name=body]").fill("The budget line says otherwise.")
+    row(ana, 2).get_by_role("button", name="Save my note").click()
+    expect(row(ana, 2).locator(".note--blind")).to_have_text("The budget line says otherwise.")
+    bruno.reload()
+    for position in (1, 2, 3):
+        expect(row(bruno, position)).to_have_class(has_status("unverified"))
+    row(bruno, 2).locator("a.claim__more").click()
+    expect(row(bruno, 2).locator(".claim__panel")).not_to_contain_text("budget line")
+    for position in (1, 2, 3):
+        set_status(row(bruno, position), "sourced")
+
+    editor.goto(f"{article.url}/adjudication")
+    expect(editor.locator(".agreement-table")).to_contain_text("67%")
+    item = editor.locator("li.adjudication")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("The budget line says otherwise.")
+    expect(item.locator(".adjudication__reviewer")).to_have_count(2)
+    item.get_by_label("Why (kept in the history)").fill("The budget line is the primary source.")
+    item.get_by_role("button", name="Disputed").click()
+    expect(item).to_contain_text("your ruling is recorded")
+
+    editor.goto(f"{article.url}/desk")
+    editor.get_by_role("button", name=re.compile(r"Approve all 2 proposed")).click()
+    expect(editor.locator(".flash--success")).to_contain_text("Approved 2 proposed decisions")
+    export = api.get(f"{article.url}/export.csv")
+    rows = list(csv.DictReader(io.StringIO(export.text())))
+    assert [(r["status"], r["decision_state"]) for r in rows] == [
+        ("sourced", "approved"),
+        ("disputed", "approved"),
+        ("sourced", "approved"),
+    ]

@@ -1,0 +1,484 @@
+"""The desk in the browser's terms (Flask test client): every write with and without htmx,
+what a blind reviewer's page, panel, API and exports show, the event stream, presence."""
+
+import json
+import re
+
+import pytest
+
+from support import import_by_form, sign_in
+from workbench import blind
+
+HX = {"HX-Request": "true"}
+TEXT = (
+    "The mayor opened the bridge on Monday. It cost $4.5 million. "
+    "Critics called the project late. The council will vote in May."
+)
+SECRET_NOTE = "zanzibarine reasoning"
+
+
+@pytest.fixture
+def desk(app, admin_client, db):
+    """An article of four claims; an editor and two reviewers, logged in."""
+    article_id = import_by_form(admin_client, TEXT, title="Bridge")
+    claim_ids = [
+        row[0]
+        for row in db.execute(
+            "select id from claims where article_id = ? order by position", [article_id]
+        )
+    ]
+    return {
+        "article": article_id,
+        "claims": claim_ids,
+        "editor": sign_in(app, "eda", "editor"),
+        "ana": sign_in(app, "ana", "reviewer"),
+        "bo": sign_in(app, "bo", "reviewer"),
+        "db": db,
+    }
+
+
+def state(db, claim_id):
+    return db.execute(
+        "select status, decision_state from claims where id = ?", [claim_id]
+    ).fetchone()
+
+
+def version(db, claim_id):
+    return db.execute("select version from claims where id = ?", [claim_id]).fetchone()[0]
+
+
+# --- assignment and the queue ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_an_editor_assigns_a_range_and_it_shows_in_the_reviewers_queue(desk, headers):
+    response = desk["editor"].post(
+        f"/articles/{desk['article']}/assign",
+        data={"reviewer": ["ana", "bo"], "first": "2", "last": "3"},
+        headers=headers,
+    )
+    desk_url = f"/articles/{desk['article']}/desk"
+    if headers:
+        assert (response.status_code, response.headers["HX-Redirect"]) == (204, desk_url)
+    else:
+        assert (response.status_code, response.headers["Location"]) == (303, desk_url)
+    queue = desk["ana"].get("/queue").get_data(as_text=True)
+    assert "It cost $4.5 million." in queue and "Critics called the project late." in queue
+    assert "The mayor opened" not in queue
+    page = desk["editor"].get(desk_url).get_data(as_text=True)
+    assert re.search(r"<td>ana</td><td>2</td><td>2</td>", page)
+
+
+def test_a_bad_range_is_explained_and_assigns_nothing(desk):
+    response = desk["editor"].post(
+        f"/articles/{desk['article']}/assign",
+        data={"reviewer": "ana", "first": "3", "last": "2"},
+        follow_redirects=True,
+    )
+    assert "runs backwards" in response.get_data(as_text=True)
+    assert desk["db"].table("assignments").count == 0
+
+
+def test_a_mention_in_a_note_reaches_the_queue(desk):
+    claim_id = desk["claims"][0]
+    desk["ana"].post(f"/claims/{claim_id}/notes", data={"body": "@bo please check the cost"})
+    assert "The mayor opened" in desk["bo"].get("/queue").get_data(as_text=True)
+
+
+def test_the_queue_filter_and_api_know_assignees(desk):
+    desk["editor"].post(
+        f"/articles/{desk['article']}/assign", data={"reviewer": "bo", "first": "4", "last": "4"}
+    )
+    found = desk["ana"].get("/api/claims", query_string={"assignee": "bo"}).get_json()
+    assert [c["id"] for c in found["claims"]] == [desk["claims"][3]]
+    search = desk["ana"].get("/search", query_string={"assignee": "bo"}).get_data(as_text=True)
+    assert "The council will vote in May." in search
+
+
+# --- approval --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def proposed(desk):
+    """Decisions need approval desk-wide; ana proposes claim 1 sourced."""
+    desk["editor"].post("/desk/approval", data={"needs_approval": "on"})
+    claim_id = desk["claims"][0]
+    desk["ana"].post(f"/claims/{claim_id}/status", data={"status": "sourced"})
+    assert state(desk["db"], claim_id) == ("sourced", "proposed")
+    return claim_id
+
+
+def test_a_proposal_shows_as_proposed_on_the_page_the_dashboard_and_the_api(desk, proposed):
+    page = desk["ana"].get(f"/articles/{desk['article']}").get_data(as_text=True)
+    assert 'class="badge badge--proposed"' in page
+    api = desk["ana"].get(f"/api/claims/{proposed}").get_json()
+    assert api["decision_state"] == "proposed"
+    dashboard = desk["ana"].get("/dashboard").get_data(as_text=True)
+    assert re.search(r'<td class="num">1</td><td class="num">0</td>', dashboard)
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_an_editor_approves_from_the_approvals_list(desk, proposed, headers):
+    assert "The mayor opened" in desk["editor"].get("/approvals").get_data(as_text=True)
+    response = desk["editor"].post(
+        f"/claims/{proposed}/approve",
+        data={"view": "approvals", "version": version(desk["db"], proposed)},
+        headers=headers,
+    )
+    if headers:
+        assert response.status_code == 200
+        assert "Approved “sourced”" in response.get_data(as_text=True)
+    else:
+        assert (response.status_code, response.headers["Location"]) == (303, "/approvals")
+    assert state(desk["db"], proposed) == ("sourced", "approved")
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_an_editor_returns_from_the_row_with_a_note(desk, proposed, headers):
+    response = desk["editor"].post(
+        f"/claims/{proposed}/return",
+        data={"note": "Which source?", "version": version(desk["db"], proposed)},
+        headers=headers,
+    )
+    assert response.status_code == (200 if headers else 303)
+    if headers:
+        assert 'id="claim-' in response.get_data(as_text=True)
+    assert state(desk["db"], proposed) == ("unverified", "returned")
+
+
+def test_returning_without_a_note_is_422_and_changes_nothing(desk, proposed):
+    response = desk["editor"].post(
+        f"/claims/{proposed}/return", data={"note": " ", "view": "approvals"}, headers=HX
+    )
+    assert response.status_code == 422
+    assert state(desk["db"], proposed) == ("sourced", "proposed")
+
+
+def test_approving_with_an_old_version_is_a_conflict(desk, proposed):
+    response = desk["editor"].post(f"/claims/{proposed}/approve", data={"version": "1"}, headers=HX)
+    assert response.status_code == 409
+    assert state(desk["db"], proposed) == ("sourced", "proposed")
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_approve_all_and_the_article_setting(desk, proposed, headers):
+    article = desk["article"]
+    response = desk["editor"].post(f"/articles/{article}/approve-all", headers=headers)
+    assert response.status_code == (204 if headers else 303)
+    assert state(desk["db"], proposed) == ("sourced", "approved")
+    response = desk["editor"].post(
+        f"/articles/{article}/approval", data={"needs_approval": "off"}, headers=headers
+    )
+    assert response.status_code == (204 if headers else 303)
+    desk["ana"].post(f"/claims/{desk['claims'][1]}/status", data={"status": "disputed"})
+    assert state(desk["db"], desk["claims"][1]) == ("disputed", "decided")
+
+
+def test_the_export_of_an_approved_desk_publishes_approved_decisions_only(desk, proposed):
+    desk["editor"].post(f"/claims/{desk['claims'][1]}/status", data={"status": "disputed"})
+    reviews = (
+        desk["ana"].get(f"/articles/{desk['article']}/export.claimreview").get_data(as_text=True)
+    )
+    assert [r["reviewRating"]["alternateName"] for r in json.loads(reviews)] == ["Disputed"]
+    rows = desk["ana"].get(f"/articles/{desk['article']}/export.csv").get_data(as_text=True)
+    assert '"sourced","proposed"' in rows and '"disputed","approved"' in rows
+
+
+# --- blind double review ---------------------------------------------------------------
+
+
+@pytest.fixture
+def blind_review(desk):
+    response = desk["editor"].post(
+        f"/articles/{desk['article']}/blind", data={"reviewer": ["ana", "bo"]}
+    )
+    assert response.status_code == 303
+    return desk
+
+
+def test_starting_a_blind_review_needs_two_reviewers(desk):
+    response = desk["editor"].post(
+        f"/articles/{desk['article']}/blind", data={"reviewer": "ana"}, follow_redirects=True
+    )
+    assert "at least two" in response.get_data(as_text=True)
+    assert desk["db"].table("blind_reviews").count == 0
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_a_blind_reviewer_sees_only_their_own_decision(blind_review, headers):
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    response = desk["ana"].post(
+        f"/claims/{claim_id}/status", data={"status": "disputed"}, headers=headers
+    )
+    assert response.status_code == (200 if headers else 303)
+    response = desk["ana"].post(
+        f"/claims/{claim_id}/notes", data={"body": SECRET_NOTE}, headers=headers
+    )
+    assert response.status_code == (200 if headers else 303)
+    own = desk["ana"].get(f"/articles/{desk['article']}").get_data(as_text=True)
+    assert re.search(rf'id="claim-{claim_id}"', own) and "claim claim--disputed" in own
+    own_panel = desk["ana"].get(f"/claims/{claim_id}/panel", headers=HX).get_data(as_text=True)
+    assert SECRET_NOTE in own_panel
+    assert state(desk["db"], claim_id) == ("unverified", "none")
+
+
+LEAK_PATHS = [
+    "/articles/{article}",
+    "/articles/{article}?status=disputed",
+    "/claims/{claim}",
+    "/claims/{claim}/panel",
+    "/articles/{article}/activity",
+    "/api/claims/{claim}",
+    "/api/articles/{article}/claims",
+    "/api/claims?q=zanzibarine",
+    "/search?q=zanzibarine",
+    "/articles/{article}/export.csv",
+    "/articles/{article}/export.json",
+    "/articles/{article}/export.claimreview",
+    "/export.json",
+    "/dashboard",
+    "/queue",
+]
+
+
+# What would show ana's blind "disputed" or her note (the page's own buttons and filter
+# tabs say "disputed" too, so the markers are the ones a decision would add).
+LEAK_MARKERS = (
+    SECRET_NOTE,
+    'class="claim claim--disputed',
+    "badge--disputed",
+    '"status": "disputed"',
+    '"status":"disputed"',
+    ',"disputed",',
+    '"blind decision"',
+    "in the blind review",
+)
+
+
+@pytest.mark.parametrize("path", LEAK_PATHS)
+@pytest.mark.parametrize("who", ["bo", "editor"])
+def test_nothing_of_a_blind_decision_leaks_before_the_end(blind_review, path, who):
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    desk["ana"].post(f"/claims/{claim_id}/status", data={"status": "disputed"})
+    desk["ana"].post(f"/claims/{claim_id}/notes", data={"body": SECRET_NOTE})
+    url = path.format(article=desk["article"], claim=claim_id)
+    response = desk[who].get(url, headers=HX if "panel" in url else {})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert [marker for marker in LEAK_MARKERS if marker in body] == []
+
+
+def test_the_leak_markers_would_catch_a_revealed_decision(blind_review):
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    decide_everything(desk, "ana", ["disputed", "sourced", "sourced", "sourced"])
+    decide_everything(desk, "bo", ["sourced", "sourced", "sourced", "sourced"])
+    body = desk["bo"].get(f"/api/claims/{claim_id}").get_data(as_text=True)
+    assert '"blind decision"' in body and '"status":"disputed"' in body
+
+
+def test_the_event_stream_carries_no_blind_decision(blind_review, app):
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    after = desk["db"].execute("select max(id) from history").fetchone()[0]
+    desk["ana"].post(f"/claims/{claim_id}/status", data={"status": "disputed"})
+    desk["ana"].post(f"/claims/{claim_id}/notes", data={"body": SECRET_NOTE})
+    stream = read_stream(app, desk["bo"], desk["article"], after)
+    assert "zanzibarine" not in stream and "disputed" not in stream.replace(
+        "seg__button--disputed", ""
+    )
+    assert f"event: claim-{claim_id}" not in stream
+
+
+def test_non_reviewers_cannot_decide_or_note_during_blind_review(blind_review):
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    response = desk["editor"].post(f"/claims/{claim_id}/status", data={"status": "sourced"})
+    assert response.status_code == 403
+    response = desk["editor"].post(f"/claims/{claim_id}/notes", data={"body": "hint"}, headers=HX)
+    assert response.status_code == 422
+    assert desk["db"].table("notes").count == 0
+
+
+def decide_everything(desk, name, statuses):
+    for claim_id, status in zip(desk["claims"], statuses, strict=True):
+        assert (
+            desk[name].post(f"/claims/{claim_id}/status", data={"status": status}).status_code
+            == 303
+        )
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_blind_review_to_adjudication_and_agreement(blind_review, headers):
+    desk = blind_review
+    adjudication = f"/articles/{desk['article']}/adjudication"
+    assert "under way" in desk["editor"].get(adjudication).get_data(as_text=True)
+    decide_everything(desk, "ana", ["sourced", "disputed", "sourced", "unverified"])
+    desk["bo"].post(f"/claims/{desk['claims'][1]}/notes", data={"body": "two sources agree"})
+    decide_everything(desk, "bo", ["sourced", "sourced", "sourced", "unverified"])
+    page = desk["editor"].get(adjudication).get_data(as_text=True)
+    assert "1 claim where ana, bo disagree" in page
+    assert "two sources agree" in page and "It cost $4.5 million." in page
+    assert "75%" in page  # three of four claims agreed
+    dashboard = desk["editor"].get("/dashboard").get_data(as_text=True)
+    assert "75%" in dashboard and "1 to adjudicate" in dashboard
+    claim_id = desk["claims"][1]
+    response = desk["editor"].post(
+        f"/claims/{claim_id}/adjudicate",
+        data={"status": "disputed", "note": "The contract says 5 million."},
+        headers=headers,
+    )
+    assert response.status_code == (200 if headers else 303)
+    assert state(desk["db"], claim_id) == ("disputed", "decided")
+    history = desk["editor"].get(f"/api/claims/{claim_id}").get_json()["history"]
+    assert [(h["actor"], h["action"]) for h in history][-3:] == [
+        ("ana", "blind decision"),
+        ("bo", "blind decision"),
+        ("eda", "adjudicate"),
+    ]
+
+
+def test_adjudicating_needs_a_note_and_a_finished_review(blind_review):
+    desk, claim_id = blind_review, blind_review["claims"][1]
+    response = desk["editor"].post(
+        f"/claims/{claim_id}/adjudicate", data={"status": "sourced", "note": "x"}, headers=HX
+    )
+    assert response.status_code == 422  # not finished
+    decide_everything(desk, "ana", ["sourced", "disputed", "sourced", "sourced"])
+    decide_everything(desk, "bo", ["sourced", "sourced", "sourced", "sourced"])
+    response = desk["editor"].post(
+        f"/claims/{claim_id}/adjudicate", data={"status": "sourced", "note": ""}, headers=HX
+    )
+    assert response.status_code == 422
+    assert "empty" in response.get_data(as_text=True)
+
+
+# --- the event stream and presence -----------------------------------------------------
+
+
+def read_stream(app, client, article_id, after=None, last_event_id=None):
+    """The whole event stream of a short-lived connection (the app's stream ends after
+    STREAM_SECONDS, set to 1 here)."""
+    app.config["STREAM_SECONDS"] = 1
+    headers = {"Last-Event-ID": str(last_event_id)} if last_event_id is not None else {}
+    query = {"after": after} if after is not None else {}
+    response = client.get(
+        f"/articles/{article_id}/events", query_string=query, headers=headers, buffered=False
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "text/event-stream"
+    assert response.headers["Cache-Control"] == "no-store"
+    return response.get_data(as_text=True)
+
+
+def test_a_change_by_someone_else_arrives_as_that_claims_row(desk, app):
+    claim_id = desk["claims"][2]
+    after = desk["db"].execute("select max(id) from history").fetchone()[0]
+    desk["bo"].post(f"/claims/{claim_id}/status", data={"status": "disputed"})
+    stream = read_stream(app, desk["ana"], desk["article"], after)
+    event = stream.split(f"event: claim-{claim_id}\n", 1)[1].split("\n\n", 1)[0]
+    assert f'data: <li class="claim claim--disputed" id="claim-{claim_id}"' in event
+    assert 'hx-swap-oob="true"' in event  # the progress bar and counts come along
+    newest = desk["db"].execute("select max(id) from history").fetchone()[0]
+    assert f"id: {newest}\n" in stream
+
+
+def test_ones_own_change_is_not_sent_back_but_the_resume_point_moves(desk, app):
+    after = desk["db"].execute("select max(id) from history").fetchone()[0]
+    desk["ana"].post(f"/claims/{desk['claims'][0]}/status", data={"status": "sourced"})
+    stream = read_stream(app, desk["ana"], desk["article"], after)
+    assert "event: claim-" not in stream
+    assert f"id: {after + 1}\n" in stream
+
+
+def test_a_reconnect_resumes_after_last_event_id(desk, app):
+    first, second = desk["claims"][0], desk["claims"][1]
+    desk["bo"].post(f"/claims/{first}/status", data={"status": "sourced"})
+    seen = desk["db"].execute("select max(id) from history").fetchone()[0]
+    desk["bo"].post(f"/claims/{second}/status", data={"status": "sourced"})
+    stream = read_stream(app, desk["ana"], desk["article"], after=0, last_event_id=seen)
+    assert f"event: claim-{second}\n" in stream
+    assert f"event: claim-{first}\n" not in stream
+
+
+def test_a_split_tells_the_page_to_reload(desk, app):
+    after = desk["db"].execute("select max(id) from history").fetchone()[0]
+    claim_id = desk["claims"][0]
+    desk["bo"].post(f"/claims/{claim_id}/split", data={"at": str(_offset(desk, claim_id))})
+    stream = read_stream(app, desk["ana"], desk["article"], after)
+    assert "event: notice\n" in stream and "reload the page" in stream
+
+
+def _offset(desk, claim_id):
+    start, text = (
+        desk["db"].execute("select start, text from claims where id = ?", [claim_id]).fetchone()
+    )
+    return start + text.index("opened")
+
+
+def test_presence_shows_who_else_is_on_which_claim(desk, app):
+    claim_id = desk["claims"][1]
+    response = desk["bo"].post(
+        f"/articles/{desk['article']}/presence", data={"claim": str(claim_id)}, headers=HX
+    )
+    assert response.status_code == 204
+    response = desk["bo"].post(f"/articles/{desk['article']}/presence")
+    assert response.status_code == 303
+    desk["bo"].post(f"/articles/{desk['article']}/presence", data={"claim": str(claim_id)})
+    page = desk["ana"].get(f"/articles/{desk['article']}").get_data(as_text=True)
+    assert re.search(r'presence__who">bo <a href="#claim-\d+"[^>]*>on 2</a>', page)
+    stream = read_stream(app, desk["ana"], desk["article"])
+    assert "event: presence\n" in stream and "bo" in stream.split("event: presence", 1)[1]
+
+
+def test_streams_past_the_budget_are_told_to_retry(desk, app):
+    from workbench.views import live
+
+    app.config["STREAM_SLOTS"] = 1
+    slots = None
+    with app.test_request_context():
+        slots = live.stream_slots()
+    assert slots.acquire(blocking=False)
+    try:
+        stream = read_stream(app, desk["ana"], desk["article"])
+    finally:
+        slots.release()
+    assert stream == "retry: 10000\n: busy\n\n"
+
+
+def test_the_page_connects_to_its_stream_from_the_newest_history_id(desk):
+    page = desk["ana"].get(f"/articles/{desk['article']}").get_data(as_text=True)
+    newest = desk["db"].execute("select max(id) from history").fetchone()[0]
+    assert f'sse-connect="/articles/{desk["article"]}/events?after={newest}"' in page
+    assert 'hx-ext="sse"' in page
+
+
+def test_the_blind_reviewers_last_decision_reveals(blind_review):
+    desk = blind_review
+    decide_everything(desk, "ana", ["sourced"] * 4)
+    assert blind.open_review(desk["db"], desk["article"]) is not None
+    decide_everything(desk, "bo", ["sourced"] * 4)
+    assert blind.open_review(desk["db"], desk["article"]) is None
+    assert [state(desk["db"], c) for c in desk["claims"]] == [("sourced", "decided")] * 4
+
+
+def test_an_editor_sees_the_blind_progress_but_no_decision(blind_review):
+    desk = blind_review
+    desk["ana"].post(f"/claims/{desk['claims'][0]}/status", data={"status": "disputed"})
+    page = desk["editor"].get(f"/articles/{desk['article']}/desk").get_data(as_text=True)
+    assert "<li>ana: 1/4</li>" in page and "<li>bo: 0/4</li>" in page
+    assert [marker for marker in LEAK_MARKERS if marker in page] == []
+
+
+def test_the_desk_page_names_the_article(desk):
+    page = desk["editor"].get(f"/articles/{desk['article']}/desk").get_data(as_text=True)
+    assert "<h1>Bridge</h1>" in page
+
+
+def test_a_row_drawn_for_one_blind_reviewer_is_never_served_to_another(blind_review):
+    # Rows are cached per state (views/row_cache.py): ana's own decision must not be the
+    # row bo or the editor get after ana's page was drawn.
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    desk["ana"].post(f"/claims/{claim_id}/status", data={"status": "disputed"})
+    own = desk["ana"].get(f"/articles/{desk['article']}").get_data(as_text=True)
+    assert 'class="claim claim--disputed' in own
+    for who in ("bo", "editor"):
+        page = desk[who].get(f"/articles/{desk['article']}").get_data(as_text=True)
+        assert 'class="claim claim--disputed' not in page, who

@@ -1,0 +1,118 @@
+"""Changes as events, read from the append-only history by id: any process that can read
+the database sees every change, whichever gunicorn worker or command made it, and a
+reader that reconnects resumes after the last id it was sent (SSE's Last-Event-ID).
+
+One watcher thread per process reads which articles the newest history rows are about
+and wakes the streams waiting on them, so a stream costs no query until its own article
+changes, however many streams are open and however busy other articles are.
+"""
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from .db import connect
+
+POLL_SECONDS = 0.2  # how often the watcher looks; a change reaches a stream within this
+MAX_ROWS = 500  # rows read at once; a bigger change is sent as "reload"
+
+
+@dataclass(frozen=True)
+class Change:
+    id: int
+    claim_id: int | None
+    actor: str
+    action: str
+
+
+def newest_id(db: Database) -> int:
+    """The id of the newest history row (0 for none)."""
+    return int(db.execute("select coalesce(max(id), 0) from history").fetchone()[0])
+
+
+def article_changes(
+    db: Database, article_id: int, after_id: int, limit: int = MAX_ROWS
+) -> list[Change]:
+    """The article's history rows after `after_id`, oldest first, at most `limit`."""
+    return [
+        Change(*row)
+        for row in db.execute(
+            "select id, claim_id, actor, action from history where article_id = ? and id > ? "
+            "order by id limit ?",
+            [article_id, after_id, limit],
+        ).fetchall()
+    ]
+
+
+def newest_by_article(db: Database, after_id: int) -> dict[int, int]:
+    """{article_id: newest history id} for the rows after `after_id`."""
+    return {
+        article_id: newest
+        for article_id, newest in db.execute(
+            "select article_id, max(id) from history where id > ? group by article_id",
+            [after_id],
+        ).fetchall()
+    }
+
+
+class Watcher:
+    """Polls one database's history for new rows; streams wait on their article here
+    instead of polling."""
+
+    def __init__(self, path: str, poll_seconds: float = POLL_SECONDS) -> None:
+        self.path = path
+        self.poll_seconds = poll_seconds
+        self.latest = 0
+        self.by_article: dict[int, int] = {}
+        self.changed = threading.Condition()
+        self.thread: threading.Thread | None = None
+        self.pid = 0
+
+    def ensure_running(self) -> None:
+        """Start the polling thread in this process (again after a fork)."""
+        with self.changed:
+            if self.thread is not None and self.thread.is_alive() and self.pid == os.getpid():
+                return
+            self.pid = os.getpid()
+            self.thread = threading.Thread(target=self._poll, name="history-watcher", daemon=True)
+            self.thread.start()
+
+    def wait_for_article(self, article_id: int, known: int, timeout: float) -> bool:
+        """Block until a history row about the article passes id `known`, or `timeout`
+        seconds pass; True if one did."""
+        self.ensure_running()
+        with self.changed:
+            return self.changed.wait_for(
+                lambda: self.by_article.get(article_id, 0) > known, timeout=timeout
+            )
+
+    def _poll(self) -> None:
+        db = connect(self.path)
+        try:
+            self.latest = newest_id(db)
+            while True:
+                try:
+                    fresh = newest_by_article(db, self.latest)
+                except Exception:  # a locked or missing file now and then: look again soon
+                    fresh = {}
+                if fresh:
+                    with self.changed:
+                        self.by_article.update(fresh)
+                        self.latest = max(self.latest, *fresh.values())
+                        self.changed.notify_all()
+                time.sleep(self.poll_seconds)
+        finally:
+            db.close()
+
+
+_WATCHERS: dict[str, Watcher] = {}
+_WATCHERS_GUARD = threading.Lock()
+
+
+def watcher_for(path: str) -> Watcher:
+    """The process's watcher of the database at `path`."""
+    with _WATCHERS_GUARD:
+        return _WATCHERS.setdefault(path, Watcher(path))

@@ -1,0 +1,282 @@
+"""The desk (issue 14): my queue, assigning work, approving or returning decisions, blind
+double review and its adjudication. Editors and admins run the desk; reviewers see their
+queue. Every write works as a plain form (303 and a flash message) and with htmx (the
+changed item in place, or a redirect the browser follows)."""
+
+from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from werkzeug.exceptions import Forbidden, NotFound
+
+from .. import agreement, assignments, blind, claims, decisions
+from ..accounts import list_users
+from ..auth import role_required, safe_next
+from ..errors import ArticleNotFound, InvalidInput, NotAllowed, VersionConflict
+from ..web import get_db, load_article, load_claim, positive_int
+from .claim_pages import answer_with_row, render_claim_error, render_conflict
+from .common import (
+    article_summary,
+    bp,
+    expected_version,
+    handle_http_error,
+    is_htmx,
+    render_partial,
+    single_form_value,
+)
+
+
+def back_to(url, message, category="success"):
+    """After a page-level write: a 303 back, or for htmx a redirect it follows (HX-Location
+    would keep the old page's scroll; the whole page changed, so it is drawn again)."""
+    flash(message, category)
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)
+
+
+def form_names(field):
+    """Usernames from checkboxes, or from one comma-separated field (the command line's way)."""
+    names = []
+    for value in request.form.getlist(field):
+        names += [name.strip() for name in value.split(",") if name.strip()]
+    return names
+
+
+def optional_position(field):
+    """A claim position from the form, None when left empty; 400 when not a number."""
+    value = single_form_value(field)
+    if value is None or value.strip() == "":
+        return None
+    number = positive_int(value.strip())
+    if number is None:
+        abort(400, description=f"“{field}” must be a claim number.")
+    return number
+
+
+# --- my queue -------------------------------------------------------------------------
+
+
+@bp.get("/queue")
+@role_required("reviewer")
+def my_queue():
+    """What is assigned to me and not yet done, oldest first."""
+    items = assignments.queue(get_db(), g.user.username)
+    return render_template("desk/queue.html", items=items)
+
+
+# --- an article's desk: assign, approval, blind review --------------------------------
+
+
+@bp.get("/articles/<article_id>/desk")
+@role_required("editor")
+def article_desk(article_id):
+    article = load_article(article_id, with_body=False)
+    db = get_db()
+    review = blind.latest(db, article["id"])
+    return render_template(
+        "desk/article.html",
+        reviewers=[u for u in _users() if u.can("reviewer")],
+        assigned=assignments.article_summary(db, article["id"]),
+        approval_choice=decisions.article_choice(db, article["id"]),
+        desk_approval=decisions.desk_needs_approval(db),
+        decision_counts=decisions.state_counts(db, [article["id"]]).get(article["id"], {}),
+        review=review,
+        blind_progress=blind.progress(db, review) if review else {},
+        claim_total=blind.claim_total(db, article["id"]),
+        figures=agreement.article_agreement(db, article["id"]),
+        **article_summary(article),
+    )
+
+
+def _users():
+    return list_users(get_db())
+
+
+@bp.post("/articles/<article_id>/assign")
+@role_required("editor")
+def assign_article(article_id):
+    article = load_article(article_id, with_body=False)
+    desk_url = url_for("workbench.article_desk", article_id=article["id"])
+    first, last = optional_position("first"), optional_position("last")
+    try:
+        result = assignments.assign(
+            get_db(), article["id"], form_names("reviewer"), g.user, first, last
+        )
+    except InvalidInput as error:
+        return back_to(desk_url, str(error), "error")
+    which = (
+        "every claim" if first is None and last is None else f"claims {first or 1}–{last or '…'}"
+    )
+    return back_to(
+        desk_url,
+        f"Assigned {which} ({result.claims}) to {', '.join(form_names('reviewer'))}.",
+    )
+
+
+@bp.post("/articles/<article_id>/approval")
+@role_required("editor")
+def set_article_approval(article_id):
+    article = load_article(article_id, with_body=False)
+    choice = single_form_value("needs_approval")
+    try:
+        decisions.set_article_choice(get_db(), article["id"], choice, g.user)
+    except InvalidInput as error:
+        abort(422, description=str(error))
+    words = {"desk": "follow the desk's setting", "on": "need approval", "off": "need no approval"}
+    return back_to(
+        url_for("workbench.article_desk", article_id=article["id"]),
+        f"Decisions on this article now {words[choice]}.",
+    )
+
+
+@bp.post("/desk/approval")
+@role_required("editor")
+def set_desk_approval():
+    value = single_form_value("needs_approval")
+    if value not in ("on", "off"):
+        abort(400, description="Say “on” or “off”.")
+    decisions.set_desk_needs_approval(get_db(), value == "on", g.user)
+    back = safe_next(request.form.get("next"), url_for("workbench.approvals"))
+    return back_to(back, f"Decisions need approval desk-wide: {value}.")
+
+
+@bp.post("/articles/<article_id>/blind")
+@role_required("editor")
+def start_blind_review(article_id):
+    article = load_article(article_id, with_body=False)
+    desk_url = url_for("workbench.article_desk", article_id=article["id"])
+    try:
+        review = blind.start(get_db(), article["id"], form_names("reviewer"), g.user)
+    except InvalidInput as error:
+        return back_to(desk_url, str(error), "error")
+    return back_to(
+        desk_url, f"Blind double review started: {', '.join(review.reviewers)} decide every claim."
+    )
+
+
+# --- approvals ------------------------------------------------------------------------
+
+
+@bp.get("/approvals")
+@role_required("editor")
+def approvals():
+    db = get_db()
+    return render_template(
+        "desk/approvals.html",
+        proposals=decisions.proposals(db),
+        desk_approval=decisions.desk_needs_approval(db),
+    )
+
+
+def decision_answer(claim, message):
+    """From the approvals list: the item (htmx) or back to it; elsewhere: the claim's row."""
+    if request.form.get("view") == "approvals":
+        if is_htmx():
+            return render_partial("desk/_approval.html", claim=claim, done=message)
+        flash(message, "success")
+        return redirect(url_for("workbench.approvals"), code=303)
+    return answer_with_row(claim, message)
+
+
+@bp.post("/claims/<claim_id>/approve")
+@role_required("editor")
+def approve_claim(claim_id):
+    claim = load_claim(claim_id)
+    try:
+        claim = decisions.approve(get_db(), claim["id"], g.user, expected_version())
+    except InvalidInput as error:
+        return render_claim_error(claim, str(error), 422)
+    except VersionConflict as conflict:
+        return render_conflict(conflict.current)
+    return decision_answer(claim, f"Approved “{claim['status']}” for claim {claim['position']}.")
+
+
+@bp.post("/claims/<claim_id>/return")
+@role_required("editor")
+def return_claim(claim_id):
+    claim = load_claim(claim_id)
+    try:
+        claim = decisions.return_decision(
+            get_db(), claim["id"], request.form.get("note"), g.user, expected_version()
+        )
+    except InvalidInput as error:
+        if request.form.get("view") == "approvals":
+            claim = claims.get_claim(get_db(), claim["id"])
+            return render_partial("desk/_approval.html", claim=claim, error=str(error)), 422
+        return render_claim_error(claim, str(error), 422)
+    except VersionConflict as conflict:
+        return render_conflict(conflict.current)
+    return decision_answer(claim, f"Returned claim {claim['position']} to its reviewer.")
+
+
+@bp.post("/articles/<article_id>/approve-all")
+@role_required("editor")
+def approve_article(article_id):
+    article = load_article(article_id, with_body=False)
+    count = decisions.approve_all(get_db(), article["id"], g.user)
+    back = safe_next(
+        request.form.get("next"), url_for("workbench.article_desk", article_id=article["id"])
+    )
+    return back_to(back, f"Approved {count} proposed decision{'' if count == 1 else 's'}.")
+
+
+# --- adjudication ---------------------------------------------------------------------
+
+
+@bp.get("/articles/<article_id>/adjudication")
+@role_required("editor")
+def adjudication(article_id):
+    article = load_article(article_id, with_body=False)
+    db = get_db()
+    review = blind.latest(db, article["id"])
+    items = [] if review is None or review.is_open else blind.disagreements(db, review)
+    return render_template(
+        "desk/adjudication.html",
+        review=review,
+        items=items,
+        figures=agreement.article_agreement(db, article["id"]),
+        **article_summary(article),
+    )
+
+
+@bp.post("/claims/<claim_id>/adjudicate")
+@role_required("editor")
+def adjudicate_claim(claim_id):
+    claim = load_claim(claim_id)
+    status, note = single_form_value("status"), request.form.get("note")
+    try:
+        claim = blind.adjudicate(get_db(), claim["id"], status, note, g.user)
+    except InvalidInput as error:
+        if is_htmx():
+            return _adjudication_item(claim, error=str(error), note=note), 422
+        abort(422, description=str(error))
+    message = f"Claim {claim['position']} is “{claim['status']}”: your ruling is recorded."
+    if is_htmx():
+        return _adjudication_item(claim, done=message)
+    flash(message, "success")
+    return redirect(url_for("workbench.adjudication", article_id=claim["article_id"]), code=303)
+
+
+def _adjudication_item(claim, **extra):
+    db = get_db()
+    review = blind.latest(db, claim["article_id"])
+    # Before the end nothing of the decisions is shown, not even beside an error.
+    found = [] if review is None or review.is_open else blind.disagreements(db, review)
+    item = next(
+        (i for i in found if i["id"] == claim["id"]),
+        {**claim, "decisions": {}, "adjudicated": 0},
+    )
+    return render_partial("desk/_adjudication_item.html", item=item, review=review, **extra)
+
+
+# --- errors the desk's domain raises --------------------------------------------------
+
+
+@bp.errorhandler(NotAllowed)
+def refuse(error):
+    return handle_http_error(Forbidden(description=str(error)))
+
+
+@bp.errorhandler(ArticleNotFound)
+def no_article(error):
+    return handle_http_error(NotFound())
