@@ -9,6 +9,7 @@ import fetch_server
 import pytest
 from click.testing import CliRunner
 
+from support import sign_in
 from workbench import archive, jobs, worker
 from workbench.cli import cli
 
@@ -188,20 +189,21 @@ def test_no_request_waits_while_a_slow_fetch_runs(app, reviewer_client, db, serv
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_the_editors_button_checks_every_link_in_a_job(
-    app, admin_client, reviewer_client, db, server, claim_id, headers
+    app, reviewer_client, db, server, claim_id, headers
 ):
+    editor_client = sign_in(app, "eda", "editor")
     server.pages["/budget"] = (200, "text/html", PAGE_V1)
     add_evidence(reviewer_client, claim_id, url(server, "/budget"))
     run_jobs(app)
     server.pages["/budget"] = (200, "text/html", PAGE_V2)
-    response = admin_client.post("/links/check", headers=headers)
+    response = editor_client.post("/links/check", headers=headers)
     job_url = response.headers["HX-Redirect" if headers else "Location"]
     assert job_url.startswith("/jobs/")
     [job] = [j for j in run_jobs(app) if j.kind == "check_links"]
     assert job.result["changed"] == 1
-    landing = admin_client.get(job_url)
+    landing = editor_client.get(job_url)
     assert landing.status_code == 303 and landing.headers["Location"] == "/links"
-    page = admin_client.get("/links").get_data(as_text=True)
+    page = editor_client.get("/links").get_data(as_text=True)
     assert 'class="link-state link-state--changed"' in page
     assert reviewer_client.get("/links").get_data(as_text=True).count("Check every link now") == 0
     assert reviewer_client.post("/links/check").status_code == 403

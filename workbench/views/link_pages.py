@@ -15,12 +15,12 @@ def links_page():
     return render_template(
         "links/index.html",
         links=archive.latest_checks(get_db()),
-        can_check=g.user.can("admin"),
+        can_check=g.user.can("editor"),
     )
 
 
 @bp.post("/links/check")
-@role_required("admin")
+@role_required("editor")
 def check_links():
     """Fetch every evidence link again in the background; the browser watches the job."""
     job_id = archive.queue_check(get_db(), g.user.username)
