@@ -44,7 +44,9 @@ def test_import_prints_the_new_id_and_detects_duplicates(env):
     first = run("import", str(path), "--title", "Port")
     assert (first.exit_code, first.output) == (0, "1\n")
     again = run("import", str(path))
-    assert again.exit_code == 0 and again.output.endswith("1\n") and "Already imported" in again.output
+    assert (
+        again.exit_code == 0 and again.output.endswith("1\n") and "Already imported" in again.output
+    )
     db = stored(env)
     assert db.table("articles").get(1)["title"] == "Port"
     assert db.table("articles").get(1)["body"] == STORY
@@ -56,11 +58,14 @@ def test_import_reads_stdin(env):
     assert result.output == "1\n"
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("empty.txt", b"   \n", "empty"),
-    ("bin.txt", b"\x00\x01", "binary"),
-    ("broken.txt", "naïve café ".encode() + b"\xff", "not valid UTF-8"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("empty.txt", b"   \n", "empty"),
+        ("bin.txt", b"\x00\x01", "binary"),
+        ("broken.txt", "naïve café ".encode() + b"\xff", "not valid UTF-8"),
+    ],
+)
 def test_import_refuses_bad_files_with_exit_1(env, name, content, message):
     path = env / name
     path.write_bytes(content)
@@ -74,10 +79,15 @@ def test_export_writes_csv_to_stdout_or_a_file(env):
     run("import", str(env / "s.txt"))
     out = run("export")
     rows = list(csv.DictReader(io.StringIO(out.output, newline="")))
-    assert [r["claim"] for r in rows] == ["The port reopened on Friday.", "Ships queued for hours.",
-                                         "Officials blamed the fog."]
+    assert [r["claim"] for r in rows] == [
+        "The port reopened on Friday.",
+        "Ships queued for hours.",
+        "Officials blamed the fog.",
+    ]
     run("export", "--article", "1", "--output", str(env / "out.csv"))
-    assert (env / "out.csv").read_text(encoding="utf-8").replace("\r\n", "\n") == out.output.replace("\r\n", "\n")
+    assert (env / "out.csv").read_text(encoding="utf-8").replace(
+        "\r\n", "\n"
+    ) == out.output.replace("\r\n", "\n")
 
 
 def test_export_of_unknown_article_fails_clearly(env):
@@ -90,7 +100,7 @@ def test_extract_prints_json_claims_and_touches_no_database(env):
     result = run("extract", str(env / "s.txt"))
     claims = json.loads(result.output)
     assert [c["index"] for c in claims] == [0, 1, 2]
-    assert all(STORY[c["start"]:c["end"]] == c["text"] for c in claims)
+    assert all(STORY[c["start"] : c["end"]] == c["text"] for c in claims)
     assert set(claims[0]) >= {"index", "text", "start", "end"}
     assert not (env / "cli.db").exists()
 

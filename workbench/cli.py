@@ -49,8 +49,9 @@ def _read_article_document(file):
     else:
         path = pathlib.Path(file)
         if not path.is_file():
-            raise click.BadParameter(f"{file} is not a file (nor an http or https link).",
-                                     param_hint="FILE")
+            raise click.BadParameter(
+                f"{file} is not a file (nor an http or https link).", param_hint="FILE"
+            )
         name, data = path.name, path.read_bytes()
     if pathlib.PurePath(name).suffix.lower() not in SUPPORTED_SUFFIXES:
         name += ".txt"
@@ -73,8 +74,12 @@ def _print_found(document, source):
     """What the page says about itself, on stderr (stdout carries only the article's id)."""
     found = document.metadata
     lines = [
-        ("Fetched", source.final_url and f"{source.final_url} (HTTP {source.http_status}, "
-                                         f"{source.content_type}, {len(source.raw):,} bytes)"),
+        (
+            "Fetched",
+            source.final_url
+            and f"{source.final_url} (HTTP {source.http_status}, "
+            f"{source.content_type}, {len(source.raw):,} bytes)",
+        ),
         ("Title", found.title),
         ("Author(s)", "; ".join(found.authors)),
         ("Published", found.published_on),
@@ -87,8 +92,13 @@ def _print_found(document, source):
 
 
 # Where the terminal's bar stands as each stage of an import starts.
-_STAGE_PERCENT = {"fetching": 5, "extracting": 30, "splitting": 45, "finding sources": 70,
-                  "storing": 95}
+_STAGE_PERCENT = {
+    "fetching": 5,
+    "extracting": 30,
+    "splitting": 45,
+    "finding sources": 70,
+    "storing": 95,
+}
 
 
 def _stdout_is_terminal():
@@ -99,8 +109,11 @@ class _ImportProgress:
     """A progress bar with the stage's name on a terminal; nothing when stdout is piped."""
 
     def __init__(self):
-        self.bar = (click.progressbar(length=100, label=f"{'Starting':16}", file=sys.stdout, width=30)
-                    if _stdout_is_terminal() else None)
+        self.bar = (
+            click.progressbar(length=100, label=f"{'Starting':16}", file=sys.stdout, width=30)
+            if _stdout_is_terminal()
+            else None
+        )
 
     def __enter__(self):
         if self.bar:
@@ -149,8 +162,12 @@ def cli():
 
 
 @cli.command()
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-              help="Where the app will be served, for the first-admin link.")
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Where the app will be served, for the first-admin link.",
+)
 def init(base_url):
     """Create the database if needed and import the sample article into an empty one.
 
@@ -161,36 +178,60 @@ def init(base_url):
     with db:
         if accounts.count_users(db) == 0:
             token = accounts.create_setup_token(db)
-            click.echo(f"No users yet. Create the first admin (link valid 24 hours, once):\n"
-                       f"  {base_url.rstrip('/')}/setup/{token}\n"
-                       "or run: workbench add-user NAME --role admin")
+            click.echo(
+                f"No users yet. Create the first admin (link valid 24 hours, once):\n"
+                f"  {base_url.rstrip('/')}/setup/{token}\n"
+                "or run: workbench add-user NAME --role admin"
+            )
         if db.execute("select count(*) from articles").fetchone()[0] == 0:
             result = articles.import_article(
-                db, SAMPLE_ARTICLE.read_text(encoding="utf-8"),
+                db,
+                SAMPLE_ARTICLE.read_text(encoding="utf-8"),
                 actor=_command_line_actor("workbench init"),
-                title=SAMPLE_TITLE, source_format="txt",
+                title=SAMPLE_TITLE,
+                source_format="txt",
             )
-            click.echo(f"Imported the sample article as article {result.article_id} "
-                       f"({result.claim_count} claims).")
+            click.echo(
+                f"Imported the sample article as article {result.article_id} "
+                f"({result.claim_count} claims)."
+            )
         indexed = matching.index_missing(db)
         if indexed:
-            click.echo(f"Looked for claims already checked elsewhere among {indexed:,} stored claims.")
+            click.echo(
+                f"Looked for claims already checked elsewhere among {indexed:,} stored claims."
+            )
         click.echo(f"Database ready: {path}")
 
 
 @cli.command("import")
 @click.argument("file")
 @click.option("--title", help="Title to show (default: the page's title, else the first line).")
-@click.option("--author", "authors", multiple=True,
-              help="An author's name; repeat for several (default: the page's authors).")
+@click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    help="An author's name; repeat for several (default: the page's authors).",
+)
 @click.option("--publisher", help="Who published the article (default: the page's site name).")
-@click.option("--url", help="Where the article was published, http or https (default: the "
-                            "page's canonical URL).")
+@click.option(
+    "--url",
+    help="Where the article was published, http or https (default: the page's canonical URL).",
+)
 @click.option("--date", "published_on", help="Publication date, YYYY-MM-DD (default: the page's).")
-@click.option("--by", "imported_by", default=lambda: os.environ.get("USER") or "command line",
-              show_default="$USER", help="Name recorded as the importer.")
-@click.option("--new-version-of", "new_version_of", type=click.IntRange(min=1), metavar="ID",
-              help="FILE is a new version of article ID: its claims move to the new text.")
+@click.option(
+    "--by",
+    "imported_by",
+    default=lambda: os.environ.get("USER") or "command line",
+    show_default="$USER",
+    help="Name recorded as the importer.",
+)
+@click.option(
+    "--new-version-of",
+    "new_version_of",
+    type=click.IntRange(min=1),
+    metavar="ID",
+    help="FILE is a new version of article ID: its claims move to the new text.",
+)
 def import_(file, title, authors, publisher, url, published_on, imported_by, new_version_of):
     """Import FILE and print the article's id.
 
@@ -204,8 +245,13 @@ def import_(file, title, authors, publisher, url, published_on, imported_by, new
     move to the new text, and what changed is printed on stderr. Exits with status 1 and a
     message when it cannot be imported.
     """
-    given = {"title": title, "authors": list(authors) or None, "publisher": publisher,
-             "url": url, "published_on": published_on}
+    given = {
+        "title": title,
+        "authors": list(authors) or None,
+        "publisher": publisher,
+        "url": url,
+        "published_on": published_on,
+    }
     with _ImportProgress() as progress:
         if importing.looks_like_a_link(file):
             progress.stage("fetching")
@@ -221,7 +267,11 @@ def import_(file, title, authors, publisher, url, published_on, imported_by, new
                 return
             try:
                 result = importing.import_document(
-                    db, document, source, given, _command_line_actor(imported_by),
+                    db,
+                    document,
+                    source,
+                    given,
+                    _command_line_actor(imported_by),
                     on_stage=progress.stage,
                 )
             except ArticleRejected as error:
@@ -230,7 +280,8 @@ def import_(file, title, authors, publisher, url, published_on, imported_by, new
     if result.deleted:
         raise click.ClickException(
             f"This text is article {result.article_id}, which was deleted; nothing was "
-            f"imported. Restore it with: workbench restore-article {result.article_id}")
+            f"imported. Restore it with: workbench restore-article {result.article_id}"
+        )
     if not result.created:
         click.echo(f"Already imported as article {result.article_id}; nothing added.", err=True)
     click.echo(result.article_id)
@@ -240,26 +291,41 @@ def _import_version(db, article_id, text, source_format, imported_by):
     """Import a new version of an article and say what it changed."""
     try:
         result = versions.import_new_version(
-            db, article_id, text, actor=_command_line_actor(imported_by),
-            source_format=source_format)
+            db,
+            article_id,
+            text,
+            actor=_command_line_actor(imported_by),
+            source_format=source_format,
+        )
     except ArticleNotFound:
         raise click.ClickException(f"There is no article {article_id}.") from None
     except InvalidInput as error:
         raise click.ClickException(str(error)) from None
     if not result.created:
-        click.echo(f"Article {article_id} has this text already (version {result.number}); "
-                   "nothing changed.", err=True)
+        click.echo(
+            f"Article {article_id} has this text already (version {result.number}); "
+            "nothing changed.",
+            err=True,
+        )
     else:
-        click.echo(f"Version {result.number} of article {article_id}: {result.changed} changed, "
-                   f"{result.removed} removed, {result.added} new, {result.kept} unchanged "
-                   f"({result.moved} moved).", err=True)
+        click.echo(
+            f"Version {result.number} of article {article_id}: {result.changed} changed, "
+            f"{result.removed} removed, {result.added} new, {result.kept} unchanged "
+            f"({result.moved} moved).",
+            err=True,
+        )
     click.echo(article_id)
 
 
 @cli.command("restore-article")
 @click.argument("article_id", type=click.IntRange(min=1))
-@click.option("--by", "restored_by", default=lambda: os.environ.get("USER") or "command line",
-              show_default="$USER", help="Name recorded as the one who restored it.")
+@click.option(
+    "--by",
+    "restored_by",
+    default=lambda: os.environ.get("USER") or "command line",
+    show_default="$USER",
+    help="Name recorded as the one who restored it.",
+)
 def restore_article(article_id, restored_by):
     """Restore deleted article ARTICLE_ID, with its claims, notes and history."""
     db, _ = _database()
@@ -291,43 +357,96 @@ def evidence_check():
     db, _ = _database()
     with db:
         results = archive.check_all(
-            db, on_link=lambda number, total, result: click.echo(
-                f"[{number}/{total}] {result.summary()}"))
+            db,
+            on_link=lambda number, total, result: click.echo(
+                f"[{number}/{total}] {result.summary()}"
+            ),
+        )
     problems = [r for r in results if r.state in ("dead", "moved", "changed")]
-    click.echo(f"{len(results)} links: " + ", ".join(
-        f"{sum(1 for r in results if r.state == state)} {state}" for state in archive.STATES))
+    click.echo(
+        f"{len(results)} links: "
+        + ", ".join(
+            f"{sum(1 for r in results if r.state == state)} {state}" for state in archive.STATES
+        )
+    )
     if problems:
         sys.exit(1)
 
 
 @cli.command("export")
-@click.option("--article", "article_id", type=click.IntRange(min=1),
-              help="Only this article's claims (default: every article).")
-@click.option("--format", "export_format", type=click.Choice(["csv", "json", "claimreview"]),
-              default="csv", show_default=True, help="CSV rows, the full JSON, or ClaimReview JSON-LD.")
+@click.option(
+    "--article",
+    "article_id",
+    type=click.IntRange(min=1),
+    help="Only this article's claims (default: every article).",
+)
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(["csv", "json", "claimreview"]),
+    default="csv",
+    show_default=True,
+    help="CSV rows, the full JSON, or ClaimReview JSON-LD.",
+)
 @click.option("--status", help="Only claims with this status.")
 @click.option("--flag", help="Only claims with this flag.")
 @click.option("--kind", help="Only claims whose source is of this kind.")
-@click.option("--source", help="Only claims of this source (a key from the Sources page, e.g. "
-                               "'person:jane doe').")
+@click.option(
+    "--source",
+    help="Only claims of this source (a key from the Sources page, e.g. 'person:jane doe').",
+)
 @click.option("--search", "q", help="Only claims matching these words (claim, source or notes).")
 @click.option("--assignee", help="Only claims assigned to this user.")
 @click.option("--decision", help="Only claims in this decision state (proposed, approved, ...).")
 @click.option("--excel", is_flag=True, help="CSV for Excel: start with a UTF-8 byte-order mark.")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-              help="Where the app is served, for the claim links in ClaimReview.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default="-",
-              help="Write to this file instead of standard output.")
-@click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False, writable=True),
-              help="Also write a manifest (rows, SHA-256, bytes, filters, time) to this file.")
-def export_(article_id, export_format, status, flag, kind, source, q, assignee, decision, excel,
-            base_url, output, manifest_path):
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Where the app is served, for the claim links in ClaimReview.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default="-",
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--manifest",
+    "manifest_path",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write a manifest (rows, SHA-256, bytes, filters, time) to this file.",
+)
+def export_(
+    article_id,
+    export_format,
+    status,
+    flag,
+    kind,
+    source,
+    q,
+    assignee,
+    decision,
+    excel,
+    base_url,
+    output,
+    manifest_path,
+):
     """Export claims (CSV by default; columns in the README), filtered like the search page."""
     try:
-        claim_filter = search.parse_filter({"article": str(article_id) if article_id else None,
-                                            "status": status, "flag": flag, "kind": kind, "q": q,
-                                            "source": source, "assignee": assignee,
-                                            "decision": decision})
+        claim_filter = search.parse_filter(
+            {
+                "article": str(article_id) if article_id else None,
+                "status": status,
+                "flag": flag,
+                "kind": kind,
+                "q": q,
+                "source": source,
+                "assignee": assignee,
+                "decision": decision,
+            }
+        )
     except InvalidInput as error:
         raise click.ClickException(str(error)) from None
     db, _ = _database()
@@ -344,13 +463,19 @@ def export_(article_id, export_format, status, flag, kind, source, q, assignee, 
             chunks = json_document.iter_json(db, claim_filter, stats)
         else:
             chunks = claimreview.iter_claim_reviews(
-                db, claim_filter, lambda claim_id: f"{base_url.rstrip('/')}/claims/{claim_id}",
-                os.environ.get("WORKBENCH_ORGANIZATION", "Claim workbench"), stats)
+                db,
+                claim_filter,
+                lambda claim_id: f"{base_url.rstrip('/')}/claims/{claim_id}",
+                os.environ.get("WORKBENCH_ORGANIZATION", "Claim workbench"),
+                stats,
+            )
         with click.open_file(output, "wb") as target:
             digest, size = manifest.write_export(chunks, target)
     if manifest_path:
         name = "-" if output == "-" else pathlib.Path(output).name
-        record = manifest.build_manifest(export_format, name, claim_filter, stats.rows, digest, size)
+        record = manifest.build_manifest(
+            export_format, name, claim_filter, stats.rows, digest, size
+        )
         pathlib.Path(manifest_path).write_text(json.dumps(record, indent=2) + "\n")
 
 
@@ -359,10 +484,13 @@ def export_(article_id, export_format, status, flag, kind, source, q, assignee, 
 @click.argument("manifest_file", type=click.Path(exists=True, dir_okay=False))
 def verify(file, manifest_file):
     """Check an exported FILE against its MANIFEST_FILE; exit 1 if it was truncated or altered."""
-    problems = manifest.verify(pathlib.Path(file).read_bytes(),
-                               json.loads(pathlib.Path(manifest_file).read_text()))
+    problems = manifest.verify(
+        pathlib.Path(file).read_bytes(), json.loads(pathlib.Path(manifest_file).read_text())
+    )
     if problems:
-        raise click.ClickException(f"{file} does not match its manifest:\n  " + "\n  ".join(problems))
+        raise click.ClickException(
+            f"{file} does not match its manifest:\n  " + "\n  ".join(problems)
+        )
     click.echo(f"{file}: matches its manifest.")
 
 
@@ -383,14 +511,18 @@ def extract(file):
     _note_rules_only()
     spans = split_claims(text)
     claims = []
-    for span, (source, candidates) in zip(spans, detect_sources(text, spans)):
-        claims.append({
-            **span.as_dict(),
-            "attribution": source.as_dict() if source else None,
-            "flags": claim_flags(span.text, source.kind if source else "none"),
-            "candidates": [dict(zip(("text", "kind", "start", "end"), candidate))
-                           for candidate in candidates],
-        })
+    for span, (source, candidates) in zip(spans, detect_sources(text, spans), strict=True):
+        claims.append(
+            {
+                **span.as_dict(),
+                "attribution": source.as_dict() if source else None,
+                "flags": claim_flags(span.text, source.kind if source else "none"),
+                "candidates": [
+                    dict(zip(("text", "kind", "start", "end"), candidate, strict=True))
+                    for candidate in candidates
+                ],
+            }
+        )
     click.echo(json.dumps(claims, ensure_ascii=False, indent=2))
 
 
@@ -407,8 +539,13 @@ def _note_rules_only():
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
-@click.option("--threads", default=40, show_default=True, type=int,
-              help="Threads per worker; all but 8 may hold live-update streams.")
+@click.option(
+    "--threads",
+    default=40,
+    show_default=True,
+    type=int,
+    help="Threads per worker; all but 8 may hold live-update streams.",
+)
 def serve(host, port, workers, threads):
     """Serve the app with gunicorn, the production WSGI server (never the debugger).
 
@@ -424,15 +561,30 @@ def serve(host, port, workers, threads):
 
     # gunicorn believes X-Forwarded-Proto from 127.0.0.1 by default, so anyone on the
     # machine could pass as https (issue 10); only WORKBENCH_BEHIND_PROXY=1 trusts a proxy.
-    trusted = [] if os.environ.get("WORKBENCH_BEHIND_PROXY") == "1" else ["--forwarded-allow-ips", ""]
+    trusted = (
+        [] if os.environ.get("WORKBENCH_BEHIND_PROXY") == "1" else ["--forwarded-allow-ips", ""]
+    )
     gunicorn = [
-        sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
-        "--worker-class", "gthread", "--bind", f"{host}:{port}", "--access-logfile", "-",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--bind",
+        f"{host}:{port}",
+        "--access-logfile",
+        "-",
         # gunicorn's control socket is one per user ($HOME/.gunicorn): a second server
         # would take over the first's. The workbench does not use it.
-        "--no-control-socket", *trusted,
+        "--no-control-socket",
+        *trusted,
         # Each worker process runs the job worker (imports by URL, long imports).
-        "--config", "python:workbench.gunicorn_hooks",
+        "--config",
+        "python:workbench.gunicorn_hooks",
         "workbench:create_app()",
     ]
     try:
@@ -466,19 +618,35 @@ def _under_litestream(gunicorn, target):
         raise click.ClickException(
             f"{database} does not exist, but the replica {target.location} holds a "
             f"backup. Restore it first: workbench restore --to {database}\n"
-            "(or set WORKBENCH_REPLICA to a new location to start an empty database).")
-    click.echo(f"Replicating {database} to {target.location} every "
-               f"{target.sync_interval_seconds:g}s with Litestream {version}.", err=True)
+            "(or set WORKBENCH_REPLICA to a new location to start an empty database)."
+        )
+    click.echo(
+        f"Replicating {database} to {target.location} every "
+        f"{target.sync_interval_seconds:g}s with Litestream {version}.",
+        err=True,
+    )
     return replica.replicate_command(binary, config, gunicorn)
 
 
 @cli.command()
-@click.option("--to", "target", required=True, type=click.Path(dir_okay=False),
-              help="New database file to create (never overwritten).")
-@click.option("--replica", "replica_location", metavar="PATH_OR_URL",
-              help="The replica to read (default: WORKBENCH_REPLICA).")
-@click.option("--timestamp", help="Restore the state at this time (ISO 8601, UTC unless a zone "
-                                  "is given) instead of the latest.")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="New database file to create (never overwritten).",
+)
+@click.option(
+    "--replica",
+    "replica_location",
+    metavar="PATH_OR_URL",
+    help="The replica to read (default: WORKBENCH_REPLICA).",
+)
+@click.option(
+    "--timestamp",
+    help="Restore the state at this time (ISO 8601, UTC unless a zone "
+    "is given) instead of the latest.",
+)
 def restore(target, replica_location, timestamp):
     """Rebuild a database from its Litestream replica into a new file, then check it.
 
@@ -491,7 +659,8 @@ def restore(target, replica_location, timestamp):
         source = replica.settings_from_environment(os.environ, replica_location)
         if source is None:
             raise replica.ReplicaError(
-                "No replica: pass --replica PATH_OR_URL or set WORKBENCH_REPLICA.")
+                "No replica: pass --replica PATH_OR_URL or set WORKBENCH_REPLICA."
+            )
         binary, _ = replica.checked_litestream()
         replica.restore(binary, source, pathlib.Path(target), timestamp)
     except replica.ReplicaError as error:
@@ -499,16 +668,22 @@ def restore(target, replica_location, timestamp):
     problems = replica.integrity_problems(pathlib.Path(target))
     if problems:
         raise click.ClickException(
-            f"Restored {target}, but it has problems:\n" + "\n".join(problems))
+            f"Restored {target}, but it has problems:\n" + "\n".join(problems)
+        )
     click.echo(f"Restored {source.location} to {target} (integrity check: ok).")
 
 
 @cli.command("add-user")
 @click.argument("name")
-@click.option("--role", type=click.Choice(accounts.ROLES), default="reviewer", show_default=True,
-              help="viewer: read and export; reviewer: also tag, note, add evidence; "
-                   "editor: also assign, approve and adjudicate; "
-                   "admin: also import, delete and manage users.")
+@click.option(
+    "--role",
+    type=click.Choice(accounts.ROLES),
+    default="reviewer",
+    show_default=True,
+    help="viewer: read and export; reviewer: also tag, note, add evidence; "
+    "editor: also assign, approve and adjudicate; "
+    "admin: also import, delete and manage users.",
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def add_user(name, role, password_stdin):
     """Add a user called NAME (asks for the password, 8 to 128 characters)."""
@@ -546,8 +721,13 @@ def list_users():
 
 @cli.command("purge-note")
 @click.argument("note_id", type=click.IntRange(min=1))
-@click.option("--by", "purged_by", default=lambda: os.environ.get("USER") or "command line",
-              show_default="$USER", help="Name recorded as the admin who purged it.")
+@click.option(
+    "--by",
+    "purged_by",
+    default=lambda: os.environ.get("USER") or "command line",
+    show_default="$USER",
+    help="Name recorded as the admin who purged it.",
+)
 def purge_note(note_id, purged_by):
     """Replace the text of note NOTE_ID everywhere it is kept (note, history, search).
 
@@ -588,8 +768,9 @@ def check():
     """Run SQLite's integrity and foreign-key checks on the database; exit 1 on a problem."""
     db, path = _database()
     with db:
-        problems = [row[0] for row in db.execute("pragma integrity_check").fetchall()
-                    if row[0] != "ok"]
+        problems = [
+            row[0] for row in db.execute("pragma integrity_check").fetchall() if row[0] != "ok"
+        ]
         problems += [f"foreign key: {row}" for row in db.execute("pragma foreign_key_check")]
     if problems:
         raise click.ClickException(f"{path} has problems:\n" + "\n".join(problems))
@@ -597,8 +778,13 @@ def check():
 
 
 @cli.command()
-@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False),
-              default=None, help="Folder of labelled JSON texts (default: tests/data).")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Folder of labelled JSON texts (default: tests/data).",
+)
 def evaluate(data_dir):
     """Measure the splitter and source detection against labelled texts; print a table.
 
@@ -657,8 +843,13 @@ def _desk_call(action):
 
 @cli.command()
 @click.argument("article_id", type=click.IntRange(min=1))
-@click.option("--to", "reviewers", multiple=True, required=True,
-              help="A reviewer to assign (repeat for several).")
+@click.option(
+    "--to",
+    "reviewers",
+    multiple=True,
+    required=True,
+    help="A reviewer to assign (repeat for several).",
+)
 @click.option("--claims", "claims_range", help="Only these positions, e.g. 3-9 (default: all).")
 @click.option("--by", "editor", required=True, help="The editor assigning (an existing user).")
 def assign(article_id, reviewers, claims_range, editor):
@@ -669,10 +860,13 @@ def assign(article_id, reviewers, claims_range, editor):
     db, _ = _database()
     with db:
         user = _acting_user(db, editor, "editor")
-        result = _desk_call(lambda: assignments.assign(db, article_id, list(reviewers), user,
-                                                       first, last))
-    click.echo(f"Assigned {result.claims} claims to {', '.join(reviewers)} "
-               f"({result.added} new assignments).")
+        result = _desk_call(
+            lambda: assignments.assign(db, article_id, list(reviewers), user, first, last)
+        )
+    click.echo(
+        f"Assigned {result.claims} claims to {', '.join(reviewers)} "
+        f"({result.added} new assignments)."
+    )
 
 
 @cli.command()
@@ -684,14 +878,20 @@ def queue(name):
     db, _ = _database()
     with db:
         for item in assignments.queue(db, name):
-            click.echo(f"{item['id']}\tarticle {item['article_id']}\tclaim {item['position']}\t"
-                       f"{item['status']}\t{item['text'][:80]}")
+            click.echo(
+                f"{item['id']}\tarticle {item['article_id']}\tclaim {item['position']}\t"
+                f"{item['status']}\t{item['text'][:80]}"
+            )
 
 
 @cli.command()
 @click.argument("setting", type=click.Choice(["on", "off", "desk"]))
-@click.option("--article", "article_id", type=click.IntRange(min=1),
-              help="Set it for this article only (desk: follow the desk-wide setting).")
+@click.option(
+    "--article",
+    "article_id",
+    type=click.IntRange(min=1),
+    help="Set it for this article only (desk: follow the desk-wide setting).",
+)
 @click.option("--by", "editor", required=True, help="The editor changing it.")
 def approval(setting, article_id, editor):
     """Say whether reviewers' decisions need an editor's approval (desk-wide or per article)."""
@@ -706,14 +906,20 @@ def approval(setting, article_id, editor):
             decisions.set_desk_needs_approval(db, setting == "on", user)
         else:
             _desk_call(lambda: decisions.set_article_choice(db, article_id, setting, user))
-    click.echo(f"Decisions need approval{'' if article_id is None else f' on article {article_id}'}: "
-               f"{setting}.")
+    click.echo(
+        f"Decisions need approval{'' if article_id is None else f' on article {article_id}'}: "
+        f"{setting}."
+    )
 
 
 @cli.command()
 @click.argument("article_id", type=click.IntRange(min=1))
-@click.option("--claim", "claim_id", type=click.IntRange(min=1),
-              help="Approve this claim only (default: every proposed decision of the article).")
+@click.option(
+    "--claim",
+    "claim_id",
+    type=click.IntRange(min=1),
+    help="Approve this claim only (default: every proposed decision of the article).",
+)
 @click.option("--by", "editor", required=True, help="The editor approving.")
 def approve(article_id, claim_id, editor):
     """Approve proposed decisions: an article's all at once, or one claim's."""
@@ -747,8 +953,13 @@ def return_(claim_id, note, editor):
 
 @cli.command()
 @click.argument("article_id", type=click.IntRange(min=1))
-@click.option("--reviewer", "reviewers", multiple=True, required=True,
-              help="A blind reviewer (repeat: two or more).")
+@click.option(
+    "--reviewer",
+    "reviewers",
+    multiple=True,
+    required=True,
+    help="A blind reviewer (repeat: two or more).",
+)
 @click.option("--by", "editor", required=True, help="The editor starting it.")
 def blind(article_id, reviewers, editor):
     """Start a blind double review: each reviewer decides every claim, unseen by the others."""
@@ -790,8 +1001,12 @@ def decide(claim_id, status, note, reviewer):
 
 
 @cli.command()
-@click.option("--article", "article_id", type=click.IntRange(min=1),
-              help="Only this article (default: every article with a finished blind review).")
+@click.option(
+    "--article",
+    "article_id",
+    type=click.IntRange(min=1),
+    help="Only this article (default: every article with a finished blind review).",
+)
 def agreement(article_id):
     """Print agreement of blind reviewers: percent, Cohen's kappa, Krippendorff's alpha."""
     from . import agreement as figures_of
@@ -801,8 +1016,7 @@ def agreement(article_id):
         if article_id is not None:
             figures = figures_of.article_agreement(db, article_id)
             if figures is None:
-                raise click.ClickException(
-                    f"Article {article_id} has no finished blind review.")
+                raise click.ClickException(f"Article {article_id} has no finished blind review.")
             found = [figures]
         else:
             found = figures_of.all_agreements(db)
@@ -814,12 +1028,16 @@ def agreement(article_id):
 
     click.echo("article\treviewers\tclaims\tagreement\tkappa\talpha")
     for figures in found:
-        click.echo(f"{figures['article_id']}\t{'+'.join(figures['reviewers'])}\t{figures['claims']}\t"
-                   f"{show(figures['percent'], True)}\t{show(figures['kappa'])}\t"
-                   f"{show(figures['alpha'])}")
+        click.echo(
+            f"{figures['article_id']}\t{'+'.join(figures['reviewers'])}\t{figures['claims']}\t"
+            f"{show(figures['percent'], True)}\t{show(figures['kappa'])}\t"
+            f"{show(figures['alpha'])}"
+        )
         for pair in figures["pairs"]:
-            click.echo(f"{figures['article_id']}\t{'+'.join(pair['reviewers'])}\t{pair['claims']}\t"
-                       f"{show(pair['percent'], True)}\t{show(pair['kappa'])}\t-")
+            click.echo(
+                f"{figures['article_id']}\t{'+'.join(pair['reviewers'])}\t{pair['claims']}\t"
+                f"{show(pair['percent'], True)}\t{show(pair['kappa'])}\t-"
+            )
 
 
 @cli.command()

@@ -388,6 +388,8 @@ def _index_claim_flags(db: sqlite_utils.Database) -> None:
     """The flag chips count an article's claims by flags from an index alone (3 ms for a
     5,000-claim article read from the table, a few tenths from the index)."""
     db.table("claims").create_index(["article_id", "is_claim", "flags"])
+
+
 def _add_desk_workflow(db: sqlite_utils.Database) -> None:
     """Issue 14: assignment, decisions that need approval, blind double review, presence."""
     # "decisions need approval", desk-wide; an article's own choice overrides it (NULL: the desk's).
@@ -466,8 +468,14 @@ def _add_account_administration(db: sqlite_utils.Database) -> None:
     links an admin hands over (issue 13)."""
     db.table("users").add_column("active", int, not_null_default=1)
     db.table("reset_tokens").create(
-        {"token_hash": str, "user_id": int, "created_by": str, "created_at": str,
-         "expires_at": str, "used_at": str},
+        {
+            "token_hash": str,
+            "user_id": int,
+            "created_by": str,
+            "created_at": str,
+            "expires_at": str,
+            "used_at": str,
+        },
         pk="token_hash",
         foreign_keys=[("user_id", "users", "id")],
     )
