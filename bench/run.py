@@ -36,7 +36,7 @@ class Settings:
         self.runs = 2 if quick else 3
         # Tagging swings most from run to run (see PERFORMANCE.md): more, shorter runs.
         self.tag_runs = 2 if quick else 5
-        self.tag_seconds = 3 if quick else 6
+        self.tag_seconds = 3 if quick else 5
         # Paced run: each of 64 connections pauses between clicks, as reviewers reading do
         # (about 130 requests/s offered in all, well under saturation).
         self.paced_delay_ms = 500
@@ -50,8 +50,11 @@ class Settings:
         self.live_writes = 10 if quick else 20
 
 
+STARTED = time.monotonic()
+
+
 def log(message):
-    print(message, file=sys.stderr, flush=True)
+    print(f"[{time.monotonic() - STARTED:5.0f} s] {message}", file=sys.stderr, flush=True)
 
 
 class Bench:
@@ -559,7 +562,8 @@ class Bench:
     def importing(self):
         runs = self.runs.setdefault("import", {})
         sentences = None
-        for run in range(self.settings.runs):
+        # Two runs: each is three whole processes on a 1 MB article (about 35 s).
+        for run in range(min(self.settings.runs, 2)):
             self.check_time("import")
             target = self.work / f"import-{run}.db"
             data.copy_database(self.template, target)
@@ -691,7 +695,8 @@ class Bench:
         """bench/source_detection.py with the model and with the rules alone, each in a
         process of its own (so each peak memory is its own), alternating."""
         runs: dict[str, list] = {"model": [], "rules": []}
-        for _ in range(1 if self.args.quick else 2):
+        # One run each: the 1 MB article alone takes a few seconds of the suite's ten minutes.
+        for _ in range(1):
             for mode in ("model", "rules"):
                 self.check_time("source detection")
                 raw = subprocess.run(
