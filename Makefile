@@ -45,12 +45,13 @@ run: install
 # Everything, on both cores: unit, web, live-server, durability and browser tests.
 test: install-dev chromium htmx
 	HTMX_FILE=$(abspath $(HTMX_FILE)) HTMX_SSE_FILE=$(abspath $(HTMX_SSE_FILE)) \
-	  CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2
+	  CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 --dist worksteal
 
 # The developer's loop: unit and Flask test-client tests only (no live server, no
-# browser), under 30 s; needs neither chromium nor htmx.
+# browser), under 30 s; needs neither chromium nor htmx. worksteal: a worker that runs out
+# of tests takes some of the other's, so neither sits idle at the end.
 test-fast: install-dev
-	$(BIN)/python -m pytest -n 2 -m "not browser and not slow"
+	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not browser and not slow"
 
 # Lint and format (ruff) and types (mypy); CI runs it before the tests.
 lint: install-dev
