@@ -355,7 +355,8 @@ def test_adjudicating_needs_a_note_and_a_finished_review(blind_review):
 
 def read_stream(app, client, article_id, after=None, last_event_id=None):
     """The whole event stream of a short-lived connection (the app's stream ends after
-    STREAM_SECONDS, set short here: one batch of what is already in history, then a look for presence)."""
+    STREAM_SECONDS, set short here: one batch of what is already in history, then a look
+    for presence)."""
     app.config["STREAM_SECONDS"] = 0.3
     headers = {"Last-Event-ID": str(last_event_id)} if last_event_id is not None else {}
     query = {"after": after} if after is not None else {}
