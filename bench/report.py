@@ -262,14 +262,16 @@ def build_rows(runs, info):
             )
         )
     ours, theirs = median(imports["app"], "peak_mb"), median(imports["segmenter"], "peak_mb")
+    # The import loads the language model since issue 11, which set the budget of a
+    # process with the model loaded at 400 MB (it was 200 MB for the rules alone).
     rows.append(
         row(
-            "4. Import: peak memory",
+            "4. Import: peak memory (language model loaded)",
             ours,
             theirs,
             "MB",
-            "< 200 MB",
-            {"pass": ours < 200, "score": 200 / ours},
+            "< 400 MB",
+            {"pass": ours < 400, "score": 400 / ours},
             "pysbd alone",
             fmt="{:,.0f}",
         )

@@ -543,21 +543,21 @@ class Bench:
     # --- 4: import -------------------------------------------------------------------
 
     def timed_process(self, command, env):
-        """(wall seconds, peak RSS MB, stdout) of a command run to completion."""
+        """(wall seconds, peak RSS MB, stdout) of a command run to completion; the peak is
+        the command's own, measured by bench/peak.py (wait4 here would count this
+        process's memory too)."""
+        report = self.work / "peak.kib"
         started = time.perf_counter()
-        process = subprocess.Popen(
-            command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        process = subprocess.run(
+            [sys.executable, "-m", "bench.peak", str(report), *command],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
         )
-        out, err = b"", b""
-        # Read before waiting so a full pipe cannot stall the child; then wait4 for its rusage.
-        out = process.stdout.read()
-        err = process.stderr.read()
-        _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
-            raise RuntimeError(f"{command[:3]} failed: {err.decode()[-2000:]}")
-        return seconds, usage.ru_maxrss / 1024, out.decode()
+            raise RuntimeError(f"{command[:3]} failed: {process.stderr.decode()[-2000:]}")
+        return seconds, int(report.read_text()) / 1024, process.stdout.decode()
 
     def importing(self):
         runs = self.runs.setdefault("import", {})
