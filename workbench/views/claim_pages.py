@@ -281,14 +281,15 @@ def blind_decision(claim, status=None, note=None):
 
 
 def render_row(claim, **context):
-    """The row alone, or from the article page with its passage, progress and counts."""
+    """The row alone, or from the article page with its passage, progress and counts.
+    `claim` is as claims.get_claim returns it, read after the change."""
     context.setdefault("return_to", safe_next(request.form.get("next"), None))
     context.setdefault("desk", desk_context(claim["article_id"]))
     if on_article_page(claim["article_id"]):
         counts = articles.progress(get_db(), [claim["article_id"]]).get(claim["article_id"])
         return render_partial(
             "articles/_claim_with_progress.html",
-            claim=claims.get_claim(get_db(), claim["id"]),
+            claim=claim,
             counts=counts,
             in_article=True,
             **context,
