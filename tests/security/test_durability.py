@@ -404,6 +404,8 @@ def storage_fault(monkeypatch, db):
     configure = workbench_db.configure
 
     def apply(kind):
+        # Threads keep their connections between requests: make them open new ones.
+        web.forget_connections()
         if kind is None:
             monkeypatch.setattr(workbench_db, "configure", configure)
             return
