@@ -15,7 +15,6 @@ from . import articles, claims, search
 from .db import connect, create_private, hold_open, migrate
 from .errors import ArticleNotFound, ClaimNotFound, InvalidInput
 
-
 # Opening a connection costs more than all of a status change's queries (SQLite reads
 # the schema afresh: 1.3 ms, against 0.01 ms for a query on an open one), so each thread
 # keeps its connection from one request to the next; teardown ends anything left open.
