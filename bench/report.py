@@ -105,8 +105,9 @@ def build_rows(runs, info):
                 ours,
                 theirs,
                 "req/s",
-                "≥ 0.5× baseline",
-                at_least(ours / theirs, 0.5),
+                # Issue 13 raised it from 0.5× (issue 6) for a review screen people click fast.
+                "≥ 0.6× baseline",
+                at_least(ours / theirs, 0.6),
                 "minimal Flask UPDATE",
             )
         )
