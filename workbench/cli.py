@@ -1054,3 +1054,52 @@ def adjudicate(claim_id, status, note, editor):
         user = _acting_user(db, editor, "editor")
         claim = _desk_call(lambda: blind_review.adjudicate(db, claim_id, status, note, user))
     click.echo(f"Claim {claim_id}: {claim['status']} ({claim['decision_state']}).")
+
+
+@cli.command()
+@click.argument("article_id", type=click.IntRange(min=1))
+def elsewhere(article_id):
+    """Print the claims of ARTICLE_ID already checked in other articles, with each match.
+
+    One line per match, tab-separated: claim id, its position, the matching claim's id,
+    its status, how many evidence links it has, how alike the two are (0-100), and the
+    other article's id and title. Copy a decision with `workbench copy-review`.
+    """
+    from . import articles, matching
+
+    db, _ = _database()
+    with db:
+        _desk_call(lambda: articles.get_article(db, article_id, with_body=False))
+        claims_of = db.execute(
+            "select id, position from claims where article_id = ? and is_claim = 1 "
+            "order by position",
+            [article_id],
+        ).fetchall()
+        click.echo("claim\tposition\tmatch\tstatus\tevidence\tscore\tarticle\ttitle")
+        found = 0
+        for claim_id, position in claims_of:
+            for match in matching.matches_of(db, claim_id):
+                found += 1
+                click.echo(
+                    f"{claim_id}\t{position}\t{match['id']}\t{match['status']}\t"
+                    f"{match['evidence_count']}\t{match['score']:.0f}\t{match['article_id']}\t"
+                    f"{match['article_title']}"
+                )
+    if not found:
+        click.echo(f"No claim of article {article_id} was found in another article.", err=True)
+
+
+@cli.command("copy-review")
+@click.argument("claim_id", type=click.IntRange(min=1))
+@click.argument("from_claim_id", type=click.IntRange(min=1))
+@click.option("--by", "reviewer", required=True, help="The reviewer copying it.")
+def copy_review(claim_id, from_claim_id, reviewer):
+    """Give CLAIM_ID the decision and evidence of FROM_CLAIM_ID, the same claim reviewed in
+    another article (one change in the history; undo in the browser takes it back)."""
+    from . import matching
+
+    db, _ = _database()
+    with db:
+        user = _acting_user(db, reviewer, "reviewer")
+        claim = _desk_call(lambda: matching.copy_review(db, claim_id, from_claim_id, user))
+    click.echo(f"Claim {claim_id}: {claim['status']}, copied from claim {from_claim_id}.")

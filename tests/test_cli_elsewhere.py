@@ -1,0 +1,111 @@
+"""Claims already checked elsewhere, from the command line: list an article's matches,
+copy a decision with its evidence."""
+
+import pytest
+from click.testing import CliRunner
+
+from support import FAST_HASH, actor
+from workbench import accounts, articles, claims, evidence
+from workbench.cli import cli
+from workbench.db import connect, open_migrated
+
+FIRST = "The council voted to close the old bridge on Friday. Traffic moved to the ring road.\n"
+WIRE = (
+    "Shops on the high street reported fewer customers. "
+    "The council voted on Friday to close the old bridge, officials said.\n"
+)
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("WORKBENCH_INSTANCE", str(tmp_path / "instance"))
+    db = open_migrated(tmp_path / "cli.db")
+    accounts.create_user(db, "ana", "correct horse battery", "reviewer", FAST_HASH)
+    accounts.create_user(db, "vic", "correct horse battery", "viewer", FAST_HASH)
+    first = articles.import_article(db, FIRST, actor=actor("ana"), title="Bridge").article_id
+    reviewed = db.execute(
+        "select id from claims where article_id = ? and text like 'The council%'", [first]
+    ).fetchone()[0]
+    claims.set_status(db, reviewed, "disputed", actor("ana", "reviewer"))
+    evidence.add_evidence(
+        db, reviewed, actor("ana", "reviewer"), "https://example.org/minutes", "contradicts"
+    )
+    second = articles.import_article(db, WIRE, actor=actor("ana"), title="High street").article_id
+    twin = db.execute(
+        "select id from claims where article_id = ? and text like 'The council%'", [second]
+    ).fetchone()[0]
+    db.close()
+    return {"path": tmp_path / "cli.db", "article": second, "twin": twin, "reviewed": reviewed}
+
+
+def run(*args, ok=True):
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def test_elsewhere_lists_each_match_with_its_decision(env):
+    lines = run("elsewhere", str(env["article"])).output.splitlines()
+    assert lines[0].split("\t") == [
+        "claim", "position", "match", "status", "evidence", "score", "article", "title",
+    ]  # fmt: skip
+    assert len(lines) == 2  # only the council sentence has a twin
+    claim, position, match, status, evidence_count, score, article, title = lines[1].split("\t")
+    assert (int(claim), position, int(match)) == (env["twin"], "2", env["reviewed"])
+    assert (status, evidence_count, title) == ("disputed", "1", "Bridge")
+    assert 80 <= int(score) <= 100
+
+
+def test_elsewhere_says_when_nothing_matched_and_refuses_unknown_articles(env):
+    first = run("elsewhere", "1")
+    assert "No claim of article 1 was found in another article." not in first.output
+    missing = run("elsewhere", "99", ok=False)
+    assert missing.exit_code == 1 and "Not found" in missing.output
+
+
+def test_copy_review_copies_the_status_and_evidence_as_one_change(env):
+    result = run("copy-review", str(env["twin"]), str(env["reviewed"]), "--by", "ana")
+    assert result.output.strip() == (
+        f"Claim {env['twin']}: disputed, copied from claim {env['reviewed']}."
+    )
+    db = connect(env["path"])
+    try:
+        assert db.execute("select status from claims where id = ?", [env["twin"]]).fetchone() == (
+            "disputed",
+        )
+        assert db.execute(
+            "select url, stance from evidence where claim_id = ?", [env["twin"]]
+        ).fetchall() == [("https://example.org/minutes", "contradicts")]
+        assert db.execute(
+            "select actor, action from history where claim_id = ? order by id desc limit 1",
+            [env["twin"]],
+        ).fetchone() == ("ana", "status")
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--by", "vic"], "vic is a viewer; this needs the reviewer role."),
+        (["--by", "nobody"], "There is no user called nobody."),
+    ],
+)
+def test_copy_review_needs_a_reviewer(env, args, message):
+    result = run("copy-review", str(env["twin"]), str(env["reviewed"]), *args, ok=False)
+    assert result.exit_code == 1 and message in result.output
+
+
+def test_copy_review_refuses_a_claim_that_is_not_a_match_and_changes_nothing(env):
+    result = run("copy-review", str(env["reviewed"]), str(env["reviewed"]), "--by", "ana", ok=False)
+    assert result.exit_code == 1
+    assert "not one this claim matches; nothing was copied" in result.output
+    db = connect(env["path"])
+    try:
+        assert db.execute("select status from claims where id = ?", [env["twin"]]).fetchone() == (
+            "unverified",
+        )
+    finally:
+        db.close()
