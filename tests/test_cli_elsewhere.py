@@ -109,3 +109,33 @@ def test_copy_review_refuses_a_claim_that_is_not_a_match_and_changes_nothing(env
         )
     finally:
         db.close()
+
+
+# --- every source's record, from the command line ---------------------------------------
+
+
+def test_sources_lists_each_source_with_its_claims_by_status(env):
+    db = connect(env["path"])
+    try:
+        articles.import_article(
+            db,
+            "Mayor Jane Doe said the bridge would reopen in May. The council denied it.\n",
+            actor=actor("ana"),
+            title="Reopening",
+        )
+        jane = db.execute("select id from claims where text like 'Mayor Jane Doe%'").fetchone()[0]
+        claims.set_status(db, jane, "sourced", actor("ana", "reviewer"))
+    finally:
+        db.close()
+    lines = run("sources").output.splitlines()
+    assert lines[0].split("\t") == [
+        "key", "kind", "name", "articles", "claims", "sourced", "disputed", "unverified",
+    ]  # fmt: skip
+    rows = {line.split("\t")[2]: line.split("\t") for line in lines[1:]}
+    assert rows["Jane Doe"][:2] == ["person:jane doe", "named_person"]
+    assert rows["Jane Doe"][3:] == ["1", "1", "1", "0", "0"]
+    people = run("sources", "--kind", "person").output.splitlines()[1:]
+    assert [line.split("\t")[1] for line in people] == ["named_person"] * len(people)
+    assert "Jane Doe" in {line.split("\t")[2] for line in people}
+    only = run("sources", "--name", "jane").output.splitlines()[1:]
+    assert [line.split("\t")[2] for line in only] == ["Jane Doe"]

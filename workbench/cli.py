@@ -1103,3 +1103,29 @@ def copy_review(claim_id, from_claim_id, reviewer):
         user = _acting_user(db, reviewer, "reviewer")
         claim = _desk_call(lambda: matching.copy_review(db, claim_id, from_claim_id, user))
     click.echo(f"Claim {claim_id}: {claim['status']}, copied from claim {from_claim_id}.")
+
+
+@cli.command("sources")
+@click.option("--name", "query", help="Only sources whose name (or a mention) contains this.")
+@click.option(
+    "--kind",
+    type=click.Choice(["person", "organization"]),
+    help="Only people, or only organisations.",
+)
+def sources_command(query, kind):
+    """Print every source the articles cite, most-cited first, as the Sources page lists
+    them: key (for `workbench export --source`), kind, name, articles, claims, and how
+    many of its claims are sourced, disputed and unverified. Tab-separated."""
+    from . import sources
+
+    kinds = {"person": "named_person", "organization": "organization"}
+    db, _ = _database()
+    with db:
+        groups = sources.all_sources(db, query, kinds.get(kind) if kind else None)
+    click.echo("key\tkind\tname\tarticles\tclaims\tsourced\tdisputed\tunverified")
+    for group in groups:
+        counts = [str(group.counts.get(s, 0)) for s in ("sourced", "disputed", "unverified")]
+        click.echo(
+            f"{group.key}\t{group.kind}\t{group.name}\t{group.articles}\t{group.claims}\t"
+            + "\t".join(counts)
+        )
