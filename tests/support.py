@@ -38,3 +38,14 @@ def id_from_location(response):
 def import_by_form(client, text, **fields):
     """Import an article through the import form; its id."""
     return id_from_location(client.post("/articles", data={"text": text, **fields}))
+
+
+def cli_database(tmp_path, monkeypatch, users):
+    """A database for command-line tests, named by WORKBENCH_DB (and an instance folder)
+    in tmp_path, with `users` ({name: role}) added; the open connection."""
+    monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("WORKBENCH_INSTANCE", str(tmp_path / "instance"))
+    database = workbench_db.open_migrated(tmp_path / "cli.db")
+    for name, role in users.items():
+        accounts.create_user(database, name, "correct horse battery", role, FAST_HASH)
+    return database

@@ -8,10 +8,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from support import FAST_HASH
-from workbench import accounts
+from support import cli_database
 from workbench.cli import cli
-from workbench.db import connect, open_migrated
+from workbench.db import connect
 
 STORY = (
     "The port reopened on Friday. Ships queued for hours. Officials blamed the fog. "
@@ -21,12 +20,8 @@ STORY = (
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "cli.db"))
-    monkeypatch.setenv("WORKBENCH_INSTANCE", str(tmp_path / "instance"))
-    db = open_migrated(tmp_path / "cli.db")
-    for name, role in (("eda", "editor"), ("ana", "reviewer"), ("bo", "reviewer")):
-        accounts.create_user(db, name, "correct horse battery", role, FAST_HASH)
-    db.close()
+    users = {"eda": "editor", "ana": "reviewer", "bo": "reviewer"}
+    cli_database(tmp_path, monkeypatch, users).close()
     (tmp_path / "story.txt").write_text(STORY)
     return tmp_path
 

@@ -4,10 +4,10 @@ copy a decision with its evidence."""
 import pytest
 from click.testing import CliRunner
 
-from support import FAST_HASH, actor
-from workbench import accounts, articles, claims, evidence
+from support import actor, cli_database
+from workbench import articles, claims, evidence
 from workbench.cli import cli
-from workbench.db import connect, open_migrated
+from workbench.db import connect
 
 FIRST = "The council voted to close the old bridge on Friday. Traffic moved to the ring road.\n"
 WIRE = (
@@ -18,11 +18,7 @@ WIRE = (
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "cli.db"))
-    monkeypatch.setenv("WORKBENCH_INSTANCE", str(tmp_path / "instance"))
-    db = open_migrated(tmp_path / "cli.db")
-    accounts.create_user(db, "ana", "correct horse battery", "reviewer", FAST_HASH)
-    accounts.create_user(db, "vic", "correct horse battery", "viewer", FAST_HASH)
+    db = cli_database(tmp_path, monkeypatch, {"ana": "reviewer", "vic": "viewer"})
     first = articles.import_article(db, FIRST, actor=actor("ana"), title="Bridge").article_id
     reviewed = db.execute(
         "select id from claims where article_id = ? and text like 'The council%'", [first]
