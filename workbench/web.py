@@ -39,6 +39,10 @@ def _thread_connection(path: str) -> Database:
         if pid == os.getpid():  # a connection inherited through fork() is never touched
             db.close()
     db = connect(path)
+    # Kept open, its page cache stays too: 1 MiB a thread (SQLite's default is 2 MiB)
+    # bounds a worker of 40 threads at 40 MB of cache (no slower: a click or a page reads
+    # far less than that).
+    db.execute("pragma cache_size = -1024")
     _THREAD.held = (os.getpid(), path, _GENERATION[0], db)
     return db
 
@@ -49,15 +53,24 @@ def forget_connections() -> None:
     _GENERATION[0] += 1
 
 
+def discard_connection() -> None:
+    """Close the request's connection at teardown instead of keeping it: the error
+    handlers call this, so after an unexpected or a storage error the next request starts
+    on a new connection."""
+    g.discard_db = True
+
+
 def close_db(exception: BaseException | None = None) -> None:
     """End the request's use of the connection: nothing stays open in it. After an error
-    nobody handled, the connection is closed and the next request opens a new one."""
+    (one nobody handled, or one an error handler discarded it for), the connection is
+    closed and the thread's next request opens a new one."""
     db = g.pop("db", None)
+    discard = g.pop("discard_db", False)
     if db is None:
         return
     if db.conn.in_transaction:
         db.conn.rollback()
-    if exception is not None:
+    if exception is not None or discard:
         _THREAD.held = None
         db.close()
 

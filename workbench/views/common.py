@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from werkzeug.exceptions import HTTPException
 
 from .. import articles, snapshots
-from ..web import get_db, positive_int
+from ..web import discard_connection, get_db, positive_int
 
 # One blueprint for the pages, spread over modules by area; endpoint names stay
 # "workbench.<view>" wherever a view lives.
@@ -150,6 +150,7 @@ def error_headers(error):
 
 def handle_unexpected_error(error):
     current_app.logger.exception("Unhandled error on %r", request.path)
+    discard_connection()
     template = "_error.html" if is_htmx() else "error.html"
     generic = HTTPException(
         description="Something went wrong on our side. Nothing you "
@@ -174,6 +175,7 @@ def handle_database_error(error):
     if not any(marker in str(error).lower() for marker in UNAVAILABLE_STORAGE):
         return handle_unexpected_error(error)
     current_app.logger.error("Database unavailable on %r: %s", request.path, error)
+    discard_connection()
     unavailable = HTTPException(
         description=(
             "The database cannot save changes right now (the disk may be full or read-only). "
