@@ -20,7 +20,7 @@ from .assignments import assign
 from .claims import _change_status, claim_row, get_claim, in_blind_review
 from .clock import utc_now
 from .db import insert, write_transaction
-from .errors import ArticleNotFound, InvalidInput, NotAllowed
+from .errors import InvalidInput, NotAllowed
 from .history import record_history
 from .notes import check_note_body
 from .statuses import STATUSES, parse_status
@@ -325,14 +325,3 @@ def adjudicate(
                 now,
             )
     return get_claim(db, claim_id)
-
-
-def require_article(db: Database, article_id: int) -> None:
-    """ArticleNotFound unless the article exists and is not deleted."""
-    if (
-        db.execute(
-            "select 1 from articles where id = ? and deleted_at is null", [article_id]
-        ).fetchone()
-        is None
-    ):
-        raise ArticleNotFound(article_id)
