@@ -25,7 +25,7 @@ _KIND_TYPES = {"named_person": "Person", "organization": "Organization", "docume
 
 # Publishers paste this into <script type="application/ld+json">, where "</script" in a
 # title would end the script and run what follows (issue 10). JSON allows any character
-# as \uXXXX, so these come out escaped and read back the same.
+# as a \u escape of four hex digits, so these come out escaped and read back the same.
 # https://html.spec.whatwg.org/multipage/scripting.html#restrictions-for-contents-of-script-elements
 _SCRIPT_SAFE = str.maketrans(
     {char: f"\\u{ord(char):04x}" for char in ("<", ">", "&", "\u2028", "\u2029")}
