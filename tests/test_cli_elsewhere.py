@@ -125,11 +125,11 @@ def test_sources_lists_each_source_with_its_claims_by_status(env):
         db.close()
     lines = run("sources").output.splitlines()
     assert lines[0].split("\t") == [
-        "key", "kind", "name", "articles", "claims", "sourced", "disputed", "unverified",
+        "key", "kind", "name", "articles", "claims", "unverified", "sourced", "disputed",
     ]  # fmt: skip
     rows = {line.split("\t")[2]: line.split("\t") for line in lines[1:]}
     assert rows["Jane Doe"][:2] == ["person:jane doe", "named_person"]
-    assert rows["Jane Doe"][3:] == ["1", "1", "1", "0", "0"]
+    assert rows["Jane Doe"][3:] == ["1", "1", "0", "1", "0"]  # 1 article, 1 claim: sourced
     people = run("sources", "--kind", "person").output.splitlines()[1:]
     assert [line.split("\t")[1] for line in people] == ["named_person"] * len(people)
     assert "Jane Doe" in {line.split("\t")[2] for line in people}

@@ -1115,16 +1115,17 @@ def copy_review(claim_id, from_claim_id, reviewer):
 def sources_command(query, kind):
     """Print every source the articles cite, most-cited first, as the Sources page lists
     them: key (for `workbench export --source`), kind, name, articles, claims, and how
-    many of its claims are sourced, disputed and unverified. Tab-separated."""
+    many of its claims are unverified, sourced and disputed. Tab-separated."""
     from . import sources
+    from .statuses import STATUSES
 
     kinds = {"person": "named_person", "organization": "organization"}
     db, _ = _database()
     with db:
         groups = sources.all_sources(db, query, kinds.get(kind) if kind else None)
-    click.echo("key\tkind\tname\tarticles\tclaims\tsourced\tdisputed\tunverified")
+    click.echo("key\tkind\tname\tarticles\tclaims\t" + "\t".join(STATUSES))
     for group in groups:
-        counts = [str(group.counts.get(s, 0)) for s in ("sourced", "disputed", "unverified")]
+        counts = [str(group.counts.get(status, 0)) for status in STATUSES]
         click.echo(
             f"{group.key}\t{group.kind}\t{group.name}\t{group.articles}\t{group.claims}\t"
             + "\t".join(counts)
