@@ -1118,8 +1118,9 @@ def sources_command(query, kind):
     many of its claims are unverified, sourced and disputed. Tab-separated."""
     from . import sources
     from .statuses import STATUSES
+    from .text.source_names import ORGANIZATION, PERSON
 
-    kinds = {"person": "named_person", "organization": "organization"}
+    kinds = {"person": PERSON, "organization": ORGANIZATION}
     db, _ = _database()
     with db:
         groups = sources.all_sources(db, query, kinds.get(kind) if kind else None)
