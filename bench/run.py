@@ -461,21 +461,7 @@ class Bench:
                         raise RuntimeError(f"export of {name}: wrong number of rows")
                     measured["rate"] = claims[name] / measured["seconds"]
                     runs.setdefault(f"app_{name}", []).append(measured)
-            raw = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.baselines",
-                    "export",
-                    str(self.db["100k"]),
-                    str(output),
-                ],
-                cwd=REPO,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            measured = json.loads(raw.stdout)
+            measured = self.bench_module("baselines", "export", self.db["100k"], output)
             if measured["rows"] != claims["100k"]:
                 raise RuntimeError("raw export: wrong number of rows")
             measured["rate"] = measured["rows"] / measured["seconds"]
@@ -562,6 +548,20 @@ class Bench:
             raise RuntimeError(f"{command[:3]} failed: {process.stderr.decode()[-2000:]}")
         return seconds, int(report.read_text()) / 1024, process.stdout.decode()
 
+    def bench_module(self, module, *args, timeout=600):
+        """What `python -m bench.<module> ARGS` prints as JSON (run from the repository,
+        with the bench's environment; quick runs pass --quick themselves)."""
+        raw = subprocess.run(
+            [sys.executable, "-m", f"bench.{module}", *map(str, args)],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=timeout,
+        )
+        return json.loads(raw.stdout)
+
     def importing(self):
         runs = self.runs.setdefault("import", {})
         sentences = None
@@ -623,15 +623,7 @@ class Bench:
             for name, command in (("app", "bulk-app"), ("raw", "bulk-raw")):
                 target = self.work / f"bulk-{name}-{run}.db"
                 data.copy_database(self.db["10k"], target)
-                raw = subprocess.run(
-                    [sys.executable, "-m", "bench.baselines", command, str(target)],
-                    cwd=REPO,
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                    env=self.env,
-                )
-                runs.setdefault(name, []).append(json.loads(raw.stdout))
+                runs.setdefault(name, []).append(self.bench_module("baselines", command, target))
                 target.unlink()
             if runs["app"][-1]["claims"] != runs["raw"][-1]["claims"]:
                 raise RuntimeError("bulk status: ours and the raw SQL changed different counts")
@@ -645,17 +637,10 @@ class Bench:
     def pages(self):
         """bench/pages.py in its own process: it runs its own medians, interleaved."""
         self.check_time("web pages")
-        command = [sys.executable, "-m", "bench.pages", "--json", "--skip-slow-baseline"]
-        raw = subprocess.run(
-            command + (["--quick"] if self.args.quick else []),
-            cwd=REPO,
-            check=True,
-            capture_output=True,
-            text=True,
-            env=self.env,
-            timeout=600,
+        quick = ["--quick"] if self.args.quick else []
+        result = self.runs["pages"] = self.bench_module(
+            "pages", "--json", "--skip-slow-baseline", *quick
         )
-        result = self.runs["pages"] = json.loads(raw.stdout)
         timing = result["timing"]
         ours = sum(row["ours_ms"] for row in timing.values())
         theirs = sum(row["trafilatura_ms"] for row in timing.values())
@@ -671,17 +656,8 @@ class Bench:
     def memory(self):
         """bench/memory.py in its own process: re-anchoring, and matching 100,000 claims."""
         self.check_time("memory")
-        command = [sys.executable, "-m", "bench.memory"]
-        raw = subprocess.run(
-            command + (["--quick"] if self.args.quick else []),
-            cwd=REPO,
-            check=True,
-            capture_output=True,
-            text=True,
-            env=self.env,
-            timeout=900,
-        )
-        result = self.runs["memory"] = json.loads(raw.stdout)
+        quick = ["--quick"] if self.args.quick else []
+        result = self.runs["memory"] = self.bench_module("memory", *quick, timeout=900)
         reanchor = result["reanchor"]
         log(
             f"  new version of {reanchor['claims']} claims {reanchor['version_s']:.2f} s, "
@@ -702,16 +678,7 @@ class Bench:
         for _ in range(1):
             for mode in ("model", "rules"):
                 self.check_time("source detection")
-                raw = subprocess.run(
-                    [sys.executable, "-m", "bench.source_detection", mode],
-                    cwd=REPO,
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                    env=self.env,
-                    timeout=600,
-                )
-                runs[mode].append(json.loads(raw.stdout))
+                runs[mode].append(self.bench_module("source_detection", mode))
         # Each figure: the faster of the runs (the slower one met the shared machine's load).
         self.runs["sources"] = {
             mode: max(results, key=lambda result: result["one_mb"]["words_per_s"])
