@@ -61,6 +61,7 @@ DOMAIN = modules_in(
     "statuses.py",
     "errors.py",
     "db.py",
+    "read_cache.py",
     "settings.py",
     "clock.py",
     "replica.py",

@@ -1,7 +1,10 @@
 """Article pages: the list, the claim list, full text, activity, deletion (import is in
 import_pages.py)."""
 
+from dataclasses import dataclass
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from .. import (
     articles,
@@ -12,6 +15,7 @@ from .. import (
     history,
     matching,
     presence,
+    read_cache,
     search,
     versions,
 )
@@ -74,35 +78,82 @@ def show_article(article_id):
     if page is None:
         abort(404)
     db = get_db()
-    claims_page = claims.list_claims(db, article["id"], page=page, counts_only=True, **options)
-    matching.reviewed_elsewhere(db, claims_page.claims)
-    context = {
-        "article": article,
-        "desk": desk_context(article["id"]),
-        "claims_page": claims_page,
-        "options": options,
-        "windows": articles.text_windows(db, article["id"], claims_page.claims),
-        "can_review": g.user.can("reviewer"),
-        "page_url": request.full_path.rstrip("?"),
-        "in_article": True,
-    }
+    desk = desk_context(article["id"])
+    can_review = g.user.can("reviewer")
+    column = claims_column(db, article, options, page, can_review, desk)
     if is_htmx():
-        return render_partial("articles/_claims_page.html", text_oob=True, **context)
+        return render_partial("articles/_claims_more.html", column=column)
+    article_id = article["id"]
     return render_page_or_partial(
         "articles/show.html",
-        "articles/_claims_page.html",
-        version_info=versions.version_summary(db, article["id"], article["current_version"]),
+        "articles/_claims_more.html",
+        desk=desk,
+        column=column,
+        options=options,
+        can_review=can_review,
+        page_url=request.full_path.rstrip("?"),
+        version_info=versions.version_summary(db, article_id, article["current_version"]),
         # Passages gone in a newer version are hidden too, but listed on "what changed".
-        removed_count=versions.removed_count(db, article["id"], article["current_version"]),
+        removed_count=read_cache.remembered(
+            db,
+            ("removed-count", article_id, article["current_version"]),
+            lambda: versions.removed_count(db, article_id, article["current_version"]),
+        ),
         status=options["status"],
-        flag_counts=claims.flag_counts(db, article["id"]),
+        flag_counts=read_cache.remembered(
+            db, ("flag-counts", article_id), lambda: claims.flag_counts(db, article_id)
+        ),
         events_after=events.newest_id(db),
-        people=presence.present(db, article["id"], besides=g.user.username),
-        blind_progress=blind.progress(db, context["desk"]["review"])
-        if context["desk"]["blind_open"]
-        else None,
-        **{**context, **article_summary(article)},
+        people=presence.present(db, article_id, besides=g.user.username),
+        blind_progress=blind.progress(db, desk["review"]) if desk["blind_open"] else None,
+        **article_summary(article),
     )
+
+
+@dataclass(frozen=True)
+class ClaimsColumn:
+    """A page of claim rows and the article text around them, drawn (HTML)."""
+
+    rows: Markup
+    text: Markup
+    empty: bool
+
+
+def claims_column(db, article, options, page, can_review, desk):
+    """The page's claim rows and the text beside them, drawn once while the database is
+    unchanged: a reread of an unchanged article costs its header, not its 100 rows.
+
+    The rows differ by reader only through what the key holds: whether they may review,
+    and under blind review whether they are a reviewer (then their own decisions show).
+    """
+    blind_reader = g.user.username if desk["blind_open"] and desk["blind_reviewer"] else None
+    key = (
+        "claims-column",
+        article["id"],
+        tuple(sorted(options.items())),
+        page,
+        can_review,
+        desk["blind_open"],
+        blind_reader,
+    )
+
+    def draw():
+        claims_page = claims.list_claims(db, article["id"], page=page, counts_only=True, **options)
+        matching.reviewed_elsewhere(db, claims_page.claims)
+        windows = articles.text_windows(db, article["id"], claims_page.claims)
+        rows = render_template(
+            "articles/_claims_page.html",
+            article=article,
+            claims_page=claims_page,
+            options=options,
+            can_review=can_review,
+            in_article=True,
+            desk=desk,
+        )
+        text = render_template("articles/_text_windows.html", windows=windows)
+        return ClaimsColumn(rows=Markup(rows), text=Markup(text), empty=not claims_page.claims)
+
+    return read_cache.remembered(db, key, draw)
 
 
 @bp.post("/articles/<article_id>/bulk")

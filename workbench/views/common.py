@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .. import articles, snapshots
+from .. import articles, read_cache, snapshots
 from ..web import discard_connection, get_db, positive_int
 
 # One blueprint for the pages, spread over modules by area; endpoint names stay
@@ -103,14 +103,19 @@ def expected_version():
 
 
 def article_summary(article):
-    """What every article page's header shows: progress and evidence counts."""
+    """What every article page's header shows: progress and evidence counts (counted
+    again only after the database changed)."""
     db = get_db()
-    return {
-        "article": article,
-        "counts": articles.progress(db, [article["id"]]).get(article["id"]),
-        "evidence_counts": articles.evidence_counts(db, article["id"]),
-        "snapshot": snapshots.snapshot_info(db, article["id"]),
-    }
+    article_id = article["id"]
+
+    def count():
+        return {
+            "counts": articles.progress(db, [article_id]).get(article_id),
+            "evidence_counts": articles.evidence_counts(db, article_id),
+            "snapshot": snapshots.snapshot_info(db, article_id),
+        }
+
+    return {"article": article, **read_cache.remembered(db, ("article-summary", article_id), count)}
 
 
 def url_host(url):
