@@ -816,6 +816,9 @@ class Bench:
             if self.args.profile:
                 self.profiles = self.profile(app_big, cookies_big, tokens_big[0])
                 return
+            if self.args.only == "reading":
+                self.reading(app_big, baseline, cookies_big, tokens_big[0])
+                return
             self.tagging(app_big, app_small, baseline, cookies_big, cookies_small)
             self.reading(app_big, baseline, cookies_big, tokens_big[0])
         log("Export: fresh servers, so their peak memory is the export's")
@@ -866,7 +869,10 @@ def main(argv=None):
         "export, import) and print where the time goes.",
     )
     parser.add_argument(
-        "--only", choices=["live"], help="Run one scenario alone (live: issue 14's live updates)."
+        "--only",
+        choices=["live", "reading"],
+        help="Run one scenario alone (live: issue 14's live updates; reading: the article "
+        "page and list).",
     )
     args = parser.parse_args(argv)
     bench = Bench(args)

@@ -193,3 +193,22 @@ def test_a_blind_reviewers_kept_page_is_never_shown_to_another_reader(
         assert "claim claim--disputed" in ana.get(url).get_data(as_text=True)
     for reader in (bo, editor):
         assert "claim claim--disputed" not in reader.get(url).get_data(as_text=True)
+
+
+def test_the_article_list_shows_a_write_elsewhere_at_once(reviewer_client, article_id, db):
+    before = reviewer_client.get("/").get_data(as_text=True)
+    assert before.count('class="article-card"') == 1 and "<strong>0 / 3</strong>" in before
+    claim = list_claims(db, article_id).claims[0]
+    with db.conn:
+        db.execute("update claims set status = 'sourced' where id = ?", [claim["id"]])
+        db.execute("update articles set title = 'Bridge, renamed' where id = ?", [article_id])
+    after = reviewer_client.get("/").get_data(as_text=True)
+    assert "<strong>1 / 3</strong>" in after and "Bridge, renamed" in after
+
+
+def test_the_kept_article_list_shows_each_reader_their_own_actions(
+    admin_client, viewer_client, article_id
+):
+    assert "Import an article" in admin_client.get("/").get_data(as_text=True)
+    viewed = viewer_client.get("/").get_data(as_text=True)
+    assert 'class="article-card"' in viewed and "Import an article" not in viewed

@@ -39,10 +39,29 @@ def index():
     page = positive_int(request.args.get("page", "1"))
     if page is None:
         abort(404)
-    listed = articles.list_articles(get_db(), page=page)
-    return render_template(
-        "articles/index.html", articles=listed.articles, page=listed.page, has_next=listed.has_next
-    )
+    db = get_db()
+
+    def draw():
+        listed = articles.list_articles(db, page=page)
+        html = render_template(
+            "articles/_article_list.html",
+            articles=listed.articles,
+            page=listed.page,
+            has_next=listed.has_next,
+        )
+        return ArticleListing(articles=len(listed.articles), html=Markup(html))
+
+    # The same for every reader: counted and drawn again only after the database changed.
+    listing = read_cache.remembered(db, ("article-list", page), draw)
+    return render_template("articles/index.html", listing=listing, page=page)
+
+
+@dataclass(frozen=True)
+class ArticleListing:
+    """A page of the article list, drawn (HTML), and how many articles it shows."""
+
+    articles: int
+    html: Markup
 
 
 def list_options():
