@@ -21,6 +21,7 @@ GUNICORN_SETTINGS = [
     "--access-logfile",
     "-",
     "--no-control-socket",
+    "--reuse-port",  # as `workbench serve` does: each worker its own listening socket
 ]
 START_TIMEOUT = 60
 

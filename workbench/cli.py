@@ -3,6 +3,7 @@
 import json
 import os
 import pathlib
+import socket
 import sqlite3
 import sys
 
@@ -581,6 +582,10 @@ def serve(host, port, workers, threads):
         # gunicorn's control socket is one per user ($HOME/.gunicorn): a second server
         # would take over the first's. The workbench does not use it.
         "--no-control-socket",
+        # Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new
+        # connections across them; on one shared socket the first worker awake took most
+        # of a burst of connections and kept them, leaving the other core idle.
+        "--reuse-port",
         *trusted,
         # Each worker process runs the job worker (imports by URL, long imports).
         "--config",
@@ -592,9 +597,36 @@ def serve(host, port, workers, threads):
         program = gunicorn if target is None else _under_litestream(gunicorn, target)
     except replica.ReplicaError as error:
         raise click.ClickException(str(error)) from None
+    _refuse_a_port_in_use(host, port)
     os.environ.setdefault("WORKBENCH_STREAM_SLOTS", str(max(threads - STREAM_RESERVE, 1)))
     create_app()  # create the database and secret key once, before the workers start
     os.execvp(program[0], program)
+
+
+def _refuse_a_port_in_use(host, port):
+    """Stop with a clear error when something already listens on host:port.
+
+    The workers listen with SO_REUSEPORT, which lets a second server of the same user bind
+    the same port and silently take half its connections; a plain bind tells first. (With
+    SO_REUSEADDR, as gunicorn binds: a port left in TIME_WAIT by a stopped server is free.)
+    """
+    if port == 0:
+        return
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as error:
+        raise click.ClickException(f"Cannot listen on {host}: {error.strerror}.") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise click.ClickException(
+                f"{host}:{port} is in use ({error.strerror}): another server is listening "
+                "there. Stop it, or choose another --port."
+            ) from None
 
 
 def _under_litestream(gunicorn, target):

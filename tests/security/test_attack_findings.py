@@ -17,6 +17,7 @@ import json
 import os
 import pathlib
 import re
+import socket
 import sqlite3
 import stat
 import subprocess
@@ -997,10 +998,38 @@ def serve_command(monkeypatch, tmp_path, behind_proxy):
         monkeypatch.setenv("WORKBENCH_BEHIND_PROXY", "1")
     else:
         monkeypatch.delenv("WORKBENCH_BEHIND_PROXY", raising=False)
-    result = CliRunner().invoke(cli.cli, ["serve"])
+    result = CliRunner().invoke(cli.cli, ["serve", "--port", str(free_port())])
     assert result.exit_code == 0, result.output
     [args] = launched
     return args
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_gives_each_worker_its_own_listening_socket(monkeypatch, tmp_path):
+    assert "--reuse-port" in serve_command(monkeypatch, tmp_path, behind_proxy=False)
+
+
+def test_serve_refuses_a_port_another_server_listens_on(monkeypatch, tmp_path):
+    """SO_REUSEPORT would let a second server share the port silently; serve says so."""
+    launched = []
+    monkeypatch.setattr(os, "execvp", lambda program, args: launched.append(args))
+    monkeypatch.setenv("WORKBENCH_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "w.db"))
+    with socket.socket() as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = CliRunner().invoke(cli.cli, ["serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"127.0.0.1:{port} is in use" in result.output and "--port" in result.output
+    assert launched == []
 
 
 def test_serve_tells_gunicorn_to_trust_no_forwarded_headers(monkeypatch, tmp_path):
