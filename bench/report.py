@@ -74,7 +74,7 @@ def live_rows(live):
             "—",
             "ms",
             "—",
-            {"pass": True, "score": None},  # no target of its own: the p99 has one
+            INFORMATION,  # no target of its own: the p99 has one
             "—",
             fmt="{:,.0f}",
         ),
@@ -91,9 +91,14 @@ def live_rows(live):
     ]
 
 
+# The verdict of a row given for information: it has no target of its own.
+INFORMATION = {"pass": True, "score": None, "information": True}
+
+
 def reading_rows(reading):
     """Rows 2: the article page and the article list against the same rows drawn with a
-    trivial template."""
+    trivial template; then, in-process, the article page reread unchanged and just after
+    a write (bench/article_page.py)."""
     rows = []
     for name, label in (
         ("article_page", "2. Article page, 5,000 claims (page 1)"),
@@ -114,6 +119,24 @@ def reading_rows(reading):
                 "same rows, trivial template",
             )
         )
+    in_process = reading.get("in_process")
+    if in_process:
+        for key, label in (
+            ("unchanged_ms", "2. Article page in-process, reread unchanged"),
+            ("after_a_write_ms", "2. Article page in-process, just after a write"),
+        ):
+            rows.append(
+                row(
+                    label,
+                    in_process[key],
+                    in_process["baseline_ms"],
+                    "ms",
+                    "—",
+                    INFORMATION,
+                    "trivial template, same rows",
+                    fmt="{:,.1f}",
+                )
+            )
     return rows
 
 
@@ -503,7 +526,7 @@ def format_table(rows):
                 f"{item['baseline_text']}{unit} ({item['baseline_name']})",
                 format_ratio(item["ratio"]),
                 item["target"],
-                "PASS" if item["pass"] else "FAIL",
+                verdict_text(item),
             )
         )
     widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
@@ -517,6 +540,13 @@ def format_table(rows):
     return "\n".join(out)
 
 
+def verdict_text(item):
+    """PASS or FAIL; a row given for information (no target of its own) says "–"."""
+    if item.get("information"):
+        return "–"
+    return "PASS" if item["pass"] else "FAIL"
+
+
 def format_markdown(rows):
     out = [
         "| Scenario | Ours | Baseline (same run) | Ratio | Target | Result |",
@@ -528,7 +558,7 @@ def format_markdown(rows):
         out.append(
             f"| {item['scenario']} | {item['ours_text']}{unit} | "
             f"{item['baseline_text']}{unit} ({item['baseline_name']}) | {ratio} | "
-            f"{item['target']} | {'PASS' if item['pass'] else 'FAIL'} |"
+            f"{item['target']} | {verdict_text(item)} |"
         )
     return "\n".join(out)
 

@@ -410,6 +410,18 @@ class Bench:
                 f"  reading run {run + 1}: "
                 + ", ".join(f"{name} {values[-1]['rps']:.0f}/s" for name, values in runs.items())
             )
+        # The rows above reread an unchanged article; this says what a page drawn afresh
+        # (after any write) costs, in-process.
+        self.check_time("reading")
+        runs["in_process"] = self.bench_module(
+            "article_page", *(["--quick"] if self.args.quick else [])
+        )
+        log(
+            "  article page in-process: "
+            f"unchanged {runs['in_process']['unchanged_ms']:.1f} ms, "
+            f"after a write {runs['in_process']['after_a_write_ms']:.1f} ms, "
+            f"baseline {runs['in_process']['baseline_ms']:.1f} ms"
+        )
 
     # --- 3 and 5: export -------------------------------------------------------------
 
