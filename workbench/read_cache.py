@@ -20,8 +20,10 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-# Per connection. An article page's claim column (its largest entry) is about 160 KB of
-# HTML; a worker's 16 threads then keep at most about 20 MB.
+# Per connection, oldest dropped first. A page view keeps four or five (counts, the claim
+# column, the list); the largest, a 100-row claim column, is about 160 KB of HTML. The
+# worst case, every thread of a `workbench serve` worker (40) holding eight such columns
+# with nothing written meanwhile, is about 50 MB a worker; any write empties them all.
 MAX_ENTRIES = 8
 
 T = TypeVar("T")
