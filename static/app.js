@@ -1,6 +1,15 @@
 // Small enhancements on top of pages that work without JavaScript.
-// Full text view: selecting a passage fills the "add a claim" form with its exact offsets.
+// - A form with a bare hx-post posts (htmx) to its own action: a page of claim rows would
+//   otherwise carry every status form's URL twice.
+// - Full text view: selecting a passage fills the "add a claim" form with its exact offsets.
 "use strict";
+
+document.addEventListener("htmx:configRequest", (event) => {
+  const form = event.detail.elt;
+  if (form instanceof HTMLFormElement && form.getAttribute("hx-post") === "") {
+    event.detail.path = form.getAttribute("action");
+  }
+});
 
 function offsetWithin(root, node, offset) {
   // Characters of root's text before (node, offset): the article offset of that point.

@@ -23,6 +23,7 @@
 
   function focusRow(row) {
     currentId = row.id;
+    row.tabIndex = -1; // review.js makes rows focusable; a row swapped in a moment ago may not be yet
     row.focus({ preventScroll: true });
     row.scrollIntoView({ block: "nearest" });
   }
@@ -182,7 +183,7 @@
     const status = pendingStatus.get(row.id);
     pendingStatus.delete(row.id);
     const saved = Boolean(status) && row.classList.contains(`claim--${status}`);
-    if (saved) announce(`Claim ${row.dataset.position} set to ${status}`);
+    if (saved) announce(`Claim ${row.querySelector(".claim__pos").textContent} set to ${status}`);
 
     const advancing = row.id === advanceId;
     if (advancing) advanceId = null;

@@ -92,6 +92,11 @@ const Review = (() => {
     return row && row.querySelector(".claim__panel");
   }
 
+  function isOpen(row) {
+    const panel = panelOf(row);
+    return Boolean(panel && panel.childElementCount);
+  }
+
   function closePanel(row) {
     const panel = panelOf(row);
     if (!panel) return;
@@ -102,11 +107,10 @@ const Review = (() => {
 
   // Open the row's panel (the row comes back with it open), then run `then` with it.
   function openPanel(row, then) {
-    const panel = panelOf(row);
     const more = row && row.querySelector(".claim__more");
-    if (!panel || !more) return;
-    if (panel.childElementCount) {
-      if (then) then(panel);
+    if (!more) return;
+    if (isOpen(row)) {
+      if (then) then(panelOf(row));
       return;
     }
     if (then) {
@@ -121,18 +125,34 @@ const Review = (() => {
   }
 
   function togglePanel(row) {
-    const panel = panelOf(row);
-    if (panel && panel.childElementCount) closePanel(row); else openPanel(row);
+    if (isOpen(row)) closePanel(row); else openPanel(row);
   }
 
-  function onBeforeRequest(event) {
-    // A second click on "n notes · n evidence" closes the open panel instead of loading it.
-    const more = event.detail && event.detail.elt;
-    if (!(more instanceof Element) || !more.matches(".claim__more")) return;
+  // "n notes · n evidence" links to the claim's page; with htmx it opens the row's panel in
+  // place (the row comes back from /claims/N/panel with it open), and a second click
+  // closes it. The row carries no hx-get of its own: a page of 100 rows is lighter.
+  function onMoreClick(event) {
+    const more = event.target instanceof Element && event.target.closest("li.claim a.claim__more");
+    if (!more || !window.htmx || event.button !== 0) return;
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return; // a new tab
+    event.preventDefault();
     const row = more.closest("li.claim");
-    if (panelOf(row) && panelOf(row).childElementCount) {
-      event.preventDefault();
+    if (isOpen(row)) {
       closePanel(row);
+      return;
+    }
+    window.htmx.ajax("GET", `${more.getAttribute("href")}/panel`, { source: more, target: row, swap: "outerHTML" });
+  }
+
+  // What only a script uses is added by the script: rows take focus (j/k, a clicked
+  // passage) and say whether their panel is open.
+  function enhanceRows(root) {
+    if (!(root instanceof Element || root instanceof Document)) return;
+    const found = root instanceof Element && root.matches("li.claim") ? [root] : root.querySelectorAll("li.claim");
+    for (const row of found) {
+      if (!row.hasAttribute("tabindex")) row.tabIndex = -1;
+      const more = row.querySelector(".claim__more");
+      if (more && !more.hasAttribute("aria-expanded")) more.setAttribute("aria-expanded", "false");
     }
   }
 
@@ -197,7 +217,9 @@ const Review = (() => {
       if (event.target instanceof Element && event.target.matches("[data-bulk-all]")) updateBulkBar();
     });
     document.addEventListener("focusin", onRowFocus);
-    document.addEventListener("htmx:beforeRequest", onBeforeRequest);
+    document.addEventListener("click", onMoreClick);
+    document.addEventListener("htmx:load", (event) => enhanceRows(event.target));
+    enhanceRows(document);
     document.addEventListener("htmx:afterSettle", onRowSettled);
     document.addEventListener("htmx:sseBeforeMessage", onBeforeSseSwap);
     document.addEventListener("htmx:sseMessage", onSseMessage);

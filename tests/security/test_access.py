@@ -492,8 +492,9 @@ class Controls(html.parser.HTMLParser):
         attrs = dict(attrs)
         if tag == "form" and (attrs.get("method") or "get").lower() == "post":
             self.targets.append(attrs.get("action") or "")
+        # A bare hx-post posts to the form's own action (static/app.js).
         self.targets += [
-            value
+            value or attrs.get("action") or ""
             for name, value in attrs.items()
             if name in ("hx-post", "hx-put", "hx-patch", "hx-delete")
         ]

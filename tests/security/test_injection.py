@@ -238,6 +238,7 @@ def foreign_htmx(body):
         (tag, name, value)
         for tag, name, value in LiveHtmx(body).found
         if name not in APP_HX or not APP_HX[name].fullmatch(value or "")
+        if not (tag == "form" and name == "hx-post" and value is None)  # posts to its action
     ]
 
 

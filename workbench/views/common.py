@@ -92,8 +92,13 @@ def form_int(name):
 
 
 def expected_version():
-    """The claim version the form was loaded with (None if not sent); 400 if not a number."""
-    value = single_form_value("version")
+    """The claim version the form was loaded with (None if not sent); 400 if not a number
+    or sent twice. A row's status form carries it in its action's query string (one
+    hidden field fewer in each of a page's rows), other forms as a field."""
+    values = request.form.getlist("version") + request.args.getlist("version")
+    if len(values) > 1:
+        abort(400, description="The field “version” was sent more than once.")
+    value = values[0] if values else None
     if value is None:
         return None
     version = positive_int(value)

@@ -25,9 +25,15 @@ _lock = threading.Lock()
 
 
 def row_html(
-    claim: dict[str, Any], can_review: bool, in_article: bool, desk: dict[str, Any] | None = None
+    claim: dict[str, Any],
+    can_review: bool,
+    in_article: bool,
+    desk: dict[str, Any] | None = None,
+    listed: bool = False,
 ) -> Markup:
     """The claim's row as articles/_claim.html draws it (closed, no message, no undo).
+    `listed`: drawn in a whole page of rows, where no panel can be open yet, so the row
+    leaves out the empty panel a swapped-in row carries to keep an open one (hx-preserve).
 
     Under blind review a row differs by reader (issue 14): whether the review is open,
     whether the reader is one of its reviewers, and their own status are in the key.
@@ -35,7 +41,7 @@ def row_html(
     blind_open = bool(desk and desk.get("blind_open"))
     mine = bool(blind_open and desk and desk.get("blind_reviewer"))
     own = ((desk or {}).get("mine", {}).get(claim.get("id")) or {}).get("status") if mine else None
-    key = (can_review, in_article, blind_open, mine, own, _key_of(claim))
+    key = (can_review, in_article, listed, blind_open, mine, own, _key_of(claim))
     with _lock:
         found = _rows.get(key)
         if found is not None:
@@ -49,7 +55,9 @@ def row_html(
         "mine": {claim.get("id"): {"status": own}} if mine else {},
     }
     html = Markup(
-        template.render(claim=claim, can_review=can_review, in_article=in_article, desk=row_desk)
+        template.render(
+            claim=claim, can_review=can_review, in_article=in_article, desk=row_desk, listed=listed
+        )
     )
     with _lock:
         _rows[key] = html
