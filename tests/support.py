@@ -1,5 +1,8 @@
 """Helpers shared by test modules in several folders (imported as `support`)."""
 
+import json
+import re
+
 from workbench import accounts
 from workbench import db as workbench_db
 
@@ -49,3 +52,8 @@ def cli_database(tmp_path, monkeypatch, users):
     for name, role in users.items():
         accounts.create_user(database, name, "correct horse battery", role, FAST_HASH)
     return database
+
+
+def htmx_config(script):
+    """The htmx settings static/htmx-config.js gives htmx (its CONFIG, one line of JSON)."""
+    return json.loads(re.search(r"const CONFIG = (\{.*\});\n", script).group(1))

@@ -423,6 +423,31 @@ def deleted_article(client):
     return article_id
 
 
+def test_delete_asks_on_a_page_of_its_own_before_deleting(admin_client, reviewer_client, db):
+    article_id = id_from_location(
+        admin_client.post("/articles", data={"text": TEXT, "title": "Ferry"})
+    )
+    page = admin_client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert f'href="/articles/{article_id}/delete"' in page  # a link, not a form on every page
+    assert f'action="/articles/{article_id}/delete"' not in page
+    assert f'href="/articles/{article_id}/delete"' not in reviewer_client.get(
+        f"/articles/{article_id}"
+    ).get_data(as_text=True)
+
+    asked = admin_client.get(f"/articles/{article_id}/delete")
+    assert asked.status_code == 200
+    body = asked.get_data(as_text=True)
+    assert "Ferry" in body and "can restore it" in body
+    assert f'<form method="post" action="/articles/{article_id}/delete"' in body
+    assert (
+        db.execute("select deleted_at from articles").fetchone()[0] is None
+    )  # asking changes nothing
+    assert reviewer_client.get(f"/articles/{article_id}/delete").status_code == 403
+
+    assert admin_client.post(f"/articles/{article_id}/delete").status_code == 303
+    assert db.execute("select deleted_at from articles").fetchone()[0] is not None
+
+
 @both
 def test_importing_a_deleted_articles_text_offers_to_restore_it(admin_client, db, headers):
     article_id = deleted_article(admin_client)

@@ -168,3 +168,48 @@ def test_a_typed_source_with_kind_none_is_refused_and_the_text_kept(page, import
     expect(row.get_by_role("alert")).to_contain_text("You typed the source “Jane Doe”")
     expect(row.get_by_label("Source, as written in the article")).to_have_value("Jane Doe")
     expect(row.locator(".claim__source")).to_contain_text("no source")
+
+
+def test_htmx_runs_with_the_settings_of_static_htmx_config(page, server):
+    # The settings are a script of their own now (issue 13: 640 bytes off every page); if it
+    # ran too late, htmx would have read the page with its defaults.
+    open_article(page, sample_url(server), SAMPLE_TITLE)
+    config = page.evaluate(
+        """() => ({eval: htmx.config.allowEval, scripts: htmx.config.allowScriptTags,
+                   self: htmx.config.selfRequestsOnly, history: htmx.config.historyCacheSize,
+                   settle: htmx.config.attributesToSettle,
+                   codes: htmx.config.responseHandling.map(rule => rule.code)})"""
+    )
+    assert config == {
+        "eval": False,
+        "scripts": False,
+        "self": True,
+        "history": 0,
+        "settle": ["class", "width", "height"],
+        "codes": ["204", "[23]..", "409", "422", "[45].."],
+    }
+    assert page.locator("style").count() == 0, "htmx added its indicator styles"
+
+
+def test_a_rows_panel_opens_in_place_and_closes_with_its_own_link(page, import_article):
+    # Rows of the page carry neither the panel nor its URL: the link's click loads it.
+    article = import_article(3)
+    open_article(page, article.url, article.title)
+    row = row_at(page, 2)
+    more = row.locator("a.claim__more")
+    expect(row.locator(".claim__panel")).to_have_count(0)
+    expect(more).to_have_attribute("aria-expanded", "false")
+
+    more.click()
+    expect(row.locator(".claim__panel h3").first).to_be_visible()
+    expect(page).to_have_url(article.url)  # in place, not the claim's page
+    expect(row.locator("a.claim__more")).to_have_attribute("aria-expanded", "true")
+
+    row.get_by_role("button", name="Disputed", exact=True).click()
+    expect(row).to_have_class(has_status("disputed"))
+    expect(row.locator(".claim__panel h3").first).to_be_visible()  # kept open
+
+    row.locator("a.claim__more").click()
+    expect(row.locator(".claim__panel h3")).to_have_count(0)
+    expect(row.locator("a.claim__more")).to_have_attribute("aria-expanded", "false")
+    expect(row).to_have_attribute("tabindex", "-1")

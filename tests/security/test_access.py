@@ -296,8 +296,11 @@ def test_every_state_changing_route_accepts_only_post(app):
 def test_get_on_write_routes_is_405_and_changes_nothing(site):
     before = snapshot(site.db)
     wrong = {}
+    # A path may also be a page that asks first (GET /articles/1/delete); that page is a
+    # GET route of its own, and test_get_with_write_parameters_changes_nothing covers it.
+    asking = {rule.rule for rule in rules(site.app, "GET")}
     for rule in rules(site.app, "POST"):
-        if "GET" in rule.methods:
+        if "GET" in rule.methods or rule.rule in asking:
             continue
         response = site.admin.get(fill(rule, site.ids), query_string=WRITE_DATA)
         if response.status_code != 405:

@@ -14,6 +14,8 @@ import uuid
 
 import pytest
 
+from support import htmx_config
+
 pytestmark = pytest.mark.slow  # the real server over HTTP: `make test`, not `make test-fast`
 
 HTMX = {"HX-Request": "true"}
@@ -21,7 +23,6 @@ THREADS = 20
 WRITES_PER_THREAD = 50
 STORM_SECONDS = 120  # a bound, not an expectation: the storm takes a few seconds
 UTC_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
-HTMX_CONFIG = re.compile(r"""<meta name="htmx-config" content='([^']*)'>""")
 
 
 def run_threads(count, work):
@@ -124,7 +125,8 @@ def test_409_for_htmx_is_the_claim_row_and_htmx_is_configured_to_swap_it(
     # The row's own status form carries the new version, so choosing again is not stale.
     assert '<input type="hidden" name="version" value="2">' in row
 
-    config = json.loads(html.unescape(HTMX_CONFIG.search(page.body).group(1)))
+    assert "/static/htmx-config.js" in page.body
+    config = htmx_config(second.get("/static/htmx-config.js").body)
     rule = first_response_rule(config, 409)
     assert rule is not None and rule["swap"] is True and rule.get("error") is False, (
         f"htmx would not swap a 409 into the page: {rule}"

@@ -5,14 +5,13 @@ SECURITY.md, "Headers" (OWASP ASVS 5.0: 3.4.3, 3.6.1; htmx's security notes).
 """
 
 import html.parser
-import json
 import pathlib
 import re
 
 import pytest
 
 import workbench
-from support import FAST_HASH, sign_in
+from support import FAST_HASH, htmx_config, sign_in
 from workbench import create_app
 
 HX = {"HX-Request": "true"}
@@ -59,6 +58,7 @@ def responses(tmp_path_factory):
         "login redirect": anonymous.get("/"),
         "static css": anonymous.get("/static/app.css"),
         "static js": anonymous.get("/static/app.js"),
+        "static htmx config": anonymous.get("/static/htmx-config.js"),
     }
     for response in made.values():
         response.get_data()  # read streamed bodies (the exports) to the end
@@ -83,6 +83,7 @@ ALL_KINDS = HTML_KINDS + [
     "login redirect",
     "static css",
     "static js",
+    "static htmx config",
 ]
 
 
@@ -162,6 +163,7 @@ def test_the_kinds_of_response_are_what_they_claim(responses):
         "login redirect": 302,
         "static css": 200,
         "static js": 200,
+        "static htmx config": 200,
     }
 
 
@@ -259,12 +261,12 @@ def test_every_script_is_a_file_from_this_site_or_the_pinned_htmx(responses):
 
 
 def test_htmx_config_is_locked_down(responses):
-    [meta] = [
-        m
-        for m in Tags(responses["page"].get_data(as_text=True)).metas
-        if m.get("name") == "htmx-config"
-    ]
-    config = json.loads(meta["content"])
+    # The settings are a static script run after htmx (in document order) and before htmx
+    # reads the page (it starts on DOMContentLoaded, after every deferred script).
+    sources = [s.get("src", "") for s in Tags(responses["page"].get_data(as_text=True)).scripts]
+    assert sources.index("/static/htmx-config.js") > sources.index(workbench.HTMX_CDN_URL)
+    assert all("defer" in s for s in Tags(responses["page"].get_data(as_text=True)).scripts)
+    config = htmx_config(responses["static htmx config"].get_data(as_text=True))
     assert {
         key: config.get(key)
         for key in ("selfRequestsOnly", "allowScriptTags", "allowEval", "includeIndicatorStyles")

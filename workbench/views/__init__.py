@@ -38,6 +38,7 @@ from .common import (
     url_host,
 )
 from .row_cache import row_html
+from .template_source import Unindented
 
 # Decision states as a row's badge says them (none and decided need no badge).
 DECISION_WORDS = {"proposed": "proposed", "approved": "approved", "returned": "returned"}
@@ -64,6 +65,7 @@ METHOD_WORDS = {
 
 
 def init_app(app):
+    app.jinja_env.add_extension(Unindented)
     app.register_blueprint(bp)
     app.register_error_handler(sqlite3.OperationalError, handle_database_error)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -232,6 +232,18 @@ def text_page(article, **form):
     )
 
 
+@bp.get("/articles/<article_id>/delete")
+@role_required("admin")
+def confirm_delete_article(article_id):
+    """Ask before deleting: a page of its own, so the article page does not carry the
+    question (and its form) for the rare admin who deletes."""
+    article = load_article(article_id, with_body=False)
+    counts = articles.progress(get_db(), [article["id"]]).get(article["id"]) or {}
+    return render_template(
+        "articles/delete.html", article=article, claim_count=counts.get("total", 0)
+    )
+
+
 @bp.post("/articles/<article_id>/delete")
 @role_required("admin")
 def delete_article(article_id):
