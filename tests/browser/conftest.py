@@ -390,3 +390,21 @@ def import_article(api, server):
         return Article(id=article_id, url=f"{server}{path}", title=title, sentences=sentences)
 
     return import_
+
+
+@pytest.fixture
+def import_long_article(api, server):
+    """import_long_article(count) -> (url, title): an article of `count` unique claims."""
+
+    def import_(count):
+        token = f"L{uuid.uuid4().hex[:8]}"
+        text = " ".join(
+            f"Inspectors logged defect {n} on footbridge {token} last week."
+            for n in range(1, count + 1)
+        )
+        title = f"Footbridge defects {token}"
+        response = api.post("/articles", form={"text": text, "title": title}, max_redirects=0)
+        assert response.status == 303, f"importing the long article gave {response.status}"
+        return server + response.headers["location"].removeprefix(server), title
+
+    return import_

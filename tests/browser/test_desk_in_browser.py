@@ -73,6 +73,27 @@ def test_one_reviewers_change_appears_on_the_others_page_without_reload(new_page
     assert ana_errors == [] and bruno_errors == []
 
 
+def test_a_claim_of_a_page_loaded_later_gets_others_changes_too(new_page, import_long_article):
+    # Rows are drawn without their event; the script gives it them, also to the rows of a
+    # next page that htmx adds when the list is scrolled to its end.
+    url, title = import_long_article(102)
+    ana_errors = []
+    ana, bruno = new_page(user="ana", errors=ana_errors), new_page(user="bruno")
+    ana.goto(url)
+    expect(ana.get_by_role("heading", level=1)).to_have_text(title)
+    wait_for_stream(ana)
+    ana.locator("li.claims__more").scroll_into_view_if_needed()
+    expect(ana.locator("li.claim")).to_have_count(102)
+    bruno.goto(f"{url}?page=2")
+    set_status(bruno.locator("li.claim").first, "disputed")
+
+    late = ana.locator("li.claim").nth(100)
+    expect(late).to_have_class(has_status("disputed"), timeout=LIVE_MS)
+    set_status(bruno.locator("li.claim").nth(1), "sourced")
+    expect(ana.locator("li.claim").nth(101)).to_have_class(has_status("sourced"), timeout=LIVE_MS)
+    assert ana_errors == []
+
+
 def test_a_blind_double_review_runs_to_adjudication_and_an_approved_export(
     new_page, import_article, api
 ):

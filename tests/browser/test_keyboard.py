@@ -9,7 +9,6 @@ import io
 import os
 import pathlib
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -74,24 +73,6 @@ def screenshot_dir(tmp_path):
     directory = pathlib.Path(os.environ.get("SCREENSHOT_DIR") or tmp_path / "screenshots")
     directory.mkdir(parents=True, exist_ok=True)
     return directory
-
-
-@pytest.fixture
-def import_long_article(api, server):
-    """import_long_article(count) -> (url, title): an article of `count` unique claims."""
-
-    def import_(count):
-        token = f"L{uuid.uuid4().hex[:8]}"
-        text = " ".join(
-            f"Inspectors logged defect {n} on footbridge {token} last week."
-            for n in range(1, count + 1)
-        )
-        title = f"Footbridge defects {token}"
-        response = api.post("/articles", form={"text": text, "title": title}, max_redirects=0)
-        assert response.status == 303, f"importing the long article gave {response.status}"
-        return server + response.headers["location"].removeprefix(server), title
-
-    return import_
 
 
 # --- a whole review ----------------------------------------------------------------------
