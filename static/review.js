@@ -146,7 +146,9 @@ const Review = (() => {
 
   // What only a script uses is added by the script (a page of 100 rows is lighter without
   // it): rows take focus (j/k, a clicked passage), say whether their panel is open, and on
-  // a live page take their own server-sent event (others' changes to that claim).
+  // a live page take their own server-sent event (others' changes to that claim). The
+  // status buttons not pressed say so here too: without a script the pressed one alone
+  // says aria-pressed, which still tells a screen reader the claim's status.
   // On the first load this runs before htmx reads the page; rows htmx adds later (the next
   // page of claims) are handed back to htmx once they have their event.
   function enhanceRows(root, afterHtmx) {
@@ -156,6 +158,7 @@ const Review = (() => {
       if (!row.hasAttribute("tabindex")) row.tabIndex = -1;
       const more = row.querySelector(".claim__more");
       if (more && !more.hasAttribute("aria-expanded")) more.setAttribute("aria-expanded", "false");
+      for (const button of row.querySelectorAll(".seg button:not([aria-pressed])")) button.setAttribute("aria-pressed", "false");
       if (!row.hasAttribute("sse-swap") && row.closest("[sse-connect]")) {
         row.setAttribute("sse-swap", row.id);
         if (afterHtmx && window.htmx) window.htmx.process(row);

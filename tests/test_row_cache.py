@@ -24,7 +24,8 @@ def row(page, claim_id):
 def test_a_status_changed_elsewhere_shows_at_once(reviewer_client, article_id, db):
     claim = list_claims(db, article_id).claims[0]
     before = reviewer_client.get(f"/articles/{article_id}").get_data(as_text=True)
-    assert 'value="sourced" aria-pressed="false"' in row(before, claim["id"])
+    assert 'value="unverified" aria-pressed="true"' in row(before, claim["id"])
+    assert 'value="sourced" aria-pressed="true"' not in row(before, claim["id"])
     set_status(db, claim["id"], "sourced", actor("bo"))
     after = reviewer_client.get(f"/articles/{article_id}").get_data(as_text=True)
     assert 'value="sourced" aria-pressed="true"' in row(after, claim["id"])

@@ -137,6 +137,9 @@ def test_tagging_a_claim_swaps_its_row_and_the_progress_bar_without_reloading(pa
         document.querySelectorAll('li.claim').forEach(li => { li.__kept = true; });
     }""")
     row = claim_row(page, 2)
+    # Drawn with the pressed button's state alone; the script says the others are not.
+    expect(status_button(row, "sourced")).to_have_attribute("aria-pressed", "false")
+    expect(status_button(row, "unverified")).to_have_attribute("aria-pressed", "true")
 
     status_button(row, "sourced").click()
 
