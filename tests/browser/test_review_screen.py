@@ -213,3 +213,20 @@ def test_a_rows_panel_opens_in_place_and_closes_with_its_own_link(page, import_a
     expect(row.locator(".claim__panel h3")).to_have_count(0)
     expect(row.locator("a.claim__more")).to_have_attribute("aria-expanded", "false")
     expect(row).to_have_attribute("tabindex", "-1")
+
+
+@pytest.mark.parametrize("width", [1920, 1366, 1280, 1024, 800])
+def test_the_top_bar_fits_the_window_with_log_out_whole(page, server, width):
+    # At 1366 px "Log out" was cut in half at the window's edge and the name broke in two.
+    page.set_viewport_size({"width": width, "height": 900})
+    open_article(page, sample_url(server), SAMPLE_TITLE)
+    bar = page.evaluate(
+        """() => { const bar = document.querySelector('.topbar');
+                   return [bar.scrollWidth, bar.clientWidth]; }"""
+    )
+    assert bar[0] <= bar[1], f"the top bar is {bar[0]} px wide in a {bar[1]} px window"
+    log_out = page.get_by_role("button", name="Log out").bounding_box()
+    assert log_out["x"] + log_out["width"] <= width
+    brand = page.locator(".brand").bounding_box()
+    assert brand["height"] < 40, "the name breaks onto two lines"
+    expect(page.get_by_role("button", name="Keyboard: ?")).to_be_visible()
