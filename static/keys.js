@@ -21,8 +21,24 @@
     return focused || (currentId && document.getElementById(currentId));
   }
 
-  function focusRow(row) {
+  // The row read from the keyboard shows its whole claim (app.css) until another row is
+  // read, or a click lands elsewhere: not when focus moves on a mouse press, which would
+  // move the rows under the pointer before the click.
+  let readingId = null;
+
+  function markReading(row) {
+    readingId = row ? row.id : null;
+    for (const other of document.querySelectorAll("li.claim.is-reading")) {
+      if (other !== row) other.classList.remove("is-reading");
+    }
+    if (row) row.classList.add("is-reading");
+  }
+
+  // `read`: the reviewer moved here from the keyboard; false when focus only comes back
+  // to a row swapped in after a click.
+  function focusRow(row, read = true) {
     currentId = row.id;
+    if (read) markReading(row);
     row.tabIndex = -1; // review.js makes rows focusable; a row swapped in a moment ago may not be yet
     row.focus({ preventScroll: true });
     row.scrollIntoView({ block: "nearest" });
@@ -170,6 +186,8 @@
 
   function onClick(event) {
     if (!(event.target instanceof Element)) return;
+    const reading = document.querySelector("li.claim.is-reading");
+    if (reading && !reading.contains(event.target)) markReading(null);
     const button = event.target.closest("li.claim button[name=status]");
     if (button) pendingStatus.set(button.closest("li.claim").id, button.value);
     if (event.target.closest("[data-keys-help]")) showHelp();
@@ -180,6 +198,7 @@
   function onSettled(event) {
     const row = event.target;
     if (!(row instanceof Element) || !row.matches("li.claim")) return;
+    if (row.id === readingId) row.classList.add("is-reading"); // the swapped-in row is the one read
     const status = pendingStatus.get(row.id);
     pendingStatus.delete(row.id);
     const saved = Boolean(status) && row.classList.contains(`claim--${status}`);
@@ -195,9 +214,9 @@
       focusRow(row);
       move(1);
     } else if (row.id === currentId && (!document.activeElement || document.activeElement === document.body)) {
-      focusRow(row); // the focused element went with the old row
+      focusRow(row, false); // the focused element went with the old row
     } else if (row.id === currentId && savedFromPanel(event)) {
-      focusRow(row); // a note or evidence saved: back to the row, not the emptied field
+      focusRow(row, false); // a note or evidence saved: back to the row, not the emptied field
     }
     // Keys typed meanwhile apply now, unless the change was refused: the row says why.
     if (advancing && !saved) queued = [];

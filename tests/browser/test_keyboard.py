@@ -374,3 +374,40 @@ def test_a_refused_status_change_keeps_focus_on_the_claim(page, reviewer, new_pa
     assert_status(first, "sourced")
     expect(first).to_be_focused()  # not moved on: the reviewer reads why
     expect(announcement(other)).to_have_text("")
+
+
+def test_a_click_below_a_long_claim_read_from_the_keyboard_lands(page, api, server):
+    # The row read from the keyboard shows its whole claim. It used to shrink back on the
+    # mouse press that moved focus away, so the rows below moved up under the pointer and
+    # the click on a status further down fell on nothing.
+    long_claim = (
+        "The ministry said the footbridge over the Brindle, which the council approved in "
+        "March after a debate that lasted most of the afternoon and two earlier votes that "
+        "failed, will cost 14 million pounds, be built by a firm from the north of the "
+        "county and open to walkers and cyclists in the spring of next year."
+    )
+    text = " ".join(
+        [
+            "The council met on Monday.",
+            long_claim,
+            "Residents asked for a crossing.",
+            "The works start in May.",
+            "The old ferry will stop.",
+        ]
+    )
+    answer = api.post("/articles", form={"text": text, "title": "A long claim"}, max_redirects=0)
+    assert answer.status == 303
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(server + answer.headers["location"].removeprefix(server))
+    expect(page.get_by_role("heading", level=1)).to_have_text("A long claim")
+    press(page, "j", "j")
+    second = row_at(page, 2)
+    expect(second).to_be_focused()
+    short_height = row_at(page, 3).bounding_box()["height"]
+    assert second.bounding_box()["height"] > 1.5 * short_height, "the claim read is not whole"
+
+    row_at(page, 4).get_by_role("button", name="Sourced", exact=True).click()
+
+    assert_status(row_at(page, 4), "sourced")
+    expect(row_at(page, 4).get_by_role("button", name="Undo")).to_be_visible()
+    assert second.bounding_box()["height"] < 1.5 * short_height  # shrunk after the click
