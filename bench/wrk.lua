@@ -97,7 +97,8 @@ if mode == "tag" then
     local warm_up = (headers["Content-Type"] or ""):find("text/css") or body == "ok"
     if status == 200 and not warm_up then
       local claim = body:match('id="claim%-(%d+)"')
-      local version = body:match('name="version" value="(%d+)"')
+      -- The row's status form carries the version it was drawn at in its action.
+      local version = body:match('/status%?version=(%d+)"')
       seen[#seen + 1] = (claim or "?") .. ":" .. (version or "?")
     end
   end

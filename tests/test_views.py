@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+import pathlib
+import re
 
 import pytest
 
@@ -87,6 +89,42 @@ def test_claim_page_shows_history(reviewer_client, article_id, db):
 
 
 # --- writes: with and without htmx ------------------------------------------------------
+
+
+def test_a_version_in_the_forms_action_is_checked_like_a_field(reviewer_client, article_id, db):
+    # The row's status form sends its version in its action (one hidden field fewer a row).
+    claim = claim_ids(db, article_id)[0]
+    page = reviewer_client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert f'action="/claims/{claim}/status?version=1"' in page
+    saved = reviewer_client.post(f"/claims/{claim}/status?version=1", data={"status": "sourced"})
+    assert saved.status_code == 303 and db.table("claims").get(claim)["version"] == 2
+    stale = reviewer_client.post(f"/claims/{claim}/status?version=1", data={"status": "disputed"})
+    assert stale.status_code == 409 and db.table("claims").get(claim)["status"] == "sourced"
+    twice = reviewer_client.post(
+        f"/claims/{claim}/status?version=2", data={"status": "disputed", "version": "2"}
+    )
+    assert twice.status_code == 400 and db.table("claims").get(claim)["status"] == "sourced"
+    bad = reviewer_client.post(f"/claims/{claim}/status?version=two", data={"status": "disputed"})
+    assert bad.status_code == 400 and db.table("claims").get(claim)["status"] == "sourced"
+
+
+def test_the_benchs_tagging_check_finds_claim_and_version_in_the_htmx_answer(
+    reviewer_client, article_id, db
+):
+    # bench/wrk.lua counts a status change as saved by the claim and version the answer
+    # shows; when the version left the hidden field, every change looked lost.
+    lua = (pathlib.Path(__file__).parent.parent / "bench" / "wrk.lua").read_text()
+    patterns = re.findall(r"body:match\('([^']*)'\)", lua)
+    assert len(patterns) == 2
+    claim = claim_ids(db, article_id)[2]
+    answer = reviewer_client.post(
+        f"/claims/{claim}/status?version=1", data={"status": "disputed"}, headers=HX
+    ).get_data(as_text=True)
+    found = [
+        re.search(pattern.replace("%d", r"\d").replace("%", "\\"), answer).group(1)
+        for pattern in patterns
+    ]
+    assert found == [str(claim), "2"]
 
 
 def test_status_without_htmx_redirects_303_back_to_the_claim(reviewer_client, article_id, db):
