@@ -230,6 +230,10 @@ const Review = (() => {
     document.addEventListener("click", onMoreClick);
     document.addEventListener("htmx:load", (event) => enhanceRows(event.target, true));
     enhanceRows(document, false);
+    // A link to one claim (#claim-N, as a save without htmx redirects) starts there: the
+    // row was not focusable when the browser went to it.
+    const linked = location.hash.startsWith("#claim-") && document.getElementById(location.hash.slice(1));
+    if (linked && linked.matches("li.claim")) linked.focus({ preventScroll: true });
     document.addEventListener("htmx:afterSettle", onRowSettled);
     document.addEventListener("htmx:sseBeforeMessage", onBeforeSseSwap);
     document.addEventListener("htmx:sseMessage", onSseMessage);

@@ -96,6 +96,12 @@ def test_passages_and_claims_link_to_each_other_without_javascript(new_page, imp
     expect(page).to_have_url(f"{article.url}#passage-{claim_id}")
     page.locator(f"#passage-{claim_id}").click()
     expect(page).to_have_url(f"{article.url}#claim-{claim_id}")
+    # The row the link went to is outlined, the others not.
+    outlined = page.evaluate(
+        """() => [...document.querySelectorAll('li.claim')]
+                 .filter(row => getComputedStyle(row).outlineStyle !== 'none').map(row => row.id)"""
+    )
+    assert outlined == [f"claim-{claim_id}"]
 
 
 def test_a_status_change_can_be_undone_in_place(page, import_article):
@@ -230,3 +236,26 @@ def test_the_top_bar_fits_the_window_with_log_out_whole(page, server, width):
     brand = page.locator(".brand").bounding_box()
     assert brand["height"] < 40, "the name breaks onto two lines"
     expect(page.get_by_role("button", name="Keyboard: ?")).to_be_visible()
+
+
+def test_a_link_to_one_claim_starts_the_review_there(page, import_article):
+    # The rows get their tabindex from review.js, after the browser went to #claim-N.
+    article = import_article(5)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(article.url)
+    third_id = row_at(page, 3).get_attribute("id")
+    page.goto(f"{article.url}#{third_id}")
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+    third = page.locator(f"li#{third_id}")
+    expect(third).to_be_focused()
+    expect(third).to_have_class(re.compile(r"(^|\s)is-selected(\s|$)"))
+
+    page.keyboard.press("j")
+
+    expect(row_at(page, 4)).to_be_focused()
+    outlined = page.evaluate(
+        """() => [...document.querySelectorAll('li.claim')]
+                 .filter(row => getComputedStyle(row).outlineStyle !== 'none').length"""
+    )
+    assert outlined == 1, f"{outlined} rows are outlined; only the focused one should be"
