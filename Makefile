@@ -15,20 +15,38 @@ CHROMIUM := /usr/bin/chromium
 .PHONY: install install-dev run test test-fast lint lock bench clean chromium htmx
 
 # Every package comes from a lock file with hashes (requirements/*.lock, made by `make lock`
-# from pyproject.toml): the app's for `make run`, the app's plus the tools' for the rest.
+# from pyproject.toml): the app's for `make run`, the tools' for tests, lint and bench.
+# Each lock is complete (every dependency pinned and hashed), so pip installs it with
+# --no-deps: nothing is resolved against the registry, and a package released after the
+# lock cannot be chosen. Resolving broke every fresh install once: pip 23.2 took a newer
+# lxml for justext's `lxml[html_clean]` and refused it as unpinned.
+# `pip check` then proves the lock really is complete. tests/test_install.py runs this
+# very recipe against an index that serves newer releases than the lock names.
+LOCKED_INSTALL = $(BIN)/pip install --quiet --no-deps --require-hashes
+LOCK ?= requirements/app.lock
+
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml requirements/app.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --require-hashes -r requirements/app.lock
+	$(LOCKED_INSTALL) -r requirements/app.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $@
 
 install-dev: $(VENV)/.dev-installed
 
 $(VENV)/.dev-installed: $(VENV)/.installed requirements/dev.lock
-	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	$(LOCKED_INSTALL) -r requirements/dev.lock
+	$(BIN)/pip check
 	touch $@
+
+# One lock into the venv $(VENV), the way every install above does it.
+.PHONY: locked-install
+locked-install:
+	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
+	$(LOCKED_INSTALL) -r $(LOCK)
+	$(BIN)/pip check
 
 # After changing dependencies in pyproject.toml: pin them (and their hashes) again.
 lock: install-dev
@@ -37,6 +55,8 @@ lock: install-dev
 	$(BIN)/uv pip compile pyproject.toml requirements/build.in --extra test --extra dev \
 	  --generate-hashes --universal --python-version 3.11 -c requirements/app.lock -q \
 	  -o requirements/dev.lock
+	$(BIN)/uv pip compile requirements/bench.in --generate-hashes --universal \
+	  --python-version 3.11 -c requirements/dev.lock -q -o requirements/bench.lock
 
 run: install
 	$(BIN)/workbench init --base-url http://$(HOST):$(PORT)
@@ -59,9 +79,8 @@ lint: install-dev
 	$(BIN)/ruff format --check workbench tests bench
 	$(BIN)/mypy
 
-# Benchmarks (bench/, issue 6), never part of `make test`: Debian's wrk for the load, and
-# the peer, the profiler and the chart library in the venv only (not app dependencies).
-BENCH_PACKAGES := 'datasette>=0.65,<1' 'py-spy>=0.3,<1' 'matplotlib>=3.8,<4'
+# Benchmarks (bench/), never part of `make test`: Debian's wrk for the load, and the peer,
+# the profiler and the chart library (requirements/bench.lock) in the venv only.
 .PHONY: bench-profile bench-tools
 
 bench: install-dev bench-tools
@@ -75,8 +94,9 @@ bench-tools: $(VENV)/.bench-installed
 	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmarks"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
-$(VENV)/.bench-installed: $(VENV)/.dev-installed Makefile
-	$(BIN)/pip install --quiet $(BENCH_PACKAGES)
+$(VENV)/.bench-installed: $(VENV)/.dev-installed requirements/bench.lock
+	$(LOCKED_INSTALL) -r requirements/bench.lock
+	$(BIN)/pip check
 	touch $@
 
 # Debian's chromium for the browser tests (Playwright drives it; it never downloads one).

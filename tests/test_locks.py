@@ -8,7 +8,7 @@ import tomllib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-LOCKS = {name: ROOT / "requirements" / f"{name}.lock" for name in ("app", "dev")}
+LOCKS = {name: ROOT / "requirements" / f"{name}.lock" for name in ("app", "dev", "bench")}
 PINNED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
 
 
@@ -55,21 +55,27 @@ def test_the_dev_lock_agrees_with_the_app_lock():
     assert differing == {}
 
 
-def test_the_makefile_installs_only_from_the_locks_with_hashes_required():
+def test_the_bench_lock_agrees_with_the_dev_lock():
+    dev = locked(LOCKS["dev"])
+    bench = locked(LOCKS["bench"])
+    differing = {
+        p: (dev[p][0], bench[p][0]) for p in bench if p in dev and bench[p][0] != dev[p][0]
+    }
+    assert differing == {}
+
+
+def test_every_pip_install_in_the_makefile_takes_a_hashed_lock_without_resolving():
+    # --no-deps: each lock is complete, so pip never asks the registry what else to take
+    # (tests/test_install.py shows what resolving did on a fresh machine).
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    # `make bench` adds its own tools (Datasette, py-spy, matplotlib) to .venv; what `make
-    # run` and `make test` install is what this is about.
-    installs = [
+    definition = re.search(r"^LOCKED_INSTALL = (.*)$", makefile, re.M)[1]
+    assert "--no-deps" in definition and "--require-hashes" in definition
+    installs = re.findall(r"\$\(LOCKED_INSTALL\) -r (\S+)", makefile)
+    assert set(installs) == {f"requirements/{name}.lock" for name in LOCKS} | {"$(LOCK)"}
+    others = [
         line.strip()
         for line in makefile.splitlines()
-        if "pip install" in line and "BENCH_PACKAGES" not in line
+        if "pip install" in line and not line.startswith(("LOCKED_INSTALL", "#"))
     ]
-    from_locks = [line for line in installs if "-r requirements/" in line]
-    assert {line.split("-r ")[1] for line in from_locks} == {
-        "requirements/app.lock",
-        "requirements/dev.lock",
-    }
-    assert all("--require-hashes" in line for line in from_locks)
-    # The project itself goes in without pulling anything the locks did not pin.
-    others = [line for line in installs if line not in from_locks]
-    assert others and all("--no-deps" in line for line in others)
+    # The one other install is the project itself, editable, pulling in nothing.
+    assert others and all("--no-deps" in line and line.endswith("-e .") for line in others)
