@@ -64,6 +64,7 @@ DOMAIN = modules_in(
     "read_cache.py",
     "settings.py",
     "clock.py",
+    "version.py",
     "replica.py",
     "fetch.py",
     "jobs.py",

@@ -1,21 +1,19 @@
 """How far blind reviewers agreed: percent agreement, Cohen's kappa for each pair, and
 Krippendorff's alpha (nominal) for any number of reviewers, per article.
 
-Alpha comes from the `krippendorff` package (Castro's implementation of Krippendorff
-2011, the coincidence-matrix method, which handles missing values). Kappa is Cohen's
-(1960) formula, (p_o - p_e) / (1 - p_e), written here: six lines did not warrant
-scikit-learn and SciPy (over 100 MB) as dependencies, and tests/test_agreement.py checks
-it against textbook worked examples.
+Both are written here and checked against textbook worked examples
+(tests/test_agreement.py). Alpha is Krippendorff's (2011) coincidence-matrix method, which
+handles missing values; the `krippendorff` package computes the same but is GPL-3.0, which
+the project's Apache-2.0 licence cannot take in. Kappa is Cohen's (1960) formula,
+(p_o - p_e) / (1 - p_e): six lines did not warrant scikit-learn and SciPy (over 100 MB).
 """
 
 import itertools
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-import krippendorff
-import numpy as np
 from sqlite_utils import Database
 
 from .blind import Review, decisions_by_claim, latest
@@ -60,18 +58,27 @@ def cohen_kappa(first: Sequence[str | None], second: Sequence[str | None]) -> fl
 def krippendorff_alpha(ratings: Ratings) -> float | None:
     """Krippendorff's alpha for nominal values (missing values allowed); None when it is
     undefined (fewer than two values in all, or nothing pairable)."""
-    values = sorted({str(v) for row in ratings for v in row if v is not None})
-    if len(values) < 2:
+    # The coincidence matrix: each unit's ordered pairs of values, each weighted
+    # 1 / (values in the unit - 1); units with fewer than two values are not pairable.
+    coincidences: defaultdict[tuple[str, str], float] = defaultdict(float)
+    for column in zip(*ratings, strict=True):
+        values = [str(v) for v in column if v is not None]
+        if len(values) < 2:
+            continue
+        for first, second in itertools.permutations(values, 2):
+            coincidences[first, second] += 1 / (len(values) - 1)
+    totals: defaultdict[str, float] = defaultdict(float)
+    for (first, _), weight in coincidences.items():
+        totals[first] += weight
+    pairable = sum(totals.values())
+    if len(totals) < 2:
         return None
-    code = {value: number for number, value in enumerate(values)}
-    matrix = np.array(
-        [[np.nan if v is None else code[str(v)] for v in row] for row in ratings], dtype=float
+    # Nominal: any two different values disagree by 1. alpha = 1 - D_o / D_e.
+    observed = sum(weight for (a, b), weight in coincidences.items() if a != b) / pairable
+    expected = sum(totals[a] * totals[b] for a in totals for b in totals if a != b) / (
+        pairable * (pairable - 1)
     )
-    try:
-        alpha = float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"))
-    except (ValueError, ZeroDivisionError):
-        return None
-    return None if math.isnan(alpha) else alpha
+    return 1 - observed / expected
 
 
 def summary(reviewers: Sequence[str], ratings: Ratings) -> dict[str, Any]:

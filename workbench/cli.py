@@ -29,9 +29,9 @@ from .text.attribution import detect_sources
 from .text.cleaning import SUPPORTED_SUFFIXES, document_from_upload
 from .text.flags import claim_flags
 from .text.splitter import split_claims
+from .version import __version__
 
 SAMPLE_ARTICLE = pathlib.Path(__file__).with_name("sample_article.txt")
-DEFAULT_EVALUATION_DATA = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data"
 # Threads of each worker that live-update streams never take (workbench serve).
 STREAM_RESERVE = 8
 SAMPLE_TITLE = "Syrian forces capture Palmyra citadel from Daesh (sample article)"
@@ -153,7 +153,7 @@ def _read_password(password_stdin):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="workbench")
+@click.version_option(version=__version__, prog_name="workbench")
 def cli():
     """Source-claim verification workbench.
 
@@ -814,8 +814,8 @@ def check():
     "--data",
     "data_dir",
     type=click.Path(exists=True, file_okay=False),
-    default=None,
-    help="Folder of labelled JSON texts (default: tests/data).",
+    required=True,
+    help="Folder of labelled JSON texts (in a checkout: tests/data).",
 )
 def evaluate(data_dir):
     """Measure the splitter and source detection against labelled texts; print a table.
@@ -825,11 +825,8 @@ def evaluate(data_dir):
     """
     from .text import evaluate as evaluation
 
-    folder = pathlib.Path(data_dir) if data_dir else DEFAULT_EVALUATION_DATA
-    if not folder.is_dir():
-        raise click.ClickException(f"No labelled data at {folder}; pass --data FOLDER.")
     _note_rules_only()
-    results = evaluation.evaluate(folder)
+    results = evaluation.evaluate(pathlib.Path(data_dir))
     click.echo(evaluation.format_table(results))
     if not all(check["passed"] for check in results["targets"].values()):
         sys.exit(1)

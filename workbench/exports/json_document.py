@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from .. import search, snapshots
 from ..db import read_snapshot
+from ..version import __version__
 from . import SCHEMA_VERSION, ExportStats
 
 _EVERYTHING = search.ClaimFilter()
@@ -72,7 +73,10 @@ def iter_json(
                 params,
             )
             where += " and c.article_id = ?"
-        yield f'{{"schema_version": {SCHEMA_VERSION}, "articles": ['
+        yield (
+            f'{{"schema_version": {SCHEMA_VERSION}, '
+            f'"workbench_version": {json.dumps(__version__)}, "articles": ['
+        )
         for number, (article_id,) in enumerate(article_ids.fetchall()):
             if number:
                 yield ","

@@ -13,6 +13,7 @@ from .. import articles, matching
 from ..history_sentences import KIND_WORDS, article_event, describe
 from ..statuses import STATUSES
 from ..text import flags
+from ..version import __version__
 from ..web import get_db
 from . import (  # noqa: F401  (routes)
     account_pages,
@@ -81,6 +82,7 @@ def init_app(app):
         DECISION_WORDS=DECISION_WORDS,
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
+        APP_VERSION=__version__,
     )
     app.jinja_env.globals["article_choices"] = lambda: articles.article_titles(get_db())
     # A row drawn alone (after a write) finds its claim reviewed elsewhere itself; a page
