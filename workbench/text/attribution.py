@@ -56,58 +56,12 @@ spanning its own words.
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import model_gaps, report_verbs, spacy_model
+from .source_record import KINDS, METHODS, Attribution  # noqa: F401  (the public names)
 from .splitter import ClaimSpan
-
-KINDS = ("named_person", "organization", "anonymous", "document", "none")
-
-
-# How a source was found, for the reviewer (issue 11, "Show the confidence").
-METHODS = ("rule", "parse", "entity", "back-reference", "quotation")
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """A claim's source: `text == article_text[start:end]`, its kind, and who relayed it.
-
-    `method` says how it was found (one of METHODS) and `candidates` holds the other
-    sources the sentence names, as (text, kind, start, end), for a reviewer to pick
-    instead. Neither takes part in equality: the same span is the same source.
-    """
-
-    text: str
-    kind: str
-    start: int
-    end: int
-    medium: "Attribution | None" = None
-    method: str = field(default="rule", compare=False)
-    candidates: tuple = field(default=(), compare=False)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The stored shape, with how it was found and the other candidates."""
-        return {
-            **self.span_dict_with_medium(),
-            "method": self.method,
-            "candidates": [
-                dict(zip(("text", "kind", "start", "end"), candidate, strict=True))
-                for candidate in self.candidates
-            ],
-        }
-
-    def span_dict(self) -> dict[str, Any]:
-        """Text, kind and offsets only."""
-        return {"text": self.text, "kind": self.kind, "start": self.start, "end": self.end}
-
-    def span_dict_with_medium(self) -> dict[str, Any]:
-        """The stored shape of a medium: its span and its own medium."""
-        return {
-            **self.span_dict(),
-            "medium": self.medium.span_dict_with_medium() if self.medium else None,
-        }
-
 
 # --- Vocabulary -------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import parsed_sources, report_verbs, spacy_model
+from .source_record import Attribution
 
 # Any form of a lexicon verb, nouns-alike included ("a report", "the state"): the parse
 # decides whether it is a verb, so only sentences with one are worth parsing.
@@ -99,9 +100,6 @@ def _typed(source, doc, base):
 
 def _attribution(subject, gap, doc, base, classify):
     """The Attribution a parsed subject stands for, or None when it names no source."""
-    # Imported here: attribution imports this module to hand it the gaps.
-    from .attribution import Attribution
-
     if subject.pronoun:
         known = {"he": gap.person, "she": gap.person, "they": gap.plural, "it": gap.thing}.get(
             subject.head
