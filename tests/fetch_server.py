@@ -73,12 +73,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_body(200, "text/html; charset=utf-8", PAGE)
 
     def route_article(self, params):
-        """/article?name=saved_news_page: a regression page, bytes as saved."""
+        """/article?name=saved_news_page: a regression page, bytes as saved; with held=1
+        only once the test opens server.gate (a fetch still in progress until then)."""
         name = params.get("name", "")
         page = PAGES / name / "page.html"
         if not name.isidentifier() or not page.is_file():
             self.send_body(404, "text/plain", b"no such page")
             return
+        if params.get("held") == "1":
+            self.server.gate.wait(timeout=60)
         self.send_body(200, "text/html", page.read_bytes())
 
     def route_text(self, params):

@@ -153,10 +153,16 @@ def _wait_until_serving(url, process, log_path):
 
 
 @pytest.fixture(scope="session")
-def news_site():
-    """Base URL of a news site on 127.0.0.1 (tests/fetch_server.py) the server may fetch."""
+def news_server():
+    """A news site on 127.0.0.1 (tests/fetch_server.py) the server may fetch."""
     with fetch_server.running() as running:
-        yield f"http://127.0.0.1:{running.port}"
+        yield running
+
+
+@pytest.fixture(scope="session")
+def news_site(news_server):
+    """Base URL of the news site."""
+    return f"http://127.0.0.1:{news_server.port}"
 
 
 @pytest.fixture(scope="session")

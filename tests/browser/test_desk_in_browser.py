@@ -24,7 +24,7 @@ def open_article(page, article):
     )
     # The stream is open before the test acts, so nothing is missed by timing.
     expect(page.locator(".live[sse-connect]")).to_have_count(1)
-    page.wait_for_function("document.querySelector('.live[sse-connect]') !== null")
+    page.wait_for_function("() => document.querySelector('.live[sse-connect]') !== null")
 
 
 def row(page, position):
@@ -42,11 +42,13 @@ def set_status(claim_row, status):
 
 
 def wait_for_stream(page):
-    """Until the page's EventSource is open (readyState 1)."""
+    """Until the page's EventSource is open (readyState 1). A function, not an expression:
+    Playwright polls an expression with eval, which the page's CSP refuses whenever the
+    first look comes too early (a function is called as it is)."""
     page.wait_for_function(
-        "(() => { const e = document.querySelector('.live[sse-connect]');"
+        "() => { const e = document.querySelector('.live[sse-connect]');"
         " const d = e && htmx.createEventSource && e['htmx-internal-data'];"
-        " return d && d.sseEventSource && d.sseEventSource.readyState === 1; })()"
+        " return d && d.sseEventSource && d.sseEventSource.readyState === 1; }"
     )
 
 
