@@ -12,6 +12,7 @@ import pytest
 
 from support import id_from_location, sign_in
 from workbench import worker
+from workbench.gunicorn_hooks import job_handlers
 
 HX = {"HX-Request": "true"}
 PAGES = pathlib.Path(__file__).resolve().parent / "pages"
@@ -40,7 +41,7 @@ def site(server, monkeypatch):
 @pytest.fixture
 def run_jobs(app):
     """Run every queued job now, as `workbench serve`'s worker would."""
-    return lambda: worker.Worker(app.config["DATABASE"]).run_until_idle()
+    return lambda: worker.Worker(app.config["DATABASE"], job_handlers()).run_until_idle()
 
 
 def location(response, headers):

@@ -119,8 +119,8 @@ def test_start_in_background_starts_one_worker_per_database(database, monkeypatc
     started = []
     monkeypatch.setattr(worker.Worker, "start", lambda self: started.append(self))
     monkeypatch.setattr(worker, "_STARTED", {})
-    first = worker.start_in_background(database)
-    assert worker.start_in_background(database) is first
+    first = worker.start_in_background(database, {})
+    assert worker.start_in_background(database, {}) is first
     assert started == [first]
 
 

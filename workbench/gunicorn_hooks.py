@@ -4,10 +4,16 @@ gunicorn reads this module's names as its settings (`--config python:workbench.g
 only hooks live here, the rest stays on serve's command line.
 """
 
+from . import archive, importing
 from . import worker as job_worker
+
+
+def job_handlers() -> dict[str, job_worker.Handler]:
+    """Every kind of job the workbench runs, by kind: what each process's worker is given."""
+    return {**importing.JOB_HANDLERS, **archive.JOB_HANDLERS}
 
 
 def post_worker_init(server_worker):
     """After a worker process has loaded the app: start its job thread (workbench/worker.py
     says why a thread)."""
-    job_worker.start_in_background(server_worker.wsgi.config["DATABASE"])
+    job_worker.start_in_background(server_worker.wsgi.config["DATABASE"], job_handlers())

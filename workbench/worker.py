@@ -43,20 +43,15 @@ def notify() -> None:
     _WAKE.set()
 
 
-def default_handlers() -> dict[str, Handler]:
-    """Every kind of job the workbench runs, by kind."""
-    from . import archive, importing  # the handlers use the whole domain; import on first use
-
-    return {**importing.JOB_HANDLERS, **archive.JOB_HANDLERS}
-
-
 class Worker:
-    """Claims and runs jobs of the kinds it has handlers for, one at a time."""
+    """Claims and runs jobs of the kinds it has handlers for, one at a time. The handlers
+    are given by whoever starts it (the server's hooks): they use the whole domain, which
+    itself queues jobs through this module."""
 
     def __init__(
         self,
         database: str,
-        handlers: Mapping[str, Handler] | None = None,
+        handlers: Mapping[str, Handler],
         *,
         name: str | None = None,
         poll_seconds: float = POLL_SECONDS,
@@ -64,7 +59,7 @@ class Worker:
         stale_after: float = jobs.STALE_AFTER_SECONDS,
     ) -> None:
         self.database = database
-        self.handlers = dict(handlers) if handlers is not None else default_handlers()
+        self.handlers = dict(handlers)
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.poll_seconds = poll_seconds
         self.heartbeat_seconds = heartbeat_seconds
@@ -163,11 +158,11 @@ _STARTED: dict[str, Worker] = {}
 _STARTED_GUARD = threading.Lock()
 
 
-def start_in_background(database: str) -> Worker:
+def start_in_background(database: str, handlers: Mapping[str, Handler]) -> Worker:
     """This process's worker for `database`, started once however often it is asked."""
     with _STARTED_GUARD:
         if database not in _STARTED:
-            worker = Worker(database)
+            worker = Worker(database, handlers)
             worker.start()
             _STARTED[database] = worker
         return _STARTED[database]
