@@ -74,6 +74,7 @@ DOMAIN = modules_in(
     "versions.py",
     "sources.py",
     "matching.py",
+    "copying.py",
     "archive.py",
     "decisions.py",
     "assignments.py",

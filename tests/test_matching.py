@@ -4,7 +4,17 @@ after corrections and new versions; copying a decision and its evidence (history
 import pytest
 
 from support import actor
-from workbench import articles, claims, corrections, errors, evidence, matching, undo, versions
+from workbench import (
+    articles,
+    claims,
+    copying,
+    corrections,
+    errors,
+    evidence,
+    matching,
+    undo,
+    versions,
+)
 from workbench.history import claim_history
 
 ANA = actor("ana", "reviewer")
@@ -73,7 +83,7 @@ def test_a_deleted_articles_review_is_not_offered(memory_db, reviewed):
 
 
 def test_copying_a_review_takes_its_status_and_evidence_in_one_change(memory_db, reviewed):
-    copied = matching.copy_review(
+    copied = copying.copy_review(
         memory_db, reviewed["copy"], reviewed["claim"], ANA, expected_version=1
     )
     assert copied["status"] == "disputed"
@@ -87,7 +97,7 @@ def test_copying_a_review_takes_its_status_and_evidence_in_one_change(memory_db,
 
 
 def test_undoing_a_copied_review_puts_back_the_status_and_hides_the_evidence(memory_db, reviewed):
-    matching.copy_review(memory_db, reviewed["copy"], reviewed["claim"], ANA)
+    copying.copy_review(memory_db, reviewed["copy"], reviewed["claim"], ANA)
     change = memory_db.execute("select max(id) from history").fetchone()[0]
     undo.undo(memory_db, change, ANA)
     after = claims.get_claim(memory_db, reviewed["copy"])
@@ -98,33 +108,31 @@ def test_undoing_a_copied_review_puts_back_the_status_and_hides_the_evidence(mem
 
 def test_copying_only_evidence_when_the_status_is_the_same(memory_db, reviewed):
     claims.set_status(memory_db, reviewed["copy"], "disputed", ANA)
-    matching.copy_review(memory_db, reviewed["copy"], reviewed["claim"], ANA)
+    copying.copy_review(memory_db, reviewed["copy"], reviewed["claim"], ANA)
     entry = claim_history(memory_db, reviewed["copy"])[-1]
     assert entry["action"] == "copied evidence"
     undo.undo(memory_db, entry["id"], ANA)
     assert claims.get_claim(memory_db, reviewed["copy"])["evidence"] == []
     with pytest.raises(errors.InvalidInput, match="already"):
-        matching.copy_review(memory_db, reviewed["claim"], reviewed["copy"], ANA)
+        copying.copy_review(memory_db, reviewed["claim"], reviewed["copy"], ANA)
 
 
 def test_copying_is_refused_from_a_claim_that_does_not_match(memory_db, reviewed):
     other = claim_of(memory_db, reviewed["first"], "Roads")
     claims.set_status(memory_db, other, "sourced", ANA)
     with pytest.raises(errors.InvalidInput, match="not one this claim matches"):
-        matching.copy_review(memory_db, reviewed["copy"], other, ANA)
+        copying.copy_review(memory_db, reviewed["copy"], other, ANA)
 
 
 def test_copying_from_an_unreviewed_claim_is_refused(memory_db, reviewed):
     with pytest.raises(errors.InvalidInput, match="not been reviewed"):
-        matching.copy_review(memory_db, reviewed["claim"], reviewed["copy"], ANA)
+        copying.copy_review(memory_db, reviewed["claim"], reviewed["copy"], ANA)
 
 
 def test_a_stale_version_is_a_conflict(memory_db, reviewed):
     claims.set_status(memory_db, reviewed["copy"], "sourced", ANA)
     with pytest.raises(errors.VersionConflict):
-        matching.copy_review(
-            memory_db, reviewed["copy"], reviewed["claim"], ANA, expected_version=1
-        )
+        copying.copy_review(memory_db, reviewed["copy"], reviewed["claim"], ANA, expected_version=1)
 
 
 def test_a_corrected_claim_is_matched_again(memory_db, reviewed):

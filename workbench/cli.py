@@ -1125,12 +1125,12 @@ def elsewhere(article_id):
 def copy_review(claim_id, from_claim_id, reviewer):
     """Give CLAIM_ID the decision and evidence of FROM_CLAIM_ID, the same claim reviewed in
     another article (one change in the history; undo in the browser takes it back)."""
-    from . import matching
+    from . import copying
 
     db, _ = _database()
     with db:
         user = _acting_user(db, reviewer, "reviewer")
-        claim = _desk_call(lambda: matching.copy_review(db, claim_id, from_claim_id, user))
+        claim = _desk_call(lambda: copying.copy_review(db, claim_id, from_claim_id, user))
     click.echo(f"Claim {claim_id}: {claim['status']}, copied from claim {from_claim_id}.")
 
 

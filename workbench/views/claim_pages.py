@@ -15,6 +15,7 @@ from .. import (
     articles,
     blind,
     claims,
+    copying,
     corrections,
     evidence,
     history,
@@ -315,7 +316,7 @@ def copy_review(claim_id):
     if from_id is None:
         abort(400, description="Say which claim's review to copy.")
     try:
-        copied = matching.copy_review(get_db(), claim["id"], from_id, g.user, expected_version())
+        copied = copying.copy_review(get_db(), claim["id"], from_id, g.user, expected_version())
     except ClaimNotFound:
         return render_claim_error(
             claim, "That claim is not there any more; nothing was copied.", 422
