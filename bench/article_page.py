@@ -4,7 +4,7 @@ write, and the baseline's trivial template on the same rows (issue 13).
 Run: .venv/bin/python -m bench.article_page [--quick]
 Prints JSON: median milliseconds per page of each, and the ratios. The HTTP rows of
 `make bench` reread an unchanged article, so they measure the kept claim column
-(workbench/read_cache.py); this says what a page costs when it has to be drawn afresh,
+(workbench/storage/read_cache.py); this says what a page costs when it has to be drawn afresh,
 as it is after any write.
 """
 
@@ -37,7 +37,7 @@ def main(quick=False):
     os.environ["BENCH_DB"] = path
     from bench import baseline_app
     from workbench import accounts, create_app
-    from workbench import db as database
+    from workbench.storage import db as database
 
     app = create_app({"DATABASE": path, "SECRET_KEY": "bench", "TESTING": False})
     writer = database.connect(path)

@@ -89,8 +89,9 @@ def bulk_raw(db_path):
 
 def bulk_app(db_path):
     """The workbench's bulk status change (claims.set_status_many) on every visible claim."""
-    from workbench import claims, db, search
+    from workbench import claims, search
     from workbench.accounts import User
+    from workbench.storage import db
 
     database = db.connect(db_path)
     started = time.perf_counter()

@@ -11,7 +11,7 @@ from werkzeug.routing.rules import Rule
 
 from support import FAST_HASH, log_in  # noqa: F401  (log_in is for test modules too)
 from workbench import create_app
-from workbench import db as workbench_db
+from workbench.storage import db as workbench_db
 
 SAMPLE = pathlib.Path(__file__).resolve().parent.parent / "workbench" / "sample_article.txt"
 

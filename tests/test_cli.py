@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from workbench import create_app
 from workbench.cli import cli
-from workbench.db import connect
+from workbench.storage.db import connect
 
 STORY = "The port reopened on Friday. Ships queued for hours. Officials blamed the fog.\n"
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from support import cli_database
 from workbench.cli import cli
-from workbench.db import connect
+from workbench.storage.db import connect
 
 STORY = (
     "The port reopened on Friday. Ships queued for hours. Officials blamed the fog. "

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from support import actor, cli_database
 from workbench import articles, claims, evidence
 from workbench.cli import cli
-from workbench.db import connect
+from workbench.storage.db import connect
 
 FIRST = "The council voted to close the old bridge on Friday. Traffic moved to the ring road.\n"
 WIRE = (

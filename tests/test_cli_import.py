@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from workbench import cli as cli_module
 from workbench.cli import cli
-from workbench.db import connect
+from workbench.storage.db import connect
 
 PAGES = pathlib.Path(__file__).resolve().parent / "pages"
 NEWS_PAGE = (PAGES / "saved_news_page" / "page.html").read_bytes()

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from workbench import db as workbench_db
 from workbench import jobs
+from workbench.storage import db as workbench_db
 
 T0 = datetime.datetime(2026, 3, 1, 12, 0, 0, tzinfo=datetime.UTC)
 

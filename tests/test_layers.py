@@ -60,12 +60,7 @@ DOMAIN = modules_in(
     "stats.py",
     "statuses.py",
     "errors.py",
-    "db.py",
-    "read_cache.py",
-    "settings.py",
-    "clock.py",
     "version.py",
-    "replica.py",
     "fetch.py",
     "jobs.py",
     "worker.py",
@@ -83,6 +78,7 @@ DOMAIN = modules_in(
     "presence.py",
     "events.py",
     "exports/*.py",
+    "storage/*.py",
 )
 
 

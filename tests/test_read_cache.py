@@ -10,9 +10,9 @@ import sys
 import pytest
 
 from support import import_by_form
-from workbench import db as workbench_db
-from workbench import read_cache
 from workbench.claims import list_claims
+from workbench.storage import db as workbench_db
+from workbench.storage import read_cache
 
 TEXT = "The mayor opened the bridge on Monday. It cost $4.5 million. Critics called it late."
 

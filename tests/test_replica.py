@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 import pytest
 from click.testing import CliRunner
 
-from workbench import replica
 from workbench.cli import cli
-from workbench.db import connect
+from workbench.storage import replica
+from workbench.storage.db import connect
 
 REPOSITORY = pathlib.Path(__file__).resolve().parent.parent
 WORKBENCH = pathlib.Path(sys.executable).with_name("workbench")

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from support import import_by_form
 from workbench.cli import cli
-from workbench.db import connect
+from workbench.storage.db import connect
 
 HX = {"HX-Request": "true"}
 V1 = "The mayor opened the bridge on Monday.\nIt cost $4.5 million.\nCritics called it late."

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from workbench import db as workbench_db
 from workbench import jobs, worker
+from workbench.storage import db as workbench_db
 
 WAIT_SECONDS = 20  # how long a test waits for a thread before it gives up (not a timing)
 

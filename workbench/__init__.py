@@ -7,7 +7,8 @@ import secrets
 
 from flask import Flask
 
-from . import accounts, api, auth, compression, security, settings, views, web
+from . import accounts, api, auth, compression, security, views, web
+from .storage import settings
 
 HTMX_VERSION = "2.0.11"
 HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"

@@ -21,9 +21,9 @@ from .accounts import (
     check_role,
     set_password,
 )
-from .clock import utc_now
-from .db import write_transaction
 from .errors import AccountError
+from .storage.clock import utc_now
+from .storage.db import write_transaction
 
 RESET_HOURS = 24
 

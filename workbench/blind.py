@@ -18,12 +18,12 @@ from sqlite_utils import Database
 from .accounts import User
 from .assignments import assign
 from .claims import _change_status, claim_row, get_claim, in_blind_review
-from .clock import utc_now
-from .db import insert, write_transaction
 from .errors import InvalidInput, NotAllowed
 from .history import record_history
 from .notes import check_note_body
 from .statuses import STATUSES, parse_status
+from .storage.clock import utc_now
+from .storage.db import insert, write_transaction
 
 # The history names this actor for statuses the reviewers agreed on.
 AGREED_ACTOR = "blind review"

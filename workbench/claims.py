@@ -12,10 +12,10 @@ from sqlite_utils import Database
 
 from . import search
 from .accounts import User
-from .clock import utc_now
-from .db import write_transaction
 from .errors import ClaimHidden, ClaimNotFound, InvalidInput, NotAllowed, VersionConflict
 from .statuses import parse_status
+from .storage.clock import utc_now
+from .storage.db import write_transaction
 
 PAGE_SIZE = 100
 MAX_BULK = 10_000

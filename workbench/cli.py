@@ -9,22 +9,12 @@ import sys
 
 import click
 
-from . import (
-    accounts,
-    archive,
-    articles,
-    importing,
-    matching,
-    notes,
-    search,
-    settings,
-    snapshots,
-    versions,
-)
-from .db import create_private, open_migrated
+from . import accounts, archive, articles, importing, matching, notes, search, snapshots, versions
 from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFound
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
 from .fetch import FetchRefused
+from .storage import settings
+from .storage.db import create_private, open_migrated
 from .text.attribution import detect_sources
 from .text.cleaning import SUPPORTED_SUFFIXES, document_from_upload
 from .text.flags import claim_flags
@@ -558,7 +548,8 @@ def serve(host, port, workers, threads):
     Litestream runs alongside and copies every change there within
     WORKBENCH_REPLICA_SYNC_INTERVAL (default 1s); see `workbench restore`.
     """
-    from . import create_app, replica
+    from . import create_app
+    from .storage import replica
 
     # gunicorn believes X-Forwarded-Proto from 127.0.0.1 by default, so anyone on the
     # machine could pass as https (issue 10); only WORKBENCH_BEHIND_PROXY=1 trusts a proxy.
@@ -637,7 +628,7 @@ def _under_litestream(gunicorn, target):
     supervisor of ours to get wrong. kill -9 of the process group stops both; the README
     (Replication) says what that can lose.
     """
-    from . import replica
+    from .storage import replica
 
     binary, version = replica.checked_litestream()
     database = settings.database_path()
@@ -685,7 +676,7 @@ def restore(target, replica_location, timestamp):
     Runs SQLite's integrity and foreign-key checks on the copy and prints the result;
     exits 1 if they find a problem. Serve the copy with WORKBENCH_DB (README, Replication).
     """
-    from . import replica
+    from .storage import replica
 
     try:
         source = replica.settings_from_environment(os.environ, replica_location)

@@ -7,10 +7,10 @@ from sqlite_utils import Database
 
 from .accounts import User
 from .claims import _change_status, claim_row, get_claim
-from .clock import utc_now
-from .db import write_transaction
 from .errors import ClaimNotFound, InvalidInput, VersionConflict
 from .history import record_history
+from .storage.clock import utc_now
+from .storage.db import write_transaction
 
 
 def copy_review(

@@ -12,10 +12,10 @@ from sqlite_utils import Database
 
 from .accounts import User
 from .claims import _change_status, _desk_needs_approval, claim_row, get_claim
-from .clock import utc_now
-from .db import insert, write_transaction
 from .errors import ArticleNotFound, InvalidInput, NotAllowed, VersionConflict
 from .notes import check_note_body
+from .storage.clock import utc_now
+from .storage.db import insert, write_transaction
 
 SETTING = "decisions_need_approval"
 ARTICLE_CHOICES = ("desk", "on", "off")  # an article follows the desk, or decides itself

@@ -7,11 +7,11 @@ from sqlite_utils import Database
 from .accounts import User
 from .articles import is_web_url
 from .claims import claim_row, refuse_if_hidden
-from .clock import utc_now
-from .db import insert, write_transaction
 from .errors import EvidenceNotFound, InvalidInput
 from .hiding import hide_record
 from .history import record_history
+from .storage.clock import utc_now
+from .storage.db import insert, write_transaction
 
 STANCES = ("supports", "contradicts")
 MAX_TITLE_CHARS = 300

@@ -6,10 +6,10 @@ from sqlite_utils import Database
 
 from .accounts import User
 from .claims import claim_row
-from .clock import utc_now
-from .db import write_transaction
 from .errors import NotAllowed
 from .history import record_history
+from .storage.clock import utc_now
+from .storage.db import write_transaction
 
 
 def hide_record(

@@ -15,9 +15,9 @@ from sqlite_utils import Database
 
 from . import articles, jobs, snapshots, worker
 from .accounts import User
-from .db import write_transaction
 from .errors import ArticleRejected, PreviewNotFound
 from .fetch import FetchedPage, FetchRefused, allow_list_from_environment, fetch_page
+from .storage.db import write_transaction
 from .text.cleaning import (
     SUPPORTED_SUFFIXES,
     ImportedDocument,

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .db import insert, write_transaction
 from .errors import JobFailed, JobNotFound  # noqa: F401  (JobFailed: raised by job kinds)
+from .storage.db import insert, write_transaction
 
 STATES = ("queued", "running", "done", "failed")
 # Retries wait 5 s, 10 s, 20 s ... at most 10 minutes: long enough for a site that is

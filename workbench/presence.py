@@ -8,8 +8,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from .accounts import User
-from .clock import utc_now
-from .db import write_transaction
+from .storage.clock import utc_now
+from .storage.db import write_transaction
 
 HEARTBEAT_SECONDS = 10  # how often an open page says it is still there
 EXPIRES_SECONDS = 30  # three missed heartbeats and the person is gone

@@ -12,9 +12,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import sources
-from .clock import iso_date
 from .errors import InvalidInput
 from .statuses import DECISION_STATES, parse_status
+from .storage.clock import iso_date
 from .text import attribution, flags
 
 MAX_QUERY_CHARS = 500

@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .clock import utc_now
-from .db import insert, write_transaction
 from .errors import PreviewNotFound, SnapshotNotFound
 from .fetch import FetchedPage
+from .storage.clock import utc_now
+from .storage.db import insert, write_transaction
 from .text.cleaning import ImportedDocument
 from .text.html_article import PageMetadata
 

@@ -15,10 +15,10 @@ from sqlite_utils import Database
 from . import corrections
 from .accounts import User
 from .claims import _change_status, get_claim
-from .clock import utc_now
-from .db import write_transaction
 from .errors import HistoryNotFound, InvalidInput, NotAllowed, VersionConflict
 from .history import decode, record_history
+from .storage.clock import utc_now
+from .storage.db import write_transaction
 from .text import analysis
 
 # The actions an undo knows how to reverse, and what it says it undid.

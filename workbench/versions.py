@@ -20,12 +20,12 @@ from sqlite_utils import Database
 from . import matching
 from .accounts import User
 from .articles import content_hash, get_article
-from .clock import utc_now
 from .corrections import locate_passage, renumber
-from .db import insert, write_transaction
 from .errors import ArticleRejected, InvalidInput
 from .history import decode, record_article_event, record_history
 from .history_sentences import Part, word_changes
+from .storage.clock import utc_now
+from .storage.db import insert, write_transaction
 from .text import analysis
 from .text.cleaning import check_article_text
 from .text.reanchor import Passage, Plan, plan_reanchoring

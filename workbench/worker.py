@@ -21,7 +21,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import jobs
-from .db import connect
+from .storage.db import connect
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ import pytest
 
 from support import actor
 from workbench import articles
-from workbench.db import connect
+from workbench.storage.db import connect
 
 WORKBENCH = shutil.which("workbench", path=os.path.dirname(sys.executable))
 SERVER_START_SECONDS = 15

@@ -20,7 +20,7 @@ import pytest
 
 from support import id_from_location
 from workbench import accounts, create_app
-from workbench import db as workbench_db
+from workbench.storage import db as workbench_db
 
 HX = {"HX-Request": "true"}
 PASSWORD = "correct horse battery"

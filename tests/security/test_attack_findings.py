@@ -43,8 +43,8 @@ from workbench import (
     notes,
     search,
 )
-from workbench import db as workbench_db
 from workbench.exports import ExportStats, claimreview, csv_rows, json_document
+from workbench.storage import db as workbench_db
 from workbench.text import analysis, cleaning, splitter
 from workbench.text.splitter import split_claims
 
@@ -1161,7 +1161,7 @@ FULL_DISK = """\
 import json, os, pathlib, sqlite3, sys
 
 from workbench import accounts, articles, create_app
-from workbench import db as workbench_db
+from workbench.storage import db as workbench_db
 from workbench.accounts import User
 
 folder = pathlib.Path(sys.argv[1])

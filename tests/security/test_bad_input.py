@@ -17,8 +17,8 @@ import pytest
 
 from support import FAST_HASH, id_from_location, sign_in
 from workbench import create_app
-from workbench import db as workbench_db
 from workbench.notes import MAX_NOTE_CHARS
+from workbench.storage import db as workbench_db
 
 HX = {"HX-Request": "true"}
 

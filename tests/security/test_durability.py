@@ -20,8 +20,8 @@ import sqlite_utils
 
 from support import actor
 from workbench import articles, claims, web
-from workbench import db as workbench_db
 from workbench.notes import add_note
+from workbench.storage import db as workbench_db
 from workbench.text import analysis
 
 WAIT_SECONDS = 15
@@ -41,7 +41,7 @@ import sqlite_utils
 
 from workbench import articles
 from workbench.accounts import User
-from workbench.db import connect
+from workbench.storage.db import connect
 
 database_path, text_path, marker_path, mode = sys.argv[1:]
 insert_all = sqlite_utils.db.Table.insert_all

@@ -18,8 +18,8 @@ import pytest
 
 from support import actor, id_from_location
 from workbench import claims, notes
-from workbench import db as workbench_db
 from workbench.exports import csv_rows
+from workbench.storage import db as workbench_db
 
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r", "\n", "\x00"]
 TRIGGER_IDS = ["equals", "plus", "minus", "at", "tab", "cr", "lf", "nul"]

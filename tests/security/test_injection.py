@@ -20,7 +20,7 @@ from markupsafe import escape
 
 from support import FAST_HASH, id_from_location, sign_in
 from workbench import accounts, create_app
-from workbench import db as workbench_db
+from workbench.storage import db as workbench_db
 
 HX = {"HX-Request": "true"}
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 SYNC_INTERVAL = "1s"
 SYNC_INTERVAL_SECONDS = 1.0
 # For scheduling on a shared 2-core machine: over 18 runs of this test, the oldest write
-# missing from the replica was at most 0.95 s old at the kill (workbench/replica.py).
+# missing from the replica was at most 0.95 s old at the kill (workbench/storage/replica.py).
 MARGIN_SECONDS = 0.5
 WRITERS = ("wren", "wade", "wynn")
 CLAIMS_PER_WRITER = 3

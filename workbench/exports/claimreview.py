@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .. import search
-from ..db import read_snapshot
+from ..storage.db import read_snapshot
 from . import ExportStats
 
 RATINGS = {"disputed": (1, "Disputed"), "unverified": (2, "Unverified"), "sourced": (3, "Sourced")}

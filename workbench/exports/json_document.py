@@ -8,7 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .. import search, snapshots
-from ..db import read_snapshot
+from ..storage.db import read_snapshot
 from ..version import __version__
 from . import SCHEMA_VERSION, ExportStats
 

@@ -14,8 +14,8 @@ import zipfile
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
-from ..clock import utc_now
 from ..search import ClaimFilter
+from ..storage.clock import utc_now
 from . import SCHEMA_VERSION, ExportStats
 
 CHUNK = 64 * 1024

@@ -15,12 +15,12 @@ from .. import (
     history,
     matching,
     presence,
-    read_cache,
     search,
     versions,
 )
 from ..auth import role_required, safe_next
 from ..errors import ClaimNotFound, InvalidInput, NeedsConfirmation
+from ..storage import read_cache
 from ..web import get_db, load_article, positive_int
 from .common import (
     article_summary,

@@ -25,7 +25,7 @@ from flask import (
 )
 
 from .. import articles, claims, events, presence
-from ..db import connect
+from ..storage.db import connect
 from ..web import get_db, load_article, positive_int
 from .common import bp, is_htmx, single_form_value
 from .desk_context import desk_context

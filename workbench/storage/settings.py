@@ -5,7 +5,8 @@ import os
 import pathlib
 import sys
 
-PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
+# The workbench package (this file is in its storage/ folder).
+PACKAGE_DIR = pathlib.Path(__file__).resolve().parent.parent
 
 
 def instance_path() -> pathlib.Path:
