@@ -36,8 +36,9 @@ def main(quick=False):
     path = os.path.join(folder, "page.db")
     os.environ["BENCH_DB"] = path
     from bench import baseline_app
-    from workbench import accounts, create_app
+    from workbench import create_app
     from workbench.storage import db as database
+    from workbench.team import accounts
 
     app = create_app({"DATABASE": path, "SECRET_KEY": "bench", "TESTING": False})
     writer = database.connect(path)

@@ -90,8 +90,8 @@ def bulk_raw(db_path):
 def bulk_app(db_path):
     """The workbench's bulk status change (claims.set_status_many) on every visible claim."""
     from workbench import claims, search
-    from workbench.accounts import User
     from workbench.storage import db
+    from workbench.team.accounts import User
 
     database = db.connect(db_path)
     started = time.perf_counter()

@@ -17,8 +17,8 @@ import tempfile
 import time
 
 from workbench import articles, matching, versions
-from workbench.accounts import User
 from workbench.storage import db as database
+from workbench.team.accounts import User
 from workbench.text.splitter import split_claims
 
 from . import data

@@ -45,8 +45,9 @@ TARGET = 1536  # issue 13: at most 1.5 KB of HTML a claim
 
 def main(folder=None):
     os.environ.setdefault("WORKBENCH_SPACY_MODEL", "off")
-    from workbench import accounts, create_app
+    from workbench import create_app
     from workbench.storage import db as database
+    from workbench.team import accounts
 
     path = os.path.join(tempfile.mkdtemp(prefix="workbench-page-weight-"), "weight.db")
     app = create_app({"DATABASE": path, "SECRET_KEY": "bench", "TESTING": False})

@@ -33,8 +33,8 @@ def main(mode="model"):
     import sqlite_utils
 
     from workbench import articles
-    from workbench.accounts import User
     from workbench.storage import db as database
+    from workbench.team.accounts import User
     from workbench.text import analysis, spacy_model
 
     base = written_text()

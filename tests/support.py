@@ -3,8 +3,8 @@
 import json
 import re
 
-from workbench import accounts
 from workbench.storage import db as workbench_db
+from workbench.team import accounts
 
 # Tests make many users; full-strength scrypt (N=2^17) is tested on its own in test_access.
 FAST_HASH = "scrypt:1024:8:1"

@@ -4,7 +4,8 @@ links, changing one's own password; and the rules that keep a desk able to run."
 import pytest
 
 from support import FAST_HASH
-from workbench import account_admin, accounts, errors
+from workbench import errors
+from workbench.team import account_admin, accounts
 
 HX = {"HX-Request": "true"}
 

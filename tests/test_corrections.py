@@ -3,10 +3,11 @@
 import pytest
 
 from support import actor
-from workbench import accounts, articles, corrections, errors
+from workbench import articles, corrections, errors
 from workbench.claims import get_claim, list_claims
 from workbench.history import claim_history
 from workbench.notes import add_note
+from workbench.team import accounts
 
 TEXT = (
     "The mayor said the bridge opened on Monday. It cost $4.5 million, officials said. "

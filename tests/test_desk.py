@@ -9,13 +9,14 @@ import json
 import pytest
 
 from support import FAST_HASH, actor
-from workbench import accounts, articles, assignments, blind, decisions, events, presence
+from workbench import articles, blind, decisions, events, presence
 from workbench.claims import get_claim, set_status
 from workbench.errors import InvalidInput, NotAllowed
 from workbench.exports import claimreview, csv_rows, json_document
 from workbench.history import claim_history
 from workbench.notes import add_note
 from workbench.search import ClaimFilter, parse_filter, search_claims
+from workbench.team import accounts, assignments
 
 TEXT = (
     "The mayor opened the bridge on Monday. It cost $4.5 million. "

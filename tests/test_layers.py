@@ -52,11 +52,9 @@ DOMAIN = modules_in(
     "history.py",
     "history_sentences.py",
     "hiding.py",
-    "account_admin.py",
     "corrections.py",
     "undo.py",
     "search.py",
-    "accounts.py",
     "stats.py",
     "statuses.py",
     "errors.py",
@@ -72,13 +70,13 @@ DOMAIN = modules_in(
     "copying.py",
     "archive.py",
     "decisions.py",
-    "assignments.py",
     "blind.py",
     "agreement.py",
     "presence.py",
     "events.py",
     "exports/*.py",
     "storage/*.py",
+    "team/*.py",
 )
 
 

@@ -5,11 +5,12 @@ import sqlite3
 import pytest
 
 from support import actor
-from workbench import accounts, articles, errors, search
+from workbench import articles, errors, search
 from workbench.claims import get_claim, list_claims, set_status, set_status_many
 from workbench.history import claim_history
 from workbench.notes import add_note
 from workbench.search import ClaimFilter
+from workbench.team import accounts
 
 ANA = accounts.User(1, "ana", "reviewer")
 FIRST = "The minister said exports rose 4% in March. Farmers protested in the capital."

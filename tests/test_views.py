@@ -427,8 +427,8 @@ def test_logged_out_form_post_returns_to_the_form_page_after_login(client, artic
 
 
 def test_first_admin_setup_link_logs_in_and_welcomes(app, client):
-    from workbench import accounts
     from workbench.storage import db as workbench_db
+    from workbench.team import accounts
 
     database = workbench_db.connect(app.config["DATABASE"])
     token = accounts.create_setup_token(database)

@@ -128,7 +128,7 @@ CRASHING_IMPORT = textwrap.dedent(
     """
     import os, signal, sys
     from workbench import articles, worker
-    from workbench.accounts import User
+    from workbench.team.accounts import User
 
     def handler(db, job, report):
         def die(db, article_id):

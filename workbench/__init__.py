@@ -7,8 +7,9 @@ import secrets
 
 from flask import Flask
 
-from . import accounts, api, auth, compression, security, views, web
+from . import api, auth, compression, security, views, web
 from .storage import settings
+from .team import accounts
 
 HTMX_VERSION = "2.0.11"
 HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"

@@ -13,12 +13,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import matching
-from .accounts import User
 from .errors import ArticleNotFound, ArticleRejected, InvalidInput
 from .history import record_article_event
 from .statuses import STATUSES
 from .storage.clock import iso_date, utc_now
 from .storage.db import insert, write_transaction
+from .team.accounts import User
 from .text import analysis
 from .text.cleaning import check_article_text, guess_title
 

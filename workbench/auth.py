@@ -21,8 +21,8 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 
-from . import account_admin, accounts
 from .errors import AccountError, LoginThrottled
+from .team import account_admin, accounts
 from .web import get_db
 
 bp = Blueprint("auth", __name__)

@@ -11,11 +11,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import search
-from .accounts import User
 from .errors import ClaimHidden, ClaimNotFound, InvalidInput, NotAllowed, VersionConflict
 from .statuses import parse_status
 from .storage.clock import utc_now
 from .storage.db import write_transaction
+from .team.accounts import User
 
 PAGE_SIZE = 100
 MAX_BULK = 10_000

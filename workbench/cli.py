@@ -9,12 +9,13 @@ import sys
 
 import click
 
-from . import accounts, archive, articles, importing, matching, notes, search, snapshots, versions
+from . import archive, articles, importing, matching, notes, search, snapshots, versions
 from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFound
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
 from .fetch import FetchRefused
 from .storage import settings
 from .storage.db import create_private, open_migrated
+from .team import accounts
 from .text.attribution import detect_sources
 from .text.cleaning import SUPPORTED_SUFFIXES, document_from_upload
 from .text.flags import claim_flags
@@ -874,7 +875,7 @@ def _desk_call(action):
 @click.option("--by", "editor", required=True, help="The editor assigning (an existing user).")
 def assign(article_id, reviewers, claims_range, editor):
     """Assign an article's claims (all, or a range) to one or more reviewers."""
-    from . import assignments
+    from .team import assignments
 
     first, last = _claim_range(claims_range)
     db, _ = _database()
@@ -893,7 +894,7 @@ def assign(article_id, reviewers, claims_range, editor):
 @click.argument("name")
 def queue(name):
     """Print NAME's queue: claims assigned to them and not yet done, oldest first."""
-    from . import assignments
+    from .team import assignments
 
     db, _ = _database()
     with db:

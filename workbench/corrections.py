@@ -10,12 +10,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import matching
-from .accounts import User
 from .claims import claim_row, get_claim, refuse_if_hidden
 from .errors import InvalidInput, NeedsConfirmation, VersionConflict
 from .history import record_history
 from .storage.clock import utc_now
 from .storage.db import insert, write_transaction
+from .team.accounts import User
 from .text import analysis, attribution
 
 ATTRIBUTION_KINDS = attribution.KINDS

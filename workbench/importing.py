@@ -14,10 +14,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import articles, jobs, snapshots, worker
-from .accounts import User
 from .errors import ArticleRejected, PreviewNotFound
 from .fetch import FetchedPage, FetchRefused, allow_list_from_environment, fetch_page
 from .storage.db import write_transaction
+from .team.accounts import User
 from .text.cleaning import (
     SUPPORTED_SUFFIXES,
     ImportedDocument,

@@ -4,14 +4,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .accounts import User
-from .assignments import assign_mentions
 from .claims import claim_row, in_blind_review, refuse_if_hidden
 from .errors import InvalidInput, NotAllowed, NoteNotFound
 from .hiding import hide_record
 from .history import record_history, redact_note
 from .storage.clock import utc_now
 from .storage.db import erasing, insert, write_transaction
+from .team.accounts import User
+from .team.assignments import assign_mentions
 
 MAX_NOTE_CHARS = 10_000
 # What a purged note, and every copy of it in the history, says instead of its text.
@@ -36,7 +36,7 @@ def check_note_body(
 
 def add_note(db: Database, claim_id: int, body: str | None, actor: User) -> dict[str, Any]:
     """Add a note under a claim; notes never overwrite each other. An @name in it puts the
-    claim in that user's queue (workbench.assignments)."""
+    claim in that user's queue (workbench.team.assignments)."""
     body = check_note_body(body)
     with write_transaction(db):
         claim = claim_row(db, claim_id)

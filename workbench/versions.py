@@ -18,7 +18,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import matching
-from .accounts import User
 from .articles import content_hash, get_article
 from .corrections import locate_passage, renumber
 from .errors import ArticleRejected, InvalidInput
@@ -26,6 +25,7 @@ from .history import decode, record_article_event, record_history
 from .history_sentences import Part, word_changes
 from .storage.clock import utc_now
 from .storage.db import insert, write_transaction
+from .team.accounts import User
 from .text import analysis
 from .text.cleaning import check_article_text
 from .text.reanchor import Passage, Plan, plan_reanchoring

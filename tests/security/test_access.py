@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import pytest
 
 from support import id_from_location
-from workbench import accounts, create_app
+from workbench import create_app
 from workbench.storage import db as workbench_db
+from workbench.team import accounts
 
 HX = {"HX-Request": "true"}
 PASSWORD = "correct horse battery"

@@ -32,7 +32,6 @@ from click.testing import CliRunner
 import workbench
 from support import actor, sign_in
 from workbench import (
-    accounts,
     articles,
     claims,
     cli,
@@ -45,6 +44,7 @@ from workbench import (
 )
 from workbench.exports import ExportStats, claimreview, csv_rows, json_document
 from workbench.storage import db as workbench_db
+from workbench.team import accounts
 from workbench.text import analysis, cleaning, splitter
 from workbench.text.splitter import split_claims
 
@@ -1160,9 +1160,10 @@ def test_workbench_purge_note_purges_from_the_command_line(app, db, leaked_note,
 FULL_DISK = """\
 import json, os, pathlib, sqlite3, sys
 
-from workbench import accounts, articles, create_app
+from workbench import articles, create_app
+from workbench.team import accounts
 from workbench.storage import db as workbench_db
-from workbench.accounts import User
+from workbench.team.accounts import User
 
 folder = pathlib.Path(sys.argv[1])
 path = folder / "w.db"

@@ -40,7 +40,7 @@ import time
 import sqlite_utils
 
 from workbench import articles
-from workbench.accounts import User
+from workbench.team.accounts import User
 from workbench.storage.db import connect
 
 database_path, text_path, marker_path, mode = sys.argv[1:]

@@ -19,8 +19,9 @@ import pytest
 from markupsafe import escape
 
 from support import FAST_HASH, id_from_location, sign_in
-from workbench import accounts, create_app
+from workbench import create_app
 from workbench.storage import db as workbench_db
+from workbench.team import accounts
 
 HX = {"HX-Request": "true"}
 

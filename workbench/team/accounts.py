@@ -19,9 +19,9 @@ from typing import Any
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .errors import AccountError, LoginThrottled
-from .storage.clock import utc_now
-from .storage.db import insert, write_transaction
+from ..errors import AccountError, LoginThrottled
+from ..storage.clock import utc_now
+from ..storage.db import insert, write_transaction
 
 # Each role can do everything the ones before can; editors assign, approve and adjudicate.
 ROLES = ("viewer", "reviewer", "editor", "admin")

@@ -12,6 +12,9 @@ from typing import Any
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash
 
+from ..errors import AccountError
+from ..storage.clock import utc_now
+from ..storage.db import write_transaction
 from .accounts import (
     PASSWORD_HASH_METHOD,
     User,
@@ -21,9 +24,6 @@ from .accounts import (
     check_role,
     set_password,
 )
-from .errors import AccountError
-from .storage.clock import utc_now
-from .storage.db import write_transaction
 
 RESET_HOURS = 24
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..errors import ArticleNotFound, InvalidInput, NotAllowed
+from ..storage.clock import utc_now
+from ..storage.db import write_transaction
 from .accounts import User, find_user
-from .errors import ArticleNotFound, InvalidInput, NotAllowed
-from .storage.clock import utc_now
-from .storage.db import write_transaction
 
 # An @name as people type it: not inside an e-mail address; a final dot ends the sentence.
 MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9][A-Za-z0-9._-]{0,39})")
