@@ -65,8 +65,6 @@ DOMAIN = modules_in(
     "snapshots.py",
     "importing.py",
     "versions.py",
-    "sources.py",
-    "matching.py",
     "copying.py",
     "archive.py",
     "decisions.py",
@@ -77,6 +75,7 @@ DOMAIN = modules_in(
     "exports/*.py",
     "storage/*.py",
     "team/*.py",
+    "memory/*.py",
 )
 
 

@@ -4,18 +4,9 @@ after corrections and new versions; copying a decision and its evidence (history
 import pytest
 
 from support import actor
-from workbench import (
-    articles,
-    claims,
-    copying,
-    corrections,
-    errors,
-    evidence,
-    matching,
-    undo,
-    versions,
-)
+from workbench import articles, claims, copying, corrections, errors, evidence, undo, versions
 from workbench.history import claim_history
+from workbench.memory import matching
 
 ANA = actor("ana", "reviewer")
 FIRST = "The ministry said 42 people died in the floods. Roads were closed for a week."

@@ -4,8 +4,9 @@
 import pytest
 
 from support import actor
-from workbench import articles, claims, corrections, errors, search, sources
+from workbench import articles, claims, corrections, errors, search
 from workbench.exports import ExportStats, csv_rows
+from workbench.memory import sources
 from workbench.text.source_names import (
     ORGANIZATION,
     PERSON,

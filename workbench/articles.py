@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import matching
 from .errors import ArticleNotFound, ArticleRejected, InvalidInput
 from .history import record_article_event
+from .memory import matching
 from .statuses import STATUSES
 from .storage.clock import iso_date, utc_now
 from .storage.db import insert, write_transaction

@@ -9,10 +9,11 @@ import sys
 
 import click
 
-from . import archive, articles, importing, matching, notes, search, snapshots, versions
+from . import archive, articles, importing, notes, search, snapshots, versions
 from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFound
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
 from .fetch import FetchRefused
+from .memory import matching
 from .storage import settings
 from .storage.db import create_private, open_migrated
 from .team import accounts
@@ -1086,7 +1087,8 @@ def elsewhere(article_id):
     its status, how many evidence links it has, how alike the two are (0-100), and the
     other article's id and title. Copy a decision with `workbench copy-review`.
     """
-    from . import articles, matching
+    from . import articles
+    from .memory import matching
 
     db, _ = _database()
     with db:
@@ -1137,7 +1139,7 @@ def sources_command(query, kind):
     """Print every source the articles cite, most-cited first, as the Sources page lists
     them: key (for `workbench export --source`), kind, name, articles, claims, and how
     many of its claims are unverified, sourced and disputed. Tab-separated."""
-    from . import sources
+    from .memory import sources
     from .statuses import STATUSES
     from .text.source_names import ORGANIZATION, PERSON
 

@@ -1,5 +1,5 @@
 """Copying a decision: a claim takes the status and evidence of the same claim reviewed in
-another article (workbench/matching.py found the pair), as one change undo takes back."""
+another article (workbench/memory/matching.py found the pair), as one change undo takes back."""
 
 from typing import Any
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import sources
 from .errors import InvalidInput
+from .memory import sources
 from .statuses import DECISION_STATES, parse_status
 from .storage.clock import iso_date
 from .text import attribution, flags
@@ -31,7 +31,8 @@ class ClaimFilter:
     kind: str | None = None
     reviewer: str | None = None
     since: str | None = None  # YYYY-MM-DD: claims changed on or after that day (UTC)
-    source: str | None = None  # a source group's key (workbench/sources.py), e.g. person:jane doe
+    # A source group's key (workbench/memory/sources.py), e.g. person:jane doe.
+    source: str | None = None
     assignee: str | None = None  # claims assigned to this user (by an editor or an @mention)
     decision: str | None = None  # decision state: workbench.decisions.DECISION_STATES
 

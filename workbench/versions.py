@@ -17,12 +17,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import matching
 from .articles import content_hash, get_article
 from .corrections import locate_passage, renumber
 from .errors import ArticleRejected, InvalidInput
 from .history import decode, record_article_event, record_history
 from .history_sentences import Part, word_changes
+from .memory import matching
 from .storage.clock import utc_now
 from .storage.db import insert, write_transaction
 from .team.accounts import User

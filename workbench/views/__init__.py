@@ -9,8 +9,9 @@ import sqlite3
 
 from werkzeug.exceptions import HTTPException
 
-from .. import articles, matching
+from .. import articles
 from ..history_sentences import KIND_WORDS, article_event, describe
+from ..memory import matching
 from ..statuses import STATUSES
 from ..text import flags
 from ..version import __version__

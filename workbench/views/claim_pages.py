@@ -19,7 +19,6 @@ from .. import (
     corrections,
     evidence,
     history,
-    matching,
     notes,
     undo,
 )
@@ -32,6 +31,7 @@ from ..errors import (
     NoteNotFound,
     VersionConflict,
 )
+from ..memory import matching
 from ..web import get_db, load_claim, positive_int
 from .common import (
     bp,

@@ -17,8 +17,8 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
-from .storage.db import write_transaction
-from .text.claim_keys import SAME_CLAIM_SCORE, match_keys, normalise, score
+from ..storage.db import write_transaction
+from ..text.claim_keys import SAME_CLAIM_SCORE, match_keys, normalise, score
 
 # A key shared by more claims than this says little (a common pair of words): only this
 # many of its claims are looked at.

@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import InvalidInput, NotAllowed
-from .statuses import STATUSES
-from .storage.clock import utc_now
-from .storage.db import insert, write_transaction
-from .team.accounts import User
-from .text.source_names import KINDS, Mention, display_name, group_keys
+from ..errors import InvalidInput, NotAllowed
+from ..statuses import STATUSES
+from ..storage.clock import utc_now
+from ..storage.db import insert, write_transaction
+from ..team.accounts import User
+from ..text.source_names import KINDS, Mention, display_name, group_keys
 
 KEY = re.compile(r"(person|organization|split):[^\x00-\x1f]{1,300}")
 
