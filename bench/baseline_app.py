@@ -11,7 +11,7 @@ import sqlite3
 
 from flask import Flask, request
 
-from workbench import articles, claims
+from workbench.review import articles, claims
 
 ARTICLE_PAGE = """<!doctype html><title>{{ article.title }}</title><h1>{{ article.title }}</h1>
 <ol>{% for claim in claims %}<li id="claim-{{ claim.id }}">

@@ -3,7 +3,7 @@
     python -m bench.baselines export DB OUTPUT   CSV of every claim with its notes, straight
                                                  from SQLite with the csv module
     python -m bench.baselines segment FILE       pysbd alone on the text, paragraph by
-                                                 paragraph as workbench.claims does (on the
+                                                 paragraph as workbench.review.claims does (on the
                                                  whole text at once it is about 2x slower)
 
 Each prints one JSON line: what it did and how long the work took.
@@ -89,7 +89,7 @@ def bulk_raw(db_path):
 
 def bulk_app(db_path):
     """The workbench's bulk status change (claims.set_status_many) on every visible claim."""
-    from workbench import claims, search
+    from workbench.review import claims, search
     from workbench.storage import db
     from workbench.team.accounts import User
 

@@ -16,8 +16,8 @@ import sys
 import tempfile
 import time
 
-from workbench import articles, versions
 from workbench.memory import matching
+from workbench.review import articles, versions
 from workbench.storage import db as database
 from workbench.team.accounts import User
 from workbench.text.splitter import split_claims

@@ -98,7 +98,7 @@ def summarise(collapsed):
 
 
 def _short(frame, keep_line=False):
-    """'set_status (workbench/claims.py)' with site-packages paths cut to the package."""
+    """'set_status (workbench/review/claims.py)' with site-packages paths cut to the package."""
     if frame.startswith("process ") or frame.startswith("thread "):
         return None
     name, _, where = frame.partition(" (")

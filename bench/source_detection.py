@@ -32,7 +32,7 @@ def main(mode="model"):
         os.environ["WORKBENCH_SPACY_MODEL"] = "off"
     import sqlite_utils
 
-    from workbench import articles
+    from workbench.review import articles
     from workbench.storage import db as database
     from workbench.team.accounts import User
     from workbench.text import analysis, spacy_model

@@ -5,9 +5,10 @@ import sqlite3
 import pytest
 
 from support import actor
-from workbench import articles, errors
-from workbench.claims import list_claims, set_status
+from workbench import errors
 from workbench.errors import ArticleRejected
+from workbench.review import articles
+from workbench.review.claims import list_claims, set_status
 
 TEXT = "The council met on Monday. It approved the budget. Critics objected."
 

@@ -3,10 +3,11 @@
 import pytest
 
 from support import actor
-from workbench import articles, errors
-from workbench.claims import get_claim, list_claims, set_status
-from workbench.history import claim_history
-from workbench.notes import MAX_NOTE_CHARS, add_note
+from workbench import errors
+from workbench.review import articles
+from workbench.review.claims import get_claim, list_claims, set_status
+from workbench.review.history import claim_history
+from workbench.review.notes import MAX_NOTE_CHARS, add_note
 
 
 @pytest.fixture

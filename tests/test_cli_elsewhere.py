@@ -5,8 +5,8 @@ import pytest
 from click.testing import CliRunner
 
 from support import actor, cli_database
-from workbench import articles, claims, evidence
 from workbench.cli import cli
+from workbench.review import articles, claims, evidence
 from workbench.storage.db import connect
 
 FIRST = "The council voted to close the old bridge on Friday. Traffic moved to the ring road.\n"

@@ -3,10 +3,11 @@
 import pytest
 
 from support import actor
-from workbench import articles, corrections, errors
-from workbench.claims import get_claim, list_claims
-from workbench.history import claim_history
-from workbench.notes import add_note
+from workbench import errors
+from workbench.review import articles, corrections
+from workbench.review.claims import get_claim, list_claims
+from workbench.review.history import claim_history
+from workbench.review.notes import add_note
 from workbench.team import accounts
 
 TEXT = (

@@ -9,13 +9,14 @@ import json
 import pytest
 
 from support import FAST_HASH, actor
-from workbench import articles, blind, decisions, events, presence
-from workbench.claims import get_claim, set_status
+from workbench import blind, decisions, events, presence
 from workbench.errors import InvalidInput, NotAllowed
 from workbench.exports import claimreview, csv_rows, json_document
-from workbench.history import claim_history
-from workbench.notes import add_note
-from workbench.search import ClaimFilter, parse_filter, search_claims
+from workbench.review import articles
+from workbench.review.claims import get_claim, set_status
+from workbench.review.history import claim_history
+from workbench.review.notes import add_note
+from workbench.review.search import ClaimFilter, parse_filter, search_claims
 from workbench.team import accounts, assignments
 
 TEXT = (

@@ -6,9 +6,9 @@ import io
 import pytest
 
 from support import actor
-from workbench import articles, claims, evidence, notes
 from workbench.exports import csv_rows
-from workbench.search import ClaimFilter
+from workbench.review import articles, claims, evidence, notes
+from workbench.review.search import ClaimFilter
 
 HEADER = [
     "article_id",

@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from workbench import articles
 from workbench.exports import manifest
 from workbench.exports.filenames import slug
+from workbench.review import articles
 
 TEXT = "The minister said exports rose 4% in March. Farmers protested in the capital."
 

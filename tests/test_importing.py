@@ -11,8 +11,9 @@ import fetch_server
 import pytest
 
 from support import actor
-from workbench import articles, importing, jobs, snapshots
+from workbench import importing, jobs, snapshots
 from workbench.errors import ArticleRejected, InvalidInput, PreviewNotFound
+from workbench.review import articles
 
 PAGES = pathlib.Path(__file__).resolve().parent / "pages"
 NEWS_PAGE = (PAGES / "saved_news_page" / "page.html").read_bytes()

@@ -4,9 +4,10 @@ after corrections and new versions; copying a decision and its evidence (history
 import pytest
 
 from support import actor
-from workbench import articles, claims, copying, corrections, errors, evidence, undo, versions
-from workbench.history import claim_history
+from workbench import errors
 from workbench.memory import matching
+from workbench.review import articles, claims, copying, corrections, evidence, undo, versions
+from workbench.review.history import claim_history
 
 ANA = actor("ana", "reviewer")
 FIRST = "The ministry said 42 people died in the floods. Roads were closed for a week."

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from support import import_by_form
-from workbench.claims import list_claims
+from workbench.review.claims import list_claims
 from workbench.storage import db as workbench_db
 from workbench.storage import read_cache
 

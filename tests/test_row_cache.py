@@ -5,8 +5,8 @@ page's back)."""
 import pytest
 
 from support import actor, import_by_form
-from workbench import corrections, notes
-from workbench.claims import list_claims, set_status
+from workbench.review import corrections, notes
+from workbench.review.claims import list_claims, set_status
 
 TEXT = "The mayor opened the bridge on Monday. It cost $4.5 million. Critics called it late."
 

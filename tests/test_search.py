@@ -5,11 +5,12 @@ import sqlite3
 import pytest
 
 from support import actor
-from workbench import articles, errors, search
-from workbench.claims import get_claim, list_claims, set_status, set_status_many
-from workbench.history import claim_history
-from workbench.notes import add_note
-from workbench.search import ClaimFilter
+from workbench import errors
+from workbench.review import articles, search
+from workbench.review.claims import get_claim, list_claims, set_status, set_status_many
+from workbench.review.history import claim_history
+from workbench.review.notes import add_note
+from workbench.review.search import ClaimFilter
 from workbench.team import accounts
 
 ANA = accounts.User(1, "ana", "reviewer")

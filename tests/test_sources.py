@@ -4,9 +4,10 @@
 import pytest
 
 from support import actor
-from workbench import articles, claims, corrections, errors, search
+from workbench import errors
 from workbench.exports import ExportStats, csv_rows
 from workbench.memory import sources
+from workbench.review import articles, claims, corrections, search
 from workbench.text.source_names import (
     ORGANIZATION,
     PERSON,

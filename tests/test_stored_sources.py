@@ -3,7 +3,7 @@
 import json
 
 from support import actor
-from workbench import articles
+from workbench.review import articles
 from workbench.storage.db import MIGRATIONS
 from workbench.text import analysis
 

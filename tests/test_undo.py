@@ -3,11 +3,12 @@
 import pytest
 
 from support import actor
-from workbench import articles, corrections, errors, undo
-from workbench.claims import get_claim, list_claims, set_status, set_status_many
-from workbench.history import claim_history
-from workbench.notes import add_note
-from workbench.search import ClaimFilter
+from workbench import errors
+from workbench.review import articles, corrections, undo
+from workbench.review.claims import get_claim, list_claims, set_status, set_status_many
+from workbench.review.history import claim_history
+from workbench.review.notes import add_note
+from workbench.review.search import ClaimFilter
 
 TEXT = (
     "The mayor said the bridge opened on Monday. It cost $4.5 million, officials said. "

@@ -4,7 +4,8 @@ offset points into the version it belongs to (hypothesis client#7571)."""
 import pytest
 
 from support import actor
-from workbench import articles, claims, corrections, errors, evidence, notes, undo, versions
+from workbench import errors
+from workbench.review import articles, claims, corrections, evidence, notes, undo, versions
 
 ANA = actor("ana", "reviewer")
 V1 = (

@@ -359,7 +359,7 @@ def test_csv_download_headers_and_rows(reviewer_client, article_id, path, filena
 
 
 def test_unexpected_errors_show_a_generic_page(app, viewer_client, monkeypatch):
-    from workbench import articles as articles_module
+    from workbench.review import articles as articles_module
 
     def explode(db):
         raise RuntimeError("secret internals")

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from support import actor, import_by_form
-from workbench import claims, search
+from workbench.review import claims, search
 
 HX = {"HX-Request": "true"}
 FIRST = "The ministry said 42 people died in the floods. Roads were closed for a week."

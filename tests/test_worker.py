@@ -127,7 +127,8 @@ def test_start_in_background_starts_one_worker_per_database(database, monkeypatc
 CRASHING_IMPORT = textwrap.dedent(
     """
     import os, signal, sys
-    from workbench import articles, worker
+    from workbench import worker
+    from workbench.review import articles
     from workbench.team.accounts import User
 
     def handler(db, job, report):

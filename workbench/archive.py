@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from . import jobs, worker
 from .fetch import FetchedPage, FetchRefused, allow_list_from_environment, fetch_page
-from .history_sentences import Part, word_changes
+from .review.history_sentences import Part, word_changes
 from .storage.clock import utc_now
 from .storage.db import insert, write_transaction
 from .text.cleaning import document_from_fetched

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .claims import _change_status, claim_row, get_claim, in_blind_review
 from .errors import InvalidInput, NotAllowed
-from .history import record_history
-from .notes import check_note_body
+from .review.claims import _change_status, claim_row, get_claim, in_blind_review
+from .review.history import record_history
+from .review.notes import check_note_body
 from .statuses import STATUSES, parse_status
 from .storage.clock import utc_now
 from .storage.db import insert, write_transaction

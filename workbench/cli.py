@@ -9,11 +9,12 @@ import sys
 
 import click
 
-from . import archive, articles, importing, notes, search, snapshots, versions
+from . import archive, importing, snapshots
 from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFound
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
 from .fetch import FetchRefused
 from .memory import matching
+from .review import articles, notes, search, versions
 from .storage import settings
 from .storage.db import create_private, open_migrated
 from .team import accounts
@@ -1002,7 +1003,7 @@ def blind(article_id, reviewers, editor):
 def decide(claim_id, status, note, reviewer):
     """Set a claim's status as a reviewer would (their blind decision in a blind review)."""
     from . import blind as blind_review
-    from . import claims, notes
+    from .review import claims, notes
 
     db, _ = _database()
     with db:
@@ -1087,8 +1088,8 @@ def elsewhere(article_id):
     its status, how many evidence links it has, how alike the two are (0-100), and the
     other article's id and title. Copy a decision with `workbench copy-review`.
     """
-    from . import articles
     from .memory import matching
+    from .review import articles
 
     db, _ = _database()
     with db:
@@ -1119,7 +1120,7 @@ def elsewhere(article_id):
 def copy_review(claim_id, from_claim_id, reviewer):
     """Give CLAIM_ID the decision and evidence of FROM_CLAIM_ID, the same claim reviewed in
     another article (one change in the history; undo in the browser takes it back)."""
-    from . import copying
+    from .review import copying
 
     db, _ = _database()
     with db:

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .claims import _change_status, _desk_needs_approval, claim_row, get_claim
 from .errors import ArticleNotFound, InvalidInput, NotAllowed, VersionConflict
-from .notes import check_note_body
+from .review.claims import _change_status, _desk_needs_approval, claim_row, get_claim
+from .review.notes import check_note_body
 from .storage.clock import utc_now
 from .storage.db import insert, write_transaction
 from .team.accounts import User

@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import articles, jobs, snapshots, worker
+from . import jobs, snapshots, worker
 from .errors import ArticleRejected, PreviewNotFound
 from .fetch import FetchedPage, FetchRefused, allow_list_from_environment, fetch_page
+from .review import articles
 from .storage.db import write_transaction
 from .team.accounts import User
 from .text.cleaning import (

@@ -11,8 +11,8 @@ from typing import Any
 from flask import Flask, abort, current_app, g
 from sqlite_utils import Database
 
-from . import articles, claims, search
 from .errors import ArticleNotFound, ClaimNotFound, InvalidInput
+from .review import articles, claims, search
 from .storage.db import connect, create_private, hold_open, migrate
 
 # Opening a connection costs more than all of a status change's queries (SQLite reads

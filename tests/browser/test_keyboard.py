@@ -312,7 +312,7 @@ def test_moving_past_the_last_loaded_claim_loads_the_next_page(page, import_long
     page.set_viewport_size({"width": 1280, "height": 40})
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    expect(rows(page)).to_have_count(100)  # workbench.claims.PAGE_SIZE
+    expect(rows(page)).to_have_count(100)  # workbench.review.claims.PAGE_SIZE
     press(page, "j")
     for _ in range(99):
         press(page, "j")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pytest
 
 from support import actor
-from workbench import articles
+from workbench.review import articles
 from workbench.storage.db import connect
 
 WORKBENCH = shutil.which("workbench", path=os.path.dirname(sys.executable))

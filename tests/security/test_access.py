@@ -902,7 +902,7 @@ def test_a_wrong_setup_token_is_404(client, db, token):
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
 def test_an_unexpected_error_shows_a_generic_page(app, viewer_client, monkeypatch, headers):
-    from workbench import articles
+    from workbench.review import articles
 
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals at /srv/workbench/db.py line 42")

@@ -31,18 +31,9 @@ from click.testing import CliRunner
 
 import workbench
 from support import actor, sign_in
-from workbench import (
-    articles,
-    claims,
-    cli,
-    corrections,
-    create_app,
-    evidence,
-    history,
-    notes,
-    search,
-)
+from workbench import cli, create_app
 from workbench.exports import ExportStats, claimreview, csv_rows, json_document
+from workbench.review import articles, claims, corrections, evidence, history, notes, search
 from workbench.storage import db as workbench_db
 from workbench.team import accounts
 from workbench.text import analysis, cleaning, splitter
@@ -1160,7 +1151,8 @@ def test_workbench_purge_note_purges_from_the_command_line(app, db, leaked_note,
 FULL_DISK = """\
 import json, os, pathlib, sqlite3, sys
 
-from workbench import articles, create_app
+from workbench import create_app
+from workbench.review import articles
 from workbench.team import accounts
 from workbench.storage import db as workbench_db
 from workbench.team.accounts import User

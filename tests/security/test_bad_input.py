@@ -17,7 +17,7 @@ import pytest
 
 from support import FAST_HASH, id_from_location, sign_in
 from workbench import create_app
-from workbench.notes import MAX_NOTE_CHARS
+from workbench.review.notes import MAX_NOTE_CHARS
 from workbench.storage import db as workbench_db
 
 HX = {"HX-Request": "true"}

@@ -19,8 +19,9 @@ import pytest
 import sqlite_utils
 
 from support import actor
-from workbench import articles, claims, web
-from workbench.notes import add_note
+from workbench import web
+from workbench.review import articles, claims
+from workbench.review.notes import add_note
 from workbench.storage import db as workbench_db
 from workbench.text import analysis
 
@@ -39,7 +40,7 @@ import time
 
 import sqlite_utils
 
-from workbench import articles
+from workbench.review import articles
 from workbench.team.accounts import User
 from workbench.storage.db import connect
 

@@ -17,8 +17,8 @@ import re
 import pytest
 
 from support import actor, id_from_location
-from workbench import claims, notes
 from workbench.exports import csv_rows
+from workbench.review import claims, notes
 from workbench.storage import db as workbench_db
 
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r", "\n", "\x00"]

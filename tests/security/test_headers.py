@@ -168,7 +168,7 @@ def test_the_kinds_of_response_are_what_they_claim(responses):
 
 
 def test_an_unexpected_error_page_has_the_headers_too(app, viewer_client, monkeypatch):
-    from workbench import articles
+    from workbench.review import articles
 
     monkeypatch.setattr(articles, "list_articles", lambda *a, **k: 1 / 0)
     app.config["PROPAGATE_EXCEPTIONS"] = False

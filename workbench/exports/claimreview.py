@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import search
+from ..review import search
 from ..storage.db import read_snapshot
 from . import ExportStats
 

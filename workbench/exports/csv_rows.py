@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import search
+from ..review import search
 from . import ExportStats
 
 _EVERYTHING = search.ClaimFilter()

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import search, snapshots
+from .. import snapshots
+from ..review import search
 from ..storage.db import read_snapshot
 from ..version import __version__
 from . import SCHEMA_VERSION, ExportStats

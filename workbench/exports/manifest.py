@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
-from ..search import ClaimFilter
+from ..review.search import ClaimFilter
 from ..storage.clock import utc_now
 from . import SCHEMA_VERSION, ExportStats
 

@@ -1,6 +1,6 @@
 """Claims already checked elsewhere: each claim matched, when it is stored, to the same
 claim in other articles; a reviewer copies that decision and its evidence in one action
-(workbench/copying.py).
+(workbench/review/copying.py).
 
 Matching happens when claims are written (an import, a new version, a correction), never
 on a page view: each claim's normalised text and keys go into claim_match_index and

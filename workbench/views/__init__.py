@@ -9,9 +9,9 @@ import sqlite3
 
 from werkzeug.exceptions import HTTPException
 
-from .. import articles
-from ..history_sentences import KIND_WORDS, article_event, describe
 from ..memory import matching
+from ..review import articles
+from ..review.history_sentences import KIND_WORDS, article_event, describe
 from ..statuses import STATUSES
 from ..text import flags
 from ..version import __version__

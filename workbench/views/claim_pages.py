@@ -10,18 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, g, make_response, redirect, request, url_for
 
-from .. import (
-    archive,
-    articles,
-    blind,
-    claims,
-    copying,
-    corrections,
-    evidence,
-    history,
-    notes,
-    undo,
-)
+from .. import archive, blind
 from ..auth import role_required, safe_next
 from ..errors import (
     ClaimNotFound,
@@ -32,6 +21,7 @@ from ..errors import (
     VersionConflict,
 )
 from ..memory import matching
+from ..review import articles, claims, copying, corrections, evidence, history, notes, undo
 from ..web import get_db, load_claim, positive_int
 from .common import (
     bp,

@@ -7,9 +7,10 @@ import urllib.parse
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
-from .. import articles, importing, snapshots
+from .. import importing, snapshots
 from ..auth import role_required
 from ..errors import ArticleRejected, PreviewNotFound, SnapshotNotFound
+from ..review import articles
 from ..text.cleaning import document_from_upload, text_from_paste
 from ..web import get_db, load_article, positive_int
 from .common import bp, navigate, render_page_or_partial

@@ -24,7 +24,8 @@ from flask import (
     url_for,
 )
 
-from .. import articles, claims, events, presence
+from .. import events, presence
+from ..review import articles, claims
 from ..storage.db import connect
 from ..web import get_db, load_article, positive_int
 from .common import bp, is_htmx, single_form_value

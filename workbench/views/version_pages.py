@@ -2,8 +2,8 @@
 
 from flask import abort, flash, g, render_template, url_for
 
-from .. import articles, versions
 from ..errors import ArticleNotFound, ArticleRejected, InvalidInput
+from ..review import articles, versions
 from ..web import get_db, load_article, positive_int
 from .common import article_summary, bp, navigate
 

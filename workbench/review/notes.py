@@ -4,14 +4,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..errors import InvalidInput, NotAllowed, NoteNotFound
+from ..storage.clock import utc_now
+from ..storage.db import erasing, insert, write_transaction
+from ..team.accounts import User
+from ..team.assignments import assign_mentions
 from .claims import claim_row, in_blind_review, refuse_if_hidden
-from .errors import InvalidInput, NotAllowed, NoteNotFound
 from .hiding import hide_record
 from .history import record_history, redact_note
-from .storage.clock import utc_now
-from .storage.db import erasing, insert, write_transaction
-from .team.accounts import User
-from .team.assignments import assign_mentions
 
 MAX_NOTE_CHARS = 10_000
 # What a purged note, and every copy of it in the history, says instead of its text.

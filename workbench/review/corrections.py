@@ -9,14 +9,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..errors import InvalidInput, NeedsConfirmation, VersionConflict
+from ..memory import matching
+from ..storage.clock import utc_now
+from ..storage.db import insert, write_transaction
+from ..team.accounts import User
+from ..text import analysis, attribution
 from .claims import claim_row, get_claim, refuse_if_hidden
-from .errors import InvalidInput, NeedsConfirmation, VersionConflict
 from .history import record_history
-from .memory import matching
-from .storage.clock import utc_now
-from .storage.db import insert, write_transaction
-from .team.accounts import User
-from .text import analysis, attribution
 
 ATTRIBUTION_KINDS = attribution.KINDS
 

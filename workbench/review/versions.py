@@ -17,19 +17,19 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..errors import ArticleRejected, InvalidInput
+from ..memory import matching
+from ..storage.clock import utc_now
+from ..storage.db import insert, write_transaction
+from ..team.accounts import User
+from ..text import analysis
+from ..text.cleaning import check_article_text
+from ..text.reanchor import Passage, Plan, plan_reanchoring
+from ..text.splitter import ClaimSpan, split_claims
 from .articles import content_hash, get_article
 from .corrections import locate_passage, renumber
-from .errors import ArticleRejected, InvalidInput
 from .history import decode, record_article_event, record_history
 from .history_sentences import Part, word_changes
-from .memory import matching
-from .storage.clock import utc_now
-from .storage.db import insert, write_transaction
-from .team.accounts import User
-from .text import analysis
-from .text.cleaning import check_article_text
-from .text.reanchor import Passage, Plan, plan_reanchoring
-from .text.splitter import ClaimSpan, split_claims
 
 VERSION_ACTIONS = ("changed in version", "removed in version", "new in version")
 # Preparing a version runs outside the write lock; if reviewers changed the article's

@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..errors import ClaimHidden, ClaimNotFound, InvalidInput, NotAllowed, VersionConflict
+from ..statuses import parse_status
+from ..storage.clock import utc_now
+from ..storage.db import write_transaction
+from ..team.accounts import User
 from . import search
-from .errors import ClaimHidden, ClaimNotFound, InvalidInput, NotAllowed, VersionConflict
-from .statuses import parse_status
-from .storage.clock import utc_now
-from .storage.db import write_transaction
-from .team.accounts import User
 
 PAGE_SIZE = 100
 MAX_BULK = 10_000

@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import InvalidInput
-from .memory import sources
-from .statuses import DECISION_STATES, parse_status
-from .storage.clock import iso_date
-from .text import attribution, flags
+from ..errors import InvalidInput
+from ..memory import sources
+from ..statuses import DECISION_STATES, parse_status
+from ..storage.clock import iso_date
+from ..text import attribution, flags
 
 MAX_QUERY_CHARS = 500
 

@@ -5,12 +5,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..errors import ClaimNotFound, InvalidInput, VersionConflict
+from ..storage.clock import utc_now
+from ..storage.db import write_transaction
+from ..team.accounts import User
 from .claims import _change_status, claim_row, get_claim
-from .errors import ClaimNotFound, InvalidInput, VersionConflict
 from .history import record_history
-from .storage.clock import utc_now
-from .storage.db import write_transaction
-from .team.accounts import User
 
 
 def copy_review(

@@ -12,15 +12,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import ArticleNotFound, ArticleRejected, InvalidInput
+from ..errors import ArticleNotFound, ArticleRejected, InvalidInput
+from ..memory import matching
+from ..statuses import STATUSES
+from ..storage.clock import iso_date, utc_now
+from ..storage.db import insert, write_transaction
+from ..team.accounts import User
+from ..text import analysis
+from ..text.cleaning import check_article_text, guess_title
 from .history import record_article_event
-from .memory import matching
-from .statuses import STATUSES
-from .storage.clock import iso_date, utc_now
-from .storage.db import insert, write_transaction
-from .team.accounts import User
-from .text import analysis
-from .text.cleaning import check_article_text, guess_title
 
 MAX_TITLE_CHARS = 300
 # The README's "Limits": an article of 990,000 one-line paragraphs took 88 s and 934 MB
@@ -232,7 +232,7 @@ def get_article(db: Database, article_id: int, with_body: bool = True) -> dict[s
     """The article's row as a dict; ArticleNotFound if there is none (or it was deleted).
 
     with_body=False leaves out its text: a page that shows only windows of a long article
-    need not read all of it (workbench.articles.text_windows reads those).
+    need not read all of it (workbench.review.articles.text_windows reads those).
     """
     columns = "*" if with_body else ", ".join(ARTICLE_HEADER)
     rows = list(

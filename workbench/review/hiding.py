@@ -4,12 +4,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..errors import NotAllowed
+from ..storage.clock import utc_now
+from ..storage.db import write_transaction
+from ..team.accounts import User
 from .claims import claim_row
-from .errors import NotAllowed
 from .history import record_history
-from .storage.clock import utc_now
-from .storage.db import write_transaction
-from .team.accounts import User
 
 
 def hide_record(

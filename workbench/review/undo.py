@@ -12,14 +12,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..errors import HistoryNotFound, InvalidInput, NotAllowed, VersionConflict
+from ..storage.clock import utc_now
+from ..storage.db import write_transaction
+from ..team.accounts import User
+from ..text import analysis
 from . import corrections
 from .claims import _change_status, get_claim
-from .errors import HistoryNotFound, InvalidInput, NotAllowed, VersionConflict
 from .history import decode, record_history
-from .storage.clock import utc_now
-from .storage.db import write_transaction
-from .team.accounts import User
-from .text import analysis
 
 # The actions an undo knows how to reverse, and what it says it undid.
 UNDOABLE = {

@@ -4,14 +4,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..errors import EvidenceNotFound, InvalidInput
+from ..storage.clock import utc_now
+from ..storage.db import insert, write_transaction
+from ..team.accounts import User
 from .articles import is_web_url
 from .claims import claim_row, refuse_if_hidden
-from .errors import EvidenceNotFound, InvalidInput
 from .hiding import hide_record
 from .history import record_history
-from .storage.clock import utc_now
-from .storage.db import insert, write_transaction
-from .team.accounts import User
 
 STANCES = ("supports", "contradicts")
 MAX_TITLE_CHARS = 300
