@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from workbench.agreement import cohen_kappa, krippendorff_alpha, percent_agreement, summary
+from workbench.desk.agreement import cohen_kappa, krippendorff_alpha, percent_agreement, summary
 
 
 def two_raters(table, labels):

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from support import FAST_HASH, actor
-from workbench import blind, decisions, events, presence
+from workbench.desk import blind, decisions, events, presence
 from workbench.errors import InvalidInput, NotAllowed
 from workbench.exports import claimreview, csv_rows, json_document
 from workbench.review import articles

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from support import import_by_form, sign_in
-from workbench import blind
+from workbench.desk import blind
 
 HX = {"HX-Request": "true"}
 TEXT = (

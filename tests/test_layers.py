@@ -54,16 +54,12 @@ DOMAIN = modules_in(
     "snapshots.py",
     "importing.py",
     "archive.py",
-    "decisions.py",
-    "blind.py",
-    "agreement.py",
-    "presence.py",
-    "events.py",
     "exports/*.py",
     "storage/*.py",
     "team/*.py",
     "memory/*.py",
     "review/*.py",
+    "desk/*.py",
 )
 
 

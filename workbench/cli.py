@@ -918,7 +918,7 @@ def queue(name):
 @click.option("--by", "editor", required=True, help="The editor changing it.")
 def approval(setting, article_id, editor):
     """Say whether reviewers' decisions need an editor's approval (desk-wide or per article)."""
-    from . import decisions
+    from .desk import decisions
 
     db, _ = _database()
     with db:
@@ -946,7 +946,7 @@ def approval(setting, article_id, editor):
 @click.option("--by", "editor", required=True, help="The editor approving.")
 def approve(article_id, claim_id, editor):
     """Approve proposed decisions: an article's all at once, or one claim's."""
-    from . import decisions
+    from .desk import decisions
 
     db, _ = _database()
     with db:
@@ -965,7 +965,7 @@ def approve(article_id, claim_id, editor):
 @click.option("--by", "editor", required=True, help="The editor returning it.")
 def return_(claim_id, note, editor):
     """Return a proposed decision to its reviewer with a note."""
-    from . import decisions
+    from .desk import decisions
 
     db, _ = _database()
     with db:
@@ -986,7 +986,7 @@ def return_(claim_id, note, editor):
 @click.option("--by", "editor", required=True, help="The editor starting it.")
 def blind(article_id, reviewers, editor):
     """Start a blind double review: each reviewer decides every claim, unseen by the others."""
-    from . import blind as blind_review
+    from .desk import blind as blind_review
 
     db, _ = _database()
     with db:
@@ -1002,7 +1002,7 @@ def blind(article_id, reviewers, editor):
 @click.option("--by", "reviewer", required=True, help="The reviewer deciding.")
 def decide(claim_id, status, note, reviewer):
     """Set a claim's status as a reviewer would (their blind decision in a blind review)."""
-    from . import blind as blind_review
+    from .desk import blind as blind_review
     from .review import claims, notes
 
     db, _ = _database()
@@ -1032,7 +1032,7 @@ def decide(claim_id, status, note, reviewer):
 )
 def agreement(article_id):
     """Print agreement of blind reviewers: percent, Cohen's kappa, Krippendorff's alpha."""
-    from . import agreement as figures_of
+    from .desk import agreement as figures_of
 
     db, _ = _database()
     with db:
@@ -1070,7 +1070,7 @@ def agreement(article_id):
 @click.option("--by", "editor", required=True, help="The editor ruling.")
 def adjudicate(claim_id, status, note, editor):
     """Give the final status of a claim the blind reviewers disagreed on."""
-    from . import blind as blind_review
+    from .desk import blind as blind_review
 
     db, _ = _database()
     with db:

@@ -1,5 +1,5 @@
 """The three statuses a reviewer gives a claim, and the one parser every path uses; the
-decision states a status carries (workbench.decisions says how they change)."""
+decision states a status carries (workbench.desk.decisions says how they change)."""
 
 from .errors import InvalidInput
 

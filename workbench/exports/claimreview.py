@@ -1,7 +1,7 @@
 """schema.org ClaimReview JSON-LD for reviewed claims, for publishing fact-check markup.
 
 https://schema.org/ClaimReview . Only claims a reviewer decided (sourced or disputed) are
-published; where decisions need approval (workbench.decisions), only approved ones.
+published; where decisions need approval (workbench.desk.decisions), only approved ones.
 Ratings use a three-point scale, worst 1 to best 3, in the order a reader would trust the
 claim: 1 "Disputed", 2 "Unverified" (never published), 3 "Sourced"; the
 alternateName carries the word, which is what fact-check readers display.

@@ -286,9 +286,9 @@ def _change_status(
     10,000 claims hold the writer lock for two statements, not 30,000 (bench: bulk_status).
     A bulk change's rows share a batch number (the first row's id), so it can be undone
     as one. Claims of an article under blind review are never changed here: their
-    reviewers' decisions wait in workbench.blind until every one is done.
+    reviewers' decisions wait in workbench.desk.blind until every one is done.
 
-    The decision state goes with the status (workbench.decisions): a reviewer's sourced or
+    The decision state goes with the status (workbench.desk.decisions): a reviewer's sourced or
     disputed is "proposed" where decisions need approval, an editor's is "approved";
     `decision_state` overrides that (a returned proposal).
     """
@@ -365,7 +365,7 @@ _STATE_FOR_STATUS = (
 
 
 def _desk_needs_approval(db: Database) -> int:
-    """The desk-wide "decisions need approval" setting, 0 or 1 (workbench.decisions)."""
+    """The desk-wide "decisions need approval" setting, 0 or 1 (workbench.desk.decisions)."""
     row = db.execute(
         "select value from desk_settings where key = 'decisions_need_approval'"
     ).fetchone()

@@ -34,7 +34,7 @@ class ClaimFilter:
     # A source group's key (workbench/memory/sources.py), e.g. person:jane doe.
     source: str | None = None
     assignee: str | None = None  # claims assigned to this user (by an editor or an @mention)
-    decision: str | None = None  # decision state: workbench.decisions.DECISION_STATES
+    decision: str | None = None  # decision state: workbench.desk.decisions.DECISION_STATES
 
     def as_query(self) -> dict[str, Any]:
         """The filter as URL query parameters (only the fields that are set)."""

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from .. import blind, events, presence
 from ..auth import role_required, safe_next
+from ..desk import blind, events, presence
 from ..errors import ClaimNotFound, InvalidInput, NeedsConfirmation
 from ..memory import matching
 from ..review import articles, claims, corrections, history, search, versions

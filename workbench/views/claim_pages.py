@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, g, make_response, redirect, request, url_for
 
-from .. import archive, blind
+from .. import archive
 from ..auth import role_required, safe_next
+from ..desk import blind
 from ..errors import (
     ClaimNotFound,
     EvidenceNotFound,

@@ -4,7 +4,7 @@ approval. One query or two per page or row, never one per claim."""
 
 from flask import g
 
-from .. import blind, decisions
+from ..desk import blind, decisions
 from ..web import get_db
 
 

@@ -6,8 +6,8 @@ changed item in place, or a redirect the browser follows)."""
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
 from werkzeug.exceptions import Forbidden, NotFound
 
-from .. import agreement, blind, decisions
 from ..auth import role_required, safe_next
+from ..desk import agreement, blind, decisions
 from ..errors import ArticleNotFound, InvalidInput, NotAllowed, VersionConflict
 from ..review import claims
 from ..team import assignments

@@ -24,7 +24,7 @@ from flask import (
     url_for,
 )
 
-from .. import events, presence
+from ..desk import events, presence
 from ..review import articles, claims
 from ..storage.db import connect
 from ..web import get_db, load_article, positive_int

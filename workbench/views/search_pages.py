@@ -2,8 +2,8 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from .. import agreement, decisions
 from ..auth import role_required
+from ..desk import agreement, decisions
 from ..errors import InvalidInput
 from ..memory import matching
 from ..review import articles, claims, search, stats

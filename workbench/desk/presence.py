@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .storage.clock import utc_now
-from .storage.db import write_transaction
-from .team.accounts import User
+from ..storage.clock import utc_now
+from ..storage.db import write_transaction
+from ..team.accounts import User
 
 HEARTBEAT_SECONDS = 10  # how often an open page says it is still there
 EXPIRES_SECONDS = 30  # three missed heartbeats and the person is gone

@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import ArticleNotFound, InvalidInput, NotAllowed, VersionConflict
-from .review.claims import _change_status, _desk_needs_approval, claim_row, get_claim
-from .review.notes import check_note_body
-from .storage.clock import utc_now
-from .storage.db import insert, write_transaction
-from .team.accounts import User
+from ..errors import ArticleNotFound, InvalidInput, NotAllowed, VersionConflict
+from ..review.claims import _change_status, _desk_needs_approval, claim_row, get_claim
+from ..review.notes import check_note_body
+from ..storage.clock import utc_now
+from ..storage.db import insert, write_transaction
+from ..team.accounts import User
 
 SETTING = "decisions_need_approval"
 ARTICLE_CHOICES = ("desk", "on", "off")  # an article follows the desk, or decides itself

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..statuses import STATUSES
 from .blind import Review, decisions_by_claim, latest
-from .statuses import STATUSES
 
 Ratings = Sequence[Sequence[str | None]]  # one row per reviewer, one column per claim
 

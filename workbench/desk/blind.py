@@ -15,15 +15,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import InvalidInput, NotAllowed
-from .review.claims import _change_status, claim_row, get_claim, in_blind_review
-from .review.history import record_history
-from .review.notes import check_note_body
-from .statuses import STATUSES, parse_status
-from .storage.clock import utc_now
-from .storage.db import insert, write_transaction
-from .team.accounts import User
-from .team.assignments import assign
+from ..errors import InvalidInput, NotAllowed
+from ..review.claims import _change_status, claim_row, get_claim, in_blind_review
+from ..review.history import record_history
+from ..review.notes import check_note_body
+from ..statuses import STATUSES, parse_status
+from ..storage.clock import utc_now
+from ..storage.db import insert, write_transaction
+from ..team.accounts import User
+from ..team.assignments import assign
 
 # The history names this actor for statuses the reviewers agreed on.
 AGREED_ACTOR = "blind review"
