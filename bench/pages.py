@@ -188,7 +188,7 @@ def url_import(repeats):
     urllib GET with no checks, then trafilatura alone on the bytes."""
     import urllib.request
 
-    from workbench.fetch import fetch_page
+    from workbench.intake.fetch import fetch_page
     from workbench.text.cleaning import document_from_fetched
 
     _PageHandler.body = regression_pages()["saved_news_page"]

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from support import sign_in
-from workbench import archive, jobs, worker
 from workbench.cli import cli
+from workbench.intake import archive, jobs, worker
 
 HX = {"HX-Request": "true"}
 WAIT_SECONDS = 30  # how long a test waits for the worker thread before it gives up

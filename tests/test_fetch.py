@@ -9,7 +9,7 @@ import subprocess
 import fetch_server
 import pytest
 
-from workbench.fetch import (
+from workbench.intake.fetch import (
     DEFAULT_MAX_BYTES,
     FetchLimits,
     FetchRefused,

@@ -11,8 +11,8 @@ import fetch_server
 import pytest
 
 from support import id_from_location, sign_in
-from workbench import worker
 from workbench.gunicorn_hooks import job_handlers
+from workbench.intake import worker
 
 HX = {"HX-Request": "true"}
 PAGES = pathlib.Path(__file__).resolve().parent / "pages"
@@ -241,7 +241,7 @@ def test_a_saved_page_is_read_into_a_preview(admin_client, db, headers):
 
 
 def test_a_large_file_is_read_in_a_job(admin_client, db, run_jobs, monkeypatch):
-    from workbench import importing
+    from workbench.intake import importing
 
     monkeypatch.setattr(importing, "INLINE_UPLOAD_BYTES", 1000)
     job_path = location(upload(admin_client, NEWS_PAGE), None)
@@ -330,7 +330,7 @@ def test_unknown_previews_are_404(admin_client, preview_id):
 def test_a_long_text_is_imported_in_a_job_and_lands_on_the_article(
     admin_client, db, run_jobs, monkeypatch, headers
 ):
-    from workbench import importing
+    from workbench.intake import importing
 
     monkeypatch.setattr(importing, "INLINE_TEXT_CHARS", 20)
     response = admin_client.post(

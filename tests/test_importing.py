@@ -1,4 +1,4 @@
-"""Import by URL and by file (workbench/importing.py, snapshots.py): previews, the kept
+"""Import by URL and by file (workbench/intake/importing.py, snapshots.py): previews, the kept
 snapshot, the import jobs and their stages, restoring deleted articles. Domain only: a
 real HTTP server on 127.0.0.1, the handlers called as the worker calls them."""
 
@@ -11,8 +11,8 @@ import fetch_server
 import pytest
 
 from support import actor
-from workbench import importing, jobs, snapshots
 from workbench.errors import ArticleRejected, InvalidInput, PreviewNotFound
+from workbench.intake import importing, jobs, snapshots
 from workbench.review import articles
 
 PAGES = pathlib.Path(__file__).resolve().parent / "pages"

@@ -1,4 +1,4 @@
-"""The job queue (workbench/jobs.py): claim, progress, done, retries with backoff, failure,
+"""The job queue (workbench/intake/jobs.py): claim, progress, done, retries with backoff, failure,
 and recovery of jobs whose worker stopped beating. No Flask, no worker thread."""
 
 import datetime
@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from workbench import jobs
+from workbench.intake import jobs
 from workbench.storage import db as workbench_db
 
 T0 = datetime.datetime(2026, 3, 1, 12, 0, 0, tzinfo=datetime.UTC)

@@ -48,18 +48,13 @@ DOMAIN = modules_in(
     "statuses.py",
     "errors.py",
     "version.py",
-    "fetch.py",
-    "jobs.py",
-    "worker.py",
-    "snapshots.py",
-    "importing.py",
-    "archive.py",
     "exports/*.py",
     "storage/*.py",
     "team/*.py",
     "memory/*.py",
     "review/*.py",
     "desk/*.py",
+    "intake/*.py",
 )
 
 

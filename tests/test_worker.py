@@ -1,4 +1,4 @@
-"""The job worker (workbench/worker.py): runs a job through its stages, records failures,
+"""The job worker (workbench/intake/worker.py): runs a job through its stages, records failures,
 retries, beats while it works, runs in a thread, and a crash stores nothing."""
 
 import shutil
@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from workbench import jobs, worker
+from workbench.intake import jobs, worker
 from workbench.storage import db as workbench_db
 
 WAIT_SECONDS = 20  # how long a test waits for a thread before it gives up (not a timing)
@@ -127,7 +127,7 @@ def test_start_in_background_starts_one_worker_per_database(database, monkeypatc
 CRASHING_IMPORT = textwrap.dedent(
     """
     import os, signal, sys
-    from workbench import worker
+    from workbench.intake import worker
     from workbench.review import articles
     from workbench.team.accounts import User
 

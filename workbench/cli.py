@@ -9,10 +9,10 @@ import sys
 
 import click
 
-from . import archive, importing, snapshots
 from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFound
 from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
-from .fetch import FetchRefused
+from .intake import archive, importing, snapshots
+from .intake.fetch import FetchRefused
 from .memory import matching
 from .review import articles, notes, search, versions
 from .storage import settings

@@ -4,8 +4,8 @@ gunicorn reads this module's names as its settings (`--config python:workbench.g
 only hooks live here, the rest stays on serve's command line.
 """
 
-from . import archive, importing
-from . import worker as job_worker
+from .intake import archive, importing
+from .intake import worker as job_worker
 
 
 def job_handlers() -> dict[str, job_worker.Handler]:
@@ -14,6 +14,6 @@ def job_handlers() -> dict[str, job_worker.Handler]:
 
 
 def post_worker_init(server_worker):
-    """After a worker process has loaded the app: start its job thread (workbench/worker.py
+    """After a worker process has loaded the app: start its job thread (workbench/intake/worker.py
     says why a thread)."""
     job_worker.start_in_background(server_worker.wsgi.config["DATABASE"], job_handlers())

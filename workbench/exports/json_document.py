@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import snapshots
+from ..intake import snapshots
 from ..review import search
 from ..storage.db import read_snapshot
 from ..version import __version__

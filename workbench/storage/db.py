@@ -352,7 +352,7 @@ def _add_snapshots_jobs_and_authors(db: sqlite_utils.Database) -> None:
         not_null={"origin", "size", "sha256", "compression", "fetched_at", "created_at"},
     )
     db.execute("create unique index idx_snapshots_article_id on snapshots (article_id)")
-    # Background work (workbench/jobs.py): imports now, evidence archiving later.
+    # Background work (workbench/intake/jobs.py): imports now, evidence archiving later.
     db.table("jobs").create(
         {
             "id": int,

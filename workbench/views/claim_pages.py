@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, g, make_response, redirect, request, url_for
 
-from .. import archive
 from ..auth import role_required, safe_next
 from ..desk import blind
 from ..errors import (
@@ -21,6 +20,7 @@ from ..errors import (
     NoteNotFound,
     VersionConflict,
 )
+from ..intake import archive
 from ..memory import matching
 from ..review import articles, claims, copying, corrections, evidence, history, notes, undo
 from ..web import get_db, load_claim, positive_int

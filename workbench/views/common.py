@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .. import snapshots
+from ..intake import snapshots
 from ..review import articles
 from ..storage import read_cache
 from ..web import discard_connection, get_db, positive_int

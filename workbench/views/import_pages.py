@@ -7,9 +7,9 @@ import urllib.parse
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
-from .. import importing, snapshots
 from ..auth import role_required
 from ..errors import ArticleRejected, PreviewNotFound, SnapshotNotFound
+from ..intake import importing, snapshots
 from ..review import articles
 from ..text.cleaning import document_from_upload, text_from_paste
 from ..web import get_db, load_article, positive_int

@@ -1,4 +1,4 @@
-"""The job worker: claims queued jobs (workbench/jobs.py) and runs them, with a heartbeat.
+"""The job worker: claims queued jobs (workbench/intake/jobs.py) and runs them, with a heartbeat.
 
 `workbench serve` starts one as a daemon thread in each gunicorn worker process
 (workbench/gunicorn_hooks.py). A thread rather than a supervised child process: gunicorn
@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..storage.db import connect
 from . import jobs
-from .storage.db import connect
 
 log = logging.getLogger(__name__)
 

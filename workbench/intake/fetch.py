@@ -30,8 +30,8 @@ import certifi
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
-from .errors import FetchRefused
-from .storage.clock import utc_now
+from ..errors import FetchRefused
+from ..storage.clock import utc_now
 
 DEFAULT_MAX_BYTES = 10_000_000
 ACCEPTED_TYPES = {"text/html": "HTML", "application/xhtml+xml": "HTML", "text/plain": "plain text"}

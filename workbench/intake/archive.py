@@ -1,12 +1,12 @@
 """Evidence that survives link rot (cofacts rumors-site#576): each evidence link fetched
-with the safe fetcher (workbench/fetch.py) and kept as a snapshot, checked again later.
+with the safe fetcher (workbench/intake/fetch.py) and kept as a snapshot, checked again later.
 
 A snapshot is one fetch of a link: its extracted text and title, final URL, HTTP status,
 SHA-256 of the bytes, time, or why it could not be fetched. The first good snapshot of a
 link is its archive (a link cited by several claims is archived once). A check fetches
 every link again and says which are dead, moved (another final URL) or changed (other
 bytes), with the change in the text shown word by word. Fetching runs in the job worker
-(workbench/worker.py), never in a request: adding evidence queues an "archive_evidence"
+(workbench/intake/worker.py), never in a request: adding evidence queues an "archive_evidence"
 job with retries; editors queue a "check_links" job; `workbench evidence check` runs the
 same check in the terminal.
 """
@@ -19,17 +19,17 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..review.history_sentences import Part, word_changes
+from ..storage.clock import utc_now
+from ..storage.db import insert, write_transaction
+from ..text.cleaning import document_from_fetched
 from . import jobs, worker
 from .fetch import FetchedPage, FetchRefused, allow_list_from_environment, fetch_page
-from .review.history_sentences import Part, word_changes
-from .storage.clock import utc_now
-from .storage.db import insert, write_transaction
-from .text.cleaning import document_from_fetched
 
 ARCHIVE = "archive_evidence"
 CHECK = "check_links"
 # A link that did not answer may answer in a minute: three tries, 5 s and 10 s apart
-# (workbench/jobs.py's backoff). A refused address or a 404 is not tried again.
+# (workbench/intake/jobs.py's backoff). A refused address or a 404 is not tried again.
 ARCHIVE_ATTEMPTS = 3
 STATES = ("ok", "changed", "moved", "dead", "new")
 _ANSWERED = re.compile(r"answered ([0-9]{3})")

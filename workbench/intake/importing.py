@@ -3,7 +3,7 @@
 A link or a file first becomes a preview (snapshots.Preview): the article's text as
 extracted and what the page says about itself, for the reviewer to check and correct
 before anything becomes an article. Work that takes more than a moment runs as a job
-(workbench/jobs.py): every URL fetch (it may take up to the fetcher's time cap, which no
+(workbench/intake/jobs.py): every URL fetch (it may take up to the fetcher's time cap, which no
 request should wait for), a large file, and the import of a long text.
 """
 
@@ -13,20 +13,20 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import jobs, snapshots, worker
-from .errors import ArticleRejected, PreviewNotFound
-from .fetch import FetchedPage, FetchRefused, allow_list_from_environment, fetch_page
-from .review import articles
-from .storage.db import write_transaction
-from .team.accounts import User
-from .text.cleaning import (
+from ..errors import ArticleRejected, PreviewNotFound
+from ..review import articles
+from ..storage.db import write_transaction
+from ..team.accounts import User
+from ..text.cleaning import (
     SUPPORTED_SUFFIXES,
     ImportedDocument,
     check_article_text,
     document_from_fetched,
     document_from_upload,
 )
-from .text.html_article import PageMetadata
+from ..text.html_article import PageMetadata
+from . import jobs, snapshots, worker
+from .fetch import FetchedPage, FetchRefused, allow_list_from_environment, fetch_page
 
 # Texts longer than this are split in a job: splitting and finding sources took 0.17 s
 # for 25,000 characters and 0.44 s for 62,000 (7 µs a character, measured on the sample

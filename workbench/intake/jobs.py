@@ -1,6 +1,6 @@
 """Background jobs in SQLite: a queue with kinds, stages, progress, retries and a heartbeat.
 
-No broker: a job is a row of the `jobs` table, and a worker (workbench/worker.py) claims
+No broker: a job is a row of the `jobs` table, and a worker (workbench/intake/worker.py) claims
 the oldest runnable one with a single UPDATE ... RETURNING, so two workers never take the
 same job. A job is queued, then running, then done or failed; a failed attempt with
 attempts left goes back to queued with a growing delay (exponential backoff). A worker
@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import JobFailed, JobNotFound  # noqa: F401  (JobFailed: raised by job kinds)
-from .storage.db import insert, write_transaction
+from ..errors import JobFailed, JobNotFound  # noqa: F401  (JobFailed: raised by job kinds)
+from ..storage.db import insert, write_transaction
 
 STATES = ("queued", "running", "done", "failed")
 # Retries wait 5 s, 10 s, 20 s ... at most 10 minutes: long enough for a site that is

@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import PreviewNotFound, SnapshotNotFound
+from ..errors import PreviewNotFound, SnapshotNotFound
+from ..storage.clock import utc_now
+from ..storage.db import insert, write_transaction
+from ..text.cleaning import ImportedDocument
+from ..text.html_article import PageMetadata
 from .fetch import FetchedPage
-from .storage.clock import utc_now
-from .storage.db import insert, write_transaction
-from .text.cleaning import ImportedDocument
-from .text.html_article import PageMetadata
 
 COMPRESSION = "zlib"
 PREVIEW_LIFETIME = datetime.timedelta(days=1)
