@@ -430,7 +430,7 @@ def test_presence_shows_who_else_is_on_which_claim(desk, app):
 
 
 def test_streams_past_the_budget_are_told_to_retry(desk, app):
-    from workbench.views import live
+    from workbench.web.views import live
 
     app.config["STREAM_SLOTS"] = 1
     slots = None

@@ -11,8 +11,8 @@ import fetch_server
 import pytest
 
 from support import id_from_location, sign_in
-from workbench.gunicorn_hooks import job_handlers
 from workbench.intake import worker
+from workbench.web.gunicorn_hooks import job_handlers
 
 HX = {"HX-Request": "true"}
 PAGES = pathlib.Path(__file__).resolve().parent / "pages"

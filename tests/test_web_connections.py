@@ -1,11 +1,11 @@
-"""Each server thread keeps its database connection between requests (workbench/web.py):
+"""Each server thread keeps its database connection between requests (workbench/web/database.py):
 nothing may leak from one request into the next through it."""
 
 import pytest
 from flask import g
 
 from support import import_by_form
-from workbench import web
+from workbench.web import database as web
 
 
 @pytest.fixture

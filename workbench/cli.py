@@ -583,7 +583,7 @@ def serve(host, port, workers, threads):
         *trusted,
         # Each worker process runs the job worker (imports by URL, long imports).
         "--config",
-        "python:workbench.gunicorn_hooks",
+        "python:workbench.web.gunicorn_hooks",
         "workbench:create_app()",
     ]
     try:

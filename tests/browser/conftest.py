@@ -21,7 +21,7 @@ import fetch_server
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from workbench import HTMX_CDN_URL, HTMX_SSE_CDN_URL
+from workbench.web.app import HTMX_CDN_URL, HTMX_SSE_CDN_URL
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -33,7 +33,7 @@ def open_article(page, article):
 def assert_htmx_loaded(page):
     assert page.evaluate("typeof window.htmx === 'object'"), (
         f"htmx did not run on {page.url}: the browser refused the script (SRI hash "
-        "workbench.HTMX_INTEGRITY does not match HTMX_FILE, or the CSP blocks the CDN). "
+        "workbench.web.app.HTMX_INTEGRITY does not match HTMX_FILE, or the CSP blocks the CDN). "
         "The console errors are printed in the captured output."
     )
 

@@ -29,7 +29,6 @@ import pysbd
 import pytest
 from click.testing import CliRunner
 
-import workbench
 from support import actor, sign_in
 from workbench import cli, create_app
 from workbench.exports import ExportStats, claimreview, csv_rows, json_document
@@ -38,6 +37,7 @@ from workbench.storage import db as workbench_db
 from workbench.team import accounts
 from workbench.text import analysis, cleaning, splitter
 from workbench.text.splitter import split_claims
+from workbench.web import app as app_factory
 
 HX = {"HX-Request": "true"}
 TABLES = ("articles", "claims", "notes", "evidence", "history", "users", "sessions")
@@ -761,9 +761,9 @@ def test_the_csp_allows_the_pinned_htmx_file_and_no_other_cdn_path(tmp_path, mon
     policy = configured.test_client().get("/login").headers["Content-Security-Policy"]
     [scripts] = [d.split()[1:] for d in policy.split(";") if d.split()[0] == "script-src"]
     # htmx and its SSE extension (issue 14), each by its own file.
-    assert scripts == ["'self'", workbench.HTMX_CDN_URL, workbench.HTMX_SSE_CDN_URL]
-    assert workbench.HTMX_CDN_URL.endswith("/htmx.min.js")  # a file, not a folder or an origin
-    assert workbench.HTMX_SSE_CDN_URL.endswith("/sse.min.js")
+    assert scripts == ["'self'", app_factory.HTMX_CDN_URL, app_factory.HTMX_SSE_CDN_URL]
+    assert app_factory.HTMX_CDN_URL.endswith("/htmx.min.js")  # a file, not a folder or an origin
+    assert app_factory.HTMX_SSE_CDN_URL.endswith("/sse.min.js")
 
 
 def test_a_local_htmx_copy_needs_no_other_script_source(tmp_path, monkeypatch):
@@ -1153,8 +1153,8 @@ import json, os, pathlib, sqlite3, sys
 
 from workbench import create_app
 from workbench.review import articles
-from workbench.team import accounts
 from workbench.storage import db as workbench_db
+from workbench.team import accounts
 from workbench.team.accounts import User
 
 folder = pathlib.Path(sys.argv[1])

@@ -19,11 +19,11 @@ import pytest
 import sqlite_utils
 
 from support import actor
-from workbench import web
 from workbench.review import articles, claims
 from workbench.review.notes import add_note
 from workbench.storage import db as workbench_db
 from workbench.text import analysis
+from workbench.web import database as web
 
 WAIT_SECONDS = 15
 SERVICE_UNAVAILABLE = "Nothing from this request was saved"
@@ -41,8 +41,8 @@ import time
 import sqlite_utils
 
 from workbench.review import articles
-from workbench.team.accounts import User
 from workbench.storage.db import connect
+from workbench.team.accounts import User
 
 database_path, text_path, marker_path, mode = sys.argv[1:]
 insert_all = sqlite_utils.db.Table.insert_all

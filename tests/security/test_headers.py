@@ -10,16 +10,16 @@ import re
 
 import pytest
 
-import workbench
 from support import FAST_HASH, htmx_config, sign_in
 from workbench import create_app
+from workbench.web import app as app_factory
 
 HX = {"HX-Request": "true"}
 
 TEMPLATES = pathlib.Path(__file__).resolve().parents[2] / "templates"
 HTMX_ORIGIN = "https://cdn.jsdelivr.net"  # the CDN's whole origin: never allowed as such
 # The CDN files a page may load, by exact URL: htmx and its server-sent events extension.
-CDN_SCRIPTS = {workbench.HTMX_CDN_URL, workbench.HTMX_SSE_CDN_URL}
+CDN_SCRIPTS = {app_factory.HTMX_CDN_URL, app_factory.HTMX_SSE_CDN_URL}
 
 
 @pytest.fixture(scope="module")
@@ -232,8 +232,8 @@ def test_the_sse_extension_is_pinned_with_subresource_integrity(responses):
         r"https://cdn\.jsdelivr\.net/npm/htmx-ext-sse@\d+\.\d+\.\d+/dist/sse\.min\.js",
         script["src"],
     ), script["src"]
-    assert script["src"] == workbench.HTMX_SSE_CDN_URL
-    assert script.get("integrity") == workbench.HTMX_SSE_INTEGRITY
+    assert script["src"] == app_factory.HTMX_SSE_CDN_URL
+    assert script.get("integrity") == app_factory.HTMX_SSE_INTEGRITY
     assert re.fullmatch(r"sha384-[A-Za-z0-9+/]{64}", script["integrity"])
     assert script.get("crossorigin") == "anonymous"
 
@@ -243,12 +243,12 @@ def test_htmx_is_pinned_to_an_exact_version(responses):
     assert re.fullmatch(
         r"https://cdn\.jsdelivr\.net/npm/htmx\.org@2\.0\.\d+/dist/htmx\.min\.js", src
     ), src
-    assert f"htmx.org@{workbench.HTMX_VERSION}/" in src
+    assert f"htmx.org@{app_factory.HTMX_VERSION}/" in src
 
 
 def test_htmx_script_carries_subresource_integrity(responses):
     script = htmx_script(responses)
-    assert script.get("integrity") == workbench.HTMX_INTEGRITY
+    assert script.get("integrity") == app_factory.HTMX_INTEGRITY
     assert re.fullmatch(r"sha384-[A-Za-z0-9+/]{64}", script["integrity"])
     assert script.get("crossorigin") == "anonymous"
 
@@ -264,7 +264,7 @@ def test_htmx_config_is_locked_down(responses):
     # The settings are a static script run after htmx (in document order) and before htmx
     # reads the page (it starts on DOMContentLoaded, after every deferred script).
     sources = [s.get("src", "") for s in Tags(responses["page"].get_data(as_text=True)).scripts]
-    assert sources.index("/static/htmx-config.js") > sources.index(workbench.HTMX_CDN_URL)
+    assert sources.index("/static/htmx-config.js") > sources.index(app_factory.HTMX_CDN_URL)
     assert all("defer" in s for s in Tags(responses["page"].get_data(as_text=True)).scripts)
     config = htmx_config(responses["static htmx config"].get_data(as_text=True))
     assert {

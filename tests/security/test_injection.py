@@ -491,7 +491,7 @@ def test_sql_metacharacters_in_the_login_name_never_log_in(world, payload):
 # --- logs ------------------------------------------------------------------------------
 
 FORGING_NAMES = [
-    "mallory\r\nINFO workbench.auth: login: ada",
+    "mallory\r\nINFO workbench.web.auth: login: ada",
     "mallory\nlogin: ada",
     "mallory\rlogin: ada",
     "mallory\u2028login: ada",
@@ -502,7 +502,7 @@ LINE_BREAKS = ("\r", "\n", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1b")
 
 
 def assert_one_line_records(records):
-    auth = [r for r in records if r.name == "workbench.auth"]
+    auth = [r for r in records if r.name == "workbench.web.auth"]
     assert auth, "the auth module logged nothing for a failed login"
     for record in auth:
         message = record.getMessage()
@@ -511,14 +511,14 @@ def assert_one_line_records(records):
 
 @pytest.mark.parametrize("username", FORGING_NAMES)
 def test_failed_login_with_crlf_cannot_forge_log_lines(world, caplog, username):
-    caplog.set_level(logging.INFO, logger="workbench.auth")
+    caplog.set_level(logging.INFO, logger="workbench.web.auth")
     world.app.test_client().post("/login", data={"username": username, "password": "wrong pw"})
     assert_one_line_records(caplog.records)
 
 
 def test_throttled_login_with_crlf_cannot_forge_log_lines(world, caplog):
-    caplog.set_level(logging.INFO, logger="workbench.auth")
-    client, username = world.app.test_client(), "throttled\r\nINFO workbench.auth: login: ada"
+    caplog.set_level(logging.INFO, logger="workbench.web.auth")
+    client, username = world.app.test_client(), "throttled\r\nINFO workbench.web.auth: login: ada"
     for _ in range(accounts.MAX_FAILED_LOGINS_PER_HOUR + 1):
         response = client.post("/login", data={"username": username, "password": "nope"})
     assert response.status_code == 429

@@ -1,7 +1,7 @@
 """The job worker: claims queued jobs (workbench/intake/jobs.py) and runs them, with a heartbeat.
 
 `workbench serve` starts one as a daemon thread in each gunicorn worker process
-(workbench/gunicorn_hooks.py). A thread rather than a supervised child process: gunicorn
+(workbench/web/gunicorn_hooks.py). A thread rather than a supervised child process: gunicorn
 already supervises these processes and restarts one that dies (and its thread with it);
 a job does the work a request used to do in the same process (an import was split in
 the request before issue 12), so it costs the server nothing new; and there is no second

@@ -1,6 +1,6 @@
 """The SQLite database: connections, pragmas, schema migrations, transactions.
 
-Storage only: no Flask (the request's connection lives in workbench.web) and no domain
+Storage only: no Flask (the request's connection lives in workbench.web.database) and no domain
 rules (statuses live in workbench.statuses).
 """
 

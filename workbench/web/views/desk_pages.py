@@ -6,13 +6,13 @@ changed item in place, or a redirect the browser follows)."""
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
 from werkzeug.exceptions import Forbidden, NotFound
 
+from ...desk import agreement, blind, decisions
+from ...errors import ArticleNotFound, InvalidInput, NotAllowed, VersionConflict
+from ...review import claims
+from ...team import assignments
+from ...team.accounts import list_users
 from ..auth import role_required, safe_next
-from ..desk import agreement, blind, decisions
-from ..errors import ArticleNotFound, InvalidInput, NotAllowed, VersionConflict
-from ..review import claims
-from ..team import assignments
-from ..team.accounts import list_users
-from ..web import get_db, load_article, load_claim, positive_int
+from ..database import get_db, load_article, load_claim, positive_int
 from .claim_pages import answer_with_row, render_claim_error, render_conflict
 from .common import (
     article_summary,

@@ -2,11 +2,11 @@
 
 from flask import abort, flash, g, redirect, request, url_for
 
+from ...errors import InvalidInput, NotAllowed
+from ...memory import sources
+from ...text.source_names import KINDS
 from ..auth import role_required, safe_next
-from ..errors import InvalidInput, NotAllowed
-from ..memory import sources
-from ..text.source_names import KINDS
-from ..web import get_db, positive_int
+from ..database import get_db, positive_int
 from .common import bp, is_htmx, navigate, render_page_or_partial, single_form_value
 
 SOURCES_PAGE = 100

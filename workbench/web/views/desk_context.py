@@ -4,8 +4,8 @@ approval. One query or two per page or row, never one per claim."""
 
 from flask import g
 
-from ..desk import blind, decisions
-from ..web import get_db
+from ...desk import blind, decisions
+from ..database import get_db
 
 
 def desk_context(article_id, db=None, user=None):

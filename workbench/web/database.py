@@ -11,9 +11,9 @@ from typing import Any
 from flask import Flask, abort, current_app, g
 from sqlite_utils import Database
 
-from .errors import ArticleNotFound, ClaimNotFound, InvalidInput
-from .review import articles, claims, search
-from .storage.db import connect, create_private, hold_open, migrate
+from ..errors import ArticleNotFound, ClaimNotFound, InvalidInput
+from ..review import articles, claims, search
+from ..storage.db import connect, create_private, hold_open, migrate
 
 # Opening a connection costs more than all of a status change's queries (SQLite reads
 # the schema afresh: 1.3 ms, against 0.01 ms for a query on an open one), so each thread

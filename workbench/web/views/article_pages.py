@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from ...desk import blind, events, presence
+from ...errors import ClaimNotFound, InvalidInput, NeedsConfirmation
+from ...memory import matching
+from ...review import articles, claims, corrections, history, search, versions
+from ...storage import read_cache
 from ..auth import role_required, safe_next
-from ..desk import blind, events, presence
-from ..errors import ClaimNotFound, InvalidInput, NeedsConfirmation
-from ..memory import matching
-from ..review import articles, claims, corrections, history, search, versions
-from ..storage import read_cache
-from ..web import get_db, load_article, positive_int
+from ..database import get_db, load_article, positive_int
 from .common import (
     article_summary,
     bp,

@@ -2,13 +2,13 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from ...desk import agreement, decisions
+from ...errors import InvalidInput
+from ...memory import matching
+from ...review import articles, claims, search, stats
+from ...text import attribution
 from ..auth import role_required
-from ..desk import agreement, decisions
-from ..errors import InvalidInput
-from ..memory import matching
-from ..review import articles, claims, search, stats
-from ..text import attribution
-from ..web import claim_filter_from, get_db, positive_int
+from ..database import claim_filter_from, get_db, positive_int
 from .common import bp, render_page_or_partial, single_form_value
 
 

@@ -2,9 +2,9 @@
 
 from flask import abort, flash, g, render_template, url_for
 
-from ..errors import ArticleNotFound, ArticleRejected, InvalidInput
-from ..review import articles, versions
-from ..web import get_db, load_article, positive_int
+from ...errors import ArticleNotFound, ArticleRejected, InvalidInput
+from ...review import articles, versions
+from ..database import get_db, load_article, positive_int
 from .common import article_summary, bp, navigate
 
 

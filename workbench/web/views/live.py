@@ -24,10 +24,10 @@ from flask import (
     url_for,
 )
 
-from ..desk import events, presence
-from ..review import articles, claims
-from ..storage.db import connect
-from ..web import get_db, load_article, positive_int
+from ...desk import events, presence
+from ...review import articles, claims
+from ...storage.db import connect
+from ..database import get_db, load_article, positive_int
 from .common import bp, is_htmx, single_form_value
 from .desk_context import desk_context
 from .row_cache import row_html

@@ -9,13 +9,13 @@ import sqlite3
 
 from werkzeug.exceptions import HTTPException
 
-from ..memory import matching
-from ..review import articles
-from ..review.history_sentences import KIND_WORDS, article_event, describe
-from ..statuses import STATUSES
-from ..text import flags
-from ..version import __version__
-from ..web import get_db
+from ...memory import matching
+from ...review import articles
+from ...review.history_sentences import KIND_WORDS, article_event, describe
+from ...statuses import STATUSES
+from ...text import flags
+from ...version import __version__
+from ..database import get_db
 from . import (  # noqa: F401  (routes)
     account_pages,
     article_pages,

@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..intake import snapshots
-from ..review import articles
-from ..storage import read_cache
-from ..web import discard_connection, get_db, positive_int
+from ...intake import snapshots
+from ...review import articles
+from ...storage import read_cache
+from ..database import discard_connection, get_db, positive_int
 
 # One blueprint for the pages, spread over modules by area; endpoint names stay
 # "workbench.<view>" wherever a view lives.

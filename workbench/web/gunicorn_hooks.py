@@ -1,11 +1,11 @@
 """gunicorn settings for `workbench serve`: each worker process runs the job worker.
 
-gunicorn reads this module's names as its settings (`--config python:workbench.gunicorn_hooks`);
+gunicorn reads this module's names as its settings (`--config python:workbench.web.gunicorn_hooks`);
 only hooks live here, the rest stays on serve's command line.
 """
 
-from .intake import archive, importing
-from .intake import worker as job_worker
+from ..intake import archive, importing
+from ..intake import worker as job_worker
 
 
 def job_handlers() -> dict[str, job_worker.Handler]:

@@ -5,11 +5,11 @@ import functools
 
 from flask import Response, current_app, request, url_for
 
-from ..exports import claimreview, csv_rows, json_document, manifest
-from ..exports.filenames import export_stem
-from ..storage.clock import utc_now
-from ..storage.db import connect
-from ..web import claim_filter_from, load_article
+from ...exports import claimreview, csv_rows, json_document, manifest
+from ...exports.filenames import export_stem
+from ...storage.clock import utc_now
+from ...storage.db import connect
+from ..database import claim_filter_from, load_article
 from .common import bp
 
 

@@ -3,10 +3,10 @@ and hands out one-time reset links; everyone changes their own password."""
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 
+from ...errors import AccountError
+from ...team import account_admin, accounts
 from ..auth import role_required, start_session_response
-from ..errors import AccountError
-from ..team import account_admin, accounts
-from ..web import get_db
+from ..database import get_db
 from .common import bp, single_form_value
 
 

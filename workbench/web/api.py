@@ -4,11 +4,11 @@
 from flask import Blueprint, abort, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from .errors import ArticleNotFound, ClaimNotFound
-from .exports.json_document import claim_document
-from .review import articles, claims, history, search
+from ..errors import ArticleNotFound, ClaimNotFound
+from ..exports.json_document import claim_document
+from ..review import articles, claims, history, search
+from .database import claim_filter_from, get_db, load_article, positive_int
 from .views.common import error_headers
-from .web import claim_filter_from, get_db, load_article, positive_int
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 API_PAGE = 100

@@ -2,10 +2,10 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from ...errors import ArticleNotFound, InvalidInput
+from ...review import articles
 from ..auth import role_required
-from ..errors import ArticleNotFound, InvalidInput
-from ..review import articles
-from ..web import get_db, positive_int
+from ..database import get_db, positive_int
 from .common import bp, is_htmx, redirect_after_write, render_partial
 
 

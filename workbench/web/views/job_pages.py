@@ -3,9 +3,9 @@ by the page itself without JavaScript), landing on the result when the job is do
 
 from flask import abort, flash, g, url_for
 
-from ..errors import JobNotFound, PreviewNotFound
-from ..intake import archive, importing, jobs, snapshots
-from ..web import get_db, positive_int
+from ...errors import JobNotFound, PreviewNotFound
+from ...intake import archive, importing, jobs, snapshots
+from ..database import get_db, positive_int
 from .common import bp, is_htmx, navigate, render_page_or_partial
 
 

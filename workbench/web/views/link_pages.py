@@ -3,9 +3,9 @@ archived text, and the editors' button that checks every link again (in a job)."
 
 from flask import abort, g, render_template, url_for
 
+from ...intake import archive
 from ..auth import role_required
-from ..intake import archive
-from ..web import get_db, positive_int
+from ..database import get_db, positive_int
 from .common import bp, navigate
 
 

@@ -10,9 +10,8 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, g, make_response, redirect, request, url_for
 
-from ..auth import role_required, safe_next
-from ..desk import blind
-from ..errors import (
+from ...desk import blind
+from ...errors import (
     ClaimNotFound,
     EvidenceNotFound,
     InvalidInput,
@@ -20,10 +19,11 @@ from ..errors import (
     NoteNotFound,
     VersionConflict,
 )
-from ..intake import archive
-from ..memory import matching
-from ..review import articles, claims, copying, corrections, evidence, history, notes, undo
-from ..web import get_db, load_claim, positive_int
+from ...intake import archive
+from ...memory import matching
+from ...review import articles, claims, copying, corrections, evidence, history, notes, undo
+from ..auth import role_required, safe_next
+from ..database import get_db, load_claim, positive_int
 from .common import (
     bp,
     expected_version,

@@ -21,9 +21,9 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 
-from .errors import AccountError, LoginThrottled
-from .team import account_admin, accounts
-from .web import get_db
+from ..errors import AccountError, LoginThrottled
+from ..team import account_admin, accounts
+from .database import get_db
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)

@@ -7,12 +7,12 @@ import urllib.parse
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
+from ...errors import ArticleRejected, PreviewNotFound, SnapshotNotFound
+from ...intake import importing, snapshots
+from ...review import articles
+from ...text.cleaning import document_from_upload, text_from_paste
 from ..auth import role_required
-from ..errors import ArticleRejected, PreviewNotFound, SnapshotNotFound
-from ..intake import importing, snapshots
-from ..review import articles
-from ..text.cleaning import document_from_upload, text_from_paste
-from ..web import get_db, load_article, positive_int
+from ..database import get_db, load_article, positive_int
 from .common import bp, navigate, render_page_or_partial
 from .version_pages import import_version, version_target
 
@@ -171,7 +171,7 @@ def download_snapshot(article_id):
             "Repr-Digest": f"sha-256=:{digest}:",
         },
     )
-    # The bytes as kept, never re-encoded on the way (workbench/compression.py leaves a
+    # The bytes as kept, never re-encoded on the way (workbench/web/compression.py leaves a
     # passthrough alone), so the digest above is the digest of what arrives.
     response.direct_passthrough = True
     return response

@@ -1,0 +1,124 @@
+"""The Flask application factory: configuration, then each part's init_app."""
+
+import logging
+import os
+import pathlib
+import secrets
+
+from flask import Flask
+
+from ..storage import settings
+from ..team import accounts
+from . import api, auth, compression, database, security, views
+
+HTMX_VERSION = "2.0.11"
+HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+# sha384 of htmx.org@2.0.11 dist/htmx.min.js, as published to npm (and so on the CDN).
+HTMX_INTEGRITY = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+
+# htmx's server-sent events extension (live article pages), pinned the same way.
+HTMX_SSE_VERSION = "2.2.4"
+HTMX_SSE_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx-ext-sse@{HTMX_SSE_VERSION}/dist/sse.min.js"
+# sha384 of htmx-ext-sse@2.2.4 dist/sse.min.js, as published to npm.
+HTMX_SSE_INTEGRITY = "sha384-A986SAtodyH8eg8x8irJnYUk7i9inVQqYigD6qZ9evobksGNIXfeFvDwLSHcp31N"
+
+
+def create_app(test_config=None):
+    """Create and configure the app: defaults, then environment or test config."""
+    templates, static = _asset_folders()
+    instance = settings.instance_path()
+    app = Flask(
+        "workbench",
+        instance_path=str(instance),
+        template_folder=str(templates),
+        static_folder=str(static),
+    )
+    app.config.from_mapping(
+        DATABASE=str(settings.database_path()),
+        MAX_CONTENT_LENGTH=int(os.environ.get("WORKBENCH_MAX_UPLOAD_MB", "8")) * 1024 * 1024,
+        HTMX_URL=os.environ.get("WORKBENCH_HTMX_URL", HTMX_CDN_URL),
+        HTMX_INTEGRITY=HTMX_INTEGRITY,
+        HTMX_SSE_URL=os.environ.get("WORKBENCH_HTMX_SSE_URL", HTMX_SSE_CDN_URL),
+        HTMX_SSE_INTEGRITY=HTMX_SSE_INTEGRITY,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("WORKBENCH_SECURE_COOKIES") == "1",
+        SESSION_IDLE_MINUTES=int(os.environ.get("WORKBENCH_SESSION_IDLE_MINUTES", "480")),
+        # However busy, a login ends this long after it began (issue 10).
+        SESSION_MAX_DAYS=float(os.environ.get("WORKBENCH_SESSION_MAX_DAYS", "7")),
+        PASSWORD_HASH_METHOD=accounts.PASSWORD_HASH_METHOD,
+        # Open event streams per process; each holds a thread (views/live.py says why).
+        STREAM_SLOTS=int(os.environ.get("WORKBENCH_STREAM_SLOTS", "24")),
+        STREAM_SECONDS=300,
+        # Named as the author of published ClaimReview markup.
+        ORGANIZATION=os.environ.get("WORKBENCH_ORGANIZATION", "Claim workbench"),
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("WORKBENCH_SECRET_KEY") or _install_secret(
+            instance
+        )
+    app.config["CONTENT_SECURITY_POLICY"] = security.content_security_policy(
+        security.script_source(app.config["HTMX_URL"]),
+        security.script_source(app.config["HTMX_SSE_URL"]),
+    )
+    pathlib.Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
+
+    if os.environ.get("WORKBENCH_BEHIND_PROXY") == "1":
+        # Trust one proxy's X-Forwarded-For/-Proto/-Host, so request.is_secure and
+        # redirects see the public https URL. https://flask.palletsprojects.com/en/stable/deploying/proxy_fix/
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    _log_to_gunicorn()
+    database.init_app(app)
+    security.init_app(app)  # first: a cross-site write is refused before anything else runs
+    auth.init_app(app)
+    views.init_app(app)
+    api.init_app(app)
+    compression.init_app(
+        app
+    )  # after_request functions run last-registered first: the rest add headers only
+    return app
+
+
+def _log_to_gunicorn():
+    """Under gunicorn, the workbench's log lines (logins and failed logins among them) go
+    to gunicorn's error log at INFO; elsewhere they were dropped below WARNING (issue 10)."""
+    served_by = logging.getLogger("gunicorn.error")
+    if not served_by.handlers:
+        return
+    ours = logging.getLogger("workbench")
+    ours.handlers = list(served_by.handlers)
+    ours.setLevel(logging.INFO)
+    ours.propagate = False
+
+
+def _asset_folders():
+    """templates/ and static/: inside the package when installed from a wheel, else the repo."""
+    for base in (settings.PACKAGE_DIR, settings.PACKAGE_DIR.parent):
+        if (base / "templates").is_dir():
+            return base / "templates", base / "static"
+    raise RuntimeError("templates/ not found next to the workbench package")
+
+
+def _install_secret(instance):
+    """The per-install SECRET_KEY, generated on first start and kept in the instance folder."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        # Write aside, then link into place: link() fails if the file exists, so when two
+        # workers start at once both end up reading the one key that won.
+        draft = instance / f".secret_key.{os.getpid()}"
+        # Created 0600 from the start: never readable by others, not even for a moment.
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
