@@ -9,22 +9,22 @@ import sys
 
 import click
 
-from .errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFound
-from .exports import ExportStats, claimreview, csv_rows, json_document, manifest
-from .intake import archive, importing, snapshots
-from .intake.fetch import FetchRefused
-from .memory import matching
-from .review import articles, notes, search, versions
-from .storage import settings
-from .storage.db import create_private, open_migrated
-from .team import accounts
-from .text.attribution import detect_sources
-from .text.cleaning import SUPPORTED_SUFFIXES, document_from_upload
-from .text.flags import claim_flags
-from .text.splitter import split_claims
-from .version import __version__
+from ..errors import AccountError, ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFound
+from ..exports import ExportStats, claimreview, csv_rows, json_document, manifest
+from ..intake import archive, importing, snapshots
+from ..intake.fetch import FetchRefused
+from ..memory import matching
+from ..review import articles, notes, search, versions
+from ..storage import settings
+from ..storage.db import create_private, open_migrated
+from ..team import accounts
+from ..text.attribution import detect_sources
+from ..text.cleaning import SUPPORTED_SUFFIXES, document_from_upload
+from ..text.flags import claim_flags
+from ..text.splitter import split_claims
+from ..version import __version__
 
-SAMPLE_ARTICLE = pathlib.Path(__file__).with_name("sample_article.txt")
+SAMPLE_ARTICLE = pathlib.Path(__file__).resolve().parent.parent / "sample_article.txt"
 # Threads of each worker that live-update streams never take (workbench serve).
 STREAM_RESERVE = 8
 SAMPLE_TITLE = "Syrian forces capture Palmyra citadel from Daesh (sample article)"
@@ -522,7 +522,7 @@ def extract(file):
 
 def _note_rules_only():
     """Say on stderr when sources come from the rules alone (the model is absent)."""
-    from .text import spacy_model
+    from ..text import spacy_model
 
     reason = spacy_model.rules_only_reason()
     if reason is not None:
@@ -551,8 +551,8 @@ def serve(host, port, workers, threads):
     Litestream runs alongside and copies every change there within
     WORKBENCH_REPLICA_SYNC_INTERVAL (default 1s); see `workbench restore`.
     """
-    from . import create_app
-    from .storage import replica
+    from .. import create_app
+    from ..storage import replica
 
     # gunicorn believes X-Forwarded-Proto from 127.0.0.1 by default, so anyone on the
     # machine could pass as https (issue 10); only WORKBENCH_BEHIND_PROXY=1 trusts a proxy.
@@ -631,7 +631,7 @@ def _under_litestream(gunicorn, target):
     supervisor of ours to get wrong. kill -9 of the process group stops both; the README
     (Replication) says what that can lose.
     """
-    from .storage import replica
+    from ..storage import replica
 
     binary, version = replica.checked_litestream()
     database = settings.database_path()
@@ -679,7 +679,7 @@ def restore(target, replica_location, timestamp):
     Runs SQLite's integrity and foreign-key checks on the copy and prints the result;
     exits 1 if they find a problem. Serve the copy with WORKBENCH_DB (README, Replication).
     """
-    from .storage import replica
+    from ..storage import replica
 
     try:
         source = replica.settings_from_environment(os.environ, replica_location)
@@ -817,7 +817,7 @@ def evaluate(data_dir):
     Sentence-boundary precision, recall and F1; attribution kind accuracy and span match.
     Exits 1 when a figure misses its target.
     """
-    from .text import evaluate as evaluation
+    from ..text import evaluate as evaluation
 
     _note_rules_only()
     results = evaluation.evaluate(pathlib.Path(data_dir))
@@ -852,7 +852,7 @@ def _claim_range(claims_range):
 
 def _desk_call(action):
     """Run a desk action, turning its refusals into exit messages."""
-    from .errors import ArticleNotFound, ClaimNotFound, NotAllowed, VersionConflict
+    from ..errors import ArticleNotFound, ClaimNotFound, NotAllowed, VersionConflict
 
     try:
         return action()
@@ -877,7 +877,7 @@ def _desk_call(action):
 @click.option("--by", "editor", required=True, help="The editor assigning (an existing user).")
 def assign(article_id, reviewers, claims_range, editor):
     """Assign an article's claims (all, or a range) to one or more reviewers."""
-    from .team import assignments
+    from ..team import assignments
 
     first, last = _claim_range(claims_range)
     db, _ = _database()
@@ -896,7 +896,7 @@ def assign(article_id, reviewers, claims_range, editor):
 @click.argument("name")
 def queue(name):
     """Print NAME's queue: claims assigned to them and not yet done, oldest first."""
-    from .team import assignments
+    from ..team import assignments
 
     db, _ = _database()
     with db:
@@ -918,7 +918,7 @@ def queue(name):
 @click.option("--by", "editor", required=True, help="The editor changing it.")
 def approval(setting, article_id, editor):
     """Say whether reviewers' decisions need an editor's approval (desk-wide or per article)."""
-    from .desk import decisions
+    from ..desk import decisions
 
     db, _ = _database()
     with db:
@@ -946,7 +946,7 @@ def approval(setting, article_id, editor):
 @click.option("--by", "editor", required=True, help="The editor approving.")
 def approve(article_id, claim_id, editor):
     """Approve proposed decisions: an article's all at once, or one claim's."""
-    from .desk import decisions
+    from ..desk import decisions
 
     db, _ = _database()
     with db:
@@ -965,7 +965,7 @@ def approve(article_id, claim_id, editor):
 @click.option("--by", "editor", required=True, help="The editor returning it.")
 def return_(claim_id, note, editor):
     """Return a proposed decision to its reviewer with a note."""
-    from .desk import decisions
+    from ..desk import decisions
 
     db, _ = _database()
     with db:
@@ -986,7 +986,7 @@ def return_(claim_id, note, editor):
 @click.option("--by", "editor", required=True, help="The editor starting it.")
 def blind(article_id, reviewers, editor):
     """Start a blind double review: each reviewer decides every claim, unseen by the others."""
-    from .desk import blind as blind_review
+    from ..desk import blind as blind_review
 
     db, _ = _database()
     with db:
@@ -1002,8 +1002,8 @@ def blind(article_id, reviewers, editor):
 @click.option("--by", "reviewer", required=True, help="The reviewer deciding.")
 def decide(claim_id, status, note, reviewer):
     """Set a claim's status as a reviewer would (their blind decision in a blind review)."""
-    from .desk import blind as blind_review
-    from .review import claims, notes
+    from ..desk import blind as blind_review
+    from ..review import claims, notes
 
     db, _ = _database()
     with db:
@@ -1032,7 +1032,7 @@ def decide(claim_id, status, note, reviewer):
 )
 def agreement(article_id):
     """Print agreement of blind reviewers: percent, Cohen's kappa, Krippendorff's alpha."""
-    from .desk import agreement as figures_of
+    from ..desk import agreement as figures_of
 
     db, _ = _database()
     with db:
@@ -1070,7 +1070,7 @@ def agreement(article_id):
 @click.option("--by", "editor", required=True, help="The editor ruling.")
 def adjudicate(claim_id, status, note, editor):
     """Give the final status of a claim the blind reviewers disagreed on."""
-    from .desk import blind as blind_review
+    from ..desk import blind as blind_review
 
     db, _ = _database()
     with db:
@@ -1088,8 +1088,8 @@ def elsewhere(article_id):
     its status, how many evidence links it has, how alike the two are (0-100), and the
     other article's id and title. Copy a decision with `workbench copy-review`.
     """
-    from .memory import matching
-    from .review import articles
+    from ..memory import matching
+    from ..review import articles
 
     db, _ = _database()
     with db:
@@ -1120,7 +1120,7 @@ def elsewhere(article_id):
 def copy_review(claim_id, from_claim_id, reviewer):
     """Give CLAIM_ID the decision and evidence of FROM_CLAIM_ID, the same claim reviewed in
     another article (one change in the history; undo in the browser takes it back)."""
-    from .review import copying
+    from ..review import copying
 
     db, _ = _database()
     with db:
@@ -1140,9 +1140,9 @@ def sources_command(query, kind):
     """Print every source the articles cite, most-cited first, as the Sources page lists
     them: key (for `workbench export --source`), kind, name, articles, claims, and how
     many of its claims are unverified, sourced and disputed. Tab-separated."""
-    from .memory import sources
-    from .statuses import STATUSES
-    from .text.source_names import ORGANIZATION, PERSON
+    from ..memory import sources
+    from ..statuses import STATUSES
+    from ..text.source_names import ORGANIZATION, PERSON
 
     kinds = {"person": PERSON, "organization": ORGANIZATION}
     db, _ = _database()
