@@ -45,6 +45,9 @@ _READ_SIZE = 64 * 1024
 # Name lookups run here so a slow resolver cannot hold the caller past the time cap
 # (socket.getaddrinfo has no timeout of its own).
 _RESOLVERS = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="resolve")
+# (host, port) -> the host's addresses, as text.
+Resolver = Callable[[str, int], list[str]]
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,7 +78,7 @@ def fetch_page(
     url: str,
     *,
     allow: frozenset | None = None,
-    resolver: Callable[[str, int], list[str]] | None = None,
+    resolver: Resolver | None = None,
     limits: FetchLimits = FetchLimits(),
     ca_certs: str | None = None,
 ) -> FetchedPage:
@@ -164,14 +167,14 @@ def refusal_reason(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> st
     return None if address.is_global else "not a public address"
 
 
-def _normalised_host(host):
+def _normalised_host(host: str) -> str:
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:
         return host.lower().rstrip(".")
 
 
-def _short(url, limit=80):
+def _short(url: str, limit: int = 80) -> str:
     return url if len(url) <= limit else url[: limit - 1] + "…"
 
 
@@ -219,7 +222,9 @@ class _Target:
         )
 
 
-def _checked_addresses(target, allow, resolver, deadline, limits):
+def _checked_addresses(
+    target: _Target, allow: frozenset, resolver: Resolver, deadline: float, limits: FetchLimits
+) -> list[Address]:
     """The target's addresses, each one allowed; the name is resolved exactly once."""
     try:
         addresses = [ipaddress.ip_address(target.host)]
@@ -243,7 +248,9 @@ def _checked_addresses(target, allow, resolver, deadline, limits):
     return addresses
 
 
-def _resolve(target, resolver, deadline, limits):
+def _resolve(
+    target: _Target, resolver: Resolver, deadline: float, limits: FetchLimits
+) -> list[str]:
     lookup = _RESOLVERS.submit(resolver, target.host, target.port)
     try:
         return lookup.result(timeout=max(0.0, deadline - time.monotonic()))
@@ -258,7 +265,14 @@ def _resolve(target, resolver, deadline, limits):
 class _Exchange:
     """One request and its response, on a connection to a checked address."""
 
-    def __init__(self, target, addresses, deadline, limits, ca_certs):
+    def __init__(
+        self,
+        target: _Target,
+        addresses: list[Address],
+        deadline: float,
+        limits: FetchLimits,
+        ca_certs: str | None,
+    ) -> None:
         self.target, self.deadline, self.limits = target, deadline, limits
         self.timed_out = threading.Event()
         self.connection = self._connect(addresses, ca_certs)
@@ -294,13 +308,13 @@ class _Exchange:
         self.status = self.response.status
         self.location = self.response.headers.get("Location")
 
-    def _remaining(self):
+    def _remaining(self) -> float:
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise FetchRefused(f"Fetching took longer than {self.limits.total_timeout:g} seconds.")
         return remaining
 
-    def _connect(self, addresses, ca_certs):
+    def _connect(self, addresses: list[Address], ca_certs: str | None) -> HTTPConnection:
         last_error = None
         for address in addresses:
             timeout = min(self.limits.connect_timeout, self._remaining())
@@ -326,7 +340,7 @@ class _Exchange:
             return connection
         raise self._failure(last_error)
 
-    def _failure(self, error):
+    def _failure(self, error: BaseException | None) -> FetchRefused:
         # urllib3 2 makes a refused connection a subclass of its connect timeout.
         refused = isinstance(error, urllib3.exceptions.NewConnectionError)
         if (
@@ -346,7 +360,7 @@ class _Exchange:
             )
         return FetchRefused(f"Could not connect to {self.target.host}: {error}.")
 
-    def _cut(self):
+    def _cut(self) -> None:
         self.timed_out.set()
         sock = getattr(self.connection, "sock", None)
         try:
@@ -393,7 +407,7 @@ class _Exchange:
         self.connection.close()
 
 
-def _charset(content_type):
+def _charset(content_type: str) -> str | None:
     for parameter in content_type.split(";")[1:]:
         name, _, value = parameter.partition("=")
         if name.strip().lower() == "charset" and value.strip().strip("\"'"):
@@ -404,7 +418,7 @@ def _charset(content_type):
 class _Inflater:
     """Content-Encoding undone within the size cap: a bomb is refused, never inflated."""
 
-    def __init__(self, encoding, limit):
+    def __init__(self, encoding: str, limit: int) -> None:
         encoding = encoding.strip().lower()
         if encoding in ("", "identity"):
             self.decompressor = None
@@ -439,7 +453,7 @@ class _Inflater:
     def finish(self) -> bytes:
         return self._count(self.decompressor.flush()) if self.decompressor else b""
 
-    def _count(self, piece):
+    def _count(self, piece: bytes) -> bytes:
         self.produced += len(piece)
         if self.produced > self.limit:
             raise FetchRefused(
