@@ -79,6 +79,12 @@ lint: install-dev
 	$(BIN)/ruff format --check workbench tests bench
 	$(BIN)/mypy
 
+# The picture of which folder imports which, in docs/architecture.md (Mermaid, drawn from
+# the code; tests/test_layers.py fails when it is out of date).
+.PHONY: architecture-graph
+architecture-graph: install-dev
+	$(BIN)/python tests/import_graph.py
+
 # Benchmarks (bench/), never part of `make test`: Debian's wrk for the load, and the peer,
 # the profiler and the chart library (requirements/bench.lock) in the venv only.
 .PHONY: bench-profile bench-tools

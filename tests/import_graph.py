@@ -109,3 +109,80 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return found
+
+
+# --- the picture in docs/architecture.md -------------------------------------------------
+
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+BEGIN = "<!-- folder imports, drawn by `make architecture-graph` -->"
+END = "<!-- end of folder imports -->"
+
+
+def unit_of(module: str) -> str:
+    """A module's folder under workbench/ ("review/"), or its file at the top ("errors.py");
+    the package's own __init__ (it re-exports the app factory) counts as web."""
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "web/"
+    if (PACKAGE / parts[1]).is_dir():
+        return parts[1] + "/"
+    return parts[1] + ".py"
+
+
+def folder_imports() -> dict[str, set[str]]:
+    """{folder or top module: the others it imports}."""
+    edges: dict[str, set[str]] = {}
+    for module, targets in internal_imports().items():
+        edges.setdefault(unit_of(module), set()).update(
+            unit_of(t) for t in targets if unit_of(t) != unit_of(module)
+        )
+    return edges
+
+
+def mermaid() -> str:
+    """The folders and what each imports, as a Mermaid flowchart (GitHub draws it)."""
+    counts: dict[str, int] = {}
+    for module, path in all_modules().items():
+        counts[unit_of(module)] = counts.get(unit_of(module), 0) + int(not _only_a_docstring(path))
+    edges = folder_imports()
+
+    def node(unit: str) -> str:
+        return unit.replace("/", "").replace(".py", "_py")
+
+    lines = ["```mermaid", "flowchart TD"]
+    for unit in sorted(counts):
+        plural = "s" if counts[unit] > 1 else ""
+        label = f"{unit} · {counts[unit]} module{plural}" if unit.endswith("/") else unit
+        lines.append(f'    {node(unit)}["{label}"]')
+    for unit in sorted(edges):
+        for target in sorted(edges[unit]):
+            lines.append(f"    {node(unit)} --> {node(target)}")
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def _only_a_docstring(path: pathlib.Path) -> bool:
+    """A folder's __init__ that only says what the folder holds is not counted as a module."""
+    body = ast.parse(path.read_text(encoding="utf-8")).body
+    return (
+        path.name == "__init__.py"
+        and len(body) <= 1
+        and ast.get_docstring(ast.Module(body=body, type_ignores=[])) is not None
+    )
+
+
+def documented_picture() -> str:
+    """The picture as docs/architecture.md has it now."""
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    return text[text.index(BEGIN) + len(BEGIN) : text.index(END)].strip()
+
+
+def write_picture() -> None:
+    """Put the picture of the imports as they are now into docs/architecture.md."""
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    before, after = text[: text.index(BEGIN) + len(BEGIN)], text[text.index(END) :]
+    ARCHITECTURE.write_text(f"{before}\n{mermaid()}\n{after}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_picture()

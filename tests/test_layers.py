@@ -8,7 +8,8 @@ import tomllib
 
 import pytest
 
-from import_graph import PACKAGE, ROOT, all_modules, imported_names, internal_imports
+import import_graph
+from import_graph import PACKAGE, ROOT, all_modules, imported_names, internal_imports, unit_of
 
 ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 ROW = re.compile(r"^\| `([\w.]+/?)` \| .+ \| (.+) \|$", re.M)
@@ -19,18 +20,6 @@ ALLOWED = {
     for unit, may_import in ROW.findall(ARCHITECTURE)
 }
 ENTRY_POINTS = {"web/", "cli/"}  # everything else is below them: no Flask, strictly typed
-
-
-def unit_of(module):
-    """The table row a module belongs to: its folder under workbench/ ("review/"), or its
-    file for a module at the top ("errors.py"). The package's own __init__ re-exports the
-    app factory, so it counts as web."""
-    parts = module.split(".")
-    if len(parts) == 1:
-        return "web/"
-    if (PACKAGE / parts[1]).is_dir():
-        return parts[1] + "/"
-    return parts[1] + ".py"
 
 
 MODULES = all_modules()
@@ -44,6 +33,13 @@ def test_the_table_names_every_folder_and_top_module_and_nothing_else():
         "docs/architecture.md's layer table and the folders of workbench/ disagree: "
         f"only in the table {sorted(set(ALLOWED) - on_disk)}, "
         f"only on disk {sorted(on_disk - set(ALLOWED))}"
+    )
+
+
+def test_the_picture_of_the_imports_in_the_docs_is_up_to_date():
+    assert import_graph.documented_picture() == import_graph.mermaid(), (
+        "docs/architecture.md's picture of the folder imports is out of date: "
+        "run `make architecture-graph`"
     )
 
 
