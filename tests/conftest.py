@@ -11,6 +11,7 @@ from werkzeug.routing.rules import Rule
 
 from support import FAST_HASH, log_in  # noqa: F401  (log_in is for test modules too)
 from workbench import create_app
+from workbench.storage import clock
 from workbench.storage import db as workbench_db
 
 SAMPLE = pathlib.Path(__file__).resolve().parent.parent / "workbench" / "sample_article.txt"
@@ -82,6 +83,16 @@ def app(tmp_path, migrated_database):
     )
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     yield app
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    """The workbench's clock stands still for the test: every reading is the moment the
+    test began, so two snapshots of the database cannot differ because a second (or a
+    minute) turned between them. The moment it shows."""
+    moment = clock.system_time().replace(microsecond=0)
+    monkeypatch.setattr(clock, "source", lambda: moment)
+    return moment
 
 
 @pytest.fixture

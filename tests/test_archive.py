@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from support import sign_in
 from workbench.cli import cli
-from workbench.intake import archive, jobs, worker
+from workbench.intake import archive, worker
+from workbench.storage import clock
 
 HX = {"HX-Request": "true"}
 WAIT_SECONDS = 30  # how long a test waits for the worker thread before it gives up
@@ -108,7 +109,7 @@ def test_a_link_that_fails_for_now_is_tried_again(app, reviewer_client, db, serv
     assert (first.state, first.attempts) == ("queued", 1)
     assert "503" in first.error and db.table("link_snapshots").count == 0
     server.pages["/flaky"] = (200, "text/html", PAGE_V1)
-    db.execute("update jobs set run_after = ?", [jobs.stamp()])  # its backoff has passed
+    db.execute("update jobs set run_after = ?", [clock.stamp()])  # its backoff has passed
     [second] = run_jobs(app)
     assert (second.state, second.attempts) == ("done", 2)
     assert archive.archive_of(db, url(server, "/flaky")).title == "Budget 2026"

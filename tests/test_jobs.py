@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from workbench.intake import jobs
+from workbench.storage import clock
 from workbench.storage import db as workbench_db
 
 T0 = datetime.datetime(2026, 3, 1, 12, 0, 0, tzinfo=datetime.UTC)
@@ -23,7 +24,7 @@ def queue(db, kind="archive", **options):
 
 def age(db, job_id, **columns):
     """Move a job's times back to T0, so tests can say what happens seconds later."""
-    stamp = jobs.stamp(T0)
+    stamp = clock.stamp(T0)
     db.execute("update jobs set created_at = ?, run_after = ? where id = ?", [stamp, stamp, job_id])
     for name, value in columns.items():
         db.execute(f"update jobs set {name} = ? where id = ?", [value, job_id])
@@ -113,7 +114,7 @@ def test_a_retryable_failure_waits_out_a_backoff_then_runs_again(memory_db):
     assert (retried.state, retried.error, retried.run_after) == (
         "queued",
         "timed out",
-        jobs.stamp(at(1 + jobs.backoff_seconds(1))),
+        clock.stamp(at(1 + jobs.backoff_seconds(1))),
     )
     assert jobs.claim_next(memory_db, "w", at=at(2)) is None, "claimed before its backoff"
     again = jobs.claim_next(memory_db, "w", at=at(1 + jobs.backoff_seconds(1)))

@@ -33,6 +33,7 @@ from support import actor, sign_in
 from workbench import cli, create_app
 from workbench.exports import ExportStats, claimreview, csv_rows, json_document
 from workbench.review import articles, claims, corrections, evidence, history, notes, search
+from workbench.storage import clock
 from workbench.storage import db as workbench_db
 from workbench.team import accounts
 from workbench.text import analysis, cleaning, splitter
@@ -41,6 +42,13 @@ from workbench.web import app as app_factory
 
 HX = {"HX-Request": "true"}
 TABLES = ("articles", "claims", "notes", "evidence", "history", "users", "sessions")
+
+
+@pytest.fixture(autouse=True)
+def _clock_stands_still(fixed_clock):
+    """Tests here compare the database before and after a request that must write nothing:
+    with the clock running, a session's last-seen time moved when a minute turned between
+    the login and the request, and a refused write looked like a write."""
 
 
 def snapshot(db):
@@ -692,11 +700,11 @@ def test_a_downloaded_claim_starting_with_a_wide_formula_character_is_neutralise
 
 def age_sessions(db, days):
     """Make every session `days` old, though used a moment ago."""
-    created = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=days)
+    created = clock.now() - datetime.timedelta(days=days)
     with db.conn:
         db.execute(
             "update sessions set created_at = ?, last_seen_at = ?",
-            [created.strftime("%Y-%m-%dT%H:%M:%SZ"), accounts.utc_now()],
+            [clock.stamp(created), clock.utc_now()],
         )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..storage import clock
 from ..storage.clock import utc_now
 from ..storage.db import write_transaction
 from ..team.accounts import User
@@ -51,5 +52,4 @@ def present(db: Database, article_id: int, besides: str | None = None) -> list[d
 
 
 def _seconds_ago(seconds: int) -> str:
-    moment = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=seconds)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.stamp(clock.now() - datetime.timedelta(seconds=seconds))

@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import JobFailed, JobNotFound  # noqa: F401  (JobFailed: raised by job kinds)
+from ..storage.clock import now, stamp
 from ..storage.db import insert, write_transaction
 
 STATES = ("queued", "running", "done", "failed")
@@ -28,7 +29,6 @@ BACKOFF_MAX_SECONDS = 600
 # one silent this long belongs to a worker that died (a crash, kill -9, a restart).
 STALE_AFTER_SECONDS = 30
 WORKER_STOPPED = "The server stopped while this job was running; nothing was stored."
-_STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,16 +71,6 @@ class Job:
         fields["stages"] = fields["stages"] or []
         fields["progress"] = fields["progress"] or 0.0
         return cls(**fields)
-
-
-def stamp(moment: datetime.datetime | None = None) -> str:
-    """A time as every table stores it (UTC, to the second, with a Z)."""
-    return (moment or now()).strftime(_STAMP)
-
-
-def now() -> datetime.datetime:
-    """The current time in UTC."""
-    return datetime.datetime.now(datetime.UTC)
 
 
 def enqueue(

@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import PreviewNotFound, SnapshotNotFound
-from ..storage.clock import utc_now
+from ..storage.clock import now, stamp, utc_now
 from ..storage.db import insert, write_transaction
 from ..text.cleaning import ImportedDocument
 from ..text.html_article import PageMetadata
@@ -205,8 +205,7 @@ def discard_preview(db: Database, preview_id: int) -> None:
 
 def delete_stale_previews(db: Database, at: datetime.datetime | None = None) -> int:
     """Delete previews older than PREVIEW_LIFETIME; how many there were."""
-    moment = at or datetime.datetime.now(datetime.UTC)
-    cutoff = (moment - PREVIEW_LIFETIME).strftime("%Y-%m-%dT%H:%M:%SZ")
+    cutoff = stamp((at or now()) - PREVIEW_LIFETIME)
     with write_transaction(db):
         return db.execute(
             "delete from snapshots where article_id is null and created_at < ?", [cutoff]

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..storage import clock
 from .articles import all_articles
 
 ACTIVITY_DAYS = 14
@@ -15,7 +16,7 @@ def reviewer_activity(
     db: Database, days: int = ACTIVITY_DAYS, today: datetime.date | None = None
 ) -> dict[str, Any]:
     """{"days": [YYYY-MM-DD...], "reviewers": [{"name", "per_day": [n...], "total"}]}."""
-    today = today or datetime.datetime.now(datetime.UTC).date()
+    today = today or clock.now().date()
     first = today - datetime.timedelta(days=days - 1)
     day_list = [(first + datetime.timedelta(days=n)).isoformat() for n in range(days)]
     index = {day: n for n, day in enumerate(day_list)}
@@ -50,7 +51,9 @@ def time_to_reviewed(db: Database) -> list[dict[str, Any]]:
         ).fetchone()[0]
         if last is None:
             continue
-        hours = (_parse(last) - _parse(article["imported_at"])).total_seconds() / 3600
+        hours = (
+            clock.moment_of(last) - clock.moment_of(article["imported_at"])
+        ).total_seconds() / 3600
         finished.append({"article": article, "hours": round(hours, 1), "done_at": last})
     return finished
 
@@ -58,7 +61,3 @@ def time_to_reviewed(db: Database) -> list[dict[str, Any]]:
 def median(values: list[float]) -> float | None:
     """The median, or None for no values (statistics.median raises on an empty list)."""
     return statistics.median(values) if values else None
-
-
-def _parse(stamp: str) -> datetime.datetime:
-    return datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")

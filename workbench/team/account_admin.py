@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from werkzeug.security import check_password_hash
 
 from ..errors import AccountError
+from ..storage import clock
 from ..storage.clock import utc_now
 from ..storage.db import write_transaction
 from .accounts import (
@@ -66,7 +67,7 @@ def create_reset_link(db: Database, username: str, actor: User, hours: int = RES
     """A one-time token with which `username` sets a new password (only its SHA-256 is
     stored); earlier unused links for the account stop working."""
     token = secrets.token_urlsafe(24)
-    expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=hours)
+    expires = clock.now() + datetime.timedelta(hours=hours)
     with write_transaction(db):
         row = _existing(db, username)
         if not row["active"]:
@@ -78,7 +79,7 @@ def create_reset_link(db: Database, username: str, actor: User, hours: int = RES
                 "user_id": row["id"],
                 "created_by": actor.username,
                 "created_at": utc_now(),
-                "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "expires_at": clock.stamp(expires),
             }
         )
     return token

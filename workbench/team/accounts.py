@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import AccountError, LoginThrottled
+from ..storage import clock
 from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
 
@@ -220,8 +221,8 @@ def _reserve_attempt(db: Database, username: str, address: str) -> int:
     read "under the limit" first (issue 10: 40 at once got 27 evaluated against 20).
     A right password deletes the row again.
     """
-    now = datetime.datetime.now(datetime.UTC)
-    since = _stamp(now - datetime.timedelta(seconds=THROTTLE_WINDOW_SECONDS))
+    now = clock.now()
+    since = clock.stamp(now - datetime.timedelta(seconds=THROTTLE_WINDOW_SECONDS))
     limits = (
         (
             "username = ? collate nocase and address = ?",
@@ -242,21 +243,13 @@ def _reserve_attempt(db: Database, username: str, address: str) -> int:
             ]
             if len(failures) >= limit:
                 # The oldest of the last `limit` failures leaves the window first.
-                frees_at = _parse_stamp(failures[-1]) + datetime.timedelta(
+                frees_at = clock.moment_of(failures[-1]) + datetime.timedelta(
                     seconds=THROTTLE_WINDOW_SECONDS
                 )
                 raise LoginThrottled(max(1, math.ceil((frees_at - now).total_seconds())))
         return insert(
-            db, "login_failures", {"username": username, "address": address, "at": _stamp(now)}
+            db, "login_failures", {"username": username, "address": address, "at": clock.stamp(now)}
         )
-
-
-def _stamp(moment: datetime.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _parse_stamp(stamp: str) -> datetime.datetime:
-    return datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.UTC)
 
 
 # --- sessions ----------------------------------------------------------------------------
@@ -299,10 +292,12 @@ def session_user(
     if not rows:
         return None
     row = rows[0]
-    now_moment = datetime.datetime.now(datetime.UTC)
+    now_moment = clock.now()
     idle_since = now_moment - datetime.timedelta(minutes=idle_minutes)
     begun_since = now_moment - datetime.timedelta(days=max_days)
-    if row["last_seen_at"] < _stamp(idle_since) or row["created_at"] < _stamp(begun_since):
+    if row["last_seen_at"] < clock.stamp(idle_since) or row["created_at"] < clock.stamp(
+        begun_since
+    ):
         db.execute("delete from sessions where token_hash = ?", [digest])
         return None
     now = utc_now()
@@ -326,9 +321,9 @@ def end_session(db: Database, token: str | None) -> None:
 def create_setup_token(db: Database, hours_valid: int = 24) -> str:
     """A one-time token that lets whoever holds it create the first admin."""
     token = secrets.token_urlsafe(24)
-    expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=hours_valid)
+    expires = clock.now() + datetime.timedelta(hours=hours_valid)
     db.table("setup_tokens").insert(
-        {"token_hash": _token_digest(token), "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}
+        {"token_hash": _token_digest(token), "expires_at": clock.stamp(expires)}
     )
     return token
 
