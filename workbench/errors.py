@@ -20,39 +20,56 @@ class NeedsConfirmation(InvalidInput):
     """The change is allowed, but only when the reviewer confirms it; str(error) says why."""
 
 
+class CannotUndo(InvalidInput):
+    """The change cannot be undone now (undone already, or what came after stands in the
+    way); str(error) says why. A conflict with what happened since, not a bad request."""
+
+
 class NotAllowed(PermissionError):
     """The user may not change this record (it is someone else's); str(error) says why."""
 
 
-class ArticleNotFound(LookupError):
+class RecordNotFound(LookupError):
+    """No record has that id: the base of every *NotFound (on the web, a 404)."""
+
+
+class ArticleNotFound(RecordNotFound):
     """No article has that id."""
 
 
-class ClaimNotFound(LookupError):
+class ClaimNotFound(RecordNotFound):
     """No claim has that id."""
 
 
-class NoteNotFound(LookupError):
+class NoteNotFound(RecordNotFound):
     """No visible note has that id."""
 
 
-class EvidenceNotFound(LookupError):
+class EvidenceNotFound(RecordNotFound):
     """No (visible) evidence record has that id."""
 
 
-class JobNotFound(LookupError):
+class JobNotFound(RecordNotFound):
     """No job has that id."""
 
 
-class PreviewNotFound(LookupError):
+class PreviewNotFound(RecordNotFound):
     """No import preview has that id (it was imported, discarded or never made)."""
 
 
-class SnapshotNotFound(LookupError):
+class SnapshotNotFound(RecordNotFound):
     """The article has no snapshot (it was pasted, or imported before snapshots)."""
 
 
-class HistoryNotFound(LookupError):
+class VersionNotFound(RecordNotFound):
+    """The article has no version of that number."""
+
+
+class LinkSnapshotNotFound(RecordNotFound):
+    """No kept copy of an evidence link has that id."""
+
+
+class HistoryNotFound(RecordNotFound):
     """No history row has that id (or its article was deleted)."""
 
 

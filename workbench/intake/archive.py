@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..errors import LinkSnapshotNotFound
 from ..review.history_sentences import Part, word_changes
 from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
@@ -136,10 +137,10 @@ def store_snapshot(db: Database, row: dict[str, Any], kind: str) -> Snapshot:
 
 
 def get_snapshot(db: Database, snapshot_id: int) -> Snapshot:
-    """A stored snapshot; LookupError if there is none."""
+    """A stored snapshot; LinkSnapshotNotFound if there is none."""
     rows = list(db.query("select * from link_snapshots where id = ?", [snapshot_id]))
     if not rows:
-        raise LookupError(snapshot_id)
+        raise LinkSnapshotNotFound(snapshot_id)
     return Snapshot(**rows[0])
 
 

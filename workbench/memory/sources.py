@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..errors import InvalidInput, NotAllowed
+from ..errors import CannotUndo, InvalidInput, NotAllowed, RecordNotFound
 from ..statuses import STATUSES
 from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
@@ -24,7 +24,7 @@ from ..text.source_names import KINDS, Mention, display_name, group_keys
 KEY = re.compile(r"(person|organization|split):[^\x00-\x1f]{1,300}")
 
 
-class SourceNotFound(LookupError):
+class SourceNotFound(RecordNotFound):
     """No source group has that key now."""
 
 
@@ -193,7 +193,7 @@ def undo_decision(db: Database, decision_id: int, actor: User) -> dict[str, Any]
         if decision["actor"] != actor.username and not actor.can("admin"):
             raise NotAllowed("You can undo your own merges and splits only.")
         if db.execute("select 1 from source_decisions where undoes = ?", [decision_id]).fetchone():
-            raise InvalidInput("That was undone already.")
+            raise CannotUndo("That was undone already.")
         insert(
             db,
             "source_decisions",

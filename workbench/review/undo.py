@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..errors import HistoryNotFound, InvalidInput, NotAllowed, VersionConflict
+from ..errors import CannotUndo, HistoryNotFound, InvalidInput, NotAllowed, VersionConflict
 from ..storage.clock import utc_now
 from ..storage.db import write_transaction
 from ..team.accounts import User
@@ -61,7 +61,17 @@ def undoable_entry(db: Database, history_id: int) -> dict[str, Any]:
 
 def undo(db: Database, history_id: int, actor: User) -> Undone:
     """Reverse the change recorded in history row `history_id` (a whole bulk change when
-    it was one), as a new change by `actor`."""
+    it was one), as a new change by `actor`. Every refusal is CannotUndo: whatever the
+    reason, the change stands and something since is in its way."""
+    try:
+        return _undo(db, history_id, actor)
+    except CannotUndo:
+        raise
+    except InvalidInput as refused:
+        raise CannotUndo(str(refused)) from refused
+
+
+def _undo(db: Database, history_id: int, actor: User) -> Undone:
     with write_transaction(db):
         entry = undoable_entry(db, history_id)
         if entry["action"] not in UNDOABLE:

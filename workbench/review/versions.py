@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..errors import ArticleRejected, InvalidInput
+from ..errors import ArticleRejected, InvalidInput, VersionNotFound
 from ..memory import matching
 from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
@@ -422,7 +422,7 @@ def removed_count(db: Database, article_id: int, current_version: int) -> int:
 
 
 def body_of_version(db: Database, article_id: int, number: int) -> str:
-    """The article's text as it was in version `number`; InvalidInput if there is none."""
+    """The article's text as it was in version `number`; VersionNotFound if there is none."""
     row = db.execute(
         "select body from article_versions where article_id = ? and number = ?",
         [article_id, number],
@@ -432,7 +432,7 @@ def body_of_version(db: Database, article_id: int, number: int) -> str:
     article = get_article(db, article_id)
     if number == 1 and article["current_version"] == 1:
         return str(article["body"])
-    raise InvalidInput(f"Article {article_id} has no version {number}.")
+    raise VersionNotFound(f"Article {article_id} has no version {number}.")
 
 
 def anchors_of(db: Database, claim_id: int) -> list[tuple[int, int, int, str]]:

@@ -2,16 +2,22 @@
 (a logged-in session; every role may read). Documented in the README."""
 
 from flask import Blueprint, abort, jsonify, request
-from werkzeug.exceptions import HTTPException
 
-from ..errors import ArticleNotFound, ClaimNotFound
+from ..errors import RecordNotFound
 from ..exports.json_document import claim_document
-from ..review import articles, claims, history, search
-from .database import claim_filter_from, get_db, load_article, positive_int
-from .views.common import error_headers
+from ..review import articles, history, search
+from .database import get_db
+from .forms import positive_int
+from .loaders import claim_filter_from, load_article, load_claim
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 API_PAGE = 100
+
+
+def is_api_request() -> bool:
+    """A request to the API, even one for a URL no route matches (/api/claims/abc): its
+    errors are JSON too (web/error_answers.py)."""
+    return request.blueprint == "api" or request.path.startswith(f"{bp.url_prefix}/")
 
 
 def claim_json(claim, with_children=False):
@@ -51,14 +57,14 @@ def list_articles():
     )
 
 
-@bp.get("/articles/<article_id>")
+@bp.get("/articles/<id:article_id>")
 def get_article(article_id):
     article = load_article(article_id)
     counts = articles.progress(get_db(), [article["id"]]).get(article["id"])
     return jsonify({**article_json(article, counts), "text": article["body"]})
 
 
-@bp.get("/articles/<article_id>/claims")
+@bp.get("/articles/<id:article_id>/claims")
 def article_claims(article_id):
     article = load_article(article_id)
     return claims_page(claim_filter_from(request.args, article_id=article["id"]))
@@ -83,25 +89,15 @@ def claims_page(claim_filter):
     )
 
 
-@bp.get("/claims/<claim_id>")
+@bp.get("/claims/<id:claim_id>")
 def get_claim(claim_id):
-    claim_id = positive_int(claim_id)
-    if claim_id is None:
-        abort(404, description="No such claim.")
     try:
-        claim = claims.get_claim(get_db(), claim_id)
-        articles.get_article(get_db(), claim["article_id"])
-    except (ClaimNotFound, ArticleNotFound):
+        claim = load_claim(claim_id)
+    except RecordNotFound:
         abort(404, description="No such claim.")
     document = claim_json(claim, with_children=True)
     document["history"] = history.claim_history(get_db(), claim_id)
     return jsonify(document)
-
-
-@bp.errorhandler(HTTPException)
-def json_error(error):
-    body = jsonify({"error": error.description, "status": error.code})
-    return body, error.code, error_headers(error)
 
 
 def init_app(app):

@@ -9,7 +9,7 @@ from flask import Flask
 
 from ..storage import settings
 from ..team import accounts
-from . import api, auth, compression, database, security, views
+from . import api, auth, compression, converters, database, error_answers, security, views
 
 HTMX_VERSION = "2.0.11"
 HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
@@ -74,6 +74,8 @@ def create_app(test_config=None):
 
     _log_to_gunicorn()
     database.init_app(app)
+    converters.init_app(app)  # before the blueprints: their rules are compiled with it
+    error_answers.init_app(app)
     security.init_app(app)  # first: a cross-site write is refused before anything else runs
     auth.init_app(app)
     views.init_app(app)

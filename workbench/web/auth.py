@@ -23,6 +23,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from ..errors import AccountError, LoginThrottled
 from ..team import account_admin, accounts
+from .api import is_api_request
 from .database import get_db
 
 bp = Blueprint("auth", __name__)
@@ -71,7 +72,7 @@ def login_redirect():
     back = request.full_path.rstrip("?")
     if request.method != "GET":
         back = referrer_path() or "/"
-    if request.blueprint == "api":
+    if is_api_request():
         return Response(
             '{"error": "Log in to use the API.", "status": 401}',
             status=401,

@@ -1,18 +1,13 @@
-"""The web layer's shared parts: the request's database connection, and turning URL and
-form values into ids, articles, claims and filters (404/400 when they are not). Used by
-the HTML views and the JSON API alike."""
+"""The request's database connection: each server thread keeps its own from one request
+to the next; teardown ends anything left open, and an error discards it. Used by the HTML
+views and the JSON API alike."""
 
-import dataclasses
 import os
-import re
 import threading
-from typing import Any
 
-from flask import Flask, abort, current_app, g
+from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from ..errors import ArticleNotFound, ClaimNotFound, InvalidInput
-from ..review import articles, claims, search
 from ..storage.db import connect, create_private, hold_open, migrate
 
 # Opening a connection costs more than all of a status change's queries (SQLite reads
@@ -85,48 +80,3 @@ def init_app(app: Flask) -> None:
         db.close()
     # One per app, so one per gunicorn worker, closed when the app goes.
     app.extensions["workbench_database_held_open"] = hold_open(app.config["DATABASE"])
-
-
-MAX_ID = 2**31 - 1  # far above any real id or page, and page * page size still fits SQLite
-
-
-def positive_int(value: Any) -> int | None:
-    """An id or page number from a URL or form; None for anything else (abc, -1, 1.5, 10**20)."""
-    if value is None or not re.fullmatch(r"[0-9]{1,10}", str(value)):
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
-
-
-def load_article(article_id: Any, with_body: bool = True) -> dict[str, Any]:
-    """The article, or 404 (also when it was deleted)."""
-    number = positive_int(article_id)
-    if number is None:
-        abort(404)
-    try:
-        return articles.get_article(get_db(), number, with_body=with_body)
-    except ArticleNotFound:
-        abort(404)
-
-
-def load_claim(claim_id: Any) -> dict[str, Any]:
-    """The claim, or 404 (also when its article was deleted)."""
-    number = positive_int(claim_id)
-    if number is None:
-        abort(404)
-    try:
-        claim = claims.get_claim(get_db(), number)
-        # Only that it is there: not its text, which may be a megabyte.
-        articles.get_article(get_db(), claim["article_id"], with_body=False)
-    except (ClaimNotFound, ArticleNotFound):
-        abort(404)
-    return claim
-
-
-def claim_filter_from(values: Any, **fixed: Any) -> search.ClaimFilter:
-    """The claim filter in `values` (query string or form), with `fixed` fields; 400 if bad."""
-    try:
-        claim_filter = search.parse_filter(values)
-    except InvalidInput as error:
-        abort(400, description=str(error))
-    return dataclasses.replace(claim_filter, **fixed)

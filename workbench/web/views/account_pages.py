@@ -7,7 +7,8 @@ from ...errors import AccountError
 from ...team import account_admin, accounts
 from ..auth import role_required, start_session_response
 from ..database import get_db
-from .common import bp, single_form_value
+from ..forms import single_form_value
+from .blueprint import bp
 
 
 def back_to_users():

@@ -12,24 +12,18 @@ from ...memory import matching
 from ...review import articles, claims, corrections, history, search, versions
 from ...storage import read_cache
 from ..auth import role_required, safe_next
-from ..database import get_db, load_article, positive_int
-from .common import (
-    article_summary,
-    bp,
-    form_int,
-    is_htmx,
-    render_page_or_partial,
-    render_partial,
-    single_form_value,
-)
+from ..database import get_db
+from ..forms import form_int, page_number, positive_int, single_form_value
+from ..loaders import claim_filter_from, load_article
+from ..responses import is_htmx, render_page_or_partial, render_partial
+from .article_header import article_summary
+from .blueprint import bp
 from .desk_context import desk_context
 
 
 @bp.get("/")
 def index():
-    page = positive_int(request.args.get("page", "1"))
-    if page is None:
-        abort(404)
+    page = page_number()
     db = get_db()
 
     def draw():
@@ -61,12 +55,7 @@ def list_options():
     The same filter parser as search and exports; the page adds only its order and
     whether to show hidden claims.
     """
-    try:
-        claim_filter = search.parse_filter(
-            {name: request.args.get(name) for name in ("status", "flag")}
-        )
-    except InvalidInput as error:
-        abort(400, description=str(error))
+    claim_filter = claim_filter_from({name: request.args.get(name) for name in ("status", "flag")})
     sort = request.args.get("sort") or "position"
     if sort not in claims.SORTS:
         abort(400, description=f"“{sort}” is not a way to sort claims.")
@@ -78,15 +67,13 @@ def list_options():
     }
 
 
-@bp.get("/articles/<article_id>")
+@bp.get("/articles/<id:article_id>")
 def show_article(article_id):
     """The review page: the article's text beside its claims, a page of claims at a time
     (htmx brings the next page, and the text around it, when the list is scrolled)."""
     article = load_article(article_id, with_body=False)
     options = list_options()
-    page = positive_int(request.args.get("page", "1"))
-    if page is None:
-        abort(404)
+    page = page_number()
     db = get_db()
     desk = desk_context(article["id"])
     can_review = g.user.can("reviewer")
@@ -166,7 +153,7 @@ def claims_column(db, article, options, page, can_review, desk):
     return read_cache.remembered(db, key, draw)
 
 
-@bp.post("/articles/<article_id>/bulk")
+@bp.post("/articles/<id:article_id>/bulk")
 @role_required("reviewer")
 def bulk_article(article_id):
     """Change the ticked claims of an article at once: a status, or "not a claim"."""
@@ -183,31 +170,26 @@ def bulk_article(article_id):
         try:
             for claim_id in chosen:
                 blind.decide(get_db(), claim_id, g.user, status=status)
-        except (InvalidInput, ClaimNotFound) as error:
-            abort(422, description=str(error) or "One of those is not a claim of this article.")
+        except ClaimNotFound:
+            abort(422, description="One of those is not a claim of this article.")
         flash(f"Saved your blind decision on {len(chosen)} claims.", "success")
         return redirect(back, code=303)
-    try:
-        if request.form.get("not_a_claim") == "1":
-            changed, batch = corrections.set_not_a_claim_many(
-                get_db(), article["id"], chosen, g.user
-            )
-            what = "“not a claim”"
-        else:
-            status = single_form_value("status")
-            result = claims.set_status_many(
-                get_db(), search.ClaimFilter(article_id=article["id"]), status, g.user, chosen
-            )
-            changed, batch = result.count, result.batch
-            what = f"“{status}”"
-    except InvalidInput as error:
-        abort(422, description=str(error))
+    if request.form.get("not_a_claim") == "1":
+        changed, batch = corrections.set_not_a_claim_many(get_db(), article["id"], chosen, g.user)
+        what = "“not a claim”"
+    else:
+        status = single_form_value("status")
+        result = claims.set_status_many(
+            get_db(), search.ClaimFilter(article_id=article["id"]), status, g.user, chosen
+        )
+        changed, batch = result.count, result.batch
+        what = f"“{status}”"
     message = f"Set {changed} claim{'' if changed == 1 else 's'} to {what}."
     flash(message, f"undo:{batch}" if changed and batch else "success")
     return redirect(back, code=303)
 
 
-@bp.get("/articles/<article_id>/text")
+@bp.get("/articles/<id:article_id>/text")
 def article_text(article_id):
     return text_page(load_article(article_id))
 
@@ -223,7 +205,7 @@ def text_page(article, **form):
     )
 
 
-@bp.get("/articles/<article_id>/delete")
+@bp.get("/articles/<id:article_id>/delete")
 @role_required("admin")
 def confirm_delete_article(article_id):
     """Ask before deleting: a page of its own, so the article page does not carry the
@@ -235,7 +217,7 @@ def confirm_delete_article(article_id):
     )
 
 
-@bp.post("/articles/<article_id>/delete")
+@bp.post("/articles/<id:article_id>/delete")
 @role_required("admin")
 def delete_article(article_id):
     article = load_article(article_id)
@@ -247,20 +229,20 @@ def delete_article(article_id):
     return redirect(url_for("workbench.index"), code=303)
 
 
-@bp.get("/articles/<article_id>/activity")
+@bp.get("/articles/<id:article_id>/activity")
 def article_activity(article_id):
     article = load_article(article_id)
     before = request.args.get("before")
     before_id = positive_int(before) if before is not None else None
     if before is not None and before_id is None:
-        abort(404)
+        abort(404)  # no such page of the activity
     entries, has_more = history.article_activity(get_db(), article["id"], before_id)
     return render_template(
         "articles/activity.html", entries=entries, has_more=has_more, **article_summary(article)
     )
 
 
-@bp.post("/articles/<article_id>/claims")
+@bp.post("/articles/<id:article_id>/claims")
 @role_required("reviewer")
 def add_claim(article_id):
     article = load_article(article_id)

@@ -3,6 +3,8 @@
 With htmx a write answers with the claim's row (its panel open after a panel write) and,
 out of band, what else on the page it changed; without it, a 303 back with a flash
 message. Changes that can be undone offer an Undo in place, or in the flash message.
+A write the domain refuses (InvalidInput) is said in the claim's row, the form kept;
+other errors are answered by web/error_answers.py.
 """
 
 import re
@@ -11,32 +13,24 @@ from urllib.parse import urlsplit
 from flask import abort, flash, g, make_response, redirect, request, url_for
 
 from ...desk import blind
-from ...errors import (
-    ClaimNotFound,
-    EvidenceNotFound,
-    InvalidInput,
-    NotAllowed,
-    NoteNotFound,
-    VersionConflict,
-)
+from ...errors import ClaimNotFound, InvalidInput, VersionConflict
 from ...intake import archive
 from ...memory import matching
 from ...review import articles, claims, copying, corrections, evidence, history, notes, undo
 from ..auth import role_required, safe_next
-from ..database import get_db, load_claim, positive_int
-from .common import (
-    bp,
-    expected_version,
-    form_int,
+from ..database import get_db
+from ..forms import expected_version, form_int, positive_int, single_form_value
+from ..loaders import load_claim
+from ..responses import (
     is_htmx,
-    readable_time,
     redirect_after_write,
     referring_path,
     render_page_or_partial,
     render_partial,
-    single_form_value,
 )
+from .blueprint import bp
 from .desk_context import desk_context
+from .template_helpers import readable_time
 
 
 def return_url(claim):
@@ -76,7 +70,7 @@ def split_points(claim):
     ]
 
 
-@bp.get("/claims/<claim_id>")
+@bp.get("/claims/<id:claim_id>")
 def show_claim(claim_id):
     claim = load_claim(claim_id)
     return render_page_or_partial(
@@ -84,7 +78,7 @@ def show_claim(claim_id):
     )
 
 
-@bp.get("/claims/<claim_id>/panel")
+@bp.get("/claims/<id:claim_id>/panel")
 def claim_panel(claim_id):
     """The claim's row with its notes, evidence, source, corrections and history open."""
     claim = load_claim(claim_id)
@@ -122,22 +116,28 @@ def flash_change(message, undo_id=None):
         flash(message, f"undo:{undo_id}" if undo_id else "success")
 
 
+def refused_in_row(claim, write, **kept):
+    """Run `write`; when the domain refuses it, the claim with the reason in place (422)
+    and what was typed kept in `kept`'s forms. (result, None) or (None, the answer)."""
+    try:
+        return write(), None
+    except InvalidInput as error:
+        return None, render_claim_error(claim, str(error), 422, **kept)
+
+
 def correction(claim_id, operation, message, reload=False):
     """Run one correction on a claim; the claim (or its error) is what the reviewer sees."""
     claim = load_claim(claim_id)
-    try:
-        result = operation(claim)
-    except InvalidInput as error:
-        return render_claim_error(claim, str(error), 422)
-    except VersionConflict as conflict:
-        return render_conflict(conflict.current)
+    result, refused = refused_in_row(claim, lambda: operation(claim))
+    if refused:
+        return refused
     if isinstance(result, tuple):
         result = result[0]
     undo_id = history.last_change_id(get_db(), result["id"], g.user.username)
     return answer_with_row(result, message.format(claim=claim), undo_id=undo_id, reload=reload)
 
 
-@bp.post("/claims/<claim_id>/boundaries")
+@bp.post("/claims/<id:claim_id>/boundaries")
 @role_required("reviewer")
 def edit_claim_boundaries(claim_id):
     def operation(claim):
@@ -156,7 +156,7 @@ def edit_claim_boundaries(claim_id):
     )
 
 
-@bp.post("/claims/<claim_id>/split")
+@bp.post("/claims/<id:claim_id>/split")
 @role_required("reviewer")
 def split_claim(claim_id):
     def operation(claim):
@@ -168,7 +168,7 @@ def split_claim(claim_id):
     return correction(claim_id, operation, "Split claim {claim[position]} in two.", reload=True)
 
 
-@bp.post("/claims/<claim_id>/merge")
+@bp.post("/claims/<id:claim_id>/merge")
 @role_required("reviewer")
 def merge_claim(claim_id):
     return correction(
@@ -181,7 +181,7 @@ def merge_claim(claim_id):
     )
 
 
-@bp.post("/claims/<claim_id>/hide")
+@bp.post("/claims/<id:claim_id>/hide")
 @role_required("reviewer")
 def hide_claim(claim_id):
     load_claim(claim_id)  # an unknown id is a 404 whatever the form says
@@ -198,27 +198,26 @@ def hide_claim(claim_id):
     )
 
 
-@bp.post("/claims/<claim_id>/attribution")
+@bp.post("/claims/<id:claim_id>/attribution")
 @role_required("reviewer")
 def set_claim_attribution(claim_id):
     claim = load_claim(claim_id)
     kind, passage = single_form_value("kind"), request.form.get("passage")
-    try:
-        result = corrections.set_attribution(
+    result, refused = refused_in_row(
+        claim,
+        lambda: corrections.set_attribution(
             get_db(), claim["id"], g.user, kind, passage, expected_version()
-        )
-    except InvalidInput as error:
+        ),
         # The typed source stays in the field, with the reason beside it.
-        return render_claim_error(
-            claim, str(error), 422, source_form={"passage": passage, "kind": kind}
-        )
-    except VersionConflict as conflict:
-        return render_conflict(conflict.current)
+        source_form={"passage": passage, "kind": kind},
+    )
+    if refused:
+        return refused
     undo_id = history.last_change_id(get_db(), result["id"], g.user.username)
     return answer_with_row(result, "Saved the source.", undo_id=undo_id)
 
 
-@bp.post("/claims/<claim_id>/attribution/confirm")
+@bp.post("/claims/<id:claim_id>/attribution/confirm")
 @role_required("reviewer")
 def confirm_claim_attribution(claim_id):
     return correction(
@@ -233,7 +232,7 @@ def confirm_claim_attribution(claim_id):
 # --- status ---------------------------------------------------------------------------
 
 
-@bp.post("/claims/<claim_id>/status")
+@bp.post("/claims/<id:claim_id>/status")
 @role_required("reviewer")
 def set_claim_status(claim_id):
     claim = load_claim(claim_id)
@@ -242,14 +241,12 @@ def set_claim_status(claim_id):
     review = blind.open_review(get_db(), claim["article_id"])
     if blind.is_reviewer(review, g.user):
         return blind_decision(claim, status=status)
-    try:
-        claim = claims.set_status(get_db(), claim["id"], status, g.user, version)
-    except InvalidInput as error:
-        return render_claim_error(claim, str(error), 422)
-    except VersionConflict as conflict:
-        return render_conflict(conflict.current)
-    except NotAllowed as error:
-        abort(403, description=str(error))
+    changed, refused = refused_in_row(
+        claim, lambda: claims.set_status(get_db(), claim["id"], status, g.user, version)
+    )
+    if refused:
+        return refused
+    claim = changed
     undo_id = history.last_change_id(get_db(), claim["id"], g.user.username, action="status")
     if not is_htmx():
         flash_change(f"Set claim {claim['position']} to “{claim['status']}”.", undo_id)
@@ -259,10 +256,13 @@ def set_claim_status(claim_id):
 
 def blind_decision(claim, status=None, note=None):
     """A blind reviewer's own status or note: only their row changes, only they see it."""
-    try:
-        blind.decide(get_db(), claim["id"], g.user, status=status, note=note)
-    except InvalidInput as error:
-        return render_claim_error(claim, str(error), 422, note_form={"body": note})
+    _, refused = refused_in_row(
+        claim,
+        lambda: blind.decide(get_db(), claim["id"], g.user, status=status, note=note),
+        note_form={"body": note},
+    )
+    if refused:
+        return refused
     message = "Saved your blind decision (private until every reviewer is done)."
     if not is_htmx():
         flash_change(message)
@@ -298,7 +298,7 @@ def on_article_page(article_id):
 # --- notes and evidence ---------------------------------------------------------------
 
 
-@bp.post("/claims/<claim_id>/copy-review")
+@bp.post("/claims/<id:claim_id>/copy-review")
 @role_required("reviewer")
 def copy_review(claim_id):
     """Take the decision (status and evidence) of the same claim reviewed elsewhere."""
@@ -307,15 +307,16 @@ def copy_review(claim_id):
     if from_id is None:
         abort(400, description="Say which claim's review to copy.")
     try:
-        copied = copying.copy_review(get_db(), claim["id"], from_id, g.user, expected_version())
-    except ClaimNotFound:
+        copied, refused = refused_in_row(
+            claim,
+            lambda: copying.copy_review(get_db(), claim["id"], from_id, g.user, expected_version()),
+        )
+    except ClaimNotFound:  # the other claim, gone since the panel was drawn
         return render_claim_error(
             claim, "That claim is not there any more; nothing was copied.", 422
         )
-    except InvalidInput as error:
-        return render_claim_error(claim, str(error), 422)
-    except VersionConflict as conflict:
-        return render_conflict(conflict.current)
+    if refused:
+        return refused
     undo_id = history.last_change_id(get_db(), copied["id"], g.user.username)
     return answer_with_row(
         copied,
@@ -325,77 +326,66 @@ def copy_review(claim_id):
     )
 
 
-@bp.post("/claims/<claim_id>/notes")
+@bp.post("/claims/<id:claim_id>/notes")
 @role_required("reviewer")
 def add_claim_note(claim_id):
     claim = load_claim(claim_id)
     body = request.form.get("body")
     if blind.is_reviewer(blind.open_review(get_db(), claim["article_id"]), g.user):
         return blind_decision(claim, note=body)
-    try:
-        notes.add_note(get_db(), claim["id"], body, g.user)
-    except InvalidInput as error:
-        return render_claim_error(claim, str(error), 422, note_form={"body": body})
+    _, refused = refused_in_row(
+        claim, lambda: notes.add_note(get_db(), claim["id"], body, g.user), note_form={"body": body}
+    )
+    if refused:
+        return refused
     return answer_with_row(claim, "Saved the note.")
 
 
-@bp.post("/claims/<claim_id>/evidence")
+@bp.post("/claims/<id:claim_id>/evidence")
 @role_required("reviewer")
 def add_claim_evidence(claim_id):
     claim = load_claim(claim_id)
     form = request.form
     values = {name: form.get(name) for name in ("url", "stance", "title", "excerpt")}
-    try:
-        record = evidence.add_evidence(get_db(), claim["id"], g.user, **values)
-    except InvalidInput as error:
-        return render_claim_error(claim, str(error), 422, evidence_form=values)
+    record, refused = refused_in_row(
+        claim,
+        lambda: evidence.add_evidence(get_db(), claim["id"], g.user, **values),
+        evidence_form=values,
+    )
+    if refused:
+        return refused
     # Fetched and kept in the background (the job worker), never in this request.
     archive.queue_archive(get_db(), record["url"], g.user.username)
     return answer_with_row(claim, "Saved the evidence.", evidence_changed=True)
 
 
-def hide_record(record_id, hide, not_found, message, **extra):
+def hide_record(record_id, hide, message, **extra):
     """Hide a note or an evidence record (author or admin only); show its claim again."""
-    record_id = positive_int(record_id)
-    if record_id is None:
-        abort(404)
-    try:
-        record = hide(get_db(), record_id, g.user)
-    except not_found:
-        abort(404)
-    except NotAllowed as error:
-        abort(403, description=str(error))
+    record = hide(get_db(), record_id, g.user)
     return answer_with_row(load_claim(record["claim_id"]), message, **extra)
 
 
-@bp.post("/notes/<note_id>/delete")
+@bp.post("/notes/<id:note_id>/delete")
 @role_required("reviewer")
 def delete_note(note_id):
-    return hide_record(note_id, notes.delete_note, NoteNotFound, "Deleted the note.")
+    return hide_record(note_id, notes.delete_note, "Deleted the note.")
 
 
-@bp.post("/notes/<note_id>/purge")
+@bp.post("/notes/<id:note_id>/purge")
 @role_required("admin")
 def purge_note(note_id):
     """Purge a note's text (a secret pasted by mistake) everywhere; back to its claim."""
-    number = positive_int(note_id)
-    if number is None:
-        abort(404)
-    try:
-        note = notes.purge_note(get_db(), number, g.user)
-    except NoteNotFound:
-        abort(404)
+    note = notes.purge_note(get_db(), note_id, g.user)
     flash("The note's text is purged from the note, its history, search and exports.", "info")
     return redirect(url_for("workbench.show_claim", claim_id=note["claim_id"]), code=303)
 
 
-@bp.post("/evidence/<evidence_id>/delete")
+@bp.post("/evidence/<id:evidence_id>/delete")
 @role_required("reviewer")
 def delete_evidence(evidence_id):
     return hide_record(
         evidence_id,
         evidence.delete_evidence,
-        EvidenceNotFound,
         "Removed the evidence.",
         evidence_changed=True,
     )
@@ -404,20 +394,11 @@ def delete_evidence(evidence_id):
 # --- undo -----------------------------------------------------------------------------
 
 
-@bp.post("/history/<history_id>/undo")
+@bp.post("/history/<id:history_id>/undo")
 @role_required("reviewer")
 def undo_change(history_id):
-    number = positive_int(history_id)
-    if number is None:
-        abort(404)
     try:
-        done = undo.undo(get_db(), number, g.user)
-    except undo.HistoryNotFound:
-        abort(404)
-    except NotAllowed as error:
-        abort(403, description=str(error))
-    except InvalidInput as error:
-        abort(409, description=str(error))
+        done = undo.undo(get_db(), history_id, g.user)
     except VersionConflict as conflict:
         return render_conflict(conflict.current, undoing=True)
     claim = claims.get_claim(get_db(), done.claim_ids[0])

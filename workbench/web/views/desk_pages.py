@@ -4,25 +4,20 @@ queue. Every write works as a plain form (303 and a flash message) and with htmx
 changed item in place, or a redirect the browser follows)."""
 
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
-from werkzeug.exceptions import Forbidden, NotFound
 
 from ...desk import agreement, blind, decisions
-from ...errors import ArticleNotFound, InvalidInput, NotAllowed, VersionConflict
+from ...errors import InvalidInput
 from ...review import claims
 from ...team import assignments
 from ...team.accounts import list_users
 from ..auth import role_required, safe_next
-from ..database import get_db, load_article, load_claim, positive_int
-from .claim_pages import answer_with_row, render_claim_error, render_conflict
-from .common import (
-    article_summary,
-    bp,
-    expected_version,
-    handle_http_error,
-    is_htmx,
-    render_partial,
-    single_form_value,
-)
+from ..database import get_db
+from ..forms import expected_version, positive_int, single_form_value
+from ..loaders import load_article, load_claim
+from ..responses import is_htmx, render_partial
+from .article_header import article_summary
+from .blueprint import bp
+from .claim_pages import answer_with_row, render_claim_error
 
 
 def back_to(url, message, category="success"):
@@ -69,7 +64,7 @@ def my_queue():
 # --- an article's desk: assign, approval, blind review --------------------------------
 
 
-@bp.get("/articles/<article_id>/desk")
+@bp.get("/articles/<id:article_id>/desk")
 @role_required("editor")
 def article_desk(article_id):
     article = load_article(article_id, with_body=False)
@@ -94,7 +89,7 @@ def _users():
     return list_users(get_db())
 
 
-@bp.post("/articles/<article_id>/assign")
+@bp.post("/articles/<id:article_id>/assign")
 @role_required("editor")
 def assign_article(article_id):
     article = load_article(article_id, with_body=False)
@@ -115,15 +110,12 @@ def assign_article(article_id):
     )
 
 
-@bp.post("/articles/<article_id>/approval")
+@bp.post("/articles/<id:article_id>/approval")
 @role_required("editor")
 def set_article_approval(article_id):
     article = load_article(article_id, with_body=False)
     choice = single_form_value("needs_approval")
-    try:
-        decisions.set_article_choice(get_db(), article["id"], choice, g.user)
-    except InvalidInput as error:
-        abort(422, description=str(error))
+    decisions.set_article_choice(get_db(), article["id"], choice, g.user)
     words = {"desk": "follow the desk's setting", "on": "need approval", "off": "need no approval"}
     return back_to(
         url_for("workbench.article_desk", article_id=article["id"]),
@@ -142,7 +134,7 @@ def set_desk_approval():
     return back_to(back, f"Decisions need approval desk-wide: {value}.")
 
 
-@bp.post("/articles/<article_id>/blind")
+@bp.post("/articles/<id:article_id>/blind")
 @role_required("editor")
 def start_blind_review(article_id):
     article = load_article(article_id, with_body=False)
@@ -180,7 +172,7 @@ def decision_answer(claim, message):
     return answer_with_row(claim, message)
 
 
-@bp.post("/claims/<claim_id>/approve")
+@bp.post("/claims/<id:claim_id>/approve")
 @role_required("editor")
 def approve_claim(claim_id):
     claim = load_claim(claim_id)
@@ -188,12 +180,10 @@ def approve_claim(claim_id):
         claim = decisions.approve(get_db(), claim["id"], g.user, expected_version())
     except InvalidInput as error:
         return render_claim_error(claim, str(error), 422)
-    except VersionConflict as conflict:
-        return render_conflict(conflict.current)
     return decision_answer(claim, f"Approved “{claim['status']}” for claim {claim['position']}.")
 
 
-@bp.post("/claims/<claim_id>/return")
+@bp.post("/claims/<id:claim_id>/return")
 @role_required("editor")
 def return_claim(claim_id):
     claim = load_claim(claim_id)
@@ -206,12 +196,10 @@ def return_claim(claim_id):
             claim = claims.get_claim(get_db(), claim["id"])
             return render_partial("desk/_approval.html", claim=claim, error=str(error)), 422
         return render_claim_error(claim, str(error), 422)
-    except VersionConflict as conflict:
-        return render_conflict(conflict.current)
     return decision_answer(claim, f"Returned claim {claim['position']} to its reviewer.")
 
 
-@bp.post("/articles/<article_id>/approve-all")
+@bp.post("/articles/<id:article_id>/approve-all")
 @role_required("editor")
 def approve_article(article_id):
     article = load_article(article_id, with_body=False)
@@ -225,7 +213,7 @@ def approve_article(article_id):
 # --- adjudication ---------------------------------------------------------------------
 
 
-@bp.get("/articles/<article_id>/adjudication")
+@bp.get("/articles/<id:article_id>/adjudication")
 @role_required("editor")
 def adjudication(article_id):
     article = load_article(article_id, with_body=False)
@@ -241,7 +229,7 @@ def adjudication(article_id):
     )
 
 
-@bp.post("/claims/<claim_id>/adjudicate")
+@bp.post("/claims/<id:claim_id>/adjudicate")
 @role_required("editor")
 def adjudicate_claim(claim_id):
     claim = load_claim(claim_id)
@@ -251,7 +239,7 @@ def adjudicate_claim(claim_id):
     except InvalidInput as error:
         if is_htmx():
             return _adjudication_item(claim, error=str(error), note=note), 422
-        abort(422, description=str(error))
+        raise
     message = f"Claim {claim['position']} is “{claim['status']}”: your ruling is recorded."
     if is_htmx():
         return _adjudication_item(claim, done=message)
@@ -269,16 +257,3 @@ def _adjudication_item(claim, **extra):
         {**claim, "decisions": {}, "adjudicated": 0},
     )
     return render_partial("desk/_adjudication_item.html", item=item, review=review, **extra)
-
-
-# --- errors the desk's domain raises --------------------------------------------------
-
-
-@bp.errorhandler(NotAllowed)
-def refuse(error):
-    return handle_http_error(Forbidden(description=str(error)))
-
-
-@bp.errorhandler(ArticleNotFound)
-def no_article(error):
-    return handle_http_error(NotFound())

@@ -9,8 +9,8 @@ from ...exports import claimreview, csv_rows, json_document, manifest
 from ...exports.filenames import export_stem
 from ...storage.clock import utc_now
 from ...storage.db import connect
-from ..database import claim_filter_from, load_article
-from .common import bp
+from ..loaders import claim_filter_from, load_article
+from .blueprint import bp
 
 
 def producer(export_format):
@@ -87,7 +87,7 @@ def _read_and_close(handle):
 FORMATS = "<any(csv, json, claimreview):export_format>"
 
 
-@bp.get(f"/articles/<article_id>/export.{FORMATS}")
+@bp.get(f"/articles/<id:article_id>/export.{FORMATS}")
 def export_article(article_id, export_format):
     article = load_article(article_id)
     return export_response(

@@ -7,13 +7,15 @@ import urllib.parse
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
-from ...errors import ArticleRejected, PreviewNotFound, SnapshotNotFound
+from ...errors import ArticleRejected, PreviewNotFound
 from ...intake import importing, snapshots
 from ...review import articles
 from ...text.cleaning import document_from_upload, text_from_paste
 from ..auth import role_required
-from ..database import get_db, load_article, positive_int
-from .common import bp, navigate, render_page_or_partial
+from ..database import get_db
+from ..loaders import load_article
+from ..responses import navigate, render_page_or_partial
+from .blueprint import bp
 from .version_pages import import_version, version_target
 
 # Paragraphs of a preview shown in the page; the rest is counted, not drawn.
@@ -94,26 +96,23 @@ def read_file():
     return navigate(url_for("workbench.show_preview", preview_id=started.preview_id))
 
 
-@bp.get("/previews/<preview_id>")
+@bp.get("/previews/<id:preview_id>")
 @role_required("admin")
 def show_preview(preview_id):
-    number = positive_int(preview_id)
-    if number is None:
-        abort(404)
     try:
-        preview = snapshots.get_preview(get_db(), number)
+        preview = snapshots.get_preview(get_db(), preview_id)
     except PreviewNotFound:
         # Imported already (from another tab, or by the job): that article is the answer.
-        article_id = snapshots.article_of_snapshot(get_db(), number)
+        article_id = snapshots.article_of_snapshot(get_db(), preview_id)
         if article_id is None:
-            abort(404)
+            raise
         return redirect(url_for("workbench.show_article", article_id=article_id), code=303)
     if preview.text is None:
         abort(404)  # still being read in the background
     return render_preview(preview, importing.prefill(preview.metadata, preview.info["final_url"]))
 
 
-@bp.post("/previews/<preview_id>/import")
+@bp.post("/previews/<id:preview_id>/import")
 @role_required("admin")
 def import_preview(preview_id):
     """Import a preview with the metadata as the reviewer left it."""
@@ -131,12 +130,10 @@ def import_preview(preview_id):
         result = importing.import_preview(db, preview.id, metadata, g.user)
     except ArticleRejected as error:
         return render_preview(preview, request.form, str(error), 422)
-    except PreviewNotFound:
-        abort(404)
     return after_import(result)
 
 
-@bp.post("/previews/<preview_id>/discard")
+@bp.post("/previews/<id:preview_id>/discard")
 @role_required("admin")
 def discard_preview(preview_id):
     preview = load_preview(preview_id)
@@ -145,15 +142,12 @@ def discard_preview(preview_id):
     return navigate(url_for("workbench.new_article"))
 
 
-@bp.get("/articles/<article_id>/snapshot")
+@bp.get("/articles/<id:article_id>/snapshot")
 def download_snapshot(article_id):
     """The bytes as fetched or uploaded, always as a download: any logged-in user may read
     what the article page shows them, and this is the article's source."""
     article = load_article(article_id)
-    try:
-        info, raw = snapshots.snapshot_content(get_db(), article["id"])
-    except SnapshotNotFound:
-        abort(404)
+    info, raw = snapshots.snapshot_content(get_db(), article["id"])
     content_type = info["content_type"] or "application/octet-stream"
     if info["charset"] and _CHARSET.fullmatch(info["charset"]):
         content_type += f"; charset={info['charset']}"
@@ -186,13 +180,7 @@ def job_url(job_id):
 
 def load_preview(preview_id):
     """The preview, ready to import; 404 if there is none (or it is still being read)."""
-    number = positive_int(preview_id)
-    if number is None:
-        abort(404)
-    try:
-        preview = snapshots.get_preview(get_db(), number)
-    except PreviewNotFound:
-        abort(404)
+    preview = snapshots.get_preview(get_db(), preview_id)
     if preview.text is None:
         abort(404)
     return preview

@@ -3,13 +3,14 @@ by the page itself without JavaScript), landing on the result when the job is do
 
 from flask import abort, flash, g, url_for
 
-from ...errors import JobNotFound, PreviewNotFound
+from ...errors import PreviewNotFound
 from ...intake import archive, importing, jobs, snapshots
-from ..database import get_db, positive_int
-from .common import bp, is_htmx, navigate, render_page_or_partial
+from ..database import get_db
+from ..responses import is_htmx, navigate, render_page_or_partial
+from .blueprint import bp
 
 
-@bp.get("/jobs/<job_id>")
+@bp.get("/jobs/<id:job_id>")
 def show_job(job_id):
     job = load_job(job_id)
     if job.state == "done":
@@ -26,13 +27,7 @@ def show_job(job_id):
 
 def load_job(job_id):
     """The job, if this user may see it (its creator, or an admin); 404 otherwise."""
-    number = positive_int(job_id)
-    if number is None:
-        abort(404)
-    try:
-        job = jobs.get_job(get_db(), number)
-    except JobNotFound:
-        abort(404)
+    job = jobs.get_job(get_db(), job_id)
     if job.created_by != g.user.username and not g.user.can("admin"):
         abort(404)  # not 403: whether a job exists is nobody else's business
     return job

@@ -1,12 +1,13 @@
 """Evidence links kept against link rot: every link's archive and latest check, an
 archived text, and the editors' button that checks every link again (in a job)."""
 
-from flask import abort, g, render_template, url_for
+from flask import g, render_template, url_for
 
 from ...intake import archive
 from ..auth import role_required
-from ..database import get_db, positive_int
-from .common import bp, navigate
+from ..database import get_db
+from ..responses import navigate
+from .blueprint import bp
 
 
 @bp.get("/links")
@@ -27,16 +28,10 @@ def check_links():
     return navigate(url_for("workbench.show_job", job_id=job_id))
 
 
-@bp.get("/links/snapshots/<snapshot_id>")
+@bp.get("/links/snapshots/<id:snapshot_id>")
 def show_snapshot(snapshot_id):
     """A kept copy of a link: its text as fetched then, and what changed since the archive."""
-    number = positive_int(snapshot_id)
-    if number is None:
-        abort(404)
-    try:
-        snapshot = archive.get_snapshot(get_db(), number)
-    except LookupError:
-        abort(404)
+    snapshot = archive.get_snapshot(get_db(), snapshot_id)
     return render_template(
         "links/snapshot.html",
         snapshot=snapshot,

@@ -27,8 +27,11 @@ from flask import (
 from ...desk import events, presence
 from ...review import articles, claims
 from ...storage.db import connect
-from ..database import get_db, load_article, positive_int
-from .common import bp, is_htmx, single_form_value
+from ..database import get_db
+from ..forms import positive_int, single_form_value
+from ..loaders import load_article
+from ..responses import is_htmx
+from .blueprint import bp
 from .desk_context import desk_context
 from .row_cache import row_html
 
@@ -74,7 +77,7 @@ def sse(event=None, data="", event_id=None):
     return "\n".join(lines) + "\n\n"
 
 
-@bp.get("/articles/<article_id>/events")
+@bp.get("/articles/<id:article_id>/events")
 def article_events(article_id):
     """Changes to the article by others, from the history row after Last-Event-ID (or
     ?after=, the newest id when the page was drawn)."""
@@ -171,7 +174,7 @@ def _render_changes(db, article_id, changes, user):
     yield sse("ping", "", event_id=last_id)
 
 
-@bp.post("/articles/<article_id>/presence")
+@bp.post("/articles/<id:article_id>/presence")
 def presence_heartbeat(article_id):
     """The page says its reader is still on the article (and on which claim)."""
     article = load_article(article_id, with_body=False)

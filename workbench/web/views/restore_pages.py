@@ -1,12 +1,13 @@
 """Deleted is not gone: the list of deleted articles and restoring one (admins)."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from ...errors import ArticleNotFound, InvalidInput
 from ...review import articles
 from ..auth import role_required
-from ..database import get_db, positive_int
-from .common import bp, is_htmx, redirect_after_write, render_partial
+from ..database import get_db
+from ..responses import is_htmx, redirect_after_write, render_partial
+from .blueprint import bp
 
 
 @bp.get("/deleted-articles")
@@ -15,21 +16,15 @@ def deleted_articles():
     return render_template("articles/deleted.html", deleted=articles.deleted_articles(get_db()))
 
 
-@bp.get("/deleted-articles/<article_id>")
+@bp.get("/deleted-articles/<id:article_id>")
 @role_required("admin")
 def restore_offer(article_id):
     """Offer to restore a deleted article (after importing its text again, or from the list)."""
-    number = positive_int(article_id)
-    if number is None:
-        abort(404)
     try:
-        article = articles.get_deleted_article(get_db(), number)
+        article = articles.get_deleted_article(get_db(), article_id)
     except ArticleNotFound:
-        try:
-            articles.get_article(get_db(), number)  # restored already: show it
-        except ArticleNotFound:
-            abort(404)
-        return redirect(url_for("workbench.show_article", article_id=number), code=303)
+        articles.get_article(get_db(), article_id, with_body=False)  # restored already: show it
+        return redirect(url_for("workbench.show_article", article_id=article_id), code=303)
     return render_template(
         "articles/restore.html",
         article=article,
@@ -37,21 +32,17 @@ def restore_offer(article_id):
     )
 
 
-@bp.post("/articles/<article_id>/restore")
+@bp.post("/articles/<id:article_id>/restore")
 @role_required("admin")
 def restore_article(article_id):
-    number = positive_int(article_id)
-    if number is None:
-        abort(404)
-    article_url = url_for("workbench.show_article", article_id=number)
+    article_url = url_for("workbench.show_article", article_id=article_id)
     try:
-        article = articles.restore_article(get_db(), number, g.user)
-    except ArticleNotFound:
-        abort(404)
+        article = articles.restore_article(get_db(), article_id, g.user)
     except InvalidInput as error:
+        # Restored already, or in the way of another: said beside the row, or on the page.
         if is_htmx():
             return render_partial(
-                "articles/_deleted_row.html", 409, article={"id": number}, message=str(error)
+                "articles/_deleted_row.html", 409, article={"id": article_id}, message=str(error)
             )
         flash(str(error), "info")
         return redirect_after_write(article_url)

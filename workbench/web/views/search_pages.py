@@ -3,21 +3,21 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from ...desk import agreement, decisions
-from ...errors import InvalidInput
 from ...memory import matching
 from ...review import articles, claims, search, stats
 from ...text import attribution
 from ..auth import role_required
-from ..database import claim_filter_from, get_db, positive_int
-from .common import bp, render_page_or_partial, single_form_value
+from ..database import get_db
+from ..forms import page_number, positive_int, single_form_value
+from ..loaders import claim_filter_from
+from ..responses import render_page_or_partial
+from .blueprint import bp
 
 
 @bp.get("/search")
 def search_page():
     claim_filter = claim_filter_from(request.args)
-    page = positive_int(request.args.get("page", "1"))
-    if page is None:
-        abort(404)
+    page = page_number()
     found: list[dict] = []
     total = 0
     if not claim_filter.is_empty():
@@ -60,10 +60,7 @@ def bulk_status():
                 description="No claims were ticked: tick the claims to change, or "
                 "choose “every matching claim”.",
             )
-    try:
-        result = claims.set_status_many(get_db(), claim_filter, status, g.user, only_ids)
-    except InvalidInput as error:
-        abort(422, description=str(error))
+    result = claims.set_status_many(get_db(), claim_filter, status, g.user, only_ids)
     changed = result.count
     message = f"Set {changed} claim{'' if changed == 1 else 's'} to “{status}”."
     flash(message, f"undo:{result.batch}" if result.batch else "success")

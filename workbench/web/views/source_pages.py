@@ -2,12 +2,14 @@
 
 from flask import abort, flash, g, redirect, request, url_for
 
-from ...errors import InvalidInput, NotAllowed
+from ...errors import InvalidInput
 from ...memory import sources
 from ...text.source_names import KINDS
 from ..auth import role_required, safe_next
-from ..database import get_db, positive_int
-from .common import bp, is_htmx, navigate, render_page_or_partial, single_form_value
+from ..database import get_db
+from ..forms import page_number, positive_int, single_form_value
+from ..responses import is_htmx, navigate, render_page_or_partial
+from .blueprint import bp
 
 SOURCES_PAGE = 100
 
@@ -26,9 +28,7 @@ def sources_page():
     kind = request.args.get("kind") or None
     if kind is not None and kind not in KINDS:
         abort(400, description="Choose a person or an organisation.")
-    page = positive_int(request.args.get("page", "1"))
-    if page is None:
-        abort(404)
+    page = page_number()
     groups = sources.all_sources(get_db(), query, kind)
     start = (page - 1) * SOURCES_PAGE
     return render_page_or_partial(
@@ -53,10 +53,7 @@ def show_source():
 
 def render_source(key, http_status=200, error=None):
     db = get_db()
-    try:
-        group = sources.get_source(db, key)
-    except sources.SourceNotFound:
-        abort(404)
+    group = sources.get_source(db, key)
     return render_page_or_partial(
         "sources/show.html",
         "sources/_record.html",
@@ -75,11 +72,9 @@ def merge_sources():
     back = safe_next(request.form.get("next"), url_for("workbench.sources_page"))
     try:
         into, decisions = sources.merge_sources(get_db(), keys, g.user)
-    except sources.SourceNotFound:
-        abort(404)
     except InvalidInput as error:
         if is_htmx():
-            abort(422, description=str(error))
+            raise
         flash(str(error), "error")
         return redirect(back, code=303)
     flash(
@@ -100,8 +95,6 @@ def split_source():
         abort(400, description="Say which mention to split off: its article, words and kind.")
     try:
         new_key = sources.split_mention(get_db(), key, article_id, text, kind, g.user)
-    except sources.SourceNotFound:
-        abort(404)
     except InvalidInput as error:
         return render_source(key, 422, str(error))
     flash(f"“{text}” is a source of its own now.", "success")
@@ -110,20 +103,10 @@ def split_source():
     return redirect(url_for("workbench.show_source", key=new_key), code=303)
 
 
-@bp.post("/sources/decisions/<decision_id>/undo")
+@bp.post("/sources/decisions/<id:decision_id>/undo")
 @role_required("reviewer")
 def undo_source_decision(decision_id):
-    number = positive_int(decision_id)
-    if number is None:
-        abort(404)
-    try:
-        decision = sources.undo_decision(get_db(), number, g.user)
-    except sources.SourceNotFound:
-        abort(404)
-    except NotAllowed as error:
-        abort(403, description=str(error))
-    except InvalidInput as error:
-        abort(409, description=str(error))
+    decision = sources.undo_decision(get_db(), decision_id, g.user)
     flash(f"Undid the {decision['action']}.", "success")
     back = safe_next(request.form.get("next"), url_for("workbench.sources_page"))
     return navigate(back)

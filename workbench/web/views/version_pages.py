@@ -2,10 +2,14 @@
 
 from flask import abort, flash, g, render_template, url_for
 
-from ...errors import ArticleNotFound, ArticleRejected, InvalidInput
+from ...errors import ArticleNotFound, ArticleRejected
 from ...review import articles, versions
-from ..database import get_db, load_article, positive_int
-from .common import article_summary, bp, navigate
+from ..database import get_db
+from ..forms import positive_int
+from ..loaders import load_article
+from ..responses import navigate
+from .article_header import article_summary
+from .blueprint import bp
 
 
 def version_target(form):
@@ -46,13 +50,12 @@ def import_version(article_id, text, source_format):
 
 def load_version(article, number):
     """The version's number, or 404 when the article has no such version."""
-    found = positive_int(number)
-    if found is None or found > article["current_version"]:
+    if number > article["current_version"]:
         abort(404)
-    return found
+    return number
 
 
-@bp.get("/articles/<article_id>/versions")
+@bp.get("/articles/<id:article_id>/versions")
 def article_versions(article_id):
     article = load_article(article_id)
     return render_template(
@@ -62,7 +65,7 @@ def article_versions(article_id):
     )
 
 
-@bp.get("/articles/<article_id>/versions/<number>")
+@bp.get("/articles/<id:article_id>/versions/<id:number>")
 def version_changes(article_id, number):
     """What one version changed: claims changed (word by word), removed and new."""
     article = load_article(article_id, with_body=False)
@@ -77,14 +80,11 @@ def version_changes(article_id, number):
     )
 
 
-@bp.get("/articles/<article_id>/versions/<number>/text")
+@bp.get("/articles/<id:article_id>/versions/<id:number>/text")
 def version_text(article_id, number):
     article = load_article(article_id, with_body=False)
     found = load_version(article, number)
-    try:
-        body = versions.body_of_version(get_db(), article["id"], found)
-    except InvalidInput:
-        abort(404)
+    body = versions.body_of_version(get_db(), article["id"], found)
     return render_template(
         "versions/text.html", number=found, body=body, **article_summary(article)
     )

@@ -1,0 +1,84 @@
+"""What templates may use besides what a view gives them: fixed words and lists, the
+formatting filters, and the row cache. Nothing here reads the database."""
+
+import json
+import urllib.parse
+
+from flask import Flask
+
+from ...memory import matching
+from ...review import articles
+from ...review.history_sentences import KIND_WORDS, article_event, describe
+from ...statuses import STATUSES
+from ...text import flags
+from ...version import __version__
+from ..database import get_db
+from .row_cache import row_html
+from .template_source import Unindented
+
+# Decision states as a row's badge says them (none and decided need no badge).
+DECISION_WORDS = {"proposed": "proposed", "approved": "approved", "returned": "returned"}
+
+# The flags as a dense row shows them; FLAG_LABELS has the long form, for titles.
+FLAG_SHORT = {
+    "unattributed": "no source",
+    "anonymous_source": "anonymous",
+    "direct_quote": "quote",
+    "number": "number",
+    "date": "date",
+    "impossible_date": "impossible date",
+}
+
+
+# How a source was found (workbench.text.attribution.METHODS), as the claim panel says it.
+METHOD_WORDS = {
+    "rule": "the rules (a reporting verb or phrase)",
+    "parse": "the sentence's grammar (the parser)",
+    "entity": "the name's type (the entity recogniser)",
+    "back-reference": "a name earlier in the article",
+    "quotation": "the quotation the sentence belongs to",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension(Unindented)
+    app.jinja_env.globals.update(
+        describe_history=describe,
+        article_event=article_event,
+        KIND_WORDS=KIND_WORDS,
+        FLAG_SHORT=FLAG_SHORT,
+        METHOD_WORDS=METHOD_WORDS,
+        row_html=row_html,
+        STATUSES=STATUSES,
+        DECISION_WORDS=DECISION_WORDS,
+        FLAG_LABELS=flags.FLAG_LABELS,
+        FLAGS=flags.FLAGS,
+        APP_VERSION=__version__,
+    )
+    app.jinja_env.globals["article_choices"] = lambda: articles.article_titles(get_db())
+    # A row drawn alone (after a write) finds its claim reviewed elsewhere itself; a page
+    # of rows attaches them all in one query (matching.reviewed_elsewhere).
+    app.jinja_env.globals["elsewhere_of"] = lambda claim: matching.reviewed_elsewhere(
+        get_db(), [dict(claim)]
+    )[0]["elsewhere"]
+    app.jinja_env.filters["when"] = readable_time
+    app.jinja_env.filters["host"] = url_host
+    app.jinja_env.filters["fromjson"] = json.loads
+
+
+def url_host(url: str | None) -> str:
+    """The host a link really leads to, as a reader can check it: a look-alike letter in a
+    name shows as its IDNA (xn--) form. Shown next to an evidence title, which anyone may
+    word as another site."""
+    host = urllib.parse.urlsplit(url or "").hostname or ""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def readable_time(stamp: str | None) -> str:
+    """2026-11-26T16:05:00Z -> 2026-11-26 16:05 UTC (the exact time stays in datetime=)."""
+    if not stamp or len(stamp) < 16:
+        return stamp or ""
+    return f"{stamp[:10]} {stamp[11:16]} UTC"
