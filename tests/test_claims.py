@@ -24,9 +24,19 @@ def test_new_claims_are_unverified_at_version_1(memory_db, claim_ids):
 
 
 def test_set_status_records_who_when_and_bumps_the_version(memory_db, claim_ids):
-    claim = set_status(memory_db, claim_ids[0], "sourced", actor("ana"), expected_version=1)
+    change = set_status(memory_db, claim_ids[0], "sourced", actor("ana"), expected_version=1)
+    claim = change.claim
     assert (claim["status"], claim["version"], claim["updated_by"]) == ("sourced", 2, "ana")
     assert claim["updated_at"].endswith("Z")
+    assert (claim["note_count"], claim["evidence_count"]) == (0, 0)
+    assert claim == {**get_claim(memory_db, claim_ids[0], with_notes=False), **claim}
+
+
+def test_set_status_returns_the_history_row_it_wrote(memory_db, claim_ids):
+    change = set_status(memory_db, claim_ids[0], "disputed", actor("ana"))
+    [row] = claim_history(memory_db, claim_ids[0])
+    assert change.history_id == row["id"]
+    assert row["after"]["status"] == "disputed"
 
 
 def test_every_status_change_leaves_a_history_row(memory_db, claim_ids):
@@ -61,8 +71,10 @@ def test_stale_version_is_refused_and_the_first_value_stays(memory_db, claim_ids
 
 def test_setting_the_status_it_already_has_is_not_a_conflict(memory_db, claim_ids):
     set_status(memory_db, claim_ids[0], "sourced", actor("ana"), expected_version=1)
-    claim = set_status(memory_db, claim_ids[0], "sourced", actor("bo"), expected_version=1)
-    assert (claim["version"], claim["updated_by"]) == (2, "ana")
+    change = set_status(memory_db, claim_ids[0], "sourced", actor("bo"), expected_version=1)
+    assert (change.claim["version"], change.claim["updated_by"]) == (2, "ana")
+    assert change.history_id is None
+    assert len(claim_history(memory_db, claim_ids[0])) == 1
 
 
 @pytest.mark.parametrize("status", ["Sourced", "SOURCED", "true", "", None, "sourced "])

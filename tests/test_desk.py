@@ -166,31 +166,31 @@ def needs_approval(desk):
 
 
 def test_without_approval_a_decision_is_decided(desk):
-    claim = set_status(desk["db"], desk["claims"][0], "sourced", ANA)
+    claim = set_status(desk["db"], desk["claims"][0], "sourced", ANA).claim
     assert claim["decision_state"] == "decided"
 
 
 def test_with_approval_a_reviewers_decision_is_a_proposal_and_an_editors_is_approved(desk):
     needs_approval(desk)
     db, claims = desk["db"], desk["claims"]
-    assert set_status(db, claims[0], "sourced", ANA)["decision_state"] == "proposed"
-    assert set_status(db, claims[1], "disputed", EDITOR)["decision_state"] == "approved"
-    assert set_status(db, claims[0], "unverified", ANA)["decision_state"] == "none"
+    assert set_status(db, claims[0], "sourced", ANA).claim["decision_state"] == "proposed"
+    assert set_status(db, claims[1], "disputed", EDITOR).claim["decision_state"] == "approved"
+    assert set_status(db, claims[0], "unverified", ANA).claim["decision_state"] == "none"
 
 
 def test_an_article_can_override_the_desk(desk):
     db, claims = desk["db"], desk["claims"]
     decisions.set_article_choice(db, desk["article"], "on", EDITOR)
-    assert set_status(db, claims[0], "sourced", ANA)["decision_state"] == "proposed"
+    assert set_status(db, claims[0], "sourced", ANA).claim["decision_state"] == "proposed"
     needs_approval(desk)
     decisions.set_article_choice(db, desk["article"], "off", EDITOR)
-    assert set_status(db, claims[1], "sourced", ANA)["decision_state"] == "decided"
+    assert set_status(db, claims[1], "sourced", ANA).claim["decision_state"] == "decided"
 
 
 def test_approving_keeps_the_status_moves_the_version_and_is_in_the_history(desk):
     needs_approval(desk)
     db, claim_id = desk["db"], desk["claims"][0]
-    proposed = set_status(db, claim_id, "disputed", ANA)
+    proposed = set_status(db, claim_id, "disputed", ANA).claim
     approved = decisions.approve(db, claim_id, EDITOR, proposed["version"])
     assert (approved["status"], approved["decision_state"]) == ("disputed", "approved")
     assert approved["version"] == proposed["version"] + 1

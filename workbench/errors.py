@@ -29,6 +29,16 @@ class NotAllowed(PermissionError):
     """The user may not change this record (it is someone else's); str(error) says why."""
 
 
+class UnderBlindReview(NotAllowed):
+    """The claim's article is under blind double review: statuses wait until every
+    reviewer has decided. `claim` is its row (id, article_id, status, version...); its
+    reviewers decide instead (workbench.desk.blind)."""
+
+    def __init__(self, message: str, claim: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.claim = claim
+
+
 class RecordNotFound(LookupError):
     """No record has that id: the base of every *NotFound (on the web, a 404)."""
 

@@ -1014,10 +1014,10 @@ def decide(claim_id, status, note, reviewer):
             if blind_review.is_reviewer(blind_review.open_review(db, article_id), user):
                 blind_review.decide(db, claim_id, user, status=status, note=note)
                 return "blind decision saved"
-            claim = claims.set_status(db, claim_id, status, user)
+            change = claims.set_status(db, claim_id, status, user)
             if note:
                 notes.add_note(db, claim_id, note, user)
-            return claim["decision_state"]
+            return change.claim["decision_state"]
 
         state = _desk_call(act)
     click.echo(f"Claim {claim_id}: {status} ({state}).")

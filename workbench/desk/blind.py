@@ -16,7 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import InvalidInput, NotAllowed
-from ..review.claims import _change_status, claim_row, get_claim, in_blind_review
+from ..review.claims import claim_row, get_claim, in_blind_review, write_status
 from ..review.history import record_history
 from ..review.notes import check_note_body
 from ..statuses import STATUSES, parse_status
@@ -223,7 +223,7 @@ def _reveal(db: Database, review: Review) -> None:
     for status in STATUSES:
         agreed = [cid for cid, chosen in by_claim.items() if chosen == {status}]
         if agreed:
-            _change_status(
+            write_status(
                 db,
                 "select value from json_each(?)",
                 [json.dumps(agreed)],
@@ -303,7 +303,7 @@ def adjudicate(
             "notes",
             {"claim_id": claim_id, "body": body, "author": actor.username, "created_at": now},
         )
-        changed = _change_status(
+        changed = write_status(
             db,
             "select ? as id",
             [claim_id],
@@ -313,7 +313,7 @@ def adjudicate(
             action="adjudicate",
             extra={"note": body},
         )
-        if not changed:
+        if not changed.count:
             # The status stands (e.g. kept as it is): the ruling is still recorded.
             record_history(
                 db,

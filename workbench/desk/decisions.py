@@ -3,7 +3,7 @@ proposal until an editor approves it, or returns it with a note.
 
 The setting is desk-wide (desk_settings) and per article (articles.needs_approval: NULL
 follows the desk). The state itself is written with the status, by
-claims._change_status; this module approves, returns, and counts.
+claims.write_status; this module approves, returns, and counts.
 """
 
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import ArticleNotFound, InvalidInput, NotAllowed, VersionConflict
-from ..review.claims import _change_status, _desk_needs_approval, claim_row, get_claim
+from ..review.claims import claim_row, get_claim, write_status
 from ..review.notes import check_note_body
 from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
@@ -23,7 +23,8 @@ ARTICLE_CHOICES = ("desk", "on", "off")  # an article follows the desk, or decid
 
 def desk_needs_approval(db: Database) -> bool:
     """The desk-wide setting: do reviewers' decisions need an editor's approval?"""
-    return bool(_desk_needs_approval(db))
+    row = db.execute(f"select value from desk_settings where key = '{SETTING}'").fetchone()
+    return bool(row and row[0] == "1")
 
 
 def set_desk_needs_approval(db: Database, on: bool, actor: User) -> None:
@@ -148,7 +149,7 @@ def return_decision(
             "notes",
             {"claim_id": claim_id, "body": body, "author": actor.username, "created_at": now},
         )
-        _change_status(
+        write_status(
             db,
             "select ? as id",
             [claim_id],

@@ -17,7 +17,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
-from ..storage.db import write_transaction
+from ..storage.db import dict_rows, write_transaction
 from ..text.claim_keys import SAME_CLAIM_SCORE, match_keys, normalise, score
 
 # A key shared by more claims than this says little (a common pair of words): only this
@@ -199,14 +199,16 @@ def reviewed_elsewhere(db: Database, claims: list[dict[str, Any]]) -> list[dict[
     if not claims:
         return claims
     by_id = {claim["id"]: claim for claim in claims}
-    for row in db.query(
-        "select m.claim_id, o.id as other_id, o.status, o.article_id, a.title, m.score "
-        "from claim_matches m join claims o on o.id = m.other_id "
-        "join articles a on a.id = o.article_id "
-        "where m.claim_id in (select value from json_each(?)) and o.status != 'unverified' "
-        "and o.is_claim = 1 and a.deleted_at is null "
-        "order by m.claim_id, m.score desc, o.updated_at desc, o.id",
-        [json.dumps(list(by_id))],
+    for row in dict_rows(
+        db.execute(
+            "select m.claim_id, o.id as other_id, o.status, o.article_id, a.title, m.score "
+            "from claim_matches m join claims o on o.id = m.other_id "
+            "join articles a on a.id = o.article_id "
+            "where m.claim_id in (select value from json_each(?)) "
+            "and o.status != 'unverified' and o.is_claim = 1 and a.deleted_at is null "
+            "order by m.claim_id, m.score desc, o.updated_at desc, o.id",
+            [json.dumps(list(by_id))],
+        )
     ):
         claim = by_id[row["claim_id"]]
         if claim["elsewhere"] is None:

@@ -16,7 +16,7 @@ from ..errors import ArticleNotFound, ArticleRejected, InvalidInput
 from ..memory import matching
 from ..statuses import STATUSES
 from ..storage.clock import iso_date, utc_now
-from ..storage.db import insert, write_transaction
+from ..storage.db import dict_rows, insert, write_transaction
 from ..team.accounts import User
 from ..text import analysis
 from ..text.cleaning import check_article_text, guess_title
@@ -255,10 +255,12 @@ def progress(db: Database, article_ids: list[int] | None = None) -> dict[int, di
         where = f"where article_id in ({', '.join('?' for _ in ids)})"
         params = list(ids)
     result: dict[int, dict[str, int]] = {}
-    for row in db.query(
-        f"select article_id, status, is_claim, count(*) as n from claims {where} "
-        "group by article_id, status, is_claim",
-        params,
+    for row in dict_rows(
+        db.execute(
+            f"select article_id, status, is_claim, count(*) as n from claims {where} "
+            "group by article_id, status, is_claim",
+            params,
+        )
     ):
         counts = result.setdefault(row["article_id"], _empty_progress())
         if row["is_claim"]:

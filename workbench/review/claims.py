@@ -10,10 +10,17 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..errors import ClaimHidden, ClaimNotFound, InvalidInput, NotAllowed, VersionConflict
+from ..errors import (
+    ArticleNotFound,
+    ClaimHidden,
+    ClaimNotFound,
+    InvalidInput,
+    UnderBlindReview,
+    VersionConflict,
+)
 from ..statuses import parse_status
 from ..storage.clock import utc_now
-from ..storage.db import write_transaction
+from ..storage.db import dict_rows, write_transaction
 from ..team.accounts import User
 from . import search
 
@@ -217,26 +224,64 @@ def _attach(db: Database, claims: list[dict[str, Any]], key: str, sql: str) -> l
     return claims
 
 
+@dataclass(frozen=True)
+class StatusWrite:
+    count: int  # claims whose status changed
+    history_id: int | None  # the first history row it wrote (a bulk change's batch); None if none
+    claim: dict[str, Any] | None = None  # with return_claim: the one claim as it left it
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    claim: dict[str, Any]  # as the write left it, with its note and evidence counts
+    history_id: int | None  # the change's history row (what an undo names); None: no change
+
+
+# The claims a reviewer's click may change: this one, a real claim, at the version the
+# form was loaded with (if it says), of an article not deleted.
+_CLICKABLE = (
+    "select id from claims where id = ? and is_claim = 1 and (? is null or version = ?) "
+    "and exists (select 1 from articles a where a.id = claims.article_id "
+    "and a.deleted_at is null)"
+)
+
+
 def set_status(
     db: Database, claim_id: int, status: str, actor: User, expected_version: int | None = None
-) -> dict[str, Any]:
-    """Set a claim's status; VersionConflict if it changed since `expected_version`."""
+) -> StatusChange:
+    """Set a claim's status: one history row, version + 1. In the common case that is the
+    whole transaction (one INSERT, one UPDATE); only a refused write looks further, to say
+    why: ClaimNotFound, ArticleNotFound, ClaimHidden, UnderBlindReview (its reviewers
+    decide in workbench.desk.blind), VersionConflict if it changed since
+    `expected_version`. A claim that has the status already is left alone: no history
+    row, and not a conflict (nothing is overwritten)."""
     status = parse_status(status)
     with write_transaction(db):
+        written = write_status(
+            db,
+            _CLICKABLE,
+            [claim_id, expected_version, expected_version],
+            status,
+            actor,
+            return_claim=True,
+        )
+        if written.claim is not None:
+            return StatusChange(written.claim, written.history_id)
         current = claim_row(db, claim_id)
+        if not db.execute(
+            "select 1 from articles where id = ? and deleted_at is null", [current["article_id"]]
+        ).fetchone():
+            raise ArticleNotFound(current["article_id"])
         refuse_if_hidden(current)
         if in_blind_review(db, current["article_id"]):
-            raise NotAllowed(
+            raise UnderBlindReview(
                 "This article is under blind review: statuses wait until every reviewer "
-                "has decided, then an editor adjudicates."
+                "has decided, then an editor adjudicates.",
+                current,
             )
         if current["status"] == status:
-            # Nothing to change, so nothing is overwritten: not a conflict.
-            return get_claim(db, claim_id)
-        if expected_version is not None and current["version"] != expected_version:
-            raise VersionConflict(get_claim(db, claim_id))
-        _change_status(db, "select ? as id", [claim_id], status, actor, bulk=False)
-    return get_claim(db, claim_id)
+            return StatusChange(claims_with_counts(db, [claim_id])[0], None)
+        raise VersionConflict(get_claim(db, claim_id))
 
 
 def set_status_many(
@@ -262,54 +307,45 @@ def set_status_many(
             raise InvalidInput(
                 f"That would change {matching:,} claims; narrow the filter to at most {MAX_BULK:,}."
             )
-        batch = db.execute("select coalesce(max(id), 0) + 1 from history").fetchone()[0]
-        changed = _change_status(db, targets, params, status, actor, bulk=True)
-    return BulkChange(changed, batch if changed else None)
+        written = write_status(db, targets, params, status, actor, bulk=True)
+    return BulkChange(written.count, written.history_id)
 
 
-def _change_status(
+def write_status(
     db: Database,
     targets: str,
     params: list[Any],
     status: str,
     actor: User,
-    bulk: bool,
+    *,
+    bulk: bool = False,
     undoes: int | None = None,
     action: str = "status",
     decision_state: str | None = None,
     extra: dict[str, Any] | None = None,
-) -> int:
+    return_claim: bool = False,
+) -> StatusWrite:
     """The one status write: claims whose id `targets` selects and whose status differs get
     the new status, a new version and a history row each. Call inside write_transaction.
 
-    Set-based (a temporary table, one INSERT ... SELECT, one UPDATE): bulk changes of
-    10,000 claims hold the writer lock for two statements, not 30,000 (bench: bulk_status).
-    A bulk change's rows share a batch number (the first row's id), so it can be undone
-    as one. Claims of an article under blind review are never changed here: their
-    reviewers' decisions wait in workbench.desk.blind until every one is done.
+    Set-based (one INSERT ... SELECT into the history, one UPDATE): bulk changes of 10,000
+    claims hold the writer lock for three statements, not 30,000 (bench: bulk_status). A
+    bulk change's rows share a batch number (the first row's id), so it can be undone as
+    one. Claims of an article under blind review are never changed here: their reviewers'
+    decisions wait in workbench.desk.blind until every one is done.
 
-    The decision state goes with the status (workbench.desk.decisions): a reviewer's sourced or
-    disputed is "proposed" where decisions need approval, an editor's is "approved";
-    `decision_state` overrides that (a returned proposal).
+    The decision state goes with the status (workbench.desk.decisions): a reviewer's
+    sourced or disputed is "proposed" where decisions need approval, an editor's is
+    "approved"; `decision_state` overrides that (a returned proposal).
+
+    return_claim: the one claim `targets` selects comes back as the UPDATE left it, with
+    its note and evidence counts (what its row shows), from the UPDATE itself.
     """
     now = utc_now()
-    db.execute(
-        "create temp table if not exists status_changes "
-        "(id integer primary key, decision_state text not null)"
-    )
-    db.execute("delete from temp.status_changes")
-    state = "?" if decision_state is not None else _STATE_FOR_STATUS
-    state_params: list[Any] = (
-        [decision_state]
+    state, state_params = (
+        ("?", [decision_state])
         if decision_state is not None
-        else [status, _desk_needs_approval(db), int(actor.can("editor"))]
-    )
-    db.execute(
-        f"insert or ignore into temp.status_changes (id, decision_state) select c.id, {state} "
-        f"from claims c where c.id in ({targets}) and c.status != ? and not exists "
-        "(select 1 from blind_reviews b where b.article_id = c.article_id "
-        "and b.revealed_at is null)",
-        state_params + params + [status],
+        else (_STATE_FOR_STATUS, [status, int(actor.can("editor"))])
     )
     after: dict[str, Any] = {"status": status}
     if bulk:
@@ -321,55 +357,55 @@ def _change_status(
     after_text = json.dumps(after, ensure_ascii=False)
     after_sql = (
         "substr(?, 1, length(?) - 1) || ', \"decision_state\": ' "
-        "|| json_quote(t.decision_state) || '}'"
+        f"|| json_quote({state.format(claim='c')}) || '}}'"
     )
-    first_id = (db.execute("select coalesce(max(id), 0) from history").fetchone()[0]) + 1
+    batch = (
+        db.execute("select coalesce(max(id), 0) + 1 from history").fetchone()[0] if bulk else None
+    )
     # "before" is built as the same text json.dumps writes, so every history row reads alike;
     # version is the one the UPDATE below gives the claim.
-    db.execute(
+    written = db.execute(
         "insert into history (claim_id, article_id, actor, action, before, after, at, "
         "position, version, batch, undoes) "
         "select c.id, c.article_id, ?, ?, "
         "'{\"status\": ' || json_quote(c.status) || ', \"decision_state\": ' || "
         f"json_quote(c.decision_state) || '}}', {after_sql}, ?, c.position, c.version + 1, ?, ? "
-        # CROSS JOIN keeps the few changed ids as the outer loop: with a plain join SQLite
-        # scanned every claim of the database to keep the id order (12 ms at 100k claims).
-        "from temp.status_changes t cross join claims c on c.id = t.id order by t.id",
-        [
-            actor.username,
-            action,
-            after_text,
-            after_text,
-            now,
-            first_id if bulk else None,
-            undoes,
-        ],
+        f"from claims c where c.id in ({targets}) and c.status != ? and not exists "
+        "(select 1 from blind_reviews b where b.article_id = c.article_id "
+        "and b.revealed_at is null) order by c.id returning id",
+        [actor.username, action, after_text, after_text, *state_params, now, batch, undoes]
+        + params
+        + [status],
+    ).fetchall()
+    if not written:
+        return StatusWrite(0, None)
+    first = min(row[0] for row in written)
+    returning = (
+        " returning *, (select count(*) from notes n where n.claim_id = claims.id "
+        "and n.deleted_at is null) as note_count, (select count(*) from evidence e "
+        "where e.claim_id = claims.id and e.deleted_at is null) as evidence_count"
+        if return_claim
+        else ""
     )
-    changed = db.execute(
+    # The rows just written name exactly the claims that change (the write lock is held).
+    cursor = db.execute(
         "update claims set status = ?, version = version + 1, updated_by = ?, updated_at = ?, "
-        "decision_state = (select decision_state from temp.status_changes t "
-        "where t.id = claims.id) where id in (select id from temp.status_changes)",
-        [status, actor.username, now],
-    ).rowcount
-    db.execute("delete from temp.status_changes")
-    return int(changed)
+        f"decision_state = {state.format(claim='claims')} "
+        f"where id in (select claim_id from history where id >= ?){returning}",
+        [status, actor.username, now, *state_params, first],
+    )
+    claim = dict_rows(cursor)[0] if return_claim else None
+    return StatusWrite(len(written), first, claim)
 
 
 # A claim's decision state after a status change by a reviewer (0) or an editor (1):
-# parameters status, the desk's setting, is_editor; the article's own setting wins.
+# parameters status, is_editor; the article's own setting wins over the desk's.
 _STATE_FOR_STATUS = (
     "(case when ? = 'unverified' then 'none' "
-    "when coalesce((select a.needs_approval from articles a where a.id = c.article_id), ?) = 1 "
+    "when coalesce((select a.needs_approval from articles a where a.id = {claim}.article_id), "
+    "(select value = '1' from desk_settings where key = 'decisions_need_approval'), 0) = 1 "
     "then (case when ? then 'approved' else 'proposed' end) else 'decided' end)"
 )
-
-
-def _desk_needs_approval(db: Database) -> int:
-    """The desk-wide "decisions need approval" setting, 0 or 1 (workbench.desk.decisions)."""
-    row = db.execute(
-        "select value from desk_settings where key = 'decisions_need_approval'"
-    ).fetchone()
-    return 1 if row and row[0] == "1" else 0
 
 
 def in_blind_review(db: Database, article_id: int) -> bool:

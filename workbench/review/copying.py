@@ -9,7 +9,7 @@ from ..errors import ClaimNotFound, InvalidInput, VersionConflict
 from ..storage.clock import utc_now
 from ..storage.db import write_transaction
 from ..team.accounts import User
-from .claims import _change_status, claim_row, get_claim
+from .claims import claim_row, get_claim, write_status
 from .history import record_history
 
 
@@ -39,7 +39,7 @@ def copy_review(
         evidence_ids = _copy_evidence(db, source["id"], claim_id, actor, now)
         copied = {"copied_from": from_claim_id, "evidence_ids": evidence_ids}
         if source["status"] != current["status"]:
-            _change_status(
+            write_status(
                 db, "select ? as id", [claim_id], source["status"], actor, bulk=False, extra=copied
             )
         elif evidence_ids:

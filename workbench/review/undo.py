@@ -18,7 +18,7 @@ from ..storage.db import write_transaction
 from ..team.accounts import User
 from ..text import analysis
 from . import corrections
-from .claims import _change_status, get_claim
+from .claims import get_claim, write_status
 from .history import decode, record_history
 
 # The actions an undo knows how to reverse, and what it says it undid.
@@ -114,7 +114,7 @@ def _check_unchanged(db: Database, claim_id: int, version: int | None) -> None:
 def _undo_status(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
     # A review copied from another article brought its evidence: that goes back too.
     _hide_copied_evidence(db, entry, actor)
-    _change_status(
+    write_status(
         db,
         "select ? as id",
         [entry["claim_id"]],
@@ -167,7 +167,7 @@ def _undo_bulk_status(db: Database, entry: dict[str, Any], actor: User) -> Undon
     for _, claim_id, _, _, status in rows:
         by_status.setdefault(status, []).append(claim_id)
     for status, ids in by_status.items():
-        _change_status(
+        write_status(
             db,
             "select value from json_each(?)",
             [json.dumps(ids)],

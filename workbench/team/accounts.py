@@ -22,7 +22,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..errors import AccountError, LoginThrottled
 from ..storage import clock
 from ..storage.clock import utc_now
-from ..storage.db import insert, write_transaction
+from ..storage.db import dict_rows, insert, write_transaction
 
 # Each role can do everything the ones before can; editors assign, approve and adjudicate.
 ROLES = ("viewer", "reviewer", "editor", "admin")
@@ -282,8 +282,8 @@ def session_user(
     if not token or len(token) > 200:
         return None
     digest = _token_digest(token)
-    rows = list(
-        db.query(
+    rows = dict_rows(
+        db.execute(
             "select s.created_at, s.last_seen_at, u.id, u.username, u.role from sessions s "
             "join users u on u.id = s.user_id where s.token_hash = ? and u.active = 1",
             [digest],

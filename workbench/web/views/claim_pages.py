@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from flask import abort, flash, g, make_response, redirect, request, url_for
 
 from ...desk import blind
-from ...errors import ClaimNotFound, InvalidInput, VersionConflict
+from ...errors import ClaimNotFound, InvalidInput, UnderBlindReview, VersionConflict
 from ...intake import archive
 from ...memory import matching
 from ...review import articles, claims, copying, corrections, evidence, history, notes, undo
@@ -29,7 +29,7 @@ from ..responses import (
     render_partial,
 )
 from .blueprint import bp
-from .desk_context import desk_context
+from .desk_context import NOT_BLIND, desk_context
 from .template_helpers import readable_time
 
 
@@ -235,23 +235,25 @@ def confirm_claim_attribution(claim_id):
 @bp.post("/claims/<id:claim_id>/status")
 @role_required("reviewer")
 def set_claim_status(claim_id):
-    claim = load_claim(claim_id)
+    """A status click: the write is the whole transaction (claims.set_status), and the row
+    is drawn from what the write returned; a blind reviewer's click is their decision."""
     status = single_form_value("status")
     version = expected_version()
-    review = blind.open_review(get_db(), claim["article_id"])
-    if blind.is_reviewer(review, g.user):
-        return blind_decision(claim, status=status)
-    changed, refused = refused_in_row(
-        claim, lambda: claims.set_status(get_db(), claim["id"], status, g.user, version)
-    )
-    if refused:
-        return refused
-    claim = changed
-    undo_id = history.last_change_id(get_db(), claim["id"], g.user.username, action="status")
+    try:
+        change = claims.set_status(get_db(), claim_id, status, g.user, version)
+    except UnderBlindReview as refused:
+        review = blind.open_review(get_db(), refused.claim["article_id"])
+        if not blind.is_reviewer(review, g.user):
+            raise
+        return blind_decision(load_claim(claim_id), status=status)
+    except InvalidInput as error:
+        return render_claim_error(load_claim(claim_id), str(error), 422)
+    claim = change.claim
     if not is_htmx():
-        flash_change(f"Set claim {claim['position']} to “{claim['status']}”.", undo_id)
+        flash_change(f"Set claim {claim['position']} to “{claim['status']}”.", change.history_id)
         return redirect_after_write(return_url(claim))
-    return render_row(claim, undo=undo_id)
+    # Written, so not under blind review: the row needs no look at the desk.
+    return render_row(claim, undo=change.history_id, desk=NOT_BLIND)
 
 
 def blind_decision(claim, status=None, note=None):
@@ -276,7 +278,8 @@ def render_row(claim, **context):
     """The row alone, or from the article page with its passage, progress and counts.
     `claim` is as claims.get_claim returns it, read after the change."""
     context.setdefault("return_to", safe_next(request.form.get("next"), None))
-    context.setdefault("desk", desk_context(claim["article_id"]))
+    if "desk" not in context:
+        context["desk"] = desk_context(claim["article_id"])
     if on_article_page(claim["article_id"]):
         counts = articles.progress(get_db(), [claim["article_id"]]).get(claim["article_id"])
         return render_partial(

@@ -1,16 +1,26 @@
 """What a claim row needs to know about the desk: is the article under blind review, is
-the reader one of its reviewers (then the row shows their own decision), does it need
-approval. One query or two per page or row, never one per claim."""
+the reader one of its reviewers (then the row shows their own decision). One query or
+two per page or row, never one per claim."""
+
+from typing import Any
 
 from flask import g
 
-from ...desk import blind, decisions
+from ...desk import blind
 from ..database import get_db
+
+# What a row of an article not under blind review needs to know of the desk.
+NOT_BLIND: dict[str, Any] = {
+    "review": None,
+    "blind_open": False,
+    "blind_reviewer": False,
+    "mine": {},
+}
 
 
 def desk_context(article_id, db=None, user=None):
-    """{"blind_open", "blind_reviewer", "mine": {claim_id: decision}, "review",
-    "needs_approval"} for rows of this article, as `user` (default: the request's) sees them.
+    """{"blind_open", "blind_reviewer", "mine": {claim_id: decision}, "review"} for rows of
+    this article, as `user` (default: the request's) sees them.
     """
     db = db or get_db()
     user = user or g.get("user")
@@ -24,5 +34,4 @@ def desk_context(article_id, db=None, user=None):
         "mine": blind.own_decisions(db, review.id, user.username)
         if review is not None and reviewer
         else {},
-        "needs_approval": decisions.needs_approval(db, article_id),
     }
