@@ -45,7 +45,7 @@ def claim_context(claim, **extra):
     db = get_db()
     full = claim if "notes" in claim else claims.get_claim(db, claim["id"])
     return {
-        "claim": full,
+        "claim": with_elsewhere(full),
         "article": articles.get_article(db, claim["article_id"]),
         "history": history.claim_history(db, claim["id"]),
         "matches": matching.matches_of(db, claim["id"]),
@@ -59,6 +59,16 @@ def claim_context(claim, **extra):
         else None,
         **extra,
     }
+
+
+def with_elsewhere(claim):
+    """The claim with the best match reviewed in another article (or None), which its row
+    shows; a hidden claim's row shows none."""
+    if claim.get("is_claim"):
+        matching.reviewed_elsewhere(get_db(), [claim])
+    else:
+        claim["elsewhere"] = None
+    return claim
 
 
 def split_points(claim):
@@ -280,6 +290,7 @@ def render_row(claim, **context):
     context.setdefault("return_to", safe_next(request.form.get("next"), None))
     if "desk" not in context:
         context["desk"] = desk_context(claim["article_id"])
+    with_elsewhere(claim)
     if on_article_page(claim["article_id"]):
         counts = articles.progress(get_db(), [claim["article_id"]]).get(claim["article_id"])
         return render_partial(

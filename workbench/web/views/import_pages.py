@@ -27,7 +27,12 @@ _CHARSET = re.compile(r"[A-Za-z0-9._-]{1,40}")
 @role_required("admin")
 def new_article():
     # ?url= fills the link field (a link shared from elsewhere); nothing is fetched on a GET.
-    return render_template("articles/new.html", form={}, link=request.args.get("url", "")[:2048])
+    return render_template(
+        "articles/new.html",
+        form={},
+        link=request.args.get("url", "")[:2048],
+        article_choices=articles.article_titles(get_db()),
+    )
 
 
 @bp.post("/articles")
@@ -213,6 +218,7 @@ def refused(which, error, form):
         link=form.get("url") if which == "url" else None,
         error=str(error),
         error_for=which,
+        article_choices=articles.article_titles(get_db()),
     )
 
 
@@ -228,6 +234,7 @@ def render_preview(preview, form, error=None, status=200):
         existing=articles.imported_before(get_db(), preview.text),
         paragraphs=paragraphs[:PREVIEW_PARAGRAPHS],
         hidden_paragraphs=max(0, len(paragraphs) - PREVIEW_PARAGRAPHS),
+        article_choices=articles.article_titles(get_db()),
     )
 
 

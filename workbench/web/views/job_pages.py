@@ -5,6 +5,7 @@ from flask import abort, flash, g, url_for
 
 from ...errors import PreviewNotFound
 from ...intake import archive, importing, jobs, snapshots
+from ...review import articles
 from ..database import get_db
 from ..responses import is_htmx, navigate, render_page_or_partial
 from .blueprint import bp
@@ -62,9 +63,10 @@ def try_again(job):
         try:
             snapshots.get_preview(get_db(), payload["preview_id"])
         except PreviewNotFound:
-            return {"form": {}}
+            return {"form": {}, "article_choices": articles.article_titles(get_db())}
         return {"preview_url": url_for("workbench.show_preview", preview_id=payload["preview_id"])}
     return {
         "form": {"text": payload.get("text"), **payload.get("metadata", {})},
         "link": payload.get("url"),
+        "article_choices": articles.article_titles(get_db()),
     }

@@ -25,6 +25,7 @@ from flask import (
 )
 
 from ...desk import events, presence
+from ...memory import matching
 from ...review import articles, claims
 from ...storage.db import connect
 from ..database import get_db
@@ -164,7 +165,8 @@ def _render_changes(db, article_id, changes, user):
     desk = desk_context(article_id, db=db, user=user)
     counts = articles.progress(db, [article_id]).get(article_id)
     can_review = user.can("reviewer")
-    for claim in claims.claims_with_counts(db, claim_ids):
+    changed = matching.reviewed_elsewhere(db, claims.claims_with_counts(db, claim_ids))
+    for claim in changed:
         # The row as the article page draws it, from the rows cache: every reader who
         # sees it alike shares one drawing (50 readers drew it 50 times, and live pages
         # then cost tagging a third of its speed in the bench).

@@ -6,13 +6,10 @@ import urllib.parse
 
 from flask import Flask
 
-from ...memory import matching
-from ...review import articles
 from ...review.history_sentences import KIND_WORDS, article_event, describe
 from ...statuses import STATUSES
 from ...text import flags
 from ...version import __version__
-from ..database import get_db
 from .row_cache import row_html
 from .template_source import Unindented
 
@@ -55,12 +52,6 @@ def init_app(app: Flask) -> None:
         FLAGS=flags.FLAGS,
         APP_VERSION=__version__,
     )
-    app.jinja_env.globals["article_choices"] = lambda: articles.article_titles(get_db())
-    # A row drawn alone (after a write) finds its claim reviewed elsewhere itself; a page
-    # of rows attaches them all in one query (matching.reviewed_elsewhere).
-    app.jinja_env.globals["elsewhere_of"] = lambda claim: matching.reviewed_elsewhere(
-        get_db(), [dict(claim)]
-    )[0]["elsewhere"]
     app.jinja_env.filters["when"] = readable_time
     app.jinja_env.filters["host"] = url_host
     app.jinja_env.filters["fromjson"] = json.loads
