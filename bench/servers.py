@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-# The same gunicorn settings `workbench serve` uses (workbench/cli/__init__.py), for the baseline.
+# The same gunicorn settings `workbench serve` uses (workbench/cli/server.py), for the baseline.
 WORKERS, THREADS = 2, 8
 GUNICORN_SETTINGS = [
     "--workers",

@@ -9,7 +9,7 @@ import fetch_server
 import pytest
 from click.testing import CliRunner
 
-from workbench import cli as cli_module
+from workbench.cli import articles as cli_articles
 from workbench.cli import cli
 from workbench.storage.db import connect
 
@@ -128,7 +128,7 @@ def test_an_html_file_is_imported_with_its_metadata_and_snapshot(env):
 
 
 def test_a_terminal_sees_a_bar_with_each_stage(env, site, monkeypatch):
-    monkeypatch.setattr(cli_module, "_stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(cli_articles, "_stdout_is_terminal", lambda: True)
     result = run("import", f"{site}/article?name=saved_news_page")
     assert result.exit_code == 0
     for stage in ("Fetching", "Splitting", "Finding sources", "Storing", "Done"):

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from workbench.cli import SAMPLE_TITLE
+from workbench.cli.server import SAMPLE_TITLE
 
 pytestmark = pytest.mark.browser
 
