@@ -19,6 +19,7 @@ import time
 from workbench.memory import matching
 from workbench.review import articles, versions
 from workbench.storage import db as database
+from workbench.storage import migrations
 from workbench.team.accounts import User
 from workbench.text.splitter import split_claims
 
@@ -63,7 +64,7 @@ def reanchoring(runs, work):
     new_text = corrected(text)
     results = []
     for run in range(runs):
-        db = database.open_migrated(work / f"reanchor-{run}.db")
+        db = migrations.open_migrated(work / f"reanchor-{run}.db")
         started = time.perf_counter()
         imported = articles.import_article(db, text, actor=BENCH_USER)
         import_seconds = time.perf_counter() - started
@@ -95,7 +96,7 @@ def reanchoring(runs, work):
 def stored_claims_database(work, stored):
     """A database of `stored` claims (bench/data.py's news-like sentences) and its index."""
     path = work / "stored.db"
-    db = database.open_migrated(path)
+    db = migrations.open_migrated(path)
     db.close()
     per_article = 100
     data.fill(path, [per_article] * (stored // per_article), seed=3)

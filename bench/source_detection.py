@@ -33,7 +33,7 @@ def main(mode="model"):
     import sqlite_utils
 
     from workbench.review import articles
-    from workbench.storage import db as database
+    from workbench.storage import migrations
     from workbench.team.accounts import User
     from workbench.text import analysis, spacy_model
 
@@ -47,7 +47,7 @@ def main(mode="model"):
     big_seconds = time.perf_counter() - started
     words = len(big.split())
     store = sqlite_utils.Database(memory=True)
-    database.migrate(store)
+    migrations.migrate(store)
     article = " ".join(base.split()[:1000])
     bench_user = User(0, "bench", "admin")
     times = []

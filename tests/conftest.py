@@ -11,7 +11,7 @@ from werkzeug.routing.rules import Rule
 
 from support import FAST_HASH, log_in  # noqa: F401  (log_in is for test modules too)
 from workbench import create_app
-from workbench.storage import clock
+from workbench.storage import clock, migrations
 from workbench.storage import db as workbench_db
 
 SAMPLE = pathlib.Path(__file__).resolve().parent.parent / "workbench" / "sample_article.txt"
@@ -64,7 +64,7 @@ def migrated_database(tmp_path_factory):
     """A database file with the schema, made once: each test starts from a copy of it,
     which is what create_app would build, without running every migration each time."""
     path = tmp_path_factory.mktemp("template") / "workbench.db"
-    database = workbench_db.open_migrated(path)
+    database = migrations.open_migrated(path)
     database.execute("pragma wal_checkpoint(truncate)")
     database.close()
     return path
@@ -132,7 +132,7 @@ def db(app):
 def _migrated_memory():
     database = sqlite_utils.Database(memory=True)
     workbench_db.configure(database)
-    workbench_db.migrate(database)
+    migrations.migrate(database)
     return database
 
 

@@ -4,6 +4,7 @@ import json
 import re
 
 from workbench.storage import db as workbench_db
+from workbench.storage import migrations
 from workbench.team import accounts
 
 # Tests make many users; full-strength scrypt (N=2^17) is tested on its own in test_access.
@@ -48,7 +49,7 @@ def cli_database(tmp_path, monkeypatch, users):
     in tmp_path, with `users` ({name: role}) added; the open connection."""
     monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "cli.db"))
     monkeypatch.setenv("WORKBENCH_INSTANCE", str(tmp_path / "instance"))
-    database = workbench_db.open_migrated(tmp_path / "cli.db")
+    database = migrations.open_migrated(tmp_path / "cli.db")
     for name, role in users.items():
         accounts.create_user(database, name, "correct horse battery", role, FAST_HASH)
     return database

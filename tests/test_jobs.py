@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from workbench.intake import jobs
-from workbench.storage import clock
+from workbench.storage import clock, migrations
 from workbench.storage import db as workbench_db
 
 T0 = datetime.datetime(2026, 3, 1, 12, 0, 0, tzinfo=datetime.UTC)
@@ -47,7 +47,7 @@ def test_jobs_are_claimed_oldest_first_and_only_of_the_kinds_asked(memory_db):
 
 def test_two_workers_claiming_at_once_never_take_the_same_job(tmp_path):
     path = tmp_path / "jobs.db"
-    workbench_db.open_migrated(path).close()
+    migrations.open_migrated(path).close()
     setup = workbench_db.connect(path)
     for _ in range(60):
         queue(setup)

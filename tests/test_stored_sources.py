@@ -4,7 +4,7 @@ import json
 
 from support import actor
 from workbench.review import articles
-from workbench.storage.db import MIGRATIONS
+from workbench.storage.migrations import MIGRATIONS
 from workbench.text import analysis
 
 TEXT = "Jane Doe met Tom Reyes on Monday. She said the deal was done. The river rose."

@@ -33,7 +33,7 @@ from support import actor, sign_in
 from workbench import cli, create_app
 from workbench.exports import ExportStats, claimreview, csv_rows, json_document
 from workbench.review import articles, claims, corrections, evidence, history, notes, search
-from workbench.storage import clock
+from workbench.storage import clock, migrations
 from workbench.storage import db as workbench_db
 from workbench.team import accounts
 from workbench.text import analysis, cleaning, splitter
@@ -898,7 +898,7 @@ def mode_of(path):
 def test_the_database_and_its_wal_and_shm_are_created_0600(tmp_path):
     previous = os.umask(0o022)  # the usual umask, which made them 0644
     try:
-        database = workbench_db.open_migrated(tmp_path / "new.db")
+        database = migrations.open_migrated(tmp_path / "new.db")
         database.execute("insert into login_failures (username, at) values ('x', 'y')")
         files = [tmp_path / name for name in ("new.db", "new.db-wal", "new.db-shm")]
         files.append(tmp_path / "new.db-writer.lock")

@@ -22,6 +22,7 @@ from support import actor
 from workbench.review import articles, claims
 from workbench.review.notes import add_note
 from workbench.storage import db as workbench_db
+from workbench.storage import migrations
 from workbench.text import analysis
 from workbench.web import database as web
 
@@ -96,7 +97,7 @@ def empty_database(tmp_path):
     """A database with the schema and nothing else, as a fresh install has."""
     path = tmp_path / "wb.db"
     database = workbench_db.connect(path)
-    workbench_db.migrate(database)
+    migrations.migrate(database)
     database.close()
     return path
 
@@ -390,7 +391,7 @@ def test_online_backup_while_writers_run_is_a_consistent_copy(tmp_path):
         logged = copy.execute("select count(*) from history where action = 'note'").fetchone()[0]
         user_version = copy.execute("pragma user_version").fetchone()[0]
     assert CORE_TABLES <= tables
-    assert user_version == len(workbench_db.MIGRATIONS)
+    assert user_version == len(migrations.MIGRATIONS)
     # One snapshot: every note in the copy has its history row, and nothing is missing
     # that was committed before the backup started.
     assert notes == logged >= before_backup

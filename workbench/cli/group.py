@@ -5,7 +5,7 @@ import click
 
 from ..errors import InvalidInput
 from ..storage import settings
-from ..storage.db import open_migrated
+from ..storage.migrations import open_migrated
 from ..team import accounts
 from ..version import __version__
 

@@ -8,7 +8,8 @@ import threading
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from ..storage.db import connect, create_private, hold_open, migrate
+from ..storage.db import connect, create_private, hold_open
+from ..storage.migrations import migrate
 
 # Opening a connection costs more than all of a status change's queries (SQLite reads
 # the schema afresh: 1.3 ms, against 0.01 ms for a query on an open one), so each thread
