@@ -9,6 +9,7 @@ import click
 
 from ..errors import ArticleNotFound, InvalidInput
 from ..exports import ExportStats, claimreview, csv_rows, json_document, manifest
+from ..exports.filenames import FORMATS
 from ..review import articles, search
 from .group import cli, open_database
 
@@ -23,7 +24,7 @@ from .group import cli, open_database
 @click.option(
     "--format",
     "export_format",
-    type=click.Choice(["csv", "json", "claimreview"]),
+    type=click.Choice(list(FORMATS)),
     default="csv",
     show_default=True,
     help="CSV rows, the full JSON, or ClaimReview JSON-LD.",

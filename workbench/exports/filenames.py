@@ -1,9 +1,25 @@
-"""File names for exports: what the article is and when it was exported, safe anywhere."""
+"""File names and types of exports: what the article is and when it was exported, safe
+anywhere, and each format's file extension and Content-Type."""
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 MAX_SLUG_CHARS = 60
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    extension: str  # after the stem: claims-2026-11-26.<extension>
+    content_type: str  # what the download says it is
+
+
+# Every export format, by the name a URL or the command line gives it.
+FORMATS = {
+    "csv": ExportFormat("csv", "text/csv; charset=utf-8"),
+    "json": ExportFormat("json", "application/json; charset=utf-8"),
+    "claimreview": ExportFormat("claimreview.jsonld", "application/ld+json; charset=utf-8"),
+}
 
 
 def slug(title: str | None) -> str:

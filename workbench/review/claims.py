@@ -67,6 +67,17 @@ def claim_row(db: Database, claim_id: int) -> dict[str, Any]:
     return dict(zip(_ROW_COLUMNS, row, strict=True))
 
 
+def bump_version(db: Database, claim_id: int, **changes: Any) -> None:
+    """Apply `changes` to a claim's columns and move it to its next version, in one UPDATE
+    (updated_by/_at stay the status's: the history records who made this change). Call
+    inside the write transaction that records the change."""
+    assignments = ", ".join(f'"{column}" = :{column}' for column in changes)
+    db.execute(
+        f"update claims set {assignments}, version = version + 1 where id = :id",
+        {**changes, "id": claim_id},
+    )
+
+
 def refuse_if_hidden(claim: dict[str, Any], merged_only: bool = False) -> None:
     """ClaimHidden for a claim merged into another (or, unless `merged_only`, marked "not a
     claim"): changing one was accepted and then invisible (issue 10). Call it inside the

@@ -15,7 +15,7 @@ from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
 from ..team.accounts import User
 from ..text import analysis, attribution
-from .claims import claim_row, get_claim, refuse_if_hidden
+from .claims import bump_version, claim_row, get_claim, refuse_if_hidden
 from .history import record_history
 
 ATTRIBUTION_KINDS = attribution.KINDS
@@ -112,16 +112,6 @@ def reannotate(db: Database, article_id: int, claim_ids: list[int]) -> None:
     matching.index_claims(db, claim_ids)
 
 
-def bump(db: Database, claim_id: int, actor: User, now: str, **changes: Any) -> None:
-    """Apply `changes` and move the claim to its next version (updated_by/_at stay the
-    status's: the history records who made this change)."""
-    assignments = ", ".join(f'"{column}" = :{column}' for column in changes)
-    db.execute(
-        f"update claims set {assignments}, version = version + 1 where id = :id",
-        {**changes, "id": claim_id},
-    )
-
-
 def edit_boundaries(
     db: Database,
     claim_id: int,
@@ -140,7 +130,7 @@ def edit_boundaries(
         if (start, end) == (claim["start"], claim["end"]):
             return get_claim(db, claim_id)
         now = utc_now()
-        bump(db, claim_id, actor, now, start=start, end=end, text=body[start:end])
+        bump_version(db, claim_id, start=start, end=end, text=body[start:end])
         record_history(
             db,
             claim,
@@ -172,7 +162,7 @@ def split_claim(
         left = trimmed_span(body, claim["start"], at)
         right = trimmed_span(body, at, claim["end"])
         now = utc_now()
-        bump(db, claim_id, actor, now, start=left[0], end=left[1], text=body[left[0] : left[1]])
+        bump_version(db, claim_id, start=left[0], end=left[1], text=body[left[0] : left[1]])
         new_id = insert(
             db,
             "claims",
@@ -241,18 +231,16 @@ def merge_with_next(
         start = min(claim["start"], following["start"])
         end = max(claim["end"], following["end"])
         now = utc_now()
-        bump(db, claim_id, actor, now, start=start, end=end, text=body[start:end])
-        bump(
+        bump_version(db, claim_id, start=start, end=end, text=body[start:end])
+        bump_version(
             db,
             following["id"],
-            actor,
-            now,
             is_claim=0,
             hidden_reason="merged",
             merged_into=claim_id,
         )
-        moved_notes = _move_children(db, "notes", following["id"], claim_id)
-        moved_evidence = _move_children(db, "evidence", following["id"], claim_id)
+        moved_notes = move_children(db, "notes", following["id"], claim_id)
+        moved_evidence = move_children(db, "evidence", following["id"], claim_id)
         record_history(
             db,
             claim,
@@ -286,7 +274,7 @@ def merge_with_next(
     return get_claim(db, claim_id)
 
 
-def _move_children(db: Database, table: str, from_claim: int, to_claim: int) -> list[int]:
+def move_children(db: Database, table: str, from_claim: int, to_claim: int) -> list[int]:
     """Move a claim's notes or evidence to another claim; the ids moved."""
     ids = [row[0] for row in db.execute(f"select id from {table} where claim_id = ?", [from_claim])]
     db.execute(f"update {table} set claim_id = ? where claim_id = ?", [to_claim, from_claim])
@@ -372,11 +360,9 @@ def apply_hidden(
 ) -> int:
     """Mark a claim "not a claim" or a claim again, with its history row (the caller holds
     the write transaction and renumbers); returns the history row's id."""
-    bump(
+    bump_version(
         db,
         claim["id"],
-        actor,
-        now,
         is_claim=0 if hidden else 1,
         hidden_reason="not_a_claim" if hidden else None,
     )
@@ -504,7 +490,7 @@ def set_attribution(
         fields["attribution_method"] = "reviewer"
         fields["attribution_candidates"] = _candidates_after(claim, fields)
         now = utc_now()
-        bump(db, claim_id, actor, now, **fields)
+        bump_version(db, claim_id, **fields)
         record_history(
             db,
             claim,
@@ -555,7 +541,7 @@ def confirm_attribution(
         refuse_if_hidden(claim)
         _check_version(db, claim, expected_version)
         now = utc_now()
-        bump(db, claim_id, actor, now, attribution_confirmed_by=actor.username)
+        bump_version(db, claim_id, attribution_confirmed_by=actor.username)
         record_history(
             db,
             claim,

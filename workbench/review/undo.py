@@ -18,7 +18,7 @@ from ..storage.db import write_transaction
 from ..team.accounts import User
 from ..text import analysis
 from . import corrections
-from .claims import get_claim, write_status
+from .claims import bump_version, get_claim, write_status
 from .history import decode, record_history
 
 # The actions an undo knows how to reverse, and what it says it undid.
@@ -203,7 +203,7 @@ def _set_extent(
     db: Database, claim: dict[str, Any], start: int, end: int, actor: User, now: str
 ) -> None:
     body = corrections.article_body(db, claim["article_id"])
-    corrections.bump(db, claim["id"], actor, now, start=start, end=end, text=body[start:end])
+    bump_version(db, claim["id"], start=start, end=end, text=body[start:end])
 
 
 def _restore_extent(
@@ -241,11 +241,9 @@ def _undo_split(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
     before = entry["before"]
     now = utc_now()
     _set_extent(db, claim, before["start"], before["end"], actor, now)
-    corrections.bump(
-        db, second["id"], actor, now, is_claim=0, hidden_reason="merged", merged_into=claim["id"]
-    )
+    bump_version(db, second["id"], is_claim=0, hidden_reason="merged", merged_into=claim["id"])
     moved = {
-        table: corrections._move_children(db, table, second["id"], claim["id"])
+        table: corrections.move_children(db, table, second["id"], claim["id"])
         for table in ("notes", "evidence")
     }
     record_history(
@@ -286,7 +284,7 @@ def _undo_merge(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
     other = corrections.full_claim(db, entry["after"]["merged_claim_id"])
     now = utc_now()
     _restore_extent(db, claim, entry, actor, now)
-    corrections.bump(db, other["id"], actor, now, is_claim=1, hidden_reason=None, merged_into=None)
+    bump_version(db, other["id"], is_claim=1, hidden_reason=None, merged_into=None)
     for table, key in (("notes", "moved_note_ids"), ("evidence", "moved_evidence_ids")):
         ids = entry["after"].get(key) or []
         db.execute(
@@ -320,7 +318,7 @@ def _undo_attribution(db: Database, entry: dict[str, Any], actor: User) -> list[
         **analysis.flag_fields(claim["text"], before["kind"]),
     }
     now = utc_now()
-    corrections.bump(db, claim["id"], actor, now, **fields)
+    bump_version(db, claim["id"], **fields)
     record_history(
         db,
         claim,
@@ -337,7 +335,7 @@ def _undo_attribution(db: Database, entry: dict[str, Any], actor: User) -> list[
 def _undo_confirmation(db: Database, entry: dict[str, Any], actor: User) -> list[int]:
     claim = corrections.full_claim(db, entry["claim_id"])
     now = utc_now()
-    corrections.bump(db, claim["id"], actor, now, attribution_confirmed_by=None)
+    bump_version(db, claim["id"], attribution_confirmed_by=None)
     record_history(
         db,
         claim,

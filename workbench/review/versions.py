@@ -27,6 +27,7 @@ from ..text.cleaning import check_article_text
 from ..text.reanchor import Passage, Plan, plan_reanchoring
 from ..text.splitter import ClaimSpan, split_claims
 from .articles import content_hash, get_article
+from .claims import bump_version
 from .corrections import locate_passage, renumber
 from .history import decode, record_article_event, record_history
 from .history_sentences import Part, word_changes
@@ -204,13 +205,13 @@ def _apply(
         }
         if placement.text != claim["text"]:
             updates["changed_in_version"] = new
-        _bump(db, claim["id"], updates)
+        bump_version(db, claim["id"], **updates)
     for claim_id in plan.removed:
         claim = before[claim_id]
         hidden = {"is_claim": 0, "removed_in_version": new}
         if claim["is_claim"]:
             hidden["hidden_reason"] = "removed"
-        _bump(db, claim_id, hidden)
+        bump_version(db, claim_id, **hidden)
         record_history(
             db,
             claim,
@@ -328,14 +329,6 @@ def _source_fields(
     except InvalidInput:
         at, end = None, None
     return {**flag_fields, "attribution_start": at, "attribution_end": end}
-
-
-def _bump(db: Database, claim_id: int, changes: dict[str, Any]) -> None:
-    assignments = ", ".join(f'"{column}" = :{column}' for column in changes)
-    db.execute(
-        f"update claims set {assignments}, version = version + 1 where id = :id",
-        {**changes, "id": claim_id},
-    )
 
 
 def _insert_new_claim(

@@ -6,7 +6,7 @@ import functools
 from flask import Response, current_app, request, url_for
 
 from ...exports import claimreview, csv_rows, json_document, manifest
-from ...exports.filenames import export_stem
+from ...exports.filenames import FORMATS, export_stem
 from ...storage.clock import utc_now
 from ...storage.db import connect
 from ..loaders import claim_filter_from, load_article
@@ -47,16 +47,8 @@ def _claim_url(template, claim_id):
     return template[: -len("0")] + str(claim_id)
 
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-    "claimreview": "application/ld+json; charset=utf-8",
-}
-EXTENSIONS = {"csv": "csv", "json": "json", "claimreview": "claimreview.jsonld"}
-
-
 def export_response(export_format, stem, claim_filter):
-    filename = f"{stem}.{EXTENSIONS[export_format]}"
+    filename = f"{stem}.{FORMATS[export_format].extension}"
     produce = producer(export_format)
     if request.args.get("bundle") == "1":
         archive, _ = manifest.bundle(produce, export_format, filename, claim_filter)
@@ -70,7 +62,7 @@ def export_response(export_format, stem, claim_filter):
     return Response(
         produce(claim_filter),
         headers={
-            "Content-Type": CONTENT_TYPES[export_format],
+            "Content-Type": FORMATS[export_format].content_type,
             "Content-Disposition": f'attachment; filename="{filename}"',
         },
     )
@@ -84,10 +76,10 @@ def _read_and_close(handle):
         handle.close()
 
 
-FORMATS = "<any(csv, json, claimreview):export_format>"
+FORMAT = f"<any({', '.join(FORMATS)}):export_format>"
 
 
-@bp.get(f"/articles/<id:article_id>/export.{FORMATS}")
+@bp.get(f"/articles/<id:article_id>/export.{FORMAT}")
 def export_article(article_id, export_format):
     article = load_article(article_id)
     return export_response(
@@ -97,7 +89,7 @@ def export_article(article_id, export_format):
     )
 
 
-@bp.get(f"/export.{FORMATS}")
+@bp.get(f"/export.{FORMAT}")
 def export_all(export_format):
     return export_response(
         export_format, export_stem(None, None, utc_now()[:10]), claim_filter_from(request.args)
