@@ -66,8 +66,14 @@ def test_logged_out_gets_401_json(client, path):
 )
 def test_errors_are_json(viewer_client, path, code):
     response = viewer_client.get(path)
-    assert response.status_code == code and response.get_json()["error"]
+    assert response.status_code == code and response.mimetype == "application/json"
+    assert response.get_json()["status"] == code and response.get_json()["error"]
 
 
 def test_the_api_is_read_only(reviewer_client, article_id):
-    assert reviewer_client.post(f"/api/articles/{article_id}").status_code == 405
+    before = reviewer_client.get(f"/api/articles/{article_id}").get_json()
+    response = reviewer_client.post(f"/api/articles/{article_id}")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert response.get_json() == {"error": response.get_json()["error"], "status": 405}
+    assert reviewer_client.get(f"/api/articles/{article_id}").get_json() == before

@@ -231,4 +231,6 @@ def test_workbench_evidence_check_reports_each_link(
 
 @pytest.mark.parametrize("path", ["/links/snapshots/999", "/links/snapshots/abc"])
 def test_unknown_snapshots_are_404(viewer_client, path):
-    assert viewer_client.get(path).status_code == 404
+    response = viewer_client.get(path)
+    assert response.status_code == 404
+    assert "Not Found" in response.get_data(as_text=True)

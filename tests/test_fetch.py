@@ -418,7 +418,8 @@ def test_malformed_allow_list_is_an_error(setting):
 
 def test_allow_list_is_read_from_the_environment(monkeypatch, server):
     monkeypatch.setenv("WORKBENCH_FETCH_ALLOW", f"127.0.0.1:{server.port}")
-    assert fetch_page(f"http://news.test:{server.port}/page", resolver=resolver).status == 200
+    fetched = fetch_page(f"http://news.test:{server.port}/page", resolver=resolver)
+    assert fetched.status == 200 and fetched.body
     monkeypatch.delenv("WORKBENCH_FETCH_ALLOW")
     with pytest.raises(FetchRefused, match="loopback"):
         fetch_page(f"http://news.test:{server.port}/page", resolver=resolver)

@@ -62,7 +62,9 @@ def test_status_filter_shows_only_that_status(reviewer_client, article_id, db):
 
 
 def test_unknown_status_filter_is_400(reviewer_client, article_id):
-    assert reviewer_client.get(f"/articles/{article_id}?status=SOURCED").status_code == 400
+    response = reviewer_client.get(f"/articles/{article_id}?status=SOURCED")
+    assert response.status_code == 400
+    assert "“SOURCED” is not a status" in response.get_data(as_text=True)
 
 
 def test_long_articles_are_paginated(admin_client):
@@ -243,8 +245,13 @@ def test_unknown_or_malformed_ids_are_404(viewer_client, path):
     "path",
     ["/claims/abc/status", "/claims/999999/status", "/claims/-1/notes", "/claims/999999/notes"],
 )
-def test_writes_to_unknown_claims_are_404(reviewer_client, path):
-    assert reviewer_client.post(path, data={"status": "sourced", "body": "x"}).status_code == 404
+def test_writes_to_unknown_claims_are_404(reviewer_client, db, path):
+    written = "select (select count(*) from history) + (select count(*) from notes)"
+    before = db.execute(written).fetchone()[0]
+    response = reviewer_client.post(path, data={"status": "sourced", "body": "x"})
+    assert response.status_code == 404
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert db.execute(written).fetchone()[0] == before
 
 
 # --- import -----------------------------------------------------------------------------
@@ -383,6 +390,9 @@ def test_status_filter_page_is_a_plain_200(reviewer_client, article_id):
     """The filter value must never leak into the HTTP status (gunicorn rejects '0 sourced')."""
     response = reviewer_client.get(f"/articles/{article_id}?status=sourced")
     assert response.status == "200 OK"
+    assert "No claims" in response.get_data(as_text=True) or "claim--sourced" in response.get_data(
+        as_text=True
+    )
 
 
 def test_status_change_from_the_article_page_updates_the_progress_bar(

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -42,7 +43,10 @@ def test_flag_filter_and_check_first_order(reviewer_client, article_id):
 
 @pytest.mark.parametrize("query", ["flag=bogus", "sort=position;drop", "sort=id"])
 def test_unknown_filters_are_400(reviewer_client, article_id, query):
-    assert reviewer_client.get(f"/articles/{article_id}?{query}").status_code == 400
+    response = reviewer_client.get(f"/articles/{article_id}?{query}")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "is not a flag" in page or "is not a way to sort claims" in page, page
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
@@ -195,13 +199,23 @@ def test_viewers_cannot_correct(viewer_client, article_id, db):
     assert db.table("claims").get(first["id"])["version"] == 1
 
 
+def history_entries(page):
+    """The claim page's history, one sentence an entry (its time left out)."""
+    entries = re.findall(r'<li class="history__entry">(.*?)</li>', page, re.S)
+    return [" ".join(re.sub(r"<time.*?</time>|<[^>]+>", " ", e).split()) for e in entries]
+
+
 def test_claim_page_history_shows_corrections(reviewer_client, article_id, db):
     first = claim_rows(db, article_id)[0]
+    before = reviewer_client.get(f"/claims/{first['id']}").get_data(as_text=True)
+    assert history_entries(before) == []
     reviewer_client.post(
-        f"/claims/{first['id']}/attribution", data={"kind": "anonymous", "passage": "Officials"}
+        f"/claims/{first['id']}/attribution", data={"kind": "organization", "passage": "Officials"}
     )
     page = reviewer_client.get(f"/claims/{first['id']}").get_data(as_text=True)
-    assert "attribution" in page and "Officials" in page
+    assert history_entries(page) == [
+        "ana set the source of this claim to Officials (organisation), was Officials (anonymous)"
+    ]
 
 
 def test_csv_has_source_and_flag_columns(reviewer_client, article_id):

@@ -46,7 +46,18 @@ def test_search_as_htmx_is_the_results_partial(viewer_client, article_ids):
     ],
 )
 def test_search_page_bad_filters(viewer_client, query, status):
-    assert viewer_client.get(f"/search?{query}").status_code == status
+    response = viewer_client.get(f"/search?{query}")
+    assert response.status_code == status
+    page = response.get_data(as_text=True)
+    # A bad filter says which; a page that is no page is the plain 404. No results either way.
+    said = {
+        "status": "is not a status",
+        "flag": "is not a flag",
+        "article": "must be an article id",
+        "since": "must be a date",
+        "page": "Not Found",
+    }[query.split("=")[0]]
+    assert said in page and 'class="claim claim--' not in page
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])

@@ -1,6 +1,8 @@
 """The Sources page, a source's record, merge and split (with and without htmx), the
 `source` filter in search, exports and the API, and `workbench export --source`."""
 
+import sqlite3
+
 import pytest
 from click.testing import CliRunner
 
@@ -129,8 +131,14 @@ def test_someone_elses_merge_is_not_theirs_to_undo(app, reviewer_client, article
     reviewer_client.post(
         "/sources/merge", data={"key": ["person:jane doe", "organization:interior ministry"]}
     )
-    assert sign_in(app, "bea", "reviewer").post("/sources/decisions/1/undo").status_code == 403
+    undone = "select count(*) from source_decisions where action = 'undo'"
+    db = app.config["DATABASE"]
+    refused = sign_in(app, "bea", "reviewer").post("/sources/decisions/1/undo")
+    assert refused.status_code == 403
+    assert "You can undo your own merges and splits only." in refused.get_data(as_text=True)
+    assert sqlite3.connect(db).execute(undone).fetchone()[0] == 0
     assert sign_in(app, "root", "admin").post("/sources/decisions/1/undo").status_code == 303
+    assert sqlite3.connect(db).execute(undone).fetchone()[0] == 1
 
 
 def test_the_source_filter_in_search_export_and_api(viewer_client, articles):

@@ -82,7 +82,9 @@ def test_versions_list_and_each_versions_text(admin_client, article_id):
 
 @pytest.mark.parametrize("path", ["versions/3", "versions/0", "versions/abc", "versions/3/text"])
 def test_unknown_versions_are_404(viewer_client, article_id, path):
-    assert viewer_client.get(f"/articles/{article_id}/{path}").status_code == 404
+    response = viewer_client.get(f"/articles/{article_id}/{path}")
+    assert response.status_code == 404
+    assert "Not Found" in response.get_data(as_text=True)
 
 
 def test_a_removed_claim_says_so_on_its_page(admin_client, db, article_id):

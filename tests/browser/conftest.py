@@ -1,19 +1,13 @@
 """Fixtures for the browser tests: the production server, Debian's Chromium, reviewers.
 
-The server is the one `make run` starts (`workbench serve`, gunicorn), on a throwaway
-database. Chromium gets htmx from HTMX_FILE (the pinned npm release `make test` fetches)
-when the page asks the CDN for it, so the SRI hash in base.html is checked for real.
+The server is the one `make run` starts (`workbench serve`, gunicorn: tests/live_server.py),
+on a throwaway database. Chromium gets htmx from HTMX_FILE (the pinned npm release `make
+test` fetches) when the page asks the CDN for it, so the SRI hash in base.html is checked
+for real.
 """
 
 import os
 import pathlib
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 
@@ -21,6 +15,7 @@ import fetch_server
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from live_server import LiveServer
 from workbench.web.app import HTMX_CDN_URL, HTMX_SSE_CDN_URL
 
 CHROMIUM_ARGS = [
@@ -32,7 +27,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 5_000
-SERVER_START_SECONDS = 30
 # The accounts `workbench add-user` creates for the tests: name -> role.
 USERS = {
     "ana": "reviewer",
@@ -123,35 +117,6 @@ def chromium_path():
 # --- the server under test ---------------------------------------------------------------
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_serving(url, process, log_path):
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(
-                f"`workbench serve` exited with {process.returncode}:\n"
-                f"{log_path.read_text(errors='replace')}",
-                pytrace=False,
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.1)
-    pytest.fail(
-        f"`workbench serve` did not answer {url} within {SERVER_START_SECONDS} s:\n"
-        f"{log_path.read_text(errors='replace')}",
-        pytrace=False,
-    )
-
-
 @pytest.fixture(scope="session")
 def news_server():
     """A news site on 127.0.0.1 (tests/fetch_server.py) the server may fetch."""
@@ -168,74 +133,20 @@ def news_site(news_server):
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, news_site):
     """Base URL of `workbench serve` (gunicorn) on a fresh database holding the sample."""
-    workbench = shutil.which("workbench", path=os.path.dirname(sys.executable))
-    if workbench is None:
-        pytest.fail(
-            f"No `workbench` script next to {sys.executable}: run `make install`.", pytrace=False
-        )
-    home = tmp_path_factory.mktemp("server")
-    env = {
-        **os.environ,
-        "WORKBENCH_DB": str(home / "wb.db"),
-        "WORKBENCH_INSTANCE": str(home / "instance"),
+    live = LiveServer(
+        tmp_path_factory.mktemp("server"),
+        password_of,
         # The one internal host the fetcher may reach: the test news site.
-        "WORKBENCH_FETCH_ALLOW": news_site.removeprefix("http://"),
-    }
-    # The pages must ask the real CDN URL for htmx over plain http.
-    env.pop("WORKBENCH_HTMX_URL", None)
-    env.pop("WORKBENCH_SECURE_COOKIES", None)
-    # gunicorn 27 listens on a control socket, by default one per user
-    # ($HOME/.gunicorn/gunicorn.ctl) that the newest server takes over; a private one keeps
-    # `gunicornc` commands meant for another server (`make run`) away from this one.
-    env["XDG_RUNTIME_DIR"] = str(home)
-    init = subprocess.run([workbench, "init"], env=env, capture_output=True, text=True, timeout=60)
-    if init.returncode != 0:
-        pytest.fail(f"`workbench init` failed:\n{init.stdout}{init.stderr}", pytrace=False)
-    for name, role in USERS.items():
-        added = subprocess.run(
-            [workbench, "add-user", name, "--role", role, "--password-stdin"],
-            env=env,
-            input=password_of(name) + "\n",
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        if added.returncode != 0:
-            pytest.fail(
-                f"`workbench add-user {name}` failed:\n{added.stdout}{added.stderr}", pytrace=False
-            )
-
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = home / "server.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [
-                workbench,
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                "1",
-                "--threads",
-                "24",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_until_serving(base_url + "/", process, log_path)
-            yield base_url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        env={"WORKBENCH_FETCH_ALLOW": news_site.removeprefix("http://")},
+        # The pages must ask the real CDN URL for htmx over plain http.
+        drop=("WORKBENCH_HTMX_URL",),
+    )
+    live.set_up(USERS)
+    live.start(workers=1, threads=24)
+    try:
+        yield live.base_url
+    finally:
+        live.stop()
 
 
 # --- the browser -----------------------------------------------------------------------

@@ -443,6 +443,7 @@ def test_a_forged_session_cookie_is_logged_out(site):
     for token in ("", "x", "' or 1=1 --", "a" * 43, "a" * 3000):
         response = client_with_token(site.app, token).get(f"/articles/{site.ids['article_id']}")
         assert response.status_code == 302, token
+        assert response.headers["Location"].startswith("/login?next="), token
 
 
 # --- roles -----------------------------------------------------------------------------
@@ -591,8 +592,11 @@ def test_editors_and_admins_may_open_every_desk_page(site, role):
 
 
 def test_a_viewer_has_no_queue(site):
-    assert site.viewer.get("/queue").status_code == 403
-    assert site.reviewer.get("/queue").status_code == 200
+    refused = site.viewer.get("/queue")
+    assert refused.status_code == 403
+    assert "This needs the reviewer role; you are a viewer." in refused.get_data(as_text=True)
+    queue = site.reviewer.get("/queue")
+    assert queue.status_code == 200 and "<h1>My queue</h1>" in queue.get_data(as_text=True)
 
 
 def test_a_viewers_heartbeat_changes_only_presence(site):
@@ -768,7 +772,9 @@ def test_passwords_of_8_to_128_characters_without_composition_rules_are_accepted
         "/users", data={"username": "newbie", "password": password, "role": "viewer"}
     )
     assert response.status_code == 303, response.get_data(as_text=True)
-    assert log_in_with_form(app.test_client(), "newbie", password).status_code == 303
+    assert db.execute("select role from users where username = 'newbie'").fetchone() == ("viewer",)
+    logged_in = log_in_with_form(app.test_client(), "newbie", password)
+    assert logged_in.status_code == 303 and "workbench_session=" in logged_in.headers["Set-Cookie"]
 
 
 @pytest.mark.parametrize(

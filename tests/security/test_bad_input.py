@@ -177,6 +177,8 @@ def test_malformed_version_is_refused_and_the_claim_unchanged(world, version):
 def test_unknown_status_filter_is_400(world, status):
     response = world.viewer.get(f"/articles/{world.article_id}", query_string={"status": status})
     assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "is not a status" in page and "Traceback" not in page
 
 
 # --- ids -------------------------------------------------------------------------------
@@ -265,6 +267,7 @@ def test_malformed_or_huge_page_numbers_never_500(world, query):
 def test_malformed_activity_cursor_never_500(world, before):
     response = world.viewer.get(f"/articles/{world.article_id}/activity?before={before}")
     assert response.status_code == 404
+    assert "Traceback" not in response.get_data(as_text=True)
 
 
 # --- mass assignment -------------------------------------------------------------------
