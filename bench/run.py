@@ -42,7 +42,7 @@ class Settings:
         self.paced_delay_ms = 500
         self.read_seconds = 2 if quick else 4
         # Reading swings like tagging at 16 connections (which worker accepts wrk's 8
-        # connections decides it; README, Performance): five runs, so the median holds.
+        # connections decides it; docs/performance.md): five runs, so the median holds.
         self.read_runs = 2 if quick else 5
         self.read_connections = 8
         self.tag_connections = (16, 64)

@@ -321,8 +321,8 @@ def numbered_sentences(count):
 def test_the_limits_are_the_documented_defaults():
     assert cleaning.MAX_ARTICLE_CHARS == 2_000_000
     assert articles.MAX_CLAIMS == 20_000
-    readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
-    assert "2,000,000 characters" in readme and "20,000 claims" in readme
+    limits = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text()
+    assert "2,000,000 characters" in limits and "20,000 claims" in limits
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
