@@ -1,5 +1,5 @@
 """The article page in-process: a reread of an unchanged article against one just after a
-write, and the baseline's trivial template on the same rows (issue 13).
+write, and the baseline's trivial template on the same rows.
 
 Run: .venv/bin/python -m bench.article_page [--quick]
 Prints JSON: median milliseconds per page of each, and the ratios. The HTTP rows of

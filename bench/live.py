@@ -1,4 +1,4 @@
-"""Live article pages under load (issue 14): event-stream listeners that read
+"""Live article pages under load: event-stream listeners that read
 /articles/ID/events as a browser's EventSource does, and the time from a write to its
 event at every listener."""
 

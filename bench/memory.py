@@ -1,4 +1,4 @@
-"""Rows 9 (issue 15): a new version re-anchored against importing the article, and
+"""Rows 9: a new version re-anchored against importing the article, and
 matching a new article's claims against 100,000 stored claims.
 
 Run on its own: .venv/bin/python -m bench.memory [--quick] [--stored DB]

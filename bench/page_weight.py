@@ -1,4 +1,4 @@
-"""How heavy the article page is: bytes of HTML per claim, as sent and gzipped (issue 13:
+"""How heavy the article page is: bytes of HTML per claim, as sent and gzipped (the goal:
 at most 1.5 KB of HTML a claim).
 
 Run: .venv/bin/python -m bench.page_weight [FOLDER]
@@ -40,7 +40,7 @@ def parts(page):
     return len(rows), len(text), len(page) - len(rows) - len(text)
 
 
-TARGET = 1536  # issue 13: at most 1.5 KB of HTML a claim
+TARGET = 1536  # at most 1.5 KB of HTML a claim
 
 
 def main(folder=None):

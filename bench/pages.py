@@ -1,4 +1,4 @@
-"""HTML import (issue 12): body F1 on the regression pages, our extraction against
+"""HTML import: body F1 on the regression pages, our extraction against
 trafilatura alone on the same bytes, peak memory on a 10 MB page, and URL import through
 the fetcher from a local server.
 

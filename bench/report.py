@@ -54,7 +54,7 @@ def row(scenario, ours, baseline, unit, target, verdict, baseline_name, ratio=No
 
 
 def live_rows(live):
-    """Rows 10 (issue 14): tagging with 50 streams open against none; write to event."""
+    """Rows 10: tagging with 50 streams open against none; write to event."""
     with_streams = median(live["tag_50_streams"], "rps")
     without = median(live["tag_no_streams"], "rps")
     latency = live["latency"]
@@ -156,7 +156,7 @@ def build_rows(runs, info):
                 ours,
                 theirs,
                 "req/s",
-                # Issue 13 raised it from 0.5× (issue 6) for a review screen people click fast.
+                # Raised from 0.5× when the review screen was made for people who click fast.
                 "≥ 0.6× baseline",
                 at_least(ours / theirs, 0.6),
                 "minimal Flask UPDATE",
@@ -295,8 +295,8 @@ def build_rows(runs, info):
             )
         )
     ours, theirs = median(imports["app"], "peak_mb"), median(imports["segmenter"], "peak_mb")
-    # The import loads the language model since issue 11, which set the budget of a
-    # process with the model loaded at 400 MB (it was 200 MB for the rules alone).
+    # The import loads the language model since the source rules got one; a process with
+    # the model loaded has a budget of 400 MB (it was 200 MB for the rules alone).
     rows.append(
         row(
             "4. Import: peak memory (language model loaded)",
@@ -361,7 +361,7 @@ def build_rows(runs, info):
 
 
 def memory_rows(memory):
-    """Rows 9 (issue 15): re-anchoring a new version, matching claims checked elsewhere."""
+    """Rows 9: re-anchoring a new version, matching claims checked elsewhere."""
     reanchor = memory["reanchor"]
     rows = [
         row(
@@ -393,7 +393,7 @@ def memory_rows(memory):
 
 
 def source_rows(sources):
-    """Rows 8 (issue 11): source detection with the spaCy model, against the rules alone."""
+    """Rows 8: source detection with the spaCy model, against the rules alone."""
     model, rules = sources["model"], sources["rules"]
     return [
         row(
@@ -432,7 +432,7 @@ def source_rows(sources):
 
 
 def page_rows(pages):
-    """Rows 7 (issue 12): web pages in, against trafilatura alone on the same bytes."""
+    """Rows 7: web pages in, against trafilatura alone on the same bytes."""
     timing = pages["timing"]
     ours = sum(row["ours_ms"] for row in timing.values())
     theirs = sum(row["trafilatura_ms"] for row in timing.values())

@@ -1,4 +1,4 @@
-"""The benchmark suite: data, servers, load, one table (issue 6).
+"""The benchmark suite: data, servers, load, one table.
 
 Every figure is the median of several runs, and each run of ours is interleaved with the
 run of its baseline, so drift on this shared machine hits both alike.
@@ -46,7 +46,7 @@ class Settings:
         self.read_runs = 2 if quick else 5
         self.read_connections = 8
         self.tag_connections = (16, 64)
-        # Live updates (issue 14): open streams, and status changes timed to their events.
+        # Live updates: open streams, and status changes timed to their events.
         self.streams = 50
         self.live_runs = 2 if quick else 3
         self.live_seconds = 3 if quick else 4  # shorter than tagging's: the suite has 10 minutes
@@ -99,7 +99,7 @@ class Bench:
         self.article_file = self.work / "article-1mb.txt"
         self.article_file.write_text(data.big_article(), encoding="utf-8")
         # The same text on one line (each line break a space, so the same offsets): its
-        # import must take about as long (issue 10: it grew with the square of the line).
+        # import must take about as long (it grew with the square of the line).
         self.one_line_file = self.work / "article-1mb-one-line.txt"
         self.one_line_file.write_text(
             data.big_article().replace("\n", " ").strip(), encoding="utf-8"
@@ -508,8 +508,8 @@ class Bench:
         self.json_export({name: apps[name] for name in ("100k", "1k")}, tokens)
 
     def json_export(self, apps, tokens):
-        """Every claim as JSON from each server, then its worker's peak memory (issue 10:
-        the JSON export held an article's claims in memory; 990,000 took 2.84 GB). One run:
+        """Every claim as JSON from each server, then its worker's peak memory (the JSON
+        export once held an article's claims in memory; 990,000 took 2.84 GB). One run:
         the peak is what is measured, and the suite must finish within its budget."""
         runs = self.runs.setdefault("json_export", {})
         reset = all([server.reset_peak() for server in apps.values()])
@@ -644,7 +644,7 @@ class Bench:
                 f"{runs['app'][-1]['seconds']:.3f} s, raw SQL {runs['raw'][-1]['seconds']:.3f} s"
             )
 
-    # --- 7: web pages (issue 12) -------------------------------------------------------
+    # --- 7: web pages -------------------------------------------------------
 
     def pages(self):
         """bench/pages.py in its own process: it runs its own medians, interleaved."""
@@ -663,7 +663,7 @@ class Bench:
             f"p99 {fetched['p99_ms']:.1f} ms"
         )
 
-    # --- 9: the desk's memory (issue 15) -----------------------------------------------
+    # --- 9: the desk's memory -----------------------------------------------
 
     def memory(self):
         """bench/memory.py in its own process: re-anchoring, and matching 100,000 claims."""
@@ -680,7 +680,7 @@ class Bench:
             )
         )
 
-    # --- 8: source detection (issue 11) ------------------------------------------------
+    # --- 8: source detection ------------------------------------------------
 
     def sources(self):
         """bench/source_detection.py with the model and with the rules alone, each in a
@@ -703,7 +703,7 @@ class Bench:
             f"peak {model['peak_rss_mb']} MB"
         )
 
-    # --- 10: live updates (issue 14) ------------------------------------------------------
+    # --- 10: live updates ------------------------------------------------------
 
     def live_updates(self):
         """Tagging with 50 event streams open against none, on one server with `workbench
@@ -883,8 +883,7 @@ def main(argv=None):
     parser.add_argument(
         "--only",
         choices=["live", "reading"],
-        help="Run one scenario alone (live: issue 14's live updates; reading: the article "
-        "page and list).",
+        help="Run one scenario alone (live: the live updates; reading: the article page and list).",
     )
     args = parser.parse_args(argv)
     bench = Bench(args)

@@ -1,4 +1,4 @@
-"""Speed and memory of source detection with the model (issue 11 targets), on demand.
+"""Speed and memory of source detection with the model (against its targets), on demand.
 
 Run: .venv/bin/python -m bench.source_detection [rules|model]
 Prints JSON: words/s end to end (split + sources + flags) on a ~1 MB article, peak RSS

@@ -1,6 +1,6 @@
 // htmx's settings, for every page. Deferred scripts run in document order, and htmx starts
 // on DOMContentLoaded, so this runs after htmx has loaded and before it reads the page.
-// (Until issue 13 they were a <meta name="htmx-config"> of 640 bytes on every page.)
+// (They were a <meta name="htmx-config"> of 640 bytes on every page before.)
 //
 // htmx runs under a strict CSP: no eval, no inline styles or scripts, requests only to
 // this site, and it never runs <script> tags found in swapped content. 409 and 422

@@ -1,4 +1,4 @@
-// Keyboard-first review (issues 5 and 13): j/k move between claims, s/d/u set a status
+// Keyboard-first review: j/k move between claims, s/d/u set a status
 // and move on, n adds a note, e adds evidence, o opens or closes the claim's panel, x ticks
 // it for a bulk change, z undoes the last change offered for undo, / goes to search, ?
 // lists the keys.

@@ -1,9 +1,9 @@
-// The review page (issue 13) on top of a page that works without JavaScript:
+// The review page on top of a page that works without JavaScript:
 // - the article text and the claim list stay in step: selecting a claim shows its
 //   passage, clicking a passage selects its claim (plain #anchors without JavaScript);
 // - a row's panel (notes, evidence, history, corrections) opens and closes in place;
 // - ticked rows: a count on the bulk bar, shift-click ticks a range;
-// - live updates (issue 14): the selected claim is sent with the presence heartbeat, and
+// - live updates: the selected claim is sent with the presence heartbeat, and
 //   a row replaced by another reader's change keeps the keyboard focus.
 "use strict";
 

@@ -1,4 +1,4 @@
-"""Accounts in the browser (issue 13): roles, deactivating and reactivating, one-time reset
+"""Accounts in the browser: roles, deactivating and reactivating, one-time reset
 links, changing one's own password; and the rules that keep a desk able to run."""
 
 import pytest

@@ -10,7 +10,8 @@ from workbench.text.html_article import PageMetadata, extract_article
 
 PAGES_DIR = pathlib.Path(__file__).resolve().parent / "pages"
 PAGES = sorted(path.name for path in PAGES_DIR.iterdir() if (path / "page.html").exists())
-# Issue 12's goal on real pages; ours are each held to a little less, and all together to it.
+# The goal set for the body's F1 on real pages (0.95); each of ours is held to a little
+# less, and all of them together to it.
 PAGE_F1 = 0.9
 OVERALL_F1 = 0.95
 

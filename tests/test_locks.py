@@ -1,4 +1,4 @@
-"""Every installed package comes from a lock file with hashes (issue 10: dependencies had
+"""Every installed package comes from a lock file with hashes (dependencies had
 ranges and no lock, so two installs could differ and a swapped upload would go unnoticed)."""
 
 import pathlib

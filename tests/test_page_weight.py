@@ -1,4 +1,4 @@
-"""How heavy the article page is (issue 13: at most 1.5 KB of HTML a claim, measured on a
+"""How heavy the article page is (at most 1.5 KB of HTML a claim, measured on a
 28-claim news article). The figures on real articles come from `python -m bench.page_weight
 ../shared/corpus`; these tests keep the page from growing back, on sentences as long as a
 news article's (see news_sentences)."""

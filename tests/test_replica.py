@@ -1,4 +1,4 @@
-"""Replication with Litestream (issue 10): config, the binary's version, restore and refusals.
+"""Replication with Litestream: config, the binary's version, restore and refusals.
 
 These run the real packaged litestream binary, but no server: `litestream replicate
 -once` makes a replica in a few milliseconds. The live test (a server killed with -9

@@ -1,5 +1,5 @@
 """The claim panel says how a source was found, whether anyone confirmed it, and offers
-the sentence's other candidate sources as one-click choices (issue 11)."""
+the sentence's other candidate sources as one-click choices."""
 
 import pytest
 

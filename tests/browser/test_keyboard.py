@@ -1,4 +1,4 @@
-"""Keyboard-first review (issue 5) in a real browser: static/keys.js on the claim list.
+"""Keyboard-first review in a real browser: static/keys.js on the claim list.
 
 j/k move between claims, s/d/u set a status and move on, n adds a note, e adds evidence,
 / goes to search, ? lists the keys. Each test imports an article of its own.
@@ -360,7 +360,7 @@ def test_a_refused_status_change_keeps_focus_on_the_claim(page, reviewer, new_pa
     article = import_article(3)
     other = new_page(user="bruno")
     # Bruno's live updates are cut off, so his page stays stale whatever the timing: the
-    # version check on save must refuse his change all the same (issue 14).
+    # version check on save must refuse his change all the same.
     other.route("**/articles/*/events*", lambda route: route.abort())
     open_article(page, article)
     open_article(other, article)  # Bruno's page now shows claim 1 as unverified: stale

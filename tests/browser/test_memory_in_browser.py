@@ -1,4 +1,4 @@
-"""The desk's memory (issue 15) as a reviewer sees it in Chromium: claims reviewed in
+"""The desk's memory as a reviewer sees it in Chromium: claims reviewed in
 another article say so in their rows while the page stays dense, and a decision is
 copied from the panel in one click."""
 

@@ -300,7 +300,7 @@ def test_a_stale_status_change_is_refused_in_place_and_keeps_the_first_reviewers
     article = import_article(3)
     other = new_page(user="bruno")
     # Bruno's live updates are cut off, so his page stays stale whatever the timing: the
-    # version check on save must refuse his change all the same (issue 14).
+    # version check on save must refuse his change all the same.
     other.route("**/articles/*/events*", lambda route: route.abort())
     open_article(page, article)
     open_article(other, article)  # Bruno's page now shows claim 1 as unverified: stale

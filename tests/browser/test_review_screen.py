@@ -1,4 +1,4 @@
-"""The review screen built for volume (issue 13), as a reviewer sees it in Chromium: dense
+"""The review screen built for volume, as a reviewer sees it in Chromium: dense
 rows beside the article text, the two in step, undo in place, bulk changes that touch
 only the ticked rows, and no silent change of a typed source."""
 
@@ -177,7 +177,7 @@ def test_a_typed_source_with_kind_none_is_refused_and_the_text_kept(page, import
 
 
 def test_htmx_runs_with_the_settings_of_static_htmx_config(page, server):
-    # The settings are a script of their own now (issue 13: 640 bytes off every page); if it
+    # The settings are a script of their own now (640 bytes off every page); if it
     # ran too late, htmx would have read the page with its defaults.
     open_article(page, sample_url(server), SAMPLE_TITLE)
     config = page.evaluate(

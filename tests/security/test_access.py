@@ -56,7 +56,7 @@ WRITE_DATA = {
     "note": "Needs a second source.",
     "needs_approval": "on",
 }
-# Desk routes (issue 14) by the least role that may use them; every route of the desk's
+# Desk routes by the least role that may use them; every route of the desk's
 # modules must be in one of these (test_every_desk_route_has_a_role_here).
 EDITOR_ENDPOINTS = {
     "workbench.article_desk",
@@ -544,7 +544,7 @@ def test_pages_show_no_controls_the_role_cannot_use(site, role, forbidden, page)
     )
 
 
-# --- the desk's roles (issue 14) ---------------------------------------------------------
+# --- the desk's roles ---------------------------------------------------------
 
 
 def desk_rules(app):

@@ -1,4 +1,4 @@
-"""What an outside attack run found (issue 10), each finding a test that failed before.
+"""What an outside attack run found, each finding a test that failed before.
 
 SECURITY.md, "Found by an outside attack run": each section below is one of its lines,
 or one of the issue's low findings that line does not name (405 answers keep Allow,
@@ -768,7 +768,7 @@ def test_the_csp_allows_the_pinned_htmx_file_and_no_other_cdn_path(tmp_path, mon
     configured = create_app({"DATABASE": str(tmp_path / "w.db"), "SECRET_KEY": "x"})
     policy = configured.test_client().get("/login").headers["Content-Security-Policy"]
     [scripts] = [d.split()[1:] for d in policy.split(";") if d.split()[0] == "script-src"]
-    # htmx and its SSE extension (issue 14), each by its own file.
+    # htmx and its SSE extension, each by its own file.
     assert scripts == ["'self'", app_factory.HTMX_CDN_URL, app_factory.HTMX_SSE_CDN_URL]
     assert app_factory.HTMX_CDN_URL.endswith("/htmx.min.js")  # a file, not a folder or an origin
     assert app_factory.HTMX_SSE_CDN_URL.endswith("/sse.min.js")

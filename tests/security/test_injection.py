@@ -226,7 +226,7 @@ APP_HX = {
     "hx-swap": re.compile(r"outerHTML|innerHTML|none"),
     "hx-trigger": re.compile(r"revealed|load, every 10s, wbpresence from:body"),
     "hx-preserve": re.compile(r""),
-    # Live article pages (issue 14): the event stream and what each event replaces.
+    # Live article pages: the event stream and what each event replaces.
     "hx-ext": re.compile(r"sse"),
     "sse-connect": re.compile(r"/articles/\d+/events\?after=\d+"),
     "sse-swap": re.compile(r"claim-\d+|presence|notice"),

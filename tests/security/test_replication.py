@@ -1,4 +1,4 @@
-"""A replica that survives the server (issue 10): kill -9 while writers run, restore, compare.
+"""A replica that survives the server: kill -9 while writers run, restore, compare.
 
 The production server (`workbench serve`) runs with WORKBENCH_REPLICA set to a folder, so
 Litestream runs it as a child and ships the WAL there. Reviewers write over HTTP and note

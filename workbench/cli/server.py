@@ -92,7 +92,7 @@ def serve(host, port, workers, threads):
     from ..storage import replica
 
     # gunicorn believes X-Forwarded-Proto from 127.0.0.1 by default, so anyone on the
-    # machine could pass as https (issue 10); only WORKBENCH_BEHIND_PROXY=1 trusts a proxy.
+    # machine could pass as https; only WORKBENCH_BEHIND_PROXY=1 trusts a proxy.
     trusted = (
         [] if os.environ.get("WORKBENCH_BEHIND_PROXY") == "1" else ["--forwarded-allow-ips", ""]
     )

@@ -24,7 +24,7 @@ PUBLISHED_STATUSES = ("sourced", "disputed")
 _KIND_TYPES = {"named_person": "Person", "organization": "Organization", "document": "CreativeWork"}
 
 # Publishers paste this into <script type="application/ld+json">, where "</script" in a
-# title would end the script and run what follows (issue 10). JSON allows any character
+# title would end the script and run what follows. JSON allows any character
 # as a \u escape of four hex digits, so these come out escaped and read back the same.
 # https://html.spec.whatwg.org/multipage/scripting.html#restrictions-for-contents-of-script-elements
 _SCRIPT_SAFE = str.maketrans(

@@ -38,7 +38,7 @@ COLUMNS = (
 # Cells starting with these run as formulas in Excel, LibreOffice and Google Sheets.
 # https://owasp.org/www-community/attacks/CSV_Injection . Spreadsheets also read the
 # full-width (U+FF1D = U+FF0B + U+FF0D - U+FF20 @) and small (U+FE66 = U+FE62 + U+FE63 -
-# U+FE6B @) forms as the ASCII ones (issue 10).
+# U+FE6B @) forms as the ASCII ones.
 FORMULA_TRIGGERS = (
     *("=", "+", "-", "@", "\t", "\r", "\n", "\x00"),
     *("\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63", "\ufe6b"),

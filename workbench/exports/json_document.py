@@ -17,7 +17,7 @@ _EVERYTHING = search.ClaimFilter()
 
 # Claims in the order the export lists them; each kind of record under a claim is read in
 # one query sorted the same way, and the streams are walked side by side, so no claim
-# list or lookup table is ever held in memory (issue 10: 990,000 claims took 2.84 GB).
+# list or lookup table is ever held in memory (990,000 claims took 2.84 GB).
 _CLAIM_ORDER = "c.is_claim desc, c.position, c.start, c.id"
 _JOIN_ARTICLES = "join articles a on a.id = c.article_id"
 _FROM_CLAIMS = f"claims c {_JOIN_ARTICLES}"

@@ -1,4 +1,4 @@
-"""Fetch a web page for import without letting a URL reach inside our network (issue 12).
+"""Fetch a web page for import without letting a URL reach inside our network.
 
 The OWASP SSRF cheat sheet's rules, each a line of the "Fetching" section of SECURITY.md:
 http and https only; the name resolved once, every address checked, and the connection

@@ -1,4 +1,4 @@
-"""Import by URL and by file with a preview, and the import jobs (issue 12).
+"""Import by URL and by file with a preview, and the import jobs.
 
 A link or a file first becomes a preview (snapshots.Preview): the article's text as
 extracted and what the page says about itself, for the reviewer to check and correct

@@ -5,7 +5,7 @@ the oldest runnable one with a single UPDATE ... RETURNING, so two workers never
 same job. A job is queued, then running, then done or failed; a failed attempt with
 attempts left goes back to queued with a growing delay (exponential backoff). A worker
 that dies leaves its job's heartbeat stale, and the next worker to look recovers it.
-Imports use it (issue 12); archiving evidence links in the background can use the same
+Imports use it; archiving evidence links in the background can use the same
 table and worker with a kind of its own and more attempts.
 """
 

@@ -1,5 +1,5 @@
 """The kept snapshot of an import: the bytes exactly as fetched or uploaded (compressed),
-their SHA-256 and where they came from. One per article, never changed (issue 12).
+their SHA-256 and where they came from. One per article, never changed.
 
 A snapshot with no article yet is a preview: the reviewer is checking its text and
 metadata before importing it. Importing attaches it to the new article in the same

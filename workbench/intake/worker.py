@@ -3,8 +3,8 @@
 `workbench serve` starts one as a daemon thread in each gunicorn worker process
 (workbench/web/gunicorn_hooks.py). A thread rather than a supervised child process: gunicorn
 already supervises these processes and restarts one that dies (and its thread with it);
-a job does the work a request used to do in the same process (an import was split in
-the request before issue 12), so it costs the server nothing new; and there is no second
+a job does the work a request used to do in the same process (imports used to be split
+in the request itself), so it costs the server nothing new; and there is no second
 program to start, stop, log or deploy. Two processes mean two workers, and the claim is
 one UPDATE ... RETURNING, so they never run the same job. A worker killed mid-job leaves
 an uncommitted transaction (so nothing half-stored) and a heartbeat that goes stale; the

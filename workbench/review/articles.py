@@ -24,7 +24,7 @@ from .history import record_article_event
 
 MAX_TITLE_CHARS = 300
 # The README's "Limits": an article of 990,000 one-line paragraphs took 88 s and 934 MB
-# to import, and its exports and pages took gigabytes (issue 10). Read once at start.
+# to import, and its exports and pages took gigabytes. Read once at start.
 MAX_CLAIMS = int(os.environ.get("WORKBENCH_MAX_CLAIMS", "20000"))
 # A line with something on it: each is at least one claim.
 _PARAGRAPH = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
@@ -124,7 +124,7 @@ def author_names(article: dict[str, Any]) -> list[str]:
 def refuse_too_many_paragraphs(text: str) -> None:
     """ArticleRejected when `text` has more lines of text than an article may have claims
     (each is at least one): a count that takes milliseconds, where splitting them all
-    took 88 s and 934 MB (issue 10)."""
+    took 88 s and 934 MB."""
     paragraphs = sum(1 for _ in _PARAGRAPH.finditer(text))
     if paragraphs > MAX_CLAIMS:
         raise ArticleRejected(
@@ -134,7 +134,7 @@ def refuse_too_many_paragraphs(text: str) -> None:
 
 
 def _without_bom(value: str) -> str:
-    """A byte-order mark is an encoding marker, never text (issue 10: one pasted at the start
+    """A byte-order mark is an encoding marker, never text (one pasted at the start
     was stored, and searches and comparisons missed the first word)."""
     return value.replace("\ufeff", "")
 

@@ -80,7 +80,7 @@ def bump_version(db: Database, claim_id: int, **changes: Any) -> None:
 
 def refuse_if_hidden(claim: dict[str, Any], merged_only: bool = False) -> None:
     """ClaimHidden for a claim merged into another (or, unless `merged_only`, marked "not a
-    claim"): changing one was accepted and then invisible (issue 10). Call it inside the
+    claim"): changing one was accepted and then invisible. Call it inside the
     write transaction, before writing anything."""
     if claim["is_claim"]:
         return
@@ -166,7 +166,7 @@ def claims_with_counts(db: Database, claim_ids: list[int]) -> list[dict[str, Any
 
 def claim_marks(db: Database, article_id: int) -> list[dict[str, Any]]:
     """id, position, start, end and status of an article's real claims, in reading order:
-    what the full-text page marks, without notes or evidence (issue 10: attaching those
+    what the full-text page marks, without notes or evidence (attaching those
     to every claim at once failed on large articles)."""
     return list(
         db.query(
@@ -228,7 +228,7 @@ def _attach(db: Database, claims: list[dict[str, Any]], key: str, sql: str) -> l
     for claim in claims:
         claim[key] = []
     if by_id:
-        # The ids as one JSON array: one bound variable however many claims (issue 10: one
+        # The ids as one JSON array: one bound variable however many claims (one
         # per claim failed past SQLite's 32,766 variables, at about 33,000 claims).
         for record in db.query(sql, [_json_list(list(by_id))]):
             by_id[record["claim_id"]][key].append(record)

@@ -73,7 +73,7 @@ def renumber(db: Database, article_id: int) -> None:
         "update claims set position = null where article_id = ? and is_claim = 0", [article_id]
     )
     # UPDATE ... FROM ranks once: a correlated subquery ranked the whole article again
-    # for every claim (2.6 s for 1,000 claims; issue 15's bench).
+    # for every claim (2.6 s for 1,000 claims in the bench).
     db.execute(
         """with ranked as (
                select id, row_number() over (order by start, "end", id) as rank
@@ -468,7 +468,7 @@ def set_attribution(
             and typed != " ".join((claim["attribution_text"] or "").split())
         ):
             # A source was typed but the kind says there is none: saving would drop the
-            # words without a word. Ask for the kind instead (issue 13).
+            # words without a word. Ask for the kind instead.
             raise InvalidInput(
                 f"You typed the source “{typed}” but chose the kind “none”. Choose what kind "
                 "of source it is, or empty the field to say the article gives none."

@@ -31,7 +31,7 @@ def hide_record(
     from a request.
     """
     with write_transaction(db):
-        # A record of a deleted article is as missing as its article (issue 10: hiding one
+        # A record of a deleted article is as missing as its article (hiding one
         # was saved, then answered 404).
         rows = list(
             db.query(

@@ -222,7 +222,7 @@ def highlighted(db: Database, claim_filter: ClaimFilter, claims: list[dict[str, 
         db.execute(
             "select rowid, highlight(claims_fts, 0, char(2), char(3)) from claims_fts "
             "where claims_fts match ? and rowid in (select value from json_each(?))",
-            [query, json.dumps(ids)],  # one variable, not one per claim (issue 10)
+            [query, json.dumps(ids)],  # one variable, not one per claim
         ).fetchall()
     )
     for claim in claims:

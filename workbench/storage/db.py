@@ -21,7 +21,7 @@ def create_private(path: str | os.PathLike[str]) -> None:
     the umask; an existing file is never opened. Call it before a process uses the file.
 
     The database holds password hashes and session digests, and SQLite gives its -wal and
-    -shm files the database file's mode (issue 10: all were 0644). Closing a descriptor
+    -shm files the database file's mode (all were 0644). Closing a descriptor
     of a database this process has open would drop its POSIX locks
     (https://www.sqlite.org/howtocorrupt.html#_posix_advisory_locks_canceled_by_a_separate_thread_doing_close_),
     hence O_EXCL, and only at start.
@@ -143,7 +143,7 @@ def hold_open(path: str | os.PathLike[str]) -> sqlite3.Connection:
     """A connection to keep for the life of the process, so the -wal and -shm files stay.
 
     SQLite deletes them when its last connection closes, and the next one must create
-    them again: on a full disk it cannot, and every read and login failed (issue 10).
+    them again: on a full disk it cannot, and every read and login failed.
     While this one is open they stay, and a write can reuse the WAL's space. It never
     reads or writes after opening, so it holds no snapshot and blocks no checkpoint.
     """

@@ -196,13 +196,14 @@ def _add_history_context(db: sqlite_utils.Database) -> None:
 
 
 def _add_attribution_method_and_candidates(db: sqlite_utils.Database) -> None:
-    """How each source was found and the sentence's other candidate sources (issue 11)."""
+    """How each source was found and the sentence's other candidate sources."""
     db.table("claims").add_column("attribution_method", str)
     db.table("claims").add_column("attribution_candidates", str)  # JSON list
 
 
 def _add_snapshots_jobs_and_authors(db: sqlite_utils.Database) -> None:
-    """Issue 12: the article's authors, the kept snapshot of what was imported, and jobs.
+    """Import by link and by file: the article's authors, the kept snapshot of what was
+    imported, and jobs.
 
     The page's site name and canonical URL fill the existing `publisher` and `url` after
     the reviewer checks them in the preview; what the page itself said stays in the
@@ -277,7 +278,7 @@ def _index_claim_flags(db: sqlite_utils.Database) -> None:
 
 
 def _add_desk_workflow(db: sqlite_utils.Database) -> None:
-    """Issue 14: assignment, decisions that need approval, blind double review, presence."""
+    """The desk: assignment, decisions that need approval, blind double review, presence."""
     # "decisions need approval", desk-wide; an article's own choice overrides it (NULL: the desk's).
     db.table("desk_settings").create({"key": str, "value": str}, pk="key")
     db.table("articles").add_column("needs_approval", int)
@@ -337,21 +338,21 @@ def _add_desk_workflow(db: sqlite_utils.Database) -> None:
 
 
 def _add_login_failure_addresses(db: sqlite_utils.Database) -> None:
-    """Failed logins are counted per account and client address (issue 10)."""
+    """Failed logins are counted per account and client address."""
     db.table("login_failures").add_column("address", str)
     db.table("login_failures").create_index(["address", "at"])
     db.table("login_failures").create_index(["at"])
 
 
 def _add_note_purges(db: sqlite_utils.Database) -> None:
-    """Who purged a note's text, and when (issue 10: an admin can purge a pasted secret)."""
+    """Who purged a note's text, and when (an admin can purge a pasted secret)."""
     db.table("notes").add_column("purged_at", str)
     db.table("notes").add_column("purged_by", str)
 
 
 def _add_account_administration(db: sqlite_utils.Database) -> None:
     """Deactivated accounts (kept, with everything they did) and one-time password reset
-    links an admin hands over (issue 13)."""
+    links an admin hands over."""
     db.table("users").add_column("active", int, not_null_default=1)
     db.table("reset_tokens").create(
         {
@@ -368,7 +369,7 @@ def _add_account_administration(db: sqlite_utils.Database) -> None:
 
 
 def _add_article_versions(db: sqlite_utils.Database) -> None:
-    """Every version of an article's text, and where each claim was in each (issue 15).
+    """Every version of an article's text, and where each claim was in each.
 
     articles.body stays the current text (every page reads it); article_versions keeps
     each version's text once a second one arrives. claims.start/end point into
@@ -405,7 +406,7 @@ def _add_article_versions(db: sqlite_utils.Database) -> None:
 
 
 def _add_source_decisions(db: sqlite_utils.Database) -> None:
-    """Reviewers' merges and splits of source groups (issue 15): append-only, an undo is
+    """Reviewers' merges and splits of source groups: append-only, an undo is
     a row of its own that names the row it undoes."""
     db.table("source_decisions").create(
         {
@@ -427,7 +428,7 @@ def _add_source_decisions(db: sqlite_utils.Database) -> None:
 
 
 def _add_claim_matching(db: sqlite_utils.Database) -> None:
-    """Claims already checked elsewhere (issue 15): each claim's normalised text and
+    """Claims already checked elsewhere: each claim's normalised text and
     lookup keys (workbench/text/claim_keys.py), and the pairs found to be the same claim,
     stored both ways. WITHOUT ROWID: the primary key is the index."""
     db.execute(
@@ -447,7 +448,7 @@ def _add_claim_matching(db: sqlite_utils.Database) -> None:
 
 
 def _add_link_snapshots(db: sqlite_utils.Database) -> None:
-    """Evidence links fetched and kept (issue 15): one row per fetch of a link, the first
+    """Evidence links fetched and kept: one row per fetch of a link, the first
     good one its archive, the later ones checks. A failed fetch is a row too (`error`)."""
     db.table("link_snapshots").create(
         {

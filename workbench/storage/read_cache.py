@@ -1,4 +1,4 @@
-"""Answers to read-only questions, kept while the database is unchanged (issue 13: the
+"""Answers to read-only questions, kept while the database is unchanged (the
 page of a 5,000-claim article counted every claim three ways and drew 100 rows on every
 view, though nothing had changed since the last one).
 

@@ -1,7 +1,7 @@
 """Continuous replication with Litestream: its binary, its config, restore and checks.
 
 `workbench serve` runs `litestream replicate -exec "gunicorn ..."` when WORKBENCH_REPLICA
-names a replica (issue 10); `workbench restore` rebuilds a database from one. Litestream
+names a replica; `workbench restore` rebuilds a database from one. Litestream
 follows the WAL and ships each change to the replica; it also takes over checkpointing
 (https://litestream.io/how-it-works/). What db.py does is what Litestream asks for
 (https://litestream.io/tips/): WAL mode, a busy timeout (30 s, above the 5 s it

@@ -1,4 +1,4 @@
-"""Looking after accounts from the browser (issue 13): roles, switching an account off and
+"""Looking after accounts from the browser: roles, switching an account off and
 on, one-time reset links, and changing one's own password. No Flask here.
 
 Nothing is deleted: a deactivated account keeps its name on everything it did, cannot log

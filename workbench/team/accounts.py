@@ -31,7 +31,7 @@ MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 128
 # Failed logins are limited per account and client address, and per address over all
 # accounts, in a sliding hour: a stranger hammering an account slows only themselves,
-# and its owner logs in from anywhere else (issue 10: a per-account lock let anyone lock
+# and its owner logs in from anywhere else (a per-account lock let anyone lock
 # out anyone). SECURITY.md asks for at most 100 an hour per account (and address).
 MAX_FAILED_LOGINS_PER_HOUR = 20
 MAX_FAILED_LOGINS_PER_ADDRESS_PER_HOUR = 100
@@ -46,7 +46,7 @@ _HASHING = threading.BoundedSemaphore(2)
 def _dummy_hash(method: str) -> str:
     """Compared against when the username is unknown, so both failures take the same time.
 
-    Made with the method real hashes use (issue 10: a cheaper dummy answered in 24 ms
+    Made with the method real hashes use (a cheaper dummy answered in 24 ms
     against 1,186 ms for a real name), once per method, on first use: not at import.
     """
     return generate_password_hash("not a real password", method=method)
@@ -218,7 +218,7 @@ def _reserve_attempt(db: Database, username: str, address: str) -> int:
     """Count this attempt as a failure before the password is checked; its row id.
 
     The count and the insert are one write transaction, so parallel guesses cannot all
-    read "under the limit" first (issue 10: 40 at once got 27 evaluated against 20).
+    read "under the limit" first (40 at once got 27 evaluated against 20).
     A right password deletes the row again.
     """
     now = clock.now()

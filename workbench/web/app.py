@@ -44,7 +44,7 @@ def create_app(test_config=None):
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("WORKBENCH_SECURE_COOKIES") == "1",
         SESSION_IDLE_MINUTES=int(os.environ.get("WORKBENCH_SESSION_IDLE_MINUTES", "480")),
-        # However busy, a login ends this long after it began (issue 10).
+        # However busy, a login ends this long after it began.
         SESSION_MAX_DAYS=float(os.environ.get("WORKBENCH_SESSION_MAX_DAYS", "7")),
         PASSWORD_HASH_METHOD=accounts.PASSWORD_HASH_METHOD,
         # Open event streams per process; each holds a thread (views/live.py says why).
@@ -88,7 +88,7 @@ def create_app(test_config=None):
 
 def _log_to_gunicorn():
     """Under gunicorn, the workbench's log lines (logins and failed logins among them) go
-    to gunicorn's error log at INFO; elsewhere they were dropped below WARNING (issue 10)."""
+    to gunicorn's error log at INFO; elsewhere they were dropped below WARNING."""
     served_by = logging.getLogger("gunicorn.error")
     if not served_by.handlers:
         return

@@ -1,4 +1,4 @@
-"""gzip for pages and partials, when the browser accepts it (issue 13: an article page of
+"""gzip for pages and partials, when the browser accepts it (an article page of
 100 claims is about 130 KB of HTML and about 15 KB compressed).
 
 Streamed responses (exports) are left as they are: compressing them would need the whole

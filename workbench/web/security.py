@@ -38,7 +38,7 @@ def refuse_long_chunked_bodies():
     """413 for a chunked body (no Content-Length) over MAX_CONTENT_LENGTH.
 
     Werkzeug stops reading such a body at the limit and parses what it got, so a form cut
-    short was processed as if whole (issue 10). Read it here, up to one byte past the
+    short was processed as if whole. Read it here, up to one byte past the
     limit: over it is refused; within it, the app reads these bytes with their length.
     """
     limit = current_app.config["MAX_CONTENT_LENGTH"]
@@ -85,7 +85,7 @@ def add_security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.endpoint != "static":
         # Pages, API answers and exports hold what only a logged-in user may read: no
-        # browser or proxy cache may keep them (issue 10).
+        # browser or proxy cache may keep them.
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,4 +1,4 @@
-"""Accounts in the browser (issue 13): an admin changes roles, switches accounts off and on
+"""Accounts in the browser: an admin changes roles, switches accounts off and on
 and hands out one-time reset links; everyone changes their own password."""
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for

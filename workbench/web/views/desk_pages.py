@@ -1,4 +1,4 @@
-"""The desk (issue 14): my queue, assigning work, approving or returning decisions, blind
+"""The desk: my queue, assigning work, approving or returning decisions, blind
 double review and its adjudication. Editors and admins run the desk; reviewers see their
 queue. Every write works as a plain form (303 and a flash message) and with htmx (the
 changed item in place, or a redirect the browser follows)."""

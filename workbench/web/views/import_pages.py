@@ -195,7 +195,7 @@ def form_is_utf8():
     """True when the form's fields are valid UTF-8; call before reading request.form.
 
     Werkzeug decodes forms leniently: invalid bytes in a urlencoded body empty the whole
-    form or stay %XX-escaped, and in a multipart field become U+FFFD (issue 10: such a
+    form or stay %XX-escaped, and in a multipart field become U+FFFD (such a
     paste was reported as "The article is empty", or stored garbled).
     """
     if request.mimetype == "application/x-www-form-urlencoded":

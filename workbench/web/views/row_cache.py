@@ -1,4 +1,4 @@
-"""Claim rows drawn once per state, for the article page (issue 13: a page of 100 claims
+"""Claim rows drawn once per state, for the article page (a page of 100 claims
 was a fifth of its trivial-template baseline's speed, nearly all of it spent drawing rows
 nobody had changed since the last view).
 
@@ -35,7 +35,7 @@ def row_html(
     `listed`: drawn in a whole page of rows, where no panel can be open yet, so the row
     leaves out the empty panel a swapped-in row carries to keep an open one (hx-preserve).
 
-    Under blind review a row differs by reader (issue 14): whether the review is open,
+    Under blind review a row differs by reader: whether the review is open,
     whether the reader is one of its reviewers, and their own status are in the key.
     """
     blind_open = bool(desk and desk.get("blind_open"))

@@ -1,10 +1,11 @@
 """Templates as Jinja compiles them: their source lines without the indentation.
 
 Templates are indented for their readers; browsers collapse that whitespace, so sending it
-was weight for nothing: about 800 bytes of every article page (issue 13 counts the page's
-bytes a claim). A line keeps its line break, so words on two lines stay two words. No
-template has literal text inside <pre>, <textarea> or a pre-wrap element that relies on
-its indentation: what those show comes from variables, which this never touches.
+was weight for nothing: about 800 bytes of every article page, whose weight is counted in
+bytes a claim (tests/test_page_weight.py). A line keeps its line break, so words on two
+lines stay two words. No template has literal text inside <pre>, <textarea> or a pre-wrap
+element that relies on its indentation: what those show comes from variables, which this
+never touches.
 """
 
 import re
