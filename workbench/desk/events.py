@@ -21,7 +21,9 @@ MAX_ROWS = 500  # rows read at once; a bigger change is sent as "reload"
 
 
 @dataclass(frozen=True)
-class Change:
+class HistoryEvent:
+    """A history row as a live page hears of it: which claim, who, what."""
+
     id: int
     claim_id: int | None
     actor: str
@@ -35,10 +37,10 @@ def newest_id(db: Database) -> int:
 
 def article_changes(
     db: Database, article_id: int, after_id: int, limit: int = MAX_ROWS
-) -> list[Change]:
+) -> list[HistoryEvent]:
     """The article's history rows after `after_id`, oldest first, at most `limit`."""
     return [
-        Change(*row)
+        HistoryEvent(*row)
         for row in db.execute(
             "select id, claim_id, actor, action from history where article_id = ? and id > ? "
             "order by id limit ?",

@@ -440,7 +440,7 @@ def anchors_of(db: Database, claim_id: int) -> list[tuple[int, int, int, str]]:
 
 
 @dataclass(frozen=True)
-class Change:
+class VersionChange:
     """One claim's change in a version, for the "what changed" page."""
 
     claim_id: int
@@ -451,7 +451,7 @@ class Change:
     words: list[Part]  # the passage's words with what was added and removed marked
 
 
-def version_changes(db: Database, article_id: int, number: int) -> list[Change]:
+def version_changes(db: Database, article_id: int, number: int) -> list[VersionChange]:
     """What version `number` changed: claims changed, removed and new, in reading order."""
     rows = list(
         db.query(
@@ -472,7 +472,7 @@ def version_changes(db: Database, article_id: int, number: int) -> list[Change]:
             text, words, start = before["text"], [("del", before["text"])], before["start"]
         else:
             text, words, start = after["text"], [("ins", after["text"])], after["start"]
-        change = Change(
+        change = VersionChange(
             row["claim_id"],
             row["action"],
             row["position"] if row["is_claim"] else None,
