@@ -2,6 +2,7 @@
 those inside functions too): what the layer and cycle tests check."""
 
 import ast
+import functools
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -19,10 +20,16 @@ def all_modules() -> dict[str, pathlib.Path]:
     return {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
+@functools.cache
+def _tree(path: pathlib.Path) -> ast.Module:
+    """A file's syntax tree, parsed once per test process."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def imported_names(path: pathlib.Path) -> set[str]:
     """Every module a file imports, absolute, outside modules included (relative imports
     resolved against the file's package; `from x import y` counts x.y when y is a name)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
@@ -60,7 +67,7 @@ def internal_imports(modules: dict[str, pathlib.Path] | None = None) -> dict[str
 
 def _takes_a_name_from(path: pathlib.Path, package: str, modules: dict) -> bool:
     """True when the file imports from `package` a name that is not one of its modules."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     name = module_name(path)
     own = name if path.name == "__init__.py" else name.rpartition(".")[0]
     for node in ast.walk(tree):
