@@ -33,6 +33,14 @@ EVIDENCE = frozenset(
 # Verbs that attribute only the quotation they introduce: X called the plan "reckless".
 QUOTING = frozenset("call describe dismiss brand label term cite quote read".split())
 
+# Objects that make a verb of saying an act: "claimed responsibility", "claimed ten lives".
+ACTION_OBJECTS = frozenset(
+    """
+    responsibility credit victory victories title titles lives life asylum compensation
+    damages ownership seat seats win wins prize prizes refund
+    """.split()
+)
+
 # Recommendations and proposals: like the verbs of finding, a source only with a document
 # subject or before "that" (annotation rule 6: "X proposed measures" attributes nothing).
 REQUESTS = frozenset("urge propose advocate advise recommend".split())
