@@ -41,7 +41,8 @@ class Discourse:
     def __init__(self) -> None:
         self.entities: list[Entity] = []
         self.person_by_word: dict[str, Entity] = {}
-        self.organization_by_word: dict[str, Entity] = {}
+        self.organization_by_word: dict[str, Entity] = {}  # "ministry" -> the ministry
+        self.organization_by_name: dict[str, Entity] = {}  # "acme", "kcna" -> itself
         self.speakers: list[tuple[int, Entity]] = []  # (sentence, the source it gave)
         self.subjects: list[tuple[int, Entity]] = []  # people opening a sentence
 
@@ -81,21 +82,28 @@ class Discourse:
         """The organisation named `text`, remembered by each of its words ("the company"
         finds "Acme Corp.", "KCNA" finds the agency it abbreviates)."""
         key = text.lower().removeprefix("the ")
-        known = next(
-            (e for e in self.entities if e.kind == "organization" and e.text.lower() == key),
-            None,
-        ) or self.organization_by_word.get(key)
+        known = self.organization_by_name.get(key)
         if known is None:
             known = Entity("organization", text, start, end, first_sentence=sentence)
             self.entities.append(known)
         known.last_sentence = max(known.last_sentence, sentence)
-        words = [w.strip(".,’'").lower() for w in text.split()]
+        self.organization_by_name.setdefault(key, known)
+        words = [w.strip(".,’'") for w in text.split()]
         for word in words:
-            if word and word not in ("the", "of", "and", "for", "&"):
+            if word and word.islower() and word not in ("the", "of", "and", "for", "&"):
                 self.organization_by_word.setdefault(word, known)
-        initials = "".join(w[0] for w in text.split() if w[:1].isupper() and w not in ("The",))
+            elif word and word.lower() in source_lexicon.INSTITUTION_NOUNS:
+                self.organization_by_word.setdefault(word.lower(), known)
+        if any(word in source_lexicon.CORPORATE_SUFFIXES for word in words):
+            for noun in ("company", "firm", "group", "corporation"):
+                self.organization_by_word.setdefault(noun, known)
+        # "Acme Corp." is "Acme"; "Korean Central News Agency" is "KCNA".
+        distinctive = [w for w in words if w not in source_lexicon.CORPORATE_SUFFIXES]
+        if distinctive and distinctive != words:
+            self.organization_by_name.setdefault(" ".join(distinctive).lower(), known)
+        initials = "".join(w[0] for w in words if w[:1].isupper() and w != "The")
         if len(initials) >= 2:
-            self.organization_by_word.setdefault(initials.lower(), known)
+            self.organization_by_name.setdefault(initials.lower(), known)
         return known
 
     def other(
@@ -140,13 +148,7 @@ class Discourse:
         """The organisation known by the whole name, or by its acronym."""
         if not words:
             return None
-        key = " ".join(words).lower()
-        for entity in reversed(self.entities):
-            if entity.kind == "organization" and entity.text.lower().removeprefix("the ") == key:
-                return entity
-        if len(words) == 1:
-            return self.organization_by_word.get(words[0].lower().strip(".,"))
-        return None
+        return self.organization_by_name.get(" ".join(words).lower().removeprefix("the "))
 
     def pronoun(self, pronoun: str, sentence: int, excluded: set[int]) -> Entity | None:
         """What "he", "she", "they" or "it" in sentence `sentence` refers to.

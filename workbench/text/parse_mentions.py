@@ -11,6 +11,7 @@ a pronoun to resolve) is decided later, with what the article said before
 (source_kinds.py and discourse.py).
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,7 @@ class Mention:
     depth: int  # clauses between the cue and the sentence's root (0: the main clause)
     clause: bool  # the cue has a clause or a quotation after it
     medium: "Mention | None" = None
+    opens_quote: bool = False  # a quotation follows the cue at once ("stating: '...'")
 
 
 def source_mentions(doc: Any, quoted: Callable[[int], bool]) -> list[Mention]:
@@ -54,6 +56,8 @@ def source_mentions(doc: Any, quoted: Callable[[int], bool]) -> list[Mention]:
         lower = token.lower_
         if lower == "according" and _next_lower(token) == "to":
             others.extend(_object_mentions(token.nbor(1), "according", quoted))
+        elif lower in ("citing", "quoting") and token.dep_ in ("advcl", "xcomp", "prep", "pcomp"):
+            others.extend(_citing(token, quoted))
         elif token.tag_.startswith("VB"):
             found = _verb_mention(token, quoted)
             if found is not None:
@@ -62,11 +66,20 @@ def source_mentions(doc: Any, quoted: Callable[[int], bool]) -> list[Mention]:
             others.extend(_object_mentions(token.nbor(1), "according", quoted))
         elif lower == "per" and token.dep_ == "prep":
             others.extend(_object_mentions(token, "per", quoted))
-        elif lower == "citing":
+        elif lower in ("citing", "quoting"):
             others.extend(_citing(token, quoted))
     # The outermost report first ("A said B testified": A); at one depth, the one that
     # reports a clause ("NIU announced the closure ... and officials confirmed that ...").
-    verbs.sort(key=lambda mention: (mention.depth, not mention.clause, mention.head.i))
+    # The verb that opens a quotation names its speaker first, whatever comes before it
+    # ("It quoted critics ..., with Boswell stating: '...'").
+    verbs.sort(
+        key=lambda mention: (
+            not mention.opens_quote,
+            mention.depth,
+            not mention.clause,
+            mention.head.i,
+        )
+    )
     citing = [mention for mention in others if mention.cue == "citing"]
     according = [mention for mention in others if mention.cue in ("according", "per")]
     if verbs and citing:
@@ -80,16 +93,7 @@ def source_mentions(doc: Any, quoted: Callable[[int], bool]) -> list[Mention]:
 
 
 def _with_medium(mention: Mention, medium: Mention) -> Mention:
-    return Mention(
-        mention.head,
-        mention.start,
-        mention.end,
-        mention.cue,
-        mention.lemma,
-        mention.depth,
-        mention.clause,
-        medium,
-    )
+    return dataclasses.replace(mention, medium=medium)
 
 
 def _next_lower(token: Any) -> str:
@@ -118,8 +122,10 @@ def _verb_mention(verb: Any, quoted: Callable[[int], bool]) -> Mention | None:
         if quoted_as is not None:
             return quoted_as
     clause = _has_clause(verb, quoted)
-    if lemma in report_verbs.QUOTING and not _quote_in_subtree(verb, quoted):
-        return None  # "called" counts only for a quotation: X called the plan "reckless"
+    if lemma in report_verbs.QUOTING:
+        if not _quote_in_subtree(verb, quoted):
+            return None  # "called" counts only for a quotation: X called the plan "reckless"
+        clause = True
     head, cue = _source_head(verb)
     if head is None or any(child.lower_ in ("no", "neither") for child in head.children):
         return None  # "no party has claimed ..."
@@ -129,7 +135,18 @@ def _verb_mention(verb: Any, quoted: Callable[[int], bool]) -> Mention | None:
     depth = _depth(verb)
     if verb.dep_ == "parataxis" and lemma in report_verbs.SPEECH:
         depth = -1  # "Prosecutors, he said, had always thought ...": he says all of it
-    return Mention(head, start, end, cue, lemma, depth, clause)
+    return Mention(head, start, end, cue, lemma, depth, clause, None, _opens_quote(verb, quoted))
+
+
+def _opens_quote(verb: Any, quoted: Callable[[int], bool]) -> bool:
+    """True when a quotation starts right after the verb (after a colon or a comma)."""
+    doc = verb.doc
+    for index in range(verb.i + 1, min(verb.i + 3, len(doc))):
+        if quoted(doc[index].idx):
+            return True
+        if doc[index].text not in (":", ","):
+            return False
+    return False
 
 
 def _quoted_as_saying(verb: Any, quoted: Callable[[int], bool]) -> Mention | None:

@@ -31,6 +31,7 @@ _QUANTIFIERS = frozenset(
     """.split()
 )
 _NAME_TAGS = frozenset({"NNP", "NNPS"})
+_NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 _NOT_NAME_WORDS = frozenset({"The", "A", "An"})
 
 
@@ -82,9 +83,10 @@ def _type_head(
     lower = head.lower_
     if lower in _PRONOUNS and head.tag_ in ("PRP", "NN", "NNP"):
         return _pronoun(head, base, memory, sentence, excluded)
-    named = _appositive_name(head) or _name_after_role(head)
-    if named is not None:
-        found = _named(named, base, memory, hint=head)
+    appositive = _appositive_name(head)
+    named = name_tokens(appositive) if appositive is not None else _name_after_role(head)
+    if named:
+        found = _named(named[-1], base, memory, hint=head, tokens=named)
         if found is not None:
             return found
     if head.tag_ in _NAME_TAGS or (head.ent_type_ and head.tag_ not in ("NN", "NNS", "CD")):
@@ -94,8 +96,38 @@ def _type_head(
         if found is not None:
             return found
     if lower in _QUANTIFIERS or head.tag_ == "CD":
-        return _own(head, base, "anonymous", 0.8, plural=lower not in ("one", "another"))
+        return _quantified(head, base, memory, sentence, excluded)
     return _common_noun(head, base, memory, sentence)
+
+
+def _quantified(head, base, memory, sentence, excluded):
+    """ "some said", "one of the protesters", "one of which" (the noun the relative
+    clause belongs to): typed by whom they are part of."""
+    of_whom = next(
+        (
+            grand
+            for child in head.children
+            if child.dep_ == "prep" and child.lower_ == "of"
+            for grand in child.children
+            if grand.dep_ == "pobj"
+        ),
+        None,
+    )
+    if of_whom is not None and of_whom.lower_ in ("which", "whom"):
+        # The antecedent: the noun right before ", one of which".
+        before = head.left_edge.i - 1
+        doc = head.doc
+        if before >= 1 and doc[before].text == "," and doc[before - 1].tag_ in _NOUN_TAGS:
+            found = _type_head(doc[before - 1], base, memory, sentence, excluded)
+            if found is not None:
+                return replace(found, confidence=round(found.confidence * 0.9, 3))
+    if of_whom is not None and of_whom.tag_ in ("NN", "NNS"):
+        category = source_lexicon.noun_category(of_whom.text)
+        if category is not None and category.category == "institution":
+            return _own(head, base, "organization", 0.75)
+        if category is not None and category.category == "document":
+            return _own(head, base, "document", 0.75)
+    return _own(head, base, "anonymous", 0.8, plural=head.lower_ not in ("one", "another"))
 
 
 def _pronoun(head, base, memory, sentence, excluded):
@@ -132,15 +164,26 @@ def _name_after_role(head: Any) -> Any:
     # The name is the last proper-noun run of the phrase, with no comma before it.
     if any(token.text in (",", "(") for token in head.doc[head.i : last.i]):
         return None
-    if last.ent_type_ and last.ent_type_ != "PERSON":
-        return None
     first = last
-    while first.i - 1 > head.i and head.doc[first.i - 1].tag_ in _NAME_TAGS:
+    while first.i - 1 > head.i and head.doc[first.i - 1].tag_ in _NAME_TAGS | {"HYPH"}:
         first = head.doc[first.i - 1]
-    words = [token.text for token in head.doc[first.i : last.i + 1]]
-    if _looks_like_organization(words) or not (last.ent_type_ == "PERSON" or len(words) >= 2):
+    run = list(head.doc[first.i : last.i + 1])
+    if last.ent_type_ == "PERSON":
+        # The recogniser's person: "to the United States Hamdullah Mohib".
+        name = [token for token in run if token.ent_type_ == "PERSON"]
+        name = name[[t.ent_iob_ for t in name].index("B") :] if "B" in [
+            t.ent_iob_ for t in name
+        ] else name
+        return name
+    # "of the Andean Community Wagner": the name is what follows the organisation's name.
+    cues = [i for i, token in enumerate(run) if _looks_like_organization([token.text])]
+    if not cues:
         return None
-    return last
+    name = run[cues[-1] + 1 :]
+    words = [token.text for token in name if token.tag_ != "HYPH"]
+    if not words or len(words) > 3 or _looks_like_organization(words):
+        return None
+    return name
 
 
 def name_tokens(head: Any) -> list[Any]:
@@ -181,8 +224,11 @@ def name_tokens(head: Any) -> list[Any]:
     return tokens
 
 
-def _named(head: Any, base: int, memory: Discourse, hint: Any = None) -> Found | None:
-    tokens = name_tokens(head)
+def _named(
+    head: Any, base: int, memory: Discourse, hint: Any = None, tokens: list[Any] | None = None
+) -> Found | None:
+    """A proper name as a source: a person (titles stripped) or an organisation."""
+    tokens = tokens if tokens is not None else name_tokens(head)
     titles = [t for t in tokens if _is_title(t.text)]
     # The name proper follows its last title ("Senate Majority Leader Harry Reid").
     if titles:
@@ -210,6 +256,10 @@ def _named(head: Any, base: int, memory: Discourse, hint: Any = None) -> Found |
     text = head.doc.text[name[0].idx : name[-1].idx + len(name[-1].text)]
     known = memory.known_person(words)
     organization_words = _looks_like_organization(words)
+    hinted = hint is not None and (
+        _is_title(hint.text)
+        or (source_lexicon.noun_category(hint.text) or (None,))[0] == "person"
+    )
     if known is not None and not organization_words:
         confidence = 0.95
         kind = "named_person"
@@ -217,11 +267,13 @@ def _named(head: Any, base: int, memory: Discourse, hint: Any = None) -> Found |
         kind, confidence = "organization", 0.9
     elif memory.known_organization(words) is not None:
         kind, confidence = "organization", 0.9
+    elif hinted:
+        # A person's role before the name: "his lawyer, Irene Sato", "Secretary General
+        # of the Andean Community Wagner".
+        kind, confidence = "named_person", 0.85
     elif label in PERSON_LABELS:
         kind, confidence = "named_person", 0.9 if len(words) > 1 or titles else 0.8
     elif titles and label not in ORGANIZATION_LABELS:
-        kind, confidence = "named_person", 0.85
-    elif hint is not None and (source_lexicon.noun_category(hint.text) or (None,))[0] == "person":
         kind, confidence = "named_person", 0.85
     elif label in ORGANIZATION_LABELS:
         kind, confidence = "organization", 0.8
