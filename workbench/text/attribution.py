@@ -95,6 +95,8 @@ def detect_sources(
         parsed, others = _from_parse(doc, span, narration, memory, index, excluded)
         ruled = _from_rules(reading.source, memory)
         chosen = _combine(parsed, ruled)
+        if chosen is None and doc is not None:
+            _remember_subject(memory, doc, span.start, index)
         own.append(_remember(memory, chosen, reading, index))
         mentions.append([name.attribution for name in reading.names] + others)
     final = _credit_quotations(text, narration, spans, own, quotations)
@@ -282,6 +284,38 @@ def _remember(memory: Discourse, found: Found | None, reading: Any, index: int) 
         document.originator = entity
     memory.spoke(index, entity)
     return dataclasses.replace(found, entity=entity)
+
+
+def _remember_subject(memory: Discourse, doc: Any, base: int, index: int) -> None:
+    """A parsed sentence without a source: its subject, for a later "he" or "it"."""
+    found = source_kinds.sentence_subject(doc, base, memory, index)
+    if found is None:
+        return
+    attribution = found.attribution
+    if found.entity is not None:
+        memory.opened(index, found.entity)
+    elif attribution.kind == "named_person":
+        memory.opened(
+            index,
+            memory.person(
+                found.name or attribution.text,
+                attribution.start,
+                attribution.end,
+                index,
+                roles=set(found.roles),
+                gender=found.gender,
+            ),
+        )
+    elif attribution.kind == "organization":
+        entity = memory.organization(attribution.text, attribution.start, attribution.end, index)
+        memory.opened(index, entity)
+        if attribution.medium is not None and attribution.medium.kind == "document":
+            document = memory.other(attribution.medium, index, False, set())
+            document.roles.update(attribution.medium.text.lower().split()[-1:])
+            document.originator = entity
+            memory.opened(index, document)
+    else:
+        memory.opened(index, memory.other(attribution, index, found.plural, set(found.roles)))
 
 
 # --- Quotations -------------------------------------------------------------------------

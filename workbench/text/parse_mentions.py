@@ -126,11 +126,15 @@ def _verb_mention(verb: Any, quoted: Callable[[int], bool]) -> Mention | None:
         if not _quote_in_subtree(verb, quoted):
             return None  # "called" counts only for a quotation: X called the plan "reckless"
         clause = True
-    head, cue = _source_head(verb)
+    head, cue = subject_of(verb)
     if head is None or any(child.lower_ in ("no", "neither") for child in head.children):
         return None  # "no party has claimed ..."
-    if lemma not in report_verbs.SPEECH and not clause and not _names_a_text(head):
-        return None  # "police found a body"; "the study found a link" and "... found that" count
+    if not clause and not (
+        lemma in report_verbs.BARE_SPEECH or _names_a_text(head) or _voices_an_opinion(verb)
+    ):
+        # "police found a body" and "riot police responded by spraying" report nothing;
+        # "the study found a link", "X denied involvement", "many voiced concerns" do.
+        return None
     start, end = phrase_bounds(head)
     depth = _depth(verb)
     if verb.dep_ == "parataxis" and lemma in report_verbs.SPEECH:
@@ -175,6 +179,13 @@ def _quote_in_subtree(verb: Any, quoted: Callable[[int], bool]) -> bool:
     return any(quoted(token.idx) for token in verb.subtree if token.i > verb.i)
 
 
+def _voices_an_opinion(verb: Any) -> bool:
+    return _lemma(verb) in report_verbs.OPINION_VERBS and any(
+        child.dep_ == "dobj" and child.lower_ in report_verbs.OPINION_OBJECTS
+        for child in verb.children
+    )
+
+
 def _names_a_text(head: Any) -> bool:
     """True for a document noun ("the study", "a new report"): its findings are claims."""
     category = source_lexicon.noun_category(head.text)
@@ -191,7 +202,7 @@ def _lemma(verb: Any) -> str | None:
     return report_verbs.lemma_of(verb.text)
 
 
-def _source_head(verb: Any, depth: int = 0) -> tuple[Any, str]:
+def subject_of(verb: Any, depth: int = 0) -> tuple[Any, str]:
     """(the token heading the verb's source, how it was found) or (None, "")."""
     children = list(verb.children)
     if any(child.dep_ in ("nsubjpass", "auxpass") for child in children):
@@ -217,7 +228,7 @@ def _source_head(verb: Any, depth: int = 0) -> tuple[Any, str]:
         head = verb.head
         if head.dep_ == "prep" and head.head.i != head.i:
             head = head.head  # "followed this by saying": the verb the preposition hangs on
-        return _source_head(head, depth + 1)
+        return subject_of(head, depth + 1)
     if verb.dep_ == "relcl":
         return verb.head, "verb"
     return None, ""
@@ -249,7 +260,8 @@ def _has_clause(verb: Any, quoted: Callable[[int], bool]) -> bool:
     complement), or a colon then a quotation.
     """
     for child in verb.children:
-        if child.dep_ in ("ccomp", "parataxis") or (child.dep_ == "xcomp" and child.i > verb.i):
+        # Not an infinitive ("agreed to resume", "vowed to fight"): an intention is no claim.
+        if child.dep_ in ("ccomp", "parataxis"):
             return True
         if child.dep_ == "dobj" and quoted(child.idx):
             return True

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import source_lexicon
 from .discourse import Discourse, Entity, gender_of
-from .parse_mentions import Mention, phrase_bounds
+from .parse_mentions import Mention, phrase_bounds, subject_of
 from .source_record import Attribution
 
 PERSON_LABELS = frozenset({"PERSON"})
@@ -75,6 +75,22 @@ _CUE_CONFIDENCE = {
     "as saying": 0.95,
     "colon": 0.9,
 }
+
+
+def sentence_subject(
+    doc: Any, base: int, memory: Discourse, sentence: int
+) -> Found | None:
+    """The source-like subject of a sentence's main verb (a person, an organisation, a
+    text), for a later "he", "it" or "the statement" when the sentence names no source."""
+    roots = [token for token in doc if token.dep_ == "ROOT"]
+    if not roots:
+        return None
+    subject = next(
+        (child for child in roots[0].children if child.dep_ in ("nsubj", "nsubjpass")), None
+    )
+    if subject is None or subject.tag_ in ("PRP", "DT", "WDT", "EX"):
+        return None
+    return _type_head(subject, base, memory, sentence, set())
 
 
 def _type_head(
@@ -134,6 +150,11 @@ def _pronoun(head, base, memory, sentence, excluded):
     entity = memory.pronoun(head.lower_, sentence, excluded)
     if entity is None:
         return _own(head, base, "anonymous", 0.4, plural=head.lower_ == "they")
+    if entity.kind == "document" and entity.originator is not None:
+        # "A statement by the campaign was posted. It said ...": the campaign, via it.
+        medium = entity.attribution()
+        found = entity.originator.attribution()
+        return Found(replace(found, medium=medium), 0.7, entity=entity.originator)
     if head.lower_ in ("he", "she"):
         entity.gender = entity.gender or ("m" if head.lower_ == "he" else "f")
     confidence = 0.85 if head.lower_ in ("he", "she") else 0.75
@@ -353,10 +374,16 @@ def _common_noun(head: Any, base: int, memory: Discourse, sentence: int) -> Foun
 def _document(head, base, memory, category, definite):
     """A text: "the report" (a document), "Spielberg's statement" (Spielberg's, via the
     statement), "a statement from the ministry" (the ministry's)."""
-    owner = _possessor(head) or _from_whom(head) or _proper_compound(head)
-    if owner is not None and (owner.tag_ in _NAME_TAGS or owner.ent_type_):
-        found = _named(owner, base, memory)
-        if found is not None:
+    owner = (
+        _possessor(head) or _from_whom(head) or _proper_compound(head) or _issuer(head)
+    )
+    if owner is not None and owner.tag_ != "PRP":
+        found = (
+            _named(owner, base, memory)
+            if owner.tag_ in _NAME_TAGS
+            else _common_noun(owner, base, memory, -1)
+        )
+        if found is not None and found.attribution.kind in ("named_person", "organization"):
             document = _own(head, base, "document", 0.8).attribution
             return replace(found, attribution=replace(found.attribution, medium=document))
     if definite and _is_bare(head):
@@ -364,6 +391,14 @@ def _document(head, base, memory, category, definite):
         if known is not None and known.originator is not None:
             return Found(known.originator.attribution(), 0.7, entity=known.originator)
     return _own(head, base, "document", 0.85, plural=category.plural, roles={category.singular})
+
+
+def _issuer(head: Any) -> Any:
+    """ "The ministry posted a statement which read ...": who put the text out."""
+    if head.dep_ != "dobj":
+        return None
+    subject, _ = subject_of(head.head)
+    return subject
 
 
 def _possessor(head: Any) -> Any:
