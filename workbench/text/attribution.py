@@ -288,34 +288,35 @@ def _remember(memory: Discourse, found: Found | None, reading: Any, index: int) 
 
 def _remember_subject(memory: Discourse, doc: Any, base: int, index: int) -> None:
     """A parsed sentence without a source: its subject, for a later "he" or "it"."""
-    found = source_kinds.sentence_subject(doc, base, memory, index)
+    found, text = source_kinds.sentence_subject(doc, base, memory, index)
     if found is None:
         return
     attribution = found.attribution
     if found.entity is not None:
-        memory.opened(index, found.entity)
+        entity = found.entity
     elif attribution.kind == "named_person":
-        memory.opened(
+        entity = memory.person(
+            found.name or attribution.text,
+            attribution.start,
+            attribution.end,
             index,
-            memory.person(
-                found.name or attribution.text,
-                attribution.start,
-                attribution.end,
-                index,
-                roles=set(found.roles),
-                gender=found.gender,
-            ),
+            roles=set(found.roles),
+            gender=found.gender,
         )
     elif attribution.kind == "organization":
         entity = memory.organization(attribution.text, attribution.start, attribution.end, index)
-        memory.opened(index, entity)
-        if attribution.medium is not None and attribution.medium.kind == "document":
-            document = memory.other(attribution.medium, index, False, set())
-            document.roles.update(attribution.medium.text.lower().split()[-1:])
-            document.originator = entity
-            memory.opened(index, document)
     else:
-        memory.opened(index, memory.other(attribution, index, found.plural, set(found.roles)))
+        entity = memory.other(attribution, index, found.plural, set(found.roles))
+    memory.opened(index, entity)
+    issued = attribution.medium if attribution.medium is not None else (
+        text.attribution if text is not None else None
+    )
+    if issued is not None and issued.kind == "document" and entity.kind != "document":
+        # "The ministry issued a statement": a later "the statement" is the ministry's.
+        document = memory.other(issued, index, False, set(text.roles if text else ()))
+        document.roles.update(issued.text.lower().split()[-1:])
+        document.originator = entity
+        memory.opened(index, document)
 
 
 # --- Quotations -------------------------------------------------------------------------

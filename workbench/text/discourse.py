@@ -212,6 +212,19 @@ class Discourse:
             return False
         return entity.gender in (None, gender)
 
+    def last_two_people(self, sentence: int) -> tuple[Entity, Entity] | None:
+        """The two people named most recently, in the last two sentences ("Both men")."""
+        people = sorted(
+            (
+                e
+                for e in self.entities
+                if e.kind == "named_person" and e.last_sentence >= sentence - 2
+                and e.first_sentence < sentence
+            ),
+            key=lambda e: (e.last_sentence, e.start),
+        )
+        return (people[-2], people[-1]) if len(people) >= 2 else None
+
     def person_with_role(self, role: str, sentence: int) -> Entity | None:
         """The latest person introduced with `role` ("the minister" -> Finance Minister
         Jane Doe), within the reach of a back-reference."""

@@ -39,6 +39,7 @@ class Mention:
     clause: bool  # the cue has a clause or a quotation after it
     medium: "Mention | None" = None
     opens_quote: bool = False  # a quotation follows the cue at once ("stating: '...'")
+    verb: Any = None  # the cue's verb, when it is one
 
 
 def source_mentions(doc: Any, quoted: Callable[[int], bool]) -> list[Mention]:
@@ -80,6 +81,7 @@ def source_mentions(doc: Any, quoted: Callable[[int], bool]) -> list[Mention]:
             mention.head.i,
         )
     )
+    verbs = [mention for mention in verbs if not _reported_by_unknown(mention, doc, quoted)]
     citing = [mention for mention in others if mention.cue == "citing"]
     according = [mention for mention in others if mention.cue in ("according", "per")]
     if verbs and citing:
@@ -90,6 +92,21 @@ def source_mentions(doc: Any, quoted: Callable[[int], bool]) -> list[Mention]:
         return [_with_medium(verbs[0], according[0]), *verbs[1:], *according]
     colon = _colon_speaker(doc, quoted) if not verbs else None
     return [*according, *citing, *verbs, *([colon] if colon else [])]
+
+
+def _reported_by_unknown(mention: Mention, doc: Any, quoted: Callable[[int], bool]) -> bool:
+    """True when the mention's verb sits inside what another verb of saying reports, and
+    that outer verb has no source the parse can see ("Tom Molomby, SC, said that ...
+    they believed": "they" only believed what the unseen speaker said)."""
+    token = mention.verb
+    while token is not None and token.head.i != token.i:
+        parent = token.head
+        if token.dep_ in ("ccomp", "parataxis") and parent.tag_.startswith("VB"):
+            lemma = _lemma(parent)
+            if lemma in report_verbs.SPEECH and subject_of(parent)[0] is None:
+                return True
+        token = parent
+    return False
 
 
 def _with_medium(mention: Mention, medium: Mention) -> Mention:
@@ -112,7 +129,7 @@ def _verb_mention(verb: Any, quoted: Callable[[int], bool]) -> Mention | None:
         return None  # "to say", "expected to announce": nothing said yet
     if verb.dep_ == "pcomp" and verb.head.lower_ == "as":
         return None  # "quotes X as saying": the verb "quotes" names X
-    if any(
+    if lemma == "claim" and any(
         child.dep_ == "dobj" and child.lower_ in report_verbs.ACTION_OBJECTS
         for child in children
     ):
@@ -130,7 +147,9 @@ def _verb_mention(verb: Any, quoted: Callable[[int], bool]) -> Mention | None:
     if head is None or any(child.lower_ in ("no", "neither") for child in head.children):
         return None  # "no party has claimed ..."
     if not clause and not (
-        lemma in report_verbs.BARE_SPEECH or _names_a_text(head) or _voices_an_opinion(verb)
+        lemma in report_verbs.BARE_SPEECH
+        or (lemma in report_verbs.EVIDENCE and _names_a_text(head))
+        or _voices_an_opinion(verb)
     ):
         # "police found a body" and "riot police responded by spraying" report nothing;
         # "the study found a link", "X denied involvement", "many voiced concerns" do.
@@ -139,7 +158,9 @@ def _verb_mention(verb: Any, quoted: Callable[[int], bool]) -> Mention | None:
     depth = _depth(verb)
     if verb.dep_ == "parataxis" and lemma in report_verbs.SPEECH:
         depth = -1  # "Prosecutors, he said, had always thought ...": he says all of it
-    return Mention(head, start, end, cue, lemma, depth, clause, None, _opens_quote(verb, quoted))
+    return Mention(
+        head, start, end, cue, lemma, depth, clause, None, _opens_quote(verb, quoted), verb
+    )
 
 
 def _opens_quote(verb: Any, quoted: Callable[[int], bool]) -> bool:
@@ -229,8 +250,8 @@ def subject_of(verb: Any, depth: int = 0) -> tuple[Any, str]:
         if head.dep_ == "prep" and head.head.i != head.i:
             head = head.head  # "followed this by saying": the verb the preposition hangs on
         return subject_of(head, depth + 1)
-    if verb.dep_ == "relcl":
-        return verb.head, "verb"
+    if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
+        return verb.head, "verb"  # "a statement saying ...": the statement
     return None, ""
 
 
@@ -260,8 +281,25 @@ def _has_clause(verb: Any, quoted: Callable[[int], bool]) -> bool:
     complement), or a colon then a quotation.
     """
     for child in verb.children:
-        # Not an infinitive ("agreed to resume", "vowed to fight"): an intention is no claim.
+        # Not an infinitive ("agreed to resume", "vowed to fight"): an intention is no
+        # claim; but "claimed to have spoken to them" is one.
         if child.dep_ in ("ccomp", "parataxis"):
+            return True
+        if child.dep_ == "xcomp" and _lemma(verb) in report_verbs.ASSERTING_INFINITIVE:
+            return True
+        # "characterized homeopathy as quackery": a judgement.
+        if (
+            child.dep_ == "prep"
+            and child.lower_ == "as"
+            and _lemma(verb) in report_verbs.AS_PREDICATE
+            and any(grand.dep_ == "pobj" for grand in child.children)
+        ):
+            return True
+        # "considered war inevitable", "deemed it unsafe": a small clause.
+        if _lemma(verb) in report_verbs.SMALL_CLAUSE and (
+            child.dep_ == "oprd"
+            or (child.dep_ == "xcomp" and child.tag_ in ("JJ", "NN", "NNS") and child.i > verb.i)
+        ):
             return True
         if child.dep_ == "dobj" and quoted(child.idx):
             return True

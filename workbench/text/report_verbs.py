@@ -46,7 +46,8 @@ PARSE_ONLY = frozenset(
     relay post blog publish broadcast echo repeat restate voice express agree understand
     assume presume suppose guess doubt infer deduce judge rule hold recognize recognise
     forecast anticipate foresee praise hail welcome applaud commend laud condemn denounce
-    decry slam blast blame charge bemoan raise share
+    decry slam blast blame charge bemoan raise share continue go_on portray depict
+    regard view issue release
     """.split()
 )
 
@@ -60,6 +61,15 @@ BARE_SPEECH = frozenset(
     reiterate affirm mention
     """.split()
 )
+
+# Verbs whose infinitive asserts ("claimed to have spoken"), unlike "agreed to resume".
+ASSERTING_INFINITIVE = frozenset("claim profess purport".split())
+
+# Verbs of judging that take a small clause: "considered war inevitable".
+SMALL_CLAUSE = frozenset("consider deem think believe judge regard view declare".split())
+
+# Verbs of judging with an "as" predicate: "characterized homeopathy as quackery".
+AS_PREDICATE = frozenset("characterize characterise portray depict regard view".split())
 
 # "Many have voiced concerns": an opinion as the object of these verbs is a claim.
 OPINION_VERBS = frozenset("voice express raise share echo".split())

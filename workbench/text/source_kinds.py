@@ -79,18 +79,25 @@ _CUE_CONFIDENCE = {
 
 def sentence_subject(
     doc: Any, base: int, memory: Discourse, sentence: int
-) -> Found | None:
-    """The source-like subject of a sentence's main verb (a person, an organisation, a
-    text), for a later "he", "it" or "the statement" when the sentence names no source."""
+) -> tuple[Found | None, Found | None]:
+    """(the source-like subject of a sentence's main verb, a text it put out), for a
+    later "he", "it" or "the statement" when the sentence names no source: "The ministry
+    issued a statement." -> (the ministry, the statement)."""
     roots = [token for token in doc if token.dep_ == "ROOT"]
     if not roots:
-        return None
+        return None, None
     subject = next(
         (child for child in roots[0].children if child.dep_ in ("nsubj", "nsubjpass")), None
     )
     if subject is None or subject.tag_ in ("PRP", "DT", "WDT", "EX"):
-        return None
-    return _type_head(subject, base, memory, sentence, set())
+        return None, None
+    found = _type_head(subject, base, memory, sentence, set())
+    text = None
+    for child in roots[0].children:
+        category = source_lexicon.noun_category(child.text) if child.dep_ == "dobj" else None
+        if category is not None and category.category == "document":
+            text = _own(child, base, "document", 0.8, roles={category.singular})
+    return found, text
 
 
 def _type_head(
@@ -357,6 +364,10 @@ def _common_noun(head: Any, base: int, memory: Discourse, sentence: int) -> Foun
                 return Found(known.attribution(), 0.8, entity=known)
         return _own(head, base, "organization", 0.85 if not category.plural else 0.75)
     # A person noun: "officials", "a witness", "the spokesman" (back to a named one).
+    if category.plural and determiner in ("both", "two") or _counted_two(head):
+        pair = memory.last_two_people(sentence)
+        if pair is not None:
+            return Found(pair[0].attribution(), 0.7, entity=pair[0])
     if definite and not category.plural and determiner == "the" and _is_bare(head):
         known = memory.person_with_role(category.singular, sentence)
         if known is not None:
@@ -430,6 +441,10 @@ def _collective_of_people(head: Any) -> bool:
         return False
     category = source_lexicon.noun_category(of_whom.text)
     return category is not None and category.category in ("person", "group") and category.plural
+
+
+def _counted_two(head: Any) -> bool:
+    return any(child.lower_ in ("two", "both") for child in head.children)
 
 
 def _determiner(head: Any) -> str:
