@@ -58,6 +58,7 @@ _OTHER_CUES = re.compile(r"(?i:\baccording\s+to\b|\bper\b|\bciting\b)|:[^\S\n]*\
 _RULE_CONFIDENCE = {"rule": 0.75, "back-reference": 0.7}
 _UNCERTAIN_RULE = 0.5
 _AGREEMENT = 0.95
+_RULES_ALONE = 0.55
 
 
 def detect_attributions(
@@ -94,7 +95,7 @@ def detect_sources(
         excluded = _named_inside_quotes(memory, text, narration, span)
         parsed, others = _from_parse(doc, span, narration, memory, index, excluded)
         ruled = _from_rules(reading.source, memory)
-        chosen = _combine(parsed, ruled)
+        chosen = _combine(parsed, ruled, parse_ran=doc is not None)
         if chosen is None and doc is not None:
             _remember_subject(memory, doc, span.start, index)
         own.append(_remember(memory, chosen, reading, index))
@@ -175,9 +176,15 @@ def _from_rules(source: Any, memory: Discourse) -> Found | None:
     )
 
 
-def _combine(parsed: Found | None, ruled: Found | None) -> Found | None:
-    """Parse first; the rules where the parse found nothing; surer where both agree."""
+def _combine(parsed: Found | None, ruled: Found | None, parse_ran: bool) -> Found | None:
+    """Parse first; the rules where the parse found nothing; surer where both agree.
+
+    Where the parse read the sentence and found no source, the rules' is only a
+    suggestion: on the development corpus half of those were wrong.
+    """
     if parsed is None:
+        if ruled is not None and parse_ran:
+            return dataclasses.replace(ruled, confidence=min(ruled.confidence, _RULES_ALONE))
         return ruled
     if ruled is None:
         return parsed
@@ -222,6 +229,7 @@ def _learn(memory: Discourse, reading: Any, doc: Any, span: ClaimSpan, narration
                 index,
                 roles=set(name.roles),
                 gender=gender_of(set(name.roles) | set(attribution.text.split())),
+                sure=not name.uncertain and bool(name.roles),
             )
         elif attribution.kind == "organization":
             memory.organization(attribution.text, attribution.start, attribution.end, index)
@@ -262,6 +270,10 @@ def _remember(memory: Discourse, found: Found | None, reading: Any, index: int) 
         return None
     attribution = found.attribution
     entity = found.entity
+    if entity is not None and attribution.kind == "named_person" and entity.kind == attribution.kind:
+        # What this sentence says of a known person ("Magnani, author of ...") stays known.
+        entity.roles.update(found.roles)
+        entity.sure = entity.sure or bool(found.roles) or found.gender is not None
     if entity is None:
         if attribution.kind == "named_person":
             entity = memory.person(

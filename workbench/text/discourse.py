@@ -29,6 +29,9 @@ class Entity:
     originator: "Entity | None" = None  # who a document comes from
     last_sentence: int = -1  # the last sentence that named it outside a quotation
     first_sentence: int = -1
+    # For a person: something said so (a title, a role, the entity recogniser, a pronoun),
+    # not only two capitalised words, which a company ("Georgia Power") also is.
+    sure: bool = False
 
     def attribution(self, method: str = "back-reference") -> Attribution:
         """The entity as a source: its fullest mention, at that mention's own offsets."""
@@ -56,6 +59,7 @@ class Discourse:
         sentence: int,
         roles: frozenset[str] | set[str] = frozenset(),
         gender: str | None = None,
+        sure: bool = True,
     ) -> Entity:
         """The person named `text` (a name without titles), merged with the one already
         known by its surname: "Jane Doe" then "Doe" is one person."""
@@ -71,6 +75,7 @@ class Discourse:
         known.words.update(words)
         known.roles.update(roles)
         known.gender = known.gender or gender
+        known.sure = known.sure or sure or bool(roles) or gender is not None
         known.last_sentence = max(known.last_sentence, sentence)
         if words:
             self.person_by_word[words[-1]] = known

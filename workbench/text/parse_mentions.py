@@ -90,6 +90,9 @@ def source_mentions(doc: Any, quoted: Callable[[int], bool]) -> list[Mention]:
         return [_with_medium(first, verbs[0]), *verbs[1:], *according]
     if verbs and according and verbs[0].lemma in report_verbs.SPEECH:
         return [_with_medium(verbs[0], according[0]), *verbs[1:], *according]
+    if citing and according:
+        # "According to Yonhap, quoting KCNA": KCNA, relayed by Yonhap.
+        return [_with_medium(citing[0], according[0]), *according]
     colon = _colon_speaker(doc, quoted) if not verbs else None
     return [*according, *citing, *verbs, *([colon] if colon else [])]
 

@@ -284,12 +284,21 @@ def _named(
     text = head.doc.text[name[0].idx : name[-1].idx + len(name[-1].text)]
     known = memory.known_person(words)
     organization_words = _looks_like_organization(words)
-    hinted = hint is not None and (
-        _is_title(hint.text)
-        or (source_lexicon.noun_category(hint.text) or (None,))[0] == "person"
+    role_after = _role_in_apposition(head)
+    if role_after is not None:
+        roles |= {role_after}
+    hinted = role_after is not None or (
+        hint is not None
+        and (
+            _is_title(hint.text)
+            or (source_lexicon.noun_category(hint.text) or (None,))[0] == "person"
+        )
     )
-    if known is not None and not organization_words:
+    if known is not None and not organization_words and (known.sure or label in PERSON_LABELS):
         confidence = 0.95
+        kind = "named_person"
+    elif known is not None and not organization_words and label not in ORGANIZATION_LABELS:
+        confidence = 0.8
         kind = "named_person"
     elif organization_words:
         kind, confidence = "organization", 0.9
@@ -320,6 +329,16 @@ def _named(
         entity=known if kind == "named_person" else None,
         name=text if kind == "named_person" else None,
     )
+
+
+def _role_in_apposition(head: Any) -> str | None:
+    """ "Esteban Magnani, author of ...": the person noun in apposition to a name."""
+    for child in head.children:
+        if child.dep_ == "appos" and child.tag_ in ("NN", "NNS"):
+            category = source_lexicon.noun_category(child.text)
+            if category is not None and category.category == "person":
+                return category.singular
+    return None
 
 
 def _is_title(word: str) -> bool:
