@@ -44,15 +44,7 @@ CONFIDENT = 0.7
 
 # Any form of a lexicon verb, nouns-alike included ("a report", "the state"): the parse
 # decides whether it is a verb, so only sentences with one are worth parsing.
-_ANY_REPORT_FORM = re.compile(
-    r"(?<![\w’'-])(?:"
-    + "|".join(
-        re.escape(form).replace(r"\ ", r"\s+")
-        for form in sorted(report_verbs.LEMMA_OF, key=len, reverse=True)
-    )
-    + r")\b",
-    re.IGNORECASE,
-)
+_WORDS = re.compile(r"[A-Za-z]+")
 _OTHER_CUES = re.compile(r"(?i:\baccording\s+to\b|\bper\b|\bciting\b)|:[^\S\n]*\x00")
 # Rule sources are this sure by themselves (measured like the parse's; see the README).
 _RULE_CONFIDENCE = {"rule": 0.75, "back-reference": 0.7}
@@ -121,11 +113,69 @@ def _parsed(text, narration, spans, use_model, only) -> dict[int, Any]:
     if not wanted:
         return {}
     docs = spacy_model.parse([text[spans[i].start : spans[i].end] for i in wanted])
-    return dict(zip(wanted, docs, strict=True))
+    parsed = dict(zip(wanted, docs, strict=True))
+    windows = []
+    for index, doc in parsed.items():
+        quoted = _quoted_in(narration, spans[index].start)
+        mentions = parse_mentions.source_mentions(doc, quoted)
+        doc.user_data["mentions"] = mentions
+        windows.extend(_name_windows(doc, mentions))
+    spacy_model.recognise_entities(windows)
+    return parsed
+
+
+def _name_windows(doc: Any, mentions: list) -> list[tuple[Any, int, int]]:
+    """The token windows whose names the entity recogniser should type: each source
+    phrase, with the word after it ("Harry Reid said"), merged where they overlap."""
+    ranges = []
+    heads = [m.head for m in mentions] + [m.medium.head for m in mentions if m.medium]
+    for head in heads:
+        start = max(head.left_edge.i, head.i - 6)
+        end = min(head.right_edge.i, head.i + 6) + 2
+        ranges.append((start, min(end, len(doc))))
+    for token in doc:
+        # Subjects, and full names anywhere: a later "he", "the company" or surname may
+        # mean them ("campaigner Caitlin Boswell, with Boswell stating").
+        if token.dep_ in ("nsubj", "nsubjpass"):
+            ranges.append((max(token.left_edge.i, token.i - 4), min(token.i + 2, len(doc))))
+        elif (
+            token.tag_ == "NNP"
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].tag_ == "NNP"
+            and (token.i == 0 or doc[token.i - 1].tag_ != "NNP")
+        ):
+            end = token.i + 1
+            while end < len(doc) and doc[end].tag_ in ("NNP", "NNPS"):
+                end += 1
+            ranges.append((max(0, token.i - 1), min(end + 1, len(doc))))
+    # Only windows with a proper noun: a pronoun or "officials" needs no recogniser.
+    ranges = [
+        (start, end)
+        for start, end in ranges
+        if any(token.tag_ in ("NNP", "NNPS") for token in doc[start:end])
+    ]
+    merged: list[tuple[Any, int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][2]:
+            merged[-1] = (doc, merged[-1][1], max(end, merged[-1][2]))
+        else:
+            merged.append((doc, start, end))
+    return merged
+
+
+def _quoted_in(narration: str, base: int):
+    def quoted(offset: int) -> bool:
+        position = base + offset
+        return position < len(narration) and narration[position] == "\x00"
+
+    return quoted
 
 
 def _has_cue(narration: str) -> bool:
-    return bool(_ANY_REPORT_FORM.search(narration) or _OTHER_CUES.search(narration))
+    first_words = report_verbs.FIRST_WORDS
+    if any(word.lower() in first_words for word in _WORDS.findall(narration)):
+        return True
+    return _OTHER_CUES.search(narration) is not None
 
 
 def _model_wanted(use_model: bool | None) -> bool:
@@ -139,13 +189,8 @@ def _from_parse(doc, span, narration, memory, index, excluded):
     if doc is None:
         return None, []
     base = span.start
-
-    def quoted(offset: int) -> bool:
-        position = base + offset
-        return position < len(narration) and narration[position] == "\x00"
-
     found: list[Found] = []
-    for mention in parse_mentions.source_mentions(doc, quoted):
+    for mention in doc.user_data["mentions"]:
         typed = source_kinds.type_mention(mention, base, memory, index, excluded)
         if typed is not None:
             found.append(typed)

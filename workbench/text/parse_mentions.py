@@ -218,6 +218,8 @@ def _names_a_text(head: Any) -> bool:
 
 def _lemma(verb: Any) -> str | None:
     """The lexicon lemma of a verb token, phrasal particle included ("points out")."""
+    if verb.lower_ not in report_verbs.FIRST_WORDS:
+        return None
     for child in verb.children:
         if child.dep_ == "prt":
             lemma = report_verbs.lemma_of(f"{verb.text} {child.text}")

@@ -181,7 +181,15 @@ NOUN_LIKE_FORMS = frozenset(
 
 def lemma_of(form: str) -> str | None:
     """The lexicon lemma of a verb form ("explains" -> "explain"), or None."""
-    return LEMMA_OF.get(re.sub(r"\s+", " ", form.lower()))
+    lower = form.lower()
+    found = LEMMA_OF.get(lower)
+    if found is None and not lower.isalpha():
+        found = LEMMA_OF.get(re.sub(r"\s+", " ", lower))
+    return found
+
+
+# The first words of every form, for a quick look at whether a text has one at all.
+FIRST_WORDS = frozenset(form.split()[0] for form in LEMMA_OF)
 
 
 def alternation() -> str:
