@@ -307,10 +307,15 @@ def _remember(memory: Discourse, found: Found | None, reading: Any, index: int) 
     """Record the sentence's source as its speaker, for later back-references; the
     source comes back with the entity it is."""
     opening = reading.opening
-    if opening is not None and opening.attribution.kind == "named_person":
-        person = memory.known_person(opening.attribution.text.split())
-        if person is not None:
-            memory.opened(index, person)
+    if opening is not None:
+        words = opening.attribution.text.split()
+        known = (
+            memory.known_person(words)
+            if opening.attribution.kind == "named_person"
+            else memory.known_organization(words)
+        )
+        if known is not None:
+            memory.opened(index, known)
     if found is None:
         return None
     attribution = found.attribution

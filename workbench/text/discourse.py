@@ -217,6 +217,15 @@ class Discourse:
             return False
         return entity.gender in (None, gender)
 
+    def recent_speaker(self, sentence: int, within: int) -> Entity | None:
+        """The named person who spoke last, if they did in the last `within` sentences."""
+        for said_in, entity in reversed(self.speakers):
+            if said_in < sentence - within:
+                break
+            if entity.kind == "named_person":
+                return entity
+        return None
+
     def last_two_people(self, sentence: int) -> tuple[Entity, Entity] | None:
         """The two people named most recently, in the last two sentences ("Both men")."""
         people = sorted(

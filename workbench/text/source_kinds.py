@@ -320,7 +320,10 @@ def _named(
         kind, confidence = "named_person", 0.6
     else:
         kind, confidence = "organization", 0.5
-    attribution = Attribution(text, kind, start, end, method="parse")
+    # "entity" when the recogniser's label decided the kind, for the reviewer to weigh.
+    decided_by_label = label and not (known or organization_words or hinted or titles)
+    method = "entity" if decided_by_label else "parse"
+    attribution = Attribution(text, kind, start, end, method=method)
     return Found(
         attribution,
         confidence,
@@ -391,6 +394,10 @@ def _common_noun(head: Any, base: int, memory: Discourse, sentence: int) -> Foun
         known = memory.person_with_role(category.singular, sentence)
         if known is not None:
             return Found(known.attribution(), 0.8, entity=known)
+        # "the official added", right after a named person spoke: that person.
+        known = memory.recent_speaker(sentence, within=2)
+        if known is not None:
+            return Found(known.attribution(), 0.7, entity=known)
     return _own(
         head,
         base,

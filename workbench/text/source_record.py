@@ -1,7 +1,8 @@
 """What a detected source is: its verbatim span, kind, medium, and how it was found.
 
-Its own module so that the stages that find sources (the rules in attribution.py, the
-parse in model_gaps.py) share it without importing each other.
+Its own module so that the stages that find sources (the parse in source_kinds.py, the
+rules in source_rules.py, attribution.py that combines them) share it without importing
+each other.
 """
 
 from dataclasses import dataclass, field

@@ -552,7 +552,7 @@ class RuleReading:
 
     source: "RuleSource | None"
     names: tuple["RuleSource", ...]
-    opening: "RuleSource | None"  # a person named as the sentence's subject, at its start
+    opening: "RuleSource | None"  # who the sentence is about: a name at its start
 
 
 def read_sentences(narration: str, spans: list[ClaimSpan]) -> list[RuleReading]:
@@ -563,7 +563,11 @@ def read_sentences(narration: str, spans: list[ClaimSpan]) -> list[RuleReading]:
     for span in spans:
         sentence = _Sentence(narration[span.start : span.end], span.start, memory)
         names = tuple(sentence.pending)
-        opening = names[0] if names and _is_one_person(names[0]) else None
+        opening = (
+            names[0]
+            if names and (_is_one_person(names[0]) or names[0].attribution.kind == "organization")
+            else None
+        )
         if opening is not None and not _opens_clause(
             sentence.narration, opening.attribution.start - span.start
         ):
