@@ -27,7 +27,6 @@ as the source; below, as a suggestion to check ("probably the Interior Ministry?
 import dataclasses
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from . import parse_mentions, report_verbs, source_kinds, source_rules, spacy_model
@@ -93,9 +92,7 @@ def detect_sources(
         own.append(_remember(memory, chosen, reading, index))
         mentions.append([name.attribution for name in reading.names] + others)
     final = _credit_quotations(text, narration, spans, own, quotations)
-    return [
-        _with_candidates(found, names) for found, names in zip(final, mentions, strict=True)
-    ]
+    return [_with_candidates(found, names) for found, names in zip(final, mentions, strict=True)]
 
 
 # --- Parsing ------------------------------------------------------------------------------
@@ -204,8 +201,8 @@ def _from_rules(source: Any, memory: Discourse) -> Found | None:
     if source is None:
         return None
     attribution = source.attribution
-    confidence = _UNCERTAIN_RULE if source.uncertain else _RULE_CONFIDENCE.get(
-        attribution.method, 0.7
+    confidence = (
+        _UNCERTAIN_RULE if source.uncertain else _RULE_CONFIDENCE.get(attribution.method, 0.7)
     )
     if attribution.kind == "organization" and source.uncertain:
         known = memory.known_person(attribution.text.split())
@@ -250,16 +247,14 @@ def _named_inside_quotes(memory, text, narration, span) -> set[int]:
     """Ids of known entities named inside this sentence's quotations: never its speaker."""
     quoted = "".join(
         char if blank == "\x00" else " "
-        for char, blank in zip(text[span.start : span.end], narration[span.start : span.end])
+        for char, blank in zip(
+            text[span.start : span.end], narration[span.start : span.end], strict=True
+        )
     )
     if not quoted.strip():
         return set()
     words = set(re.findall(r"[A-Z][\w’'-]+", quoted))
-    return {
-        id(entity)
-        for word, entity in memory.person_by_word.items()
-        if word in words
-    }
+    return {id(entity) for word, entity in memory.person_by_word.items() if word in words}
 
 
 def _learn(memory: Discourse, reading: Any, doc: Any, span: ClaimSpan, narration, index) -> None:
@@ -320,7 +315,11 @@ def _remember(memory: Discourse, found: Found | None, reading: Any, index: int) 
         return None
     attribution = found.attribution
     entity = found.entity
-    if entity is not None and attribution.kind == "named_person" and entity.kind == attribution.kind:
+    if (
+        entity is not None
+        and attribution.kind == "named_person"
+        and entity.kind == attribution.kind
+    ):
         # What this sentence says of a known person ("Magnani, author of ...") stays known.
         entity.roles.update(found.roles)
         entity.sure = entity.sure or bool(found.roles) or found.gender is not None
@@ -370,8 +369,10 @@ def _remember_subject(memory: Discourse, doc: Any, base: int, index: int) -> Non
     else:
         entity = memory.other(attribution, index, found.plural, set(found.roles))
     memory.opened(index, entity)
-    issued = attribution.medium if attribution.medium is not None else (
-        text.attribution if text is not None else None
+    issued = (
+        attribution.medium
+        if attribution.medium is not None
+        else (text.attribution if text is not None else None)
     )
     if issued is not None and issued.kind == "document" and entity.kind != "document":
         # "The ministry issued a statement": a later "the statement" is the ministry's.
@@ -410,15 +411,11 @@ def _credit_quotations(
             speaker = _neighbouring_speaker(text, spans, result, own, index)
         if speaker is not None:
             # The speaker by their fullest name: the sentence itself does not name them.
-            named = speaker.entity is not None and speaker.entity.kind in (
-                "named_person",
-                "organization",
-            )
-            attribution = (
-                speaker.entity.attribution("quotation")
-                if named
-                else dataclasses.replace(speaker.attribution, method="quotation")
-            )
+            entity = speaker.entity
+            if entity is not None and entity.kind in ("named_person", "organization"):
+                attribution = entity.attribution("quotation")
+            else:
+                attribution = dataclasses.replace(speaker.attribution, method="quotation")
             result[index] = dataclasses.replace(
                 speaker, attribution=attribution, confidence=round(speaker.confidence * 0.95, 3)
             )
@@ -500,4 +497,3 @@ def _with_candidates(
         found.attribution, candidates=tuple(candidates), confidence=found.confidence
     )
     return attribution, tuple(candidates)
-

@@ -177,9 +177,7 @@ class Discourse:
             for said_in, _, entity in reversed(recent):
                 if said_in < lowest:
                     break
-                if entity.first_sentence < sentence and self._fits_person(
-                    entity, gender, excluded
-                ):
+                if entity.first_sentence < sentence and self._fits_person(entity, gender, excluded):
                     return entity
             for entity in sorted(self.entities, key=lambda e: -e.last_sentence):
                 if (
@@ -232,7 +230,8 @@ class Discourse:
             (
                 e
                 for e in self.entities
-                if e.kind == "named_person" and e.last_sentence >= sentence - 2
+                if e.kind == "named_person"
+                and e.last_sentence >= sentence - 2
                 and e.first_sentence < sentence
             ),
             key=lambda e: (e.last_sentence, e.start),

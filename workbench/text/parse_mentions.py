@@ -133,8 +133,7 @@ def _verb_mention(verb: Any, quoted: Callable[[int], bool]) -> Mention | None:
     if verb.dep_ == "pcomp" and verb.head.lower_ == "as":
         return None  # "quotes X as saying": the verb "quotes" names X
     if lemma == "claim" and any(
-        child.dep_ == "dobj" and child.lower_ in report_verbs.ACTION_OBJECTS
-        for child in children
+        child.dep_ == "dobj" and child.lower_ in report_verbs.ACTION_OBJECTS for child in children
     ):
         return None  # "claimed responsibility", "claimed ten lives"
     if lemma == "quote":

@@ -199,9 +199,11 @@ def _name_after_role(head: Any) -> Any:
     if last.ent_type_ == "PERSON":
         # The recogniser's person: "to the United States Hamdullah Mohib".
         name = [token for token in run if token.ent_type_ == "PERSON"]
-        name = name[[t.ent_iob_ for t in name].index("B") :] if "B" in [
-            t.ent_iob_ for t in name
-        ] else name
+        name = (
+            name[[t.ent_iob_ for t in name].index("B") :]
+            if "B" in [t.ent_iob_ for t in name]
+            else name
+        )
         return name
     # "of the Andean Community Wagner": the name is what follows the organisation's name.
     cues = [i for i, token in enumerate(run) if _looks_like_organization([token.text])]
@@ -237,11 +239,16 @@ def name_tokens(head: Any) -> list[Any]:
     # Extend left over proper-noun compounds and titles: "Prosecutor Jane Doe".
     while tokens[0].i > 0:
         before = doc[tokens[0].i - 1]
-        if before.head.i in {t.i for t in tokens} | {head.i} and before.dep_ in (
-            "compound",
-            "flat",
-            "nmod",
-        ) and (before.tag_ in _NAME_TAGS or before.text in source_lexicon.TITLES):
+        if (
+            before.head.i in {t.i for t in tokens} | {head.i}
+            and before.dep_
+            in (
+                "compound",
+                "flat",
+                "nmod",
+            )
+            and (before.tag_ in _NAME_TAGS or before.text in source_lexicon.TITLES)
+        ):
             tokens.insert(0, before)
         else:
             break
@@ -411,9 +418,7 @@ def _common_noun(head: Any, base: int, memory: Discourse, sentence: int) -> Foun
 def _document(head, base, memory, category, definite):
     """A text: "the report" (a document), "Spielberg's statement" (Spielberg's, via the
     statement), "a statement from the ministry" (the ministry's)."""
-    owner = (
-        _possessor(head) or _from_whom(head) or _proper_compound(head) or _issuer(head)
-    )
+    owner = _possessor(head) or _from_whom(head) or _proper_compound(head) or _issuer(head)
     if owner is not None and owner.tag_ != "PRP":
         found = (
             _named(owner, base, memory)

@@ -51,7 +51,7 @@ PERSON_NOUNS = frozenset(
     policymaker lobbyist strategist operative insider outsider
     holder bearer proponent advocate backer ally rival foe enemy adversary challenger
     incumbent nominee appointee successor predecessor boss employer
-    employee laborer labourer miner fisherman fishermen sailor 
+    employee laborer labourer miner fisherman fishermen sailor
     rescuer responder firefighter lifeguard medic surgeon clinician practitioner
     specialist technician mechanic electrician plumber builder carpenter cook chef waiter
     waitress clerk cashier receptionist secretary assistant housekeeper nanny
@@ -88,7 +88,7 @@ INSTITUTION_NOUNS = frozenset(
     conglomerate subsidiary exchange fund syndicate guild lobby think-tank centre center
     observatory platform provider supplier distributor producer exporter importer
     airport port railway zoo prison jail hospital clinic charity nonprofit non-profit
-    outfit franchise club side kremlin pentagon palace 
+    outfit franchise club side kremlin pentagon palace
     """.split()
 )
 
@@ -109,7 +109,7 @@ DOCUMENT_NOUNS = frozenset(
     footage video recording photo photograph image map chart graph table journal
     journals minutes summary abstract preprint thesis dissertation textbook
     encyclopedia dictionary reports rumour rumor rumours rumors account accounts
-    documents files file leak leaks citation 
+    documents files file leak leaks citation
     """.split()
 )
 

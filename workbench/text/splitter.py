@@ -45,8 +45,10 @@ def split_claims(text: str) -> list[ClaimSpan]:
             cursor = located[1]
         found = _join_after_clock_times(text, found)
         found = _join_comma_continuations(text, found)
+        pieces = []
         for start, end in found:
-            bounds.extend(_split_inside_quotation(text, start, end))
+            pieces.extend(_split_inside_quotation(text, start, end))
+        bounds.extend(_without_wordless(text, pieces))
     return [
         ClaimSpan(index, start, end, text[start:end]) for index, (start, end) in enumerate(bounds)
     ]
@@ -90,6 +92,28 @@ def _is_abbreviation(text, start, stop):
         return False
     token = word.group(1).lower()
     return len(token) == 1 or token in _ABBREVIATIONS or "." in token
+
+
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def _without_wordless(text, pieces):
+    """A paragraph's pieces with those that hold no word (a lone quotation mark left
+    where straight and curly marks mix, a row of asterisks) joined to the piece before,
+    else to the one after; a paragraph of no word at all is no claim."""
+    joined: list[tuple[int, int]] = []
+    pending_start = None
+    for start, end in pieces:
+        if _WORD_CHARACTER.search(text, start, end) is None:
+            if joined:
+                joined[-1] = (joined[-1][0], end)
+            elif pending_start is None:
+                pending_start = start
+            continue
+        if pending_start is not None:
+            start, pending_start = pending_start, None
+        joined.append((start, end))
+    return joined
 
 
 # "at 10 a.m. Saturday": pysbd ends a sentence at a.m./p.m. before a capital; a weekday,
