@@ -137,7 +137,10 @@ def test_a_byline_element_gives_the_author_where_no_tag_does():
 
 
 def test_no_url_is_ever_a_publisher():
-    head = "<title>Council approves budget</title><meta property='og:site_name' content='www.dailycourier.example'>"
+    head = (
+        "<title>Council approves budget</title>"
+        "<meta property='og:site_name' content='www.dailycourier.example'>"
+    )
     article = page(head)
     assert article.site_name is None
 
