@@ -38,6 +38,19 @@ class Entity:
         return Attribution(self.text, self.kind, self.start, self.end, method=method)
 
 
+@dataclass(frozen=True)
+class Found:
+    """A typed source: the Attribution, how sure, and what a back-reference needs."""
+
+    attribution: Attribution
+    confidence: float
+    plural: bool = False
+    roles: frozenset[str] = frozenset()
+    gender: str | None = None
+    entity: Entity | None = None  # the earlier entity this mention refers back to
+    name: str | None = None  # for a named person: the name without titles
+
+
 class Discourse:
     """The entities an article has named, and its speakers, in reading order."""
 

@@ -13,11 +13,11 @@ Each reading carries a confidence: how often a source found this way is right (m
 on the development corpus; README, "Sources and flags").
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from . import source_lexicon
-from .discourse import Discourse, Entity, gender_of
+from .discourse import Discourse, Found, gender_of
 from .parse_mentions import Mention, phrase_bounds, subject_of
 from .source_record import Attribution
 
@@ -33,19 +33,6 @@ _QUANTIFIERS = frozenset(
 _NAME_TAGS = frozenset({"NNP", "NNPS"})
 _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 _NOT_NAME_WORDS = frozenset({"The", "A", "An"})
-
-
-@dataclass(frozen=True)
-class Found:
-    """A typed source: the Attribution, how sure, and what a back-reference needs."""
-
-    attribution: Attribution
-    confidence: float
-    plural: bool = False
-    roles: frozenset[str] = frozenset()
-    gender: str | None = None
-    entity: Entity | None = None  # the earlier entity this mention refers back to
-    name: str | None = None  # for a named person: the name without titles
 
 
 def type_mention(
