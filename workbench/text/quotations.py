@@ -1,10 +1,10 @@
 """Quotations in an article: where each begins and ends, across sentences and paragraphs.
 
-Pure: stdlib only. Straight marks, curly marks and guillemets are read by where they
-stand rather than by their shape (pages mix them: `“It was late."`): a mark at a
-paragraph's start or after a space or an opening bracket opens; one before a space,
-punctuation or the paragraph's end closes; in between, marks alternate. Within a paragraph
-they pair in order. News style leaves a quotation open at the end of a paragraph when the
+Pure: stdlib only. Within a paragraph, marks pair in order, opening and closing in turn,
+whatever their shape (pages mix straight and curly marks: `“It was late."`, and misplace
+them: `con el fin de" olvidarnos ... historia "`); a paragraph whose first mark can only
+close goes on with a quote begun before it, and an opening curly mark inside an open quote
+starts a new one. News style leaves a quotation open at the end of a paragraph when the
 next paragraph goes on with the same speaker and opens with a mark again: such paragraphs
 form one chain, and every sentence of a chain has one speaker.
 """
@@ -43,22 +43,26 @@ def find_quotations(text: str) -> list[Quotation]:
         first = True
         for mark in _MARK.finditer(text, paragraph.start(), paragraph.end()):
             position = mark.start()
-            if _opens(text, position, opened is not None):
-                if opened is not None:
-                    found.append(Quotation(opened, position, chain, False))
-                # A paragraph that opens with a mark goes on with a quote left open.
-                starts_paragraph = not text[paragraph.start() : position].strip()
-                if not (first and starts_paragraph and left_open):
-                    chain += 1
+            if opened is None:
+                if first and _closes(text, position) and text[paragraph.start() : position].strip():
+                    # The paragraph's first mark closes: it goes on with a quote begun
+                    # before it ("... we won," she said.), from the paragraph's start.
+                    if not left_open:
+                        chain += 1
+                    found.append(Quotation(paragraph.start(), position + 1, chain, True))
+                else:
+                    starts_paragraph = not text[paragraph.start() : position].strip()
+                    if not (first and starts_paragraph and left_open):
+                        chain += 1  # a new quote, unless it reopens one left open
+                    opened = position
+            elif _reopens(text, position):
+                # An opening curly mark inside a quote: the first one was never closed.
+                found.append(Quotation(opened, position, chain, False))
+                chain += 1
                 opened = position
-            elif opened is not None:
+            else:
                 found.append(Quotation(opened, position + 1, chain, True))
                 opened = None
-            else:
-                # A closing mark with nothing open: the quote ran from the paragraph's start.
-                if not left_open:
-                    chain += 1
-                found.append(Quotation(paragraph.start(), position + 1, chain, True))
             first = False
             left_open = False
         if opened is not None:
@@ -69,22 +73,23 @@ def find_quotations(text: str) -> list[Quotation]:
     return found
 
 
-def _opens(text: str, position: int, is_open: bool) -> bool:
-    """True when the mark at `position` opens a quotation."""
+def _closes(text: str, position: int) -> bool:
+    """True when a mark can only close: a closing glyph, or a mark after a word and
+    before a space, punctuation or the end ("won," she)."""
     mark = text[position]
+    if mark in CLOSING_MARKS:
+        return True
+    if mark in OPENING_MARKS:
+        return False
     before = text[position - 1] if position else "\n"
     after = text[position + 1] if position + 1 < len(text) else "\n"
-    looks_opening = before in _OPENS_BEFORE or before in OPENING_MARKS
-    looks_closing = after in _CLOSES_AFTER or after in CLOSING_MARKS or after == '"'
-    if looks_opening and not looks_closing:
-        return True
-    if looks_closing and not looks_opening:
-        return False
-    if mark in OPENING_MARKS:
-        return True
-    if mark in CLOSING_MARKS:
-        return False
-    return not is_open
+    return before not in _OPENS_BEFORE and (after in _CLOSES_AFTER or after in CLOSING_MARKS)
+
+
+def _reopens(text: str, position: int) -> bool:
+    """An opening glyph that stands where a quote opens, while one is open."""
+    before = text[position - 1] if position else "\n"
+    return text[position] in OPENING_MARKS and before in _OPENS_BEFORE
 
 
 def blank_quotations(text: str, quotations: list[Quotation]) -> str:
