@@ -90,7 +90,8 @@ class Pack:
             "ha han habia habian habra habrian habria hubo hubieran haya hayan".split()
         )
         self.passive = frozenset("fue fueron es son sido sera seran era eran".split())
-        self.relatives = frozenset({"quien", "quienes", "que", "cual", "cuales"})
+        self.relatives = frozenset({"quien", "quienes", "que", "cual", "cuales", "cuyo", "cuya"})
+        self.asides = frozenset(fold(word) for word in module.ASIDES)
         self.clause_openers = frozenset(
             {"y", "e", "pero", "aunque", "mientras", "pues", "ademas", "asimismo", "tambien"}
         )
@@ -234,8 +235,17 @@ class _Sentence:
         )
 
     def _role_around(self, start: int, end: int) -> str | None:
-        """The person noun in apposition before or after a name."""
-        for index in (start - 2, start - 3, end + 1, end + 2):
+        """The person noun in apposition before or after a name ("El primer ministro
+        francés, el socialista Lionel Jospin"; "Richard Grasso, presidente del ...")."""
+        for index in range(start - 1, max(-1, start - 7), -1):
+            entry = self.pack.nouns.get(self.tokens[index].folded)
+            if entry and entry[0] == "person" and not entry[1]:
+                return self.tokens[index].folded
+            if self.tokens[index].text in (".", ";", "\x00") or self.tokens[index].folded in (
+                self.pack.forms
+            ):
+                break
+        for index in (end + 1, end + 2):
             if 0 <= index < len(self.tokens):
                 entry = self.pack.nouns.get(self.tokens[index].folded)
                 if entry and entry[0] == "person" and not entry[1]:
@@ -286,12 +296,13 @@ class _Sentence:
         if lemma is None:
             return None
         if token.folded in self.pack.infinitives:
-            # Only in a frame: "se apresuró a decir", "al considerar que".
-            before = [t.folded for t in self.tokens[max(0, position - 2) : position]]
-            if before[-1:] == ["al"] or (
-                before[-1:] == ["a"] and before[:1] and before[0] in self.pack.infinitive_frames
-            ):
+            # Only in a frame: "se apresuró (hoy) a decir", "al considerar que".
+            before = position - 1
+            if before >= 0 and self.tokens[before].folded == "al":
                 return lemma
+            if before >= 1 and self.tokens[before].folded == "a":
+                frame = self._frame_verb(before - 1)
+                return lemma if frame is not None else None
             return None
         return lemma if self._finite(position) else None
 
@@ -303,8 +314,17 @@ class _Sentence:
             return position
         before = self.tokens[position - 1].folded if position else ""
         if before == "a" and position >= 2:
-            return position - 2
+            frame = self._frame_verb(position - 2)
+            return frame if frame is not None else position
         return position
+
+    def _frame_verb(self, index: int) -> int | None:
+        """The frame verb ("apresuró") ending at `index`, past adverbs ("hoy")."""
+        while index >= 0 and self.tokens[index].folded in self.pack.between:
+            index -= 1
+        if index >= 0 and self.tokens[index].folded in self.pack.infinitive_frames:
+            return index
+        return None
 
     def _finite(self, position: int) -> bool:
         """A finite verb, or a participle after "haber" or a passive "ser"."""
@@ -327,10 +347,11 @@ class _Sentence:
         return True
 
     def _clause_follows(self, position: int) -> bool:
+        """ "que" or a quotation after the verb, or a quotation just before it."""
         for token in self.tokens[position + 1 : position + 5]:
             if token.folded in ("que", "\x00", ":"):
                 return True
-        return False
+        return any(token.text == "\x00" for token in self.tokens[max(0, position - 3) : position])
 
     def _subject_of(self, position: int) -> Found | None:
         folded_before = self.tokens[position - 1].folded if position else ""
@@ -345,6 +366,15 @@ class _Sentence:
         start = position - 1
         while start >= 0 and self.tokens[start].folded in self.pack.between | self.pack.auxiliaries:
             start -= 1
+        while start >= 1 and self.tokens[start].text == ",":
+            # "Noboa, que fue vicepresidente ..., considera"; "Posse, por su parte, cree".
+            skipped = self._before_parenthetical(start)
+            if skipped is None:
+                break
+            start = skipped
+        if start >= 0 and self.tokens[start].folded in ("y", "e", "pero"):
+            # "Gutiérrez no se arrepiente ... y está seguro": the clause's subject.
+            return self._clause_subject(start)
         if start >= 0 and self.tokens[start].folded in self.pack.relatives:
             # "Benegas, quien aseguró": the noun before the relative.
             if start >= 1 and self.tokens[start - 1].text == ",":
@@ -374,6 +404,36 @@ class _Sentence:
                 if found is not None:
                     return self._with_medium(found, after[1])
         return None
+
+    def _before_parenthetical(self, comma: int) -> int | None:
+        """The token before ", <relative clause or aside>," that ends at `comma`, or None
+        when what precedes the comma is not such an aside."""
+        index = comma - 1
+        while index >= 0 and self.tokens[index].text != ",":
+            if self.tokens[index].text in (";", ":", "\x00", "(", ")"):
+                return None
+            index -= 1
+        if index < 1:
+            return None
+        first = self.tokens[index + 1].folded
+        aside = first in self.pack.relatives or first in self.pack.asides or (
+            first in ("en", "a") and index + 2 < comma
+        )
+        return index - 1 if aside else None
+
+    def _clause_subject(self, before: int) -> Found | None:
+        """The subject at the start of the clause a coordinated verb continues."""
+        start = before
+        while start > 0 and self.tokens[start - 1].text not in (";", ":", "\x00"):
+            start -= 1
+        for position in range(start, before):
+            if self.pack.forms.get(self.tokens[position].folded) or (
+                self.tokens[position].folded in self.pack.between
+            ):
+                return self._phrase_ending(position - 1) if position > start else None
+            if self.tokens[position].text == ",":
+                break
+        return self._phrase(start)
 
     def _before_parenthesis(self, close: int) -> int:
         """The token before the "(" that `close` ends ("el NYSE (NYSE)")."""
@@ -462,6 +522,8 @@ class _Sentence:
             if at is None:
                 continue
             after = at + len(frame)
+            if after < len(self.tokens) and self.tokens[after].folded == "lo":
+                after += 1  # "según lo aseguró el dirigente"
             # "Según informó hoy la Cadena Ser": the verb's subject after it.
             if after < len(self.tokens) and self.tokens[after].folded in self.pack.forms:
                 place = self._after(after + 1)
@@ -548,11 +610,24 @@ class _Sentence:
         return self._typed(start, end + 1)
 
     def _phrase(self, start: int) -> Found | None:
-        """The source noun phrase starting at `start`."""
+        """The source noun phrase starting at `start`; a role followed by a name in
+        apposition is that name ("el dirigente de la Coordinadora, Napoleón Saltos")."""
         if start >= len(self.tokens):
             return None
         end = self._phrase_end(start)
-        return self._typed(start, end) if end > start else None
+        found = self._typed(start, end) if end > start else None
+        if (
+            found is not None
+            and found.attribution.kind == "anonymous"
+            and found.roles
+            and end + 1 < len(self.tokens)
+            and self.tokens[end].text == ","
+        ):
+            name_end = self._phrase_end(end + 1)
+            named = self._typed(end + 1, name_end)
+            if named is not None and named.attribution.kind == "named_person":
+                return dataclasses.replace(named, roles=named.roles | found.roles)
+        return found
 
     def _behind_apposition(self, comma: int) -> Found | None:
         """ "El presidente de Spanair, Gonzalo Pascual, dijo" -> the name; "Gonzalo

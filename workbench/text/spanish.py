@@ -27,7 +27,7 @@ publicar difundir escribir twittear tuitear citar
 
 # Verbs that attribute only with a clause after them ("que ...") or a quotation: finding,
 # showing, estimating; and the frames of D1 ("llegó a la conclusión de que").
-EVIDENCE = "mostrar demostrar revelar indicar sugerir reflejar constatar concluir hallar".split()
+EVIDENCE = "mostrar demostrar reflejar constatar concluir hallar".split()
 
 # Irregular and stem-changing forms, third person (the generator adds the regular ones).
 IRREGULAR = {
@@ -185,6 +185,11 @@ MASCULINE = frozenset("él ministro presidente director secretario jefe don sr s
 IMPERSONAL = frozenset({"se"})
 # Words before an infinitive that make it one speaker's act: "se apresuró a decir".
 INFINITIVE_FRAMES = frozenset({"apresuró", "apresuraron", "limitó", "limitaron", "atrevió"})
+# Words that open an aside between a subject and its verb ("Posse, por su parte, cree").
+ASIDES = frozenset(
+    "por además asimismo también sin embargo no obstante tras mientras según quien "
+    "quienes que".split()
+)
 # Prepositions that end a source's phrase ("el primer ministro en su intervención").
 PREPOSITIONS = frozenset(
     "a ante bajo con contra desde durante en entre hacia hasta mediante para por según "
