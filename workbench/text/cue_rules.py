@@ -143,7 +143,10 @@ class _Sentence:
         for match in _TOKEN.finditer(narration, span.start, span.end):
             word = match.group()
             if "\x00" in word:
-                if not self.tokens or self.tokens[-1].text != "\x00":
+                if self.tokens and self.tokens[-1].text == "\x00":
+                    last = self.tokens[-1]
+                    self.tokens[-1] = Token("\x00", last.start, match.end(), "\x00")
+                else:
                     self.tokens.append(Token("\x00", match.start(), match.end(), "\x00"))
                 continue
             self.tokens.append(Token(word, match.start(), match.end(), pack.fold(word)))
@@ -281,6 +284,8 @@ class _Sentence:
                 return found
             if pro_drop is None and self._opens_clause(position):
                 pro_drop = position
+                if position and self.tokens[position - 1].text in (",", "\x00"):
+                    break  # '"...", dijo en referencia a ...': the quote's speaker
         if pro_drop is not None:
             return self._pro_drop(pro_drop)
         return None
@@ -366,6 +371,14 @@ class _Sentence:
         start = position - 1
         while start >= 0 and self.tokens[start].folded in self.pack.between | self.pack.auxiliaries:
             start -= 1
+        if start >= 0 and self.tokens[start].text in (",", "\x00") and not self._clause_after(
+            position
+        ):
+            # ", aseguró el capitán", ", coinciden en apuntar hoy los analistas, ...": the
+            # subject after a verb that reports no clause of its own.
+            inverted = self._inverted(position)
+            if inverted is not None:
+                return inverted
         while start >= 1 and self.tokens[start].text == ",":
             # "Noboa, que fue vicepresidente ..., considera"; "Posse, por su parte, cree".
             skipped = self._before_parenthetical(start)
@@ -384,6 +397,12 @@ class _Sentence:
             found = self._phrase_ending(start)
             if found is not None:
                 return found
+        if start >= 1 and self.tokens[start].text == "\x00":
+            begin = self._phrase_start(start - 1)
+            if self._media_name(begin, start):
+                return self._typed(begin, start + 1)
+        if start >= 1 and self.tokens[start].text == "," and self.tokens[start - 1].text == ")":
+            start -= 1  # "el New York Stock Exchange (NYSE), anunció"
         if start >= 0 and self.tokens[start].text == ")":
             start = self._before_parenthesis(start)
             if start >= 0 and self.tokens[start].text != ",":
@@ -398,12 +417,24 @@ class _Sentence:
         if start < 0 or self.tokens[start].text in _CLAUSE_BREAKS or self.tokens[start].folded in (
             self.pack.clause_openers
         ):
-            after = self._after(position + 1)
-            if after is not None:
-                found = self._phrase(after[0])
-                if found is not None:
-                    return self._with_medium(found, after[1])
+            return self._inverted(position)
         return None
+
+    def _inverted(self, position: int) -> Found | None:
+        after = self._after(position + 1)
+        if after is None:
+            return None
+        found = self._phrase(after[0])
+        return self._with_medium(found, after[1]) if found is not None else None
+
+    def _clause_after(self, position: int) -> bool:
+        """ "que" or a colon right after the verb (and its adverbs)."""
+        for token in self.tokens[position + 1 : position + 4]:
+            if token.folded in ("que", ":"):
+                return True
+            if token.folded not in self.pack.between:
+                return False
+        return False
 
     def _before_parenthetical(self, comma: int) -> int | None:
         """The token before ", <relative clause or aside>," that ends at `comma`, or None
@@ -443,20 +474,20 @@ class _Sentence:
         return index - 1
 
     def _opening_subject(self) -> Found | None:
-        """The subject the sentence opens with: "El ministro ..., justificó ... al
-        considerar que ...": the minister."""
-        for position, token in enumerate(self.tokens):
-            lemma = self.pack.forms.get(token.folded)
-            if token.folded in self.pack.infinitives:
-                continue
-            if lemma is not None or (
-                token.text[:1].islower() and position > 0 and token.folded.endswith(("o", "a"))
-                and self.tokens[position - 1].text == ","
-            ):
-                break
-        else:
-            return None
-        return self._subject_of(position) if lemma is not None else None
+        """The subject the sentence opens with: "El ministro egipcio del Interior,
+        general Habib Al Adli, justificó ... al considerar que ...": the minister."""
+        start = 0
+        if self.tokens and (
+            self.tokens[0].folded in self.pack.prepositions or self.tokens[0].folded in (
+                self.pack.between
+            )
+        ):
+            # An opening adverbial ("Con regocijo, el primer ministro ...").
+            comma = next((i for i, t in enumerate(self.tokens[:12]) if t.text == ","), None)
+            if comma is None:
+                return None
+            start = comma + 1
+        return self._phrase(start)
 
     def _after(self, index: int, skip_medium: bool = True) -> tuple[int, Found | None] | None:
         """Where the phrase after a verb starts, past adverbs and "a EFE" (its medium)."""
@@ -569,6 +600,8 @@ class _Sentence:
         seen_head = False
         while index < len(self.tokens):
             token = self.tokens[index]
+            if token.text == "\x00" and self._media_name(start, index):
+                return index + 1  # el diario conservador "Le Figaro"
             if token.text in _CLAUSE_BREAKS or token.text in (".", "?", "!") or token.folded == "que":
                 break
             if token.folded in self.pack.forms and seen_head and not token.text[:1].isupper():
@@ -582,6 +615,15 @@ class _Sentence:
             if index - start > 14:
                 break
         return index
+
+    def _media_name(self, start: int, quote: int) -> bool:
+        """True when the quotation at `quote` is an outlet's short name after a media noun
+        in the phrase from `start` ("el canal televisivo "LCI"")."""
+        quoted = self.text[self.tokens[quote].start : self.tokens[quote].end].strip("\"“”«» ")
+        words = quoted.split()
+        if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+            return False
+        return any(t.folded in self.pack.media_nouns for t in self.tokens[start:quote])
 
     def _phrase_start(self, end: int) -> int:
         index = end
@@ -600,6 +642,10 @@ class _Sentence:
             if before.folded in self.pack.relatives or before.folded in self.pack.prepositions:
                 break
             index -= 1
+            if before.folded in self.pack.determiners and not (
+                index >= 1 and self.tokens[index - 1].folded in ("de", "del")
+            ):
+                break  # a phrase has one determiner of its own: "los delanteros ..."
         return index
 
     def _phrase_ending(self, end: int) -> Found | None:
@@ -620,6 +666,7 @@ class _Sentence:
             found is not None
             and found.attribution.kind == "anonymous"
             and found.roles
+            and not found.plural
             and end + 1 < len(self.tokens)
             and self.tokens[end].text == ","
         ):
@@ -651,6 +698,8 @@ class _Sentence:
     def _typed(self, start: int, end: int) -> Found | None:
         """What kind of source tokens[start:end] name, or None."""
         tokens = self.tokens[start:end]
+        if len(tokens) >= 2 and tokens[-1].text == "\x00" and self._media_name(start, end - 1):
+            return Found(self._attribution(tokens, "organization"), 0.8)
         while tokens and tokens[0].text in ("\x00", ",", "-", "—", "–", "(", ")"):
             tokens = tokens[1:]
         while tokens and tokens[-1].text in ("\x00", ",", "-", "—", "–", "(", ")", "."):

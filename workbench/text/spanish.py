@@ -17,7 +17,7 @@ informar revelar admitir negar comunicar recordar insistir aclarar confirmar est
 creer exclamar proseguir apuntar comentar matizar replicar responder puntualizar lamentar
 reiterar expresar concluir argumentar defender alertar avisar enfatizar resaltar valorar
 calificar tildar acusar reprochar garantizar prever pronosticar vaticinar juzgar entender
-pensar suponer sospechar temer mantener relatar contar narrar describir asegurar admitir
+pensar suponer sospechar temer relatar contar narrar describir asegurar admitir
 confesar denunciar desmentir rechazar refutar objetar agradecer felicitar elogiar alabar
 condenar deplorar celebrar interpretar diagnosticar certificar atestiguar testificar
 declarar manifestar insinuar sugerir opinar recalcar remarcar incidir apostillar zanjar
@@ -72,7 +72,6 @@ ACCORDING_TO = (
     "según",
     "de acuerdo con",
     "a juicio de",
-    "a jucio de",  # a common misspelling in news copy
     "en palabras de",
     "en opinión de",
     "a decir de",
@@ -98,7 +97,7 @@ BETWEEN = frozenset(
     """
     hoy ayer también además ya no sí asimismo luego después entonces anoche mañana
     finalmente incluso tampoco igualmente nuevamente siempre recientemente posteriormente
-    le les lo la nos me te se lo los
+    le les nos me te se
     """.split()
 )
 # Prepositions that a name's words may be joined by ("Alta Comisaría de las Naciones").
@@ -121,8 +120,9 @@ testigo víctima superviviente residente colaborador colaboradora asesor asesora
 delantero delantera defensa centrocampista portero portera árbitro seleccionador
 seleccionadora piloto sindicalista empresario empresaria banquero banquera inversor
 inversora agricultor agricultora estudiante alumno alumna padre madre hijo hija hermano
-hermana esposo esposa viuda familiar vocero vocera primer canciller premier mandatario
+hermana esposo esposa viuda familiar vocero vocera canciller premier mandatario
 mandataria candidato candidata militante fundador fundadora autor autora escritor
+fuente
 escritora historiador historiadora arqueólogo arqueóloga sacerdote obispo arzobispo
 cardenal papa imán rabino policía guardia bombero bombera paramédico enfermero enfermera
 """.split()
