@@ -202,6 +202,20 @@ MEDIA_NOUNS = frozenset(
     "televisión radio".split()
 )
 
+# Flags: how dates, years and amounts are written ("31 de septiembre de 2015", "el martes",
+# "en 2015", "tres millones").
+YEAR_CONTEXT = "en desde hasta de del durante antes después entre año años".split()
+SPELLED_QUANTITIES = (
+    "dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince veinte "
+    "treinta cuarenta cincuenta sesenta setenta ochenta noventa cien cientos ciento mil "
+    "miles millón millones billón billones docena docenas decena decenas centenar "
+    "centenares mitad"
+).split()
+QUOTE_INTRODUCERS = (
+    "dijo dice afirmó afirma aseguró asegura declaró declara señaló señala indicó indica "
+    "añadió añade explicó explica advirtió advierte manifestó exclamó comentó"
+).split()
+
 MONTHS = (
     "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre "
     "noviembre diciembre"

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 
 import pysbd
 from pysbd.lang.english import English
+from pysbd.lang.spanish import Spanish
+
+# The languages whose pysbd rules are used; any other text is split with English rules.
+_SEGMENTER_LANGUAGES = {"en": "en", "es": "es"}
 
 
 @dataclass(frozen=True)
@@ -28,10 +32,13 @@ class ClaimSpan:
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
-def split_claims(text: str) -> list[ClaimSpan]:
-    """Split `text` into sentence claims with exact offsets, in reading order."""
+def split_claims(text: str, language: str = "en") -> list[ClaimSpan]:
+    """Split `text` into sentence claims with exact offsets, in reading order; `language`
+    chooses pysbd's rules (its abbreviations: "Sr.", "Dña." in Spanish)."""
     bounds = []
-    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
+    segmenter = pysbd.Segmenter(
+        language=_SEGMENTER_LANGUAGES.get(language, "en"), clean=False, char_span=False
+    )
     for paragraph in _PARAGRAPH.finditer(text):
         if not paragraph.group().strip():
             continue
@@ -58,7 +65,9 @@ def split_claims(text: str) -> list[ClaimSpan]:
 # one sentence to it), but each sentence of a quote is a claim of its own. Inside quotation
 # marks, split after . ! ? followed by a capitalised word, unless the word before the stop
 # is an abbreviation (pysbd's own list) or an initial.
-_ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
+_ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS) | frozenset(
+    Spanish.Abbreviation.ABBREVIATIONS
+)
 _STOP_THEN_CAPITAL = re.compile(r"[.!?](?=\s+[\"“‘']?[A-Z])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
