@@ -220,8 +220,10 @@ class _Sentence:
 
     def _capitalised(self, index: int) -> bool:
         word = self.tokens[index].text
-        return word[:1].isupper() and word[:1].isalpha() and self.tokens[index].folded not in (
-            self.pack.determiners
+        return (
+            word[:1].isupper()
+            and word[:1].isalpha()
+            and self.tokens[index].folded not in (self.pack.determiners)
         )
 
     def _sentence_initial_word(self, index: int) -> bool:
@@ -273,7 +275,7 @@ class _Sentence:
         if found is not None:
             return found
         pro_drop = None
-        for position, token in enumerate(self.tokens):
+        for position in range(len(self.tokens)):
             lemma = self._cue_at(position)
             if lemma is None:
                 continue
@@ -365,14 +367,20 @@ class _Sentence:
         # A passive: "fue anunciado por X" takes its agent; without one, no one.
         if folded_before in self.pack.passive:
             agent = self._after(position + 1, skip_medium=False)
-            if agent is not None and agent[0] < len(self.tokens) and self.tokens[agent[0]].folded == "por":
+            if (
+                agent is not None
+                and agent[0] < len(self.tokens)
+                and self.tokens[agent[0]].folded == "por"
+            ):
                 return self._phrase(agent[0] + 1)
             return None
         start = position - 1
         while start >= 0 and self.tokens[start].folded in self.pack.between | self.pack.auxiliaries:
             start -= 1
-        if start >= 0 and self.tokens[start].text in (",", "\x00") and not self._clause_after(
-            position
+        if (
+            start >= 0
+            and self.tokens[start].text in (",", "\x00")
+            and not self._clause_after(position)
         ):
             # ", aseguró el capitán", ", coinciden en apuntar hoy los analistas, ...": the
             # subject after a verb that reports no clause of its own.
@@ -414,8 +422,10 @@ class _Sentence:
             if found is not None:
                 return found
         # Inverted: "..., dijo el ministro", "Dijo hoy Pascual".
-        if start < 0 or self.tokens[start].text in _CLAUSE_BREAKS or self.tokens[start].folded in (
-            self.pack.clause_openers
+        if (
+            start < 0
+            or self.tokens[start].text in _CLAUSE_BREAKS
+            or self.tokens[start].folded in (self.pack.clause_openers)
         ):
             return self._inverted(position)
         return None
@@ -447,8 +457,10 @@ class _Sentence:
         if index < 1:
             return None
         first = self.tokens[index + 1].folded
-        aside = first in self.pack.relatives or first in self.pack.asides or (
-            first in ("en", "a") and index + 2 < comma
+        aside = (
+            first in self.pack.relatives
+            or first in self.pack.asides
+            or (first in ("en", "a") and index + 2 < comma)
         )
         return index - 1 if aside else None
 
@@ -478,9 +490,8 @@ class _Sentence:
         general Habib Al Adli, justificó ... al considerar que ...": the minister."""
         start = 0
         if self.tokens and (
-            self.tokens[0].folded in self.pack.prepositions or self.tokens[0].folded in (
-                self.pack.between
-            )
+            self.tokens[0].folded in self.pack.prepositions
+            or self.tokens[0].folded in (self.pack.between)
         ):
             # An opening adverbial ("Con regocijo, el primer ministro ...").
             comma = next((i for i, t in enumerate(self.tokens[:12]) if t.text == ","), None)
@@ -521,9 +532,11 @@ class _Sentence:
         start = position - 1
         while start >= 0 and self.tokens[start].folded in self.pack.between | self.pack.auxiliaries:
             start -= 1
-        return start < 0 or self.tokens[start].text in _CLAUSE_BREAKS or self.tokens[
-            start
-        ].folded in self.pack.clause_openers
+        return (
+            start < 0
+            or self.tokens[start].text in _CLAUSE_BREAKS
+            or self.tokens[start].folded in self.pack.clause_openers
+        )
 
     def _pro_drop(self, position: int) -> Found | None:
         """ "Afirmó que ...": the person who spoke last; the verb is their mention here."""
@@ -570,8 +583,13 @@ class _Sentence:
             if token.folded != "para" or not self._clause_start(position):
                 continue
             end = self._phrase_end(position + 1)
-            if end < len(self.tokens) and end > position + 1 and (
-                self.tokens[end].text in (",", "\x00") or self.tokens[end].folded in self.pack.determiners
+            if (
+                end < len(self.tokens)
+                and end > position + 1
+                and (
+                    self.tokens[end].text in (",", "\x00")
+                    or self.tokens[end].folded in self.pack.determiners
+                )
             ):
                 found = self._phrase(position + 1)
                 if found is not None and found.attribution.kind != "document":
@@ -579,8 +597,10 @@ class _Sentence:
         return None
 
     def _clause_start(self, position: int) -> bool:
-        return position == 0 or self.tokens[position - 1].text in (",", ";", ":") or (
-            position == 2 and self.tokens[1].text == ","
+        return (
+            position == 0
+            or self.tokens[position - 1].text in (",", ";", ":")
+            or (position == 2 and self.tokens[1].text == ",")
         )
 
     def _colon(self) -> Found | None:
@@ -602,7 +622,11 @@ class _Sentence:
             token = self.tokens[index]
             if token.text == "\x00" and self._media_name(start, index):
                 return index + 1  # el diario conservador "Le Figaro"
-            if token.text in _CLAUSE_BREAKS or token.text in (".", "?", "!") or token.folded == "que":
+            if (
+                token.text in _CLAUSE_BREAKS
+                or token.text in (".", "?", "!")
+                or token.folded == "que"
+            ):
                 break
             if token.folded in self.pack.forms and seen_head and not token.text[:1].isupper():
                 break
@@ -619,7 +643,7 @@ class _Sentence:
     def _media_name(self, start: int, quote: int) -> bool:
         """True when the quotation at `quote` is an outlet's short name after a media noun
         in the phrase from `start` ("el canal televisivo "LCI"")."""
-        quoted = self.text[self.tokens[quote].start : self.tokens[quote].end].strip("\"“”«» ")
+        quoted = self.text[self.tokens[quote].start : self.tokens[quote].end].strip('"“”«» ')
         words = quoted.split()
         if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
             return False
@@ -738,7 +762,7 @@ class _Sentence:
             roles.add(tokens[0].folded)
             tokens = tokens[1:]
         # The name proper: capitalised words and their joiners, up to the first other word.
-        name = []
+        name: list[Token] = []
         for token in tokens:
             if token.text[:1].isupper() or (token.text in self.pack.joiners and name):
                 name.append(token)
@@ -754,7 +778,9 @@ class _Sentence:
         if organization is not None and known is None:
             return Found(self._attribution(name, "organization"), 0.85, entity=organization)
         if known is not None and not self._organization_words(words):
-            return Found(self._attribution(name, "named_person"), 0.9, entity=known, roles=frozenset(roles))
+            return Found(
+                self._attribution(name, "named_person"), 0.9, entity=known, roles=frozenset(roles)
+            )
         if self._organization_words(words) or any(word in self.pack.places for word in words):
             return Found(self._attribution(name, "organization"), 0.8)
         confidence = 0.75 if len(words) > 1 or roles else 0.6
@@ -768,7 +794,8 @@ class _Sentence:
 
     def _organization_words(self, words: Sequence[str]) -> bool:
         return any(
-            word in self.pack.organization_cues or (len(word) >= 2 and word.isupper() and word.isalpha())
+            word in self.pack.organization_cues
+            or (len(word) >= 2 and word.isupper() and word.isalpha())
             for word in words
         )
 
@@ -876,7 +903,9 @@ def _remember(memory: Discourse, found: Found | None, index: int) -> Found | Non
                 gender=found.gender,
             )
         elif attribution.kind == "organization":
-            entity = memory.organization(attribution.text, attribution.start, attribution.end, index)
+            entity = memory.organization(
+                attribution.text, attribution.start, attribution.end, index
+            )
         else:
             entity = memory.other(attribution, index, found.plural, set(found.roles))
     elif attribution.kind == "named_person":

@@ -33,8 +33,7 @@ EVIDENCE = "mostrar demostrar reflejar constatar concluir hallar".split()
 IRREGULAR = {
     "estar": "está están estuvo estuvieron estaba estaban",
     "llegar": "llegó llegaron llega llegan",
-    "decir": "dice dicen dijo dijeron decía decían diga digan dicho "
-    "dicha dichos dichas diciendo",
+    "decir": "dice dicen dijo dijeron decía decían diga digan dicho dicha dichos dichas diciendo",
     "sostener": "sostiene sostienen sostuvo sostuvieron sostenga",
     "mantener": "mantiene mantienen mantuvo mantuvieron mantenga",
     "advertir": "advierte advierten advirtió advirtieron advirtiendo advierta",
@@ -83,7 +82,14 @@ POSSESSIVE_FRAMES = ("a su juicio", "en su opinión", "a su entender", "según �
 # "dijo a EFE", "en declaraciones a la agencia X": the medium, not the source.
 MEDIUM_AFTER = ("a", "en declaraciones a", "en una entrevista con", "citado por", "citada por")
 
-PRONOUNS = {"él": "he", "ella": "she", "ellos": "they", "ellas": "they", "éste": "he", "ésta": "she"}
+PRONOUNS = {
+    "él": "he",
+    "ella": "she",
+    "ellos": "they",
+    "ellas": "they",
+    "éste": "he",
+    "ésta": "she",
+}
 DETERMINERS = frozenset(
     """
     el la los las un una unos unas este esta estos estas ese esa esos esas aquel aquella
@@ -178,7 +184,9 @@ TITLES = frozenset(
     princesa presidente presidenta ministro ministra alcalde alcaldesa
     """.split()
 )
-FEMININE = frozenset("ella ministra presidenta directora secretaria jefa doña sra sra. señora".split())
+FEMININE = frozenset(
+    "ella ministra presidenta directora secretaria jefa doña sra sra. señora".split()
+)
 MASCULINE = frozenset("él ministro presidente director secretario jefe don sr sr. señor".split())
 
 # Impersonal and agentless forms: "se informó", "se cree" (annotation notes S3).
