@@ -101,7 +101,7 @@ def detect_sources(
     text: str, spans: list[ClaimSpan], pack: Pack
 ) -> list[tuple[Attribution | None, tuple[tuple[str, str, int, int], ...]]]:
     """(Attribution or None, other candidate sources) per claim span, by the rules."""
-    quotations = find_quotations(text)
+    quotations = find_quotations(text, dialogue_dashes=True)
     narration = _with_dash_tags(text, blank_quotations(text, quotations), pack)
     memory = Discourse()
     own: list[Found | None] = []
@@ -288,6 +288,8 @@ class _Sentence:
                 pro_drop = position
                 if position and self.tokens[position - 1].text in (",", "\x00"):
                     break  # '"...", dijo en referencia a ...': the quote's speaker
+            if self._clause_after(position):
+                break  # "Añadió que no teme ...": what follows is what was said
         if pro_drop is not None:
             return self._pro_drop(pro_drop)
         return None

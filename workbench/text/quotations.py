@@ -33,8 +33,46 @@ class Quotation:
     closed: bool  # False when the paragraph ended before a closing mark
 
 
-def find_quotations(text: str) -> list[Quotation]:
-    """Every quotation in `text`, in order."""
+def find_quotations(text: str, dialogue_dashes: bool = False) -> list[Quotation]:
+    """Every quotation in `text`, in order. With `dialogue_dashes` (Spanish, Portuguese),
+    a paragraph opening with a dash is speech too, but for the tags set off by dashes
+    inside it: "—Nos vamos mañana —dijo la portavoz—. Está decidido." """
+    found = _marked_quotations(text)
+    if not dialogue_dashes:
+        return found
+    dialogue = _dialogue_quotations(text, chain=max((q.chain for q in found), default=-1) + 1)
+    covered = [(q.start, q.end) for q in found]
+    dialogue = [
+        q for q in dialogue if not any(start < q.end and q.start < end for start, end in covered)
+    ]
+    return sorted(found + dialogue, key=lambda q: q.start)
+
+
+_DIALOGUE_LINE = re.compile(r"^[^\S\n]*[—―–]", re.M)
+# A dash that opens the writer's tag: a space, the dash, then a lower-case word.
+_TAG_OPENS = re.compile(r"\s[—―–](?=[^\W\d_])")
+_TAG_CLOSES = re.compile(r"[—―–]|$", re.M)
+
+
+def _dialogue_quotations(text: str, chain: int) -> list[Quotation]:
+    found: list[Quotation] = []
+    for line in _DIALOGUE_LINE.finditer(text):
+        end = text.find("\n", line.end())
+        end = len(text) if end == -1 else end
+        position = line.end()
+        while position < end:
+            tag = _TAG_OPENS.search(text, position, end)
+            if tag is None or not text[tag.end()].islower():
+                found.append(Quotation(position, end, chain, True))
+                break
+            found.append(Quotation(position, tag.start(), chain, True))
+            closing = _TAG_CLOSES.search(text, tag.end(), end)
+            position = closing.end() if closing and closing.start() < end else end
+        chain += 1
+    return found
+
+
+def _marked_quotations(text: str) -> list[Quotation]:
     found: list[Quotation] = []
     chain = -1
     left_open = False
