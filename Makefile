@@ -49,7 +49,9 @@ locked-install:
 	$(BIN)/pip check
 
 # After changing dependencies in pyproject.toml: pin them (and their hashes) again.
-lock: install-dev
+# Not after install-dev: a pyproject.toml ahead of its lock would fail `pip check` first.
+lock:
+	test -x $(BIN)/uv || $(MAKE) install-dev
 	$(BIN)/uv pip compile pyproject.toml requirements/build.in --generate-hashes --universal \
 	  --python-version 3.11 -q -o requirements/app.lock
 	$(BIN)/uv pip compile pyproject.toml requirements/build.in --extra test --extra dev \

@@ -2,7 +2,7 @@
 
 import pytest
 
-from workbench.text.attribution import KINDS, Attribution, detect_attributions
+from workbench.text.attribution import CONFIDENT, KINDS, Attribution, detect_attributions
 from workbench.text.splitter import ClaimSpan, split_claims
 
 
@@ -319,9 +319,11 @@ def test_as_dict_includes_the_medium():
             "end": 11,
             "medium": None,
         },
-        "method": "rule",
+        "method": "parse",
+        "confidence": source.confidence,
         "candidates": [],
     }
+    assert CONFIDENT <= source.confidence <= 1  # "citing" and the rules agree
 
 
 def test_attribution_is_a_frozen_value():

@@ -196,5 +196,10 @@ def test_metadata_property_has_every_field():
         "<html><head><title>T</title></head><body><p>Text here.</p></body></html>"
     )
     assert article.metadata == PageMetadata(
-        title="T", authors=(), site_name=None, published_on=None, canonical_url=None
+        title="T",
+        authors=(),
+        site_name=None,
+        published_on=None,
+        canonical_url=None,
+        sources={"title": "the page's <title>"},
     )

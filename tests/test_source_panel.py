@@ -24,7 +24,7 @@ def test_the_panel_says_how_the_source_was_found_and_that_it_is_unconfirmed(
     reviewer_client, claim_id
 ):
     panel = reviewer_client.get(f"/claims/{claim_id}/panel", headers=HX).get_data(as_text=True)
-    assert "<strong>Jane Doe</strong> (person), found by the rules" in panel
+    assert "<strong>Jane Doe</strong> (person), found by the sentence&#39;s grammar" in panel
     assert "detected, not yet confirmed" in panel
     assert offered(panel, "John Roe")  # the sentence's other candidate, one click away
 

@@ -1,11 +1,12 @@
 """Article text -> the rows to store for its claims: offsets, source, flags."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import ArticleRejected
-from . import attribution, flags
+from . import attribution, flags, languages
+from .non_claims import non_claim_reasons
 from .splitter import ClaimSpan, split_claims
 
 
@@ -13,16 +14,20 @@ def claim_rows(
     text: str,
     on_stage: Callable[[str], None] | None = None,
     max_claims: int | None = None,
+    language: str = languages.DEFAULT,
+    headings: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """One dict per claim, ready for the claims table (without article_id).
 
     `on_stage` hears "splitting" and then "finding sources" (a long import's progress).
     ArticleRejected when there are more than `max_claims`, found before the sources and
-    flags, which take most of the time and memory.
+    flags, which take most of the time and memory. `language` is the article's; `headings`
+    the page's headings (those lines, and bylines, credits and the like, are marked "not a
+    claim" with the reason: non_claims.py).
     """
     if on_stage:
         on_stage("splitting")
-    spans = split_claims(text)
+    spans = split_claims(text, language)
     if max_claims is not None and len(spans) > max_claims:
         raise ArticleRejected(
             f"The article has {len(spans):,} claims; the limit is {max_claims:,} per article. "
@@ -30,28 +35,40 @@ def claim_rows(
         )
     if on_stage:
         on_stage("finding sources")
-    return [
-        {
-            "position": span.index + 1,
-            "start": span.start,
-            "end": span.end,
-            "text": span.text,
-            **fields,
-        }
-        for span, fields in zip(spans, annotate(text, spans), strict=True)
-    ]
+    not_claims = non_claim_reasons(text, spans, headings)
+    rows = []
+    position = 0
+    for span, fields in zip(spans, annotate(text, spans, language=language), strict=True):
+        reason = not_claims.get(span.index)
+        if reason is None:
+            position += 1
+        rows.append(
+            {
+                "position": position if reason is None else None,
+                "start": span.start,
+                "end": span.end,
+                "text": span.text,
+                "is_claim": 0 if reason else 1,
+                "hidden_reason": reason,
+                **fields,
+            }
+        )
+    return rows
 
 
 def annotate(
-    text: str, spans: list[ClaimSpan], only: set[int] | None = None
+    text: str,
+    spans: list[ClaimSpan],
+    only: set[int] | None = None,
+    language: str = languages.DEFAULT,
 ) -> list[dict[str, Any]]:
     """Source and flag columns for each span, in order (the spans give the context); with
     `only`, the parser looks at just those spans' sentences (the rules read them all)."""
-    found = attribution.detect_sources(text, spans, only=only)
+    found = languages.find_sources(text, spans, language, only=only)
     return [
         {
             **attribution_fields(source, candidates),
-            **flag_fields(span.text, source.kind if source else "none"),
+            **flag_fields(span.text, source.kind if source else "none", language),
         }
         for span, (source, candidates) in zip(spans, found, strict=True)
     ]
@@ -98,8 +115,10 @@ def attribution_fields(
     }
 
 
-def flag_fields(claim_text: str, attribution_kind: str | None) -> dict[str, Any]:
-    names = flags.claim_flags(claim_text, attribution_kind)
+def flag_fields(
+    claim_text: str, attribution_kind: str | None, language: str = languages.DEFAULT
+) -> dict[str, Any]:
+    names = flags.claim_flags(claim_text, attribution_kind, language)
     return {
         "flags": " ".join(names),
         "check_first": flags.check_first_rank(names, attribution_kind),

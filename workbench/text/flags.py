@@ -26,6 +26,9 @@ Choices the flags encode:
 
 import calendar
 import re
+from types import ModuleType
+
+from . import spanish
 
 FLAGS = ("unattributed", "anonymous_source", "direct_quote", "number", "date", "impossible_date")
 FLAG_LABELS = {
@@ -43,13 +46,18 @@ SOURCED_FIGURES = 1  # any other claim with a number or a date
 OTHER_CLAIMS = 2
 
 
-def claim_flags(claim_text: str, attribution_kind: str | None) -> list[str]:
-    """The flag names that apply to one claim, in FLAGS order."""
+def claim_flags(claim_text: str, attribution_kind: str | None, language: str = "en") -> list[str]:
+    """The flag names that apply to one claim, in FLAGS order; `language` is the
+    article's (dates, numbers and quotations are written differently in each)."""
     found = set()
     if attribution_kind in (None, "none"):
         found.add("unattributed")
     elif attribution_kind == "anonymous":
         found.add("anonymous_source")
+    words = _WORDS_OF.get(language)
+    if words is not None:
+        found |= words.flags(claim_text)
+        return [flag for flag in FLAGS if flag in found]
     if _has_direct_quote(claim_text):
         found.add("direct_quote")
     dates = list(_DATE.finditer(claim_text)) if _MAYBE_DATE.search(claim_text) else []
@@ -60,6 +68,80 @@ def claim_flags(claim_text: str, attribution_kind: str | None) -> list[str]:
     if _has_number(_blank_spans(claim_text, dates)):
         found.add("number")
     return [flag for flag in FLAGS if flag in found]
+
+
+class DayMonthWords:
+    """Flags for a language that writes the day before the month with a joining word
+    ("31 de septiembre de 2015"): built from a language pack's words."""
+
+    def __init__(self, pack: ModuleType) -> None:
+        months = "|".join(pack.MONTHS)
+        self.month_numbers = {name: number for number, name in enumerate(pack.MONTHS, start=1)}
+        self.month_numbers.update({"setiembre": 9})
+        weekdays = "|".join(pack.WEEKDAYS)
+        years = r"(?:1[0-9]{3}|20[0-9]{2})"
+        context = "|".join(pack.YEAR_CONTEXT)
+        self.date = re.compile(
+            rf"(?i)\b(?P<day>\d{{1,2}})\s+(?:de\s+)?(?P<month>{months})"
+            rf"(?:\s+(?:de|del)\s+(?P<year>\d{{4}}))?\b"
+            rf"|\b(?:{months})\s+(?:de|del)\s+{years}\b"
+            rf"|\b(?:{months})\b"
+            rf"|\b(?:{weekdays})\b"
+            rf"|\b(?:{context})\s+{years}\b"
+            rf"|\b(?P<iso_year>\d{{4}})-(?P<iso_month>\d{{2}})-(?P<iso_day>\d{{2}})\b"
+            rf"|\b(?P<slash_day>\d{{1,2}})/(?P<slash_month>\d{{1,2}})/(?P<slash_year>\d{{4}})\b"
+        )
+        self.number = re.compile(
+            r"\d+(?:[.,]\d+)*" + rf"|\b(?i:{'|'.join(pack.SPELLED_QUANTITIES)})\b"
+        )
+        self.introducers = re.compile(
+            rf"(?i)(?::|\b(?:{'|'.join(pack.QUOTE_INTRODUCERS)})\b,?)\s*$"
+        )
+
+    def flags(self, text: str) -> set[str]:
+        found: set[str] = set()
+        dates = list(self.date.finditer(text))
+        if dates:
+            found.add("date")
+        if any(self._impossible(match) for match in dates):
+            found.add("impossible_date")
+        if self.number.search(_blank_spans(text, dates)):
+            found.add("number")
+        if any(self._speech(text, match) for match in _ANY_QUOTATION.finditer(text)):
+            found.add("direct_quote")
+        return found
+
+    def _impossible(self, match: re.Match[str]) -> bool:
+        if match.group("day") and match.group("month"):
+            month = self.month_numbers[match.group("month").lower()]
+            return not _exists(_year(match.group("year")), month, int(match.group("day")))
+        if match.group("iso_year"):
+            return not _exists(
+                int(match.group("iso_year")),
+                int(match.group("iso_month")),
+                int(match.group("iso_day")),
+            )
+        if match.group("slash_day"):
+            return not _exists(
+                int(match.group("slash_year")),
+                int(match.group("slash_month")),
+                int(match.group("slash_day")),
+            )
+        return False
+
+    def _speech(self, text: str, match: re.Match[str]) -> bool:
+        passage = match.group()
+        paired = len(passage) >= 2 and passage[0] in '“"«' and passage[-1] in '”"»'
+        if not paired:
+            return True
+        before = text[: match.start()]
+        if not before.strip() or self.introducers.search(before):
+            return True
+        return len(passage.split()) >= _MIN_QUOTE_WORDS
+
+
+_ANY_QUOTATION = re.compile(r"«[^«»]*»?|“[^“”]*”?|\"[^\"]*\"?|^[^“”\"«»]*[”»]")
+_WORDS_OF = {"es": DayMonthWords(spanish)}
 
 
 def check_first_rank(flags: list[str], attribution_kind: str | None) -> int:

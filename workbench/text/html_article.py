@@ -12,6 +12,7 @@ import urllib.parse
 
 import trafilatura
 
+from . import page_metadata
 from .decoding import decode_document
 from .visible_text import html_to_text
 
@@ -41,6 +42,10 @@ class PageMetadata:
     site_name: str | None = None
     published_on: str | None = None  # ISO YYYY-MM-DD
     canonical_url: str | None = None  # http or https only
+    # The page's headings inside the article, as text: those lines are not claims.
+    headings: tuple[str, ...] = ()
+    credits: tuple[str, ...] = ()  # agencies and desks in the byline, not authors
+    sources: dict[str, str] = dataclasses.field(default_factory=dict)  # field -> where
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,12 +59,22 @@ class ExtractedArticle:
     published_on: str | None
     canonical_url: str | None
     extractor: str  # "trafilatura" or "fallback"
+    headings: tuple[str, ...] = ()
+    credits: tuple[str, ...] = ()
+    sources: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def metadata(self) -> PageMetadata:
         """The metadata fields alone."""
         return PageMetadata(
-            self.title, self.authors, self.site_name, self.published_on, self.canonical_url
+            self.title,
+            self.authors,
+            self.site_name,
+            self.published_on,
+            self.canonical_url,
+            self.headings,
+            self.credits,
+            self.sources,
         )
 
 
@@ -67,6 +82,9 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
     """The article on a page: its own text, one paragraph per line, and its metadata."""
     if isinstance(html, bytes):
         html = decode_document(html, None, "text/html")
+    tree = trafilatura.utils.load_html(html)
+    # Read before extraction, which cleans the tree (its scripts, JSON-LD among them).
+    page = page_metadata.read_page_metadata(tree, url) if tree is not None else None
     source = _without_layout_tables(html)
     document = trafilatura.bare_extraction(
         source, url=url, with_metadata=True, include_comments=False
@@ -78,9 +96,22 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
         text, extractor = _paragraph_lines(html_to_text(html)), "fallback"
     if document is None:
         document = trafilatura.extract_metadata(html, default_url=url)
-    metadata = _metadata_fields(document, url)
+    metadata = _metadata_fields(document, url, page)
     text = _without_headline_and_byline(text, metadata["title"], metadata["authors"])
-    return ExtractedArticle(text=text, extractor=extractor, **metadata)
+    headings = _headings(document) if extractor == "trafilatura" else ()
+    return ExtractedArticle(text=text, extractor=extractor, headings=headings, **metadata)
+
+
+def _headings(document) -> tuple[str, ...]:
+    """The text of every heading in the extracted article (trafilatura's <head> elements)."""
+    body = getattr(document, "body", None)
+    if body is None:
+        return ()
+    found = (
+        _SPACES.sub(" ", _CONTROL_CHARS.sub("", "".join(head.itertext()))).strip()
+        for head in body.iter("head")
+    )
+    return tuple(dict.fromkeys(heading for heading in found if heading))
 
 
 def _without_layout_tables(html):
@@ -152,7 +183,25 @@ def _paragraph_lines(text):
     return "\n".join(line for line in lines if line)
 
 
-def _metadata_fields(document, url):
+def _metadata_fields(document, url, page):
+    """The page's own metadata where it states it (page_metadata), else trafilatura's."""
+    if page is not None:
+        fallback = _metadata_fields(document, url, None)
+        chosen = {
+            "title": _clean(page.title),
+            "authors": tuple(page.authors),
+            "site_name": _clean(page.site_name),
+            "published_on": page.published_on,
+            "canonical_url": _web_url(page.canonical_url),
+        }
+        sources = dict(page.sources)
+        if fallback["site_name"] and not page_metadata.is_publisher_name(fallback["site_name"]):
+            fallback["site_name"] = None  # trafilatura's last resort is the domain
+        for name, value in chosen.items():
+            if not value and fallback[name]:
+                chosen[name] = fallback[name]
+                sources[name] = page_metadata.FROM_EXTRACTOR
+        return {**chosen, "credits": tuple(page.credits), "sources": sources}
     authors = _clean(document.author)
     return {
         "title": _clean(document.title),

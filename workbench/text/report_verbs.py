@@ -33,6 +33,63 @@ EVIDENCE = frozenset(
 # Verbs that attribute only the quotation they introduce: X called the plan "reckless".
 QUOTING = frozenset("call describe dismiss brand label term cite quote read".split())
 
+# Verbs of saying, judging and evaluating read only from the parse, which can tell a
+# clause or a quotation after them: each counts only then ("the court ruled that ...",
+# "he vowed: '...'"), so "the board ruled on Monday" or "he answered the door" do not.
+# Kept out of the rules, which cannot see a clause.
+PARSE_ONLY = frozenset(
+    """
+    answer retort rebut refute dispute contradict object protest vow pledge promise
+    threaten swear attest certify proclaim pronounce exclaim shout whisper cry yell scream
+    joke quip muse wonder question demand plead beg remind reassure confide brief relate
+    recount narrate outline summarize summarise elaborate specify signal imply convey
+    relay post blog publish broadcast echo repeat restate voice express agree understand
+    assume presume suppose guess doubt infer deduce judge rule hold recognize recognise
+    forecast anticipate foresee praise hail welcome applaud commend laud condemn denounce
+    decry slam blast blame charge bemoan raise share continue go_on portray depict
+    regard view issue release
+    """.split()
+)
+
+# Verbs of saying that attribute without a clause after them ("X denied involvement",
+# "X confirmed the deaths"); every other verb needs a clause or a quotation.
+BARE_SPEECH = frozenset(
+    """
+    say tell add state claim report announce note explain argue insist warn confirm deny
+    acknowledge admit write testify allege assert predict declare stress emphasize
+    emphasise caution comment tweet disclose complain accuse criticize criticise concede
+    reiterate affirm mention
+    """.split()
+)
+
+# Verbs whose infinitive asserts ("claimed to have spoken"), unlike "agreed to resume".
+ASSERTING_INFINITIVE = frozenset("claim profess purport".split())
+
+# Verbs of judging that take a small clause: "considered war inevitable".
+SMALL_CLAUSE = frozenset("consider deem think believe judge regard view declare".split())
+
+# Verbs of judging with an "as" predicate: "characterized homeopathy as quackery".
+AS_PREDICATE = frozenset("characterize characterise portray depict regard view".split())
+
+# "Many have voiced concerns": an opinion as the object of these verbs is a claim.
+OPINION_VERBS = frozenset("voice express raise share echo".split())
+OPINION_OBJECTS = frozenset(
+    """
+    concern concerns doubt doubts support opposition fear fears hope hopes regret optimism
+    skepticism scepticism anger frustration confidence disappointment outrage dismay
+    surprise sympathy condolences disapproval objection objections reservations criticism
+    worry worries alarm
+    """.split()
+)
+
+# Objects that make a verb of saying an act: "claimed responsibility", "claimed ten lives".
+ACTION_OBJECTS = frozenset(
+    """
+    responsibility credit victory victories title titles lives life asylum compensation
+    damages ownership seat seats win wins prize prizes refund
+    """.split()
+)
+
 # Recommendations and proposals: like the verbs of finding, a source only with a document
 # subject or before "that" (annotation rule 6: "X proposed measures" attributes nothing).
 REQUESTS = frozenset("urge propose advocate advise recommend".split())
@@ -91,7 +148,8 @@ def _form_table(lemmas):
 
 
 # form -> lemma, for every verb of the lexicon.
-LEMMA_OF = _form_table(SPEECH | EVIDENCE | QUOTING | REQUESTS)
+LEMMA_OF = _form_table(SPEECH | EVIDENCE | QUOTING | REQUESTS | PARSE_ONLY)
+_RULE_LEMMAS = SPEECH | EVIDENCE | QUOTING | REQUESTS
 # The -ing forms that, after a comma, take the sentence's subject ("X declined, saying").
 PARTICIPLES = frozenset(
     form for lemma in SPEECH | EVIDENCE for form in forms(lemma) if form.split()[0].endswith("ing")
@@ -107,7 +165,11 @@ _NOUN_LIKE_BASES = frozenset(
     mention concur
 """.split()
 )
-RULE_FORMS = frozenset(form for form in LEMMA_OF if form not in _NOUN_LIKE_BASES)
+RULE_FORMS = frozenset(
+    form
+    for form, lemma in LEMMA_OF.items()
+    if form not in _NOUN_LIKE_BASES and lemma in _RULE_LEMMAS
+)
 # Their -s forms ("states", "claims", "notes") count only before a that-clause or a quote.
 NOUN_LIKE_FORMS = frozenset(
     forms(lemma)[1]
@@ -119,7 +181,15 @@ NOUN_LIKE_FORMS = frozenset(
 
 def lemma_of(form: str) -> str | None:
     """The lexicon lemma of a verb form ("explains" -> "explain"), or None."""
-    return LEMMA_OF.get(re.sub(r"\s+", " ", form.lower()))
+    lower = form.lower()
+    found = LEMMA_OF.get(lower)
+    if found is None and not lower.isalpha():
+        found = LEMMA_OF.get(re.sub(r"\s+", " ", lower))
+    return found
+
+
+# The first words of every form, for a quick look at whether a text has one at all.
+FIRST_WORDS = frozenset(form.split()[0] for form in LEMMA_OF)
 
 
 def alternation() -> str:

@@ -1,7 +1,8 @@
 """What a detected source is: its verbatim span, kind, medium, and how it was found.
 
-Its own module so that the stages that find sources (the rules in attribution.py, the
-parse in model_gaps.py) share it without importing each other.
+Its own module so that the stages that find sources (the parse in source_kinds.py, the
+rules in source_rules.py, attribution.py that combines them) share it without importing
+each other.
 """
 
 from dataclasses import dataclass, field
@@ -18,9 +19,10 @@ METHODS = ("rule", "parse", "entity", "back-reference", "quotation")
 class Attribution:
     """A claim's source: `text == article_text[start:end]`, its kind, and who relayed it.
 
-    `method` says how it was found (one of METHODS) and `candidates` holds the other
-    sources the sentence names, as (text, kind, start, end), for a reviewer to pick
-    instead. Neither takes part in equality: the same span is the same source.
+    `method` says how it was found (one of METHODS), `candidates` holds the other sources
+    the sentence names, as (text, kind, start, end), for a reviewer to pick instead, and
+    `confidence` how sure the engine is. None of them takes part in equality: the same
+    span is the same source.
     """
 
     text: str
@@ -30,12 +32,16 @@ class Attribution:
     medium: "Attribution | None" = None
     method: str = field(default="rule", compare=False)
     candidates: tuple = field(default=(), compare=False)
+    # How sure the engine is, 0 to 1 (attribution.CONFIDENT and above: shown as the
+    # source; below: as a suggestion). None for a source a person chose.
+    confidence: float | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         """The stored shape, with how it was found and the other candidates."""
         return {
             **self.span_dict_with_medium(),
             "method": self.method,
+            "confidence": self.confidence,
             "candidates": [
                 dict(zip(("text", "kind", "start", "end"), candidate, strict=True))
                 for candidate in self.candidates

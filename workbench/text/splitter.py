@@ -8,6 +8,10 @@ from dataclasses import dataclass
 
 import pysbd
 from pysbd.lang.english import English
+from pysbd.lang.spanish import Spanish
+
+# The languages whose pysbd rules are used; any other text is split with English rules.
+_SEGMENTER_LANGUAGES = {"en": "en", "es": "es"}
 
 
 @dataclass(frozen=True)
@@ -28,10 +32,13 @@ class ClaimSpan:
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
-def split_claims(text: str) -> list[ClaimSpan]:
-    """Split `text` into sentence claims with exact offsets, in reading order."""
+def split_claims(text: str, language: str = "en") -> list[ClaimSpan]:
+    """Split `text` into sentence claims with exact offsets, in reading order; `language`
+    chooses pysbd's rules (its abbreviations: "Sr.", "Dña." in Spanish)."""
     bounds = []
-    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
+    segmenter = pysbd.Segmenter(
+        language=_SEGMENTER_LANGUAGES.get(language, "en"), clean=False, char_span=False
+    )
     for paragraph in _PARAGRAPH.finditer(text):
         if not paragraph.group().strip():
             continue
@@ -45,8 +52,10 @@ def split_claims(text: str) -> list[ClaimSpan]:
             cursor = located[1]
         found = _join_after_clock_times(text, found)
         found = _join_comma_continuations(text, found)
+        pieces = []
         for start, end in found:
-            bounds.extend(_split_inside_quotation(text, start, end))
+            pieces.extend(_split_inside_quotation(text, start, end))
+        bounds.extend(_without_wordless(text, pieces))
     return [
         ClaimSpan(index, start, end, text[start:end]) for index, (start, end) in enumerate(bounds)
     ]
@@ -56,7 +65,9 @@ def split_claims(text: str) -> list[ClaimSpan]:
 # one sentence to it), but each sentence of a quote is a claim of its own. Inside quotation
 # marks, split after . ! ? followed by a capitalised word, unless the word before the stop
 # is an abbreviation (pysbd's own list) or an initial.
-_ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
+_ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS) | frozenset(
+    Spanish.Abbreviation.ABBREVIATIONS
+)
 _STOP_THEN_CAPITAL = re.compile(r"[.!?](?=\s+[\"“‘']?[A-Z])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
@@ -90,6 +101,28 @@ def _is_abbreviation(text, start, stop):
         return False
     token = word.group(1).lower()
     return len(token) == 1 or token in _ABBREVIATIONS or "." in token
+
+
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def _without_wordless(text, pieces):
+    """A paragraph's pieces with those that hold no word (a lone quotation mark left
+    where straight and curly marks mix, a row of asterisks) joined to the piece before,
+    else to the one after; a paragraph of no word at all is no claim."""
+    joined: list[tuple[int, int]] = []
+    pending_start = None
+    for start, end in pieces:
+        if _WORD_CHARACTER.search(text, start, end) is None:
+            if joined:
+                joined[-1] = (joined[-1][0], end)
+            elif pending_start is None:
+                pending_start = start
+            continue
+        if pending_start is not None:
+            start, pending_start = pending_start, None
+        joined.append((start, end))
+    return joined
 
 
 # "at 10 a.m. Saturday": pysbd ends a sentence at a.m./p.m. before a capital; a weekday,
