@@ -26,7 +26,7 @@ as the source; below, as a suggestion to check ("probably the Interior Ministry?
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import parse_mentions, report_verbs, source_kinds, source_rules, spacy_model
@@ -98,7 +98,13 @@ def detect_sources(
 # --- Parsing ------------------------------------------------------------------------------
 
 
-def _parsed(text, narration, spans, use_model, only) -> dict[int, Any]:
+def _parsed(
+    text: str,
+    narration: str,
+    spans: list[ClaimSpan],
+    use_model: bool | None,
+    only: set[int] | None,
+) -> dict[int, Any]:
     """index -> spaCy Doc, for the sentences with a cue outside their quotations."""
     if not _model_wanted(use_model):
         return {}
@@ -160,7 +166,7 @@ def _name_windows(doc: Any, mentions: list) -> list[tuple[Any, int, int]]:
     return merged
 
 
-def _quoted_in(narration: str, base: int):
+def _quoted_in(narration: str, base: int) -> Callable[[int], bool]:
     def quoted(offset: int) -> bool:
         position = base + offset
         return position < len(narration) and narration[position] == "\x00"
@@ -181,7 +187,14 @@ def _model_wanted(use_model: bool | None) -> bool:
     return use_model and spacy_model.model_available()
 
 
-def _from_parse(doc, span, narration, memory, index, excluded):
+def _from_parse(
+    doc: Any,
+    span: ClaimSpan,
+    narration: str,
+    memory: Discourse,
+    index: int,
+    excluded: set[int],
+) -> tuple[Found | None, list[Attribution]]:
     """(the first source the parse finds, the other sources it names) for one sentence."""
     if doc is None:
         return None, []
@@ -243,7 +256,7 @@ def _same_source(first: Attribution, second: Attribution) -> bool:
 # --- What the article has said so far ------------------------------------------------------
 
 
-def _named_inside_quotes(memory, text, narration, span) -> set[int]:
+def _named_inside_quotes(memory: Discourse, text: str, narration: str, span: ClaimSpan) -> set[int]:
     """Ids of known entities named inside this sentence's quotations: never its speaker."""
     quoted = "".join(
         char if blank == "\x00" else " "
@@ -257,7 +270,9 @@ def _named_inside_quotes(memory, text, narration, span) -> set[int]:
     return {id(entity) for word, entity in memory.person_by_word.items() if word in words}
 
 
-def _learn(memory: Discourse, reading: Any, doc: Any, span: ClaimSpan, narration, index) -> None:
+def _learn(
+    memory: Discourse, reading: Any, doc: Any, span: ClaimSpan, narration: str, index: int
+) -> None:
     """Remember the people and organisations a sentence names outside its quotations."""
     for name in reading.names:
         attribution = name.attribution

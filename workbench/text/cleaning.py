@@ -88,7 +88,9 @@ def document_from_fetched(page: FetchedDocument) -> ImportedDocument:
     return _document(page.body, source_format, page.content_type, page.charset, page.final_url)
 
 
-def _document(data, source_format, content_type, charset, url):
+def _document(
+    data: bytes, source_format: str, content_type: str, charset: str | None, url: str | None
+) -> ImportedDocument:
     text = decode_document(data, charset, content_type)
     if source_format != "html":
         return ImportedDocument(

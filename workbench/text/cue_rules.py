@@ -132,7 +132,15 @@ def _with_dash_tags(text: str, narration: str, pack: Pack) -> str:
 class _Sentence:
     """One sentence being read: its tokens (narration only) and the article so far."""
 
-    def __init__(self, text, narration, span, index, pack, memory):
+    def __init__(
+        self,
+        text: str,
+        narration: str,
+        span: ClaimSpan,
+        index: int,
+        pack: Pack,
+        memory: Discourse,
+    ) -> None:
         self.text = text
         self.narration = narration
         self.span = span

@@ -92,18 +92,20 @@ def normalise_label(label: str | None) -> str | None:
     return _WINDOWS_SUPERSETS.get(name, name)
 
 
-def _bom_encoding(data):
+def _bom_encoding(data: bytes) -> tuple[str | None, str | None]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return encoding, "its byte-order mark"
     return None, None
 
 
-def _bom_for(encoding):
+def _bom_for(encoding: str) -> bytes:
     return next(bom for bom, name in _BOMS if name == encoding)
 
 
-def _declared_encoding(data, declared_charset, content_type):
+def _declared_encoding(
+    data: bytes, declared_charset: str | None, content_type: str | None
+) -> tuple[str | None, str | None]:
     """(codec, where it was declared) from the HTTP header or the page; (None, None) if nowhere."""
     header = normalise_label(declared_charset) or normalise_label(_charset_parameter(content_type))
     if header:
@@ -120,16 +122,16 @@ def _declared_encoding(data, declared_charset, content_type):
     return None, None
 
 
-def _charset_parameter(content_type):
+def _charset_parameter(content_type: str | None) -> str | None:
     match = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type or "", re.I)
     return match.group(1) if match else None
 
 
-def _is_html(content_type):
+def _is_html(content_type: str | None) -> bool:
     return content_type is None or "html" in content_type.lower() or "xml" in content_type.lower()
 
 
-def _decode(data, encoding, source):
+def _decode(data: bytes, encoding: str, source: str | None) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -140,7 +142,7 @@ def _decode(data, encoding, source):
         ) from None
 
 
-def _decode_undeclared(data):
+def _decode_undeclared(data: bytes) -> str:
     """No declaration: UTF-8 if valid, else Windows-1252 for Western text, else detection."""
     try:
         return data.decode("utf-8")
@@ -165,7 +167,7 @@ def _decode_undeclared(data):
     return str(best)
 
 
-def _mostly_utf8(data):
+def _mostly_utf8(data: bytes) -> bool:
     """Most non-ASCII bytes are shaped like UTF-8: meant as UTF-8, and damaged.
 
     One such pair proves nothing: "дё" in KOI8-R is the bytes C4 A3, a valid UTF-8 "ģ".
@@ -175,7 +177,7 @@ def _mostly_utf8(data):
     return in_sequences > high / 2
 
 
-def _as_western(data):
+def _as_western(data: bytes) -> str | None:
     """The text as Windows-1252 if it reads as Western European text, else None.
 
     charset-normalizer 3.5.3 calls a Windows-1252 paragraph of English with curly quotes
@@ -197,5 +199,5 @@ def _as_western(data):
     return text
 
 
-def _display(encoding):
+def _display(encoding: str) -> str:
     return {"cp1252": "Windows-1252", "utf-8": "UTF-8"}.get(encoding, encoding)

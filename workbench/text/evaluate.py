@@ -28,6 +28,7 @@ import collections
 import json
 import pathlib
 import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .attribution import detect_attributions
@@ -103,11 +104,13 @@ def format_table(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _score_corpus(corpus, use_model):
+def _score_corpus(corpus: dict[str, Any], use_model: bool | None) -> dict[str, Any]:
     text = corpus["text"]
     expected = _expected_spans(text, corpus["sentences"])
     predicted = split_claims(text)
-    counts = _boundary_counts({end for _, end, _ in expected}, {span.end for span in predicted})
+    counts: dict[str, Any] = dict(
+        _boundary_counts({end for _, end, _ in expected}, {span.end for span in predicted})
+    )
     counts.update(_attribution_counts(text, expected, predicted, use_model))
     counts["sentences"] = len(expected)
     counts["attribution_compared_all"] = counts["attribution_compared"]
@@ -116,9 +119,10 @@ def _score_corpus(corpus, use_model):
     return _rates(counts)
 
 
-def _score_gold(text, gold, use_model):
+def _score_gold(text: str, gold: list[dict[str, Any]], use_model: bool | None) -> dict[str, Any]:
     """Counts for one article of the gold format, computed as its score.py computes them."""
-    by_end, cursor = {}, 0
+    by_end: dict[int, dict[str, Any]] = {}
+    cursor = 0
     for record in gold:
         start = text.find(record["sentence"], cursor)
         if start == -1:
@@ -128,7 +132,7 @@ def _score_gold(text, gold, use_model):
         cursor = start + len(record["sentence"])
         by_end[cursor] = record
     predicted = split_claims(text)
-    counts = _boundary_counts(set(by_end), {span.end for span in predicted})
+    counts: dict[str, Any] = dict(_boundary_counts(set(by_end), {span.end for span in predicted}))
     counts.update(
         dict.fromkeys(
             (
@@ -144,9 +148,10 @@ def _score_gold(text, gold, use_model):
     )
     confusion: collections.Counter[str] = collections.Counter()
     for span, found in zip(predicted, detect_attributions(text, predicted, use_model), strict=True):
-        record = by_end.get(span.end)
-        if record is None or _normal(span.text) != _normal(record["sentence"]):
+        found_record = by_end.get(span.end)
+        if found_record is None or _normal(span.text) != _normal(found_record["sentence"]):
             continue
+        record = found_record
         kind = _kind(found)
         counts["attribution_compared_all"] += 1
         counts["kind_matches_all"] += kind == record["attribution_kind"]
@@ -163,7 +168,7 @@ def _score_gold(text, gold, use_model):
     return _rates(counts)
 
 
-def _span_matches(found, record):
+def _span_matches(found: Any, record: dict[str, Any]) -> bool:
     """The detected text contains, or is inside, the gold attribution or its mention."""
     got = _normal(found.text if found else "").lower()
     wanted = [
@@ -174,11 +179,13 @@ def _span_matches(found, record):
     return bool(got) and any(got in value or value in got for value in wanted)
 
 
-def _normal(text):
+def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _expected_spans(text, sentences):
+def _expected_spans(
+    text: str, sentences: list[dict[str, Any]]
+) -> list[tuple[int, int, dict[str, Any] | None]]:
     """(start, end, label) for each labelled sentence, found in the text in order."""
     spans = []
     cursor = 0
@@ -193,7 +200,7 @@ def _expected_spans(text, sentences):
     return spans
 
 
-def _boundary_counts(expected_ends, predicted_ends):
+def _boundary_counts(expected_ends: set[int], predicted_ends: set[int]) -> dict[str, int]:
     return {
         "boundary_true_positives": len(expected_ends & predicted_ends),
         "boundary_predicted": len(predicted_ends),
@@ -201,7 +208,12 @@ def _boundary_counts(expected_ends, predicted_ends):
     }
 
 
-def _attribution_counts(text, expected, predicted, use_model):
+def _attribution_counts(
+    text: str,
+    expected: list[tuple[int, int, dict[str, Any] | None]],
+    predicted: list[Any],
+    use_model: bool | None,
+) -> dict[str, Any]:
     """Kind and span agreement on the sentences the splitter reproduced exactly."""
     detected = dict(
         zip(
@@ -228,7 +240,7 @@ def _attribution_counts(text, expected, predicted, use_model):
     }
 
 
-def _kind(attribution):
+def _kind(attribution: Any) -> str:
     return attribution.kind if attribution else "none"
 
 
@@ -246,7 +258,7 @@ _COUNTS = (
 )
 
 
-def _sum_counts(scores):
+def _sum_counts(scores: Iterable[dict[str, Any]]) -> dict[str, Any]:
     totals: dict[str, Any] = dict.fromkeys(_COUNTS, 0)
     totals["confusion"] = collections.Counter()
     for score in scores:
@@ -256,7 +268,7 @@ def _sum_counts(scores):
     return totals
 
 
-def _rates(counts):
+def _rates(counts: dict[str, Any]) -> dict[str, Any]:
     """Add precision, recall, F1 and the two attribution accuracies to the raw counts."""
     true_positives = counts["boundary_true_positives"]
     precision = _ratio(true_positives, counts["boundary_predicted"])
@@ -273,12 +285,12 @@ def _rates(counts):
     }
 
 
-def _ratio(numerator, denominator):
+def _ratio(numerator: float, denominator: float) -> float:
     # An empty corpus scores 0, not a division error: a target can then only fail.
     return numerator / denominator if denominator else 0.0
 
 
-def _table_row(name, scores):
+def _table_row(name: str, scores: dict[str, Any]) -> list[str]:
     return [
         name,
         str(scores["sentences"]),
@@ -295,7 +307,7 @@ def _table_row(name, scores):
     ]
 
 
-def _join(cells, widths):
+def _join(cells: Sequence[str], widths: Sequence[int]) -> str:
     first, *rest = cells
     return "  ".join(
         [first.ljust(widths[0])]

@@ -9,6 +9,7 @@ import dataclasses
 import datetime
 import re
 import urllib.parse
+from typing import Any
 
 import trafilatura
 
@@ -90,7 +91,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
         source, url=url, with_metadata=True, include_comments=False
     )
     assert not isinstance(document, dict)  # a dict only with the deprecated as_dict=True
-    text = _paragraph_lines(document.text if document is not None else "")
+    text = _paragraph_lines((document.text or "") if document is not None else "")
     extractor = "trafilatura"
     if not text:
         text, extractor = _paragraph_lines(html_to_text(html)), "fallback"
@@ -102,7 +103,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
     return ExtractedArticle(text=text, extractor=extractor, headings=headings, **metadata)
 
 
-def _headings(document) -> tuple[str, ...]:
+def _headings(document: Any) -> tuple[str, ...]:
     """The text of every heading in the extracted article (trafilatura's <head> elements)."""
     body = getattr(document, "body", None)
     if body is None:
@@ -114,7 +115,7 @@ def _headings(document) -> tuple[str, ...]:
     return tuple(dict.fromkeys(heading for heading in found if heading))
 
 
-def _without_layout_tables(html):
+def _without_layout_tables(html: str) -> Any:
     """The page, with tables that lay out the page (not data) turned into plain blocks.
 
     trafilatura 2.3.1 flattens a table into one line of "| cell | cell |"; a page laid out
@@ -138,7 +139,7 @@ def _without_layout_tables(html):
     return tree if layout else html
 
 
-def _without_headline_and_byline(text, title, authors):
+def _without_headline_and_byline(text: str, title: str | None, authors: tuple[str, ...]) -> str:
     """The text without a leading headline (it is the title) or byline (it names the authors).
 
     trafilatura keeps the <h1> when it sits inside the article element and a byline whose
@@ -155,11 +156,11 @@ def _without_headline_and_byline(text, title, authors):
     return kept or text  # a page whose only line is its title keeps it
 
 
-def _same_words(line, title):
-    return bool(title) and _WORD.findall(line.casefold()) == _WORD.findall(title.casefold())
+def _same_words(line: str, title: str | None) -> bool:
+    return title is not None and _WORD.findall(line.casefold()) == _WORD.findall(title.casefold())
 
 
-def _is_byline(line, authors):
+def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
     words = line.split()
     if len(words) > _BYLINE_MAX_WORDS:
         return False
@@ -169,7 +170,7 @@ def _is_byline(line, authors):
     return any(author.casefold() in folded for author in authors)
 
 
-def _is_layout(table):
+def _is_layout(table: Any) -> bool:
     """Block content in its cells, or a single row or column: a layout table, not data."""
     if table.xpath(_LAYOUT_CELL_CONTENT):
         return True
@@ -177,13 +178,15 @@ def _is_layout(table):
     return len(rows) < 2 or all(len(row.xpath("./td | ./th")) < 2 for row in rows)
 
 
-def _paragraph_lines(text):
+def _paragraph_lines(text: str) -> str:
     """One paragraph per line, whitespace collapsed, no empty lines."""
     lines = (_SPACES.sub(" ", _CONTROL_CHARS.sub("", line)).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
-def _metadata_fields(document, url, page):
+def _metadata_fields(
+    document: Any, url: str | None, page: page_metadata.FoundMetadata | None
+) -> dict[str, Any]:
     """The page's own metadata where it states it (page_metadata), else trafilatura's."""
     if page is not None:
         fallback = _metadata_fields(document, url, None)
@@ -216,7 +219,7 @@ def _metadata_fields(document, url, page):
     }
 
 
-def _clean(value):
+def _clean(value: Any) -> str | None:
     """Metadata as a reviewer should see it: no control characters or BOM, one line."""
     if not value:
         return None
@@ -224,14 +227,14 @@ def _clean(value):
     return value[:_MAX_METADATA_CHARS] or None
 
 
-def _iso_date(value):
+def _iso_date(value: Any) -> str | None:
     try:
         return datetime.date.fromisoformat(str(value)[:10]).isoformat() if value else None
     except ValueError:
         return None
 
 
-def _web_url(value):
+def _web_url(value: str | None) -> str | None:
     """An absolute http(s) URL, or None: a `javascript:` canonical link is never a link."""
     if not value:
         return None

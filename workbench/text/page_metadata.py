@@ -152,7 +152,13 @@ def _element_text(element: Any) -> str:
 # --- Title ----------------------------------------------------------------------------
 
 
-def _choose_title(found, articles, meta, tree, fallback) -> None:
+def _choose_title(
+    found: FoundMetadata,
+    articles: list[dict[str, Any]],
+    meta: dict[str, list[str]],
+    tree: Any,
+    fallback: Any,
+) -> None:
     stated = [
         value
         for value in (
@@ -215,7 +221,13 @@ def _strip_site(title: str | None, site: str | None) -> str | None:
 # --- Authors --------------------------------------------------------------------------
 
 
-def _choose_authors(found, articles, meta, tree, fallback) -> None:
+def _choose_authors(
+    found: FoundMetadata,
+    articles: list[dict[str, Any]],
+    meta: dict[str, list[str]],
+    tree: Any,
+    fallback: Any,
+) -> None:
     candidates: list[tuple[list[str], str]] = []
     for article in articles:
         candidates.append((list(_json_ld_people(article.get("author"))), FROM_JSON_LD))
@@ -338,7 +350,14 @@ def _proper_case(word: str) -> str:
 # --- Publisher ------------------------------------------------------------------------
 
 
-def _choose_publisher(found, articles, meta, tree, url, fallback) -> None:
+def _choose_publisher(
+    found: FoundMetadata,
+    articles: list[dict[str, Any]],
+    meta: dict[str, list[str]],
+    tree: Any,
+    url: str | None,
+    fallback: Any,
+) -> None:
     host = urllib.parse.urlsplit(url or "").hostname or ""
     for value, source in (
         *(
@@ -379,7 +398,13 @@ def _title_suffix(tree: Any) -> str | None:
 # --- Date -----------------------------------------------------------------------------
 
 
-def _choose_date(found, articles, meta, tree, fallback) -> None:
+def _choose_date(
+    found: FoundMetadata,
+    articles: list[dict[str, Any]],
+    meta: dict[str, list[str]],
+    tree: Any,
+    fallback: Any,
+) -> None:
     times = tree.xpath(
         "//time[@itemprop='datePublished']/@datetime | //time[@pubdate]/@datetime"
         " | //article//time/@datetime"
@@ -428,7 +453,14 @@ def _own_date(value: Any) -> str | None:
 # --- Canonical URL --------------------------------------------------------------------
 
 
-def _choose_canonical(found, articles, meta, tree, url, fallback) -> None:
+def _choose_canonical(
+    found: FoundMetadata,
+    articles: list[dict[str, Any]],
+    meta: dict[str, list[str]],
+    tree: Any,
+    url: str | None,
+    fallback: Any,
+) -> None:
     links = tree.xpath("//link[@rel='canonical']/@href")
     entity = next(
         (

@@ -69,7 +69,9 @@ def _chains_of_sentences(
     return chains
 
 
-def _chain_speaker(members, own, narration, spans) -> Found | None:
+def _chain_speaker(
+    members: list[int], own: list[Found | None], narration: str, spans: list[ClaimSpan]
+) -> Found | None:
     """The speaker of a quotation chain: the source of a sentence of it that names one
     outside the quotation, the sentence after the quote's end first ("'...,' she said")."""
     if len(members) < 2 and not _touches_words(members, narration, spans):
@@ -81,7 +83,7 @@ def _chain_speaker(members, own, narration, spans) -> Found | None:
     return None
 
 
-def _touches_words(members, narration, spans) -> bool:
+def _touches_words(members: list[int], narration: str, spans: list[ClaimSpan]) -> bool:
     return any(_has_words(narration[spans[i].start : spans[i].end]) for i in members)
 
 
@@ -89,7 +91,13 @@ def _has_words(narration: str) -> bool:
     return any(char.isalnum() for char in narration)
 
 
-def _neighbouring_speaker(text, spans, result, own, index) -> Found | None:
+def _neighbouring_speaker(
+    text: str,
+    spans: list[ClaimSpan],
+    result: list[Found | None],
+    own: list[Found | None],
+    index: int,
+) -> Found | None:
     """The source of the previous sentence of the paragraph, else of the next one."""
     previous = result[index - 1] if index > 0 else None
     following = own[index + 1] if index + 1 < len(spans) else None

@@ -118,7 +118,7 @@ def forms(lemma: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f"{form}{tail}" for form in _inflections(verb)))
 
 
-def _inflections(verb):
+def _inflections(verb: str) -> tuple[str, ...]:
     if verb in _IRREGULAR:
         return (verb, *_IRREGULAR[verb])
     stem = verb + verb[-1] if verb in _DOUBLING else verb
@@ -139,7 +139,7 @@ def _inflections(verb):
     return verb, third, past, past, ing
 
 
-def _form_table(lemmas):
+def _form_table(lemmas: frozenset[str]) -> dict[str, str]:
     table: dict[str, str] = {}
     for lemma in lemmas:
         for form in forms(lemma):

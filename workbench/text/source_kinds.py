@@ -110,7 +110,9 @@ def _type_head(
     return _common_noun(head, base, memory, sentence)
 
 
-def _quantified(head, base, memory, sentence, excluded):
+def _quantified(
+    head: Any, base: int, memory: Discourse, sentence: int, excluded: set[int]
+) -> Found | None:
     """ "some said", "one of the protesters", "one of which" (the noun the relative
     clause belongs to): typed by whom they are part of."""
     of_whom = next(
@@ -140,7 +142,7 @@ def _quantified(head, base, memory, sentence, excluded):
     return _own(head, base, "anonymous", 0.8, plural=head.lower_ not in ("one", "another"))
 
 
-def _pronoun(head, base, memory, sentence, excluded):
+def _pronoun(head: Any, base: int, memory: Discourse, sentence: int, excluded: set[int]) -> Found:
     entity = memory.pronoun(head.lower_, sentence, excluded)
     if entity is None:
         return _own(head, base, "anonymous", 0.4, plural=head.lower_ == "they")
@@ -402,7 +404,13 @@ def _common_noun(head: Any, base: int, memory: Discourse, sentence: int) -> Foun
     )
 
 
-def _document(head, base, memory, category, definite):
+def _document(
+    head: Any,
+    base: int,
+    memory: Discourse,
+    category: source_lexicon.NounCategory,
+    definite: bool,
+) -> Found:
     """A text: "the report" (a document), "Spielberg's statement" (Spielberg's, via the
     statement), "a statement from the ministry" (the ministry's)."""
     owner = _possessor(head) or _from_whom(head) or _proper_compound(head) or _issuer(head)

@@ -56,6 +56,7 @@ spanning its own words.
 
 import dataclasses
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -216,7 +217,7 @@ _STOP_WORDS = """
 """.split()
 
 
-def _plural(noun):
+def _plural(noun: str) -> str:
     """The plural of a source noun, for the head-noun table."""
     irregular = {
         "person": "people",
@@ -238,7 +239,7 @@ def _plural(noun):
     return noun + "s"
 
 
-def _head_table():
+def _head_table() -> dict[str, tuple[str, str, bool]]:
     """Every singular and plural head noun -> (category, singular, is_plural)."""
     table: dict[str, tuple[str, str, bool]] = {}
     for category, nouns in (
@@ -261,7 +262,7 @@ def _head_table():
 _HEADS = _head_table()
 
 
-def _alternation(words):
+def _alternation(words: Iterable[str]) -> str:
     """A regex alternation that tries longer words first, so "officials" beats "official"."""
     return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
 
@@ -464,14 +465,14 @@ class RuleSource:
 class _Memory:
     """The latest source of each sort seen so far, in reading order."""
 
-    def __init__(self):
-        self.person = None
-        self.person_by_role = {}
-        self.person_by_surname = {}  # surname and first name -> the person
-        self.subject = None  # the latest person who spoke or opened a sentence
-        self.organization_by_word = {}
-        self.plural = None
-        self.thing = None
+    def __init__(self) -> None:
+        self.person: RuleSource | None = None
+        self.person_by_role: dict[str, RuleSource] = {}
+        self.person_by_surname: dict[str, RuleSource] = {}  # surname, first name -> person
+        self.subject: RuleSource | None = None  # the latest who spoke or opened a sentence
+        self.organization_by_word: dict[str, RuleSource] = {}
+        self.plural: RuleSource | None = None
+        self.thing: RuleSource | None = None
 
     def remember(self, source: Any) -> None:
         kind = source.attribution.kind
@@ -498,7 +499,7 @@ class _Memory:
 class _Sentence:
     """One claim being read: its narration (quotes blanked) and the names it introduces."""
 
-    def __init__(self, narration, base, memory):
+    def __init__(self, narration: str, base: int, memory: _Memory) -> None:
         self.narration = narration
         self.base = base
         self.memory = memory
@@ -528,7 +529,7 @@ class _Sentence:
             self.memory.subject = opening
 
 
-def _opens_clause(narration, start):
+def _opens_clause(narration: str, start: int) -> bool:
     """True when a name is the sentence's subject: at its start (after a title) or after
     an opening role or adverbial and its comma ("The mayor of Kalva, Ana Dritsa, ...")."""
     prefix = _TRAILING_TITLES.sub("", narration[:start])
@@ -537,9 +538,13 @@ def _opens_clause(narration, start):
     return prefix.rstrip().endswith(",") and _PRONOUN_OPENING.match(prefix) is None
 
 
-def _is_one_person(source):
+def _is_one_person(source: RuleSource) -> bool:
     kind = source.attribution.kind
     return kind == "named_person" or (kind == "anonymous" and not source.plural)
+
+
+# A reader turns a pattern's match into a source (or None when it names none).
+_Reader = Callable[["_Sentence", re.Match[str]], "RuleSource | None"]
 
 
 # --- Public entry point -------------------------------------------------------------------
@@ -587,7 +592,7 @@ def classify_head(word: str) -> tuple[str, bool] | None:
 # --- One sentence -------------------------------------------------------------------------
 
 
-def _source_of_sentence(sentence):
+def _source_of_sentence(sentence: _Sentence) -> RuleSource | None:
     """The source a sentence gives for itself (before any quotation rule), or None."""
     narration = sentence.narration
     speaker = _quoted_as_saying(sentence)
@@ -615,13 +620,13 @@ def _source_of_sentence(sentence):
     return speaker
 
 
-def _relayed(source, medium):
+def _relayed(source: RuleSource, medium: RuleSource) -> RuleSource:
     """`source` as relayed by `medium`: the originator stays the attribution."""
     attribution = dataclasses.replace(source.attribution, medium=medium.attribution)
     return dataclasses.replace(source, attribution=attribution)
 
 
-def _subject_of(sentence, verb):
+def _subject_of(sentence: _Sentence, verb: re.Match[str]) -> RuleSource | None:
     """The source of a speech verb: its subject before it, or after it when inverted."""
     narration = sentence.narration
     if verb.group("participle"):
@@ -656,7 +661,7 @@ def _subject_of(sentence, verb):
     return source
 
 
-def _sentence_subject(sentence):
+def _sentence_subject(sentence: _Sentence) -> RuleSource | None:
     """The noun phrase that opens the sentence: who "and said" or ", saying" refers to.
 
     An opening adverbial ("However, he defended ...") is skipped up to its comma.
@@ -669,7 +674,7 @@ def _sentence_subject(sentence):
     return subject
 
 
-def _first_conjunct(sentence, lowest, source):
+def _first_conjunct(sentence: _Sentence, lowest: int, source: RuleSource) -> RuleSource:
     """ "Both the district and the police department have asserted": the first named.
 
     Only when the first conjunct opens the clause, so that an object ("police arrested
@@ -688,12 +693,12 @@ def _first_conjunct(sentence, lowest, source):
     return first if _at_clause_start(narration, first.attribution.start - sentence.base) else source
 
 
-def _at_clause_start(narration, start):
+def _at_clause_start(narration: str, start: int) -> bool:
     """True when only an opening conjunction, article or title comes before `start`."""
     return _CLAUSE_OPENING.search(_TRAILING_TITLES.sub("", narration[:start])) is not None
 
 
-def _colon_speaker(sentence):
+def _colon_speaker(sentence: _Sentence) -> RuleSource | None:
     """`Minister Jane Doe: "..."`, `She continued: "..."`: who opens the quotation."""
     narration = sentence.narration
     colon = _COLON_QUOTE.search(narration)
@@ -714,14 +719,14 @@ def _colon_speaker(sentence):
     return source if _at_clause_start(narration, source.attribution.start - sentence.base) else None
 
 
-def _quoted_as_saying(sentence):
+def _quoted_as_saying(sentence: _Sentence) -> RuleSource | None:
     """ "The website quotes Jane Doe, a student, as saying ...": Jane Doe, by the website."""
     narration = sentence.narration
     quotes = _QUOTES_AS_SAYING.search(narration) if "as saying" in narration else None
     return _noun_phrase_after(sentence, quotes.end()) if quotes else None
 
 
-def _subject_behind_appositive(sentence, lowest, end):
+def _subject_behind_appositive(sentence: _Sentence, lowest: int, end: int) -> RuleSource | None:
     """The subject of "Maamoun Abdelkarim, the chief of Syria’s antiquities, said".
 
     When the appositive is itself a name after a common noun ("Pike's lawyer, Irene
@@ -744,7 +749,9 @@ def _subject_behind_appositive(sentence, lowest, end):
     return None
 
 
-def _named_appositive(sentence, appositive, lowest):
+def _named_appositive(
+    sentence: _Sentence, appositive: re.Match[str], lowest: int
+) -> RuleSource | None:
     """The name in ", Irene Sato," when a common noun ("Pike's lawyer") comes before it."""
     name = _WHOLE_NAME.fullmatch(
         sentence.narration, appositive.start("body"), appositive.end("body")
@@ -765,7 +772,7 @@ def _named_appositive(sentence, appositive, lowest):
     return _read_name(sentence, name, hint=head)
 
 
-def _according_to(sentence):
+def _according_to(sentence: _Sentence) -> RuleSource | None:
     """ "according to X", "in the words of X"; X's name when it follows a role in apposition."""
     narration = sentence.narration
     if "ccording" not in narration and "words of" not in narration:
@@ -783,7 +790,7 @@ def _according_to(sentence):
     return _noun_phrase_after(sentence, found.end())
 
 
-def _unnamed_reports(sentence):
+def _unnamed_reports(sentence: _Sentence) -> RuleSource | None:
     found = _UNNAMED_REPORTS.search(sentence.narration)
     if found is None:
         return None
@@ -793,7 +800,7 @@ def _unnamed_reports(sentence):
 # --- Noun phrases -------------------------------------------------------------------------
 
 
-def _noun_phrase_before(sentence, lowest, end):
+def _noun_phrase_before(sentence: _Sentence, lowest: int, end: int) -> RuleSource | None:
     """The source noun phrase that ends at `end`; the longest wins, a name on a tie."""
     narration = sentence.narration
     # Trying the patterns only at the last few word starts, not at every character of
@@ -812,7 +819,9 @@ def _noun_phrase_before(sentence, lowest, end):
     return None
 
 
-def _readers_at(narration, start, end, may_be_phrase):
+def _readers_at(
+    narration: str, start: int, end: int, may_be_phrase: bool
+) -> Iterator[tuple[re.Pattern[str], _Reader]]:
     """The (pattern, reader) pairs worth trying at `start`: cheap tests skip the rest."""
     if narration[start].isupper() or narration.startswith("the ", start):
         yield _PROPER_BEFORE, _read_name
@@ -823,16 +832,20 @@ def _readers_at(narration, start, end, may_be_phrase):
         yield _QUANTIFIER_BEFORE, _read_quantifier
 
 
-def _noun_phrase_after(sentence, start):
+def _noun_phrase_after(sentence: _Sentence, start: int) -> RuleSource | None:
     """The source noun phrase that starts at `start` (after any spaces); the longest wins."""
     start = _after_blanks(sentence.narration, start)
-    candidates = [
+    candidates: list[tuple[re.Match[str] | None, _Reader]] = [
         (pattern.match(sentence.narration, start), reader) for pattern, reader in _READERS_AFTER
     ]
     return _best_reading(sentence, candidates, widest=lambda match: match.end())
 
 
-def _best_reading(sentence, candidates, widest):
+def _best_reading(
+    sentence: _Sentence,
+    candidates: list[tuple[re.Match[str] | None, _Reader]],
+    widest: Callable[[re.Match[str]], int],
+) -> RuleSource | None:
     """Read the candidate matches from the widest down; the first that names a source wins."""
     found = [(match, reader) for match, reader in candidates if match is not None]
     # A stable sort: on a tie the reader listed first (a name) decides.
@@ -844,7 +857,9 @@ def _best_reading(sentence, candidates, widest):
     return None
 
 
-def _read_name(sentence, match, hint=None):
+def _read_name(
+    sentence: _Sentence, match: re.Match[str], hint: re.Match[str] | None = None
+) -> RuleSource | None:
     """A capitalised name -> a named person (titles stripped) or an organisation.
 
     `hint` is a head-noun match just before the name ("the research group Conflict
@@ -860,7 +875,7 @@ def _read_name(sentence, match, hint=None):
     if hint is None:
         hint = _HEAD_JUST_BEFORE.search(sentence.narration, max(0, tokens[0][1] - 40), tokens[0][1])
     category = _HEADS[hint.group("head").lower()][0] if hint else None
-    roles = {_singular(hint)} if category == "person" else set()
+    roles = {_singular(hint)} if hint is not None and category == "person" else set()
     if _is_title(tokens[-1][0]) and category is None:
         # "The Tory Shadow Health Secretary": an office holder the article does not name.
         return _source(
@@ -899,14 +914,14 @@ def _read_name(sentence, match, hint=None):
     return _single_word_source(sentence, first, last, words[0])
 
 
-def _role_follows(narration, end):
+def _role_follows(narration: str, end: int) -> str | None:
     """The category of the head noun in an appositive right after a name, or None."""
     appositive = _APPOSITIVE_AFTER.match(narration, end)
     head = appositive and _FIRST_HEAD.search(narration, appositive.start(), appositive.end())
     return _HEADS[head.group("head").lower()][0] if head else None
 
 
-def _single_word_source(sentence, start, end, word):
+def _single_word_source(sentence: _Sentence, start: int, end: int, word: str) -> RuleSource:
     """ "Abdelkarim" (a known surname), "Hydrologists" (a group) or "Daesh" (an organisation)."""
     memory = sentence.memory
     known = memory.person_by_surname.get(word)
@@ -923,7 +938,7 @@ def _single_word_source(sentence, start, end, word):
     return dataclasses.replace(source, uncertain=not _is_organization_cue(word))
 
 
-def _tokens(run, offset):
+def _tokens(run: str, offset: int) -> list[tuple[str, int, int]]:
     """(word, start, end) for each word of a name, with offsets into the narration."""
     return [
         (token.group(), offset + token.start(), offset + token.end())
@@ -931,7 +946,7 @@ def _tokens(run, offset):
     ]
 
 
-def _looks_like_organization(words):
+def _looks_like_organization(words: Sequence[str]) -> bool:
     return (
         any(_is_organization_cue(word) for word in words)
         or any(word in ("of", "for", "&") for word in words)
@@ -939,11 +954,13 @@ def _looks_like_organization(words):
     )
 
 
-def _is_not_a_name(word):
-    return word in _NOT_NAMES or word.lower() in _HEADS or _PARTICLE_WORD.fullmatch(word)
+def _is_not_a_name(word: str) -> bool:
+    return (
+        word in _NOT_NAMES or word.lower() in _HEADS or _PARTICLE_WORD.fullmatch(word) is not None
+    )
 
 
-def _is_organization_cue(word):
+def _is_organization_cue(word: str) -> bool:
     word = word.removesuffix("’s").removesuffix("'s")
     return (
         word in _ORGANIZATION_CUES
@@ -952,11 +969,13 @@ def _is_organization_cue(word):
     )
 
 
-def _is_title(word):
+def _is_title(word: str) -> bool:
     return word in _TITLES or any(part in _TITLES for part in word.split("-"))
 
 
-def _titled_person(tokens):
+def _titled_person(
+    tokens: list[tuple[str, int, int]],
+) -> tuple[list[tuple[str, int, int]], frozenset[str]] | None:
     """("Finance Minister Jane Doe") -> (the name's tokens, {"minister", ...}) or None."""
     titles = [index for index, (word, _, _) in enumerate(tokens) if _is_title(word)]
     if not titles:
@@ -977,15 +996,17 @@ def _titled_person(tokens):
         rest = cues[-1] + 1 if cues else rest + 1
     name = tokens[rest:]
     if not name or _looks_like_organization([word for word, _, _ in name]):
-        name = _person_before_of(name, minimum=1)
-        if name is None:
+        before_of = _person_before_of(name, minimum=1)
+        if before_of is None:
             return None
-        name = name[0]
+        name = before_of[0]
     roles = frozenset(word.lower().rstrip(".") for word, _, _ in tokens[:rest] if _is_title(word))
     return name, roles
 
 
-def _person_before_of(tokens, minimum=2):
+def _person_before_of(
+    tokens: list[tuple[str, int, int]], minimum: int = 2
+) -> tuple[list[tuple[str, int, int]], frozenset[str]] | None:
     """("Jane Doe of Acme Corp.") -> (the tokens of "Jane Doe", no roles), or None."""
     for index, (word, _, _) in enumerate(tokens):
         if word in ("of", "for", "&", "at"):
@@ -996,7 +1017,7 @@ def _person_before_of(tokens, minimum=2):
     return None
 
 
-def _organization(sentence, start, end, words):
+def _organization(sentence: _Sentence, start: int, end: int, words: Sequence[str]) -> RuleSource:
     """A named organisation, remembered by its words ("the company" finds "Acme Corp.")."""
     names = {word.lower().rstrip(".") for word in words if word[:1].isupper()}
     if any(word in _CORPORATE_SUFFIXES for word in words):
@@ -1029,7 +1050,7 @@ _REFERRING_ORGANIZATION_NOUNS = _CORPORATE_WORDS | {
 }
 
 
-def _read_phrase(sentence, match):
+def _read_phrase(sentence: _Sentence, match: re.Match[str]) -> RuleSource | None:
     """A common-noun source ("a senior US official", "state television", "the report")."""
     category, singular, plural = _HEADS[match.group("head").lower()]
     determiner = (match.group("det") or "").lower()
@@ -1062,7 +1083,14 @@ def _read_phrase(sentence, match):
     return _source(sentence, start, end, "anonymous", roles={singular})
 
 
-def _organization_phrase(sentence, match, singular, plural, determiner, definite):
+def _organization_phrase(
+    sentence: _Sentence,
+    match: re.Match[str],
+    singular: str,
+    plural: bool,
+    determiner: str,
+    definite: bool,
+) -> RuleSource:
     """ "state television", "the company" (a back-reference), "aid groups" (unnamed)."""
     start, end = match.start("phrase"), match.end("phrase")
     if plural and not determiner and singular not in ("authorities", "police"):
@@ -1075,11 +1103,11 @@ def _organization_phrase(sentence, match, singular, plural, determiner, definite
     return _source(sentence, start, end, "organization", words={singular})
 
 
-def _is_possessive(determiner):
+def _is_possessive(determiner: str) -> bool:
     return determiner.endswith(("’s", "'s")) or determiner in ("its", "their", "his", "her")
 
 
-def _read_pronoun(sentence, match):
+def _read_pronoun(sentence: _Sentence, match: re.Match[str]) -> RuleSource:
     """ "he said" -> the nearest earlier person; "it" -> organisation or document."""
     pronoun = match.group("pronoun").lower()
     sentence.catch_up(match.start("pronoun"))
@@ -1097,14 +1125,14 @@ def _read_pronoun(sentence, match):
     )
 
 
-def _back_reference(known):
+def _back_reference(known: RuleSource) -> RuleSource:
     """A remembered source, marked as found by a back-reference."""
     return dataclasses.replace(
         known, attribution=dataclasses.replace(known.attribution, method="back-reference")
     )
 
 
-def _read_quantifier(sentence, match):
+def _read_quantifier(sentence: _Sentence, match: re.Match[str]) -> RuleSource:
     """ "some said", "one of them said": people the article does not name."""
     return _source(
         sentence, match.start("quantifier"), match.end("quantifier"), "anonymous", plural=True
@@ -1120,15 +1148,22 @@ _READERS_AFTER = (
 
 
 def _source(
-    sentence, start, end, kind, roles=frozenset(), plural=False, words=frozenset(), uncertain=False
-):
+    sentence: _Sentence,
+    start: int,
+    end: int,
+    kind: str,
+    roles: Iterable[str] = frozenset(),
+    plural: bool = False,
+    words: Iterable[str] = frozenset(),
+    uncertain: bool = False,
+) -> RuleSource:
     """A RuleSource for narration[start:end] of `sentence`, with article offsets."""
     text = sentence.narration[start:end]
     attribution = Attribution(text, kind, sentence.base + start, sentence.base + end)
     return RuleSource(attribution, frozenset(roles), plural, frozenset(words), uncertain)
 
 
-def _singular(match):
+def _singular(match: re.Match[str]) -> str:
     """The singular of the head noun in `match` ("officials" -> "official")."""
     return _HEADS[match.group("head").lower()][1]
 
@@ -1136,7 +1171,7 @@ def _singular(match):
 # --- Names a sentence introduces ----------------------------------------------------------
 
 
-def _introduced_names(sentence):
+def _introduced_names(sentence: _Sentence) -> Iterator[RuleSource]:
     """People and organisations a sentence mentions that a later back-reference may mean.
 
     People introduced with a title, an age, a role or "who" next to the name, organisations
@@ -1157,7 +1192,7 @@ def _introduced_names(sentence):
             yield mention
 
 
-def _known_mention(sentence, tokens):
+def _known_mention(sentence: _Sentence, tokens: list[tuple[str, int, int]]) -> RuleSource | None:
     """A fresh mention of a person or organisation remembered from earlier sentences."""
     if len(tokens) != 1:
         return None
@@ -1172,7 +1207,9 @@ def _known_mention(sentence, tokens):
     return None
 
 
-def _named_organization(sentence, tokens):
+def _named_organization(
+    sentence: _Sentence, tokens: list[tuple[str, int, int]]
+) -> RuleSource | None:
     """ "the Aldine Museum": a referent for a later "the museum said"."""
     while tokens and _is_not_a_name(tokens[0][0]):
         tokens = tokens[1:]
@@ -1182,7 +1219,7 @@ def _named_organization(sentence, tokens):
     return _organization(sentence, tokens[0][1], tokens[-1][2], words)
 
 
-def _modifies_a_noun(narration, start, end):
+def _modifies_a_noun(narration: str, start: int, end: int) -> bool:
     """True for a name used as a modifier: "Daesh Takfiri terrorists", "the Takfiri Daesh
     group": an article before it, or a plural noun (not a verb in -s) after it."""
     if _ARTICLE_BEFORE.search(narration, max(0, start - 5), start):
@@ -1205,7 +1242,9 @@ _NAME_FOLLOWERS = frozenset(
 )
 
 
-def _introduced_person(sentence, run, tokens):
+def _introduced_person(
+    sentence: _Sentence, run: re.Match[str], tokens: list[tuple[str, int, int]]
+) -> RuleSource | None:
     narration = sentence.narration
     titled = _titled_person(tokens)
     after = _INTRODUCED_AFTER.match(narration, run.end())

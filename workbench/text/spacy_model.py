@@ -108,7 +108,7 @@ def recognise_entities(windows: list[tuple[Any, int, int]]) -> None:
         doc.set_ents(spans, default="outside")
 
 
-def _load(package):
+def _load(package: str) -> tuple[Any, str | None]:
     """(nlp, None) for the expected model, else (None, the reason the rules work alone)."""
     if package.lower() in ("", "off", "none"):
         return None, "the model is switched off (WORKBENCH_SPACY_MODEL)"

@@ -4,6 +4,7 @@ Pure: no Flask, no database. `text[claim.start:claim.end] == claim.text` always 
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pysbd
@@ -72,7 +73,7 @@ _STOP_THEN_CAPITAL = re.compile(r"[.!?](?=\s+[\"“‘']?[A-Z])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
-def _split_inside_quotation(text, start, end):
+def _split_inside_quotation(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces = []
     piece_start = start
     for stop in _STOP_THEN_CAPITAL.finditer(text, start, end):
@@ -87,7 +88,7 @@ def _split_inside_quotation(text, start, end):
     return pieces
 
 
-def _inside_quotation(text, start, position):
+def _inside_quotation(text: str, start: int, position: int) -> bool:
     """True when `position` is between an opening and its closing quotation mark."""
     before = text[start:position]
     if before.count("“") > before.count("”"):
@@ -95,7 +96,7 @@ def _inside_quotation(text, start, position):
     return before.count('"') % 2 == 1
 
 
-def _is_abbreviation(text, start, stop):
+def _is_abbreviation(text: str, start: int, stop: int) -> bool:
     word = _WORD_BEFORE.search(text, start, stop)
     if word is None:
         return False
@@ -106,7 +107,7 @@ def _is_abbreviation(text, start, stop):
 _WORD_CHARACTER = re.compile(r"\w")
 
 
-def _without_wordless(text, pieces):
+def _without_wordless(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A paragraph's pieces with those that hold no word (a lone quotation mark left
     where straight and curly marks mix, a row of asterisks) joined to the piece before,
     else to the one after; a paragraph of no word at all is no claim."""
@@ -135,7 +136,7 @@ _CONTINUES_TIME = re.compile(
 )
 
 
-def _join_after_clock_times(text, bounds):
+def _join_after_clock_times(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
     joined: list[tuple[int, int]] = []
     for start, end in bounds:
         if (
@@ -155,7 +156,7 @@ def _join_after_clock_times(text, bounds):
 _CONTINUATION = re.compile(r"[,;]")
 
 
-def _join_comma_continuations(text, bounds):
+def _join_comma_continuations(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
     joined: list[tuple[int, int]] = []
     for start, end in bounds:
         if joined and _CONTINUATION.match(text, start):
@@ -165,7 +166,7 @@ def _join_comma_continuations(text, bounds):
     return joined
 
 
-def _locate(text, sentence, cursor, limit):
+def _locate(text: str, sentence: str, cursor: int, limit: int) -> tuple[int, int] | None:
     """Find `sentence` in text[cursor:limit]; return its offsets without surrounding space.
 
     pysbd returns substrings of its input, but to stay exact even if it ever normalises
@@ -197,7 +198,9 @@ _SPACES = re.compile(r"\s+")
 _LONGEST_ABBREVIATION = 40  # characters looked back for the word before a stop
 
 
-def _segmented(segmenter, text, start, end):
+def _segmented(
+    segmenter: pysbd.Segmenter, text: str, start: int, end: int
+) -> Iterator[tuple[str, int]]:
     """pysbd's sentences of text[start:end], each with the end of the piece it came from.
 
     pysbd's processor alone: Segmenter.segment() then finds every sentence again by a
@@ -209,7 +212,7 @@ def _segmented(segmenter, text, start, end):
             yield sentence, piece_end
 
 
-def _pieces(text, start, end):
+def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """[start, end) as consecutive (start, end) pieces of at most MAX_SEGMENT_CHARS."""
     while end - start > MAX_SEGMENT_CHARS:
         cut = _safe_cut(text, start, start + MAX_SEGMENT_CHARS)
@@ -218,7 +221,7 @@ def _pieces(text, start, end):
     yield start, end
 
 
-def _safe_cut(text, start, limit):
+def _safe_cut(text: str, start: int, limit: int) -> int:
     """Where a piece starting at `start` ends: after its last sure sentence end before
     `limit` outside quotation marks (pysbd reads a quote cut in two differently), else
     inside them, else after its last white space, else at `limit`."""

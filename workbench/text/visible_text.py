@@ -77,9 +77,9 @@ _VOID = {
 
 
 class _VisibleText(html.parser.HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.parts = []
+        self.parts: list[str] = []
         self.hidden_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -131,5 +131,5 @@ def visible_text_size(markup: str) -> int:
     return size + _non_space(markup[end:])
 
 
-def _non_space(text):
+def _non_space(text: str) -> int:
     return len(text) - sum(text.count(space) for space in " \n\t\r")
