@@ -470,6 +470,14 @@ def _add_link_snapshots(db: sqlite_utils.Database) -> None:
     db.table("link_snapshots").create_index(["url", "id"])
 
 
+def _add_languages_and_confidence(db: sqlite_utils.Database) -> None:
+    """Each article's language (ISO 639-1; articles before it were read as English) and
+    how sure the engine was of each detected source (NULL: a person chose it, or it was
+    found before confidence was measured)."""
+    db.table("articles").add_column("language", str, not_null_default="en")
+    db.table("claims").add_column("attribution_confidence", float)
+
+
 # In the order they ran; PRAGMA user_version counts those done.
 MIGRATIONS = [
     _create_core_tables,
@@ -487,6 +495,7 @@ MIGRATIONS = [
     _add_claim_matching,
     _add_link_snapshots,
     _add_desk_workflow,
+    _add_languages_and_confidence,
 ]
 
 

@@ -100,6 +100,7 @@ def attribution_fields(
             "attribution_end": None,
             "attribution_medium": None,
             "attribution_method": None,
+            "attribution_confidence": None,
             "attribution_candidates": stored_candidates,
         }
     return {
@@ -111,6 +112,7 @@ def attribution_fields(
         if source.medium
         else None,
         "attribution_method": source.method,
+        "attribution_confidence": source.confidence,
         "attribution_candidates": stored_candidates,
     }
 
