@@ -70,6 +70,7 @@ def clean_metadata(
     url: str | None = None,
     published_on: str | None = None,
     authors: str | Iterable[str] | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """Validate optional article metadata; return it as a dict of stripped values or None.
 
@@ -98,6 +99,7 @@ def clean_metadata(
         "url": url,
         "published_on": published_on,
         "authors": clean_authors(authors),
+        "language": clean_language(language),
     }
 
 
@@ -167,7 +169,6 @@ def import_article(
     source_format: str = "txt",
     on_stage: Callable[[str], None] | None = None,
     attach: Callable[[Database, int], None] | None = None,
-    language: str | None = None,
     headings: Sequence[str] = (),
     **metadata: Any,
 ) -> ImportResult:
@@ -176,12 +177,12 @@ def import_article(
     `on_stage` hears the stages of a long import ("splitting", "finding sources",
     "storing"); `attach(db, article_id)` runs inside the transaction, for what must be
     stored with the article or not at all (its snapshot, the job that imported it).
-    `language` is the article's (detected from the text when not given); `headings` are
-    the page's headings, whose lines are kept but marked "not a claim".
+    The metadata's `language` is the article's (detected from the text when not given);
+    `headings` are the page's headings, whose lines are kept but marked "not a claim".
     """
     text = check_article_text(_without_bom(text))
-    language = clean_language(language) or languages.detect_language(text)
     meta = clean_metadata(**metadata)
+    language = meta.pop("language") or languages.detect_language(text)
     meta["title"] = meta["title"] or guess_title(text)
     digest = content_hash(text)
     existing = _existing_result(db, digest)
