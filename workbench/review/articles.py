@@ -46,6 +46,7 @@ ARTICLE_HEADER = (
     "deleted_at",
     "deleted_by",
     "current_version",
+    "language",
 )
 
 
