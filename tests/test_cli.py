@@ -45,9 +45,7 @@ def test_import_prints_the_new_id_and_detects_duplicates(env):
     assert (first.exit_code, first.stdout) == (0, "1\n")
     assert "Language:      English" in first.stderr
     again = run("import", str(path))
-    assert (
-        again.exit_code == 0 and again.stdout == "1\n" and "Already imported" in again.stderr
-    )
+    assert again.exit_code == 0 and again.stdout == "1\n" and "Already imported" in again.stderr
     db = stored(env)
     assert db.table("articles").get(1)["title"] == "Port"
     assert db.table("articles").get(1)["body"] == STORY
