@@ -70,6 +70,16 @@ def test_merge_route(reviewer_client, article_id, db, headers):
     assert db.table("claims").get(first["id"])["text"].endswith("It holds 4 billion litres.")
 
 
+def test_the_split_history_line_quotes_the_word_as_text(reviewer_client, article_id, db):
+    second = claim_rows(db, article_id)[1]  # "It holds 4 billion litres."
+    at = second["start"] + second["text"].index("4 billion")
+    reviewer_client.post(f"/claims/{second['id']}/split", data={"at": str(at), "version": "1"})
+    page = reviewer_client.get(f"/claims/{second['id']}").get_data(as_text=True)
+    # The marks are in the text itself (copied, read aloud), not only drawn by CSS.
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "split this claim at “4” into claims 2 and 3" in text
+
+
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_boundaries_route_by_passage(reviewer_client, article_id, db, headers):
     last = claim_rows(db, article_id)[-1]

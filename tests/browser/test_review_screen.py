@@ -104,6 +104,36 @@ def test_passages_and_claims_link_to_each_other_without_javascript(new_page, imp
     assert outlined == [f"claim-{claim_id}"]
 
 
+def outline_of(page, selector):
+    return page.locator(selector).evaluate("element => getComputedStyle(element).outlineStyle")
+
+
+def test_the_passage_a_claim_links_to_is_highlighted_without_javascript(new_page, import_article):
+    article = import_article(3)
+    page = new_page(user="ana", javascript=False)
+    page.goto(article.url)
+    claim_id = row_at(page, 2).get_attribute("id").removeprefix("claim-")
+    assert outline_of(page, f"#passage-{claim_id}") == "none"
+    row_at(page, 2).locator("a.claim__text").click()
+    expect(page).to_have_url(f"{article.url}#passage-{claim_id}")
+    assert outline_of(page, f"#passage-{claim_id}") == "solid"
+    others = row_at(page, 1).get_attribute("id").replace("claim-", "#passage-")
+    assert outline_of(page, others) == "none"
+
+
+def test_a_hovered_passage_does_not_look_selected(page, import_article):
+    article = import_article(4)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    open_article(page, article.url, article.title)
+    chosen = row_at(page, 2).get_attribute("id").replace("claim-", "#passage-")
+    hovered = row_at(page, 4).get_attribute("id").replace("claim-", "#passage-")
+    page.locator(chosen).click()
+    expect(page.locator(chosen)).to_have_class(re.compile(r"(^|\s)is-selected(\s|$)"))
+    page.locator(hovered).hover()
+    assert outline_of(page, chosen) == "solid"
+    assert outline_of(page, hovered) == "none", "a hovered passage looks like the selected one"
+
+
 def test_a_status_change_can_be_undone_in_place(page, import_article):
     article = import_article(3)
     open_article(page, article.url, article.title)
@@ -236,6 +266,31 @@ def test_the_top_bar_fits_the_window_with_log_out_whole(page, server, width):
     brand = page.locator(".brand").bounding_box()
     assert brand["height"] < 40, "the name breaks onto two lines"
     expect(page.get_by_role("button", name="Keyboard: ?")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [1440, 1366, 1280])
+def test_an_admins_longer_top_bar_keeps_the_search_hint_whole_and_log_out_clear(
+    new_page, server, width
+):
+    # An admin's bar has three more sections: at 1366 px it read "Search claim" and
+    # "Log out" touched the window's edge.
+    page = new_page(user="carla")
+    page.set_viewport_size({"width": width, "height": 900})
+    open_article(page, sample_url(server), SAMPLE_TITLE)
+    room = page.evaluate(
+        """() => {
+            const field = document.getElementById('search-input');
+            const style = getComputedStyle(field);
+            const inside = field.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight);
+            const pen = document.createElement('canvas').getContext('2d');
+            pen.font = style.font;
+            return [inside, pen.measureText(field.placeholder).width];
+        }"""
+    )
+    assert room[0] >= room[1], f"the search hint needs {room[1]:.0f} px and has {room[0]} px"
+    log_out = page.get_by_role("button", name="Log out").bounding_box()
+    assert log_out["x"] + log_out["width"] <= width - 12, "Log out touches the window's edge"
 
 
 def test_a_link_to_one_claim_starts_the_review_there(page, import_article):
