@@ -3,7 +3,8 @@
 //   passage, clicking a passage selects its claim (plain #anchors without JavaScript);
 // - a row's panel (notes, evidence, history, corrections) opens and closes in place;
 // - ticked rows: a count on the bulk bar, shift-click ticks a range;
-// - live updates: the selected claim is sent with the presence heartbeat, and
+// - live updates: the selected claim is sent with the presence heartbeat (and the page
+//   says when it closes), and
 //   a row replaced by another reader's change keeps the keyboard focus.
 "use strict";
 
@@ -37,6 +38,16 @@ const Review = (() => {
     // One heartbeat after the reader settles on a row, not one per keypress.
     window.clearTimeout(presenceTimer);
     presenceTimer = window.setTimeout(() => document.body.dispatchEvent(new Event("wbpresence")), 300);
+  }
+
+  // The page closing (or going to another) says the reader left, so others stop seeing
+  // them at once; a request with keepalive outlives the page.
+  function onPageHide() {
+    const beat = document.getElementById("presence-beat");
+    const leave = beat && beat.dataset.leave;
+    if (!leave) return;
+    window.fetch(leave, { method: "POST", keepalive: true, credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .catch(() => {}); // the page is going; the heartbeat expires the reader anyway
   }
 
   // A row replaced by a live update keeps the keyboard where it was.
@@ -237,6 +248,7 @@ const Review = (() => {
     document.addEventListener("htmx:afterSettle", onRowSettled);
     document.addEventListener("htmx:sseBeforeMessage", onBeforeSseSwap);
     document.addEventListener("htmx:sseMessage", onSseMessage);
+    window.addEventListener("pagehide", onPageHide);
     updateBulkBar();
   }
 

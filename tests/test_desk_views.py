@@ -429,6 +429,20 @@ def test_presence_shows_who_else_is_on_which_claim(desk, app):
     assert "event: presence\n" in stream and "bo" in stream.split("event: presence", 1)[1]
 
 
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_a_reader_who_leaves_is_no_longer_shown(desk, headers):
+    article = desk["article"]
+    desk["bo"].post(f"/articles/{article}/presence", data={"claim": str(desk["claims"][1])})
+    desk["editor"].post(f"/articles/{article}/presence")
+    assert 'presence__who">bo' in desk["ana"].get(f"/articles/{article}").get_data(as_text=True)
+
+    response = desk["bo"].post(f"/articles/{article}/presence/leave", headers=headers)
+
+    assert response.status_code == (204 if headers else 303)
+    page = desk["ana"].get(f"/articles/{article}").get_data(as_text=True)
+    assert 'presence__who">bo' not in page and 'presence__who">eda' in page
+
+
 def test_streams_past_the_budget_are_told_to_retry(desk, app):
     from workbench.web.views import live
 

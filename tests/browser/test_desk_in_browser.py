@@ -75,6 +75,21 @@ def test_one_reviewers_change_appears_on_the_others_page_without_reload(new_page
     assert ana_errors == [] and bruno_errors == []
 
 
+def test_a_reader_who_closes_the_page_leaves_the_others_presence_line(new_page, import_article):
+    # Before, a closed page stayed "Also here" until its heartbeat expired (30 s); the
+    # line is checked well inside that, with room for a loaded machine.
+    article = import_article(3, title="Who is still here")
+    ana, edith = new_page(user="ana"), new_page(user="edith")
+    open_article(edith, article)
+    wait_for_stream(edith)
+    open_article(ana, article)
+    expect(edith.locator("#presence")).to_contain_text("ana", timeout=12_000)
+
+    ana.close()
+
+    expect(edith.locator("#presence")).not_to_contain_text("ana", timeout=15_000)
+
+
 def test_a_claim_of_a_page_loaded_later_gets_others_changes_too(new_page, import_long_article):
     # Rows are drawn without their event; the script gives it them, also to the rows of a
     # next page that htmx adds when the list is scrolled to its end.

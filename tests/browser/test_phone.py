@@ -86,9 +86,7 @@ def test_a_thumb_sets_a_status_on_a_phone(page, import_article, size):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_the_article_text_is_one_tap_away_on_a_phone_and_leads_back(
-    new_page, server, javascript
-):
+def test_the_article_text_is_one_tap_away_on_a_phone_and_leads_back(new_page, server, javascript):
     page = on_phone(new_page(user="ana", javascript=javascript), PHONES[0].values[0])
     page.goto(f"{server}/articles/1")
     expect(page.locator("#article-text")).not_to_be_in_viewport()

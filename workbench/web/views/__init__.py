@@ -18,6 +18,7 @@ from . import (  # noqa: F401  (routes)
     language_pages,
     link_pages,
     live,
+    presence_pages,
     restore_pages,
     search_pages,
     source_pages,
