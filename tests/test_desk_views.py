@@ -288,6 +288,26 @@ def test_the_event_stream_carries_no_blind_decision(blind_review, app):
     assert f"event: claim-{claim_id}" not in stream
 
 
+def test_the_done_line_follows_the_reviewers_own_blind_decision(blind_review):
+    desk = blind_review
+    article, claim_id = desk["article"], desk["claims"][0]
+    page = f"/articles/{article}"
+    assert "Done: ana 0/4, bo 0/4." in desk["editor"].get(page).get_data(as_text=True)
+
+    # The reviewer's own page: the answer carries the line out of band.
+    answer = (
+        desk["ana"]
+        .post(
+            f"/claims/{claim_id}/status",
+            data={"status": "sourced"},
+            headers={**HX, "HX-Current-URL": f"http://localhost{page}"},
+        )
+        .get_data(as_text=True)
+    )
+    assert re.search(r'id="blind-banner" hx-swap-oob="true">[^<]*Done: ana 1/4, bo 0/4\.', answer)
+    assert "Done: ana 1/4, bo 0/4." in desk["editor"].get(page).get_data(as_text=True)
+
+
 def test_non_reviewers_cannot_decide_or_note_during_blind_review(blind_review):
     desk, claim_id = blind_review, blind_review["claims"][0]
     response = desk["editor"].post(f"/claims/{claim_id}/status", data={"status": "sourced"})
@@ -318,7 +338,7 @@ def test_blind_review_to_adjudication_and_agreement(blind_review, headers):
     assert "two sources agree" in page and "It cost $4.5 million." in page
     assert "75%" in page  # three of four claims agreed
     dashboard = desk["editor"].get("/dashboard").get_data(as_text=True)
-    assert "75%" in dashboard and "1 to adjudicate" in dashboard
+    assert "75%" in dashboard and "1 disagreement, 1 to adjudicate" in dashboard
     claim_id = desk["claims"][1]
     response = desk["editor"].post(
         f"/claims/{claim_id}/adjudicate",
@@ -327,6 +347,8 @@ def test_blind_review_to_adjudication_and_agreement(blind_review, headers):
     )
     assert response.status_code == (200 if headers else 303)
     assert state(desk["db"], claim_id) == ("disputed", "decided")
+    dashboard = desk["editor"].get("/dashboard").get_data(as_text=True)
+    assert "1 disagreement, all adjudicated" in dashboard and "to adjudicate" not in dashboard
     history = desk["editor"].get(f"/api/claims/{claim_id}").get_json()["history"]
     assert [(h["actor"], h["action"]) for h in history][-3:] == [
         ("ana", "blind decision"),

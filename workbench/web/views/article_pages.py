@@ -102,7 +102,6 @@ def show_article(article_id):
         ),
         events_after=events.newest_id(db),
         people=presence.present(db, article_id, besides=g.user.username),
-        blind_progress=blind.progress(db, desk["review"]) if desk["blind_open"] else None,
         **article_summary(article),
     )
 

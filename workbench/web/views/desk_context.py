@@ -15,12 +15,15 @@ NOT_BLIND: dict[str, Any] = {
     "blind_open": False,
     "blind_reviewer": False,
     "mine": {},
+    "progress": {},
 }
 
 
 def desk_context(article_id, db=None, user=None):
-    """{"blind_open", "blind_reviewer", "mine": {claim_id: decision}, "review"} for rows of
-    this article, as `user` (default: the request's) sees them.
+    """{"blind_open", "blind_reviewer", "mine": {claim_id: decision}, "review",
+    "progress": {reviewer: claims decided}} for rows of this article, as `user` (default:
+    the request's) sees them. The progress is the open review's, so the reviewer's "Done:"
+    line is drawn again with each of their decisions (the status answer's parts).
     """
     db = db or get_db()
     user = user or g.get("user")
@@ -34,4 +37,5 @@ def desk_context(article_id, db=None, user=None):
         "mine": blind.own_decisions(db, review.id, user.username)
         if review is not None and reviewer
         else {},
+        "progress": blind.progress(db, review) if review is not None and is_open else {},
     }
