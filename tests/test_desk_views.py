@@ -146,6 +146,58 @@ def test_an_editor_returns_from_the_row_with_a_note(desk, proposed, headers):
     assert state(desk["db"], proposed) == ("unverified", "returned")
 
 
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_the_approvals_list_names_the_reviewer_and_their_proposal_after_a_return(
+    desk, proposed, headers
+):
+    response = desk["editor"].post(
+        f"/claims/{proposed}/return",
+        data={
+            "note": "Which source?",
+            "view": "approvals",
+            "version": version(desk["db"], proposed),
+        },
+        headers=headers,
+        follow_redirects=not headers,
+    )
+    item = response.get_data(as_text=True)
+    assert "Returned claim 1 to ana." in item
+    if headers:
+        # Once returned the claim is the editor's and unverified: the item still says
+        # who proposed what.
+        assert re.search(r"ana proposed <span class=\"badge badge--sourced\">sourced</span>", item)
+        assert "eda proposes" not in item and "eda proposed" not in item
+
+
+@pytest.mark.parametrize("assigned", [True, False], ids=["assigned", "not-assigned"])
+def test_a_returned_decision_comes_back_to_the_reviewers_queue_with_its_note(desk, assigned):
+    desk["editor"].post("/desk/approval", data={"needs_approval": "on"})
+    claim_id = desk["claims"][0]
+    if assigned:
+        desk["editor"].post(
+            f"/articles/{desk['article']}/assign",
+            data={"reviewer": "ana", "first": "1", "last": "1"},
+        )
+    desk["ana"].post(f"/claims/{claim_id}/status", data={"status": "disputed"})
+    assert "The mayor opened" not in desk["ana"].get("/queue").get_data(as_text=True)
+
+    desk["editor"].post(
+        f"/claims/{claim_id}/return",
+        data={"note": "Which source?", "version": version(desk["db"], claim_id)},
+    )
+
+    queue = desk["ana"].get("/queue").get_data(as_text=True)
+    assert queue.count("The mayor opened") == 1
+    assert "Returned by eda: “Which source?”" in queue
+    assert "Which source?" not in desk["bo"].get("/queue").get_data(as_text=True)
+    # The note shows under the row on the article page too, not only as "1 note".
+    page = desk["ana"].get(f"/articles/{desk['article']}").get_data(as_text=True)
+    assert '<p class="claim__returned">Returned by eda: “Which source?”</p>' in page
+    # A new decision takes it out of the queue again.
+    desk["ana"].post(f"/claims/{claim_id}/status", data={"status": "sourced"})
+    assert "The mayor opened" not in desk["ana"].get("/queue").get_data(as_text=True)
+
+
 def test_returning_without_a_note_is_422_and_changes_nothing(desk, proposed):
     response = desk["editor"].post(
         f"/claims/{proposed}/return", data={"note": " ", "view": "approvals"}, headers=HX

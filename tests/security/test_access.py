@@ -72,9 +72,13 @@ EDITOR_ENDPOINTS = {
     "workbench.adjudicate_claim",
 }
 REVIEWER_ENDPOINTS = {"workbench.my_queue"}
-# Any logged-in user: the event stream reads what the page shows; a heartbeat only says
-# who is on the article (a viewer too), never changes the work.
-LOGGED_IN_ENDPOINTS = {"workbench.article_events", "workbench.presence_heartbeat"}
+# Any logged-in user: the event stream reads what the page shows; a heartbeat (and the
+# page saying it left) only says who is on the article (a viewer too), never changes the work.
+LOGGED_IN_ENDPOINTS = {
+    "workbench.article_events",
+    "workbench.presence_heartbeat",
+    "workbench.presence_leave",
+}
 CONVERTER = re.compile(r"<(?:[^<>]*:)?([a-z_]+)>")
 TABLES = (
     "articles",
@@ -452,9 +456,14 @@ def test_a_forged_session_cookie_is_logged_out(site):
 def test_viewer_cannot_write(site):
     before = snapshot(site.db)
     allowed = {}
-    # Everyone may log out and change their own password; the presence heartbeat is not a
-    # write to the work (see test_a_viewers_heartbeat_changes_only_presence).
-    exempt = {"auth.logout", "workbench.change_password", "workbench.presence_heartbeat"}
+    # Everyone may log out and change their own password; the presence heartbeat and
+    # leaving are not writes to the work (see test_a_viewers_heartbeat_changes_only_presence).
+    exempt = {
+        "auth.logout",
+        "workbench.change_password",
+        "workbench.presence_heartbeat",
+        "workbench.presence_leave",
+    }
     for rule in rules(site.app, "POST", exclude=PUBLIC | exempt):
         response = site.viewer.post(fill(rule, site.ids), data=WRITE_DATA)
         if response.status_code != 403:
@@ -513,8 +522,8 @@ class Controls(html.parser.HTMLParser):
 @pytest.mark.parametrize(
     "role, forbidden",
     [
-        # Any write but logging out and the presence heartbeat.
-        ("viewer", re.compile(r"^(?!/logout$|/articles/\d+/presence$)")),
+        # Any write but logging out and the presence heartbeat (and leaving).
+        ("viewer", re.compile(r"^(?!/logout$|/articles/\d+/presence(/leave)?$)")),
         (
             "reviewer",
             re.compile(
@@ -548,7 +557,7 @@ def test_pages_show_no_controls_the_role_cannot_use(site, role, forbidden, page)
 
 
 def desk_rules(app):
-    desk_modules = ("desk_pages", "live")
+    desk_modules = ("desk_pages", "live", "presence_pages")
     return [
         rule
         for rule in app.url_map.iter_rules()
@@ -606,6 +615,12 @@ def test_a_viewers_heartbeat_changes_only_presence(site):
     assert snapshot(site.db) == before
     assert (
         site.db.execute("select count(*) from presence where username = 'vic'").fetchone()[0] == 1
+    )
+    leave = site.viewer.post(f"/articles/{site.ids['article_id']}/presence/leave", headers=HX)
+    assert leave.status_code == 204
+    assert snapshot(site.db) == before
+    assert (
+        site.db.execute("select count(*) from presence where username = 'vic'").fetchone()[0] == 0
     )
 
 

@@ -194,6 +194,27 @@ def proposals(db: Database, limit: int = 200) -> list[dict[str, Any]]:
     )
 
 
+def returned_to(db: Database, username: str, limit: int = 200) -> list[dict[str, Any]]:
+    """Decisions of `username` an editor returned and that are still returned (the claim
+    waits for their new decision), oldest return first, each with the editor and note
+    (as a queue item: assigned_by, assigned_at, via "return", return_note)."""
+    return list(
+        db.query(
+            "select c.*, a.title as article_title, r.at as assigned_at, "
+            "r.actor as assigned_by, 'return' as via, "
+            "json_extract(r.after, '$.note') as return_note, r.actor as returned_by "
+            "from claims c join articles a on a.id = c.article_id "
+            "join history r on r.id = (select max(id) from history "
+            "where claim_id = c.id and action = 'return') "
+            "where c.decision_state = 'returned' and c.is_claim = 1 and a.deleted_at is null "
+            "and (select p.actor from history p where p.claim_id = c.id "
+            "and p.action = 'status' and p.id < r.id order by p.id desc limit 1) = ? "
+            "collate nocase order by r.id limit ?",
+            [username, limit],
+        )
+    )
+
+
 def _require_editor(actor: User) -> None:
     if not actor.can("editor"):
         raise NotAllowed("Only editors approve, return and adjudicate decisions.")

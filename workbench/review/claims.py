@@ -47,6 +47,9 @@ def get_claim(db: Database, claim_id: int, with_notes: bool = True) -> dict[str,
     if not rows:
         raise ClaimNotFound(claim_id)
     claim = rows[0]
+    if claim.get("decision_state") == "returned":
+        row = db.execute(f"select {_RETURNED} from claims c where c.id = ?", [claim_id]).fetchone()
+        claim["returned_by"], claim["return_note"] = row
     if with_notes:
         attach_notes(db, [claim])
         attach_evidence(db, [claim])
@@ -177,11 +180,20 @@ def claim_marks(db: Database, article_id: int) -> list[dict[str, Any]]:
     )
 
 
+# A returned decision's editor and note (the latest return's history row), shown under
+# the row; looked up only for a claim whose decision is "returned".
+_RETURNED = (
+    "case when c.decision_state = 'returned' then (select h.actor from history h "
+    "where h.claim_id = c.id and h.action = 'return' order by h.id desc limit 1) end "
+    "as returned_by, case when c.decision_state = 'returned' then (select "
+    "json_extract(h.after, '$.note') from history h where h.claim_id = c.id "
+    "and h.action = 'return' order by h.id desc limit 1) end as return_note"
+)
 # Both counts come from the claim_id indexes of notes and evidence.
 _WITH_COUNTS = (
     "c.*, (select count(*) from notes n where n.claim_id = c.id and n.deleted_at is null) "
     "as note_count, (select count(*) from evidence e where e.claim_id = c.id "
-    "and e.deleted_at is null) as evidence_count"
+    f"and e.deleted_at is null) as evidence_count, {_RETURNED}"
 )
 
 

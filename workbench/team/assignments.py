@@ -131,10 +131,14 @@ def _assign_claims(
 
 
 # An assignment (aliased {x}) is done once its assignee acted on the claim after it.
+# Done: the assignee acted on the claim since it was assigned, and no editor returned
+# their decision since (a returned decision comes back to their queue).
 _DONE = (
     "(exists (select 1 from history h where h.claim_id = {x}.claim_id "
     "and h.actor = {x}.assignee and h.id > {x}.history_id "
-    f"and h.action in ({', '.join(repr(a) for a in DONE_ACTIONS)})) "
+    f"and h.action in ({', '.join(repr(a) for a in DONE_ACTIONS)}) "
+    "and not exists (select 1 from history r where r.claim_id = h.claim_id "
+    "and r.action = 'return' and r.id > h.id)) "
     "or exists (select 1 from blind_decisions d where d.claim_id = {x}.claim_id "
     "and d.reviewer = {x}.assignee and d.status is not null "
     "and d.decided_at >= {x}.assigned_at))"

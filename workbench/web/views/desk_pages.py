@@ -56,8 +56,19 @@ def optional_position(field):
 @bp.get("/queue")
 @role_required("reviewer")
 def my_queue():
-    """What is assigned to me and not yet done, oldest first."""
-    items = assignments.queue(get_db(), g.user.username)
+    """What is assigned to me and not yet done, oldest first, then my decisions an editor
+    returned (once each: a returned claim of mine that is assigned to me is listed as
+    assigned, with its note)."""
+    db = get_db()
+    items = assignments.queue(db, g.user.username)
+    listed = {item["id"] for item in items}
+    returned = decisions.returned_to(db, g.user.username)
+    notes = {claim["id"]: claim for claim in returned}
+    for item in items:
+        if item["id"] in notes:
+            item["return_note"] = notes[item["id"]]["return_note"]
+            item["returned_by"] = notes[item["id"]]["returned_by"]
+    items += [claim for claim in returned if claim["id"] not in listed]
     return render_template("desk/queue.html", items=items)
 
 
@@ -162,11 +173,16 @@ def approvals():
     )
 
 
-def decision_answer(claim, message):
-    """From the approvals list: the item (htmx) or back to it; elsewhere: the claim's row."""
+def decision_answer(claim, message, before):
+    """From the approvals list: the item (htmx) or back to it; elsewhere: the claim's row.
+    `before` is the claim as proposed: the item names its reviewer and what they proposed
+    (once returned, the claim is the editor's and unverified)."""
     if request.form.get("view") == "approvals":
         if is_htmx():
-            return render_partial("desk/_approval.html", claim=claim, done=message)
+            proposal = {"by": before["updated_by"], "status": before["status"]}
+            return render_partial(
+                "desk/_approval.html", claim=claim, done=message, proposal=proposal
+            )
         flash(message, "success")
         return redirect(url_for("workbench.approvals"), code=303)
     return answer_with_row(claim, message)
@@ -177,10 +193,12 @@ def decision_answer(claim, message):
 def approve_claim(claim_id):
     claim = load_claim(claim_id)
     try:
-        claim = decisions.approve(get_db(), claim["id"], g.user, expected_version())
+        approved = decisions.approve(get_db(), claim["id"], g.user, expected_version())
     except InvalidInput as error:
         return render_claim_error(claim, str(error), 422)
-    return decision_answer(claim, f"Approved “{claim['status']}” for claim {claim['position']}.")
+    return decision_answer(
+        approved, f"Approved “{approved['status']}” for claim {approved['position']}.", claim
+    )
 
 
 @bp.post("/claims/<id:claim_id>/return")
@@ -188,7 +206,7 @@ def approve_claim(claim_id):
 def return_claim(claim_id):
     claim = load_claim(claim_id)
     try:
-        claim = decisions.return_decision(
+        returned = decisions.return_decision(
             get_db(), claim["id"], request.form.get("note"), g.user, expected_version()
         )
     except InvalidInput as error:
@@ -196,7 +214,8 @@ def return_claim(claim_id):
             claim = claims.get_claim(get_db(), claim["id"])
             return render_partial("desk/_approval.html", claim=claim, error=str(error)), 422
         return render_claim_error(claim, str(error), 422)
-    return decision_answer(claim, f"Returned claim {claim['position']} to its reviewer.")
+    to = claim["updated_by"] or "its reviewer"
+    return decision_answer(returned, f"Returned claim {returned['position']} to {to}.", claim)
 
 
 @bp.post("/articles/<id:article_id>/approve-all")
