@@ -224,7 +224,8 @@ def test_claim_page_history_shows_corrections(reviewer_client, article_id, db):
     )
     page = reviewer_client.get(f"/claims/{first['id']}").get_data(as_text=True)
     assert history_entries(page) == [
-        "ana set the source of this claim to “Officials” (organisation), was “Officials” (anonymous)"
+        "ana set the source of this claim to “Officials” (organisation), "
+        "was “Officials” (anonymous)"
     ]
 
 
