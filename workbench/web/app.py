@@ -9,7 +9,17 @@ from flask import Flask
 
 from ..storage import settings
 from ..team import accounts
-from . import api, auth, compression, converters, database, error_answers, security, views
+from . import (
+    api,
+    auth,
+    compression,
+    converters,
+    database,
+    error_answers,
+    local_htmx,
+    security,
+    views,
+)
 
 HTMX_VERSION = "2.0.11"
 HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
@@ -21,6 +31,22 @@ HTMX_SSE_VERSION = "2.2.4"
 HTMX_SSE_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx-ext-sse@{HTMX_SSE_VERSION}/dist/sse.min.js"
 # sha384 of htmx-ext-sse@2.2.4 dist/sse.min.js, as published to npm.
 HTMX_SSE_INTEGRITY = "sha384-A986SAtodyH8eg8x8irJnYUk7i9inVQqYigD6qZ9evobksGNIXfeFvDwLSHcp31N"
+
+
+def local_scripts():
+    """htmx and its SSE extension as WORKBENCH_HTMX_DIR holds them, and where they are served."""
+    return (
+        local_htmx.PinnedScript(
+            f"htmx-{HTMX_VERSION}.min.js",
+            f"/vendor/htmx.org@{HTMX_VERSION}/htmx.min.js",
+            HTMX_INTEGRITY,
+        ),
+        local_htmx.PinnedScript(
+            f"htmx-ext-sse-{HTMX_SSE_VERSION}.min.js",
+            f"/vendor/htmx-ext-sse@{HTMX_SSE_VERSION}/sse.min.js",
+            HTMX_SSE_INTEGRITY,
+        ),
+    )
 
 
 def create_app(test_config=None):
@@ -58,6 +84,20 @@ def create_app(test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("WORKBENCH_SECRET_KEY") or _install_secret(
             instance
+        )
+    local_htmx_dir = os.environ.get("WORKBENCH_HTMX_DIR")
+    if local_htmx_dir:
+        # A desk without internet: the pinned files from that folder, served here.
+        scripts = local_scripts()
+        app.wsgi_app = local_htmx.LocalScripts(  # type: ignore[method-assign]
+            app.wsgi_app, local_htmx.load(local_htmx_dir, scripts)
+        )
+        htmx, sse = scripts
+        app.config.update(
+            HTMX_URL=htmx.path,
+            HTMX_INTEGRITY=htmx.integrity,
+            HTMX_SSE_URL=sse.path,
+            HTMX_SSE_INTEGRITY=sse.integrity,
         )
     app.config["CONTENT_SECURITY_POLICY"] = security.content_security_policy(
         security.script_source(app.config["HTMX_URL"]),
