@@ -152,6 +152,8 @@ def test_export_filters_and_formats(env):
     document = json.loads(run("export", "--format", "json").output)
     assert len(document["articles"][0]["claims"]) == 3
     assert json.loads(run("export", "--format", "claimreview").output) == []  # nothing decided yet
+    bad = run("export", "--format", "claimreview", "--base-url", "localhost:5000")
+    assert bad.exit_code == 1 and "must be an http:// or https:// address" in bad.output
     assert run("export", "--status", "SOURCED").exit_code == 1
 
 

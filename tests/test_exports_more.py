@@ -4,13 +4,16 @@ import csv
 import datetime
 import io
 import json
+import re
 import zipfile
 
 import pytest
 
-from workbench.exports import manifest
+from workbench.errors import InvalidInput
+from workbench.exports import claimreview, manifest
 from workbench.exports.filenames import slug
 from workbench.review import articles
+from workbench.web.app import create_app
 
 TEXT = "The minister said exports rose 4% in March. Farmers protested in the capital."
 
@@ -92,6 +95,44 @@ def test_claimreview_json_ld_has_the_schema_org_fields(viewer_client, article_id
     assert item["@type"] == "Claim" and item["datePublished"] == "2026-03-05"
     assert item["appearance"]["url"] == "https://news.example/exports"
     assert len(review["datePublished"]) == 10
+
+
+@pytest.mark.parametrize(
+    "setting, expected",
+    [
+        ("https://checks.example.org", "https://checks.example.org/claims/7"),
+        ("https://checks.example.org/desk/", "https://checks.example.org/desk/claims/7"),
+        (
+            "https://checks.example.org/fact-check-{claim_id}.html",
+            "https://checks.example.org/fact-check-7.html",
+        ),
+    ],
+)
+def test_the_public_url_setting_names_each_published_review(setting, expected):
+    assert claimreview.public_claim_url(setting)(7) == expected
+
+
+@pytest.mark.parametrize("setting", ["checks.example.org", "ftp://checks.example.org", "https://"])
+def test_a_public_url_that_is_not_a_web_address_is_refused(setting):
+    with pytest.raises(InvalidInput, match="WORKBENCH_PUBLIC_URL"):
+        claimreview.public_claim_url(setting)
+
+
+def test_claimreview_links_to_the_public_review_not_the_login_only_page(
+    app, viewer_client, article_id
+):
+    # Readers of published markup cannot log in: the url names the public page.
+    app.config["PUBLIC_URL"] = "https://checks.example.org/reviews/{claim_id}"
+    reviews = json.loads(viewer_client.get("/export.claimreview").get_data())
+    assert reviews and all(
+        re.fullmatch(r"https://checks\.example\.org/reviews/\d+", r["url"]) for r in reviews
+    )
+
+
+def test_a_bad_public_url_stops_the_start(monkeypatch, tmp_path):
+    monkeypatch.setenv("WORKBENCH_PUBLIC_URL", "checks.example.org")
+    with pytest.raises(InvalidInput, match="WORKBENCH_PUBLIC_URL"):
+        create_app({"DATABASE": str(tmp_path / "x.db"), "SECRET_KEY": "x"})
 
 
 def test_unverified_claims_are_never_published_as_claimreview(

@@ -44,7 +44,8 @@ from .group import cli, open_database
     "--base-url",
     default="http://127.0.0.1:5000",
     show_default=True,
-    help="Where the app is served, for the claim links in ClaimReview.",
+    help="Where the app is served, for the claim links in ClaimReview "
+    "(WORKBENCH_PUBLIC_URL, when set, is used instead).",
 )
 @click.option(
     "--output",
@@ -103,10 +104,15 @@ def export_(
         elif export_format == "json":
             chunks = json_document.iter_json(db, claim_filter, stats)
         else:
+            public_url = os.environ.get("WORKBENCH_PUBLIC_URL")
+            try:
+                claim_url = claimreview.public_claim_url(public_url or base_url)
+            except InvalidInput as error:
+                raise click.ClickException(str(error)) from None
             chunks = claimreview.iter_claim_reviews(
                 db,
                 claim_filter,
-                lambda claim_id: f"{base_url.rstrip('/')}/claims/{claim_id}",
+                claim_url,
                 os.environ.get("WORKBENCH_ORGANIZATION", "Claim workbench"),
                 stats,
             )

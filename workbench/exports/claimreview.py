@@ -8,11 +8,13 @@ alternateName carries the word, which is what fact-check readers display.
 """
 
 import json
+import urllib.parse
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlite_utils import Database
 
+from ..errors import InvalidInput
 from ..review import search
 from ..storage.db import read_snapshot
 from ..text.attribution import CONFIDENT
@@ -47,6 +49,23 @@ def _publishable_source(claim: dict[str, Any]) -> bool:
     return (
         bool(claim.get("attribution_confirmed_by")) or confidence is None or confidence >= CONFIDENT
     )
+
+
+def public_claim_url(public_url: str) -> Callable[[int], str]:
+    """claim id -> the address of its published review, from the public URL setting
+    (WORKBENCH_PUBLIC_URL): a template naming {claim_id}, or a base the id's /claims/N path
+    is added to. ClaimReview's `url` must be a page readers can open, not the workbench's
+    login-only claim page. InvalidInput for anything but an http(s) address."""
+    public_url = public_url.strip()
+    parts = urllib.parse.urlsplit(public_url.replace("{claim_id}", "0"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InvalidInput(
+            f"WORKBENCH_PUBLIC_URL must be an http:// or https:// address, not {public_url!r}."
+        )
+    if "{claim_id}" in public_url:
+        return lambda claim_id: public_url.replace("{claim_id}", str(claim_id))
+    base = public_url.rstrip("/")
+    return lambda claim_id: f"{base}/claims/{claim_id}"
 
 
 def claim_review(

@@ -7,6 +7,7 @@ import secrets
 
 from flask import Flask
 
+from ..exports import claimreview
 from ..storage import settings
 from ..team import accounts
 from . import (
@@ -78,6 +79,8 @@ def create_app(test_config=None):
         STREAM_SECONDS=300,
         # Named as the author of published ClaimReview markup.
         ORGANIZATION=os.environ.get("WORKBENCH_ORGANIZATION", "Claim workbench"),
+        # Where published reviews live, for ClaimReview's url (exports/claimreview.py).
+        PUBLIC_URL=os.environ.get("WORKBENCH_PUBLIC_URL") or None,
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -85,6 +88,8 @@ def create_app(test_config=None):
         app.config["SECRET_KEY"] = os.environ.get("WORKBENCH_SECRET_KEY") or _install_secret(
             instance
         )
+    if app.config["PUBLIC_URL"]:
+        claimreview.public_claim_url(app.config["PUBLIC_URL"])  # a bad one stops the start
     local_htmx_dir = os.environ.get("WORKBENCH_HTMX_DIR")
     if local_htmx_dir:
         # A desk without internet: the pinned files from that folder, served here.

@@ -22,8 +22,14 @@ def producer(export_format):
     database_path = current_app.config["DATABASE"]
     excel = request.args.get("excel") == "1"
     organization = current_app.config["ORGANIZATION"]
-    claim_url = functools.partial(
-        _claim_url, url_for("workbench.show_claim", claim_id=0, _external=True)
+    public_url = current_app.config.get("PUBLIC_URL")
+    claim_url = (
+        claimreview.public_claim_url(public_url)
+        if public_url
+        # Without the setting, the workbench's own claim page (readers need a login).
+        else functools.partial(
+            _claim_url, url_for("workbench.show_claim", claim_id=0, _external=True)
+        )
     )
 
     def produce(claim_filter, stats=None):
