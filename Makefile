@@ -11,8 +11,10 @@ HTMX_FILE := $(CACHE)/htmx-$(HTMX_VERSION).min.js
 HTMX_SSE_VERSION := 2.2.4
 HTMX_SSE_FILE := $(CACHE)/htmx-ext-sse-$(HTMX_SSE_VERSION).min.js
 CHROMIUM := /usr/bin/chromium
+AXE_DIR := tests/browser/axe
+AXE_FILE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 
-.PHONY: install install-dev run test test-fast lint lock bench clean chromium htmx
+.PHONY: install install-dev run test test-fast lint lock bench clean chromium htmx axe
 
 # Every package comes from a lock file with hashes (requirements/*.lock, made by `make lock`
 # from pyproject.toml): the app's for `make run`, the tools' for tests, lint and bench.
@@ -65,8 +67,9 @@ run: install
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT)
 
 # Everything, on both cores: unit, web, live-server, durability and browser tests.
-test: install-dev chromium htmx
+test: install-dev chromium htmx axe
 	HTMX_FILE=$(abspath $(HTMX_FILE)) HTMX_SSE_FILE=$(abspath $(HTMX_SSE_FILE)) \
+	  AXE_FILE=$(abspath $(AXE_FILE)) \
 	  CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 --dist worksteal
 
 # The developer's loop: unit and Flask test-client tests only (no live server, no
@@ -133,5 +136,15 @@ $(HTMX_SSE_FILE):
 	tar -xzf $(CACHE)/npm-sse/htmx-ext-sse-$(HTMX_SSE_VERSION).tgz -C $(CACHE)/npm-sse package/dist/sse.min.js
 	cp $(CACHE)/npm-sse/package/dist/sse.min.js $@
 
+# axe-core for the accessibility browser tests: the version and integrity hash pinned in
+# tests/browser/axe/package-lock.json, installed by `npm ci` (never copied into the tree).
+axe: $(AXE_FILE)
+
+$(AXE_FILE): $(AXE_DIR)/package-lock.json
+	@command -v npm >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	cd $(AXE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+
 clean:
-	rm -rf $(VENV) $(CACHE) .pytest_cache
+	rm -rf $(VENV) $(CACHE) .pytest_cache $(AXE_DIR)/node_modules
