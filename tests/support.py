@@ -58,3 +58,32 @@ def cli_database(tmp_path, monkeypatch, users):
 def htmx_config(script):
     """The htmx settings static/htmx-config.js gives htmx (its CONFIG, one line of JSON)."""
     return json.loads(re.search(r"const CONFIG = (\{.*\});\n", script).group(1))
+
+
+# Every page an admin can open on the sample article (/articles/1), for the browser checks
+# that go over the whole site (no sideways scrolling on a phone, accessibility); {claim} is
+# one of its claims' ids.
+EVERY_PAGE = (
+    "/",
+    "/articles/1",
+    "/articles/1?hidden=1",
+    "/articles/1/text",
+    "/articles/1/activity",
+    "/articles/1/desk",
+    "/articles/1/adjudication",
+    "/articles/1/language",
+    "/articles/1/delete",
+    "/claims/{claim}",
+    "/articles/new",
+    "/search",
+    "/search?q=Palmyra",
+    "/sources",
+    "/links",
+    "/dashboard",
+    "/queue",
+    "/approvals",
+    "/users",
+    "/account/password",
+    "/deleted-articles",
+    "/help/keys",
+)

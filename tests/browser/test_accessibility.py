@@ -12,6 +12,8 @@ import pathlib
 
 import pytest
 
+from support import EVERY_PAGE
+
 pytestmark = pytest.mark.browser
 
 SIZES = [
@@ -21,28 +23,6 @@ SIZES = [
 ]
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ONCE_FOUND = ["heading-order", "landmark-unique"]  # moderate, best practice
-PAGES = [
-    "/",
-    "/articles/1",
-    "/articles/1?hidden=1",
-    "/articles/1/text",
-    "/articles/1/activity",
-    "/articles/1/desk",
-    "/articles/1/adjudication",
-    "/articles/1/language",
-    "/articles/new",
-    "/claims/{claim}",
-    "/search",
-    "/search?q=Palmyra",
-    "/sources",
-    "/links",
-    "/dashboard",
-    "/queue",
-    "/approvals",
-    "/users",
-    "/account/password",
-    "/deleted-articles",
-]
 RUN_AXE = """options => axe.run(document, options).then(result => result.violations.map(
     v => ({id: v.id, impact: v.impact, help: v.help,
            nodes: v.nodes.slice(0, 3).map(node => node.target.join(' '))})))"""
@@ -83,7 +63,7 @@ def test_every_page_has_no_serious_accessibility_finding(new_page, server, axe_j
     page.goto(f"{server}/articles/1")
     claim = page.locator("li.claim").nth(2).get_attribute("id").removeprefix("claim-")
     found = {}
-    for path in PAGES:
+    for path in EVERY_PAGE:
         url = path.format(claim=claim)
         response = page.goto(f"{server}{url}")
         assert response is not None and response.status == 200, url

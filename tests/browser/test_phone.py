@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from support import EVERY_PAGE
 from workbench.cli.server import SAMPLE_TITLE
 
 pytestmark = pytest.mark.browser
@@ -143,32 +144,9 @@ def test_no_page_scrolls_sideways_at_360_px(new_page, server):
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{server}/articles/1")
     claim_id = page.locator("li.claim").first.get_attribute("id").removeprefix("claim-")
-    paths = [
-        "/",
-        "/articles/1",
-        "/articles/1?hidden=1",
-        "/articles/1/text",
-        "/articles/1/activity",
-        "/articles/1/desk",
-        "/articles/1/adjudication",
-        "/articles/1/language",
-        "/articles/1/delete",
-        f"/claims/{claim_id}",
-        "/articles/new",
-        "/search",
-        "/search?q=Palmyra",
-        "/sources",
-        "/links",
-        "/dashboard",
-        "/queue",
-        "/approvals",
-        "/users",
-        "/account/password",
-        "/deleted-articles",
-        "/help/keys",
-    ]
     wide = {}
-    for path in paths:
+    for page_path in EVERY_PAGE:
+        path = page_path.format(claim=claim_id)
         response = page.goto(f"{server}{path}")
         assert response is not None and response.status == 200, path
         overflow = horizontal_overflow(page)
