@@ -107,6 +107,20 @@ def test_hide_and_restore_route(reviewer_client, article_id, db, headers):
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_merged_claims_are_not_counted_as_not_a_claim(reviewer_client, article_id, db, headers):
+    # After a merge, marking one claim said "Show 2 not-a-claim".
+    first, _, last = claim_rows(db, article_id)
+    reviewer_client.post(f"/claims/{first['id']}/merge", data={"version": "1"}, headers=headers)
+    page = reviewer_client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "Show 1 merged</a>" in page and "not-a-claim" not in page
+    reviewer_client.post(f"/claims/{last['id']}/hide", data={"hidden": "1"}, headers=headers)
+    page = reviewer_client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "Show 1 not-a-claim · 1 merged</a>" in page
+    shown = reviewer_client.get(f"/articles/{article_id}?hidden=1").get_data(as_text=True)
+    assert "Hide 1 not-a-claim · 1 merged</a>" in shown
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_attribution_routes(reviewer_client, article_id, db, headers):
     last = claim_rows(db, article_id)[-1]
     response = reviewer_client.post(

@@ -11,6 +11,7 @@ import os
 import pathlib
 
 import pytest
+from playwright.sync_api import expect
 
 from support import EVERY_PAGE
 
@@ -75,7 +76,9 @@ def test_every_page_has_no_serious_accessibility_finding(new_page, server, axe_j
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_an_open_claim_has_no_serious_accessibility_finding(new_page, server, axe_js, size):
+def test_an_open_claim_and_the_keys_dialog_have_no_serious_accessibility_finding(
+    new_page, server, axe_js, size
+):
     page = new_page(user="ana")
     page.set_viewport_size(size)
     page.goto(f"{server}/articles/1")
@@ -85,3 +88,12 @@ def test_an_open_claim_has_no_serious_accessibility_finding(new_page, server, ax
     wcag, once = findings(page, axe_js)
     bad = [v for v in wcag if v["impact"] in ("serious", "critical")] + once
     assert bad == [], f"axe-core findings with a claim open at {size}: {bad}"
+
+    # The keyboard dialog, over the page.
+    row.locator("a.claim__more").click()
+    expect(page.locator("li.claim .panel-grid")).to_have_count(0)
+    page.keyboard.press("?")
+    expect(page.locator("#keys-help")).to_be_visible()
+    wcag, once = findings(page, axe_js)
+    bad = [v for v in wcag if v["impact"] in ("serious", "critical")] + once
+    assert bad == [], f"axe-core findings with the keyboard dialog open at {size}: {bad}"

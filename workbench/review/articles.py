@@ -295,6 +295,20 @@ def progress(db: Database, article_ids: list[int] | None = None) -> dict[int, di
     return result
 
 
+def hidden_counts(db: Database, article_id: int) -> dict[str, int]:
+    """{"not_a_claim": n, "merged": n}: the article's passages left out of review, by why
+    (marked not a claim, here or at import; merged into another claim). Passages gone in a
+    newer version are left out: the versions page lists those."""
+    counts = {"not_a_claim": 0, "merged": 0}
+    for merged, number in db.execute(
+        "select hidden_reason = 'merged', count(*) from claims where article_id = ? "
+        "and is_claim = 0 and removed_in_version is null group by 1",
+        [article_id],
+    ).fetchall():
+        counts["merged" if merged else "not_a_claim"] += number
+    return counts
+
+
 def _empty_progress() -> dict[str, int]:
     return {"total": 0, "reviewed": 0, "hidden": 0, **{status: 0 for status in STATUSES}}
 

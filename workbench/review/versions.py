@@ -409,17 +409,6 @@ def version_summary(db: Database, article_id: int, number: int) -> dict[str, Any
     return row
 
 
-def removed_count(db: Database, article_id: int, current_version: int) -> int:
-    """How many claims' passages are gone from the article's current version."""
-    if current_version == 1:
-        return 0
-    row = db.execute(
-        "select count(*) from claims where article_id = ? and removed_in_version is not null",
-        [article_id],
-    ).fetchone()
-    return int(row[0])
-
-
 def body_of_version(db: Database, article_id: int, number: int) -> str:
     """The article's text as it was in version `number`; VersionNotFound if there is none."""
     row = db.execute(

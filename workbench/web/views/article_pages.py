@@ -90,11 +90,10 @@ def show_article(article_id):
         can_review=can_review,
         page_url=request.full_path.rstrip("?"),
         version_info=versions.version_summary(db, article_id, article["current_version"]),
-        # Passages gone in a newer version are hidden too, but listed on "what changed".
-        removed_count=read_cache.remembered(
-            db,
-            ("removed-count", article_id, article["current_version"]),
-            lambda: versions.removed_count(db, article_id, article["current_version"]),
+        # Hidden passages by why (passages gone in a newer version are listed on "what
+        # changed" instead): "Show 1 not-a-claim · 1 merged".
+        hidden_counts=read_cache.remembered(
+            db, ("hidden-counts", article_id), lambda: articles.hidden_counts(db, article_id)
         ),
         status=options["status"],
         flag_counts=read_cache.remembered(
