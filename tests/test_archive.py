@@ -330,3 +330,41 @@ def test_unknown_snapshots_are_404(viewer_client, path):
     response = viewer_client.get(path)
     assert response.status_code == 404
     assert "Not Found" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_evidence_past_the_reviewers_limit_of_waiting_links_is_refused_and_not_stored(
+    app, reviewer_client, db, server, claim_id, monkeypatch, headers
+):
+    """200 evidence posts in 1.6 s were all accepted and queued; now a reviewer has at
+    most the limit of links waiting, and one more is refused with the form kept."""
+    monkeypatch.setattr("workbench.intake.jobs.MAX_QUEUED_PER_USER", 3)
+    for number in range(3):
+        assert (
+            add_evidence(reviewer_client, claim_id, url(server, f"/page?{number}")).status_code
+            == 303
+        )
+    response = reviewer_client.post(
+        f"/claims/{claim_id}/evidence",
+        data={"url": url(server, "/page?late"), "stance": "contradicts", "title": "Late link"},
+        headers=HX if headers else {},
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "waiting to be fetched or run as one person may (3)" in body
+    assert 'value="Late link"' in body
+    assert db.table("evidence").count == 3 and db.table("jobs").count == 3
+    # A link archived already costs no fetch, so it is never refused.
+    run_jobs(app)
+    assert add_evidence(reviewer_client, claim_id + 1, url(server, "/page?0")).status_code == 303
+    # Once the waiting links are done there is room again.
+    assert add_evidence(reviewer_client, claim_id, url(server, "/page?late")).status_code == 303
+
+
+def test_the_check_button_past_the_limit_says_why(app, db, server, monkeypatch):
+    monkeypatch.setattr("workbench.intake.jobs.MAX_QUEUED_PER_USER", 1)
+    editor_client = sign_in(app, "eda", "editor")
+    assert editor_client.post("/links/check").status_code == 303
+    response = editor_client.post("/links/check", follow_redirects=True)
+    assert "waiting to be fetched or run as one person may (1)" in response.get_data(as_text=True)
+    assert db.table("jobs").count == 1

@@ -288,6 +288,52 @@ def test_the_event_stream_carries_no_blind_decision(blind_review, app):
     assert f"event: claim-{claim_id}" not in stream
 
 
+# Evidence a reviewer might add during the review: its stance, title and excerpt are
+# their reasons, as a note is.
+SECRET_EVIDENCE = {
+    "url": "https://example.org/zanzibarine-dossier",
+    "stance": "contradicts",
+    "title": "Quellwater dossier",
+    "excerpt": "The quellwater figures were never published by the council.",
+}
+EVIDENCE_MARKERS = ("zanzibarine-dossier", "Quellwater dossier", "quellwater figures")
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+@pytest.mark.parametrize("who", ["ana", "editor"])
+def test_evidence_is_refused_during_a_blind_review_with_the_form_kept(blind_review, who, headers):
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    before = desk["db"].execute("select max(id) from history").fetchone()[0]
+    response = desk[who].post(f"/claims/{claim_id}/evidence", data=SECRET_EVIDENCE, headers=headers)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "under blind review" in body and "once every reviewer is done" in body
+    assert SECRET_EVIDENCE["excerpt"] in body  # what was typed is kept in the form
+    assert desk["db"].table("evidence").count == 0 and desk["db"].table("jobs").count == 0
+    assert desk["db"].execute("select max(id) from history").fetchone()[0] == before
+
+
+@pytest.mark.parametrize("path", [*LEAK_PATHS, "/links"])
+@pytest.mark.parametrize("who", ["bo", "editor"])
+def test_nothing_of_a_blind_reviewers_evidence_leaks_before_the_end(blind_review, path, who):
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    desk["ana"].post(f"/claims/{claim_id}/evidence", data=SECRET_EVIDENCE)
+    url = path.format(article=desk["article"], claim=claim_id)
+    response = desk[who].get(url, headers=HX if "panel" in url else {})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert [marker for marker in EVIDENCE_MARKERS if marker in body] == []
+
+
+def test_evidence_is_added_as_usual_once_the_review_is_revealed(blind_review):
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    decide_everything(desk, "ana", ["disputed", "sourced", "sourced", "sourced"])
+    decide_everything(desk, "bo", ["sourced", "sourced", "sourced", "sourced"])
+    response = desk["ana"].post(f"/claims/{claim_id}/evidence", data=SECRET_EVIDENCE)
+    assert response.status_code == 303
+    assert "Quellwater dossier" in desk["bo"].get(f"/claims/{claim_id}").get_data(as_text=True)
+
+
 def test_non_reviewers_cannot_decide_or_note_during_blind_review(blind_review):
     desk, claim_id = blind_review, blind_review["claims"][0]
     response = desk["editor"].post(f"/claims/{claim_id}/status", data={"status": "sourced"})

@@ -21,9 +21,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import LinkSnapshotNotFound
+from ..review import evidence
 from ..review.history_sentences import Part, word_changes
 from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
+from ..team.accounts import User
 from ..text.cleaning import document_from_fetched
 from . import jobs, worker
 from .fetch import (
@@ -321,9 +323,23 @@ def snapshot_changes(db: Database, snapshot: Snapshot) -> list[Part]:
 # --- jobs --------------------------------------------------------------------------------
 
 
-def queue_archive(db: Database, url: str, created_by: str) -> int | None:
-    """Queue the archiving of a link (after evidence cites it); None when it is archived
-    or already queued."""
+def add_evidence(db: Database, claim_id: int, actor: User, **values: Any) -> dict[str, Any]:
+    """Evidence on a claim (workbench/review/evidence.py) with its link's archive queued,
+    in one transaction: when the reviewer has as many jobs waiting as one may, TooManyJobs
+    and neither is stored."""
+
+    def queue(db: Database, record: dict[str, Any]) -> None:
+        queue_archive_in_transaction(db, record["url"], actor.username)
+
+    record = evidence.add_evidence(db, claim_id, actor, attach=queue, **values)
+    worker.notify()
+    return record
+
+
+def queue_archive_in_transaction(db: Database, url: str, created_by: str) -> int | None:
+    """Queue the archiving of a link (evidence cites it), inside the caller's write
+    transaction; None when it is archived or queued already (nothing to fetch, so nothing
+    counted against the person's limit)."""
     if archive_of(db, url) is not None:
         return None
     queued = db.execute(
@@ -333,7 +349,7 @@ def queue_archive(db: Database, url: str, created_by: str) -> int | None:
     ).fetchone()
     if queued:
         return None
-    job_id = jobs.enqueue(
+    return jobs.enqueue_in_transaction(
         db,
         ARCHIVE,
         {"url": url},
@@ -342,8 +358,6 @@ def queue_archive(db: Database, url: str, created_by: str) -> int | None:
         stages=["fetching"],
         max_attempts=ARCHIVE_ATTEMPTS,
     )
-    worker.notify()
-    return job_id
 
 
 def queue_check(db: Database, created_by: str) -> int:

@@ -470,6 +470,13 @@ def _add_link_snapshots(db: sqlite_utils.Database) -> None:
     db.table("link_snapshots").create_index(["url", "id"])
 
 
+def _index_jobs_by_person(db: sqlite_utils.Database) -> None:
+    """What a fair job queue asks of each person (workbench/intake/jobs.py): how many of
+    their jobs wait or run (their limit), and when one of theirs last started."""
+    db.table("jobs").create_index(["created_by", "state"])
+    db.table("jobs").create_index(["created_by", "started_at"])
+
+
 # In the order they ran; PRAGMA user_version counts those done.
 MIGRATIONS = [
     _create_core_tables,
@@ -487,6 +494,7 @@ MIGRATIONS = [
     _add_claim_matching,
     _add_link_snapshots,
     _add_desk_workflow,
+    _index_jobs_by_person,
 ]
 
 
