@@ -7,7 +7,7 @@ import re
 import pytest
 
 from support import import_by_form, sign_in
-from workbench.desk import blind
+from workbench.desk import agreement, blind
 
 HX = {"HX-Request": "true"}
 TEXT = (
@@ -34,6 +34,7 @@ def desk(app, admin_client, db):
         "ana": sign_in(app, "ana", "reviewer"),
         "bo": sign_in(app, "bo", "reviewer"),
         "db": db,
+        "app": app,
     }
 
 
@@ -394,6 +395,49 @@ def test_adjudicating_needs_a_note_and_a_finished_review(blind_review):
     )
     assert response.status_code == 422
     assert "empty" in response.get_data(as_text=True)
+
+
+def agreement_table(page):
+    return re.search(r'<table class="table agreement-table">.*?</table>', page, re.S).group(0)
+
+
+def test_a_finished_blind_review_is_a_record_a_new_version_does_not_change(blind_review):
+    """A new version changed a finished review's figures (9 claims / 67 % / 0.44 / 0.46
+    became 8 / 62 % / 0.38 / 0.42) and its adjudication page showed text the reviewers
+    never saw. Both are drawn from the claims as reviewed now."""
+    desk = blind_review
+    decide_everything(desk, "ana", ["disputed", "disputed", "sourced", "unverified"])
+    decide_everything(desk, "bo", ["sourced", "sourced", "sourced", "unverified"])
+    adjudication = f"/articles/{desk['article']}/adjudication"
+    desk_page = f"/articles/{desk['article']}/desk"
+    before_page = desk["editor"].get(adjudication).get_data(as_text=True)
+    before_table = agreement_table(before_page)
+    assert "<td>4</td><td>50%</td>" in before_table
+    before_desk = agreement_table(desk["editor"].get(desk_page).get_data(as_text=True))
+    before_cli = blind_figures(desk)
+    # Version 2 edits the first claim and drops the third.
+    v2 = TEXT.replace("on Monday", "on Tuesday").replace("Critics called the project late. ", "")
+    admin = sign_in(desk["app"], "adm", "admin")
+    assert (
+        admin.post("/articles", data={"text": v2, "new_version_of": desk["article"]}).status_code
+        == 303
+    )
+    assert desk["db"].table("articles").get(desk["article"])["current_version"] == 2
+    after_page = desk["editor"].get(adjudication).get_data(as_text=True)
+    assert agreement_table(after_page) == before_table
+    assert agreement_table(desk["editor"].get(desk_page).get_data(as_text=True)) == before_desk
+    assert blind_figures(desk) == before_cli
+    # The disagreements as the reviewers read them, with a word that the text changed since.
+    assert "The mayor opened the bridge on Monday." in after_page
+    assert "It cost $4.5 million." in after_page
+    assert "now “The mayor opened the bridge on Tuesday.”" in after_page
+    assert "A later version of the article changed it since" in after_page
+
+
+def blind_figures(desk):
+    review = blind.latest(desk["db"], desk["article"])
+    figures = agreement.review_agreement(desk["db"], review)
+    return {key: figures[key] for key in ("claims", "percent", "kappa", "alpha", "disagreements")}
 
 
 # --- the event stream and presence -----------------------------------------------------
