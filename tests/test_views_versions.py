@@ -106,7 +106,7 @@ def test_the_command_line_imports_a_new_version(tmp_path, monkeypatch):
     (tmp_path / "v1.txt").write_text(V1, encoding="utf-8")
     (tmp_path / "v2.txt").write_text(V2, encoding="utf-8")
     runner = CliRunner()
-    assert runner.invoke(cli, ["import", str(tmp_path / "v1.txt")]).output == "1\n"
+    assert runner.invoke(cli, ["import", str(tmp_path / "v1.txt")]).stdout == "1\n"
     result = runner.invoke(cli, ["import", str(tmp_path / "v2.txt"), "--new-version-of", "1"])
     assert result.exit_code == 0
     assert result.output.endswith("1\n")
@@ -191,7 +191,7 @@ def test_the_command_line_refuses_a_version_past_the_claim_limit(tmp_path, monke
     (tmp_path / "v1.txt").write_text(V1, encoding="utf-8")
     (tmp_path / "v2.txt").write_text(TOO_MANY, encoding="utf-8")
     runner = CliRunner()
-    assert runner.invoke(cli, ["import", str(tmp_path / "v1.txt")]).output == "1\n"
+    assert runner.invoke(cli, ["import", str(tmp_path / "v1.txt")]).stdout == "1\n"
     result = runner.invoke(cli, ["import", str(tmp_path / "v2.txt"), "--new-version-of", "1"])
     assert result.exit_code == 1 and "This version has 5 claims" in result.output
     assert connect(tmp_path / "cli.db").table("articles").get(1)["current_version"] == 1

@@ -28,7 +28,7 @@ from ..memory import matching
 from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
 from ..team.accounts import User
-from ..text import analysis
+from ..text import analysis, languages
 from ..text.claim_keys import normalise, score
 from ..text.cleaning import check_article_text
 from ..text.reanchor import Passage, Plan, plan_reanchoring
@@ -109,7 +109,7 @@ def import_new_version(
             return NewVersion(article_id, state.article["current_version"], created=False)
         _refuse_other_articles_text(db, article_id, digest)
         if spans is None:
-            spans = _claim_spans(text)
+            spans = _claim_spans(text, state.article.get("language") or languages.DEFAULT)
         # The slow part (splitting, matching, finding sources) runs before the write lock.
         plan = _plan(state, text, spans)
         fields = _annotations(state, plan, text)
@@ -157,11 +157,12 @@ def _fingerprint(db: Database, article_id: int) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _claim_spans(text: str) -> list[ClaimSpan]:
-    """The new text's sentences, each a claim; ArticleRejected past the article's limit
-    of claims (counted before splitting when the lines alone are too many)."""
+def _claim_spans(text: str, language: str) -> list[ClaimSpan]:
+    """The new text's sentences (by the rules of the article's language), each a claim;
+    ArticleRejected past the article's limit of claims (counted before splitting when
+    the lines alone are too many)."""
     articles.refuse_too_many_paragraphs(text)
-    spans = split_claims(text)
+    spans = split_claims(text, language)
     if len(spans) > articles.MAX_CLAIMS:
         raise ArticleRejected(
             f"This version has {len(spans):,} claims; the limit is {articles.MAX_CLAIMS:,} "
@@ -197,10 +198,9 @@ def _annotations(state: _State, plan: Plan, text: str) -> dict[Any, dict[str, An
     keyed += [(("new", span.start), span.start, span.end) for span in plan.added]
     keyed.sort(key=lambda item: (item[1], item[2]))
     spans = [ClaimSpan(i, start, end, text[start:end]) for i, (_, start, end) in enumerate(keyed)]
-    return {
-        key: fields
-        for (key, _, _), fields in zip(keyed, analysis.annotate(text, spans), strict=True)
-    }
+    language = state.article.get("language") or languages.DEFAULT
+    annotated = analysis.annotate(text, spans, language=language)
+    return {key: fields for (key, _, _), fields in zip(keyed, annotated, strict=True)}
 
 
 def _apply(
@@ -240,7 +240,13 @@ def _apply(
             "end": placement.end,
             "text": placement.text,
             "text_version": new,
-            **_source_fields(claim, fields.get(placement.claim_id), text, placement.start),
+            **_source_fields(
+                claim,
+                fields.get(placement.claim_id),
+                text,
+                placement.start,
+                article.get("language") or languages.DEFAULT,
+            ),
         }
         if placement.text != claim["text"]:
             updates["changed_in_version"] = new
@@ -371,7 +377,7 @@ def _passage(claim: dict[str, Any]) -> dict[str, Any]:
 
 
 def _source_fields(
-    claim: dict[str, Any], found: dict[str, Any] | None, text: str, start: int
+    claim: dict[str, Any], found: dict[str, Any] | None, text: str, start: int, language: str
 ) -> dict[str, Any]:
     """The source of a claim in the new version: found again with the new text as context,
     unless a reviewer set or confirmed it; then theirs, moved to its words in the new
@@ -380,7 +386,7 @@ def _source_fields(
         return {}
     if not claim["attribution_confirmed_by"]:
         return found
-    flag_fields = analysis.flag_fields(claim["text"], claim["attribution_kind"])
+    flag_fields = analysis.flag_fields(claim["text"], claim["attribution_kind"], language)
     if not claim["attribution_text"]:
         return flag_fields
     try:
