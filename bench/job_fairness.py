@@ -29,15 +29,13 @@ from workbench.storage.db import write_transaction
 from workbench.team.accounts import User
 from workbench.web.gunicorn_hooks import job_handlers
 
+# The admin's page: a short news item, answered at once.
 PAGE = (
-    "<!doctype html><html><head><meta charset='utf-8'><title>Port reopens after storm</title>"
-    "</head><body><article><h1>Port reopens after storm</h1>"
-    + "".join(
-        f"<p>Paragraph {n}: the harbour master said the port reopened on Monday.</p>"
-        for n in range(5)
-    )
-    + "</article></body></html>"
-).encode("utf-8")
+    b"<!doctype html><html><head><meta charset='utf-8'><title>Ferry timetable changes</title>"
+    b"</head><body><article><h1>Ferry timetable changes</h1><p>The ferry company said the "
+    b"first crossing leaves at 6:40 from Monday.</p><p>The council said the change saves "
+    b"commuters ten minutes.</p></article></body></html>"
+)
 DRIP_SECONDS = 60
 BOUND_SECONDS = 25.0
 

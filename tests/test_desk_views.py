@@ -263,10 +263,15 @@ def test_nothing_of_a_blind_decision_leaks_before_the_end(blind_review, path, wh
     desk["ana"].post(f"/claims/{claim_id}/status", data={"status": "disputed"})
     desk["ana"].post(f"/claims/{claim_id}/notes", data={"body": SECRET_NOTE})
     url = path.format(article=desk["article"], claim=claim_id)
-    response = desk[who].get(url, headers=HX if "panel" in url else {})
+    assert markers_shown(desk[who], url, LEAK_MARKERS) == []
+
+
+def markers_shown(client, url, markers):
+    """Which of `markers` the page (or, for a panel, the htmx partial) at `url` shows."""
+    response = client.get(url, headers=HX if "panel" in url else {})
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert [marker for marker in LEAK_MARKERS if marker in body] == []
+    return [marker for marker in markers if marker in body]
 
 
 def test_the_leak_markers_would_catch_a_revealed_decision(blind_review):
@@ -320,10 +325,7 @@ def test_nothing_of_a_blind_reviewers_evidence_leaks_before_the_end(blind_review
     desk, claim_id = blind_review, blind_review["claims"][0]
     desk["ana"].post(f"/claims/{claim_id}/evidence", data=SECRET_EVIDENCE)
     url = path.format(article=desk["article"], claim=claim_id)
-    response = desk[who].get(url, headers=HX if "panel" in url else {})
-    assert response.status_code == 200
-    body = response.get_data(as_text=True)
-    assert [marker for marker in EVIDENCE_MARKERS if marker in body] == []
+    assert markers_shown(desk[who], url, EVIDENCE_MARKERS) == []
 
 
 def test_evidence_is_added_as_usual_once_the_review_is_revealed(blind_review):
