@@ -25,6 +25,11 @@ class CannotUndo(InvalidInput):
     way); str(error) says why. A conflict with what happened since, not a bad request."""
 
 
+class TooManyJobs(InvalidInput):
+    """The user has as many background jobs waiting or running as one may (fetches of
+    evidence links, imports); str(error) says how many and what to do."""
+
+
 class NotAllowed(PermissionError):
     """The user may not change this record (it is someone else's); str(error) says why."""
 

@@ -510,6 +510,32 @@ def _add_search_stems(db: sqlite_utils.Database) -> None:
     """)
 
 
+def _index_jobs_by_person(db: sqlite_utils.Database) -> None:
+    """What a fair job queue asks of each person (workbench/intake/jobs.py): how many of
+    their jobs wait or run (their limit), and when one of theirs last started."""
+    db.table("jobs").create_index(["created_by", "state"])
+    db.table("jobs").create_index(["created_by", "started_at"])
+
+
+def _freeze_revealed_blind_reviews(db: sqlite_utils.Database) -> None:
+    """A revealed blind review's claims as the reviewers saw them (position and text):
+    its figures and its adjudication page are a record, which a later version of the
+    article must not change. Reviews revealed before this table get the claims they have
+    decisions on, as they read now (the best there is)."""
+    db.table("blind_review_claims").create(
+        {"review_id": int, "claim_id": int, "position": int, "text": str},
+        pk=("review_id", "claim_id"),
+        foreign_keys=[("review_id", "blind_reviews", "id"), ("claim_id", "claims", "id")],
+        not_null={"text"},
+    )
+    db.execute(
+        "insert into blind_review_claims (review_id, claim_id, position, text) "
+        "select distinct d.review_id, c.id, c.position, c.text from blind_decisions d "
+        "join blind_reviews b on b.id = d.review_id join claims c on c.id = d.claim_id "
+        "where b.revealed_at is not null and c.is_claim = 1"
+    )
+
+
 # In the order they ran; PRAGMA user_version counts those done.
 MIGRATIONS = [
     _create_core_tables,
@@ -529,6 +555,8 @@ MIGRATIONS = [
     _add_desk_workflow,
     _add_languages_and_confidence,
     _add_search_stems,
+    _index_jobs_by_person,
+    _freeze_revealed_blind_reviews,
 ]
 
 

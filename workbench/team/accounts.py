@@ -23,6 +23,7 @@ from ..errors import AccountError, LoginThrottled
 from ..storage import clock
 from ..storage.clock import utc_now
 from ..storage.db import dict_rows, insert, write_transaction
+from .usernames import lookalike_of
 
 # Each role can do everything the ones before can; editors assign, approve and adjudicate.
 ROLES = ("viewer", "reviewer", "editor", "admin")
@@ -113,6 +114,12 @@ def create_user(
 def _insert_user(db: Database, username: str, password_hash: str, role: str) -> User:
     if _user_row(db, username) is not None:
         raise AccountError(f"There is already a user called {username}.")
+    taken = [row[0] for row in db.execute("select username from users")]
+    if (alike := lookalike_of(username, taken)) is not None:
+        raise AccountError(
+            f"“{username}” could be taken for the user {alike} (the names differ only in "
+            "punctuation or in letters that look alike). Choose a name no one could mistake."
+        )
     user_id = insert(
         db,
         "users",
@@ -137,6 +144,8 @@ def set_password(
             raise AccountError(f"There is no user called {username}.")
         db.execute("update users set password_hash = ? where id = ?", [password_hash, row["id"]])
         db.execute("delete from sessions where user_id = ?", [row["id"]])
+        # A reset link handed out before is for a password that is gone: it dies with it.
+        db.execute("delete from reset_tokens where user_id = ? and used_at is null", [row["id"]])
         # A new password is the way out the 429 page names: it lifts every wait on the account.
         db.execute(
             "delete from login_failures where username = ? collate nocase", [row["username"]]
