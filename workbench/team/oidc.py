@@ -16,6 +16,7 @@ import re
 import secrets
 import threading
 import time
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,12 +156,10 @@ def end_session_url(settings: Settings, after: str) -> str | None:
         return None
     if not endpoint:
         return None
-    session = OAuth2Session(settings.client_id)
-    url: str = session.create_authorization_url(
-        endpoint, client_id=settings.client_id, post_logout_redirect_uri=after
-    )[0]
-    # create_authorization_url adds response_type and state, which a logout does not take.
-    return re.sub(r"(?:(?<=\?)|&)(?:response_type|state)=[^&]*", "", url).replace("?&", "?")
+    query = urllib.parse.urlencode(
+        {"client_id": settings.client_id, "post_logout_redirect_uri": after}
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 # --- one sign-in -------------------------------------------------------------------------
