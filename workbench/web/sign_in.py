@@ -52,7 +52,7 @@ def throttled_answer(throttled, user, next_path):
     return (
         render_template(
             "auth/second_step.html",
-            user=user,
+            account=user,
             factors=second_factor.factors(get_db(), user.id),
             next=next_path,
             error=f"Too many wrong codes from your address. Try again in {minutes} "
@@ -71,7 +71,7 @@ def second_step():
     user = pending()
     if user is None:
         return redirect(url_for("auth.login", next=target), code=303)
-    context = {"user": user, "factors": second_factor.factors(get_db(), user.id), "next": target}
+    context = {"account": user, "factors": second_factor.factors(get_db(), user.id), "next": target}
     if request.method == "GET":
         return render_template("auth/second_step.html", **context)
     code = request.form.get("code", "")
