@@ -208,3 +208,13 @@ def test_the_security_log_records_creation_and_each_new_address(app, reviewer):
     assert "203.0.113.9" in page and "API token created" in page
     listed = reviewer.get("/account/security").get_data(as_text=True)
     assert "from 203.0.113.9" in listed  # the token's last use
+
+
+def test_a_token_exports_under_the_api_and_not_the_page(client, reviewer, article):
+    token = make_token(reviewer)
+    export = client.get(f"/api/articles/{article}/export.csv", headers=bearer(token))
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    assert "claim_id" in export.get_data(as_text=True).splitlines()[0]
+    page = client.get(f"/articles/{article}/export.csv", headers=bearer(token))
+    assert page.status_code == 302
+    assert client.get("/api/export.json", headers=bearer(token)).status_code == 200

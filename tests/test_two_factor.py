@@ -188,3 +188,23 @@ def test_sign_ins_and_failures_are_in_the_log(app, rita, database):
     assert "Failed sign-in" in page and "Signed in" in page
     kinds = [row[0] for row in database.execute("select kind from security_events")]
     assert kinds[:2] == ["sign_in", "sign_in_failed"]
+
+
+def test_an_admin_removes_every_factor_from_the_command_line(
+    app, rita, database, tmp_path, monkeypatch
+):
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+
+    enrol(rita)
+    monkeypatch.setenv("WORKBENCH_DB", app.config["DATABASE"])
+    monkeypatch.setenv("WORKBENCH_INSTANCE", str(tmp_path / "instance"))
+    result = CliRunner().invoke(cli, ["reset-second-factors", "rita"])
+    assert result.exit_code == 0, result.output
+    assert rita.get("/").status_code == 302  # their sessions ended
+    client = app.test_client()
+    assert sign_in_with_password(client, "rita").headers["Location"] == "/"
+    assert "Every second factor removed" in client.get("/account/security").get_data(as_text=True)
+    missing = CliRunner().invoke(cli, ["reset-second-factors", "nobody"])
+    assert missing.exit_code == 1 and "no user called nobody" in missing.output

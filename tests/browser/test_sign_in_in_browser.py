@@ -85,9 +85,7 @@ def passkey_page(new_page, server):
     return page, localhost
 
 
-def test_a_passkey_is_added_then_signs_in_with_and_without_the_password(
-    passkey_page, credentials
-):
+def test_a_passkey_is_added_then_signs_in_with_and_without_the_password(passkey_page, credentials):
     page, site = passkey_page
     sign_in_with_password(page, credentials, "paula", site)
     signed_in_as(page, "paula")

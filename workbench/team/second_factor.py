@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from ..errors import AccountError
 from ..storage import clock
 from ..storage.db import write_transaction
-from . import recovery_codes, totp
-from .accounts import ROLES, User
+from . import recovery_codes, security_log, totp
+from .accounts import ROLES, User, find_user
 
 PENDING_MINUTES = 5
 
@@ -84,4 +85,23 @@ def end_pending(db: Database, token: str | None) -> bool:
     with write_transaction(db):
         return bool(
             db.execute("delete from pending_logins where token_hash = ?", [_digest(token)]).rowcount
+        )
+
+
+def reset(db: Database, username: str, *, by: str) -> None:
+    """Remove every second factor of `username` (app, recovery codes, passkeys) and end
+    their sessions: for someone who lost them all. They sign in with the password next
+    time and, if their role requires one, set a new factor up at once."""
+    user = find_user(db, username)
+    if user is None:
+        raise AccountError(f"There is no user called {username}.")
+    with write_transaction(db):
+        for table in ("totp_secrets", "recovery_codes", "passkeys", "pending_logins", "sessions"):
+            db.execute(f"delete from {table} where user_id = ?", [user.id])
+        security_log.record(
+            db,
+            "second_factors_reset",
+            user_id=user.id,
+            username=user.username,
+            address=by,
         )

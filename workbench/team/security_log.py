@@ -25,6 +25,7 @@ EVENTS = {
     "recovery_code_used": "Recovery code used",
     "passkey_added": "Passkey added",
     "passkey_removed": "Passkey removed",
+    "second_factors_reset": "Every second factor removed by an admin",
     "sso_refused": "Single sign-on refused",
     "sso_waiting": "Single sign-on: account waits for an admin's approval",
     "sso_joined": "Account created by single sign-on",
