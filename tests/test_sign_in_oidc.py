@@ -85,7 +85,7 @@ def test_a_full_sign_in_with_pkce_state_and_nonce(sso):
     assert signed_in_as(client) == "alice"
     assert users(sso)["alice"] == ("reviewer", 1)
     security = client.get("/account/security").get_data(as_text=True)
-    assert "Account created by single sign-on" in security and "(oidc)" in security
+    assert "Account created by single sign-on" in security and "(single sign-on)" in security
 
 
 def test_the_second_sign_in_finds_the_same_account(sso):

@@ -94,7 +94,7 @@ def test_sign_in_asks_for_the_code_after_the_password(app, rita, fixed_clock, mo
     done = client.post("/login/second-step", data={"code": code})
     assert done.status_code == 303 and client.get("/").status_code == 200
     log = client.get("/account/security").get_data(as_text=True)
-    assert "password+totp" in log and "Wrong second-factor code" in log
+    assert "password and authenticator app" in log and "Wrong second-factor code" in log
 
 
 def test_a_code_works_once(app, rita, fixed_clock, monkeypatch):

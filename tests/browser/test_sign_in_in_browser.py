@@ -56,7 +56,7 @@ def test_an_authenticator_app_is_enrolled_and_asked_for(new_page, credentials):
     page.get_by_role("button", name="Sign in").click()
     signed_in_as(page, "tess")
     page.goto("/account/security")
-    expect(page.locator(".security-log")).to_contain_text("password+totp")
+    expect(page.locator(".security-log")).to_contain_text("password and authenticator app")
 
 
 @pytest.fixture
@@ -110,4 +110,4 @@ def test_a_passkey_is_added_then_signs_in_with_and_without_the_password(passkey_
     log = page.locator(".security-log")
     expect(log).to_contain_text("Passkey added")
     expect(log).to_contain_text("(passkey)")
-    expect(log).to_contain_text("password+passkey")
+    expect(log).to_contain_text("password and passkey")

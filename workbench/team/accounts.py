@@ -165,6 +165,12 @@ def list_users(db: Database) -> list[User]:
     ]
 
 
+def has_password(db: Database, user_id: int) -> bool:
+    """False for an account made by single sign-on, whose stored hash matches nothing."""
+    row = db.execute("select password_hash from users where id = ?", [user_id]).fetchone()
+    return row is not None and "$" in row[0]
+
+
 def count_users(db: Database) -> int:
     return db.execute("select count(*) from users").fetchone()[0]
 

@@ -48,6 +48,15 @@ PUBLIC_ENDPOINTS = {
     "sign_in.sso_callback",
     "sign_in.signed_out",
 }
+# How each way of signing in is named in the security log.
+SIGN_IN_WORDS = {
+    "password": "password",
+    "password+totp": "password and authenticator app",
+    "password+recovery code": "password and recovery code",
+    "password+passkey": "password and passkey",
+    "passkey": "passkey",
+    "oidc": "single sign-on",
+}
 # What a session that must still enrol a second factor may open (and nothing else).
 ENROLMENT_ENDPOINTS = {
     "workbench.security_page",
@@ -211,7 +220,7 @@ def start_session_response(user, target, method="password", response=None):
     response = response or redirect(target, code=303)
     set_session_cookie(response, accounts.start_session(get_db(), user, method))
     response.delete_cookie(PENDING_COOKIE, path="/login")
-    record(user, "sign_in", method)
+    record(user, "sign_in", SIGN_IN_WORDS.get(method, method))
     return response
 
 

@@ -4,10 +4,18 @@ list of every live token. Secrets (a new token, new recovery codes) are shown on
 the answer to the request that made them, and never again."""
 
 import segno
-from flask import abort, flash, g, json, render_template, request, url_for
+from flask import abort, current_app, flash, g, json, render_template, request, url_for
 
 from ...errors import AccountError
-from ...team import api_tokens, passkeys, recovery_codes, second_factor, security_log, totp
+from ...team import (
+    accounts,
+    api_tokens,
+    passkeys,
+    recovery_codes,
+    second_factor,
+    security_log,
+    totp,
+)
 from ..auth import client_address, role_required
 from ..database import get_db
 from ..forms import form_int
@@ -28,6 +36,8 @@ def security_page_answer(status=200, **shown):
         default_days=api_tokens.DEFAULT_DAYS,
         max_days=api_tokens.MAX_DAYS,
         events=security_log.events_for(db, g.user.id),
+        has_password=accounts.has_password(db, g.user.id),
+        sso_name=current_app.config["OIDC"].name if current_app.config["OIDC"] else None,
         **shown,
     ), status
 
