@@ -92,13 +92,18 @@ def passkeys_of(db: Database, user_id: int) -> list[dict[str, Any]]:
     )
 
 
+def _descriptors(db: Database, user_id: int) -> list[PublicKeyCredentialDescriptor]:
+    """The account's passkeys, as WebAuthn options name them."""
+    return [
+        PublicKeyCredentialDescriptor(id=base64url_to_bytes(row[0]))
+        for row in db.execute("select credential_id from passkeys where user_id = ?", [user_id])
+    ]
+
+
 def registration_options(db: Database, user: User, party: RelyingParty) -> str:
     """The options (JSON) for navigator.credentials.create(); none of the account's
     passkeys may be registered twice."""
-    existing = [
-        PublicKeyCredentialDescriptor(id=base64url_to_bytes(row[0]))
-        for row in db.execute("select credential_id from passkeys where user_id = ?", [user.id])
-    ]
+    existing = _descriptors(db, user.id)
     options = webauthn.generate_registration_options(
         rp_id=party.id,
         rp_name=party.name,
@@ -164,14 +169,7 @@ def register(
 def authentication_options(db: Database, party: RelyingParty, user: User | None = None) -> str:
     """The options (JSON) for navigator.credentials.get(): for `user`'s own passkeys (the
     second step after a password), or for any passkey this site knows (no username)."""
-    allowed = (
-        [
-            PublicKeyCredentialDescriptor(id=base64url_to_bytes(row[0]))
-            for row in db.execute("select credential_id from passkeys where user_id = ?", [user.id])
-        ]
-        if user is not None
-        else None
-    )
+    allowed = _descriptors(db, user.id) if user is not None else None
     options = webauthn.generate_authentication_options(
         rp_id=party.id,
         allow_credentials=allowed,
