@@ -76,7 +76,8 @@ def load_user():
     g.api_token = None
     if request.endpoint == "static":
         return  # stylesheets need no database round trip
-    if is_api_request() and "Authorization" in request.headers:
+    scheme = request.headers.get("Authorization", "").partition(" ")[0]
+    if is_api_request() and scheme.lower() == "bearer":
         # A script's personal token; the API only (never a page), cookies ignored.
         g.user, g.api_token = load_token_user(client_address())
         return
