@@ -148,11 +148,49 @@ def test_the_login_throttle_covers_the_second_step(app, rita, monkeypatch):
     assert answers == [401, 401, 401, 429]
 
 
-def test_removing_the_app_logs_it(rita):
+def went_to_security_page(answer, headers):
+    """A write that leads back to the security page: HX-Redirect for htmx, else a 303."""
+    if headers:
+        return answer.status_code == 200 and answer.headers["HX-Redirect"] == "/account/security"
+    return answer.status_code == 303 and answer.headers["Location"] == "/account/security"
+
+
+@pytest.mark.parametrize("headers", [None, HTMX], ids=["plain", "htmx"])
+def test_removing_the_app_logs_it(app, rita, headers):
     enrol(rita)
-    assert rita.post("/account/totp/remove", headers=HTMX).headers["HX-Redirect"]
+    assert went_to_security_page(rita.post("/account/totp/remove", headers=headers), headers)
     page = rita.get("/account/security").get_data(as_text=True)
     assert "Authenticator app removed" in page and "Set up an authenticator app" in page
+    client = app.test_client()
+    assert sign_in_with_password(client, "rita").headers["Location"] == "/"
+
+
+def add_passkey(database, user_id, name):
+    """A stored passkey (as a browser's registration leaves it; made in the browser by
+    tests/browser/test_sign_in_in_browser.py), for the tests that only remove one."""
+    cursor = database.execute(
+        "insert into passkeys (user_id, credential_id, public_key, sign_count, name, created_at)"
+        " values (?, ?, ?, 0, ?, '2026-01-01T00:00:00+00:00')",
+        [user_id, f"credential-of-{name}", b"not a real key", name],
+    )
+    database.commit()
+    return cursor.lastrowid
+
+
+@pytest.mark.parametrize("headers", [None, HTMX], ids=["plain", "htmx"])
+def test_a_passkey_is_removed_by_its_owner_only(app, rita, database, headers):
+    rita_id = database.execute("select id from users where username = 'rita'").fetchone()[0]
+    sam_id = accounts.create_user(database, "sam", PASSWORD, "reviewer", FAST_HASH).id
+    ritas = add_passkey(database, rita_id, "Rita's laptop")
+    sams = add_passkey(database, sam_id, "Sam's phone")
+    assert "Rita&#39;s laptop" in rita.get("/account/security").get_data(as_text=True)
+    assert rita.post(f"/account/passkeys/{sams}/remove", headers=headers).status_code == 404
+    answer = rita.post(f"/account/passkeys/{ritas}/remove", headers=headers)
+    assert went_to_security_page(answer, headers)
+    left = database.execute("select name from passkeys").fetchall()
+    assert left == [("Sam's phone",)]
+    page = rita.get("/account/security").get_data(as_text=True)
+    assert "Passkey removed" in page and "Rita&#39;s laptop" in page  # named in the log
 
 
 @pytest.mark.parametrize("headers", [None, HTMX], ids=["plain", "htmx"])
