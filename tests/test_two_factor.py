@@ -5,6 +5,7 @@ must have a second factor. Passkeys in the browser: tests/browser/test_sign_in_i
 
 import datetime
 import hashlib
+import logging
 import re
 import urllib.parse
 
@@ -14,7 +15,7 @@ import pytest
 from support import FAST_HASH
 from workbench.storage import clock
 from workbench.storage.db import connect
-from workbench.team import accounts
+from workbench.team import accounts, security_log
 
 HTMX = {"HX-Request": "true"}
 PASSWORD = "correct horse battery"
@@ -220,12 +221,25 @@ def test_an_editor_must_enrol_when_the_admin_requires_it(app, database):
     assert eddie.get("/").status_code == 200
 
 
-def test_sign_ins_and_failures_are_in_the_log(app, rita, database):
+def test_sign_ins_and_failures_are_in_the_log(app, rita, database, caplog):
+    caplog.set_level(logging.INFO, logger="workbench.security")
     app.test_client().post("/login", data={"username": "rita", "password": "wrong password"})
     page = rita.get("/account/security").get_data(as_text=True)
     assert "Failed sign-in" in page and "Signed in" in page
     kinds = [row[0] for row in database.execute("select kind from security_events")]
     assert kinds[:2] == ["sign_in", "sign_in_failed"]
+    # The server's log says it too, a warning for the failure.
+    failed = [r for r in caplog.records if "sign_in_failed: rita" in r.getMessage()]
+    assert [r.levelno for r in failed] == [logging.WARNING]
+    # Text from outside (a passkey's name, a provider's claim) with a line break stays on
+    # one line of the log: no forged entries.
+    caplog.clear()
+    forged = "x\nsecurity: sign_in: ada from 10.0.0.1"
+    security_log.record(
+        database, "passkey_added", user_id=None, username="rita", address="::1", detail=forged
+    )
+    lines = "\n".join(r.getMessage() for r in caplog.records).splitlines()
+    assert len(lines) == 1 and lines[0].startswith("security: passkey_added: rita")
 
 
 def test_an_admin_removes_every_factor_from_the_command_line(
