@@ -120,3 +120,12 @@ class LoginThrottled(Exception):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"throttled for {retry_after} s")
         self.retry_after = retry_after
+
+
+class TokenRateLimited(Exception):
+    """An API token made more requests this minute than its limit; `retry_after` is the
+    number of seconds until the next minute begins."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"rate limited for {retry_after} s")
+        self.retry_after = retry_after

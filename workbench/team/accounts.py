@@ -174,6 +174,12 @@ def list_users(db: Database) -> list[User]:
     ]
 
 
+def has_password(db: Database, user_id: int) -> bool:
+    """False for an account made by single sign-on, whose stored hash matches nothing."""
+    row = db.execute("select password_hash from users where id = ?", [user_id]).fetchone()
+    return row is not None and "$" in row[0]
+
+
 def count_users(db: Database) -> int:
     return db.execute("select count(*) from users").fetchone()[0]
 
@@ -261,6 +267,22 @@ def _reserve_attempt(db: Database, username: str, address: str) -> int:
         )
 
 
+def count_attempt(db: Database, username: str, address: str) -> int:
+    """Count one sign-in step (a second factor's code, say) as a failure until
+    `forget_attempts` says it succeeded: the throttle of `authenticate` covers it too."""
+    return _reserve_attempt(db, username.strip()[:100], address)
+
+
+def forget_attempts(db: Database, attempt: int, username: str, address: str) -> None:
+    """A step succeeded: its counted attempt and this address's failures on the account go."""
+    with write_transaction(db):
+        db.execute(
+            "delete from login_failures where id = ? or "
+            "(username = ? collate nocase and address = ?)",
+            [attempt, username, address],
+        )
+
+
 # --- sessions ----------------------------------------------------------------------------
 
 
@@ -268,8 +290,9 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def start_session(db: Database, user: User) -> str:
-    """A new session for `user`; returns the token for the cookie (stored only as a hash)."""
+def start_session(db: Database, user: User, method: str = "password") -> str:
+    """A new session for `user`; returns the token for the cookie (stored only as a hash).
+    `method` says how it began (password, password+totp, passkey, oidc...)."""
     token = secrets.token_urlsafe(32)
     now = utc_now()
     db.table("sessions").insert(
@@ -278,6 +301,7 @@ def start_session(db: Database, user: User) -> str:
             "user_id": user.id,
             "created_at": now,
             "last_seen_at": now,
+            "method": method,
         }
     )
     return token
@@ -317,6 +341,16 @@ def session_user(
         except sqlite3.OperationalError:
             pass  # a full or read-only disk must not stop people reading
     return User(row["id"], row["username"], row["role"])
+
+
+def session_method(db: Database, token: str | None) -> str | None:
+    """How the session `token` began (password, password+totp, passkey, oidc...), or None."""
+    if not token or len(token) > 200:
+        return None
+    row = db.execute(
+        "select method from sessions where token_hash = ?", [_token_digest(token)]
+    ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def end_session(db: Database, token: str | None) -> None:
