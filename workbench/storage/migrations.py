@@ -534,6 +534,8 @@ def _freeze_revealed_blind_reviews(db: sqlite_utils.Database) -> None:
         "join blind_reviews b on b.id = d.review_id join claims c on c.id = d.claim_id "
         "where b.revealed_at is not null and c.is_claim = 1"
     )
+
+
 def _add_sign_in_factors_and_tokens(db: sqlite_utils.Database) -> None:
     """What signing in needs beyond a password: second factors (TOTP, recovery codes,
     passkeys), logins waiting for their second step, WebAuthn challenges, OpenID Connect
