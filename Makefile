@@ -13,6 +13,8 @@ HTMX_SSE_FILE := $(CACHE)/htmx-ext-sse-$(HTMX_SSE_VERSION).min.js
 CHROMIUM := /usr/bin/chromium
 AXE_DIR := tests/browser/axe
 AXE_FILE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+# The OpenID provider the sign-in tests start (npm's oidc-provider, pinned by its lock).
+OIDC_PROVIDER := tests/oidc_provider/node_modules/oidc-provider/package.json
 
 .PHONY: install install-dev run test test-fast lint lock bench clean chromium htmx axe
 
@@ -67,7 +69,7 @@ run: install
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT)
 
 # Everything, on both cores: unit, web, live-server, durability and browser tests.
-test: install-dev chromium htmx axe
+test: install-dev chromium htmx axe oidc-provider
 	HTMX_FILE=$(abspath $(HTMX_FILE)) HTMX_SSE_FILE=$(abspath $(HTMX_SSE_FILE)) \
 	  AXE_FILE=$(abspath $(AXE_FILE)) \
 	  CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 --dist worksteal
@@ -108,6 +110,18 @@ bench-tools: $(VENV)/.bench-installed
 $(VENV)/.bench-installed: $(VENV)/.dev-installed requirements/bench.lock
 	$(LOCKED_INSTALL) -r requirements/bench.lock
 	$(BIN)/pip check
+	touch $@
+
+# Node from Debian, and the OpenID provider's packages exactly as package-lock.json pins
+# them (integrity hashes checked by npm ci), for the single sign-on tests.
+.PHONY: oidc-provider
+oidc-provider: $(OIDC_PROVIDER)
+
+$(OIDC_PROVIDER): tests/oidc_provider/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  echo "Installing Debian's nodejs and npm for the sign-in tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd tests/oidc_provider && npm ci --no-audit --no-fund --silent
 	touch $@
 
 # Debian's chromium for the browser tests (Playwright drives it; it never downloads one).

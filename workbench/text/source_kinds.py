@@ -102,7 +102,7 @@ def _type_head(
     if head.tag_ in _NAME_TAGS or (head.ent_type_ and head.tag_ not in ("NN", "NNS", "CD")):
         if head.tag_ == "NNPS" and head.ent_type_ == "NORP" and not _determiner(head):
             return _own(head, base, "anonymous", 0.8, plural=True)  # "Palestinians said"
-        found = _named(head, base, memory)
+        found = _named(head, base, memory, hint=_role_before(head))
         if found is not None:
             return found
     if lower in _QUANTIFIERS or head.tag_ == "CD":
@@ -169,6 +169,18 @@ def _appositive_name(head: Any) -> Any:
     return None
 
 
+def _role_before(head: Any) -> Any:
+    """ "Council leader Marcus Hale": the common noun of a role in front of a name (the
+    parser makes it a compound of the name), which says the name is a person's."""
+    for child in head.lefts:
+        if child.dep_ != "compound" or child.tag_ not in ("NN", "NNS"):
+            continue
+        category = source_lexicon.noun_category(child.text)
+        if _is_title(child.text) or (category is not None and category.category == "person"):
+            return child
+    return None
+
+
 def _name_after_role(head: Any) -> Any:
     """ "CEO of the Refugee Council Enver Solomon", "professor Marc Lamont Hill": a role
     whose phrase ends in a person's name (the parser often heads it with the role)."""
@@ -193,6 +205,8 @@ def _name_after_role(head: Any) -> Any:
             if "B" in [t.ent_iob_ for t in name]
             else name
         )
+        if name and name[0].i > 0 and head.doc[name[0].i - 1].tag_ == "IN":
+            return None  # "a spokesman for Metrolink": whom the role is for, not its name
         return name
     # "of the Andean Community Wagner": the name is what follows the organisation's name.
     cues = [i for i, token in enumerate(run) if _looks_like_organization([token.text])]
@@ -290,6 +304,10 @@ def _named(
             or (source_lexicon.noun_category(hint.text) or (None,))[0] == "person"
         )
     )
+    institution_hint = (
+        hint is not None
+        and (source_lexicon.noun_category(hint.text) or (None,))[0] == "institution"
+    )
     if known is not None and not organization_words and (known.sure or label in PERSON_LABELS):
         confidence = 0.95
         kind = "named_person"
@@ -300,6 +318,9 @@ def _named(
         kind, confidence = "organization", 0.9
     elif memory.known_organization(words) is not None:
         kind, confidence = "organization", 0.9
+    elif institution_hint:
+        # "The city's transport authority, Metrolink,": an institution's name.
+        kind, confidence = "organization", 0.85
     elif hinted:
         # A person's role before the name: "his lawyer, Irene Sato", "Secretary General
         # of the Andean Community Wagner".
@@ -317,7 +338,9 @@ def _named(
     else:
         kind, confidence = "organization", 0.5
     # "entity" when the recogniser's label decided the kind, for the reviewer to weigh.
-    decided_by_label = label and not (known or organization_words or hinted or titles)
+    decided_by_label = label and not (
+        known or organization_words or hinted or institution_hint or titles
+    )
     method = "entity" if decided_by_label else "parse"
     attribution = Attribution(text, kind, start, end, method=method)
     return Found(

@@ -9,7 +9,7 @@ from flask import Flask
 
 from ..exports import claimreview
 from ..storage import settings
-from ..team import accounts
+from ..team import accounts, oidc
 from . import (
     api,
     auth,
@@ -19,6 +19,7 @@ from . import (
     error_answers,
     local_htmx,
     security,
+    sign_in,
     views,
 )
 
@@ -81,6 +82,14 @@ def create_app(test_config=None):
         ORGANIZATION=os.environ.get("WORKBENCH_ORGANIZATION", "Claim workbench"),
         # Where published reviews live, for ClaimReview's url (exports/claimreview.py).
         PUBLIC_URL=os.environ.get("WORKBENCH_PUBLIC_URL") or None,
+        # Single sign-on (None: off), whether passwords still work, the lowest role that
+        # must have a second factor (None: nobody), each API token's requests a minute.
+        OIDC=oidc.settings_from(os.environ),
+        PASSWORD_LOGIN=os.environ.get("WORKBENCH_PASSWORD_LOGIN", "on") != "off",
+        REQUIRE_SECOND_FACTOR=_second_factor_role(
+            os.environ.get("WORKBENCH_REQUIRE_SECOND_FACTOR", "off")
+        ),
+        API_TOKEN_PER_MINUTE=int(os.environ.get("WORKBENCH_API_TOKEN_PER_MINUTE", "120")),
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -123,12 +132,25 @@ def create_app(test_config=None):
     error_answers.init_app(app)
     security.init_app(app)  # first: a cross-site write is refused before anything else runs
     auth.init_app(app)
+    app.register_blueprint(sign_in.bp)
     views.init_app(app)
     api.init_app(app)
     compression.init_app(
         app
     )  # after_request functions run last-registered first: the rest add headers only
     return app
+
+
+def _second_factor_role(value):
+    """WORKBENCH_REQUIRE_SECOND_FACTOR: the lowest role that must have one, or off."""
+    value = value.strip().lower()
+    if value in ("", "off"):
+        return None
+    if value not in accounts.ROLES:
+        raise ValueError(
+            f"WORKBENCH_REQUIRE_SECOND_FACTOR is off or a role ({', '.join(accounts.ROLES)})"
+        )
+    return value
 
 
 def _log_to_gunicorn():

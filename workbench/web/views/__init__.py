@@ -21,6 +21,7 @@ from . import (  # noqa: F401  (routes)
     presence_pages,
     restore_pages,
     search_pages,
+    security_pages,
     source_pages,
     template_helpers,
     version_pages,
