@@ -85,5 +85,7 @@ EVERY_PAGE = (
     "/approvals",
     "/users",
     "/account/password",
+    "/account/security",
+    "/users/tokens",
     "/deleted-articles",
 )
