@@ -211,3 +211,25 @@ def test_confidence_is_high_where_parse_and_rules_agree_and_low_for_rules_alone(
 )
 def test_what_a_role_next_to_a_name_says_of_it(sentence, expected):
     assert sources(sentence) == [expected]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "The Eastfield Chamber of Commerce said in a statement that it was welcome.",
+            ("Eastfield Chamber of Commerce", "organization"),
+        ),
+        (
+            "The Ministry of Defence said two soldiers died.",
+            ("Ministry of Defence", "organization"),
+        ),
+        (
+            "He faces 20 years in prison, according to the U.S. Attorney's Office.",
+            ("U.S. Attorney's Office", "organization"),
+        ),
+    ],
+    ids=["of-tail", "ministry-of", "possessive-office"],
+)
+def test_an_organisations_whole_name_is_its_span(sentence, expected):
+    assert sources(sentence) == [expected]
