@@ -211,3 +211,34 @@ def test_confidence_is_high_where_parse_and_rules_agree_and_low_for_rules_alone(
 )
 def test_what_a_role_next_to_a_name_says_of_it(sentence, expected):
     assert sources(sentence) == [expected]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "The Eastfield Chamber of Commerce said in a statement that it was welcome.",
+            ("Eastfield Chamber of Commerce", "organization"),
+        ),
+        (
+            "The Ministry of Defence said two soldiers died.",
+            ("Ministry of Defence", "organization"),
+        ),
+        (
+            "He faces 20 years in prison, according to the U.S. Attorney's Office.",
+            ("U.S. Attorney's Office", "organization"),
+        ),
+    ],
+    ids=["of-tail", "ministry-of", "possessive-office"],
+)
+def test_an_organisations_whole_name_is_its_span(sentence, expected):
+    assert sources(sentence) == [expected]
+
+
+def test_a_verb_quoted_inside_what_he_said_is_not_the_speaker():
+    text = (
+        "Foreign Minister Yusuf Karam told parliament that the talks would go on. "
+        "But he said the army would respond “decisively” to any further attacks."
+    )
+    source = last(text)
+    assert source[1] == "named_person" and source[0].endswith("Yusuf Karam")

@@ -255,6 +255,7 @@ def name_tokens(head: Any) -> list[Any]:
             tokens.insert(0, before)
         else:
             break
+    tokens = _with_possessor(tokens, head) + _of_tail(tokens, head)
     while tokens and (tokens[0].text in _NOT_NAME_WORDS or tokens[0].is_punct):
         tokens.pop(0)
     while tokens and (tokens[-1].is_punct or tokens[-1].tag_ == "POS"):
@@ -262,12 +263,55 @@ def name_tokens(head: Any) -> list[Any]:
     return tokens
 
 
+def _with_possessor(tokens: list[Any], head: Any) -> list[Any]:
+    """ "the U.S. Attorney's Office": an office named by its holder's proper name keeps
+    it ("Office" alone names nobody)."""
+    doc = head.doc
+    first = tokens[0]
+    if first.i < 2 or doc[first.i - 1].tag_ != "POS" or not _looks_like_organization([head.text]):
+        return tokens
+    owner = doc[first.i - 2]
+    if owner.dep_ != "poss" or owner.head.i != head.i or owner.tag_ not in _NAME_TAGS:
+        return tokens
+    start = owner.i
+    while start > 0 and doc[start - 1].tag_ in _NAME_TAGS and doc[start - 1].head.i == owner.i:
+        start -= 1
+    return list(doc[start : first.i]) + tokens
+
+
+def _of_tail(tokens: list[Any], head: Any) -> list[Any]:
+    """ "Chamber of Commerce", "Ministry of Defence": an organisation's name goes on past
+    "of" when proper nouns follow it (the recogniser often stops before)."""
+    doc = head.doc
+    after = tokens[-1].i + 1
+    if (
+        tokens[-1].i != head.i
+        or not _looks_like_organization([head.text])
+        or after + 1 >= len(doc)
+        or doc[after].lower_ != "of"
+        or doc[after].head.i != head.i
+    ):
+        return []
+    end = after + 1
+    if doc[end].lower_ == "the":
+        end += 1
+    start_of_name = end
+    while end < len(doc) and doc[end].tag_ in _NAME_TAGS:
+        end += 1
+    return list(doc[after:end]) if end > start_of_name else []
+
+
 def _named(
     head: Any, base: int, memory: Discourse, hint: Any = None, tokens: list[Any] | None = None
 ) -> Found | None:
     """A proper name as a source: a person (titles stripped) or an organisation."""
     tokens = tokens if tokens is not None else name_tokens(head)
-    titles = [t for t in tokens if _is_title(t.text)]
+    # A title in the possessive owns what follows ("the Attorney's Office"): not a title.
+    titles = [
+        t
+        for t in tokens
+        if _is_title(t.text) and not (t.i + 1 < len(t.doc) and t.doc[t.i + 1].tag_ == "POS")
+    ]
     # The name proper follows its last title ("Senate Majority Leader Harry Reid").
     if titles:
         after = tokens[tokens.index(titles[-1]) + 1 :]
