@@ -351,21 +351,7 @@ def _remember_subject(memory: Discourse, doc: Any, base: int, index: int) -> Non
     if found is None:
         return
     attribution = found.attribution
-    if found.entity is not None:
-        entity = found.entity
-    elif attribution.kind == "named_person":
-        entity = memory.person(
-            found.name or attribution.text,
-            attribution.start,
-            attribution.end,
-            index,
-            roles=set(found.roles),
-            gender=found.gender,
-        )
-    elif attribution.kind == "organization":
-        entity = memory.organization(attribution.text, attribution.start, attribution.end, index)
-    else:
-        entity = memory.other(attribution, index, found.plural, set(found.roles))
+    entity = found.entity if found.entity is not None else memory.remember(found, index)
     memory.opened(index, entity)
     issued = (
         attribution.medium
