@@ -429,19 +429,41 @@ def test_presence_shows_who_else_is_on_which_claim(desk, app):
     assert "event: presence\n" in stream and "bo" in stream.split("event: presence", 1)[1]
 
 
-def test_streams_past_the_budget_are_told_to_retry(desk, app):
-    from workbench.web.views import live
+def test_a_stream_past_the_accounts_limit_is_told_why_and_when_to_retry(desk, app):
+    from workbench.web.views import live_streams
+
+    app.config["STREAMS_PER_USER"] = 1
+    limits = live_streams.limits_for(app)
+    assert limits.admit("ana") is None  # a page of ana's is open
+    try:
+        refused = read_stream(app, desk["ana"], desk["article"])
+        others = read_stream(app, desk["bo"], desk["article"])
+    finally:
+        limits.release("ana")
+    assert refused.startswith(
+        "retry: 30000\n: busy: ana has as many pages with live updates open as one account "
+        "may (1): close one"
+    )
+    notice = refused.split("event: notice\n", 1)[1]
+    assert "Live updates are off on this page: ana has as many pages" in notice
+    assert others.startswith("retry: 1000\n")  # another account's page is not refused
+    assert read_stream(app, desk["ana"], desk["article"]).startswith("retry: 1000\n")
+
+
+def test_a_stream_past_the_servers_limit_is_told_why(desk, app):
+    from workbench.web.views import live_streams
 
     app.config["STREAM_SLOTS"] = 1
-    slots = None
-    with app.test_request_context():
-        slots = live.stream_slots()
-    assert slots.acquire(blocking=False)
+    limits = live_streams.limits_for(app)
+    assert limits.admit("someone") is None
     try:
-        stream = read_stream(app, desk["ana"], desk["article"])
+        refused = read_stream(app, desk["bo"], desk["article"])
     finally:
-        slots.release()
-    assert stream == "retry: 10000\n: busy\n\n"
+        limits.release("someone")
+    assert refused.startswith(
+        "retry: 30000\n: busy: the server holds as many live pages as it may (1)"
+    )
+    assert limits.open == 0 and not limits.by_user  # every refused and ended stream let go
 
 
 def test_the_page_connects_to_its_stream_from_the_newest_history_id(desk):
