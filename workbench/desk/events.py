@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from ..storage.db import connect
 
-POLL_SECONDS = 0.2  # how often the watcher looks; a change reaches a stream within this
+POLL_SECONDS = 0.1  # how often the watcher looks; a change reaches a stream within this
 MAX_ROWS = 500  # rows read at once; a bigger change is sent as "reload"
 
 

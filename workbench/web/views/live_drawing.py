@@ -53,50 +53,79 @@ def viewer_key(user: User, review: blind.Review | None) -> tuple[bool, str | Non
 
 @dataclass
 class Batch:
-    """History rows of one article after some id, with what each kind of reader is sent."""
+    """One article's history rows after each resume point its open pages are at, with
+    what each kind of reader is sent."""
 
-    changes: list[HistoryEvent]
+    # {resume point: the article's history rows after it, oldest first}
+    changes: dict[int, list[HistoryEvent]]
     review: blind.Review | None = None
-    # {viewer key: {claim id: its event (the row and, out of band, its passage and counts)}}
+    # {viewer key: {claim id: its row, with its passage out of band, as event data lines}}
     rows: dict[tuple[bool, str | None], dict[int, str]] = field(default_factory=dict)
+    counts: str = ""  # the progress bar and tab counts, out of band: data lines
+    too_far: set[int] = field(default_factory=set)  # resume points told to reload
     # {(actor, history id of a change that moved claims, or None for "many"): notice event}
     notices: dict[tuple[str, int | None], str] = field(default_factory=dict)
 
 
-def draw_batch(db: Any, article_id: int, after: int, users: list[User]) -> Batch:
-    """The article's changes after `after` and their events for each kind of reader among
-    `users` (the readers of its open pages)."""
-    changes = events.article_changes(db, article_id, after)
-    if not changes:
-        return Batch(changes)
-    batch = Batch(changes, blind.latest(db, article_id))
-    for change in changes:
-        if change.action in RELOAD_ACTIONS or change.claim_id is None:
-            batch.notices[(change.actor, change.id)] = _notice(change.actor, change)
-    claim_ids = list(dict.fromkeys(c.claim_id for c in changes if c.claim_id is not None))
-    if len(claim_ids) > MAX_ROWS_PER_EVENT:
-        for actor in {change.actor for change in changes}:
-            batch.notices[(actor, None)] = _notice(actor, None)
-        return batch
-    counts = articles.progress(db, [article_id]).get(article_id)
-    changed = matching.reviewed_elsewhere(db, claims.claims_with_counts(db, claim_ids))
-    parts = {
-        claim["id"]: render_template("articles/_claim_page_parts.html", claim=claim, counts=counts)
-        for claim in changed
-    }
-    readers: dict[tuple[bool, str | None], User] = {}
-    for user in users:
-        readers.setdefault(viewer_key(user, batch.review), user)
-    for key, user in readers.items():
-        desk = desk_context_of(db, batch.review, user)
-        batch.rows[key] = {
-            claim["id"]: sse(
-                f"claim-{claim['id']}",
-                str(row_html(claim, key[0], True, desk)) + parts[claim["id"]],
-            )
-            for claim in changed
+def draw_batches(db: Any, wanted: dict[int, tuple[set[int], list[User]]]) -> dict[int, Batch]:
+    """{article id: its Batch} for each article of `wanted` ({article id: (the resume
+    points of its open pages, their readers)}) that has changes. The claims, counts and
+    matches of every article are read in one query each, and each row is drawn once for
+    each kind of reader."""
+    batches = {}
+    rows_wanted: dict[int, set[int]] = {}
+    under_review = blind.articles_reviewed(db, list(wanted))
+    for article_id, (afters, _) in wanted.items():
+        # One read from the resume point furthest back; each page's share of it after.
+        read = events.article_changes(db, article_id, min(afters))
+        if not read:
+            continue
+        found = {after: [change for change in read if change.id > after] for after in afters}
+        review = blind.latest(db, article_id) if article_id in under_review else None
+        batch = batches[article_id] = Batch(found, review)
+        for after, changes in found.items():
+            for change in changes:
+                if change.action in RELOAD_ACTIONS or change.claim_id is None:
+                    batch.notices.setdefault(
+                        (change.actor, change.id), _notice(change.actor, change)
+                    )
+            claim_ids = {c.claim_id for c in changes if c.claim_id is not None}
+            if len(claim_ids) > MAX_ROWS_PER_EVENT or len(read) >= events.MAX_ROWS:
+                # Too far behind to patch: those pages are told to reload.
+                batch.too_far.add(after)
+                for actor in {change.actor for change in changes}:
+                    batch.notices.setdefault((actor, None), _notice(actor, None))
+            else:
+                rows_wanted.setdefault(article_id, set()).update(claim_ids)
+    if not rows_wanted:
+        return batches
+    counts = articles.progress(db, list(rows_wanted))
+    every_claim = [claim_id for claim_ids in rows_wanted.values() for claim_id in claim_ids]
+    changed = matching.reviewed_elsewhere(db, claims.claims_with_counts(db, every_claim))
+    by_article: dict[int, list[dict[str, Any]]] = {}
+    for claim in changed:
+        by_article.setdefault(claim["article_id"], []).append(claim)
+    for article_id, article_claims in by_article.items():
+        batch = batches[article_id]
+        passages = {
+            claim["id"]: render_template("articles/_claim_passage.html", claim=claim)
+            for claim in article_claims
         }
-    return batch
+        batch.counts = _data_lines(
+            render_template("articles/_article_counts.html", counts=counts[article_id])
+        )
+        readers: dict[tuple[bool, str | None], User] = {}
+        for user in wanted[article_id][1]:
+            readers.setdefault(viewer_key(user, batch.review), user)
+        for key, user in readers.items():
+            desk = desk_context_of(db, batch.review, user)
+            batch.rows[key] = {
+                claim["id"]: _data_lines(
+                    str(row_html(claim, key[0], True, desk)) + passages[claim["id"]]
+                )
+                for claim in article_claims
+            }
+    return batches
 
 
 def _notice(actor: str, change: HistoryEvent | None) -> str:
@@ -106,8 +135,8 @@ def _notice(actor: str, change: HistoryEvent | None) -> str:
 def events_for(user: User, after: int, batch: Batch) -> tuple[str, int]:
     """What one page, drawn up to history id `after`, is sent of `batch`, and its new
     resume point. The reader's own changes are on their page already: only the resume
-    point moves for them."""
-    mine = [change for change in batch.changes if change.id > after]
+    point moves for them. The last row sent carries the article's counts."""
+    mine = batch.changes.get(after, [])
     if not mine:
         return "", after
     last_id = mine[-1].id
@@ -118,23 +147,33 @@ def events_for(user: User, after: int, batch: Batch) -> tuple[str, int]:
     reload_because = next(
         (c for c in theirs if c.action in RELOAD_ACTIONS or c.claim_id is None), None
     )
-    claim_ids = list(dict.fromkeys(c.claim_id for c in theirs if c.claim_id is not None))
-    if reload_because is not None or len(claim_ids) > MAX_ROWS_PER_EVENT:
+    if reload_because is not None or after in batch.too_far:
         who = (reload_because or theirs[-1]).actor
         notice = batch.notices[(who, reload_because.id if reload_because else None)]
         # The notice carries the resume point: a reconnect does not say it again.
         return notice.replace("event: notice\n", f"id: {last_id}\nevent: notice\n", 1), last_id
+    claim_ids = list(dict.fromkeys(c.claim_id for c in theirs if c.claim_id is not None))
     rows = batch.rows.get(viewer_key(user, batch.review))
     if rows is None:
         return "", after  # drawn before this reader's page joined: the next batch has it
-    return "".join(rows[claim_id] for claim_id in claim_ids) + ping, last_id
+    last = claim_ids[-1]
+    sent = [
+        f"event: claim-{claim_id}\n{rows[claim_id]}{batch.counts if claim_id == last else ''}\n"
+        for claim_id in claim_ids
+    ]
+    return "".join(sent) + ping, last_id
+
+
+def _data_lines(html: str) -> str:
+    """`html` as the data: lines of an event (sse() without the event's name and end)."""
+    return "".join(f"data: {line}\n" for line in (html.splitlines() or [""]))
 
 
 def draw_presence(
     db: Any, article_id: int, usernames: list[str]
 ) -> dict[str, tuple[tuple[Any, ...], str]]:
     """{username: (who else is on the article, as a key; its presence event)} for each of
-    `usernames` (one query)."""
+    `usernames` (one query; an event drawn once for those who see the same people)."""
     people = presence.present(db, article_id)
     drawn: dict[tuple[Any, ...], str] = {}
     found = {}

@@ -2,10 +2,10 @@
 
 An open page costs a coroutine and a few kilobytes, never a thread: the page's view
 (live.py) checks who asks and what, then hands the open connection to the loop
-(web/threaded_wsgi.py). Per article, one feed watches for its history rows (the process's
-history watcher, desk/events.py, says which articles changed), draws each change once
-for every kind of reader in a thread (live_drawing.py), at most every
-BATCH_SECONDS, and looks for who else is on the article every PRESENCE_SECONDS. Every
+(web/threaded_wsgi.py). The process's history watcher (desk/events.py) says which
+articles changed; at most every BATCH_SECONDS, every watched article's changes are drawn
+in one go in a thread (live_drawing.py), once for each kind of reader however many pages
+are open, and who else is on each article is looked up every PRESENCE_SECONDS. Every
 SESSION_CHECK_SECONDS one query finds the streams whose session ended (logout,
 deactivation, expiry): they are told so and closed.
 
@@ -33,12 +33,12 @@ from . import live_drawing
 RETRY_MS = 1000  # how soon a browser reconnects after a stream ends
 BUSY_RETRY_MS = 30_000  # and after it was refused for a limit
 KEEPALIVE_SECONDS = 15  # a comment line now and then keeps proxies from closing the stream
-PRESENCE_SECONDS = 2  # how often a feed looks for people arriving or leaving
-# At most one batch of rows per article this often: a burst of writes (a busy desk, a
-# bulk change) is drawn once rather than once per write.
-BATCH_SECONDS = 0.25
+PRESENCE_SECONDS = 2  # how often who is on each watched article is looked up
+# At most one drawing of changes this often: a burst of writes (a busy desk, a bulk
+# change) is drawn once rather than once per write.
+BATCH_SECONDS = 0.2
 SESSION_CHECK_SECONDS = 0.5  # a stream ends within about this of its session
-DRAWING_THREADS = 2  # threads per process that draw events (requests have their own)
+DRAWING_THREADS = 2  # threads per process that draw events and check sessions
 
 log = logging.getLogger(__name__)
 
@@ -134,24 +134,19 @@ class _Stream:
         self.wake.set()
 
 
-@dataclass(eq=False)
-class _Feed:
-    article_id: int
-    streams: set[_Stream] = field(default_factory=set)
-    changed: bool = True  # history rows may be waiting to be drawn
-    joined: bool = True  # a page joined: tell it who else is here
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
-
-
 class Hub:
-    """The streams of one event loop (a server process has one)."""
+    """The streams of one event loop (a server process has one), by article."""
 
     def __init__(self, app: Flask, loop: asyncio.AbstractEventLoop) -> None:
         self.app = app
         self.loop = loop
         self.limits = limits_for(app)
-        self.feeds: dict[int, _Feed] = {}
+        self.by_article: dict[int, set[_Stream]] = {}
         self.streams: set[_Stream] = set()
+        self.changed: set[int] = set()  # articles whose history rows may wait to be drawn
+        self.joined: set[int] = set()  # articles a page joined: tell it who else is here
+        self.wake = asyncio.Event()
+        self.drawing: asyncio.Task[None] | None = None
         self.session_checks: asyncio.Task[None] | None = None
         self.watcher = events.watcher_for(app.config["DATABASE"])
         self.watcher.listen(self._from_watcher)
@@ -202,25 +197,26 @@ class Hub:
             self.limits.release(order.user.username)
 
     def _join(self, stream: _Stream) -> None:
+        article_id = stream.order.article_id
         self.streams.add(stream)
-        feed = self.feeds.get(stream.order.article_id)
-        if feed is None:
-            feed = self.feeds[stream.order.article_id] = _Feed(stream.order.article_id)
-            self.loop.create_task(self._run_feed(feed))
-        feed.streams.add(stream)
-        feed.changed = feed.joined = True  # its own backlog, and who else is here
-        feed.wake.set()
+        self.by_article.setdefault(article_id, set()).add(stream)
+        self.changed.add(article_id)  # the page's own backlog
+        self.joined.add(article_id)
+        self.wake.set()
+        if self.drawing is None or self.drawing.done():
+            self.drawing = self.loop.create_task(self._draw_while_open())
         if self.session_checks is None or self.session_checks.done():
             self.session_checks = self.loop.create_task(self._check_sessions())
 
     def _leave(self, stream: _Stream) -> None:
         self.streams.discard(stream)
-        feed = self.feeds.get(stream.order.article_id)
-        if feed is not None:
-            feed.streams.discard(stream)
-            feed.wake.set()  # its task ends with its last stream
+        readers = self.by_article.get(stream.order.article_id)
+        if readers is not None:
+            readers.discard(stream)
+            if not readers:
+                del self.by_article[stream.order.article_id]
 
-    # --- one article ------------------------------------------------------------------
+    # --- drawing ----------------------------------------------------------------------
 
     def _from_watcher(self, fresh: dict[int, int]) -> None:
         """In the watcher's thread: pass the changed articles to the loop."""
@@ -230,65 +226,69 @@ class Hub:
             self.close()
 
     def _changed(self, fresh: dict[int, int]) -> None:
-        for article_id in fresh:
-            feed = self.feeds.get(article_id)
-            if feed is not None:
-                feed.changed = True
-                feed.wake.set()
+        watched = [article_id for article_id in fresh if article_id in self.by_article]
+        if watched:
+            self.changed.update(watched)
+            self.wake.set()
 
-    async def _run_feed(self, feed: _Feed) -> None:
-        """Draw the article's changes and presence for its open pages while there are any."""
+    async def _draw_while_open(self) -> None:
+        """Draw what changed on every watched article, and who is on them, in one go at
+        most every BATCH_SECONDS, while any stream is open."""
         next_presence = 0.0
-        try:
-            while feed.streams:
-                now = self.loop.time()
-                presence_due = feed.joined or now >= next_presence
-                if not (feed.changed or presence_due):
-                    feed.wake.clear()
-                    timer = self.loop.call_later(next_presence - now, feed.wake.set)
-                    await feed.wake.wait()
-                    timer.cancel()
-                    continue
-                drew_changes = feed.changed
-                feed.changed = feed.joined = False
-                try:
-                    await self._draw(feed, drew_changes, presence_due)
-                except Exception:  # a locked or busy database now and then: again soon
-                    log.exception("Drawing live events for article %s failed", feed.article_id)
-                    feed.changed = drew_changes
-                    await asyncio.sleep(1)
-                    continue
-                if presence_due:
-                    next_presence = self.loop.time() + PRESENCE_SECONDS
-                if drew_changes:
-                    await asyncio.sleep(BATCH_SECONDS)
-        finally:
-            if self.feeds.get(feed.article_id) is feed:
-                del self.feeds[feed.article_id]
-            if feed.streams:  # ended by an error: its pages reconnect
-                for stream in feed.streams:
-                    stream.ended = True
-                    stream.wake.set()
+        while self.streams:
+            now = self.loop.time()
+            presence_due = now >= next_presence
+            if not (self.changed or self.joined or presence_due):
+                self.wake.clear()
+                timer = self.loop.call_later(next_presence - now, self.wake.set)
+                await self.wake.wait()
+                timer.cancel()
+                continue
+            started = now
+            changed, self.changed = self.changed & set(self.by_article), set()
+            people = set(self.by_article) if presence_due else self.joined & set(self.by_article)
+            self.joined = set()
+            try:
+                await self._draw(changed, people)
+            except Exception:  # a locked or busy database now and then: again soon
+                log.exception("Drawing live events failed")
+                self.changed |= changed
+                self.joined |= people
+                await asyncio.sleep(1)
+                continue
+            if presence_due:
+                next_presence = self.loop.time() + PRESENCE_SECONDS
+            if changed:  # the next writes come as one batch, BATCH_SECONDS after these
+                await asyncio.sleep(max(started + BATCH_SECONDS - self.loop.time(), 0))
 
-    async def _draw(self, feed: _Feed, changes: bool, people: bool) -> None:
-        streams = list(feed.streams)
-        if not streams:
-            return
-        users = {stream.order.user.username: stream.order.user for stream in streams}
-        after = min(stream.after for stream in streams)
-        batch, present = await self._in_thread(
-            _draw_feed, feed.article_id, after, list(users.values()), changes, people
-        )
-        for stream in streams:
-            if batch is not None:
-                text, stream.after = live_drawing.events_for(stream.order.user, stream.after, batch)
-                if text:
-                    stream.push(text)
-            if present is not None:
-                key, event = present[stream.order.user.username]
-                if key != stream.presence:
-                    stream.presence = key
-                    stream.push(event)
+    async def _draw(self, changed: set[int], people: set[int]) -> None:
+        wanted = {}
+        for article_id in changed:
+            readers = self.by_article[article_id]
+            users = {stream.order.user.username: stream.order.user for stream in readers}
+            wanted[article_id] = ({stream.after for stream in readers}, list(users.values()))
+        present_for = {
+            article_id: sorted(
+                {stream.order.user.username for stream in self.by_article[article_id]}
+            )
+            for article_id in people
+        }
+        batches, present = await self._in_thread(_draw_all, wanted, present_for)
+        for article_id in changed | people:
+            batch = batches.get(article_id)
+            seen = present.get(article_id)
+            for stream in self.by_article.get(article_id, ()):
+                if batch is not None:
+                    text, stream.after = live_drawing.events_for(
+                        stream.order.user, stream.after, batch
+                    )
+                    if text:
+                        stream.push(text)
+                if seen is not None and stream.order.user.username in seen:
+                    key, event = seen[stream.order.user.username]
+                    if key != stream.presence:
+                        stream.presence = key
+                        stream.push(event)
 
     # --- sessions ---------------------------------------------------------------------
 
@@ -319,13 +319,15 @@ class Hub:
         return await self.loop.run_in_executor(_pool(), _with_app, self.app, function, args)
 
 
-def _draw_feed(
-    db: Any, article_id: int, after: int, users: list[User], changes: bool, people: bool
-) -> tuple[live_drawing.Batch | None, dict[str, Any] | None]:
-    batch = live_drawing.draw_batch(db, article_id, after, users) if changes else None
-    names = [user.username for user in users]
-    present = live_drawing.draw_presence(db, article_id, names) if people else None
-    return batch, present
+def _draw_all(
+    db: Any, wanted: dict[int, tuple[set[int], list[User]]], present_for: dict[int, list[str]]
+) -> tuple[dict[int, live_drawing.Batch], dict[int, dict[str, Any]]]:
+    batches = live_drawing.draw_batches(db, wanted) if wanted else {}
+    present = {
+        article_id: live_drawing.draw_presence(db, article_id, names)
+        for article_id, names in present_for.items()
+    }
+    return batches, present
 
 
 def _sessions_in_force(db: Any, tokens: set[str], idle: int, max_days: float) -> set[str]:
