@@ -5,11 +5,11 @@ An unfinished request costs the event loop a few kilobytes and no thread
 (web/threaded_wsgi.py), but nothing in gunicorn ends it: its ASGI worker waits for the
 first request's headers for ever. Here a connection must send its headers within
 HEADER_SECONDS of opening and its body within BODY_SECONDS of the headers, or it is
-answered 408 and closed; and past HALF_OPEN_PER_ADDRESS unfinished requests from one
-address in a worker, the oldest of them is answered 429 and closed, so a client cannot
-fill the server with connections that never finish while the others of its address
-(a newsroom behind one NAT) still get in. A later request on a kept-alive connection has
-gunicorn's keep-alive time (2 s) to arrive.
+answered 408 and closed. And past HALF_OPEN_PER_ADDRESS requests from one address that
+are still not whole after a second, in a worker, the oldest of them is answered 429 and
+closed: a client cannot fill the server with connections that never finish, while the
+others of its address (a newsroom behind one NAT) still get in. A later request on a
+kept-alive connection has gunicorn's keep-alive time (2 s) to arrive.
 """
 
 import asyncio
@@ -23,6 +23,7 @@ from gunicorn.workers import gasgi
 HEADER_SECONDS = float(os.environ.get("WORKBENCH_HEADER_SECONDS", "10"))
 BODY_SECONDS = float(os.environ.get("WORKBENCH_BODY_SECONDS", "60"))
 HALF_OPEN_PER_ADDRESS = int(os.environ.get("WORKBENCH_HALF_OPEN_PER_ADDRESS", "32"))
+GRACE_SECONDS = 1.0  # a request not whole after this counts as unfinished
 
 
 class Unfinished:
@@ -64,19 +65,30 @@ class GuardedProtocol(ASGIProtocol):
         self._wait_for_the_rest("headers", HEADER_SECONDS)
 
     def _wait_for_the_rest(self, part: str, seconds: float) -> None:
-        """Count this connection as unfinished, and end it if `part` takes too long."""
+        """End the connection if `part` of its request takes more than `seconds`; after
+        GRACE_SECONDS it counts as unfinished. (A burst of whole requests, pages opening
+        at once, is parsed a moment after its connections are accepted: counted at once,
+        they would close each other.)"""
         self._cancel_deadline()
-        self._deadline = self.worker.loop.call_later(seconds, self._too_slow, part, seconds)
-        if not self._counted:
-            self._counted = True
-            oldest = self.unfinished.add(self._address, self)
-            if oldest is not None:
-                oldest._counted = False
-                oldest._refuse(
-                    429,
-                    f"Too many unfinished requests from {self._address} (more than "
-                    f"{self.unfinished.per_address}): the oldest is closed. Send whole requests.",
-                )
+        grace = min(GRACE_SECONDS, seconds)
+        self._deadline = self.worker.loop.call_later(grace, self._still_waiting, part, seconds)
+
+    def _still_waiting(self, part: str, seconds: float) -> None:
+        """GRACE_SECONDS have passed and `part` is not here: count the connection."""
+        self._deadline = self.worker.loop.call_later(
+            max(seconds - GRACE_SECONDS, 0), self._too_slow, part, seconds
+        )
+        if self._counted:
+            return
+        self._counted = True
+        oldest = self.unfinished.add(self._address, self)
+        if oldest is not None:
+            oldest._counted = False
+            oldest._refuse(
+                429,
+                f"Too many unfinished requests from {self._address} (more than "
+                f"{self.unfinished.per_address}): the oldest is closed. Send whole requests.",
+            )
 
     def _done_waiting(self) -> None:
         self._cancel_deadline()
