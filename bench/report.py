@@ -114,8 +114,8 @@ def reading_rows(reading):
                 ours,
                 theirs,
                 "req/s",
-                "≥ 0.5× baseline",
-                at_least(ours / theirs, 0.5),
+                "≥ 0.9× baseline",
+                at_least(ours / theirs, 0.9),
                 "same rows, trivial template",
             )
         )
@@ -140,9 +140,78 @@ def reading_rows(reading):
     return rows
 
 
+def serving_rows(serving):
+    """Rows 11: (a) a reviewer's page beside 1,000 unfinished requests from one address;
+    (b) tagging with 1,000 open event streams of 100 people, and their delivery; (c) the
+    server's memory with them, each against the same run without that load."""
+    quiet = median(serving["page_quiet"], "p99")
+    loaded = median(serving["page_unfinished"], "p99")
+    errors = sum(run["errors"] for run in serving["page_unfinished"])
+    with_streams = median(serving["tag_1000_streams"], "rps")
+    without = median(serving["tag_no_streams"], "rps")
+    # Each run's p99 over every open page and change; the median of the runs, as for
+    # every other row (the worst run is in the log and results-serving.json).
+    delivery = median(serving["tag_1000_streams"], "delays", "p99")
+    open_streams = min(run["streams_open"] for run in serving["tag_1000_streams"])
+    # Proportional set sizes: the workers' pages shared with their parent counted once.
+    memory = max(run["pss_mb"] for run in serving["tag_1000_streams"])
+    memory_without = max(run["pss_mb"] for run in serving["tag_no_streams"])
+    return [
+        row(
+            "11a. Article page p99 beside 1,000 unfinished requests from one address",
+            loaded,
+            quiet,
+            "ms",
+            "< 1,000 ms, no errors",
+            {**at_most(loaded, 999.9), "pass": loaded < 1000 and errors == 0},
+            "same page, no unfinished requests",
+            fmt="{:,.1f}",
+        ),
+        row(
+            "11a. Article page errors beside 1,000 unfinished requests",
+            errors,
+            sum(run["errors"] for run in serving["page_quiet"]),
+            "errors",
+            "0",
+            {"pass": errors == 0, "score": 1.0 if errors == 0 else 0.0},
+            "same page, no unfinished requests",
+        ),
+        row(
+            f"11b. Tagging, 16 conn., {open_streams:,} event streams of 100 people open",
+            with_streams,
+            without,
+            "req/s",
+            "≥ 0.8× baseline",
+            at_least(with_streams / without, 0.8),
+            "same server, no streams",
+        ),
+        row(
+            "11b. A change to every open page of its article, p99",
+            delivery,
+            "—",
+            "ms",
+            "≤ 1,000 ms",
+            at_most(delivery, 1000),
+            "—",
+            fmt="{:,.0f}",
+        ),
+        row(
+            f"11c. Whole server's memory (PSS), {open_streams:,} event streams open",
+            memory,
+            memory_without,
+            "MB",
+            "< 300 MB",
+            {**at_most(memory, 299.9), "pass": memory < 300},
+            "same server, no streams",
+        ),
+    ]
+
+
 def build_rows(runs, info):
     if set(runs) == {"live"}:
         return live_rows(runs["live"])
+    if set(runs) == {"serving"}:
+        return serving_rows(runs["serving"])
     if set(runs) == {"reading"}:
         return reading_rows(runs["reading"])
     rows = []
@@ -156,9 +225,10 @@ def build_rows(runs, info):
                 ours,
                 theirs,
                 "req/s",
-                # Raised from 0.5× when the review screen was made for people who click fast.
-                "≥ 0.6× baseline",
-                at_least(ours / theirs, 0.6),
+                # Raised from 0.5× when the review screen was made for people who click
+                # fast, and to 0.75× with the server that holds slow clients on its loop.
+                "≥ 0.75× baseline",
+                at_least(ours / theirs, 0.75),
                 "minimal Flask UPDATE",
             )
         )
@@ -357,6 +427,8 @@ def build_rows(runs, info):
         rows += memory_rows(runs["memory"])
     if "live" in runs:
         rows += live_rows(runs["live"])
+    if "serving" in runs:
+        rows += serving_rows(runs["serving"])
     return rows
 
 
