@@ -694,10 +694,10 @@ class Bench:
     def sources(self):
         """bench/source_detection.py with the model and with the rules alone, each in a
         process of its own (so each peak memory is its own), alternating."""
-        runs: dict[str, list] = {"model": [], "rules": []}
+        runs: dict[str, list] = {"model": [], "rules": [], "spanish": []}
         # One run each: the 1 MB article alone takes a few seconds of the suite's ten minutes.
         for _ in range(1):
-            for mode in ("model", "rules"):
+            for mode in ("model", "rules", "spanish"):
                 self.check_time("source detection")
                 runs[mode].append(self.bench_module("source_detection", mode))
         # Each figure: the faster of the runs (the slower one met the shared machine's load).

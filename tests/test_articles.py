@@ -64,7 +64,7 @@ def test_bad_metadata_is_refused_and_nothing_is_stored(memory_db, metadata, mess
 def test_import_is_one_transaction(memory_db, monkeypatch):
     """A failure while storing claims leaves neither the article nor any claim."""
 
-    def failing_rows(text, on_stage=None, max_claims=None):
+    def failing_rows(text, on_stage=None, max_claims=None, language=None, headings=()):
         rows = [{"position": 1, "start": 0, "end": 4, "text": "The "}]
         rows.append({"position": 2, "start": 0, "end": 1, "text": None})  # NOT NULL fails
         return rows

@@ -66,6 +66,21 @@ def test_every_labelled_same_pair_shares_a_key():
         ("The school followed the rules.", "The school did not follow the rules.", False),
         ("Shares rose 8% on Monday.", "Shares fell 8% on Monday.", False),
         ("Rents rose 9% in the capital.", "Rents rose 9% outside the capital.", False),
+        (
+            "El ministerio dijo que murieron 42 personas.",
+            "Murieron 42 personas, según el ministerio.",
+            True,
+        ),
+        (
+            "El Gobierno subirá las pensiones en enero.",
+            "El Gobierno nunca subirá las pensiones en enero.",
+            False,
+        ),
+        (
+            "La empresa despidió a 300 trabajadores.",
+            "La empresa despidió a 30 trabajadores.",
+            False,
+        ),
     ],
 )
 def test_numbers_negations_and_replaced_words_decide(a, b, same):

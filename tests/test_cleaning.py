@@ -138,13 +138,17 @@ def test_document_from_upload_carries_metadata_and_the_raw_bytes():
     )
 
 
-def test_document_from_upload_of_text_has_no_metadata():
+def test_document_from_upload_of_text_has_no_metadata_but_its_language():
     document = document_from_upload("notes.md", b"# Heading\n\nBody.")
     assert (document.text, document.metadata, document.extractor) == (
         "# Heading\n\nBody.",
-        PageMetadata(),
+        PageMetadata(language="en"),  # too little text to tell: the default
         None,
     )
+    spanish = document_from_upload(
+        "nota.txt", "El Gobierno anunció ayer que subirá los impuestos del país.".encode()
+    )
+    assert spanish.metadata.language == "es"
 
 
 @dataclasses.dataclass

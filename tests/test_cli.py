@@ -42,11 +42,10 @@ def test_import_prints_the_new_id_and_detects_duplicates(env):
     path = env / "story.txt"
     path.write_text(STORY, encoding="utf-8")
     first = run("import", str(path), "--title", "Port")
-    assert (first.exit_code, first.output) == (0, "1\n")
+    assert (first.exit_code, first.stdout) == (0, "1\n")
+    assert "Language:      English" in first.stderr
     again = run("import", str(path))
-    assert (
-        again.exit_code == 0 and again.output.endswith("1\n") and "Already imported" in again.output
-    )
+    assert again.exit_code == 0 and again.stdout == "1\n" and "Already imported" in again.stderr
     db = stored(env)
     assert db.table("articles").get(1)["title"] == "Port"
     assert db.table("articles").get(1)["body"] == STORY
@@ -55,7 +54,7 @@ def test_import_prints_the_new_id_and_detects_duplicates(env):
 
 def test_import_reads_stdin(env):
     result = run("import", "-", input=STORY)
-    assert result.output == "1\n"
+    assert result.stdout == "1\n"
 
 
 @pytest.mark.parametrize(
@@ -98,7 +97,7 @@ def test_export_of_unknown_article_fails_clearly(env):
 def test_extract_prints_json_claims_and_touches_no_database(env):
     (env / "s.txt").write_text(STORY)
     result = run("extract", str(env / "s.txt"))
-    claims = json.loads(result.output)
+    claims = json.loads(result.stdout)
     assert [c["index"] for c in claims] == [0, 1, 2]
     assert all(STORY[c["start"] : c["end"]] == c["text"] for c in claims)
     assert set(claims[0]) >= {"index", "text", "start", "end"}
@@ -107,7 +106,7 @@ def test_extract_prints_json_claims_and_touches_no_database(env):
 
 def test_extract_reduces_html_to_text(env):
     (env / "p.html").write_text("<p>One claim.</p><script>no()</script><p>Two claims.</p>")
-    claims = json.loads(run("extract", str(env / "p.html")).output)
+    claims = json.loads(run("extract", str(env / "p.html")).stdout)
     assert [c["text"] for c in claims] == ["One claim.", "Two claims."]
 
 

@@ -55,7 +55,7 @@ def test_add_user_takes_the_editor_role(env):
 
 
 def test_a_desk_runs_an_article_from_the_command_line(env):
-    article = int(run("import", str(env / "story.txt"), "--by", "eda").output.strip())
+    article = int(run("import", str(env / "story.txt"), "--by", "eda").stdout.strip())
     ids = claim_ids(env, article)
     run("approval", "on", "--by", "eda")
     out = run("assign", str(article), "--to", "ana", "--claims", "1-2", "--by", "eda").output
@@ -103,7 +103,7 @@ def test_a_desk_runs_an_article_from_the_command_line(env):
 
 
 def test_a_returned_decision_from_the_command_line(env):
-    article = int(run("import", str(env / "story.txt"), "--by", "eda").output.strip())
+    article = int(run("import", str(env / "story.txt"), "--by", "eda").stdout.strip())
     first = claim_ids(env, article)[0]
     run("approval", "on", "--article", str(article), "--by", "eda")
     assert "(proposed)" in run("decide", str(first), "sourced", "--by", "ana").output

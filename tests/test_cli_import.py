@@ -138,7 +138,7 @@ def test_a_terminal_sees_a_bar_with_each_stage(env, site, monkeypatch):
 
 def test_no_bar_when_stdout_is_not_a_terminal(env):
     (env / "story.txt").write_text(STORY)
-    assert run("import", str(env / "story.txt")).output == "1\n"
+    assert run("import", str(env / "story.txt")).stdout == "1\n"
 
 
 def test_importing_a_deleted_articles_text_points_to_restore_article(env):

@@ -22,6 +22,8 @@ HEADER = [
     "decision_state",
     "attribution",
     "attribution_kind",
+    "attribution_confidence",
+    "article_language",
     "flags",
     "notes",
     "evidence_urls",

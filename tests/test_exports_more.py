@@ -138,3 +138,38 @@ def test_json_bundle_counts_claims(viewer_client, article_id):
     record = json.loads(archive.read("manifest.json"))
     name = f"claims-{datetime.datetime.now(datetime.UTC).date().isoformat()}.json"
     assert record["rows"] == 2 and manifest.verify(archive.read(name), record) == []
+
+
+def test_exports_carry_the_sources_confidence_and_the_articles_language(viewer_client, article_id):
+    rows = rows_of(viewer_client.get(f"/articles/{article_id}/export.csv"))
+    assert rows[0]["attribution"] == "The minister"
+    assert 0.7 <= float(rows[0]["attribution_confidence"]) <= 1
+    assert {row["article_language"] for row in rows} == {"en"}
+    document = json.loads(viewer_client.get(f"/articles/{article_id}/export.json").get_data())
+    (article,) = document["articles"]
+    assert article["inLanguage"] == "en"
+    assert article["claims"][0]["attribution"]["confidence"] == pytest.approx(
+        float(rows[0]["attribution_confidence"]), abs=0.01
+    )
+    item = json.loads(viewer_client.get("/export.claimreview").get_data())[0]["itemReviewed"]
+    assert item["inLanguage"] == "en" and item["appearance"]["inLanguage"] == "en"
+
+
+def test_claimreview_never_publishes_a_suggested_source(viewer_client, admin_client, db):
+    location = admin_client.post(
+        "/articles", data={"text": "The dam is safe, Jane Doe said."}
+    ).headers["Location"]
+    article = int(location.rsplit("/", 1)[1])
+    (claim,) = [r[0] for r in db.execute("select id from claims where article_id = ?", [article])]
+    admin_client.post(f"/claims/{claim}/status", data={"status": "sourced"})
+    (review,) = json.loads(viewer_client.get("/export.claimreview").get_data())
+    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Jane Doe"}
+    db.execute("update claims set attribution_confidence = 0.3 where id = ?", [claim])
+    db.conn.commit()
+    (review,) = json.loads(viewer_client.get("/export.claimreview").get_data())
+    assert "author" not in review["itemReviewed"]  # a suggestion is never published
+    # Confirmed by a reviewer, it is theirs to publish whatever the engine thought.
+    db.execute("update claims set attribution_confirmed_by = 'ana' where id = ?", [claim])
+    db.conn.commit()
+    (review,) = json.loads(viewer_client.get("/export.claimreview").get_data())
+    assert review["itemReviewed"]["author"]["name"] == "Jane Doe"

@@ -96,6 +96,7 @@ def test_the_preview_form_is_prefilled_from_the_page(memory_db, site):
         "publisher": NEWS["site_name"],
         "published_on": NEWS["published_on"],
         "url": NEWS["canonical_url"],
+        "language": "en",  # detected from the article's text
     }
 
 

@@ -213,3 +213,39 @@ def test_highlight_marks_the_matched_words_also_in_other_forms(memory_db, ids):
     }
     assert marked["Officials said the port reopened on Friday."] == ["reopened"]
     assert marked["The minister said exports rose 4% in March."] == ["minister"]
+
+
+SPANISH = (
+    "Los agricultores protestaron frente al ministerio el lunes. "
+    "La policía informó de tres detenidos durante la protesta."
+)
+
+
+def test_a_spanish_article_is_searched_by_its_spanish_stems(memory_db, ids):
+    spanish = articles.import_article(
+        memory_db, SPANISH, actor=actor("x"), language="es"
+    ).article_id
+    claim_filter = ClaimFilter(q="protesta")
+    found, _ = search.search_claims(memory_db, claim_filter)
+    # "protesta" finds both forms of the Spanish verb and noun; the English article's
+    # "protested" is porter's, not Spanish's, and English search is unchanged.
+    assert {claim["article_id"] for claim in found} == {spanish}
+    assert len(found) == 2
+    search.highlighted(memory_db, claim_filter, found)
+    marked = {
+        claim["text"]: [piece for piece, matched in claim["highlight"] if matched]
+        for claim in found
+    }
+    assert marked["Los agricultores protestaron frente al ministerio el lunes."] == ["protestaron"]
+    assert marked["La policía informó de tres detenidos durante la protesta."] == ["protesta"]
+
+
+def test_accents_do_not_matter_in_a_spanish_search(memory_db, ids):
+    articles.import_article(memory_db, SPANISH, actor=actor("x"), language="es")
+    assert texts(memory_db, ClaimFilter(q="policia informo")) == [
+        "La policía informó de tres detenidos durante la protesta."
+    ]
+    assert sorted(texts(memory_db, ClaimFilter(q="protestaron"))) == [
+        "La policía informó de tres detenidos durante la protesta.",
+        "Los agricultores protestaron frente al ministerio el lunes.",
+    ]

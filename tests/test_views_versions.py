@@ -103,7 +103,7 @@ def test_the_command_line_imports_a_new_version(tmp_path, monkeypatch):
     (tmp_path / "v1.txt").write_text(V1, encoding="utf-8")
     (tmp_path / "v2.txt").write_text(V2, encoding="utf-8")
     runner = CliRunner()
-    assert runner.invoke(cli, ["import", str(tmp_path / "v1.txt")]).output == "1\n"
+    assert runner.invoke(cli, ["import", str(tmp_path / "v1.txt")]).stdout == "1\n"
     result = runner.invoke(cli, ["import", str(tmp_path / "v2.txt"), "--new-version-of", "1"])
     assert result.exit_code == 0
     assert result.output.endswith("1\n")

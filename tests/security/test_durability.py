@@ -26,7 +26,7 @@ from workbench.storage import migrations
 from workbench.text import analysis
 from workbench.web import database as web
 
-WAIT_SECONDS = 15
+WAIT_SECONDS = 120  # generous: a loaded 2-core machine may start the import slowly
 SERVICE_UNAVAILABLE = "Nothing from this request was saved"
 CORE_TABLES = {"articles", "claims", "notes", "history", "users", "sessions", "evidence"}
 

@@ -12,7 +12,7 @@ from ..errors import ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFoun
 from ..intake import importing, snapshots
 from ..intake.fetch import FetchRefused
 from ..review import articles, notes, versions
-from ..text.attribution import detect_sources
+from ..text import languages
 from ..text.cleaning import SUPPORTED_SUFFIXES, document_from_upload
 from ..text.flags import claim_flags
 from ..text.splitter import split_claims
@@ -68,10 +68,22 @@ def _print_found(document, source):
         ("Published", found.published_on),
         ("Site", found.site_name),
         ("Canonical URL", found.canonical_url),
+        ("Credited", "; ".join(found.credits)),
+        ("Language", found.language and languages.language(found.language).name),
     ]
     shown = [(label, value) for label, value in lines if value]
     if shown:
         click.echo("\n".join(f"{label + ':':15}{value}" for label, value in shown), err=True)
+    places = {
+        "title": "title",
+        "authors": "author(s)",
+        "published_on": "date",
+        "site_name": "site",
+        "canonical_url": "canonical URL",
+    }
+    found_in = [f"{places[name]} from {where}" for name, where in found.sources.items()]
+    if found_in:
+        click.echo(f"{'Found:':15}" + "; ".join(found_in), err=True)
 
 
 # Where the terminal's bar stands as each stage of an import starts.
@@ -144,7 +156,14 @@ class _ImportProgress:
     metavar="ID",
     help="FILE is a new version of article ID: its claims move to the new text.",
 )
-def import_(file, title, authors, publisher, url, published_on, imported_by, new_version_of):
+@click.option(
+    "--language",
+    metavar="CODE",
+    help="The article's language, an ISO 639-1 code such as en or es (default: detected).",
+)
+def import_(
+    file, title, authors, publisher, url, published_on, imported_by, new_version_of, language
+):
     """Import FILE and print the article's id.
 
     FILE is a text, Markdown or .html file, - for stdin, or an http(s) link to fetch (the
@@ -163,6 +182,7 @@ def import_(file, title, authors, publisher, url, published_on, imported_by, new
         "publisher": publisher,
         "url": url,
         "published_on": published_on,
+        "language": language,
     }
     with _ImportProgress() as progress:
         if importing.looks_like_a_link(file):
@@ -277,7 +297,12 @@ def purge_note(note_id, purged_by):
 
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-def extract(file):
+@click.option(
+    "--language",
+    metavar="CODE",
+    help="Read the text as this language, an ISO 639-1 code (default: detected from it).",
+)
+def extract(file, language):
     """Print the claims of a text file as JSON, touching no database.
 
     Each claim is {"index", "text", "start", "end", "attribution", "flags",
@@ -286,18 +311,23 @@ def extract(file):
     assertion); method says how the source was found (rule, parse, entity,
     back-reference, quotation); candidates are the other sources the sentence names. The
     same splitter and source detection as the app. HTML files are reduced to their
-    visible text first.
+    visible text first. The language is detected from the text unless --language gives
+    it; it is said on stderr.
     """
     text, _ = _read_article_file(file)
-    _note_rules_only()
-    spans = split_claims(text)
+    language = (language or "").strip().lower() or languages.detect_language(text)
+    click.echo(f"Language: {languages.language(language).name} ({language}).", err=True)
+    if language == languages.DEFAULT:
+        _note_rules_only()
+    spans = split_claims(text, language)
     claims = []
-    for span, (source, candidates) in zip(spans, detect_sources(text, spans), strict=True):
+    found = languages.find_sources(text, spans, language)
+    for span, (source, candidates) in zip(spans, found, strict=True):
         claims.append(
             {
                 **span.as_dict(),
                 "attribution": source.as_dict() if source else None,
-                "flags": claim_flags(span.text, source.kind if source else "none"),
+                "flags": claim_flags(span.text, source.kind if source else "none", language),
                 "candidates": [
                     dict(zip(("text", "kind", "start", "end"), candidate, strict=True))
                     for candidate in candidates

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from ..review import search
 from ..storage.db import read_snapshot
+from ..text.attribution import CONFIDENT
 from . import ExportStats
 
 RATINGS = {"disputed": (1, "Disputed"), "unverified": (2, "Unverified"), "sourced": (3, "Sourced")}
@@ -37,6 +38,17 @@ def json_for_script(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_SAFE)
 
 
+def _publishable_source(claim: dict[str, Any]) -> bool:
+    """A source worth publishing as the claim's author: a person's choice or confirmation,
+    or one the engine is sure of; a suggestion is never published."""
+    if not claim.get("attribution_text") or claim.get("attribution_kind") not in _KIND_TYPES:
+        return False
+    confidence = claim.get("attribution_confidence")
+    return (
+        bool(claim.get("attribution_confirmed_by")) or confidence is None or confidence >= CONFIDENT
+    )
+
+
 def claim_review(
     claim: dict[str, Any], article: dict[str, Any], claim_url: str, organization: str
 ) -> dict[str, Any]:
@@ -57,7 +69,10 @@ def claim_review(
     if article.get("published_on"):
         item["datePublished"] = article["published_on"]
         item["appearance"]["datePublished"] = article["published_on"]
-    if claim.get("attribution_text") and claim.get("attribution_kind") in _KIND_TYPES:
+    if article.get("language"):
+        item["inLanguage"] = article["language"]
+        item["appearance"]["inLanguage"] = article["language"]
+    if _publishable_source(claim):
         item["author"] = {
             "@type": _KIND_TYPES[claim["attribution_kind"]],
             "name": claim["attribution_text"],
@@ -104,7 +119,8 @@ def iter_claim_reviews(
             if claim["article_id"] not in articles:
                 articles[claim["article_id"]] = next(
                     db.query(
-                        "select title, url, publisher, published_on, authors from articles "
+                        "select title, url, publisher, published_on, authors, language "
+                        "from articles "
                         "where id = ?",
                         [claim["article_id"]],
                     )

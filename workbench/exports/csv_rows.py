@@ -25,6 +25,8 @@ COLUMNS = (
     "decision_state",
     "attribution",
     "attribution_kind",
+    "attribution_confidence",
+    "article_language",
     "flags",
     "notes",
     "evidence_urls",
@@ -64,7 +66,8 @@ def format_notes(notes: Iterable[dict[str, Any]]) -> str:
 _EXPORT_SQL = """
 select c.article_id, a.title as article_title, c.id as claim_id, c.position,
        c.text as claim, c.start, c."end", c.status, c.attribution_text as attribution,
-       c.attribution_kind, c.flags, c.updated_by, c.updated_at, c.decision_state,
+       c.attribution_kind, round(c.attribution_confidence, 2) as attribution_confidence,
+       a.language as article_language, c.flags, c.updated_by, c.updated_at, c.decision_state,
        (select group_concat(assignee, ' ') from (
             select assignee from assignments where claim_id = c.id order by id
        )) as assignees,

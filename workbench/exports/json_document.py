@@ -91,9 +91,8 @@ def _article_chunks(
     """One article's JSON object, its claims one chunk each."""
     article = next(
         db.query(
-            "select id, title, authors, publisher, url, published_on, imported_at, imported_by, "
-            "body "
-            "from articles where id = ?",
+            "select id, title, authors, publisher, url, published_on, language as inLanguage, "
+            "imported_at, imported_by, body from articles where id = ?",
             [article_id],
         )
     )
@@ -164,6 +163,8 @@ def claim_document(claim: dict[str, Any]) -> dict[str, Any]:
             if claim["attribution_medium"]
             else None,
             "confirmed_by": claim["attribution_confirmed_by"],
+            # How sure the engine was (0-1); null when a person chose it.
+            "confidence": claim.get("attribution_confidence"),
         },
         "flags": claim["flags"].split() if claim["flags"] else [],
         "updated_by": claim["updated_by"],

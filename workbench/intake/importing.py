@@ -49,7 +49,7 @@ STAGE_PROGRESS = {
     "finding sources": 0.55,
     "storing": 0.9,
 }
-METADATA_FIELDS = ("title", "authors", "publisher", "published_on", "url")
+METADATA_FIELDS = ("title", "authors", "publisher", "published_on", "url", "language")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,6 +194,7 @@ def prefill(metadata: PageMetadata, final_url: str | None = None) -> dict[str, s
         "publisher": (metadata.site_name or "")[: articles.MAX_TITLE_CHARS],
         "published_on": metadata.published_on or "",
         "url": url or "",
+        "language": metadata.language or "",
     }
 
 
@@ -239,6 +240,7 @@ def import_preview(
         source_format=_source_format(preview.info["content_type"]),
         on_stage=on_stage,
         attach=attach,
+        headings=preview.metadata.headings,
         **metadata,
     )
     if not result.created:
@@ -270,6 +272,7 @@ def import_document(
         source_format=document.source_format,
         on_stage=on_stage,
         attach=attach,
+        headings=document.metadata.headings,
         **with_defaults(metadata, prefill(document.metadata, source.final_url)),
     )
 

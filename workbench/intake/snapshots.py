@@ -171,8 +171,10 @@ def get_preview(db: Database, preview_id: int) -> Preview:
 def page_metadata(info: dict[str, Any]) -> PageMetadata:
     """What the page said about itself, as stored with its snapshot."""
     stored = json.loads(info["page_metadata"]) if info.get("page_metadata") else {}
-    stored["authors"] = tuple(stored.get("authors") or ())
-    return PageMetadata(**stored)
+    for listed in ("authors", "headings", "credits"):
+        stored[listed] = tuple(stored.get(listed) or ())
+    known = {field.name for field in dataclasses.fields(PageMetadata)}
+    return PageMetadata(**{name: value for name, value in stored.items() if name in known})
 
 
 def preview_bytes(db: Database, preview_id: int) -> bytes:

@@ -6,7 +6,7 @@ import os
 import re
 import sqlite3
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from ..statuses import STATUSES
 from ..storage.clock import iso_date, utc_now
 from ..storage.db import dict_rows, insert, write_transaction
 from ..team.accounts import User
-from ..text import analysis
+from ..text import analysis, languages
 from ..text.cleaning import check_article_text, guess_title
 from .history import record_article_event
 
@@ -46,6 +46,7 @@ ARTICLE_HEADER = (
     "deleted_at",
     "deleted_by",
     "current_version",
+    "language",
 )
 
 
@@ -70,6 +71,7 @@ def clean_metadata(
     url: str | None = None,
     published_on: str | None = None,
     authors: str | Iterable[str] | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """Validate optional article metadata; return it as a dict of stripped values or None.
 
@@ -98,7 +100,22 @@ def clean_metadata(
         "url": url,
         "published_on": published_on,
         "authors": clean_authors(authors),
+        "language": clean_language(language),
     }
+
+
+def clean_language(code: str | None) -> str | None:
+    """A language code as stored ("es"), None when not given; ArticleRejected when it is
+    not one the workbench knows."""
+    code = (code or "").strip().lower()
+    if not code:
+        return None
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        known = ", ".join(f"{c} ({language.name})" for c, language in languages.KNOWN.items())
+        raise ArticleRejected(
+            f"“{code[:20]}” is not a language code; give a two-letter code such as {known}."
+        )
+    return code
 
 
 def clean_authors(authors: str | Iterable[str] | None) -> str | None:
@@ -153,6 +170,7 @@ def import_article(
     source_format: str = "txt",
     on_stage: Callable[[str], None] | None = None,
     attach: Callable[[Database, int], None] | None = None,
+    headings: Sequence[str] = (),
     **metadata: Any,
 ) -> ImportResult:
     """Store an article and its claims in one transaction; the same text twice is one article.
@@ -160,9 +178,12 @@ def import_article(
     `on_stage` hears the stages of a long import ("splitting", "finding sources",
     "storing"); `attach(db, article_id)` runs inside the transaction, for what must be
     stored with the article or not at all (its snapshot, the job that imported it).
+    The metadata's `language` is the article's (detected from the text when not given);
+    `headings` are the page's headings, whose lines are kept but marked "not a claim".
     """
     text = check_article_text(_without_bom(text))
     meta = clean_metadata(**metadata)
+    language = meta.pop("language") or languages.detect_language(text)
     meta["title"] = meta["title"] or guess_title(text)
     digest = content_hash(text)
     existing = _existing_result(db, digest)
@@ -170,7 +191,7 @@ def import_article(
         return existing
     refuse_too_many_paragraphs(text)
     # Split before taking the write lock: it is the slow part, and needs no database.
-    rows = analysis.claim_rows(text, on_stage, MAX_CLAIMS)
+    rows = analysis.claim_rows(text, on_stage, MAX_CLAIMS, language=language, headings=headings)
     if on_stage:
         on_stage("storing")
     try:
@@ -181,6 +202,7 @@ def import_article(
                 {
                     **meta,
                     "body": text,
+                    "language": language,
                     "content_hash": digest,
                     "source_format": source_format,
                     "imported_at": utc_now(),

@@ -14,7 +14,7 @@ from ..memory import matching
 from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
 from ..team.accounts import User
-from ..text import analysis, attribution
+from ..text import analysis, attribution, languages
 from .claims import bump_version, claim_row, get_claim, refuse_if_hidden
 from .history import record_history
 
@@ -23,6 +23,12 @@ ATTRIBUTION_KINDS = attribution.KINDS
 
 def article_body(db: Database, article_id: int) -> str:
     return db.execute("select body from articles where id = ?", [article_id]).fetchone()[0]
+
+
+def language_of(db: Database, article_id: int) -> str:
+    """The language an article is read in (its sources and flags follow it)."""
+    row = db.execute("select language from articles where id = ?", [article_id]).fetchone()
+    return row[0] if row and row[0] else languages.DEFAULT
 
 
 def full_claim(db: Database, claim_id: int) -> dict[str, Any]:
@@ -102,11 +108,13 @@ def reannotate(db: Database, article_id: int, claim_ids: list[int]) -> None:
     # The write lock is held: only the changed claims' sentences go to the parser (a split
     # in a 642-claim article held it 0.94 s when every sentence could).
     only = {index for index, row in enumerate(ordered) if row["id"] in wanted}
-    for row, fields in zip(ordered, analysis.annotate(body, spans, only=only), strict=True):
+    language = language_of(db, article_id)
+    annotated = analysis.annotate(body, spans, only=only, language=language)
+    for row, fields in zip(ordered, annotated, strict=True):
         if row["id"] not in wanted:
             continue
         if row["attribution_confirmed_by"]:
-            fields = analysis.flag_fields(row["text"], row["attribution_kind"])
+            fields = analysis.flag_fields(row["text"], row["attribution_kind"], language)
         db.table("claims").update(row["id"], fields)
     # Their text may have changed: what they match in other articles too.
     matching.index_claims(db, claim_ids)
@@ -485,9 +493,16 @@ def set_attribution(
                 "attribution_end": end,
                 "attribution_medium": None,
             }
-        fields.update(analysis.flag_fields(claim["text"], fields["attribution_kind"]))
+        fields.update(
+            analysis.flag_fields(
+                claim["text"],
+                fields["attribution_kind"],
+                language_of(db, claim["article_id"]),
+            )
+        )
         fields["attribution_confirmed_by"] = actor.username
         fields["attribution_method"] = "reviewer"
+        fields["attribution_confidence"] = None  # a person chose it
         fields["attribution_candidates"] = _candidates_after(claim, fields)
         now = utc_now()
         bump_version(db, claim_id, **fields)

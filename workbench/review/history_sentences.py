@@ -12,6 +12,8 @@ import difflib
 import json
 from typing import Any
 
+from ..text import languages
+
 Part = tuple[str, Any]
 Entry = dict[str, Any]
 
@@ -345,6 +347,15 @@ def article_event(entry: dict[str, Any]) -> list[Part]:
         return [("text", f"started a blind double review by {names}")]
     if action == "blind review revealed":
         return [("text", "every blind reviewer was done: their decisions are revealed")]
+    if action == "language":
+        before_code, _, after_code = str(entry.get("after") or "").partition(" -> ")
+        return [
+            (
+                "text",
+                f"said the article is in {languages.language(after_code).name}, "
+                f"not {languages.language(before_code).name}: its sources were read again",
+            )
+        ]
     if action == "approval setting":
         choice = after.get("needs_approval")
         return [("text", f"set “decisions need approval” to {choice} for this article")]

@@ -16,6 +16,7 @@ from ..memory import sources
 from ..statuses import DECISION_STATES, parse_status
 from ..storage.clock import iso_date
 from ..text import attribution, flags
+from ..text.search_stems import claim_stems, query_stems
 
 MAX_QUERY_CHARS = 500
 
@@ -121,13 +122,12 @@ def where_clause(
     where = [f"{alias}.is_claim = 1", "a.deleted_at is null"]
     params: list[Any] = []
     if f.q:
-        query = fts_query(f.q)
         where.append(
             f"({alias}.id in (select rowid from claims_fts where claims_fts match ?) or "
             f"{alias}.id in (select claim_id from notes where deleted_at is null and id in "
             "(select rowid from notes_fts where notes_fts match ?)))"
         )
-        params += [query, query]
+        params += [fts_query(f.q, stems=True), fts_query(f.q)]
     if f.article_id is not None:
         where.append(f"{alias}.article_id = ?")
         params.append(f.article_id)
@@ -175,11 +175,13 @@ _QUERY_TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
 _NOTHING = '"\x01"'  # matches no claim, and is valid FTS5: for a query with no words
 
 
-def fts_query(q: str) -> str:
+def fts_query(q: str, stems: bool = False) -> str:
     """A reviewer's search as FTS5 syntax: words must all occur (AND); `OR` between two
     terms allows either; "a phrase" must occur as written; a word ending in * matches
     every word it begins. Every word is quoted, so nothing else in the query is FTS5
-    syntax: AND, NOT, NEAR, parentheses and colons are plain words or ignored.
+    syntax: AND, NOT, NEAR, parentheses and colons are plain words or ignored. With
+    `stems` (the claims index), a single word also matches a claim of a non-English
+    article whose words share its stem in that language ("protestaron": "protesta").
     """
     groups: list[list[str]] = []
     join_next = False
@@ -190,6 +192,9 @@ def fts_query(q: str) -> str:
         term = _fts_term(phrase if phrase else word, prefix=not phrase and word.endswith("*"))
         if term is None:
             continue
+        if stems and not phrase and not word.endswith("*") and re.fullmatch(r"\w+", word):
+            alternatives = [f'stems:"{stem}"' for stem in query_stems(word)]
+            term = "(" + " OR ".join([term, *alternatives]) + ")" if alternatives else term
         if join_next:
             groups[-1].append(term)
         else:
@@ -216,7 +221,7 @@ def highlighted(db: Database, claim_filter: ClaimFilter, claims: list[dict[str, 
     (piece, matched) pairs (FTS5's highlight(), so stemmed matches are marked too)."""
     if not claim_filter.q or not claims:
         return
-    query = fts_query(claim_filter.q)
+    query = fts_query(claim_filter.q, stems=True)
     ids = [claim["id"] for claim in claims]
     marked = dict(
         db.execute(
@@ -225,14 +230,28 @@ def highlighted(db: Database, claim_filter: ClaimFilter, claims: list[dict[str, 
             [query, json.dumps(ids)],  # one variable, not one per claim
         ).fetchall()
     )
+    wanted = {stem for word in re.findall(r"\w+", claim_filter.q) for stem in query_stems(word)}
     for claim in claims:
         text = marked.get(claim["id"])
         if text is None or text.replace("\x02", "").replace("\x03", "") != claim["text"]:
             continue  # matched in its source or a note only (or the text holds the markers)
+        if "\x02" not in text and claim.get("stems"):
+            text = _stem_marks(claim["text"], claim.get("language"), wanted)
         pieces = re.split("(\x02[^\x03]*\x03)", text)
         claim["highlight"] = [
             (piece.strip("\x02\x03"), piece.startswith("\x02")) for piece in pieces if piece
         ]
+
+
+def _stem_marks(text: str, language: str | None, wanted: set[str]) -> str:
+    """The claim's text with the words whose stem was searched for marked, for a match
+    found through its stems (FTS5's highlight marks only the column that matched)."""
+
+    def mark(match: re.Match[str]) -> str:
+        stems = claim_stems(match.group(), language) or ""
+        return f"\x02{match.group()}\x03" if stems in wanted else match.group()
+
+    return re.sub(r"[^\W\d_]+", mark, text)
 
 
 SEARCH_PAGE = 50
@@ -249,7 +268,7 @@ def search_claims(
     ).fetchone()[0]
     rows = list(
         db.query(
-            f"select c.*, a.title as article_title from claims c "
+            f"select c.*, a.title as article_title, a.language from claims c "
             f"join articles a on a.id = c.article_id where {where} "
             "order by c.article_id desc, c.position limit ? offset ?",
             params + [page_size, (max(page, 1) - 1) * page_size],

@@ -315,7 +315,9 @@ def _undo_attribution(db: Database, entry: dict[str, Any], actor: User) -> list[
         "attribution_start": before["start"],
         "attribution_end": before["end"],
         "attribution_confirmed_by": before.get("confirmed_by"),
-        **analysis.flag_fields(claim["text"], before["kind"]),
+        **analysis.flag_fields(
+            claim["text"], before["kind"], corrections.language_of(db, claim["article_id"])
+        ),
     }
     now = utc_now()
     bump_version(db, claim["id"], **fields)

@@ -22,7 +22,7 @@ from ..memory import matching
 from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
 from ..team.accounts import User
-from ..text import analysis
+from ..text import analysis, languages
 from ..text.cleaning import check_article_text
 from ..text.reanchor import Passage, Plan, plan_reanchoring
 from ..text.splitter import ClaimSpan, split_claims
@@ -145,7 +145,8 @@ def _plan(state: _State, text: str) -> Plan:
         Passage(c["id"], c["start"], c["end"], c["text"], hidden=not c["is_claim"])
         for c in state.claims
     ]
-    return plan_reanchoring(passages, state.article["body"], text, split_claims(text))
+    language = state.article.get("language") or languages.DEFAULT
+    return plan_reanchoring(passages, state.article["body"], text, split_claims(text, language))
 
 
 def _annotations(state: _State, plan: Plan, text: str) -> dict[Any, dict[str, Any]]:
@@ -158,10 +159,9 @@ def _annotations(state: _State, plan: Plan, text: str) -> dict[Any, dict[str, An
     keyed += [(("new", span.start), span.start, span.end) for span in plan.added]
     keyed.sort(key=lambda item: (item[1], item[2]))
     spans = [ClaimSpan(i, start, end, text[start:end]) for i, (_, start, end) in enumerate(keyed)]
-    return {
-        key: fields
-        for (key, _, _), fields in zip(keyed, analysis.annotate(text, spans), strict=True)
-    }
+    language = state.article.get("language") or languages.DEFAULT
+    annotated = analysis.annotate(text, spans, language=language)
+    return {key: fields for (key, _, _), fields in zip(keyed, annotated, strict=True)}
 
 
 def _apply(
@@ -201,7 +201,13 @@ def _apply(
             "end": placement.end,
             "text": placement.text,
             "text_version": new,
-            **_source_fields(claim, fields.get(placement.claim_id), text, placement.start),
+            **_source_fields(
+                claim,
+                fields.get(placement.claim_id),
+                text,
+                placement.start,
+                article.get("language") or languages.DEFAULT,
+            ),
         }
         if placement.text != claim["text"]:
             updates["changed_in_version"] = new
@@ -312,7 +318,7 @@ def _passage(claim: dict[str, Any]) -> dict[str, Any]:
 
 
 def _source_fields(
-    claim: dict[str, Any], found: dict[str, Any] | None, text: str, start: int
+    claim: dict[str, Any], found: dict[str, Any] | None, text: str, start: int, language: str
 ) -> dict[str, Any]:
     """The source of a claim in the new version: found again with the new text as context,
     unless a reviewer set or confirmed it; then theirs, moved to its words in the new
@@ -321,7 +327,7 @@ def _source_fields(
         return {}
     if not claim["attribution_confirmed_by"]:
         return found
-    flag_fields = analysis.flag_fields(claim["text"], claim["attribution_kind"])
+    flag_fields = analysis.flag_fields(claim["text"], claim["attribution_kind"], language)
     if not claim["attribution_text"]:
         return flag_fields
     try:

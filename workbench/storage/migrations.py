@@ -470,6 +470,46 @@ def _add_link_snapshots(db: sqlite_utils.Database) -> None:
     db.table("link_snapshots").create_index(["url", "id"])
 
 
+def _add_languages_and_confidence(db: sqlite_utils.Database) -> None:
+    """Each article's language (ISO 639-1; articles before it were read as English) and
+    how sure the engine was of each detected source (NULL: a person chose it, or it was
+    found before confidence was measured)."""
+    db.table("articles").add_column("language", str, not_null_default="en")
+    db.table("claims").add_column("attribution_confidence", float)
+
+
+def _add_search_stems(db: sqlite_utils.Database) -> None:
+    """A claim's word stems in its article's language (Snowball; NULL for English, which
+    FTS5's porter tokenizer stems itself), indexed with its text and source: the claims
+    index is made again with the third column, and filled from the claims table."""
+    db.table("claims").add_column("stems", str)
+    db.executescript("""
+        drop trigger if exists claims_fts_ai;
+        drop trigger if exists claims_fts_ad;
+        drop trigger if exists claims_fts_au;
+        drop table if exists claims_fts;
+        create virtual table claims_fts using fts5(
+          text, attribution_text, stems, content=claims, content_rowid=id, tokenize='porter'
+        );
+        insert into claims_fts (claims_fts) values ('rebuild');
+        create trigger claims_fts_ai after insert on claims begin
+          insert into claims_fts (rowid, text, attribution_text, stems)
+          values (new.id, new.text, new.attribution_text, new.stems);
+        end;
+        create trigger claims_fts_ad after delete on claims begin
+          insert into claims_fts (claims_fts, rowid, text, attribution_text, stems)
+          values ('delete', old.id, old.text, old.attribution_text, old.stems);
+        end;
+        create trigger claims_fts_au after update of text, attribution_text, stems on claims
+        begin
+          insert into claims_fts (claims_fts, rowid, text, attribution_text, stems)
+          values ('delete', old.id, old.text, old.attribution_text, old.stems);
+          insert into claims_fts (rowid, text, attribution_text, stems)
+          values (new.id, new.text, new.attribution_text, new.stems);
+        end;
+    """)
+
+
 # In the order they ran; PRAGMA user_version counts those done.
 MIGRATIONS = [
     _create_core_tables,
@@ -487,6 +527,8 @@ MIGRATIONS = [
     _add_claim_matching,
     _add_link_snapshots,
     _add_desk_workflow,
+    _add_languages_and_confidence,
+    _add_search_stems,
 ]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from ..errors import ArticleRejected
 from . import attribution, flags, languages
 from .non_claims import non_claim_reasons
+from .search_stems import claim_stems
 from .splitter import ClaimSpan, split_claims
 
 
@@ -69,6 +70,7 @@ def annotate(
         {
             **attribution_fields(source, candidates),
             **flag_fields(span.text, source.kind if source else "none", language),
+            "stems": claim_stems(span.text, language),
         }
         for span, (source, candidates) in zip(spans, found, strict=True)
     ]
@@ -100,6 +102,7 @@ def attribution_fields(
             "attribution_end": None,
             "attribution_medium": None,
             "attribution_method": None,
+            "attribution_confidence": None,
             "attribution_candidates": stored_candidates,
         }
     return {
@@ -111,6 +114,7 @@ def attribution_fields(
         if source.medium
         else None,
         "attribution_method": source.method,
+        "attribution_confidence": source.confidence,
         "attribution_candidates": stored_candidates,
     }
 

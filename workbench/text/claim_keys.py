@@ -31,6 +31,8 @@ MAX_ADDED_WORDS = 4
 _NEGATIONS = frozenset(
     "not no never none nobody nothing without outside except only refused failed denied "
     "unable nor".split()
+    # Spanish: one set for every language, as a desk's articles and their matches mix them.
+    + "nunca jamás ni nadie nada ningún ninguna ninguno sin tampoco negó rechazó".split()
 )
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
 _NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
@@ -41,6 +43,12 @@ _STOPWORDS = frozenset(
     does did will would can could should might must not no so such there their they
     them he she his her him we our you your i me my said says say told according also
     which who whom whose what when where while very just""".split()
+    # Spanish function words and verbs of saying (none an English content word but "son"
+    # and "era", which say little in a claim either way).
+    + """el la los las un una unos unas y o u pero si de del al en con por para sin sobre
+    entre desde hasta hacia que este esta estos estas ese esa esos esas lo su sus se le les
+    es son fue fueron era eran ser sido ha han había habían muy más ya también como cuando
+    donde quien cual dijo dice afirmó aseguró según""".split()
 )
 
 

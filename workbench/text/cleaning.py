@@ -10,6 +10,7 @@ import pathlib
 from typing import Protocol
 
 from ..errors import ArticleRejected
+from . import languages
 from .decoding import decode_document
 from .html_article import PageMetadata, extract_article
 from .visible_text import html_to_text, visible_text_size  # noqa: F401  (html_to_text's old home)
@@ -93,9 +94,9 @@ def _document(
 ) -> ImportedDocument:
     text = decode_document(data, charset, content_type)
     if source_format != "html":
-        return ImportedDocument(
-            check_article_text(text), source_format, PageMetadata(), data, content_type
-        )
+        text = check_article_text(text)
+        found = PageMetadata(language=languages.detect_language(text))
+        return ImportedDocument(text, source_format, found, data, content_type)
     # A page with more text than an article may have is refused before extraction, which
     # takes 25 s and 550 MB on 10 MB of paragraphs (bench/pages.py). A shorter page cannot
     # be one, and is spared the measuring (20 ms on 1 MB).
@@ -106,14 +107,9 @@ def _document(
             f"({MAX_ARTICLE_CHARS:,}). Save the article alone and import that."
         )
     article = extract_article(text, url)
-    return ImportedDocument(
-        check_article_text(article.text),
-        source_format,
-        article.metadata,
-        data,
-        content_type,
-        article.extractor,
-    )
+    text = check_article_text(article.text)
+    found = dataclasses.replace(article.metadata, language=languages.detect_language(text))
+    return ImportedDocument(text, source_format, found, data, content_type, article.extractor)
 
 
 def check_article_text(text: str) -> str:

@@ -147,6 +147,7 @@ class _Sentence:
         self.index = index
         self.pack = pack
         self.memory = memory
+        self._after_verb = False  # while reading a subject placed after its verb
         self.tokens: list[Token] = []
         for match in _TOKEN.finditer(narration, span.start, span.end):
             word = match.group()
@@ -444,7 +445,13 @@ class _Sentence:
         after = self._after(position + 1)
         if after is None:
             return None
-        found = self._phrase(after[0])
+        # After the verb an unknown plural is as likely its object ("rechazó las
+        # críticas") as its subject: only known nouns and names are taken there.
+        self._after_verb = True
+        try:
+            found = self._phrase(after[0])
+        finally:
+            self._after_verb = False
         return self._with_medium(found, after[1]) if found is not None else None
 
     def _clause_after(self, position: int) -> bool:
@@ -727,7 +734,12 @@ class _Sentence:
                         entity.roles.update(second.roles)
                     return dataclasses.replace(first, roles=first.roles | second.roles)
                 return first
-        return outer if outer is not None and outer.attribution.kind != "document" else None
+        if outer is not None and outer.attribution.kind != "document":
+            return outer
+        # "Una de ellas, la Sociedad X, indicó": the organisation in apposition.
+        if inner is not None and inner.attribution.kind == "organization":
+            return inner
+        return None
 
     def _typed(self, start: int, end: int) -> Found | None:
         """What kind of source tokens[start:end] name, or None."""
@@ -815,7 +827,7 @@ class _Sentence:
             (i for i, token in enumerate(tokens[:4]) if token.folded in self.pack.nouns), None
         )
         if head_index is None:
-            return None
+            return self._unknown_plural(tokens)
         head = tokens[head_index]
         category, plural = self.pack.nouns[head.folded]
         determiner = tokens[0].folded if head_index > 0 else ""
@@ -864,6 +876,19 @@ class _Sentence:
             roles=frozenset({head.folded}),
         )
 
+    def _unknown_plural(self, tokens: list[Token]) -> Found | None:
+        """ "Los hidrólogos", "varios vecinos": people the lexicon has no noun for, as a
+        plural subject of a verb of saying, named only by what they are; a guess, so
+        shown as a suggestion."""
+        if self._after_verb or len(tokens) < 2 or tokens[0].folded not in _PLURAL_DETERMINERS:
+            return None
+        noun = tokens[1]
+        if not noun.text.isalpha() or not noun.text.islower() or not noun.folded.endswith("s"):
+            return None
+        if noun.folded in self.pack.forms or noun.folded in self.pack.prepositions:
+            return None
+        return Found(self._attribution(tokens, "anonymous"), 0.6, plural=True)
+
     def _owner(self, rest: list[Token]) -> Found | None:
         """ "del NYSE", "de la Comisión": a document's named originator."""
         if rest and rest[0].folded in ("del", "de") and len(rest) > 1:
@@ -888,6 +913,13 @@ class _Sentence:
                         return found
                 return None
         return None
+
+
+# Determiners of a plural noun phrase, in Spanish and the languages that may follow.
+_PLURAL_DETERMINERS = frozenset(
+    "los las unos unas varios varias algunos algunas muchos muchas numerosos numerosas "
+    "otros otras ambos ambas".split()
+)
 
 
 def _find(words: list[str], phrase: tuple[str, ...]) -> int | None:

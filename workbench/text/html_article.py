@@ -47,6 +47,7 @@ class PageMetadata:
     headings: tuple[str, ...] = ()
     credits: tuple[str, ...] = ()  # agencies and desks in the byline, not authors
     sources: dict[str, str] = dataclasses.field(default_factory=dict)  # field -> where
+    language: str | None = None  # the article text's, as detected (ISO 639-1)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (routes)
     export_downloads,
     import_pages,
     job_pages,
+    language_pages,
     link_pages,
     live,
     restore_pages,

@@ -235,7 +235,28 @@ def render_preview(preview, form, error=None, status=200):
         paragraphs=paragraphs[:PREVIEW_PARAGRAPHS],
         hidden_paragraphs=max(0, len(paragraphs) - PREVIEW_PARAGRAPHS),
         article_choices=articles.article_titles(get_db()),
+        found_in=_found_in(preview.metadata),
+        credits=preview.metadata.credits,
     )
+
+
+# The form's fields by the page metadata field they are prefilled from.
+_FORM_FIELDS = {
+    "title": "title",
+    "authors": "authors",
+    "site_name": "publisher",
+    "published_on": "published_on",
+    "canonical_url": "url",
+}
+
+
+def _found_in(metadata):
+    """form field -> where on the page its value was found, for the reviewer to weigh."""
+    return {
+        _FORM_FIELDS[name]: where
+        for name, where in metadata.sources.items()
+        if name in _FORM_FIELDS
+    }
 
 
 def after_import(result):

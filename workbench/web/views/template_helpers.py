@@ -8,7 +8,7 @@ from flask import Flask
 
 from ...review.history_sentences import KIND_WORDS, article_event, describe
 from ...statuses import STATUSES
-from ...text import flags
+from ...text import attribution, flags, languages, non_claims
 from ...version import __version__
 from .row_cache import row_html
 from .template_source import Unindented
@@ -51,6 +51,12 @@ def init_app(app: Flask) -> None:
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
         APP_VERSION=__version__,
+        SOURCE_CONFIDENT=attribution.CONFIDENT,
+        NOT_A_CLAIM_REASONS=non_claims.REASONS,
+        LANGUAGE_NAMES=lambda code: languages.language(code).name,
+        LANGUAGE_CHOICES=list(languages.KNOWN.values()),
+        LANGUAGE_CODES=frozenset(languages.KNOWN),
+        LANGUAGE_DIRECTION=lambda code: languages.language(code).direction,
     )
     app.jinja_env.filters["when"] = readable_time
     app.jinja_env.filters["host"] = url_host
