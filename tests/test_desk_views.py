@@ -505,3 +505,45 @@ def test_a_row_drawn_for_one_blind_reviewer_is_never_served_to_another(blind_rev
     for who in ("bo", "editor"):
         page = desk[who].get(f"/articles/{desk['article']}").get_data(as_text=True)
         assert 'class="claim claim--disputed' not in page, who
+
+
+def test_one_drawing_serves_every_open_page_of_every_changed_article(desk, app, admin_client):
+    """With many pages open, changes are drawn once per batch for all watched articles:
+    each page gets its own article's rows, as its reader may see them, from its own
+    resume point; a page the change does not concern gets nothing."""
+    from workbench.team import accounts
+    from workbench.web.views import live_drawing
+
+    db = desk["db"]
+    other = import_by_form(
+        admin_client, "The ferry sank on Tuesday. It carried 40 cars.", title="Ferry"
+    )
+    assert other != desk["article"]
+    sign_in(app, "vic", "viewer")
+    before = db.execute("select max(id) from history").fetchone()[0]
+    first, second = (
+        desk["claims"][1],
+        db.execute("select min(id) from claims where article_id = ?", [other]).fetchone()[0],
+    )
+    for claim_id, status in ((first, "disputed"), (second, "sourced")):
+        answer = desk["bo"].post(f"/claims/{claim_id}/status", data={"status": status}, headers=HX)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+    newest = db.execute("select max(id) from history").fetchone()[0]
+    ana, vic = accounts.find_user(db, "ana"), accounts.find_user(db, "vic")
+    with app.test_request_context():
+        batches = live_drawing.draw_batches(
+            db, {desk["article"]: ({before, newest}, [ana, vic]), other: ({before}, [ana])}
+        )
+        ana_first, ana_after = live_drawing.events_for(ana, before, batches[desk["article"]])
+        vic_first, _ = live_drawing.events_for(vic, before, batches[desk["article"]])
+        caught_up, _ = live_drawing.events_for(ana, newest, batches[desk["article"]])
+        ana_second, _ = live_drawing.events_for(ana, before, batches[other])
+    assert ana_after == newest - 1  # the first article's change; the second came later
+    assert f"event: claim-{first}\n" in ana_first and f"claim-{second}" not in ana_first
+    assert 'class="claim claim--disputed"' in ana_first
+    assert "hx-swap-oob" in ana_first  # its passage and the article's counts come along
+    # The same row for a viewer, without the reviewer's status buttons.
+    assert f"event: claim-{first}\n" in vic_first
+    assert 'name="status"' in ana_first and 'name="status"' not in vic_first
+    assert caught_up == ""  # that page was drawn after the change
+    assert f"event: claim-{second}\n" in ana_second and f"claim-{first}\n" not in ana_second
