@@ -547,3 +547,16 @@ def test_one_drawing_serves_every_open_page_of_every_changed_article(desk, app, 
     assert 'name="status"' in ana_first and 'name="status"' not in vic_first
     assert caught_up == ""  # that page was drawn after the change
     assert f"event: claim-{second}\n" in ana_second and f"claim-{first}\n" not in ana_second
+
+
+def test_a_stream_is_read_where_an_event_loop_already_runs(desk, app):
+    """The test client's stream runs its own loop; a caller that runs one already (as
+    Playwright's sync API does in the browser tests' process) still reads it whole."""
+    import asyncio
+
+    async def read_inside_a_loop():
+        return read_stream(app, desk["ana"], desk["article"])
+
+    stream = asyncio.run(read_inside_a_loop())
+    assert stream.startswith("retry: 1000\n")
+    assert "event: presence\n" in stream

@@ -16,6 +16,7 @@ either a page is answered at once with the reason and a later retry.
 import asyncio
 import collections
 import logging
+import queue
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -371,13 +372,15 @@ async def serve(app: Flask, order: StreamOrder, emit: Emit, gone: asyncio.Event)
 
 
 def run_here(app: Flask, order: StreamOrder) -> Iterator[str]:
-    """The stream in this thread, on an event loop of its own: for a plain WSGI server
-    (the Flask test client), where nothing else holds it."""
+    """The stream for a plain WSGI server (the Flask test client), where nothing else
+    holds it: on an event loop of its own in a thread of its own (the caller's thread may
+    run a loop already), its pieces handed over through a queue."""
+    pieces: queue.Queue[str | None] = queue.Queue()
     loop = asyncio.new_event_loop()
-    pieces: collections.deque[str] = collections.deque()
+    gone = asyncio.Event()
 
     async def emit(text: str) -> None:
-        pieces.append(text)
+        pieces.put(text)
 
     async def whole() -> None:
         hub = Hub(app, asyncio.get_running_loop())
@@ -386,20 +389,32 @@ def run_here(app: Flask, order: StreamOrder) -> Iterator[str]:
         finally:
             hub.close()
 
-    gone = asyncio.Event()
-    task = loop.create_task(whole())
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            loop.run_until_complete(whole())
+        except BaseException as error:  # raised again in the reader's thread
+            failed.append(error)
+        finally:
+            left = asyncio.all_tasks(loop)  # the hub's drawing and session checks
+            for task in left:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+            loop.close()
+            pieces.put(None)
+
+    thread = threading.Thread(target=run, name="live-stream", daemon=True)
+    thread.start()
     try:
-        while not task.done():
-            loop.run_until_complete(asyncio.wait([task], timeout=0.05))
-            while pieces:
-                yield pieces.popleft()
-        while pieces:
-            yield pieces.popleft()
-        task.result()
+        while (piece := pieces.get()) is not None:
+            yield piece
+        if failed:
+            raise failed[0]
     finally:
-        gone.set()  # the reader stopped reading: end the stream and its hub's tasks
-        pending = asyncio.all_tasks(loop)
-        for left in pending:
-            left.cancel()
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        loop.close()
+        if thread.is_alive():  # the reader stopped reading: end the stream
+            try:
+                loop.call_soon_threadsafe(gone.set)
+            except RuntimeError:  # the loop has just closed
+                pass
+        thread.join()
