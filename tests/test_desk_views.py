@@ -553,10 +553,17 @@ def test_a_stream_is_read_where_an_event_loop_already_runs(desk, app):
     """The test client's stream runs its own loop; a caller that runs one already (as
     Playwright's sync API does in the browser tests' process) still reads it whole."""
     import asyncio
+    import threading
 
     async def read_inside_a_loop():
         return read_stream(app, desk["ana"], desk["article"])
 
-    stream = asyncio.run(read_inside_a_loop())
+    # In a thread of its own, where no loop runs yet whatever ran in this one.
+    found = []
+    reader = threading.Thread(target=lambda: found.append(asyncio.run(read_inside_a_loop())))
+    reader.start()
+    reader.join(timeout=60)
+    assert found, "the stream was not read"
+    stream = found[0]
     assert stream.startswith("retry: 1000\n")
     assert "event: presence\n" in stream
