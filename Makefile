@@ -11,6 +11,8 @@ HTMX_FILE := $(CACHE)/htmx-$(HTMX_VERSION).min.js
 HTMX_SSE_VERSION := 2.2.4
 HTMX_SSE_FILE := $(CACHE)/htmx-ext-sse-$(HTMX_SSE_VERSION).min.js
 CHROMIUM := /usr/bin/chromium
+# The OpenID provider the sign-in tests start (npm's oidc-provider, pinned by its lock).
+OIDC_PROVIDER := tests/oidc_provider/node_modules/oidc-provider/package.json
 
 .PHONY: install install-dev run test test-fast lint lock bench clean chromium htmx
 
@@ -65,7 +67,7 @@ run: install
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT)
 
 # Everything, on both cores: unit, web, live-server, durability and browser tests.
-test: install-dev chromium htmx
+test: install-dev chromium htmx oidc-provider
 	HTMX_FILE=$(abspath $(HTMX_FILE)) HTMX_SSE_FILE=$(abspath $(HTMX_SSE_FILE)) \
 	  CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 --dist worksteal
 
@@ -105,6 +107,18 @@ bench-tools: $(VENV)/.bench-installed
 $(VENV)/.bench-installed: $(VENV)/.dev-installed requirements/bench.lock
 	$(LOCKED_INSTALL) -r requirements/bench.lock
 	$(BIN)/pip check
+	touch $@
+
+# Node from Debian, and the OpenID provider's packages exactly as package-lock.json pins
+# them (integrity hashes checked by npm ci), for the single sign-on tests.
+.PHONY: oidc-provider
+oidc-provider: $(OIDC_PROVIDER)
+
+$(OIDC_PROVIDER): tests/oidc_provider/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  echo "Installing Debian's nodejs and npm for the sign-in tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd tests/oidc_provider && npm ci --no-audit --no-fund --silent
 	touch $@
 
 # Debian's chromium for the browser tests (Playwright drives it; it never downloads one).

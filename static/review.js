@@ -3,8 +3,9 @@
 //   passage, clicking a passage selects its claim (plain #anchors without JavaScript);
 // - a row's panel (notes, evidence, history, corrections) opens and closes in place;
 // - ticked rows: a count on the bulk bar, shift-click ticks a range;
-// - live updates: the selected claim is sent with the presence heartbeat, and
-//   a row replaced by another reader's change keeps the keyboard focus.
+// - live updates: the selected claim is sent with the presence heartbeat, a row
+//   replaced by another reader's change keeps the keyboard focus, and a row that shows a
+//   refusal keeps it until the reviewer acts there.
 "use strict";
 
 const Review = (() => {
@@ -42,9 +43,24 @@ const Review = (() => {
   // A row replaced by a live update keeps the keyboard where it was.
   let refocus = null;
 
+  // A row that says why the reviewer's change was refused (a 409: someone changed the
+  // claim first; a 422, with what they typed kept) is not replaced by a live update for
+  // the same claim: the other reviewer's change that caused a 409 arrives as an event a
+  // moment later, and swapping it in wiped the explanation before it could be read. The
+  // row already shows the claim as it is now; the reviewer's next action there draws it
+  // afresh, and its live updates resume.
+  function showsRefusal(row) {
+    return Boolean(row.querySelector(".flash[role=alert]"));
+  }
+
   function onBeforeSseSwap(event) {
     const row = event.target;
-    if (row instanceof Element && row.matches("li.claim") && row.contains(document.activeElement)) {
+    if (!(row instanceof Element) || !row.matches("li.claim")) return;
+    if (showsRefusal(row)) {
+      event.preventDefault();
+      return;
+    }
+    if (row.contains(document.activeElement)) {
       refocus = { id: row.id, selected: row.classList.contains("is-selected") };
     }
   }

@@ -175,6 +175,56 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(0.05)
 
+    def route_drip_slowly(self, params):
+        """The headers at once, then one body byte a second (?every= seconds) for a minute.
+
+        ?framing= says how the body's end is told: "close" (Connection: close and a
+        Content-Length, the attack run's server), "http10" (an HTTP/1.0 answer, which
+        ends with the connection), "none" (no length: the body ends when the connection
+        closes) or "chunked" (a one-byte chunk at a time). In every case http.client hands
+        the socket from the connection to the response."""
+        every, framing = float(params.get("every", 1)), params.get("framing", "close")
+        seconds = 60
+        count = int(seconds / every)
+        head = {
+            "close": b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n"
+            + f"Content-Length: {count}\r\n".encode(),
+            "http10": b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n",
+            "none": b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n",
+            "chunked": b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+            b"Transfer-Encoding: chunked\r\nConnection: close\r\n",
+        }[framing]
+        self.close_connection = True
+        self.wfile.write(head + b"\r\n")
+        self.wfile.flush()
+        for _ in range(count):
+            self.wfile.write(b"1\r\nx\r\n" if framing == "chunked" else b"x")
+            self.wfile.flush()
+            time.sleep(every)
+
+    def route_not_http(self, params):
+        """An answer that is not HTTP at all (an SSH server on the port)."""
+        self.close_connection = True
+        self.wfile.write(b"SSH-2.0-OpenSSH_9.6p1 Debian-3\r\n")
+
+    def route_many_headers(self, params):
+        """A status line, then more headers than http.client reads (100)."""
+        self.close_connection = True
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+        self.wfile.write(b"".join(b"X-Filler-%d: x\r\n" % n for n in range(150)))
+        self.wfile.write(b"Content-Length: 2\r\n\r\nok")
+
+    def route_long_header(self, params):
+        """A header line over 64 KB."""
+        self.close_connection = True
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+        self.wfile.write(b"X-Long: " + b"y" * 70_000 + b"\r\nContent-Length: 2\r\n\r\nok")
+
+    def route_long_status(self, params):
+        """A status line over 64 KB."""
+        self.close_connection = True
+        self.wfile.write(b"HTTP/1.1 200 " + b"O" * 70_000 + b"\r\n\r\n")
+
     def route_silent(self, params):
         time.sleep(float(params.get("seconds", 30)))
 

@@ -124,3 +124,97 @@ def test_anyone_changes_their_own_password_and_stays_logged_in(viewer_client, db
     assert accounts.authenticate(db, "vic", "a new one 123", FAST_HASH) is not None
     wrong = viewer_client.post("/account/password", data={**form, "current_password": "nope!!!!"})
     assert wrong.status_code == 422 and "not your current password" in wrong.get_data(as_text=True)
+
+
+# --- reset links die with the password they were for; names no one could mistake ------
+
+
+@pytest.mark.parametrize("how", ["own change", "set-password", "another reset link"])
+def test_a_pending_reset_link_dies_when_the_password_changes(memory_db, people, how):
+    pending = account_admin.create_reset_link(memory_db, "ana", people["ada"])
+    if how == "own change":
+        account_admin.change_own_password(
+            memory_db, people["ana"], "ana-password-1", "a-new-password", FAST_HASH
+        )
+    elif how == "set-password":
+        accounts.set_password(memory_db, "ana", "a-new-password", FAST_HASH)
+    else:
+        other = account_admin.create_reset_link(memory_db, "ana", people["ada"])
+        account_admin.reset_password(memory_db, other, "a-new-password", FAST_HASH)
+    assert account_admin.reset_link_user(memory_db, pending) is None
+    with pytest.raises(errors.AccountError, match="not valid"):
+        account_admin.reset_password(memory_db, pending, "the-attackers-one", FAST_HASH)
+    assert accounts.authenticate(memory_db, "ana", "a-new-password", FAST_HASH) is not None
+
+
+def test_a_pending_reset_link_does_not_come_back_with_the_account(memory_db, people):
+    pending = account_admin.create_reset_link(memory_db, "ana", people["ada"])
+    account_admin.set_active(memory_db, "ana", False, people["ada"])
+    account_admin.set_active(memory_db, "ana", True, people["ada"])
+    assert account_admin.reset_link_user(memory_db, pending) is None
+    with pytest.raises(errors.AccountError, match="not valid"):
+        account_admin.reset_password(memory_db, pending, "the-attackers-one", FAST_HASH)
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("reviewer1", "reviewer1."),
+        ("reviewer1", "Reviewer-1"),
+        ("ana_b", "anab"),
+        ("bo0", "boo"),
+        ("reviewer1", "reviewerl"),
+        ("rnia", "mia"),
+        ("vvendy", "wendy"),
+    ],
+)
+def test_usernames_that_could_be_taken_for_each_other_cannot_both_exist(
+    memory_db, people, first, second
+):
+    accounts.create_user(memory_db, first, "password-one", "reviewer", FAST_HASH)
+    with pytest.raises(errors.AccountError, match=f"could be taken for the user {first}"):
+        accounts.create_user(memory_db, second, "password-two", "reviewer", FAST_HASH)
+    assert accounts.find_user(memory_db, first).username == first
+
+
+@pytest.mark.parametrize("name", ["anab2", "reviewer2", "bob", "mira"])
+def test_names_that_only_share_letters_are_both_allowed(memory_db, people, name):
+    accounts.create_user(memory_db, "reviewer1", "password-one", "reviewer", FAST_HASH)
+    accounts.create_user(memory_db, "ana_b", "password-one", "reviewer", FAST_HASH)
+    accounts.create_user(memory_db, name, "password-two", "reviewer", FAST_HASH)
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_the_users_page_refuses_a_lookalike_name_with_the_form_kept(admin_client, db, headers):
+    accounts.create_user(db, "reviewer1", "password-one", "reviewer", FAST_HASH)
+    response = admin_client.post(
+        "/users",
+        data={"username": "reviewer1.", "password": "a long password", "role": "reviewer"},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "“reviewer1.” could be taken for the user reviewer1" in body
+    assert 'value="reviewer1."' in body
+    assert (
+        db.execute("select count(*) from users where username like 'reviewer1%'").fetchone()[0] == 1
+    )
+
+
+def test_a_reset_link_is_dead_after_the_user_changes_their_password(admin_client, app, db):
+    accounts.create_user(db, "bo", "bo-password-1", "reviewer", FAST_HASH)
+    page = admin_client.post("/users/bo/reset-link").get_data(as_text=True)
+    path = page.split('readonly value="', 1)[1].split('"', 1)[0].removeprefix("http://localhost")
+    bo = app.test_client()
+    bo.post("/login", data={"username": "bo", "password": "bo-password-1"})
+    form = {
+        "current_password": "bo-password-1",
+        "password": "bo's own new one",
+        "password_again": "bo's own new one",
+    }
+    assert bo.post("/account/password", data=form).status_code == 303
+    stranger = app.test_client()
+    assert stranger.get(path).status_code == 404
+    taken = stranger.post(path, data={"password": "taken over!", "password_again": "taken over!"})
+    assert taken.status_code == 404
+    assert accounts.authenticate(db, "bo", "bo's own new one", FAST_HASH) is not None

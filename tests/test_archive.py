@@ -26,8 +26,10 @@ PAGE_V2 = PAGE_V1.replace(b"4.5 million", b"6.1 million")
 
 @pytest.fixture
 def server(monkeypatch):
+    """The test server, allowed to evidence links (their own setting, not imports')."""
     with fetch_server.running() as running:
-        monkeypatch.setenv("WORKBENCH_FETCH_ALLOW", f"127.0.0.1:{running.port}")
+        monkeypatch.setenv("WORKBENCH_EVIDENCE_FETCH_ALLOW", f"127.0.0.1:{running.port}")
+        monkeypatch.delenv("WORKBENCH_FETCH_ALLOW", raising=False)
         yield running
 
 
@@ -129,10 +131,88 @@ def test_a_dead_link_fails_at_once_and_says_why(app, reviewer_client, db, server
 def test_an_internal_address_is_refused_and_never_retried(
     app, reviewer_client, db, claim_id, monkeypatch
 ):
-    monkeypatch.delenv("WORKBENCH_FETCH_ALLOW", raising=False)
+    monkeypatch.delenv("WORKBENCH_EVIDENCE_FETCH_ALLOW", raising=False)
     add_evidence(reviewer_client, claim_id, "http://127.0.0.1:9/secret")
     [job] = run_jobs(app)
     assert job.state == "failed" and "loopback" in job.error
+
+
+def test_hosts_allowed_for_imports_are_not_reachable_through_evidence(
+    app, reviewer_client, db, claim_id, monkeypatch
+):
+    """Import by link is for admins; any reviewer adds evidence. An internal host an admin
+    allowed for imports stays out of reach of evidence links, which have their own
+    allow-list (none by default)."""
+    with fetch_server.running() as internal:
+        monkeypatch.setenv("WORKBENCH_FETCH_ALLOW", f"127.0.0.1:{internal.port}")
+        monkeypatch.delenv("WORKBENCH_EVIDENCE_FETCH_ALLOW", raising=False)
+        add_evidence(reviewer_client, claim_id, f"http://127.0.0.1:{internal.port}/page")
+        [job] = run_jobs(app)
+        assert internal.seen == [], "the evidence link reached a host allowed only for imports"
+    assert job.state == "failed" and job.attempts == 1
+    assert "WORKBENCH_EVIDENCE_FETCH_ALLOW" in job.error
+    assert db.execute("select count(*) from link_snapshots where error is null").fetchone()[0] == 0
+
+
+def test_a_link_to_a_name_tells_reviewers_only_that_it_is_internal(
+    app, reviewer_client, db, claim_id, monkeypatch
+):
+    monkeypatch.delenv("WORKBENCH_EVIDENCE_FETCH_ALLOW", raising=False)
+    add_evidence(reviewer_client, claim_id, "http://localhost:9/secret")
+    [job] = run_jobs(app)
+    assert "“localhost” leads to an internal address" in job.error
+    page = reviewer_client.get("/links").get_data(as_text=True)
+    assert "leads to an internal address" in page
+    assert "127.0.0.1" not in page and "loopback" not in page
+
+
+@pytest.mark.parametrize("path", ["/not-http", "/many-headers", "/long-header"])
+def test_a_malformed_answer_fails_the_archive_with_its_reason_once(
+    app, reviewer_client, db, server, claim_id, path
+):
+    add_evidence(reviewer_client, claim_id, url(server, path))
+    [job] = run_jobs(app)
+    assert (job.state, job.attempts) == ("failed", 1)
+    assert "not a valid web page" in job.error and "went wrong on our side" not in job.error
+    [row] = db.query("select error, kind from link_snapshots")
+    assert row == {"error": job.error, "kind": "archive"}
+
+
+def test_one_malformed_link_does_not_stop_the_check_of_the_others(
+    db, server, claim_id, reviewer_client
+):
+    for path in ("/many-headers", "/not-http", "/page"):
+        add_evidence(reviewer_client, claim_id, url(server, path))
+    results = {r.url.rsplit("/", 1)[1]: r for r in archive.check_all(db)}
+    assert {name: r.state for name, r in results.items()} == {
+        "many-headers": "dead",
+        "not-http": "dead",
+        "page": "new",
+    }
+    assert "more than 100 headers" in results["many-headers"].now.error
+    # and again: the malformed links are on record as dead, and the check goes on
+    assert [r.state for r in archive.check_all(db)] == ["dead", "dead", "ok"]
+
+
+def test_a_fetcher_that_fails_unexpectedly_fails_that_link_only(db, claim_id, reviewer_client):
+    reviewer_client.post(
+        f"/claims/{claim_id}/evidence", data={"url": "https://a.example/", "stance": "supports"}
+    )
+    reviewer_client.post(
+        f"/claims/{claim_id}/evidence", data={"url": "https://b.example/", "stance": "supports"}
+    )
+
+    def fetcher(link):
+        if "a.example" in link:
+            raise RuntimeError("a bug in a library")
+        raise archive.FetchRefused("The server answered 404 Not Found.")
+
+    results = archive.check_all(db, fetcher)
+    assert [(r.url, r.state) for r in results] == [
+        ("https://a.example/", "dead"),
+        ("https://b.example/", "dead"),
+    ]
+    assert results[0].now.error == archive.FETCH_FAILED
 
 
 def test_a_check_finds_changed_moved_dead_and_unchanged_pages(
@@ -229,8 +309,62 @@ def test_workbench_evidence_check_reports_each_link(
     assert lines[2] == "2 links: 0 ok, 1 changed, 0 moved, 0 dead, 1 new"
 
 
+def test_workbench_evidence_check_reports_a_malformed_link_and_goes_on(
+    app, reviewer_client, db, server, claim_id, monkeypatch
+):
+    monkeypatch.setenv("WORKBENCH_DB", app.config["DATABASE"])
+    add_evidence(reviewer_client, claim_id, url(server, "/not-http"))
+    add_evidence(reviewer_client, claim_id, url(server, "/page"))
+    result = CliRunner().invoke(cli, ["evidence", "check"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1  # a dead link
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"[1/2] dead     {url(server, '/not-http')}: ")
+    assert "not a valid web page" in lines[0]
+    assert lines[1] == f"[2/2] archived {url(server, '/page')} (it had no archive yet)"
+
+
 @pytest.mark.parametrize("path", ["/links/snapshots/999", "/links/snapshots/abc"])
 def test_unknown_snapshots_are_404(viewer_client, path):
     response = viewer_client.get(path)
     assert response.status_code == 404
     assert "Not Found" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_evidence_past_the_reviewers_limit_of_waiting_links_is_refused_and_not_stored(
+    app, reviewer_client, db, server, claim_id, monkeypatch, headers
+):
+    """200 evidence posts in 1.6 s were all accepted and queued; now a reviewer has at
+    most the limit of links waiting, and one more is refused with the form kept."""
+    monkeypatch.setattr("workbench.intake.jobs.MAX_QUEUED_PER_USER", 3)
+    for number in range(3):
+        assert (
+            add_evidence(reviewer_client, claim_id, url(server, f"/page?{number}")).status_code
+            == 303
+        )
+    response = reviewer_client.post(
+        f"/claims/{claim_id}/evidence",
+        data={"url": url(server, "/page?late"), "stance": "contradicts", "title": "Late link"},
+        headers=HX if headers else {},
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "waiting to be fetched or run as one person may (3)" in body
+    assert 'value="Late link"' in body
+    assert db.table("evidence").count == 3 and db.table("jobs").count == 3
+    # A link archived already costs no fetch, so it is never refused.
+    run_jobs(app)
+    assert add_evidence(reviewer_client, claim_id + 1, url(server, "/page?0")).status_code == 303
+    # Once the waiting links are done there is room again.
+    assert add_evidence(reviewer_client, claim_id, url(server, "/page?late")).status_code == 303
+
+
+def test_the_check_button_past_the_limit_says_why(app, db, server, monkeypatch):
+    monkeypatch.setattr("workbench.intake.jobs.MAX_QUEUED_PER_USER", 1)
+    editor_client = sign_in(app, "eda", "editor")
+    assert editor_client.post("/links/check").status_code == 303
+    response = editor_client.post("/links/check", follow_redirects=True)
+    assert "waiting to be fetched or run as one person may (1)" in response.get_data(as_text=True)
+    assert db.table("jobs").count == 1

@@ -211,3 +211,17 @@ def test_a_sequence_of_operations_keeps_every_offset_exact(memory_db, article_id
         memory_db, article_id, *corrections.locate_passage(TEXT, "Critics", 0), ANA
     )
     assert_offsets_consistent(memory_db, article_id)
+
+
+def test_switching_a_source_to_kind_none_with_its_text_in_the_box_is_refused(memory_db, article_id):
+    """The kind switched to "none" with the source still in the box used to save "no
+    source" and drop the text; only an empty box says there is none."""
+    claim = claims(memory_db, article_id)[2]
+    fixed = corrections.set_attribution(memory_db, claim["id"], ANA, "named_person", "The mayor")
+    with pytest.raises(errors.InvalidInput, match="The source box still says “The mayor”"):
+        corrections.set_attribution(memory_db, claim["id"], ANA, "none", "The mayor")
+    kept = get_claim(memory_db, claim["id"])
+    assert (kept["attribution_text"], kept["attribution_kind"]) == ("The mayor", "named_person")
+    assert kept["version"] == fixed["version"]
+    cleared = corrections.set_attribution(memory_db, claim["id"], ANA, "none", "  ")
+    assert cleared["attribution_kind"] == "none" and cleared["attribution_text"] is None

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from support import FAST_HASH, actor
-from workbench.desk import blind, decisions, events, presence
+from workbench.desk import agreement, blind, decisions, events, presence
 from workbench.errors import InvalidInput, NotAllowed
 from workbench.exports import claimreview, csv_rows, json_document
 from workbench.review import articles
@@ -17,6 +17,7 @@ from workbench.review.claims import get_claim, set_status
 from workbench.review.history import claim_history
 from workbench.review.notes import add_note
 from workbench.review.search import ClaimFilter, parse_filter, search_claims
+from workbench.storage import migrations
 from workbench.team import accounts, assignments
 
 TEXT = (
@@ -410,3 +411,20 @@ def test_events_are_history_rows_after_an_id(desk):
         (claims[1], "bo", "note"),
     ]
     assert events.article_changes(db, desk["article"], changes[0].id)[0].action == "note"
+
+
+def test_a_review_revealed_before_the_record_existed_gets_its_claims_as_they_read(desk):
+    """The migration that keeps revealed reviews' claims fills it for the reviews already
+    revealed: their figures and disagreements come out as before."""
+    db = desk["db"]
+    start_blind(desk)
+    decide_all(desk, ANA, ["sourced", "disputed", "sourced", "unverified"])
+    decide_all(desk, BO, ["sourced", "sourced", "sourced", "unverified"])
+    review = blind.latest(db, desk["article"])
+    figures = agreement.review_agreement(db, review)
+    disagreements = blind.disagreements(db, review)
+    db.execute("drop table blind_review_claims")
+    migrations._freeze_revealed_blind_reviews(db)
+    assert db.table("blind_review_claims").count == 4
+    assert agreement.review_agreement(db, review) == figures
+    assert blind.disagreements(db, review) == disagreements

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from support import import_by_form, sign_in
-from workbench.desk import blind
+from workbench.desk import agreement, blind
 
 HX = {"HX-Request": "true"}
 TEXT = (
@@ -34,6 +34,7 @@ def desk(app, admin_client, db):
         "ana": sign_in(app, "ana", "reviewer"),
         "bo": sign_in(app, "bo", "reviewer"),
         "db": db,
+        "app": app,
     }
 
 
@@ -262,10 +263,15 @@ def test_nothing_of_a_blind_decision_leaks_before_the_end(blind_review, path, wh
     desk["ana"].post(f"/claims/{claim_id}/status", data={"status": "disputed"})
     desk["ana"].post(f"/claims/{claim_id}/notes", data={"body": SECRET_NOTE})
     url = path.format(article=desk["article"], claim=claim_id)
-    response = desk[who].get(url, headers=HX if "panel" in url else {})
+    assert markers_shown(desk[who], url, LEAK_MARKERS) == []
+
+
+def markers_shown(client, url, markers):
+    """Which of `markers` the page (or, for a panel, the htmx partial) at `url` shows."""
+    response = client.get(url, headers=HX if "panel" in url else {})
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert [marker for marker in LEAK_MARKERS if marker in body] == []
+    return [marker for marker in markers if marker in body]
 
 
 def test_the_leak_markers_would_catch_a_revealed_decision(blind_review):
@@ -286,6 +292,49 @@ def test_the_event_stream_carries_no_blind_decision(blind_review, app):
         "seg__button--disputed", ""
     )
     assert f"event: claim-{claim_id}" not in stream
+
+
+# Evidence a reviewer might add during the review: its stance, title and excerpt are
+# their reasons, as a note is.
+SECRET_EVIDENCE = {
+    "url": "https://example.org/zanzibarine-dossier",
+    "stance": "contradicts",
+    "title": "Quellwater dossier",
+    "excerpt": "The quellwater figures were never published by the council.",
+}
+EVIDENCE_MARKERS = ("zanzibarine-dossier", "Quellwater dossier", "quellwater figures")
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+@pytest.mark.parametrize("who", ["ana", "editor"])
+def test_evidence_is_refused_during_a_blind_review_with_the_form_kept(blind_review, who, headers):
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    before = desk["db"].execute("select max(id) from history").fetchone()[0]
+    response = desk[who].post(f"/claims/{claim_id}/evidence", data=SECRET_EVIDENCE, headers=headers)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "under blind review" in body and "once every reviewer is done" in body
+    assert SECRET_EVIDENCE["excerpt"] in body  # what was typed is kept in the form
+    assert desk["db"].table("evidence").count == 0 and desk["db"].table("jobs").count == 0
+    assert desk["db"].execute("select max(id) from history").fetchone()[0] == before
+
+
+@pytest.mark.parametrize("path", [*LEAK_PATHS, "/links"])
+@pytest.mark.parametrize("who", ["bo", "editor"])
+def test_nothing_of_a_blind_reviewers_evidence_leaks_before_the_end(blind_review, path, who):
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    desk["ana"].post(f"/claims/{claim_id}/evidence", data=SECRET_EVIDENCE)
+    url = path.format(article=desk["article"], claim=claim_id)
+    assert markers_shown(desk[who], url, EVIDENCE_MARKERS) == []
+
+
+def test_evidence_is_added_as_usual_once_the_review_is_revealed(blind_review):
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    decide_everything(desk, "ana", ["disputed", "sourced", "sourced", "sourced"])
+    decide_everything(desk, "bo", ["sourced", "sourced", "sourced", "sourced"])
+    response = desk["ana"].post(f"/claims/{claim_id}/evidence", data=SECRET_EVIDENCE)
+    assert response.status_code == 303
+    assert "Quellwater dossier" in desk["bo"].get(f"/claims/{claim_id}").get_data(as_text=True)
 
 
 def test_non_reviewers_cannot_decide_or_note_during_blind_review(blind_review):
@@ -348,6 +397,49 @@ def test_adjudicating_needs_a_note_and_a_finished_review(blind_review):
     )
     assert response.status_code == 422
     assert "empty" in response.get_data(as_text=True)
+
+
+def agreement_table(page):
+    return re.search(r'<table class="table agreement-table">.*?</table>', page, re.S).group(0)
+
+
+def test_a_finished_blind_review_is_a_record_a_new_version_does_not_change(blind_review):
+    """A new version changed a finished review's figures (9 claims / 67 % / 0.44 / 0.46
+    became 8 / 62 % / 0.38 / 0.42) and its adjudication page showed text the reviewers
+    never saw. Both are drawn from the claims as reviewed now."""
+    desk = blind_review
+    decide_everything(desk, "ana", ["disputed", "disputed", "sourced", "unverified"])
+    decide_everything(desk, "bo", ["sourced", "sourced", "sourced", "unverified"])
+    adjudication = f"/articles/{desk['article']}/adjudication"
+    desk_page = f"/articles/{desk['article']}/desk"
+    before_page = desk["editor"].get(adjudication).get_data(as_text=True)
+    before_table = agreement_table(before_page)
+    assert "<td>4</td><td>50%</td>" in before_table
+    before_desk = agreement_table(desk["editor"].get(desk_page).get_data(as_text=True))
+    before_cli = blind_figures(desk)
+    # Version 2 edits the first claim and drops the third.
+    v2 = TEXT.replace("on Monday", "on Tuesday").replace("Critics called the project late. ", "")
+    admin = sign_in(desk["app"], "adm", "admin")
+    assert (
+        admin.post("/articles", data={"text": v2, "new_version_of": desk["article"]}).status_code
+        == 303
+    )
+    assert desk["db"].table("articles").get(desk["article"])["current_version"] == 2
+    after_page = desk["editor"].get(adjudication).get_data(as_text=True)
+    assert agreement_table(after_page) == before_table
+    assert agreement_table(desk["editor"].get(desk_page).get_data(as_text=True)) == before_desk
+    assert blind_figures(desk) == before_cli
+    # The disagreements as the reviewers read them, with a word that the text changed since.
+    assert "The mayor opened the bridge on Monday." in after_page
+    assert "It cost $4.5 million." in after_page
+    assert "now “The mayor opened the bridge on Tuesday.”" in after_page
+    assert "A later version of the article changed it since" in after_page
+
+
+def blind_figures(desk):
+    review = blind.latest(desk["db"], desk["article"])
+    figures = agreement.review_agreement(desk["db"], review)
+    return {key: figures[key] for key in ("claims", "percent", "kappa", "alpha", "disagreements")}
 
 
 # --- the event stream and presence -----------------------------------------------------

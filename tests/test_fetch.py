@@ -1,10 +1,13 @@
 """The fetcher against a real HTTP server on 127.0.0.1: a page, and each refusal of the
 "Fetching" section of SECURITY.md, one by one."""
 
+import contextlib
 import hashlib
 import ipaddress
 import socket
 import subprocess
+import threading
+import time
 
 import fetch_server
 import pytest
@@ -183,16 +186,26 @@ def test_addresses_that_are_not_web_pages_are_refused(fetch, url, reason):
         ("http://[::ffff:10.0.0.1]/", "a private address inside an IPv6 address"),
         ("http://[2002:7f00:1::]/", "a loopback address inside an IPv6 address"),
         ("http://[64:ff9b::a9fe:a9fe]/", "the cloud metadata service inside an IPv6 address"),
-        ("http://internal.test/", "internal.test (10.1.2.3) is a private address"),
-        ("http://metadata.test/", "the cloud metadata service"),
-        ("http://mixed.test:{port}/page", "mixed.test (10.0.0.7) is a private address"),
-        ("http://mapped.test:{port}/page", "a loopback address inside an IPv6 address"),
+        # A name's addresses are never told: only that it leads inside.
+        ("http://internal.test/", "“internal.test” leads to an internal address"),
+        ("http://metadata.test/", "“metadata.test” leads to an internal address"),
+        ("http://mixed.test:{port}/page", "“mixed.test” leads to an internal address"),
+        ("http://mapped.test:{port}/page", "“mapped.test” leads to an internal address"),
     ],
 )
 def test_internal_addresses_are_refused(fetch, server, url, reason):
     message = refused(fetch, url.format(port=server.port, other=server.port + 1))
     assert reason in message
     assert "WORKBENCH_FETCH_ALLOW" in message
+
+
+@pytest.mark.parametrize("name", ["internal.test", "metadata.test", "mixed.test", "mapped.test"])
+def test_a_refusal_never_tells_what_a_name_resolved_to(fetch, server, name):
+    message = refused(fetch, f"http://{name}:{server.port}/page")
+    for address in NAMES[name]:
+        assert address not in message
+    for kind in ("loopback", "private", "cloud metadata", "link-local"):
+        assert kind not in message
 
 
 @pytest.mark.parametrize(
@@ -235,16 +248,19 @@ def test_sixth_redirect_is_refused(fetch):
 
 def test_loopback_by_decimal_address_is_refused_with_the_real_resolver(server):
     message = refused(fetch_page, f"http://2130706433:{server.port}/page", allow=frozenset())
-    assert "(127.0.0.1) is a loopback address" in message
+    assert "“2130706433” leads to an internal address" in message
+    assert "127.0.0.1" not in message
 
 
 def test_localhost_is_refused_when_not_allowed(server):
     message = refused(fetch_page, f"http://localhost:{server.port}/page", allow=frozenset())
-    assert "is a loopback address" in message
+    assert "“localhost” leads to an internal address" in message
+    assert "127.0.0.1" not in message and "loopback" not in message
 
 
 def test_allowing_one_port_does_not_allow_another(fetch, server):
-    assert "a loopback address" in refused(fetch, f"http://news.test:{server.port + 1}/page")
+    message = refused(fetch, f"http://news.test:{server.port + 1}/page")
+    assert "leads to an internal address" in message
 
 
 # --- refused: what comes back ----------------------------------------------------------
@@ -317,6 +333,51 @@ def test_slow_drip_headers_are_cut_at_the_total_time_cap(fetch):
 def test_silent_server_is_cut_at_the_total_time_cap(fetch):
     message = refused(fetch, "/silent?seconds=5", limits=FetchLimits(total_timeout=0.5))
     assert "did not answer within the time limit" in message
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("framing", ["close", "http10", "none", "chunked"])
+def test_a_server_dripping_a_byte_a_second_is_cut_at_the_total_time_cap(fetch, framing):
+    """The attack run's server: headers at once, then one byte a second for a minute. With
+    the socket handed to the response, the old watchdog found nothing to cut and every
+    byte reset the read timeout, so a 5 s cap held the fetch for the whole drip."""
+    started = time.monotonic()
+    message = refused(
+        fetch, f"/drip-slowly?framing={framing}", limits=FetchLimits(total_timeout=3.0)
+    )
+    assert "did not answer within the time limit" in message and "3 s in all" in message
+    # The drip lasts 60 s: a fetch that waited for it did not hold its cap. 30 s leaves a
+    # loaded machine ten times the cap.
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize(
+    "path, reason",
+    [
+        ("/not-http", "its answer does not begin like an HTTP answer"),
+        ("/many-headers", "it sent more than 100 headers"),
+        ("/long-header", "a line of its answer is longer than 64 KB"),
+        ("/long-status", "a line of its answer is longer than 64 KB"),
+    ],
+)
+def test_an_answer_that_is_not_http_is_a_refusal_with_a_reason(fetch, path, reason):
+    message = refused(fetch, path)
+    assert "answered with something that is not a valid web page" in message
+    assert reason in message
+
+
+def test_a_malformed_answer_leaves_no_watchdog_behind(fetch):
+    def watchdogs():
+        return [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
+
+    before = set(watchdogs())
+    for path in ("/not-http", "/many-headers", "/long-header", "/page"):
+        with contextlib.suppress(FetchRefused):
+            fetch(path)
+    left = [timer for timer in watchdogs() if timer not in before]
+    for timer in left:
+        timer.join(timeout=5)  # a cancelled timer ends at once; a live one waits for its cap
+    assert [timer for timer in left if timer.is_alive()] == []
 
 
 def closed_port():
@@ -421,7 +482,7 @@ def test_allow_list_is_read_from_the_environment(monkeypatch, server):
     fetched = fetch_page(f"http://news.test:{server.port}/page", resolver=resolver)
     assert fetched.status == 200 and fetched.body
     monkeypatch.delenv("WORKBENCH_FETCH_ALLOW")
-    with pytest.raises(FetchRefused, match="loopback"):
+    with pytest.raises(FetchRefused, match="leads to an internal address"):
         fetch_page(f"http://news.test:{server.port}/page", resolver=resolver)
 
 
@@ -431,3 +492,63 @@ def test_allow_list_is_read_from_the_environment(monkeypatch, server):
 )
 def test_public_addresses_are_not_refused(address):
     assert refusal_reason(ipaddress.ip_address(address)) is None
+
+
+# Every block of IANA's special-purpose address registries that is not globally reachable
+# (https://www.iana.org/assignments/iana-ipv4-special-registry and -ipv6-), plus multicast
+# and the deprecated site-local range: one address from each, none of them fetched.
+NOT_PUBLIC = [
+    "0.1.2.3",  # this network
+    "10.20.30.40",
+    "100.64.0.1",  # shared address space (carrier-grade NAT)
+    "127.1.2.3",
+    "169.254.10.10",
+    "172.16.5.5",
+    "192.0.0.8",  # IPv4 dummy address
+    "192.0.0.170",  # NAT64/DNS64 discovery
+    "192.0.2.1",  # documentation
+    "192.88.99.1",  # deprecated 6to4 relay anycast
+    "192.168.1.1",
+    "198.18.0.1",  # benchmarking
+    "198.51.100.7",  # documentation
+    "203.0.113.9",  # documentation
+    "224.0.0.1",
+    "240.0.0.1",
+    "255.255.255.255",
+    "::",
+    "::1",
+    "::ffff:8.8.8.8",  # IPv4-mapped
+    "64:ff9b:1::1",  # local-use NAT64
+    "100::1",  # discard-only
+    "100:0:0:1::1",  # dummy IPv6 prefix
+    "2001::1",  # Teredo and the IETF protocol block
+    "2001:2::1",  # benchmarking
+    "2001:10::1",  # ORCHID (deprecated)
+    "2001:db8::1",  # documentation
+    "3fff::1",  # documentation (2024)
+    "3fff:fff:ffff::1",
+    "5f00::1",  # segment routing (SRv6) SIDs
+    "fc00::1",  # unique local
+    "fd12:3456::1",
+    "fe80::1",  # link-local
+    "fec0::1",  # site-local (deprecated)
+    "feff:ffff::1",
+    "ff02::1",  # multicast
+]
+
+
+@pytest.mark.parametrize("address", NOT_PUBLIC)
+def test_every_special_purpose_range_is_refused(address):
+    assert refusal_reason(ipaddress.ip_address(address)) is not None
+
+
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("http://[fec0::1]/", "a site-local address"),
+        ("http://[3fff::1]/", "a documentation address"),
+        ("http://[3fff:fff::1]/", "a documentation address"),
+    ],
+)
+def test_site_local_and_the_new_documentation_range_are_refused(fetch, url, reason):
+    assert reason in refused(fetch, url)

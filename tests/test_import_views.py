@@ -530,3 +530,19 @@ def test_a_deleted_articles_snapshot_is_not_served(admin_client):
     admin_client.post(f"/articles/{article_id}/delete")
     gone = admin_client.get(f"/articles/{article_id}/snapshot")
     assert gone.status_code == 404 and "Content-Disposition" not in gone.headers
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_a_person_with_their_limit_of_jobs_waiting_is_refused_with_the_link_kept(
+    admin_client, db, site, monkeypatch, headers
+):
+    monkeypatch.setattr("workbench.intake.jobs.MAX_QUEUED_PER_USER", 2)
+    for number in range(2):
+        location(admin_client.post("/imports/url", data={"url": f"{site}/page?{number}"}), None)
+    response = admin_client.post("/imports/url", data={"url": f"{site}/late"}, headers=headers)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "waiting to be fetched or run as one person may (2)" in body
+    assert "nothing was added" in body
+    assert f'value="{site}/late"' in body
+    assert count(db, "jobs") == 2

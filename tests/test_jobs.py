@@ -49,8 +49,8 @@ def test_two_workers_claiming_at_once_never_take_the_same_job(tmp_path):
     path = tmp_path / "jobs.db"
     migrations.open_migrated(path).close()
     setup = workbench_db.connect(path)
-    for _ in range(60):
-        queue(setup)
+    for number in range(60):
+        queue(setup, created_by=f"person-{number % 6}")  # within each one's limit
     setup.close()
     claimed = {name: [] for name in ("a", "b", "c")}
 
@@ -190,3 +190,56 @@ def test_has_work_says_whether_a_worker_needs_the_write_lock(memory_db):
     jobs.claim_next(memory_db, "w", at=at(0))
     assert not jobs.has_work(memory_db, stale_after=30, at=at(10)), "running and beating"
     assert jobs.has_work(memory_db, stale_after=30, at=at(60)), "running and silent"
+
+
+# --- fair to everyone: a limit per person, and turns -------------------------------------
+
+
+def test_a_person_at_their_limit_is_refused_and_nothing_is_queued(memory_db):
+    for _ in range(jobs.MAX_QUEUED_PER_USER):
+        queue(memory_db, created_by="ada")
+    limit = jobs.MAX_QUEUED_PER_USER
+    with pytest.raises(jobs.TooManyJobs, match=rf"as one person may \({limit}\)"):
+        queue(memory_db, created_by="ada")
+    assert memory_db.table("jobs").count == jobs.MAX_QUEUED_PER_USER
+    queue(memory_db, created_by="bea")  # the limit is each person's own
+
+
+def test_finished_jobs_leave_room_under_the_limit(memory_db):
+    for _ in range(jobs.MAX_QUEUED_PER_USER):
+        queue(memory_db, created_by="ada")
+    done = jobs.claim_next(memory_db, "w")
+    jobs.finish(memory_db, done, {})
+    failed = jobs.claim_next(memory_db, "w")
+    jobs.fail(memory_db, failed.id, "gone", retry=False)
+    assert jobs.pending_count(memory_db, "ada") == jobs.MAX_QUEUED_PER_USER - 2
+    queue(memory_db, created_by="ada")
+    queue(memory_db, created_by="ada")
+    with pytest.raises(jobs.TooManyJobs):
+        queue(memory_db, created_by="ada")
+
+
+def test_a_free_worker_takes_someone_elses_job_before_a_busy_persons_next(memory_db):
+    """Two workers busy with ada's slow fetches: bea's import, queued after ada's twenty,
+    is the next job either worker takes."""
+    ada = [queue(memory_db, created_by="ada") for _ in range(20)]
+    first, second = jobs.claim_next(memory_db, "w1"), jobs.claim_next(memory_db, "w2")
+    assert {first.id, second.id} == set(ada[:2])  # nobody else was waiting
+    bea = queue(memory_db, kind="prepare_import", created_by="bea")
+    jobs.finish(memory_db, first, {})
+    assert jobs.claim_next(memory_db, "w1").id == bea
+    jobs.finish(memory_db, second, {})
+    assert jobs.claim_next(memory_db, "w2").id == ada[2]
+
+
+def test_with_one_worker_people_take_turns(memory_db):
+    ada = [queue(memory_db, created_by="ada") for _ in range(3)]
+    bea = [queue(memory_db, created_by="bea") for _ in range(2)]
+    cid = [queue(memory_db, created_by="cid") for _ in range(1)]
+    order, start = [], clock.now() + datetime.timedelta(seconds=1)
+    for seconds in range(6):
+        moment = start + datetime.timedelta(seconds=seconds)
+        job = jobs.claim_next(memory_db, "only", at=moment)
+        order.append(job.id)
+        jobs.finish(memory_db, job, {})
+    assert order == [ada[0], bea[0], cid[0], ada[1], bea[1], ada[2]]

@@ -186,3 +186,50 @@ def test_confidence_is_high_where_parse_and_rules_agree_and_low_for_rules_alone(
         t := "Mr. Bao decided not to make a police report.", split_claims(t)
     )[0]
     assert alone is None or alone.confidence < CONFIDENT
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # Whom a role is for is not the role's name, whatever the recogniser calls it.
+        (
+            "A spokesman for Metrolink said the budget included a contingency fund.",
+            ("A spokesman for Metrolink", "anonymous"),
+        ),
+        # A role compounded in front of a name makes it a person's name.
+        (
+            "Council leader Marcus Hale said the line would take 8,000 cars off the road.",
+            ("Marcus Hale", "named_person"),
+        ),
+        # An institution in apposition names an organisation.
+        (
+            "The city's transport authority, Metrolink, said work would begin in spring.",
+            ("Metrolink", "organization"),
+        ),
+    ],
+    ids=["role-for-a-name", "role-compound", "institution-apposition"],
+)
+def test_what_a_role_next_to_a_name_says_of_it(sentence, expected):
+    assert sources(sentence) == [expected]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "The Eastfield Chamber of Commerce said in a statement that it was welcome.",
+            ("Eastfield Chamber of Commerce", "organization"),
+        ),
+        (
+            "The Ministry of Defence said two soldiers died.",
+            ("Ministry of Defence", "organization"),
+        ),
+        (
+            "He faces 20 years in prison, according to the U.S. Attorney's Office.",
+            ("U.S. Attorney's Office", "organization"),
+        ),
+    ],
+    ids=["of-tail", "ministry-of", "possessive-office"],
+)
+def test_an_organisations_whole_name_is_its_span(sentence, expected):
+    assert sources(sentence) == [expected]

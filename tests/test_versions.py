@@ -1,11 +1,22 @@
 """A new version of an article: claims move to the new text, nothing is lost, and every
 offset points into the version it belongs to (hypothesis client#7571)."""
 
+import json
+
 import pytest
 
 from support import actor
 from workbench import errors
-from workbench.review import articles, claims, corrections, evidence, notes, undo, versions
+from workbench.review import (
+    articles,
+    claims,
+    corrections,
+    evidence,
+    history_sentences,
+    notes,
+    undo,
+    versions,
+)
 
 ANA = actor("ana", "reviewer")
 V1 = (
@@ -78,7 +89,9 @@ def test_an_edited_sentence_is_marked_changed_with_both_texts_in_its_history(mem
     versions.import_new_version(memory_db, article_id, v2, actor=ANA)
     changed = claims.get_claim(memory_db, claim["id"])
     assert changed["text"] == "It cost $4.8 million, the city said."
-    assert changed["changed_in_version"] == 2 and changed["status"] == "sourced"
+    assert changed["changed_in_version"] == 2
+    # Another number: the decision was on a claim the article no longer makes.
+    assert (changed["status"], changed["decision_state"]) == ("unverified", "changed")
     [change] = versions.version_changes(memory_db, article_id, 2)
     assert change.action == "changed in version" and change.claim_id == claim["id"]
     assert ("del", "$4.5") in change.words and ("ins", "$4.8") in change.words
@@ -257,3 +270,125 @@ def test_an_article_is_found_by_its_url(memory_db):
     assert versions.article_for_url(memory_db, "https://news.example/story") == result.article_id
     assert versions.article_for_url(memory_db, "https://news.example/other") is None
     assert versions.article_for_url(memory_db, None) is None
+
+
+# --- a decision holds only for the claim it was made on ----------------------------------
+
+DECIDED = (
+    "The bridge will cost 25 million euros, the council said.\n"
+    "Mayor Ines Halvorsen approved the plan on Monday.\n"
+    "The river bank floods every winter.\n"
+    "Critics called the project late and expensive."
+)
+EDITOR = actor("eda", "editor")
+
+
+def decide_all(db, article_id, status="sourced"):
+    """Every claim of the article given `status` by an editor (decision state approved
+    where approval is on, decided otherwise); {text: claim id}."""
+    found = by_text(db, article_id)
+    for claim in found.values():
+        claims.set_status(db, claim["id"], status, EDITOR)
+    return {text: claim["id"] for text, claim in found.items()}
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        # The attack run's example: another number.
+        ("will cost 25 million euros", "will cost 25 to 50 million euros"),
+        # Another name.
+        ("Mayor Ines Halvorsen approved", "Mayor Ines Lindqvist approved"),
+        # A negation gained.
+        ("The river bank floods every winter.", "The river bank never floods in winter."),
+    ],
+    ids=["number", "name", "negation"],
+)
+def test_a_claim_that_says_something_else_loses_its_decision(memory_db, old, new):
+    article_id = articles.import_article(memory_db, DECIDED, actor=actor("ada")).article_id
+    ids = decide_all(memory_db, article_id)
+    [claim_id] = [cid for text, cid in ids.items() if old in text]
+    result = versions.import_new_version(
+        memory_db, article_id, DECIDED.replace(old, new), actor=ANA
+    )
+    after = claims.get_claim(memory_db, claim_id)
+    assert new in after["text"] and after["changed_in_version"] == 2
+    assert (after["status"], after["decision_state"]) == ("unverified", "changed")
+    assert result.undecided == 1
+    entry = [h for h in history_of(memory_db, claim_id) if h["action"] == "changed since decided"]
+    [entry] = entry
+    assert entry["before"] == {"status": "sourced", "decision_state": "decided"}
+    assert entry["after"]["status"] == "unverified" and entry["after"]["version"] == 2
+    # Every other claim keeps its decision.
+    for text, other in ids.items():
+        if other != claim_id:
+            assert claims.get_claim(memory_db, other)["status"] == "sourced", text
+
+
+def test_a_rewording_that_claims_the_same_keeps_its_decision(memory_db):
+    article_id = articles.import_article(memory_db, DECIDED, actor=actor("ada")).article_id
+    ids = decide_all(memory_db, article_id, "disputed")
+    v2 = DECIDED.replace("late and expensive", "late, expensive").replace(
+        "25 million euros, the council said", "25 million euros, the council says"
+    )
+    result = versions.import_new_version(memory_db, article_id, v2, actor=ANA)
+    assert result.changed == 2 and result.undecided == 0
+    for claim_id in ids.values():
+        claim = claims.get_claim(memory_db, claim_id)
+        assert (claim["status"], claim["decision_state"]) == ("disputed", "decided")
+
+
+def test_the_reset_decision_reads_as_a_sentence_in_the_history(memory_db):
+    article_id = articles.import_article(memory_db, DECIDED, actor=actor("ada")).article_id
+    ids = decide_all(memory_db, article_id)
+    claim_id = next(cid for text, cid in ids.items() if "25 million" in text)
+    versions.import_new_version(
+        memory_db, article_id, DECIDED.replace("25 million", "25 to 50 million"), actor=ANA
+    )
+    [entry] = [h for h in history_of(memory_db, claim_id) if h["action"] == "changed since decided"]
+    sentence = "".join(
+        str(value if kind != "claim" else "claim 1")
+        for kind, value in history_sentences.describe(entry)
+    )
+    assert "version 2 changed what claim 1 says, so its decision no longer holds" in sentence
+    assert "set to unverified, was sourced" in sentence
+
+
+def history_of(db, claim_id):
+    return [
+        {**row, "before": json.loads(row["before"] or "null"), "after": json.loads(row["after"])}
+        for row in db.query("select * from history where claim_id = ? order by id", [claim_id])
+    ]
+
+
+# --- a new version obeys a new article's limits ------------------------------------------
+
+
+def test_a_version_with_more_claims_than_an_article_may_have_is_refused(memory_db, monkeypatch):
+    """21,000 sentences were stored as a new version while the same text as a new article
+    was refused; the limit is the same for both now (four claims here, to stay quick)."""
+    monkeypatch.setattr(articles, "MAX_CLAIMS", 4)
+    article_id = articles.import_article(memory_db, DECIDED, actor=actor("ada")).article_id
+    longer = DECIDED.replace("every winter.", "every winter. Repairs took a year.")
+    with pytest.raises(errors.ArticleRejected, match="This version has 5 claims; the limit is 4"):
+        versions.import_new_version(memory_db, article_id, longer, actor=ANA)
+    with pytest.raises(errors.ArticleRejected, match="has 5 claims; the limit is 4"):
+        articles.import_article(memory_db, longer, actor=actor("ada"))
+    article = articles.get_article(memory_db, article_id)
+    assert (article["current_version"], article["body"]) == (1, DECIDED)
+    assert memory_db.table("article_versions").count == 0
+    assert (
+        memory_db.execute(
+            "select count(*) from claims where article_id = ?", [article_id]
+        ).fetchone()[0]
+        == 4
+    )
+
+
+def test_a_version_with_more_lines_than_claims_allowed_is_refused_before_splitting(
+    memory_db, monkeypatch
+):
+    monkeypatch.setattr(articles, "MAX_CLAIMS", 4)
+    article_id = articles.import_article(memory_db, DECIDED, actor=actor("ada")).article_id
+    with pytest.raises(errors.ArticleRejected, match="5 paragraphs"):
+        versions.import_new_version(memory_db, article_id, DECIDED + "\nOne more.", actor=ANA)

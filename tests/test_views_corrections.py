@@ -230,3 +230,24 @@ def test_csv_has_source_and_flag_columns(reviewer_client, article_id):
     assert (rows[0]["attribution"], rows[0]["attribution_kind"]) == ("Officials", "anonymous")
     assert "impossible_date" in rows[0]["flags"].split(" ")
     assert rows[1]["attribution_kind"] == "none" and rows[1]["attribution"] == ""
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_switching_the_kind_to_none_with_the_source_in_the_box_is_refused_and_kept(
+    reviewer_client, article_id, db, headers
+):
+    first = claim_rows(db, article_id)[0]
+    assert (first["attribution_text"], first["attribution_kind"]) == ("Officials", "anonymous")
+    response = reviewer_client.post(
+        f"/claims/{first['id']}/attribution",
+        data={"kind": "none", "passage": "Officials", "version": str(first["version"])},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "The source box still says “Officials” but the kind is now “none”" in body
+    assert 'name="passage" value="Officials"' in body
+    assert re.search(r'<option value="none" selected>', body)  # the choice kept, to correct
+    after = db.table("claims").get(first["id"])
+    assert (after["attribution_text"], after["attribution_kind"]) == ("Officials", "anonymous")
+    assert after["version"] == first["version"]

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from support import actor, import_by_form
+from support import actor, import_by_form, sign_in
 from workbench.review import claims, search
 
 HX = {"HX-Request": "true"}
@@ -114,3 +114,28 @@ def test_the_review_page_stays_under_1_5_kb_a_claim_with_every_mark(
     assert page.count("seen--disputed") == 100  # "One more." is on the next page
     print(f"\nreview page with a mark on every row: {len(page.encode()) / rows:.0f} bytes a claim")
     assert len(page.encode()) / rows <= 1536, f"{len(page.encode()) / rows:.0f} bytes a claim"
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_copying_a_review_during_a_blind_review_is_refused_and_writes_nothing(
+    app, reviewer_client, db, pair, headers
+):
+    """The copied status used to wait unwritten while the copied evidence was stored with
+    no history row and no undo, for every other blind reviewer to read."""
+    editor = sign_in(app, "eda", "editor")
+    sign_in(app, "bo", "reviewer")
+    started = editor.post(f"/articles/{pair['second']}/blind", data={"reviewer": ["ana", "bo"]})
+    assert started.status_code == 303
+    before = db.execute("select max(id) from history").fetchone()[0]
+    response = reviewer_client.post(
+        f"/claims/{pair['copy']}/copy-review",
+        data={"from": str(pair["reviewed"]), "version": "1"},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert "under blind review" in response.get_data(as_text=True)
+    assert (
+        db.execute("select count(*) from evidence where claim_id = ?", [pair["copy"]]).fetchone()[0]
+        == 0
+    )
+    assert db.execute("select max(id) from history").fetchone()[0] == before

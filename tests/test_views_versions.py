@@ -1,6 +1,9 @@
 """New versions of an article in the browser (import form, banner, what changed) and on
 the command line (`workbench import FILE --new-version-of ID`)."""
 
+import io
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -111,3 +114,102 @@ def test_the_command_line_imports_a_new_version(tmp_path, monkeypatch):
     assert connect(tmp_path / "cli.db").table("articles").get(1)["current_version"] == 2
     missing = runner.invoke(cli, ["import", str(tmp_path / "v2.txt"), "--new-version-of", "7"])
     assert missing.exit_code == 1 and "There is no article 7." in missing.output
+
+
+# --- a new version obeys a new article's limits, from every path -------------------------
+
+# Five sentences on one line: within the limit of lines, past the limit of claims below.
+TOO_MANY = "One bridge. Two roads. Three ferries. Four trains. Five buses."
+
+
+@pytest.fixture
+def four_claims_at_most(monkeypatch):
+    monkeypatch.setattr("workbench.review.articles.MAX_CLAIMS", 4)
+
+
+def unchanged(db, article_id):
+    article = db.table("articles").get(article_id)
+    return article["current_version"] == 1 and article["body"] == V1
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_a_pasted_version_past_the_claim_limit_is_refused_with_the_text_kept(
+    admin_client, db, article_id, four_claims_at_most, headers
+):
+    response = admin_client.post(
+        "/articles", data={"text": TOO_MANY, "new_version_of": str(article_id)}, headers=headers
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "This version has 5 claims; the limit is 4" in body and TOO_MANY in body
+    assert unchanged(db, article_id)
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_a_file_as_a_version_past_the_claim_limit_is_refused(
+    admin_client, db, article_id, four_claims_at_most, headers
+):
+    response = admin_client.post(
+        "/articles",
+        data={
+            "text": "",
+            "new_version_of": str(article_id),
+            "file": (io.BytesIO(TOO_MANY.encode()), "v2.txt"),
+        },
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "This version has 5 claims" in response.get_data(as_text=True)
+    assert unchanged(db, article_id)
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_a_preview_as_a_version_past_the_claim_limit_is_refused(
+    admin_client, db, article_id, four_claims_at_most, headers
+):
+    """A link's or a file's preview imported as a new version reaches the same limit."""
+    read = admin_client.post(
+        "/imports/file",
+        data={"file": (io.BytesIO(TOO_MANY.encode()), "v2.txt")},
+        content_type="multipart/form-data",
+    )
+    preview = read.headers["Location"]
+    assert preview.startswith("/previews/")
+    response = admin_client.post(
+        f"{preview}/import", data={"new_version_of": str(article_id)}, headers=headers
+    )
+    assert response.status_code == 422
+    assert "This version has 5 claims" in response.get_data(as_text=True)
+    assert unchanged(db, article_id)
+
+
+def test_the_command_line_refuses_a_version_past_the_claim_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("WORKBENCH_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.setattr("workbench.review.articles.MAX_CLAIMS", 4)
+    (tmp_path / "v1.txt").write_text(V1, encoding="utf-8")
+    (tmp_path / "v2.txt").write_text(TOO_MANY, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["import", str(tmp_path / "v1.txt")]).stdout == "1\n"
+    result = runner.invoke(cli, ["import", str(tmp_path / "v2.txt"), "--new-version-of", "1"])
+    assert result.exit_code == 1 and "This version has 5 claims" in result.output
+    assert connect(tmp_path / "cli.db").table("articles").get(1)["current_version"] == 1
+
+
+def test_a_decided_claim_whose_number_changed_shows_changed_since_decided(
+    admin_client, reviewer_client, db, article_id
+):
+    claim_id = db.execute(
+        "select id from claims where article_id = ? and text like 'It cost%'", [article_id]
+    ).fetchone()[0]
+    reviewer_client.post(f"/claims/{claim_id}/status", data={"status": "sourced"})
+    admin_client.post("/articles", data={"text": V2, "new_version_of": str(article_id)})
+    page = admin_client.get(f"/articles/{article_id}").get_data(as_text=True)
+    row = re.search(rf'<li class="claim claim--(\w+)" id="claim-{claim_id}".*?</li>', page, re.S)
+    assert row.group(1) == "unverified"
+    assert 'badge--changed">changed since decided<' in row.group(0)
+    assert "1 decided claim now says something else: back to unverified" in page  # the flash
+    assert "1 decision back to unverified: its claim says something else now." in page
+    claim_page = admin_client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "changed what" in claim_page and "so its decision no longer holds" in claim_page

@@ -25,6 +25,11 @@ class CannotUndo(InvalidInput):
     way); str(error) says why. A conflict with what happened since, not a bad request."""
 
 
+class TooManyJobs(InvalidInput):
+    """The user has as many background jobs waiting or running as one may (fetches of
+    evidence links, imports); str(error) says how many and what to do."""
+
+
 class NotAllowed(PermissionError):
     """The user may not change this record (it is someone else's); str(error) says why."""
 
@@ -114,4 +119,13 @@ class LoginThrottled(Exception):
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"throttled for {retry_after} s")
+        self.retry_after = retry_after
+
+
+class TokenRateLimited(Exception):
+    """An API token made more requests this minute than its limit; `retry_after` is the
+    number of seconds until the next minute begins."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"rate limited for {retry_after} s")
         self.retry_after = retry_after

@@ -5,8 +5,10 @@ from .errors import InvalidInput
 
 STATUSES = ("unverified", "sourced", "disputed")
 # none: unverified; proposed: a reviewer's decision waiting for an editor; approved: an
-# editor's, or approved by one; returned: sent back with a note; decided: no approval needed.
-DECISION_STATES = ("none", "proposed", "approved", "returned", "decided")
+# editor's, or approved by one; returned: sent back with a note; decided: no approval needed;
+# changed: unverified again because a new version of the article changed what the claim
+# says (its numbers, names or negation) after it was decided.
+DECISION_STATES = ("none", "proposed", "approved", "returned", "decided", "changed")
 
 
 def parse_status(value: str | None) -> str:

@@ -34,6 +34,10 @@ USERS = {
     "carla": "admin",
     "setup": "admin",
     "edith": "editor",
+    # Each enrols a second factor of their own (test_sign_in_in_browser.py): nobody else
+    # signs in as them.
+    "tess": "editor",
+    "paula": "reviewer",
 }
 REVIEWER = "ana"
 

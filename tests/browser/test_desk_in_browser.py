@@ -151,3 +151,49 @@ def test_a_blind_double_review_runs_to_adjudication_and_an_approved_export(
         ("disputed", "approved"),
         ("sourced", "approved"),
     ]
+
+
+def test_a_refused_click_stays_explained_when_the_live_update_for_it_arrives(
+    new_page, import_article
+):
+    """With JavaScript, bruno's stale click was answered 409 with the explanation in the
+    row, and the live update of ana's change replaced the row about 60 ms later: bruno
+    saw ana's status and never learned his click was refused. The refusal stays until he
+    acts there; then the row is live again."""
+    article = import_article(3, title="Two reviewers, one refusal")
+    ana, bruno = new_page(user="ana"), new_page(user="bruno")
+    # Bruno's stream is held back until his click is refused, so the event of ana's
+    # change arrives after the 409 whatever the timing: the order the attack run saw.
+    held = {"back": True}
+    bruno.route(
+        "**/articles/*/events*",
+        lambda route: route.abort() if held["back"] else route.continue_(),
+    )
+    open_article(ana, article)
+    open_article(bruno, article)
+    bruno.evaluate(
+        "() => { window.__delivered = []; document.addEventListener("
+        "'htmx:sseBeforeMessage', (event) => window.__delivered.push(event.target.id)); }"
+    )
+    stale = row(bruno, 1)
+    stale_id = stale.get_attribute("id")
+    set_status(row(ana, 1), "sourced")
+    stale.get_by_role("button", name="Disputed", exact=True).click()
+    alert = stale.get_by_role("alert")
+    expect(alert).to_contain_text("ana changed this claim to “sourced”")
+    expect(alert).to_contain_text("your change was not saved")
+
+    held["back"] = False  # the stream reconnects (htmx retries) and delivers ana's change
+    wait_for_stream(bruno)
+    bruno.wait_for_function(f"() => window.__delivered.includes({stale_id!r})", timeout=LIVE_MS * 4)
+    for _ in range(3):  # still there after the event, and a while after it
+        expect(alert).to_contain_text("your change was not saved")
+        bruno.wait_for_timeout(500)
+    expect(stale).to_have_class(has_status("sourced"))
+
+    # Bruno acts: his choice is saved on the claim as it is now, and the row is live again.
+    set_status(stale, "disputed")
+    expect(stale.get_by_role("alert")).to_have_count(0)
+    expect(row(ana, 1)).to_have_class(has_status("disputed"), timeout=LIVE_MS)
+    set_status(row(ana, 1), "unverified")
+    expect(row(bruno, 1)).to_have_class(has_status("unverified"), timeout=LIVE_MS)

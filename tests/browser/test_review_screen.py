@@ -176,6 +176,28 @@ def test_a_typed_source_with_kind_none_is_refused_and_the_text_kept(page, import
     expect(row.locator(".claim__source")).to_contain_text("no source")
 
 
+def test_switching_a_sources_kind_to_none_is_refused_and_the_source_kept(page, import_article):
+    """The kind set to "none" with the source still in the box used to save "no source"
+    and drop the text."""
+    article = import_article(3)
+    open_article(page, article.url, article.title)
+    row = row_at(page, 3)
+    source = row.locator(".claim__source .src")
+    expect(source).to_contain_text("Halvorsen")
+    found = source.inner_text().strip()
+    row.locator("a.claim__more").click()
+    expect(row.get_by_label("Source, as written in the article")).to_have_value(found)
+    row.get_by_label("Kind").select_option("none")
+
+    row.get_by_role("button", name="Save source").click()
+
+    expect(row.get_by_role("alert")).to_contain_text(
+        f"The source box still says “{found}” but the kind is now “none”"
+    )
+    expect(row.get_by_label("Source, as written in the article")).to_have_value(found)
+    expect(row.locator(".claim__source .src")).to_have_text(found)
+
+
 def test_htmx_runs_with_the_settings_of_static_htmx_config(page, server):
     # The settings are a script of their own now (640 bytes off every page); if it
     # ran too late, htmx would have read the page with its defaults.

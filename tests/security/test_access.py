@@ -35,6 +35,30 @@ SECRET_WORDS = ("zanzibarine", "The mayor opened")  # claim text no outsider may
 # Endpoints anyone may use: their own rules are tested on their own below.
 # The site icon carries no data: anyone may fetch it, as they may the stylesheet.
 PUBLIC = {"auth.login", "auth.setup", "static", "workbench.favicon", "workbench.reset_password"}
+# The ways in besides a password alone (web/sign_in.py): the second step after one, a
+# passkey, single sign-on and the page after signing out of it (tests/test_sign_in_*.py).
+PUBLIC |= {
+    "sign_in.second_step",
+    "sign_in.second_step_passkey_options",
+    "sign_in.passkey_options",
+    "sign_in.passkey_sign_in",
+    "sign_in.sso_start",
+    "sign_in.sso_callback",
+    "sign_in.signed_out",
+}
+# What everyone does to their own sign-in, whatever their role: second factors and tokens
+# (a viewer's token still cannot write: tests/test_api_tokens.py).
+OWN_SECURITY = {
+    "workbench.create_token",
+    "workbench.revoke_token",
+    "workbench.totp_setup",
+    "workbench.totp_confirm",
+    "workbench.totp_remove",
+    "workbench.new_recovery_codes",
+    "workbench.passkey_options",
+    "workbench.passkey_register",
+    "workbench.passkey_remove",
+}
 # Enough for every write route to be well formed, so the only reason to refuse is who asks.
 WRITE_DATA = {
     "status": "sourced",
@@ -188,6 +212,8 @@ def fill(rule, ids):
         "number": 1,
         "decision_id": 1,
         "snapshot_id": 1,
+        "token_id": 1,
+        "passkey_id": 1,
         **ids,
     }
     return CONVERTER.sub(lambda match: str(values[match[1]]), rule.rule)
@@ -282,6 +308,7 @@ def test_every_state_changing_route_accepts_only_post(app):
         "auth.users",
         "workbench.reset_password",
         "workbench.change_password",
+        "sign_in.second_step",
     }
     mixed = [
         rule.rule
@@ -455,6 +482,7 @@ def test_viewer_cannot_write(site):
     # Everyone may log out and change their own password; the presence heartbeat is not a
     # write to the work (see test_a_viewers_heartbeat_changes_only_presence).
     exempt = {"auth.logout", "workbench.change_password", "workbench.presence_heartbeat"}
+    exempt |= OWN_SECURITY
     for rule in rules(site.app, "POST", exclude=PUBLIC | exempt):
         response = site.viewer.post(fill(rule, site.ids), data=WRITE_DATA)
         if response.status_code != 403:

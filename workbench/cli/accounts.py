@@ -1,11 +1,12 @@
-"""Accounts on the command line: add a user, set a password, list users."""
+"""Accounts on the command line: add a user, set a password, remove second factors, list
+users."""
 
 import sys
 
 import click
 
 from ..errors import AccountError
-from ..team import accounts
+from ..team import accounts, second_factor
 from .group import cli, open_database
 
 
@@ -51,6 +52,20 @@ def set_password(name, password_stdin):
         except AccountError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"Password changed for {name}; their sessions have ended.")
+
+
+@cli.command("reset-second-factors")
+@click.argument("name")
+def reset_second_factors(name):
+    """Remove NAME's authenticator app, recovery codes and passkeys, and log them out
+    everywhere (for someone who lost them all)."""
+    db, _ = open_database()
+    with db:
+        try:
+            second_factor.reset(db, name, by="command line")
+        except AccountError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Removed every second factor of {name}; their sessions have ended.")
 
 
 @cli.command("list-users")

@@ -243,7 +243,12 @@ def _import_version(db, article_id, text, source_format, imported_by):
         click.echo(
             f"Version {result.number} of article {article_id}: {result.changed} changed, "
             f"{result.removed} removed, {result.added} new, {result.kept} unchanged "
-            f"({result.moved} moved).",
+            f"({result.moved} moved)"
+            + (
+                f"; {result.undecided} decided claims back to unverified (changed since decided)."
+                if result.undecided
+                else "."
+            ),
             err=True,
         )
     click.echo(article_id)

@@ -21,7 +21,7 @@ def evidence_check():
     Each link is compared with its archive (the copy kept when it was first added): dead
     (it cannot be fetched, or answers 4xx/5xx), moved (another final address), changed
     (other bytes; the words it gained and lost are shown). A link with no archive yet is
-    archived now. The fetcher's rules apply (WORKBENCH_FETCH_ALLOW for internal hosts).
+    archived now. The fetcher's rules apply (WORKBENCH_EVIDENCE_FETCH_ALLOW for internal hosts).
     Exits 1 when a link is dead, moved or changed.
     """
     db, _ = open_database()

@@ -7,6 +7,11 @@ history holds nothing of them, so no page, API answer, export or event can show 
 At the reveal every reviewer's decision becomes a history row, claims on which all agree
 take that status (a proposal where decisions need approval), and the rest wait for an
 editor on the adjudication page.
+
+A revealed review is a record: the claims it covered are kept as the reviewers read them
+(blind_review_claims: position and text, written at the reveal), and its figures and
+adjudication page are drawn from those, so a later version of the article, which may
+edit or remove its claims, changes neither.
 """
 
 import json
@@ -210,13 +215,20 @@ def _all_done(db: Database, review: Review) -> bool:
 
 
 def _reveal(db: Database, review: Review) -> None:
-    """Every decision into the history (in the order made), agreed statuses onto the claims."""
+    """The claims as reviewed kept as the record; every decision into the history (in the
+    order made), agreed statuses onto the claims."""
     now = utc_now()
     db.execute("update blind_reviews set revealed_at = ? where id = ?", [now, review.id])
+    db.execute(
+        "insert into blind_review_claims (review_id, claim_id, position, text) "
+        "select ?, id, position, text from claims where article_id = ? and is_claim = 1",
+        [review.id, review.article_id],
+    )
     decisions = list(
         db.query(
             "select d.*, c.article_id from blind_decisions d join claims c on c.id = d.claim_id "
-            "where d.review_id = ? and c.is_claim = 1 order by d.decided_at, d.claim_id",
+            "join blind_review_claims f on f.review_id = d.review_id and f.claim_id = d.claim_id "
+            "where d.review_id = ? order by d.decided_at, d.claim_id",
             [review.id],
         )
     )
@@ -257,13 +269,15 @@ def _reveal(db: Database, review: Review) -> None:
 
 
 def decisions_by_claim(db: Database, review: Review) -> dict[int, dict[str, dict[str, Any]]]:
-    """{claim_id: {reviewer: {"status", "note"}}}: every decision, once revealed only."""
+    """{claim_id: {reviewer: {"status", "note"}}}: every decision on the claims the review
+    covered, once revealed only (the same whatever the article's claims became since)."""
     if review.is_open:
         raise NotAllowed("The decisions stay hidden until every reviewer is done.")
     found: dict[int, dict[str, dict[str, Any]]] = {}
     for row in db.query(
         "select d.claim_id, d.reviewer, d.status, d.note from blind_decisions d "
-        "join claims c on c.id = d.claim_id where d.review_id = ? and c.is_claim = 1",
+        "join blind_review_claims f on f.review_id = d.review_id and f.claim_id = d.claim_id "
+        "where d.review_id = ?",
         [review.id],
     ):
         found.setdefault(row["claim_id"], {})[row["reviewer"]] = row
@@ -271,8 +285,9 @@ def decisions_by_claim(db: Database, review: Review) -> dict[int, dict[str, dict
 
 
 def disagreements(db: Database, review: Review) -> list[dict[str, Any]]:
-    """Claims on which the reviewers differ, in reading order, each with every reviewer's
-    status and note and whether an editor has adjudicated it yet."""
+    """Claims on which the reviewers differ, in the order and words the reviewers read
+    them, each with every reviewer's status and note, whether an editor has adjudicated
+    it yet, and the claim's words now (`text_now`, when a later version changed them)."""
     decided = decisions_by_claim(db, review)
     differing = [
         cid for cid, rows in decided.items() if len({r["status"] for r in rows.values()}) > 1
@@ -281,16 +296,21 @@ def disagreements(db: Database, review: Review) -> list[dict[str, Any]]:
         return []
     claims = list(
         db.query(
-            "select c.*, exists (select 1 from history h where h.claim_id = c.id "
+            "select c.id, c.article_id, c.status, c.decision_state, c.version, c.is_claim, "
+            "f.position, f.text, c.text as text_now, "
+            "exists (select 1 from history h where h.claim_id = c.id "
             "and h.action = 'adjudicate' and h.id > (select coalesce(max(id), 0) from history "
             "where action = 'blind review revealed' and article_id = c.article_id)) "
-            "as adjudicated from claims c where c.id in (select value from json_each(?)) "
-            "order by c.position",
-            [json.dumps(differing)],
+            "as adjudicated from claims c join blind_review_claims f on f.claim_id = c.id "
+            "and f.review_id = ? where c.id in (select value from json_each(?)) "
+            "order by f.position",
+            [review.id, json.dumps(differing)],
         )
     )
     for claim in claims:
         claim["decisions"] = decided[claim["id"]]
+        if claim["text_now"] == claim["text"]:
+            claim["text_now"] = None
     return claims
 
 

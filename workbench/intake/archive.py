@@ -12,6 +12,7 @@ same check in the terminal.
 """
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,12 +21,22 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import LinkSnapshotNotFound
+from ..review import evidence
 from ..review.history_sentences import Part, word_changes
 from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
+from ..team.accounts import User
 from ..text.cleaning import document_from_fetched
 from . import jobs, worker
-from .fetch import FetchedPage, FetchRefused, allow_list_from_environment, fetch_page
+from .fetch import (
+    EVIDENCE_ALLOW_SETTING,
+    FetchedPage,
+    FetchRefused,
+    allow_list_from_environment,
+    fetch_page,
+)
+
+log = logging.getLogger(__name__)
 
 ARCHIVE = "archive_evidence"
 CHECK = "check_links"
@@ -36,6 +47,9 @@ STATES = ("ok", "changed", "moved", "dead", "new")
 _ANSWERED = re.compile(r"answered ([0-9]{3})")
 # Words of the changed text shown in a report line: enough to see what changed.
 REPORT_WORDS = 40
+# What a snapshot says when fetching a link raised something the fetcher did not expect:
+# that link is dead for now, and the others are still fetched.
+FETCH_FAILED = "This link could not be fetched: something went wrong on our side."
 
 Fetcher = Callable[[str], FetchedPage]
 
@@ -92,19 +106,23 @@ class LinkCheck:
 
 
 def default_fetcher(url: str) -> FetchedPage:
-    """The safe fetcher with the allow-list from the environment (WORKBENCH_FETCH_ALLOW)."""
+    """The safe fetcher with evidence links' own allow-list (WORKBENCH_EVIDENCE_FETCH_ALLOW,
+    none by default): any reviewer adds evidence, so the internal hosts an admin allowed
+    for imports (WORKBENCH_FETCH_ALLOW) are not reachable through it."""
     try:
-        allow = allow_list_from_environment()
+        allow = allow_list_from_environment(EVIDENCE_ALLOW_SETTING)
     except ValueError as error:
         raise FetchRefused(f"The server's settings are wrong: {error}") from None
-    return fetch_page(url, allow=allow)
+    return fetch_page(url, allow=allow, allow_setting=EVIDENCE_ALLOW_SETTING)
 
 
 def fetch_snapshot(url: str, fetcher: Fetcher = default_fetcher) -> dict[str, Any]:
     """Fetch a link and extract its text: a snapshot row to store (not stored yet).
 
     A fetch that fails is a row too, with `error` saying why and `http_status` when the
-    server answered; nothing about the page is kept then.
+    server answered; nothing about the page is kept then. Whatever a link's server does,
+    it is this link's failure: an error the fetcher did not expect is logged and stored as
+    such, so one bad link never stops the check of the others.
     """
     row: dict[str, Any] = {"url": url, "fetched_at": utc_now()}
     try:
@@ -112,6 +130,9 @@ def fetch_snapshot(url: str, fetcher: Fetcher = default_fetcher) -> dict[str, An
     except FetchRefused as error:
         answered = _ANSWERED.search(str(error))
         return {**row, "error": str(error), "http_status": int(answered[1]) if answered else None}
+    except Exception:
+        log.exception("fetching the evidence link %r failed unexpectedly", url)
+        return {**row, "error": FETCH_FAILED, "http_status": None}
     try:
         document = document_from_fetched(page)
         text, title = document.text, document.metadata.title
@@ -302,9 +323,23 @@ def snapshot_changes(db: Database, snapshot: Snapshot) -> list[Part]:
 # --- jobs --------------------------------------------------------------------------------
 
 
-def queue_archive(db: Database, url: str, created_by: str) -> int | None:
-    """Queue the archiving of a link (after evidence cites it); None when it is archived
-    or already queued."""
+def add_evidence(db: Database, claim_id: int, actor: User, **values: Any) -> dict[str, Any]:
+    """Evidence on a claim (workbench/review/evidence.py) with its link's archive queued,
+    in one transaction: when the reviewer has as many jobs waiting as one may, TooManyJobs
+    and neither is stored."""
+
+    def queue(db: Database, record: dict[str, Any]) -> None:
+        queue_archive_in_transaction(db, record["url"], actor.username)
+
+    record = evidence.add_evidence(db, claim_id, actor, attach=queue, **values)
+    worker.notify()
+    return record
+
+
+def queue_archive_in_transaction(db: Database, url: str, created_by: str) -> int | None:
+    """Queue the archiving of a link (evidence cites it), inside the caller's write
+    transaction; None when it is archived or queued already (nothing to fetch, so nothing
+    counted against the person's limit)."""
     if archive_of(db, url) is not None:
         return None
     queued = db.execute(
@@ -314,7 +349,7 @@ def queue_archive(db: Database, url: str, created_by: str) -> int | None:
     ).fetchone()
     if queued:
         return None
-    job_id = jobs.enqueue(
+    return jobs.enqueue_in_transaction(
         db,
         ARCHIVE,
         {"url": url},
@@ -323,8 +358,6 @@ def queue_archive(db: Database, url: str, created_by: str) -> int | None:
         stages=["fetching"],
         max_attempts=ARCHIVE_ATTEMPTS,
     )
-    worker.notify()
-    return job_id
 
 
 def queue_check(db: Database, created_by: str) -> int:

@@ -3,10 +3,13 @@
 The OWASP SSRF cheat sheet's rules, each a line of the "Fetching" section of SECURITY.md:
 http and https only; the name resolved once, every address checked, and the connection
 made to a checked address (no second DNS answer); every redirect checked the same way, at
-most five; a connect and a total time cap; a size cap counted while streaming, after
-decompression too; HTML and plain text only. Internal hosts only when named in
-WORKBENCH_FETCH_ALLOW. trafilatura's own fetch_url is not used: it followed redirects to
-internal addresses (adbar/trafilatura#910, #921).
+most five; a connect and a total time cap, held however slowly the server sends; a size
+cap counted while streaming, after decompression too; HTML and plain text only; an answer
+that is not valid HTTP is a refusal like any other. Internal hosts only when named in an
+allow-list setting: WORKBENCH_FETCH_ALLOW for imports, WORKBENCH_EVIDENCE_FETCH_ALLOW for
+evidence links (any reviewer adds those; imports are for admins). A refusal never says
+what address a name resolved to. trafilatura's own fetch_url is not used: it followed
+redirects to internal addresses (adbar/trafilatura#910, #921).
 
 The HTTP client is urllib3, not httpx: trafilatura already depends on it (no new package),
 and its HTTPConnection/HTTPSConnection take the address to connect to and, separately, the
@@ -17,6 +20,7 @@ address checked"; httpx needs a custom transport for the same.
 import concurrent.futures
 import dataclasses
 import hashlib
+import http.client
 import ipaddress
 import os
 import socket
@@ -38,7 +42,19 @@ ACCEPTED_TYPES = {"text/html": "HTML", "application/xhtml+xml": "HTML", "text/pl
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 USER_AGENT = "ClaimWorkbench/0.1 (article import; +fetches one page on a reviewer's request)"
 ALLOW_SETTING = "WORKBENCH_FETCH_ALLOW"
+EVIDENCE_ALLOW_SETTING = "WORKBENCH_EVIDENCE_FETCH_ALLOW"
 _CLOUD_METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+# Ranges Python 3.11's ipaddress counts as global that are not: deprecated site-local
+# (RFC 3879), the IPv6 documentation range added in 2024 (RFC 9637), the deprecated 6to4
+# relay anycast (RFC 7526), and the IETF protocol block of which Python knows only parts
+# (192.0.0.8, the IPv4 dummy address of RFC 7600, is outside them). No web page is served
+# from any of them.
+_NOT_PUBLIC = (
+    (ipaddress.ip_network("fec0::/10"), "a site-local address"),
+    (ipaddress.ip_network("3fff::/20"), "a documentation address"),
+    (ipaddress.ip_network("192.88.99.0/24"), "a reserved address"),
+    (ipaddress.ip_network("192.0.0.0/24"), "a reserved address"),
+)
 # 6to4 and NAT64 addresses carry an IPv4 address inside; a relay would deliver to it.
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _READ_SIZE = 64 * 1024
@@ -81,15 +97,20 @@ def fetch_page(
     resolver: Resolver | None = None,
     limits: FetchLimits = FetchLimits(),
     ca_certs: str | None = None,
+    allow_setting: str = ALLOW_SETTING,
 ) -> FetchedPage:
-    """Fetch `url` (following at most `limits.max_redirects` redirects), or raise FetchRefused."""
-    allow = allow_list_from_environment() if allow is None else allow
+    """Fetch `url` (following at most `limits.max_redirects` redirects), or raise FetchRefused.
+
+    `allow` is the internal hosts that may be fetched (by default what `allow_setting`
+    names in the environment); a refusal names `allow_setting` to the administrator.
+    """
+    allow = allow_list_from_environment(allow_setting) if allow is None else allow
     resolver = resolver or resolve_host
     deadline = time.monotonic() + limits.total_timeout
     visited = []
     while True:
         target = _Target.parse(url)
-        addresses = _checked_addresses(target, allow, resolver, deadline, limits)
+        addresses = _checked_addresses(target, allow, resolver, deadline, limits, allow_setting)
         response = _Exchange(target, addresses, deadline, limits, ca_certs)
         try:
             if response.status in REDIRECT_STATUSES and response.location:
@@ -122,8 +143,9 @@ def resolve_host(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]).split("%")[0] for info in answers))
 
 
-def parse_allow_list(setting: str | None) -> frozenset:
-    """Parse "host:port, [v6]:port, ..." into {(host or address, port)}; ValueError if malformed."""
+def parse_allow_list(setting: str | None, name: str = ALLOW_SETTING) -> frozenset:
+    """Parse "host:port, [v6]:port, ..." into {(host or address, port)}; ValueError (naming
+    the setting `name`) if malformed."""
     allowed = set()
     for entry in (setting or "").split(","):
         entry = entry.strip()
@@ -131,14 +153,15 @@ def parse_allow_list(setting: str | None) -> frozenset:
             continue
         host, _, port = entry.rpartition(":")
         if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ValueError(f"{ALLOW_SETTING}: “{entry}” is not host:port (e.g. 127.0.0.1:8123).")
+            raise ValueError(f"{name}: “{entry}” is not host:port (e.g. 127.0.0.1:8123).")
         allowed.add((_normalised_host(host.strip("[]")), int(port)))
     return frozenset(allowed)
 
 
-def allow_list_from_environment() -> frozenset:
-    """The internal hosts WORKBENCH_FETCH_ALLOW names (none when it is unset)."""
-    return parse_allow_list(os.environ.get(ALLOW_SETTING))
+def allow_list_from_environment(name: str = ALLOW_SETTING) -> frozenset:
+    """The internal hosts the setting `name` names (none when it is unset):
+    WORKBENCH_FETCH_ALLOW for imports, WORKBENCH_EVIDENCE_FETCH_ALLOW for evidence links."""
+    return parse_allow_list(os.environ.get(name), name)
 
 
 def refusal_reason(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
@@ -153,6 +176,9 @@ def refusal_reason(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> st
             return f"{refusal_reason(inner)} inside an IPv6 address"
     if address in _CLOUD_METADATA:
         return "the cloud metadata service"
+    for network, reason in _NOT_PUBLIC:
+        if address in network:
+            return reason
     # Most specific first: Python counts 240.0.0.0/4 and ::1 as private as well.
     for test, reason in (
         ("is_unspecified", "an unspecified address"),
@@ -223,16 +249,23 @@ class _Target:
 
 
 def _checked_addresses(
-    target: _Target, allow: frozenset, resolver: Resolver, deadline: float, limits: FetchLimits
+    target: _Target,
+    allow: frozenset,
+    resolver: Resolver,
+    deadline: float,
+    limits: FetchLimits,
+    allow_setting: str,
 ) -> list[Address]:
     """The target's addresses, each one allowed; the name is resolved exactly once."""
     try:
         addresses = [ipaddress.ip_address(target.host)]
+        named = False
     except ValueError:
         addresses = [
             ipaddress.ip_address(address)
             for address in _resolve(target, resolver, deadline, limits)
         ]
+        named = True
     if not addresses:
         raise FetchRefused(f"The name “{target.host}” has no address.")
     if (target.host, target.port) in allow:
@@ -240,10 +273,16 @@ def _checked_addresses(
     for address in addresses:
         reason = refusal_reason(address)
         if reason and (str(address), target.port) not in allow:
-            where = target.host if target.host == str(address) else f"{target.host} ({address})"
+            # What a name resolved to is the server's business, not the asker's: a reviewer
+            # must not map the internal network through refusals.
+            where = (
+                f"“{target.host}” leads to an internal address"
+                if named
+                else f"{target.host} is {reason}"
+            )
             raise FetchRefused(
-                f"{where} is {reason}; only public addresses are fetched. An administrator "
-                f"can allow an internal host with {ALLOW_SETTING}=host:port."
+                f"{where}; only public addresses are fetched. An administrator "
+                f"can allow an internal host with {allow_setting}=host:port."
             )
     return addresses
 
@@ -263,7 +302,16 @@ def _resolve(
 
 
 class _Exchange:
-    """One request and its response, on a connection to a checked address."""
+    """One request and its response, on a connection to a checked address.
+
+    The total time cap holds however the server sends: every read waits at most until the
+    deadline, the body is read a chunk at a time with the deadline checked between chunks
+    (a server dripping one byte a second gets no more reads once it has passed), and at
+    the deadline a watchdog shuts the socket, which ends any read blocked on it. The
+    watchdog keeps its own reference to the socket: with "Connection: close" http.client
+    hands the socket to the response and sets `connection.sock` to None, and a watchdog
+    that looked there found nothing to cut while the drip went on.
+    """
 
     def __init__(
         self,
@@ -275,9 +323,8 @@ class _Exchange:
     ) -> None:
         self.target, self.deadline, self.limits = target, deadline, limits
         self.timed_out = threading.Event()
-        self.connection = self._connect(addresses, ca_certs)
-        # The total cap holds however slowly the server sends: at the deadline the socket
-        # is shut, which ends any read blocked on it.
+        self.response: urllib3.response.BaseHTTPResponse | None = None
+        self.connection, self.sock = self._connect(addresses, ca_certs)
         self.watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
         self.watchdog.daemon = True
         self.watchdog.start()
@@ -295,13 +342,15 @@ class _Exchange:
                 preload_content=False,
                 decode_content=False,
             )
+            self._wait_at_most_until_the_deadline()
             self.response = self.connection.getresponse()
-        except (OSError, urllib3.exceptions.HTTPError) as error:
+            if self.timed_out.is_set():  # headers cut off at the deadline parse as something
+                raise TimeoutError()
+        except BaseException as error:
             self.close()
-            raise self._failure(error) from None
-        if self.timed_out.is_set():  # headers cut off at the deadline parse as something
-            self.close()
-            raise self._failure(TimeoutError())
+            if isinstance(error, _READ_ERRORS):
+                raise self._failure(error) from None
+            raise
         content_type = self.response.headers.get("Content-Type", "")
         self.media_type = content_type.split(";")[0].strip().lower()
         self.charset = _charset(content_type)
@@ -314,7 +363,17 @@ class _Exchange:
             raise FetchRefused(f"Fetching took longer than {self.limits.total_timeout:g} seconds.")
         return remaining
 
-    def _connect(self, addresses: list[Address], ca_certs: str | None) -> HTTPConnection:
+    def _wait_at_most_until_the_deadline(self) -> None:
+        """The next read waits no longer than the time left in all (TimeoutError past it)."""
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0 or self.timed_out.is_set():
+            raise TimeoutError()
+        if self.sock.fileno() >= 0:  # not yet closed by a response read to its end
+            self.sock.settimeout(remaining)
+
+    def _connect(
+        self, addresses: list[Address], ca_certs: str | None
+    ) -> tuple[HTTPConnection, socket.socket]:
         last_error = None
         for address in addresses:
             timeout = min(self.limits.connect_timeout, self._remaining())
@@ -336,8 +395,9 @@ class _Exchange:
                 connection.close()
                 last_error = error
                 continue
-            connection.timeout = self._remaining()  # for each read; the watchdog caps the total
-            return connection
+            sock = connection.sock
+            assert sock is not None  # connected
+            return connection, sock
         raise self._failure(last_error)
 
     def _failure(self, error: BaseException | None) -> FetchRefused:
@@ -358,19 +418,29 @@ class _Exchange:
                 f"Could not make a secure connection to {self.target.host}: "
                 f"its certificate was not accepted ({error})."
             )
+        if isinstance(
+            error, (http.client.HTTPException, urllib3.exceptions.ProtocolError, ValueError)
+        ):
+            malformed = _malformed_answer(error)
+            if malformed:
+                return FetchRefused(
+                    f"{self.target.host} answered with something that is not a valid web "
+                    f"page ({malformed}); nothing was kept."
+                )
         return FetchRefused(f"Could not connect to {self.target.host}: {error}.")
 
     def _cut(self) -> None:
         self.timed_out.set()
-        sock = getattr(self.connection, "sock", None)
         try:
-            if sock is not None:
-                sock.shutdown(socket.SHUT_RDWR)
+            # The plain socket's shutdown, also under TLS: SSLSocket.shutdown would drop its
+            # SSL object while the reading thread is still using it.
+            socket.socket.shutdown(self.sock, socket.SHUT_RDWR)
         except OSError:
             pass
 
     def checked_body(self) -> bytes:
         """The decompressed body, after every check on status, type, size and time."""
+        assert self.response is not None
         if not 200 <= self.status < 300:
             raise FetchRefused(f"The server answered {self.status} {self.response.reason}.")
         if self.media_type not in ACCEPTED_TYPES:
@@ -388,7 +458,11 @@ class _Exchange:
         )
         parts, received = [], 0
         try:
-            while chunk := self.response.read1(_READ_SIZE, decode_content=False):
+            while True:
+                self._wait_at_most_until_the_deadline()
+                chunk = self.response.read1(_READ_SIZE, decode_content=False)
+                if not chunk:
+                    break
                 received += len(chunk)
                 if received > self.limits.max_bytes:
                     raise FetchRefused(
@@ -396,15 +470,48 @@ class _Exchange:
                     )
                 parts.append(inflater.feed(chunk))
             parts.append(inflater.finish())
-        except (OSError, urllib3.exceptions.HTTPError) as error:
+        except _READ_ERRORS as error:
             raise self._failure(error) from None
         if self.timed_out.is_set():
             raise self._failure(TimeoutError())
         return b"".join(parts)
 
     def close(self) -> None:
+        """Stop the watchdog and let the socket go (the response may hold it by now)."""
         self.watchdog.cancel()
+        if self.response is not None:
+            self.response.close()
         self.connection.close()
+        self.sock.close()
+
+
+# What reading an answer may raise besides FetchRefused: the network's errors, urllib3's,
+# and http.client's for an answer that is not HTTP (a status line such as "SSH-2.0-…",
+# more than 100 headers, a header line over 64 KB, a damaged chunk).
+_READ_ERRORS = (OSError, urllib3.exceptions.HTTPError, http.client.HTTPException, ValueError)
+
+
+def _malformed_answer(error: BaseException) -> str | None:
+    """What was wrong with an answer that is not HTTP, in a few words; None for a network
+    error (the connection reset or closed early)."""
+    while isinstance(error, urllib3.exceptions.ProtocolError) and error.args:
+        inner = error.args[-1]
+        if not isinstance(inner, BaseException):
+            break
+        error = inner
+    if isinstance(error, (http.client.RemoteDisconnected, ConnectionError)):
+        return None
+    if isinstance(error, http.client.LineTooLong):
+        return "a line of its answer is longer than 64 KB"
+    if isinstance(error, http.client.BadStatusLine):
+        return "its answer does not begin like an HTTP answer"
+    if "more than" in str(error) and "headers" in str(error):
+        return "it sent more than 100 headers"
+    if isinstance(error, http.client.IncompleteRead):
+        return "its answer ended before the length it announced"
+    if isinstance(error, (http.client.HTTPException, ValueError)):
+        return "its answer is not valid HTTP"
+    return None
 
 
 def _charset(content_type: str) -> str | None:

@@ -5,18 +5,29 @@ the oldest runnable one with a single UPDATE ... RETURNING, so two workers never
 same job. A job is queued, then running, then done or failed; a failed attempt with
 attempts left goes back to queued with a growing delay (exponential backoff). A worker
 that dies leaves its job's heartbeat stale, and the next worker to look recovers it.
-Imports use it; archiving evidence links in the background can use the same
-table and worker with a kind of its own and more attempts.
+Imports use it, and so does archiving evidence links, with a kind of its own and more
+attempts.
+
+Fair to everyone: each person may have at most MAX_QUEUED_PER_USER jobs waiting or
+running (WORKBENCH_MAX_QUEUED_JOBS; one more is refused with TooManyJobs), and a free
+worker takes the job of whoever has the fewest running, then whoever was served least
+recently, and only then the oldest. So one person's pile of slow fetches (each capped in
+time) delays someone else's job by at most the job a worker is busy with.
 """
 
 import dataclasses
 import datetime
 import json
+import os
 from typing import Any
 
 from sqlite_utils import Database
 
-from ..errors import JobFailed, JobNotFound  # noqa: F401  (JobFailed: raised by job kinds)
+from ..errors import (  # noqa: F401  (JobFailed: raised by job kinds)
+    JobFailed,
+    JobNotFound,
+    TooManyJobs,
+)
 from ..storage.clock import now, stamp
 from ..storage.db import insert, write_transaction
 
@@ -29,6 +40,10 @@ BACKOFF_MAX_SECONDS = 600
 # one silent this long belongs to a worker that died (a crash, kill -9, a restart).
 STALE_AFTER_SECONDS = 30
 WORKER_STOPPED = "The server stopped while this job was running; nothing was stored."
+# Jobs one person may have waiting or running at once. An evidence link is archived in a
+# second or two, a link that hangs in at most the fetcher's cap (20 s): twenty leaves
+# room for a reviewer citing link after link, and none for 200 posts in two seconds.
+MAX_QUEUED_PER_USER = int(os.environ.get("WORKBENCH_MAX_QUEUED_JOBS", "20"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,28 +98,68 @@ def enqueue(
     stages: list[str] | None = None,
     max_attempts: int = 1,
 ) -> int:
-    """Queue a job of `kind` and return its id; a worker runs it as soon as one is free."""
-    created = stamp()
+    """Queue a job of `kind` and return its id; a worker runs it as soon as one is free.
+    TooManyJobs, with nothing queued, when `created_by` has their limit waiting already."""
     with write_transaction(db):
-        return insert(
+        return enqueue_in_transaction(
             db,
-            "jobs",
-            {
-                "kind": kind,
-                "state": "queued",
-                "label": label,
-                "stages": json.dumps(stages or []),
-                "stage": None,
-                "progress": 0.0,
-                "payload": json.dumps(payload, ensure_ascii=False),
-                "created_by": created_by,
-                "created_at": created,
-                "updated_at": created,
-                "attempts": 0,
-                "max_attempts": max(1, max_attempts),
-                "run_after": created,
-            },
+            kind,
+            payload,
+            created_by=created_by,
+            label=label,
+            stages=stages,
+            max_attempts=max_attempts,
         )
+
+
+def enqueue_in_transaction(
+    db: Database,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    created_by: str,
+    label: str = "",
+    stages: list[str] | None = None,
+    max_attempts: int = 1,
+) -> int:
+    """enqueue(), inside the caller's write transaction, so the job exists exactly when
+    what asked for it is committed (evidence and the archive of its link)."""
+    waiting = pending_count(db, created_by)
+    if waiting >= MAX_QUEUED_PER_USER:
+        raise TooManyJobs(
+            f"You have as many links and imports waiting to be fetched or run as one person "
+            f"may ({waiting}); nothing was added. Try again when some are done (a minute or "
+            "two)."
+        )
+    created = stamp()
+    return insert(
+        db,
+        "jobs",
+        {
+            "kind": kind,
+            "state": "queued",
+            "label": label,
+            "stages": json.dumps(stages or []),
+            "stage": None,
+            "progress": 0.0,
+            "payload": json.dumps(payload, ensure_ascii=False),
+            "created_by": created_by,
+            "created_at": created,
+            "updated_at": created,
+            "attempts": 0,
+            "max_attempts": max(1, max_attempts),
+            "run_after": created,
+        },
+    )
+
+
+def pending_count(db: Database, created_by: str) -> int:
+    """How many of this person's jobs are waiting or running."""
+    row = db.execute(
+        "select count(*) from jobs where created_by = ? and state in ('queued', 'running')",
+        [created_by],
+    ).fetchone()
+    return int(row[0])
 
 
 def get_job(db: Database, job_id: int) -> Job:
@@ -140,7 +195,10 @@ def has_work(
 def claim_next(
     db: Database, worker: str, kinds: list[str] | None = None, at: datetime.datetime | None = None
 ) -> Job | None:
-    """Take the oldest queued job that may run now (of `kinds`, if given), or None.
+    """Take the next queued job that may run now (of `kinds`, if given), or None: of the
+    people with jobs waiting, the one with the fewest running, then the one served least
+    recently, then their oldest job. A worker is never kept for one person while someone
+    else waits.
 
     One statement, so it is atomic: of two workers asking at once, one gets the job and
     the other the next one (or None).
@@ -148,14 +206,18 @@ def claim_next(
     moment = stamp(at)
     kind_filter, params = "", [moment]
     if kinds is not None:
-        kind_filter = f" and kind in ({', '.join('?' for _ in kinds)})"
+        kind_filter = f" and j.kind in ({', '.join('?' for _ in kinds)})"
         params += list(kinds)
     with write_transaction(db):
         rows = db.execute(
             "update jobs set state = 'running', attempts = attempts + 1, started_at = ?, "
             "heartbeat_at = ?, updated_at = ?, claimed_by = ? "
-            "where id = (select id from jobs where state = 'queued' and run_after <= ?"
-            f"{kind_filter} order by run_after, id limit 1) returning *",
+            "where id = (select j.id from jobs j where j.state = 'queued' and j.run_after <= ?"
+            f"{kind_filter} order by "
+            "(select count(*) from jobs r where r.created_by = j.created_by "
+            "and r.state = 'running'), "
+            "(select max(s.started_at) from jobs s where s.created_by = j.created_by) "
+            "nulls first, j.run_after, j.id limit 1) returning *",
             [moment, moment, moment, worker, *params],
         )
         columns = [column[0] for column in rows.description]

@@ -9,7 +9,7 @@ from ..errors import ClaimNotFound, InvalidInput, VersionConflict
 from ..storage.clock import utc_now
 from ..storage.db import write_transaction
 from ..team.accounts import User
-from .claims import claim_row, get_claim, write_status
+from .claims import claim_row, get_claim, in_blind_review, write_status
 from .history import record_history
 
 
@@ -21,9 +21,18 @@ def copy_review(
     expected_version: int | None = None,
 ) -> dict[str, Any]:
     """Give a claim the status and evidence of the same claim reviewed in another article,
-    as one change (one history row, "copied from claim N"; undo takes it all back)."""
+    as one change (one history row, "copied from claim N"; undo takes it all back).
+
+    Refused while the claim's article is under blind review: a copied status would wait
+    unwritten while its evidence showed, with no history row and no undo, and the other
+    reviewers would read it."""
     with write_transaction(db):
         current = claim_row(db, claim_id)
+        if in_blind_review(db, current["article_id"]):
+            raise InvalidInput(
+                "This article is under blind review: a review is copied in once every "
+                "reviewer is done. Reviewers decide each claim themselves."
+            )
         if expected_version is not None and current["version"] != expected_version:
             raise VersionConflict(get_claim(db, claim_id))
         matched = db.execute(
@@ -39,9 +48,11 @@ def copy_review(
         evidence_ids = _copy_evidence(db, source["id"], claim_id, actor, now)
         copied = {"copied_from": from_claim_id, "evidence_ids": evidence_ids}
         if source["status"] != current["status"]:
-            write_status(
+            written = write_status(
                 db, "select ? as id", [claim_id], source["status"], actor, bulk=False, extra=copied
             )
+            if written.count != 1:  # evidence goes only with the history row undo takes back
+                raise InvalidInput("This claim's status cannot change now; nothing was copied.")
         elif evidence_ids:
             db.execute("update claims set version = version + 1 where id = ?", [claim_id])
             record_history(db, current, actor.username, "copied evidence", None, copied, now)

@@ -470,13 +470,16 @@ def set_attribution(
         refuse_if_hidden(claim)
         _check_version(db, claim, expected_version)
         typed = " ".join((passage or "").split())
-        if (
-            kind == "none"
-            and typed
-            and typed != " ".join((claim["attribution_text"] or "").split())
-        ):
-            # A source was typed but the kind says there is none: saving would drop the
-            # words without a word. Ask for the kind instead.
+        if kind == "none" and typed:
+            # Words in the box but a kind that says there is no source: saving would drop
+            # them without a word, whether they were typed now or are the source the claim
+            # has (the kind switched to "none"). Only an empty box says "no source".
+            if typed == " ".join((claim["attribution_text"] or "").split()):
+                raise InvalidInput(
+                    f"The source box still says “{typed}” but the kind is now “none”. Empty "
+                    "the box to say the article gives no source, or choose what kind of "
+                    "source it is; nothing was changed."
+                )
             raise InvalidInput(
                 f"You typed the source “{typed}” but chose the kind “none”. Choose what kind "
                 "of source it is, or empty the field to say the article gives none."

@@ -1,5 +1,6 @@
 """Evidence records on claims: a link, what it says, and whether it supports the claim."""
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlite_utils import Database
@@ -9,7 +10,7 @@ from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
 from ..team.accounts import User
 from .articles import is_web_url
-from .claims import claim_row, refuse_if_hidden
+from .claims import claim_row, in_blind_review, refuse_if_hidden
 from .hiding import hide_record
 from .history import record_history
 
@@ -26,8 +27,15 @@ def add_evidence(
     stance: str | None,
     title: str | None = None,
     excerpt: str | None = None,
+    *,
+    attach: Callable[[Database, dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Attach an evidence link to a claim; only http(s) URLs (OWASP ASVS 1.2.2)."""
+    """Attach an evidence link to a claim; only http(s) URLs (OWASP ASVS 1.2.2).
+
+    Refused while the claim's article is under blind review, as notes are: its stance,
+    title and excerpt are a reviewer's reasons, which the others must not read before the
+    reveal. `attach(db, record)` runs inside the transaction, for what must be stored
+    with the evidence or not at all (the job that archives its link)."""
     url = (url or "").strip()
     if not is_web_url(url):
         raise InvalidInput("The evidence URL must be a full http:// or https:// address.")
@@ -45,6 +53,12 @@ def add_evidence(
         claim = claim_row(db, claim_id)
         # Notes and evidence of a merged passage live on the claim it was merged into.
         refuse_if_hidden(claim, merged_only=True)
+        if in_blind_review(db, claim["article_id"]):
+            raise InvalidInput(
+                "This article is under blind review: evidence, like notes, is added once "
+                "every reviewer is done, so no reviewer reads another's reasons. Reviewers "
+                "put their links in the note of their decision."
+            )
         now = utc_now()
         record = {
             "claim_id": claim_id,
@@ -65,7 +79,10 @@ def add_evidence(
             {"evidence_id": evidence_id, "url": url, "stance": stance, "title": title},
             now,
         )
-    return dict(db.table("evidence").get(evidence_id))
+        stored = dict(db.table("evidence").get(evidence_id))
+        if attach is not None:
+            attach(db, stored)
+    return stored
 
 
 def delete_evidence(db: Database, evidence_id: int, actor: User) -> dict[str, Any]:

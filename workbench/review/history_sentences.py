@@ -276,6 +276,22 @@ def _new_in_version(entry: Entry, before: Entry, after: Entry, the_claim: list[P
     ]
 
 
+def _changed_since_decided(
+    entry: Entry, before: Entry, after: Entry, the_claim: list[Part]
+) -> list[Part]:
+    state = before.get("decision_state")
+    was = f" ({state})" if state in ("proposed", "approved") else ""
+    return [
+        ("text", f"version {after.get('version')} changed what "),
+        *the_claim,
+        ("text", " says, so its decision no longer holds: set to "),
+        ("status", after.get("status")),
+        ("text", ", was "),
+        ("status", before.get("status")),
+        ("text", was),
+    ]
+
+
 def _assign(entry: Entry, before: Entry, after: Entry, the_claim: list[Part]) -> list[Part]:
     how = " (mentioned in a note)" if after.get("via") == "mention" else ""
     return [
@@ -426,6 +442,7 @@ _DESCRIBE = {
     "changed in version": _changed_in_version,
     "removed in version": _removed_in_version,
     "new in version": _new_in_version,
+    "changed since decided": _changed_since_decided,
     "copied evidence": _copied_evidence,
     "copied evidence removed": _copied_evidence_removed,
     "assign": _assign,

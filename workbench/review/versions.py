@@ -6,8 +6,14 @@ placed in it by workbench.text.reanchor (exact, then fuzzy with a measured thres
 A claim whose passage changed is marked "changed in version N" (the history keeps both
 texts), one whose passage is gone "removed in version N" (hidden, never erased), and
 sentences no claim covers become new claims. Statuses, notes, evidence and history stay
-with their claims. Offsets always point into the version they belong to: claims.start/end
-into claims.text_version, claim_anchors into each earlier version.
+with their claims, except a decision on a passage that now claims something else: one
+whose numbers, names or negation changed goes back to unverified, marked "changed since
+decided" (decision state "changed"), its old decision in the history. Offsets always
+point into the version they belong to: claims.start/end into claims.text_version,
+claim_anchors into each earlier version.
+
+A new version is held to the limits of a new article (characters, claims), from every
+path: paste, file, URL preview and the command line all come here.
 """
 
 import json
@@ -23,16 +29,21 @@ from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
 from ..team.accounts import User
 from ..text import analysis, languages
+from ..text.claim_keys import normalise, score
 from ..text.cleaning import check_article_text
 from ..text.reanchor import Passage, Plan, plan_reanchoring
 from ..text.splitter import ClaimSpan, split_claims
+from . import articles
 from .articles import content_hash, get_article
-from .claims import bump_version
+from .claims import bump_version, write_status
 from .corrections import locate_passage, renumber
 from .history import decode, record_article_event, record_history
 from .history_sentences import Part, word_changes
 
 VERSION_ACTIONS = ("changed in version", "removed in version", "new in version")
+# The history action, and the decision state, of a decision a new version took back.
+DECISION_RESET = "changed since decided"
+CHANGED_STATE = "changed"
 # Preparing a version runs outside the write lock; if reviewers changed the article's
 # claims meanwhile it is prepared again, at most this many times.
 ATTEMPTS = 3
@@ -50,6 +61,7 @@ class NewVersion:
     changed: int = 0
     removed: int = 0
     added: int = 0
+    undecided: int = 0  # of the changed, decided claims whose decision no longer holds
 
     def summary(self) -> dict[str, int]:
         """The counts, as stored with the version and shown in its banner."""
@@ -59,6 +71,7 @@ class NewVersion:
             "changed": self.changed,
             "removed": self.removed,
             "added": self.added,
+            "undecided": self.undecided,
         }
 
 
@@ -85,16 +98,20 @@ def article_for_url(db: Database, url: str | None) -> int | None:
 def import_new_version(
     db: Database, article_id: int, text: str, *, actor: User, source_format: str = "txt"
 ) -> NewVersion:
-    """Make `text` the article's next version and move its claims there, in one transaction."""
+    """Make `text` the article's next version and move its claims there, in one transaction.
+    ArticleRejected, with nothing stored, for a text a new article could not have."""
     text = check_article_text(text)
     digest = content_hash(text)
+    spans: list[ClaimSpan] | None = None
     for _ in range(ATTEMPTS):
         state = _read_state(db, article_id)
         if state.article["content_hash"] == digest:
             return NewVersion(article_id, state.article["current_version"], created=False)
         _refuse_other_articles_text(db, article_id, digest)
+        if spans is None:
+            spans = _claim_spans(text, state.article.get("language") or languages.DEFAULT)
         # The slow part (splitting, matching, finding sources) runs before the write lock.
-        plan = _plan(state, text)
+        plan = _plan(state, text, spans)
         fields = _annotations(state, plan, text)
         with write_transaction(db):
             if _fingerprint(db, article_id) != state.fingerprint:
@@ -140,13 +157,35 @@ def _fingerprint(db: Database, article_id: int) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _plan(state: _State, text: str) -> Plan:
+def _claim_spans(text: str, language: str) -> list[ClaimSpan]:
+    """The new text's sentences (by the rules of the article's language), each a claim;
+    ArticleRejected past the article's limit of claims (counted before splitting when
+    the lines alone are too many)."""
+    articles.refuse_too_many_paragraphs(text)
+    spans = split_claims(text, language)
+    if len(spans) > articles.MAX_CLAIMS:
+        raise ArticleRejected(
+            f"This version has {len(spans):,} claims; the limit is {articles.MAX_CLAIMS:,} "
+            "per article, for a new version as for a new article. Nothing was stored."
+        )
+    return spans
+
+
+def _plan(state: _State, text: str, spans: list[ClaimSpan]) -> Plan:
     passages = [
         Passage(c["id"], c["start"], c["end"], c["text"], hidden=not c["is_claim"])
         for c in state.claims
     ]
-    language = state.article.get("language") or languages.DEFAULT
-    return plan_reanchoring(passages, state.article["body"], text, split_claims(text, language))
+    return plan_reanchoring(passages, state.article["body"], text, spans)
+
+
+def claims_something_else(old: str, new: str) -> bool:
+    """True when a passage's new wording is not the same claim as its old one, by the
+    rules that match claims across articles (workbench/text/claim_keys.py): other
+    numbers ("25 million" -> "25 to 50 million"), a negation gained or lost, a word
+    replaced by another (a name, "rose" for "fell"), or more than a few words added.
+    A decision on the old wording does not hold for such a claim."""
+    return score(normalise(old), normalise(new)) == 0.0
 
 
 def _annotations(state: _State, plan: Plan, text: str) -> dict[Any, dict[str, Any]]:
@@ -254,6 +293,25 @@ def _apply(
             {"start": span.start, "end": span.end, "text": span.text, "version": new},
             now,
         )
+    reset = [
+        placement.claim_id
+        for placement in changed
+        if before[placement.claim_id]["is_claim"]
+        and before[placement.claim_id]["status"] != "unverified"
+        and claims_something_else(before[placement.claim_id]["text"], placement.text)
+    ]
+    if reset:
+        # Back to unverified, marked: the history row keeps the decision it replaces.
+        write_status(
+            db,
+            "select value from json_each(?)",
+            [json.dumps(reset)],
+            "unverified",
+            actor,
+            action=DECISION_RESET,
+            decision_state=CHANGED_STATE,
+            extra={"version": new},
+        )
     result = NewVersion(
         article_id,
         new,
@@ -263,6 +321,7 @@ def _apply(
         changed=len(changed),
         removed=len(plan.removed),
         added=len(plan.added),
+        undecided=len(reset),
     )
     matching.index_claims(db, [p.claim_id for p in changed] + added_ids)
     counts = result.summary()

@@ -510,6 +510,138 @@ def _add_search_stems(db: sqlite_utils.Database) -> None:
     """)
 
 
+def _index_jobs_by_person(db: sqlite_utils.Database) -> None:
+    """What a fair job queue asks of each person (workbench/intake/jobs.py): how many of
+    their jobs wait or run (their limit), and when one of theirs last started."""
+    db.table("jobs").create_index(["created_by", "state"])
+    db.table("jobs").create_index(["created_by", "started_at"])
+
+
+def _freeze_revealed_blind_reviews(db: sqlite_utils.Database) -> None:
+    """A revealed blind review's claims as the reviewers saw them (position and text):
+    its figures and its adjudication page are a record, which a later version of the
+    article must not change. Reviews revealed before this table get the claims they have
+    decisions on, as they read now (the best there is)."""
+    db.table("blind_review_claims").create(
+        {"review_id": int, "claim_id": int, "position": int, "text": str},
+        pk=("review_id", "claim_id"),
+        foreign_keys=[("review_id", "blind_reviews", "id"), ("claim_id", "claims", "id")],
+        not_null={"text"},
+    )
+    db.execute(
+        "insert into blind_review_claims (review_id, claim_id, position, text) "
+        "select distinct d.review_id, c.id, c.position, c.text from blind_decisions d "
+        "join blind_reviews b on b.id = d.review_id join claims c on c.id = d.claim_id "
+        "where b.revealed_at is not null and c.is_claim = 1"
+    )
+
+
+def _add_sign_in_factors_and_tokens(db: sqlite_utils.Database) -> None:
+    """What signing in needs beyond a password: second factors (TOTP, recovery codes,
+    passkeys), logins waiting for their second step, WebAuthn challenges, OpenID Connect
+    logins in flight and the provider identities of accounts, API tokens, and each
+    account's security log. Secrets are stored as SHA-256 digests wherever the server only
+    compares them (tokens, recovery codes, pending logins); a TOTP secret is kept as is,
+    since the server computes codes from it."""
+    # How a session began: password (alone), password+totp, password+passkey, passkey, oidc.
+    db.table("sessions").add_column("method", str, not_null_default="password")
+    db.table("totp_secrets").create(
+        {"user_id": int, "secret": str, "confirmed_at": str, "last_step": int, "created_at": str},
+        pk="user_id",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db.table("recovery_codes").create(
+        {"id": int, "user_id": int, "code_hash": str, "created_at": str, "used_at": str},
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db.table("recovery_codes").create_index(["user_id"])
+    db.table("passkeys").create(
+        {
+            "id": int,
+            "user_id": int,
+            "credential_id": str,  # base64url, as the browser names it
+            "public_key": bytes,
+            "sign_count": int,
+            "name": str,
+            "created_at": str,
+            "last_used_at": str,
+        },
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db.table("passkeys").create_index(["credential_id"], unique=True)
+    db.table("passkeys").create_index(["user_id"])
+    # A password accepted, the second factor still to come (the cookie holds the token).
+    db.table("pending_logins").create(
+        {"token_hash": str, "user_id": int, "created_at": str, "expires_at": str},
+        pk="token_hash",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db.table("webauthn_challenges").create(
+        {"challenge": str, "user_id": int, "purpose": str, "expires_at": str},
+        pk="challenge",
+    )
+    db.table("oidc_logins").create(
+        {
+            "state_hash": str,
+            "nonce": str,
+            "code_verifier": str,
+            "next_path": str,
+            "expires_at": str,
+        },
+        pk="state_hash",
+    )
+    db.table("oidc_identities").create(
+        {"issuer": str, "subject": str, "user_id": int, "email": str, "created_at": str},
+        pk=("issuer", "subject"),
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db.table("oidc_identities").create_index(["user_id"])
+    db.table("api_tokens").create(
+        {
+            "id": int,
+            "user_id": int,
+            "name": str,
+            "token_hash": str,
+            "scope": str,  # read | write
+            "created_at": str,
+            "expires_at": str,
+            "last_used_at": str,
+            "last_used_address": str,
+            "revoked_at": str,
+            "revoked_by": str,
+            # The rate limit's current minute and how many requests it has had.
+            "window_start": str,
+            "window_count": int,
+        },
+        pk="id",
+        not_null={"user_id", "name", "token_hash", "scope", "created_at", "expires_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db.table("api_tokens").create_index(["token_hash"], unique=True)
+    db.table("api_tokens").create_index(["user_id"])
+    db.table("api_token_addresses").create(
+        {"token_id": int, "address": str, "first_seen_at": str},
+        pk=("token_id", "address"),
+        foreign_keys=[("token_id", "api_tokens", "id")],
+    )
+    db.table("security_events").create(
+        {
+            "id": int,
+            "user_id": int,
+            "username": str,
+            "kind": str,
+            "detail": str,
+            "address": str,
+            "at": str,
+        },
+        pk="id",
+        not_null={"kind", "at"},
+    )
+    db.table("security_events").create_index(["user_id", "id"])
+
+
 # In the order they ran; PRAGMA user_version counts those done.
 MIGRATIONS = [
     _create_core_tables,
@@ -529,6 +661,9 @@ MIGRATIONS = [
     _add_desk_workflow,
     _add_languages_and_confidence,
     _add_search_stems,
+    _index_jobs_by_person,
+    _freeze_revealed_blind_reviews,
+    _add_sign_in_factors_and_tokens,
 ]
 
 

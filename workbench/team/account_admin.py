@@ -60,6 +60,10 @@ def set_active(db: Database, username: str, active: bool, actor: User) -> None:
             if row["role"] == "admin":
                 _keep_an_admin(db, row, "deactivate")
             db.execute("delete from sessions where user_id = ?", [row["id"]])
+            # A pending reset link must not come back to life when the account does.
+            db.execute(
+                "delete from reset_tokens where user_id = ? and used_at is null", [row["id"]]
+            )
         db.execute("update users set active = ? where id = ?", [1 if active else 0, row["id"]])
 
 

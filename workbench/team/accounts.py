@@ -25,6 +25,7 @@ from ..errors import AccountError, LoginThrottled
 from ..storage import clock
 from ..storage.clock import utc_now
 from ..storage.db import dict_rows, insert, write_transaction
+from .usernames import lookalike_of
 
 # Each role can do everything the ones before can; editors assign, approve and adjudicate.
 ROLES = ("viewer", "reviewer", "editor", "admin")
@@ -115,6 +116,12 @@ def create_user(
 def _insert_user(db: Database, username: str, password_hash: str, role: str) -> User:
     if _user_row(db, username) is not None:
         raise AccountError(f"There is already a user called {username}.")
+    taken = [row[0] for row in db.execute("select username from users")]
+    if (alike := lookalike_of(username, taken)) is not None:
+        raise AccountError(
+            f"“{username}” could be taken for the user {alike} (the names differ only in "
+            "punctuation or in letters that look alike). Choose a name no one could mistake."
+        )
     user_id = insert(
         db,
         "users",
@@ -139,6 +146,8 @@ def set_password(
             raise AccountError(f"There is no user called {username}.")
         db.execute("update users set password_hash = ? where id = ?", [password_hash, row["id"]])
         db.execute("delete from sessions where user_id = ?", [row["id"]])
+        # A reset link handed out before is for a password that is gone: it dies with it.
+        db.execute("delete from reset_tokens where user_id = ? and used_at is null", [row["id"]])
         # A new password is the way out the 429 page names: it lifts every wait on the account.
         db.execute(
             "delete from login_failures where username = ? collate nocase", [row["username"]]
@@ -165,6 +174,12 @@ def list_users(db: Database) -> list[User]:
         User(row["id"], row["username"], row["role"])
         for row in db.query("select id, username, role from users order by username collate nocase")
     ]
+
+
+def has_password(db: Database, user_id: int) -> bool:
+    """False for an account made by single sign-on, whose stored hash matches nothing."""
+    row = db.execute("select password_hash from users where id = ?", [user_id]).fetchone()
+    return row is not None and "$" in row[0]
 
 
 def count_users(db: Database) -> int:
@@ -254,6 +269,22 @@ def _reserve_attempt(db: Database, username: str, address: str) -> int:
         )
 
 
+def count_attempt(db: Database, username: str, address: str) -> int:
+    """Count one sign-in step (a second factor's code, say) as a failure until
+    `forget_attempts` says it succeeded: the throttle of `authenticate` covers it too."""
+    return _reserve_attempt(db, username.strip()[:100], address)
+
+
+def forget_attempts(db: Database, attempt: int, username: str, address: str) -> None:
+    """A step succeeded: its counted attempt and this address's failures on the account go."""
+    with write_transaction(db):
+        db.execute(
+            "delete from login_failures where id = ? or "
+            "(username = ? collate nocase and address = ?)",
+            [attempt, username, address],
+        )
+
+
 # --- sessions ----------------------------------------------------------------------------
 
 
@@ -261,8 +292,9 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def start_session(db: Database, user: User) -> str:
-    """A new session for `user`; returns the token for the cookie (stored only as a hash)."""
+def start_session(db: Database, user: User, method: str = "password") -> str:
+    """A new session for `user`; returns the token for the cookie (stored only as a hash).
+    `method` says how it began (password, password+totp, passkey, oidc...)."""
     token = secrets.token_urlsafe(32)
     now = utc_now()
     db.table("sessions").insert(
@@ -271,6 +303,7 @@ def start_session(db: Database, user: User) -> str:
             "user_id": user.id,
             "created_at": now,
             "last_seen_at": now,
+            "method": method,
         }
     )
     return token
@@ -310,6 +343,16 @@ def session_user(
         except sqlite3.OperationalError:
             pass  # a full or read-only disk must not stop people reading
     return User(row["id"], row["username"], row["role"])
+
+
+def session_method(db: Database, token: str | None) -> str | None:
+    """How the session `token` began (password, password+totp, passkey, oidc...), or None."""
+    if not token or len(token) > 200:
+        return None
+    row = db.execute(
+        "select method from sessions where token_hash = ?", [_token_digest(token)]
+    ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def end_session(db: Database, token: str | None) -> None:

@@ -102,7 +102,7 @@ def _type_head(
     if head.tag_ in _NAME_TAGS or (head.ent_type_ and head.tag_ not in ("NN", "NNS", "CD")):
         if head.tag_ == "NNPS" and head.ent_type_ == "NORP" and not _determiner(head):
             return _own(head, base, "anonymous", 0.8, plural=True)  # "Palestinians said"
-        found = _named(head, base, memory)
+        found = _named(head, base, memory, hint=_role_before(head))
         if found is not None:
             return found
     if lower in _QUANTIFIERS or head.tag_ == "CD":
@@ -169,6 +169,18 @@ def _appositive_name(head: Any) -> Any:
     return None
 
 
+def _role_before(head: Any) -> Any:
+    """ "Council leader Marcus Hale": the common noun of a role in front of a name (the
+    parser makes it a compound of the name), which says the name is a person's."""
+    for child in head.lefts:
+        if child.dep_ != "compound" or child.tag_ not in ("NN", "NNS"):
+            continue
+        category = source_lexicon.noun_category(child.text)
+        if _is_title(child.text) or (category is not None and category.category == "person"):
+            return child
+    return None
+
+
 def _name_after_role(head: Any) -> Any:
     """ "CEO of the Refugee Council Enver Solomon", "professor Marc Lamont Hill": a role
     whose phrase ends in a person's name (the parser often heads it with the role)."""
@@ -193,6 +205,8 @@ def _name_after_role(head: Any) -> Any:
             if "B" in [t.ent_iob_ for t in name]
             else name
         )
+        if name and name[0].i > 0 and head.doc[name[0].i - 1].tag_ == "IN":
+            return None  # "a spokesman for Metrolink": whom the role is for, not its name
         return name
     # "of the Andean Community Wagner": the name is what follows the organisation's name.
     cues = [i for i, token in enumerate(run) if _looks_like_organization([token.text])]
@@ -241,6 +255,7 @@ def name_tokens(head: Any) -> list[Any]:
             tokens.insert(0, before)
         else:
             break
+    tokens = _with_possessor(tokens, head) + _of_tail(tokens, head)
     while tokens and (tokens[0].text in _NOT_NAME_WORDS or tokens[0].is_punct):
         tokens.pop(0)
     while tokens and (tokens[-1].is_punct or tokens[-1].tag_ == "POS"):
@@ -248,12 +263,55 @@ def name_tokens(head: Any) -> list[Any]:
     return tokens
 
 
+def _with_possessor(tokens: list[Any], head: Any) -> list[Any]:
+    """ "the U.S. Attorney's Office": an office named by its holder's proper name keeps
+    it ("Office" alone names nobody)."""
+    doc = head.doc
+    first = tokens[0]
+    if first.i < 2 or doc[first.i - 1].tag_ != "POS" or not _looks_like_organization([head.text]):
+        return tokens
+    owner = doc[first.i - 2]
+    if owner.dep_ != "poss" or owner.head.i != head.i or owner.tag_ not in _NAME_TAGS:
+        return tokens
+    start = owner.i
+    while start > 0 and doc[start - 1].tag_ in _NAME_TAGS and doc[start - 1].head.i == owner.i:
+        start -= 1
+    return list(doc[start : first.i]) + tokens
+
+
+def _of_tail(tokens: list[Any], head: Any) -> list[Any]:
+    """ "Chamber of Commerce", "Ministry of Defence": an organisation's name goes on past
+    "of" when proper nouns follow it (the recogniser often stops before)."""
+    doc = head.doc
+    after = tokens[-1].i + 1
+    if (
+        tokens[-1].i != head.i
+        or not _looks_like_organization([head.text])
+        or after + 1 >= len(doc)
+        or doc[after].lower_ != "of"
+        or doc[after].head.i != head.i
+    ):
+        return []
+    end = after + 1
+    if doc[end].lower_ == "the":
+        end += 1
+    start_of_name = end
+    while end < len(doc) and doc[end].tag_ in _NAME_TAGS:
+        end += 1
+    return list(doc[after:end]) if end > start_of_name else []
+
+
 def _named(
     head: Any, base: int, memory: Discourse, hint: Any = None, tokens: list[Any] | None = None
 ) -> Found | None:
     """A proper name as a source: a person (titles stripped) or an organisation."""
     tokens = tokens if tokens is not None else name_tokens(head)
-    titles = [t for t in tokens if _is_title(t.text)]
+    # A title in the possessive owns what follows ("the Attorney's Office"): not a title.
+    titles = [
+        t
+        for t in tokens
+        if _is_title(t.text) and not (t.i + 1 < len(t.doc) and t.doc[t.i + 1].tag_ == "POS")
+    ]
     # The name proper follows its last title ("Senate Majority Leader Harry Reid").
     if titles:
         after = tokens[tokens.index(titles[-1]) + 1 :]
@@ -290,6 +348,10 @@ def _named(
             or (source_lexicon.noun_category(hint.text) or (None,))[0] == "person"
         )
     )
+    institution_hint = (
+        hint is not None
+        and (source_lexicon.noun_category(hint.text) or (None,))[0] == "institution"
+    )
     if known is not None and not organization_words and (known.sure or label in PERSON_LABELS):
         confidence = 0.95
         kind = "named_person"
@@ -300,6 +362,9 @@ def _named(
         kind, confidence = "organization", 0.9
     elif memory.known_organization(words) is not None:
         kind, confidence = "organization", 0.9
+    elif institution_hint:
+        # "The city's transport authority, Metrolink,": an institution's name.
+        kind, confidence = "organization", 0.85
     elif hinted:
         # A person's role before the name: "his lawyer, Irene Sato", "Secretary General
         # of the Andean Community Wagner".
@@ -317,7 +382,9 @@ def _named(
     else:
         kind, confidence = "organization", 0.5
     # "entity" when the recogniser's label decided the kind, for the reviewer to weigh.
-    decided_by_label = label and not (known or organization_words or hinted or titles)
+    decided_by_label = label and not (
+        known or organization_words or hinted or institution_hint or titles
+    )
     method = "entity" if decided_by_label else "parse"
     attribution = Attribution(text, kind, start, end, method=method)
     return Found(

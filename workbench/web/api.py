@@ -1,11 +1,13 @@
-"""A read-only JSON API over articles and claims, with the same permissions as the pages
-(a logged-in session; every role may read). Documented in the README."""
+"""A JSON API over articles and claims, with the same permissions as the pages: a
+logged-in session or a personal token (web/bearer.py); every role may read, reviewers
+set statuses and write notes through the same domain calls as the pages (history, 409s
+and blind review alike). Documented in docs/api.md."""
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, g, jsonify, request
 
 from ..errors import RecordNotFound
 from ..exports.json_document import claim_document
-from ..review import articles, history, search
+from ..review import articles, claims, history, notes, search
 from .database import get_db
 from .forms import positive_int
 from .loaders import claim_filter_from, load_article, load_claim
@@ -98,6 +100,54 @@ def get_claim(claim_id):
     document = claim_json(claim, with_children=True)
     document["history"] = history.claim_history(get_db(), claim_id)
     return jsonify(document)
+
+
+def write_values(*names):
+    """The write's fields from a JSON object or a form, after checking this request may
+    write at all: a reviewer's, and not through a read-only token."""
+    if g.get("api_token") is not None and not g.api_token.can_write():
+        abort(403, description="This token may only read: make one that may read and write.")
+    if not g.user.can("reviewer"):
+        abort(403, description=f"This needs the reviewer role; you are a {g.user.role}.")
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            abort(400, description="Send a JSON object.")
+    else:
+        body = request.form.to_dict()
+    return [body.get(name) for name in names]
+
+
+def version_value(value):
+    """The claim version a write expects (None: whatever it is now); 400 if malformed."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        abort(400, description="“version” must be a whole number.")
+    version = positive_int(value)
+    if version is None:
+        abort(400, description="“version” must be a whole number.")
+    return version
+
+
+@bp.post("/claims/<id:claim_id>/status")
+def set_claim_status(claim_id):
+    """A status, as a click on the page sets it: 409 with the claim as it is now when it
+    changed since `version`."""
+    status, version = write_values("status", "version")
+    if not isinstance(status, str):
+        abort(400, description="Send “status”: sourced, disputed or unverified.")
+    change = claims.set_status(get_db(), claim_id, status, g.user, version_value(version))
+    return jsonify({**claim_json(change.claim), "history_id": change.history_id})
+
+
+@bp.post("/claims/<id:claim_id>/notes")
+def add_claim_note(claim_id):
+    (body,) = write_values("body")
+    if not isinstance(body, str):
+        abort(400, description="Send the note's text as “body”.")
+    note = notes.add_note(get_db(), claim_id, body, g.user)
+    return jsonify({key: note[key] for key in ("id", "author", "body", "created_at")}), 201
 
 
 def init_app(app):

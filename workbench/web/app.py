@@ -8,8 +8,18 @@ import secrets
 from flask import Flask
 
 from ..storage import settings
-from ..team import accounts
-from . import api, auth, compression, converters, database, error_answers, security, views
+from ..team import accounts, oidc
+from . import (
+    api,
+    auth,
+    compression,
+    converters,
+    database,
+    error_answers,
+    security,
+    sign_in,
+    views,
+)
 
 HTMX_VERSION = "2.0.11"
 HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
@@ -54,6 +64,14 @@ def create_app(test_config=None):
         STREAM_SECONDS=300,
         # Named as the author of published ClaimReview markup.
         ORGANIZATION=os.environ.get("WORKBENCH_ORGANIZATION", "Claim workbench"),
+        # Single sign-on (None: off), whether passwords still work, the lowest role that
+        # must have a second factor (None: nobody), each API token's requests a minute.
+        OIDC=oidc.settings_from(os.environ),
+        PASSWORD_LOGIN=os.environ.get("WORKBENCH_PASSWORD_LOGIN", "on") != "off",
+        REQUIRE_SECOND_FACTOR=_second_factor_role(
+            os.environ.get("WORKBENCH_REQUIRE_SECOND_FACTOR", "off")
+        ),
+        API_TOKEN_PER_MINUTE=int(os.environ.get("WORKBENCH_API_TOKEN_PER_MINUTE", "120")),
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -80,12 +98,25 @@ def create_app(test_config=None):
     error_answers.init_app(app)
     security.init_app(app)  # first: a cross-site write is refused before anything else runs
     auth.init_app(app)
+    app.register_blueprint(sign_in.bp)
     views.init_app(app)
     api.init_app(app)
     compression.init_app(
         app
     )  # after_request functions run last-registered first: the rest add headers only
     return app
+
+
+def _second_factor_role(value):
+    """WORKBENCH_REQUIRE_SECOND_FACTOR: the lowest role that must have one, or off."""
+    value = value.strip().lower()
+    if value in ("", "off"):
+        return None
+    if value not in accounts.ROLES:
+        raise ValueError(
+            f"WORKBENCH_REQUIRE_SECOND_FACTOR is off or a role ({', '.join(accounts.ROLES)})"
+        )
+    return value
 
 
 def _log_to_gunicorn():

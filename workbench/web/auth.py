@@ -22,14 +22,17 @@ from flask import (
 from flask.sessions import SecureCookieSessionInterface
 
 from ..errors import AccountError, LoginThrottled
-from ..team import account_admin, accounts
+from ..team import account_admin, accounts, second_factor, security_log
 from .api import is_api_request
+from .bearer import load_token_user
 from .database import get_db
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "workbench_session"
+# A password accepted, its second factor still to come (team/second_factor.py).
+PENDING_COOKIE = "workbench_pending"
 # Pages anyone may open; everything else needs a logged-in user (OWASP ASVS 8.2.1).
 PUBLIC_ENDPOINTS = {
     "auth.login",
@@ -37,14 +40,47 @@ PUBLIC_ENDPOINTS = {
     "static",
     "workbench.favicon",
     "workbench.reset_password",
+    "sign_in.second_step",
+    "sign_in.second_step_passkey_options",
+    "sign_in.passkey_options",
+    "sign_in.passkey_sign_in",
+    "sign_in.sso_start",
+    "sign_in.sso_callback",
+    "sign_in.signed_out",
+}
+# How each way of signing in is named in the security log.
+SIGN_IN_WORDS = {
+    "password": "password",
+    "password+totp": "password and authenticator app",
+    "password+recovery code": "password and recovery code",
+    "password+passkey": "password and passkey",
+    "passkey": "passkey",
+    "oidc": "single sign-on",
+}
+# What a session that must still enrol a second factor may open (and nothing else).
+ENROLMENT_ENDPOINTS = {
+    "workbench.security_page",
+    "workbench.totp_setup",
+    "workbench.totp_confirm",
+    "workbench.passkey_options",
+    "workbench.passkey_register",
+    "auth.logout",
+    "static",
+    "workbench.favicon",
 }
 
 
 def load_user():
     """Put the logged-in user (or None) on `g` from the server-side session cookie."""
     g.user = None
+    g.api_token = None
     if request.endpoint == "static":
         return  # stylesheets need no database round trip
+    scheme = request.headers.get("Authorization", "").partition(" ")[0]
+    if is_api_request() and scheme.lower() == "bearer":
+        # A script's personal token; the API only (never a page), cookies ignored.
+        g.user, g.api_token = load_token_user(client_address())
+        return
     token = request.cookies.get(SESSION_COOKIE)
     g.user = (
         accounts.session_user(
@@ -61,6 +97,24 @@ def load_user():
 def require_login():
     if g.user is None and request.endpoint not in PUBLIC_ENDPOINTS:
         return login_redirect()
+    if g.user is not None and g.api_token is None and must_enrol():
+        if request.endpoint in ENROLMENT_ENDPOINTS:
+            return None
+        if is_api_request():
+            abort(403, description="Set up a second factor on your security page first.")
+        flash("Your role needs a second factor: set one up to go on.", "info")
+        return redirect(url_for("workbench.security_page"), code=303)
+    return None
+
+
+def must_enrol():
+    """True when the admin requires a second factor of this user's role, and this session
+    began with a password alone on an account that has none (WORKBENCH_REQUIRE_SECOND_FACTOR)."""
+    if not second_factor.required(g.user.role, current_app.config["REQUIRE_SECOND_FACTOR"]):
+        return False
+    if accounts.session_method(get_db(), request.cookies.get(SESSION_COOKIE)) != "password":
+        return False  # a passkey or the provider's sign-in is more than a password
+    return not second_factor.factors(get_db(), g.user.id).any
 
 
 def login_redirect():
@@ -158,13 +212,43 @@ def log_safe(value):
     return repr(str(value))[1:-1]
 
 
-def start_session_response(user, target):
-    """Log `user` in: a fresh session id (the old one, if any, ended) and a redirect."""
+def start_session_response(user, target, method="password", response=None):
+    """Log `user` in: a fresh session id (the old one, if any, ended) and a redirect to
+    `target` (or `response`). `method` is how they signed in, kept with the session and
+    in their security log."""
     accounts.end_session(get_db(), request.cookies.get(SESSION_COOKIE))
     session.clear()
-    response = redirect(target, code=303)
-    set_session_cookie(response, accounts.start_session(get_db(), user))
+    response = response or redirect(target, code=303)
+    set_session_cookie(response, accounts.start_session(get_db(), user, method))
+    response.delete_cookie(PENDING_COOKIE, path="/login")
+    record(user, "sign_in", SIGN_IN_WORDS.get(method, method))
     return response
+
+
+def record(user, kind, detail=""):
+    """One event in `user`'s security log (and the server's log), from this request."""
+    security_log.record(
+        get_db(),
+        kind,
+        user_id=user.id,
+        username=user.username,
+        address=client_address(),
+        detail=detail,
+    )
+
+
+def login_page(status=200, **context):
+    """The login page: the password form (unless switched off), a passkey button, and the
+    single sign-on button when a provider is configured."""
+    settings = current_app.config["OIDC"]
+    context.setdefault("next", safe_next(request.values.get("next")))
+    context.setdefault("username", "")
+    return render_template(
+        "auth/login.html",
+        password_login=current_app.config["PASSWORD_LOGIN"],
+        sso_name=settings.name if settings else None,
+        **context,
+    ), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -173,7 +257,11 @@ def login():
     if request.method == "GET":
         if g.user is not None:
             return redirect(target)
-        return render_template("auth/login.html", next=target, username="")
+        return login_page()
+    if not current_app.config["PASSWORD_LOGIN"]:
+        return login_page(
+            403, error="Passwords are switched off here: sign in with the button below."
+        )
     username = request.form.get("username", "")
     try:
         user = accounts.authenticate(
@@ -189,35 +277,55 @@ def login():
         )
         minutes = math.ceil(throttled.retry_after / 60)
         return (
-            render_template(
-                "auth/login.html",
+            *login_page(
+                429,
                 next=target,
                 username=username,
                 error=f"Too many failed logins from your address. Try again in {minutes} "
                 f"minute{'' if minutes == 1 else 's'}. Forgotten your password? An admin can "
                 "set a new one with workbench set-password, which also lifts this wait.",
             ),
-            429,
             {"Retry-After": str(throttled.retry_after)},
         )
     if user is None:
         log.info("failed login for %s from %s", log_safe(username), log_safe(client_address()))
+        known = accounts.find_user(get_db(), username.strip()[:100])
+        if known is not None:
+            record(known, "sign_in_failed", "password")
         # One message for an unknown user and a wrong password (ASVS 6.3.8).
-        return render_template(
-            "auth/login.html",
-            next=target,
-            username=username,
-            error="That username and password do not match.",
-        ), 401
+        return login_page(
+            401, next=target, username=username, error="That username and password do not match."
+        )
     log.info("login: %s from %s", log_safe(user.username), log_safe(client_address()))
+    if second_factor.factors(get_db(), user.id).any:
+        # The password was right; the second step turns this into a session.
+        response = redirect(url_for("sign_in.second_step", next=target), code=303)
+        response.set_cookie(
+            PENDING_COOKIE,
+            second_factor.start_pending(get_db(), user),
+            httponly=True,
+            samesite="Lax",
+            path="/login",
+            secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure,
+            max_age=second_factor.PENDING_MINUTES * 60,
+        )
+        return response
     return start_session_response(user, target)
 
 
 @bp.post("/logout")
 def logout():
-    accounts.end_session(get_db(), request.cookies.get(SESSION_COOKIE))
+    token = request.cookies.get(SESSION_COOKIE)
+    method = accounts.session_method(get_db(), token)
+    accounts.end_session(get_db(), token)
+    if g.user is not None:
+        record(g.user, "sign_out")
     session.clear()
-    response = redirect(url_for("auth.login"), code=303)
+    target = url_for("auth.login")
+    settings = current_app.config["OIDC"]
+    if method == "oidc" and settings is not None:
+        target = url_for("sign_in.signed_out")
+    response = redirect(target, code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     flash("You are logged out.", "info")
     return response

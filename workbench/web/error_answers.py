@@ -13,7 +13,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import Conflict, Forbidden, HTTPException, NotFound, UnprocessableEntity
 
 from ..errors import CannotUndo, InvalidInput, NotAllowed, RecordNotFound, VersionConflict
-from .api import is_api_request
+from .api import claim_json, is_api_request
 from .database import discard_connection
 from .responses import is_htmx
 from .views.claim_pages import render_conflict
@@ -56,6 +56,13 @@ def answer_domain_error(error: Exception):
 
 def answer_conflict(conflict: VersionConflict):
     """409: someone changed the claim first; what they did, and the claim as it is now."""
+    if is_api_request():
+        current = conflict.current
+        message = (
+            f"{current.get('updated_by') or 'Someone'} changed this claim first; your change "
+            "was not saved. Here is the claim as it is now."
+        )
+        return jsonify({"error": message, "status": 409, "claim": claim_json(current)}), 409
     return render_conflict(conflict.current)
 
 

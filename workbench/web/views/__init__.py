@@ -20,6 +20,7 @@ from . import (  # noqa: F401  (routes)
     live,
     restore_pages,
     search_pages,
+    security_pages,
     source_pages,
     template_helpers,
     version_pages,

@@ -361,15 +361,15 @@ def add_claim_evidence(claim_id):
     claim = load_claim(claim_id)
     form = request.form
     values = {name: form.get(name) for name in ("url", "stance", "title", "excerpt")}
-    record, refused = refused_in_row(
+    # Its link is fetched and kept in the background (the job worker), never in this
+    # request; the job is queued with the evidence, or neither is stored.
+    _, refused = refused_in_row(
         claim,
-        lambda: evidence.add_evidence(get_db(), claim["id"], g.user, **values),
+        lambda: archive.add_evidence(get_db(), claim["id"], g.user, **values),
         evidence_form=values,
     )
     if refused:
         return refused
-    # Fetched and kept in the background (the job worker), never in this request.
-    archive.queue_archive(get_db(), record["url"], g.user.username)
     return answer_with_row(claim, "Saved the evidence.", evidence_changed=True)
 
 

@@ -9,6 +9,7 @@ from ...exports import claimreview, csv_rows, json_document, manifest
 from ...exports.filenames import FORMATS, export_stem
 from ...storage.clock import utc_now
 from ...storage.db import connect
+from ..api import bp as api_bp
 from ..loaders import claim_filter_from, load_article
 from .blueprint import bp
 
@@ -79,7 +80,9 @@ def _read_and_close(handle):
 FORMAT = f"<any({', '.join(FORMATS)}):export_format>"
 
 
+# The same exports under /api/ for scripts, whose tokens open no page (docs/api.md).
 @bp.get(f"/articles/<id:article_id>/export.{FORMAT}")
+@api_bp.get(f"/articles/<id:article_id>/export.{FORMAT}")
 def export_article(article_id, export_format):
     article = load_article(article_id)
     return export_response(
@@ -90,6 +93,7 @@ def export_article(article_id, export_format):
 
 
 @bp.get(f"/export.{FORMAT}")
+@api_bp.get(f"/export.{FORMAT}")
 def export_all(export_format):
     return export_response(
         export_format, export_stem(None, None, utc_now()[:10]), claim_filter_from(request.args)

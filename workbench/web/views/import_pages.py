@@ -7,7 +7,7 @@ import urllib.parse
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
-from ...errors import ArticleRejected, PreviewNotFound
+from ...errors import ArticleRejected, PreviewNotFound, TooManyJobs
 from ...intake import importing, snapshots
 from ...review import articles
 from ...text.cleaning import document_from_upload, text_from_paste
@@ -69,7 +69,7 @@ def import_article():
             result = articles.import_article(
                 db, text, actor=g.user, source_format="paste", **metadata
             )
-    except ArticleRejected as error:
+    except (ArticleRejected, TooManyJobs) as error:
         return refused("text", error, form)
     return after_import(result)
 
@@ -80,7 +80,7 @@ def fetch_url():
     """Fetch a link in the background; the browser watches the job."""
     try:
         job_id = importing.start_fetch(get_db(), request.form.get("url"), g.user)
-    except ArticleRejected as error:
+    except (ArticleRejected, TooManyJobs) as error:
         return refused("url", error, request.form)
     return navigate(job_url(job_id))
 
@@ -94,7 +94,7 @@ def read_file():
         if upload is None or not upload.filename:
             raise ArticleRejected("Choose a file to read.")
         started = importing.read_upload(get_db(), upload.filename, upload.read(), g.user)
-    except ArticleRejected as error:
+    except (ArticleRejected, TooManyJobs) as error:
         return refused("file", error, request.form)
     if started.job_id is not None:
         return navigate(job_url(started.job_id))
@@ -133,7 +133,7 @@ def import_preview(preview_id):
             job_id = importing.start_import(db, metadata, g.user, preview_id=preview.id)
             return navigate(job_url(job_id))
         result = importing.import_preview(db, preview.id, metadata, g.user)
-    except ArticleRejected as error:
+    except (ArticleRejected, TooManyJobs) as error:
         return render_preview(preview, request.form, str(error), 422)
     return after_import(result)
 

@@ -1,8 +1,9 @@
 """Evidence links kept against link rot: every link's archive and latest check, an
 archived text, and the editors' button that checks every link again (in a job)."""
 
-from flask import g, render_template, url_for
+from flask import flash, g, render_template, url_for
 
+from ...errors import TooManyJobs
 from ...intake import archive
 from ..auth import role_required
 from ..database import get_db
@@ -24,7 +25,11 @@ def links_page():
 @role_required("editor")
 def check_links():
     """Fetch every evidence link again in the background; the browser watches the job."""
-    job_id = archive.queue_check(get_db(), g.user.username)
+    try:
+        job_id = archive.queue_check(get_db(), g.user.username)
+    except TooManyJobs as error:
+        flash(str(error), "error")
+        return navigate(url_for("workbench.links_page"))
     return navigate(url_for("workbench.show_job", job_id=job_id))
 
 

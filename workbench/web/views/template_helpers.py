@@ -14,7 +14,12 @@ from .row_cache import row_html
 from .template_source import Unindented
 
 # Decision states as a row's badge says them (none and decided need no badge).
-DECISION_WORDS = {"proposed": "proposed", "approved": "approved", "returned": "returned"}
+DECISION_WORDS = {
+    "proposed": "proposed",
+    "approved": "approved",
+    "returned": "returned",
+    "changed": "changed since decided",
+}
 
 # The flags as a dense row shows them; FLAG_LABELS has the long form, for titles.
 FLAG_SHORT = {

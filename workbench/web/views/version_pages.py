@@ -39,10 +39,18 @@ def import_version(article_id, text, source_format):
     if not result.created:
         flash("This is the article's current text already; nothing changed.", "info")
     else:
+        one = result.undecided == 1
+        undecided = (
+            f" {result.undecided} decided claim{'' if one else 's'} now "
+            f"say{'s' if one else ''} something else: back to unverified, marked “changed "
+            "since decided”."
+            if result.undecided
+            else ""
+        )
         flash(
             f"Imported version {result.number}: {result.changed} changed, "
             f"{result.removed} removed, {result.added} new, {result.kept} unchanged "
-            "(claims whose passage changed are marked; nothing recorded was lost).",
+            f"(claims whose passage changed are marked; nothing recorded was lost).{undecided}",
             "success",
         )
     return navigate(url_for("workbench.show_article", article_id=article_id))
