@@ -233,3 +233,12 @@ def test_what_a_role_next_to_a_name_says_of_it(sentence, expected):
 )
 def test_an_organisations_whole_name_is_its_span(sentence, expected):
     assert sources(sentence) == [expected]
+
+
+def test_a_verb_quoted_inside_what_he_said_is_not_the_speaker():
+    text = (
+        "Foreign Minister Yusuf Karam told parliament that the talks would go on. "
+        "But he said the army would respond “decisively” to any further attacks."
+    )
+    source = last(text)
+    assert source[1] == "named_person" and source[0].endswith("Yusuf Karam")

@@ -339,25 +339,8 @@ def _remember(memory: Discourse, found: Found | None, reading: Any, index: int) 
         entity.roles.update(found.roles)
         entity.sure = entity.sure or bool(found.roles) or found.gender is not None
     if entity is None:
-        if attribution.kind == "named_person":
-            entity = memory.person(
-                found.name or attribution.text,
-                attribution.start,
-                attribution.end,
-                index,
-                roles=set(found.roles),
-                gender=found.gender,
-            )
-        elif attribution.kind == "organization":
-            entity = memory.organization(
-                attribution.text, attribution.start, attribution.end, index
-            )
-        else:
-            entity = memory.other(attribution, index, found.plural, set(found.roles))
-    if attribution.medium is not None and attribution.medium.kind == "document":
-        document = memory.other(attribution.medium, index, False, set())
-        document.roles.update(attribution.medium.text.lower().split()[-1:])
-        document.originator = entity
+        entity = memory.remember(found, index)
+    memory.documented(found, index, entity)
     memory.spoke(index, entity)
     return dataclasses.replace(found, entity=entity)
 
@@ -368,21 +351,7 @@ def _remember_subject(memory: Discourse, doc: Any, base: int, index: int) -> Non
     if found is None:
         return
     attribution = found.attribution
-    if found.entity is not None:
-        entity = found.entity
-    elif attribution.kind == "named_person":
-        entity = memory.person(
-            found.name or attribution.text,
-            attribution.start,
-            attribution.end,
-            index,
-            roles=set(found.roles),
-            gender=found.gender,
-        )
-    elif attribution.kind == "organization":
-        entity = memory.organization(attribution.text, attribution.start, attribution.end, index)
-    else:
-        entity = memory.other(attribution, index, found.plural, set(found.roles))
+    entity = found.entity if found.entity is not None else memory.remember(found, index)
     memory.opened(index, entity)
     issued = (
         attribution.medium

@@ -935,26 +935,9 @@ def _remember(memory: Discourse, found: Found | None, index: int) -> Found | Non
     attribution = found.attribution
     entity = found.entity
     if entity is None:
-        if attribution.kind == "named_person":
-            entity = memory.person(
-                found.name or attribution.text,
-                attribution.start,
-                attribution.end,
-                index,
-                roles=set(found.roles),
-                gender=found.gender,
-            )
-        elif attribution.kind == "organization":
-            entity = memory.organization(
-                attribution.text, attribution.start, attribution.end, index
-            )
-        else:
-            entity = memory.other(attribution, index, found.plural, set(found.roles))
+        entity = memory.remember(found, index)
     elif attribution.kind == "named_person":
         entity.roles.update(found.roles)
-    if attribution.medium is not None and attribution.medium.kind == "document":
-        document = memory.other(attribution.medium, index, False, set())
-        document.roles.update(attribution.medium.text.lower().split()[-1:])
-        document.originator = entity
+    memory.documented(found, index, entity)
     memory.spoke(index, entity)
     return dataclasses.replace(found, entity=entity)

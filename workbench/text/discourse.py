@@ -141,6 +141,35 @@ class Discourse:
         self.entities.append(entity)
         return entity
 
+    def remember(self, found: Found, sentence: int) -> Entity:
+        """A new entity for a source first met in sentence `sentence`."""
+        attribution = found.attribution
+        if attribution.kind == "named_person":
+            entity = self.person(
+                found.name or attribution.text,
+                attribution.start,
+                attribution.end,
+                sentence,
+                roles=set(found.roles),
+                gender=found.gender,
+            )
+        elif attribution.kind == "organization":
+            entity = self.organization(
+                attribution.text, attribution.start, attribution.end, sentence
+            )
+        else:
+            entity = self.other(attribution, sentence, found.plural, set(found.roles))
+        return entity
+
+    def documented(self, found: Found, sentence: int, entity: Entity) -> None:
+        """The document a source spoke through, remembered with the source as its
+        originator ("the report of the bank": a later "the report" is the bank's)."""
+        medium = found.attribution.medium
+        if medium is not None and medium.kind == "document":
+            document = self.other(medium, sentence, False, set())
+            document.roles.update(medium.text.lower().split()[-1:])
+            document.originator = entity
+
     def spoke(self, sentence: int, entity: Entity) -> None:
         """`entity` is the source of sentence `sentence`."""
         entity.last_sentence = max(entity.last_sentence, sentence)

@@ -73,9 +73,15 @@ def source_mentions(doc: Any, quoted: Callable[[int], bool]) -> list[Mention]:
     # reports a clause ("NIU announced the closure ... and officials confirmed that ...").
     # The verb that opens a quotation names its speaker first, whatever comes before it
     # ("It quoted critics ..., with Boswell stating: '...'").
+    # A verb inside what another reports ("he said the army would respond '...'") is
+    # part of what was said, however it opens a quotation.
+    reporters = {mention.verb.i for mention in verbs if mention.verb is not None}
     verbs.sort(
         key=lambda mention: (
-            not mention.opens_quote,
+            not (
+                mention.opens_quote
+                and not (mention.verb is not None and _in_reported_clause(mention.verb, reporters))
+            ),
             mention.depth,
             not mention.clause,
             mention.head.i,
@@ -95,6 +101,16 @@ def source_mentions(doc: Any, quoted: Callable[[int], bool]) -> list[Mention]:
         return [_with_medium(citing[0], according[0]), *according]
     colon = _colon_speaker(doc, quoted) if not verbs else None
     return [*according, *citing, *verbs, *([colon] if colon else [])]
+
+
+def _in_reported_clause(verb: Any, reporters: set[int]) -> bool:
+    """Whether `verb` lies in the clause complement of another reporting verb."""
+    child = verb
+    while child.head.i != child.i:
+        if child.head.i in reporters and child.dep_ == "ccomp":
+            return True
+        child = child.head
+    return False
 
 
 def _reported_by_unknown(mention: Mention, doc: Any, quoted: Callable[[int], bool]) -> bool:
