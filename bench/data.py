@@ -185,20 +185,39 @@ def add_reviewers(workbench, path, env, names, password):
         stdout=subprocess.DEVNULL,
     )
     db = sqlite_utils.Database(path)
-    first = next(
-        db.query("select password_hash, created_at from users where username = ?", [names[0]])
-    )
     with db.conn:
-        db.table("users").insert_all(
-            {
-                "username": name,
-                "password_hash": first["password_hash"],
-                "role": "reviewer",
-                "created_at": first["created_at"],
-            }
-            for name in names[1:]
-        )
+        _copy_reviewer(db, names[0], names[1:])
     db.close()
+
+
+def _copy_reviewer(db, like, names):
+    """Reviewers named `names` with the password hash of `like` (no scrypt for each)."""
+    first = next(db.query("select password_hash, created_at from users where username = ?", [like]))
+    db.table("users").insert_all(
+        {
+            "username": name,
+            "password_hash": first["password_hash"],
+            "role": "reviewer",
+            "created_at": first["created_at"],
+        }
+        for name in names
+    )
+
+
+def add_logged_in_users(path, like, names):
+    """Reviewers named `names` with the password of `like`, each with a session begun now
+    (as if they had logged in: the login form would cost a scrypt hash each); their
+    session tokens, in order."""
+    from workbench.storage.db import connect
+    from workbench.team import accounts
+
+    db = connect(path)
+    try:
+        with db.conn:
+            _copy_reviewer(db, like, names)
+            return [accounts.start_session(db, accounts.find_user(db, name)) for name in names]
+    finally:
+        db.close()
 
 
 CLAIM_KINDS = ["named_person", "organization", "anonymous", "document", "none"]

@@ -99,6 +99,20 @@ class Streams:
         return sum(listener.busy_answers for listener in self.listeners)
 
 
+def set_status(port, token, claim_id, status):
+    """Set a claim's status as htmx does; the monotonic time just before the POST."""
+    started = time.monotonic()
+    answer, _, _ = servers.post_form(
+        port,
+        f"/claims/{claim_id}/status",
+        urllib.parse.urlencode({"status": status}),
+        {"Cookie": f"workbench_session={token}", "HX-Request": "true"},
+    )
+    if answer != 200:
+        raise RuntimeError(f"status change of claim {claim_id} answered {answer}")
+    return started
+
+
 def write_to_event(port, writer_token, listener_tokens, article_id, claim_ids, listeners=50):
     """Set each claim's status as `writer` while `listeners` streams (other users) listen;
     every listener's delay from just before the POST to the claim's event, in ms."""
@@ -106,15 +120,7 @@ def write_to_event(port, writer_token, listener_tokens, article_id, claim_ids, l
     with Streams(port, listener_tokens, [article_id], listeners) as streams:
         for number, claim_id in enumerate(claim_ids):
             status = ("sourced", "disputed")[number % 2]
-            started = time.monotonic()
-            answer, _, _ = servers.post_form(
-                port,
-                f"/claims/{claim_id}/status",
-                urllib.parse.urlencode({"status": status}),
-                {"Cookie": f"workbench_session={writer_token}", "HX-Request": "true"},
-            )
-            if answer != 200:
-                raise RuntimeError(f"status change answered {answer}")
+            started = set_status(port, writer_token, claim_id, status)
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline and not all(
                 claim_id in x.arrivals for x in streams.listeners

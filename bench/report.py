@@ -53,20 +53,27 @@ def row(scenario, ours, baseline, unit, target, verdict, baseline_name, ratio=No
     }
 
 
+def tagging_with_streams_row(label, with_streams, without):
+    """Tagging with event streams open against the same server without: at least 0.8×."""
+    return row(
+        label,
+        with_streams,
+        without,
+        "req/s",
+        "≥ 0.8× baseline",
+        at_least(with_streams / without, 0.8),
+        "same server, no streams",
+    )
+
+
 def live_rows(live):
     """Rows 10: tagging with 50 streams open against none; write to event."""
     with_streams = median(live["tag_50_streams"], "rps")
     without = median(live["tag_no_streams"], "rps")
     latency = live["latency"]
     return [
-        row(
-            "10. Live: tagging, 16 conn., 50 event streams open",
-            with_streams,
-            without,
-            "req/s",
-            "≥ 0.8× baseline",
-            at_least(with_streams / without, 0.8),
-            "same server, no streams",
+        tagging_with_streams_row(
+            "10. Live: tagging, 16 conn., 50 event streams open", with_streams, without
         ),
         row(
             "10. Live: write to its event at 50 listeners, p50",
@@ -114,8 +121,8 @@ def reading_rows(reading):
                 ours,
                 theirs,
                 "req/s",
-                "≥ 0.5× baseline",
-                at_least(ours / theirs, 0.5),
+                "≥ 0.9× baseline",
+                at_least(ours / theirs, 0.9),
                 "same rows, trivial template",
             )
         )
@@ -140,9 +147,74 @@ def reading_rows(reading):
     return rows
 
 
+def serving_rows(serving):
+    """Rows 11: (a) a reviewer's page beside 1,000 unfinished requests from one address;
+    (b) tagging with 1,000 open event streams of 100 people, and their delivery; (c) the
+    server's memory with them, each against the same run without that load."""
+    quiet = median(serving["page_quiet"], "p99")
+    loaded = median(serving["page_unfinished"], "p99")
+    errors = sum(run["errors"] for run in serving["page_unfinished"])
+    with_streams = median(serving["tag_1000_streams"], "rps")
+    without = median(serving["tag_no_streams"], "rps")
+    # Each run's p99 over every open page and change; the median of the runs, as for
+    # every other row (the worst run is in the log and results-serving.json).
+    delivery = median(serving["tag_1000_streams"], "delays", "p99")
+    open_streams = min(run["streams_open"] for run in serving["tag_1000_streams"])
+    # Proportional set sizes: the workers' pages shared with their parent counted once.
+    memory = max(run["pss_mb"] for run in serving["tag_1000_streams"])
+    memory_without = max(run["pss_mb"] for run in serving["tag_no_streams"])
+    return [
+        row(
+            "11a. Article page p99 beside 1,000 unfinished requests from one address",
+            loaded,
+            quiet,
+            "ms",
+            "< 1,000 ms, no errors",
+            {**at_most(loaded, 999.9), "pass": loaded < 1000 and errors == 0},
+            "same page, no unfinished requests",
+            fmt="{:,.1f}",
+        ),
+        row(
+            "11a. Article page errors beside 1,000 unfinished requests",
+            errors,
+            sum(run["errors"] for run in serving["page_quiet"]),
+            "errors",
+            "0",
+            {"pass": errors == 0, "score": 1.0 if errors == 0 else 0.0},
+            "same page, no unfinished requests",
+        ),
+        tagging_with_streams_row(
+            f"11b. Tagging, 16 conn., {open_streams:,} event streams of 100 people open",
+            with_streams,
+            without,
+        ),
+        row(
+            "11b. A change to every open page of its article, p99",
+            delivery,
+            "—",
+            "ms",
+            "≤ 1,000 ms",
+            at_most(delivery, 1000),
+            "—",
+            fmt="{:,.0f}",
+        ),
+        row(
+            f"11c. Whole server's memory (PSS), {open_streams:,} event streams open",
+            memory,
+            memory_without,
+            "MB",
+            "< 300 MB",
+            {**at_most(memory, 299.9), "pass": memory < 300},
+            "same server, no streams",
+        ),
+    ]
+
+
 def build_rows(runs, info):
     if set(runs) == {"live"}:
         return live_rows(runs["live"])
+    if set(runs) == {"serving"}:
+        return serving_rows(runs["serving"])
     if set(runs) == {"reading"}:
         return reading_rows(runs["reading"])
     rows = []
@@ -156,9 +228,10 @@ def build_rows(runs, info):
                 ours,
                 theirs,
                 "req/s",
-                # Raised from 0.5× when the review screen was made for people who click fast.
-                "≥ 0.6× baseline",
-                at_least(ours / theirs, 0.6),
+                # Raised from 0.5× when the review screen was made for people who click
+                # fast, and to 0.75× with the server that holds slow clients on its loop.
+                "≥ 0.75× baseline",
+                at_least(ours / theirs, 0.75),
                 "minimal Flask UPDATE",
             )
         )
@@ -357,6 +430,8 @@ def build_rows(runs, info):
         rows += memory_rows(runs["memory"])
     if "live" in runs:
         rows += live_rows(runs["live"])
+    if "serving" in runs:
+        rows += serving_rows(runs["serving"])
     return rows
 
 

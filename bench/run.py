@@ -19,14 +19,17 @@ import tempfile
 import time
 import urllib.parse
 
-from . import baseline_app, data, live, report, servers
+from . import baseline_app, data, live, report, servers, serving
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
 BIN = pathlib.Path(sys.executable).parent
 REVIEWERS = [f"reviewer-{number:02d}" for number in range(1, 13)]  # a dozen at once
+# The desk of rows 11: a hundred people with ten live pages each.
+DESK = [f"desk-{number:03d}" for number in range(100)]
+PAGES_PER_PERSON = 10
 PASSWORD = "bench-password-not-secret"
-TIME_BUDGET = 9 * 60  # `make bench` must finish within 10 minutes
+TIME_BUDGET = 13 * 60  # `make bench` must finish within 14 minutes
 
 
 class Settings:
@@ -51,6 +54,12 @@ class Settings:
         self.live_runs = 2 if quick else 3
         self.live_seconds = 3 if quick else 4  # shorter than tagging's: the suite has 10 minutes
         self.live_writes = 10 if quick else 20
+        # Rows 11: the reviewer's page loads per phase, unfinished requests held at once,
+        # and how often a change is made for the open pages to hear.
+        self.serving_runs = 1 if quick else 3
+        self.page_loads = 100 if quick else 300
+        self.unfinished = 1000
+        self.probe_interval = 0.1
 
 
 STARTED = time.monotonic()
@@ -759,6 +768,134 @@ class Bench:
                 f"{runs['latency']['p50']:.0f} ms, p99 {runs['latency']['p99']:.0f} ms"
             )
 
+    # --- 11: how the server holds connections ----------------------------------------
+
+    def serving(self):
+        """(a) A reviewer's article page with and without 1,000 unfinished requests from
+        one address; (b) tagging with 1,000 event streams of 100 people open against none,
+        and every open page's delay to hear of a change; (c) the whole server's memory
+        with those streams open against none. One server with `workbench serve`'s own
+        settings; each load interleaved with the same run without it."""
+        s = self.settings
+        runs = self.runs.setdefault("serving", {})
+        desk_tokens = data.add_logged_in_users(self.db["100k"], REVIEWERS[0], DESK)
+        targets, probes = self.live_targets()
+        watched = [article for _, article in probes]
+        # Ten pages of each person, spread over the articles being tagged.
+        pages = [
+            (desk_tokens[n // PAGES_PER_PERSON], watched[n % len(watched)])
+            for n in range(len(DESK) * PAGES_PER_PERSON)
+        ]
+        by_article = {}
+        for index, (_, article) in enumerate(pages):
+            by_article.setdefault(article, []).append(index)
+        probe_plan = [(claim, by_article[article]) for claim, article in probes]
+        page = f"/articles/{self.big_article_id}"
+        with servers.workbench_server(
+            BIN, self.db["100k"], self.env, self.log_path("serving"), threads=None
+        ) as app:
+            cookies, tokens = self.log_in(app, REVIEWERS)
+            reviewer, prober_token = tokens[0], tokens[-1]
+            serving.page_loads(app.port, page, reviewer, 20)  # drawn once, as before a run
+            for run in range(s.serving_runs):
+                self.check_time("serving: unfinished requests")
+                quiet, quiet_errors = serving.page_loads(app.port, page, reviewer, s.page_loads)
+                crowd = serving.UnfinishedRequests(app.port, s.unfinished)
+                crowd.start()
+                crowd.ready.wait(60)
+                loaded, loaded_errors = serving.page_loads(app.port, page, reviewer, s.page_loads)
+                crowd.stop()
+                runs.setdefault("page_quiet", []).append(
+                    {**live.percentiles(quiet), "errors": quiet_errors}
+                )
+                runs.setdefault("page_unfinished", []).append(
+                    {
+                        **live.percentiles(loaded),
+                        "errors": loaded_errors,
+                        "connections_opened": crowd.opened,
+                        "connects_refused": crowd.refused,
+                    }
+                )
+                alone, beside = runs["page_quiet"][-1]["p99"], runs["page_unfinished"][-1]["p99"]
+                log(
+                    f"  serving run {run + 1}: article page p99 {alone:.0f} "
+                    f"ms alone, {beside:.0f} ms beside "
+                    f"{s.unfinished:,} unfinished requests ({crowd.opened:,} connections "
+                    f"opened, {loaded_errors} errors)"
+                )
+            for run in range(s.serving_runs):
+                self.check_time("serving: streams")
+                quiet = self.tag_run(
+                    app, cookies, "live", 16, "/claims/%d/status", True, seconds=s.live_seconds
+                )
+                quiet["rss_mb"], quiet["pss_mb"] = app.total_rss_mb(), app.total_pss_mb()
+                runs.setdefault("tag_no_streams", []).append(quiet)
+                newest = self.count(self.db["100k"], "select coalesce(max(id), 0) from history")
+                with serving.StreamCrowd(
+                    app.port,
+                    [token for token, _ in pages],
+                    [article for _, article in pages],
+                    newest,
+                ) as crowd:
+                    opened_mb = (app.total_rss_mb(), app.total_pss_mb())
+                    statuses = self.query(
+                        self.db["100k"],
+                        "select id, status from claims "
+                        "where id in (select value from json_each(?))",
+                        [json.dumps([claim for claim, _ in probes])],
+                    )
+                    time.sleep(2)  # the pages' first drawing (who else is here) is done
+                    prober = serving.Prober(
+                        app.port, prober_token, crowd, probe_plan, s.probe_interval, statuses
+                    )
+                    prober.start()
+                    result = self.tag_run(
+                        app, cookies, "live", 16, "/claims/%d/status", True, seconds=s.live_seconds
+                    )
+                    prober.stop()
+                    delays = prober.delays_ms()
+                    result.update(
+                        {
+                            "rss_mb": max(opened_mb[0], app.total_rss_mb()),
+                            "pss_mb": max(opened_mb[1], app.total_pss_mb()),
+                            "streams_open": crowd.opened,
+                            "streams_busy": crowd.busy,
+                            "streams_failed": crowd.failed,
+                            "event_bytes": crowd.bytes,
+                            "changes_heard": len(prober.sent),
+                            "delays": {**live.percentiles(delays), "samples": len(delays)},
+                        }
+                    )
+                runs.setdefault("tag_1000_streams", []).append(result)
+                log(
+                    f"  serving run {run + 1}: tagging {quiet['rps']:.0f}/s without streams, "
+                    f"{result['rps']:.0f}/s with {crowd.opened:,} open ({crowd.busy} busy, "
+                    f"{crowd.failed} failed); delivery p99 {result['delays']['p99']:.0f} ms over "
+                    f"{len(delays):,}; server {quiet['pss_mb']:.0f} MB without streams, "
+                    f"{result['pss_mb']:.0f} MB with (RSS summed: {quiet['rss_mb']:.0f}, "
+                    f"{result['rss_mb']:.0f})"
+                )
+
+    def live_targets(self):
+        """Tagging targets for rows 11 less one probe claim per article, and the probes:
+        [(claim id, article id)], one for each article tagged."""
+        rows = self.query(
+            self.db["100k"],
+            "select id, article_id from claims where id in (select value from json_each(?)) "
+            "order by id",
+            [json.dumps(self.targets_100k[1])],
+        )
+        probes = {}
+        for claim, article in rows:
+            probes[article] = claim  # the article's last target claim
+        probe_ids = set(probes.values())
+        kept = [(claim, article) for claim, article in rows if claim not in probe_ids]
+        path = self.work / "targets-live.txt"
+        path.write_text("".join(f"{claim} {article}\n" for claim, article in kept))
+        self.targets_live = (path, [claim for claim, _ in kept])
+        self.db["live"] = self.db["100k"]
+        return kept, [(claim, article) for article, claim in probes.items()]
+
     # --- profile ---------------------------------------------------------------------
 
     def profile(self, server, cookies, token):
@@ -810,6 +947,10 @@ class Bench:
         if self.args.only == "live":
             log("Live updates only (--only live)")
             self.live_updates()
+            return
+        if self.args.only == "serving":
+            log("How the server holds connections only (--only serving)")
+            self.serving()
             return
         log("Tagging and reading: the workbench (100k and 1k claims) and the baseline")
         with (
@@ -866,6 +1007,8 @@ class Bench:
         self.memory()
         log("Live updates: tagging with 50 event streams open and none; write-to-event time")
         self.live_updates()
+        log("Serving: unfinished requests, 1,000 open pages, the server's memory")
+        self.serving()
 
 
 def main(argv=None):
@@ -882,8 +1025,9 @@ def main(argv=None):
     )
     parser.add_argument(
         "--only",
-        choices=["live", "reading"],
-        help="Run one scenario alone (live: the live updates; reading: the article page and list).",
+        choices=["live", "reading", "serving"],
+        help="Run one scenario alone (live: the live updates; reading: the article page and "
+        "list; serving: unfinished requests and 1,000 open pages).",
     )
     args = parser.parse_args(argv)
     bench = Bench(args)

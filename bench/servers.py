@@ -130,11 +130,28 @@ class Server:
     def total_rss_mb(self):
         return sum(_status_kb(pid, "VmRSS") for pid in self.pids()) / 1024
 
+    def total_pss_mb(self):
+        """The memory of the whole server, each page shared between its processes (the
+        workers' copy-on-write pages of their parent) counted once: the sum of the
+        processes' proportional set sizes (smaps_rollup's Pss, proc(5))."""
+        return sum(_rollup_kb(pid, "Pss") for pid in self.pids()) / 1024
+
 
 def _status_kb(pid, field):
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _rollup_kb(pid, field):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
                 if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:

@@ -132,7 +132,7 @@ class LiveServer:
             input=input,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=180,  # generous: a loaded 2-core machine, scrypt at full strength
         )
         assert done.returncode == 0, (
             f"`workbench {' '.join(args)}` exited {done.returncode}:\n{done.stdout}{done.stderr}"
@@ -141,11 +141,11 @@ class LiveServer:
 
     def set_up(self, roles):
         """`workbench init`, then one `workbench add-user` per account ({name: role}, or
-        names of reviewers), in parallel."""
+        names of reviewers), a few at once (each hashes a password at full strength)."""
         if not isinstance(roles, dict):
             roles = dict.fromkeys(roles, "reviewer")
         self.run_cli("init")
-        with concurrent.futures.ThreadPoolExecutor(len(roles)) as pool:
+        with concurrent.futures.ThreadPoolExecutor(min(len(roles), 4)) as pool:
             list(pool.map(lambda item: self.add_user(*item), roles.items()))
 
     def add_user(self, name, role):
@@ -160,23 +160,17 @@ class LiveServer:
         )
 
     def start(self, workers=2, threads=8):
-        """Serve, and wait until it answers; a restart listens on the same port as before."""
+        """Serve, and wait until it answers; a restart listens on the same port as before.
+        workers or threads None: `workbench serve`'s own default."""
         port = self.port = self.port or free_port()
         self.base_url = f"http://127.0.0.1:{port}"
+        sizes = [
+            *(["--workers", str(workers)] if workers is not None else []),
+            *(["--threads", str(threads)] if threads is not None else []),
+        ]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [
-                    WORKBENCH,
-                    "serve",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--workers",
-                    str(workers),
-                    "--threads",
-                    str(threads),
-                ],
+                [WORKBENCH, "serve", "--host", "127.0.0.1", "--port", str(port), *sizes],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -244,3 +238,79 @@ class LiveServer:
     def database(self):
         """A connection to the server's database, as the app opens them."""
         return connect(self.database_path)
+
+
+class EventStream:
+    """An article page's live-update stream, read as a browser's EventSource reads it,
+    from the client address `source` (any of 127.0.0.0/8)."""
+
+    def __init__(self, base_url, cookie, article_id, after=0, source="127.0.0.1"):
+        parts = urllib.parse.urlsplit(base_url)
+        assert parts.hostname == "127.0.0.1", "the tests only ever talk to 127.0.0.1"
+        self.connection = http.client.HTTPConnection(
+            parts.hostname, parts.port, timeout=REQUEST_TIMEOUT_SECONDS, source_address=(source, 0)
+        )
+        self.connection.request(
+            "GET",
+            f"/articles/{article_id}/events?after={after}",
+            headers={"Cookie": f"workbench_session={cookie}", "Accept": "text/event-stream"},
+        )
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200, f"the stream answered {self.response.status}"
+        self.first = self.next_event()
+
+    @property
+    def open(self):
+        """The server holds it (it would retry in a second, not in 30)."""
+        return self.first is not None and self.first.startswith("retry: 1000\n")
+
+    def next_event(self, timeout=REQUEST_TIMEOUT_SECONDS):
+        """The next event (its lines up to the blank line), or None once the stream ended."""
+        self.connection.sock.settimeout(timeout)
+        lines = []
+        while True:
+            line = self.response.readline().decode("utf-8")
+            if not line:
+                return "".join(lines) or None
+            if line == "\n":
+                if lines:
+                    return "".join(lines)
+                continue
+            lines.append(line)
+
+    def events_until_end(self, timeout):
+        """Every event up to the end of the stream; fails if it is still open after
+        `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        found = []
+        while True:
+            left = deadline - time.monotonic()
+            assert left > 0, f"the stream was still open after {timeout} s: {found}"
+            try:
+                event = self.next_event(timeout=left)
+            except TimeoutError:
+                continue
+            if event is None:
+                return found
+            found.append(event)
+
+    def close(self):
+        self.connection.close()
+
+
+def unfinished_requests(port, count, source="127.0.0.1"):
+    """`count` connections that each send the start of a request and never finish it (a
+    slow client, or an attack on one): their sockets, to close afterwards."""
+    held = []
+    try:
+        for _ in range(count):
+            sock = socket.create_connection(
+                ("127.0.0.1", port), timeout=10, source_address=(source, 0)
+            )
+            held.append(sock)
+            sock.sendall(b"GET /login HTTP/1.1\r\nHost: x\r\nX-a: ")
+    except BaseException:
+        for sock in held:
+            sock.close()
+        raise
+    return held

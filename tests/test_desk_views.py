@@ -609,19 +609,41 @@ def test_a_reader_who_leaves_is_no_longer_shown(desk, headers):
     assert 'presence__who">bo' not in page and 'presence__who">eda' in page
 
 
-def test_streams_past_the_budget_are_told_to_retry(desk, app):
-    from workbench.web.views import live
+def test_a_stream_past_the_accounts_limit_is_told_why_and_when_to_retry(desk, app):
+    from workbench.web.views import live_streams
+
+    app.config["STREAMS_PER_USER"] = 1
+    limits = live_streams.limits_for(app)
+    assert limits.admit("ana") is None  # a page of ana's is open
+    try:
+        refused = read_stream(app, desk["ana"], desk["article"])
+        others = read_stream(app, desk["bo"], desk["article"])
+    finally:
+        limits.release("ana")
+    assert refused.startswith(
+        "retry: 30000\n: busy: ana has as many pages with live updates open as one account "
+        "may (1): close one"
+    )
+    notice = refused.split("event: notice\n", 1)[1]
+    assert "Live updates are off on this page: ana has as many pages" in notice
+    assert others.startswith("retry: 1000\n")  # another account's page is not refused
+    assert read_stream(app, desk["ana"], desk["article"]).startswith("retry: 1000\n")
+
+
+def test_a_stream_past_the_servers_limit_is_told_why(desk, app):
+    from workbench.web.views import live_streams
 
     app.config["STREAM_SLOTS"] = 1
-    slots = None
-    with app.test_request_context():
-        slots = live.stream_slots()
-    assert slots.acquire(blocking=False)
+    limits = live_streams.limits_for(app)
+    assert limits.admit("someone") is None
     try:
-        stream = read_stream(app, desk["ana"], desk["article"])
+        refused = read_stream(app, desk["bo"], desk["article"])
     finally:
-        slots.release()
-    assert stream == "retry: 10000\n: busy\n\n"
+        limits.release("someone")
+    assert refused.startswith(
+        "retry: 30000\n: busy: the server holds as many live pages as it may (1)"
+    )
+    assert limits.open == 0 and not limits.by_user  # every refused and ended stream let go
 
 
 def test_the_page_connects_to_its_stream_from_the_newest_history_id(desk):
@@ -663,3 +685,65 @@ def test_a_row_drawn_for_one_blind_reviewer_is_never_served_to_another(blind_rev
     for who in ("bo", "editor"):
         page = desk[who].get(f"/articles/{desk['article']}").get_data(as_text=True)
         assert 'class="claim claim--disputed' not in page, who
+
+
+def test_one_drawing_serves_every_open_page_of_every_changed_article(desk, app, admin_client):
+    """With many pages open, changes are drawn once per batch for all watched articles:
+    each page gets its own article's rows, as its reader may see them, from its own
+    resume point; a page the change does not concern gets nothing."""
+    from workbench.team import accounts
+    from workbench.web.views import live_drawing
+
+    db = desk["db"]
+    other = import_by_form(
+        admin_client, "The ferry sank on Tuesday. It carried 40 cars.", title="Ferry"
+    )
+    assert other != desk["article"]
+    sign_in(app, "vic", "viewer")
+    before = db.execute("select max(id) from history").fetchone()[0]
+    first, second = (
+        desk["claims"][1],
+        db.execute("select min(id) from claims where article_id = ?", [other]).fetchone()[0],
+    )
+    for claim_id, status in ((first, "disputed"), (second, "sourced")):
+        answer = desk["bo"].post(f"/claims/{claim_id}/status", data={"status": status}, headers=HX)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+    newest = db.execute("select max(id) from history").fetchone()[0]
+    ana, vic = accounts.find_user(db, "ana"), accounts.find_user(db, "vic")
+    with app.test_request_context():
+        batches = live_drawing.draw_batches(
+            db, {desk["article"]: ({before, newest}, [ana, vic]), other: ({before}, [ana])}
+        )
+        ana_first, ana_after = live_drawing.events_for(ana, before, batches[desk["article"]])
+        vic_first, _ = live_drawing.events_for(vic, before, batches[desk["article"]])
+        caught_up, _ = live_drawing.events_for(ana, newest, batches[desk["article"]])
+        ana_second, _ = live_drawing.events_for(ana, before, batches[other])
+    assert ana_after == newest - 1  # the first article's change; the second came later
+    assert f"event: claim-{first}\n" in ana_first and f"claim-{second}" not in ana_first
+    assert 'class="claim claim--disputed"' in ana_first
+    assert "hx-swap-oob" in ana_first  # its passage and the article's counts come along
+    # The same row for a viewer, without the reviewer's status buttons.
+    assert f"event: claim-{first}\n" in vic_first
+    assert 'name="status"' in ana_first and 'name="status"' not in vic_first
+    assert caught_up == ""  # that page was drawn after the change
+    assert f"event: claim-{second}\n" in ana_second and f"claim-{first}\n" not in ana_second
+
+
+def test_a_stream_is_read_where_an_event_loop_already_runs(desk, app):
+    """The test client's stream runs its own loop; a caller that runs one already (as
+    Playwright's sync API does in the browser tests' process) still reads it whole."""
+    import asyncio
+    import threading
+
+    async def read_inside_a_loop():
+        return read_stream(app, desk["ana"], desk["article"])
+
+    # In a thread of its own, where no loop runs yet whatever ran in this one.
+    found = []
+    reader = threading.Thread(target=lambda: found.append(asyncio.run(read_inside_a_loop())))
+    reader.start()
+    reader.join(timeout=60)
+    assert found, "the stream was not read"
+    stream = found[0]
+    assert stream.startswith("retry: 1000\n")
+    assert "event: presence\n" in stream

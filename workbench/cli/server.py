@@ -18,9 +18,6 @@ from .group import cli, command_line_actor, open_database
 
 SAMPLE_ARTICLE = pathlib.Path(__file__).resolve().parent.parent / "sample_article.txt"
 
-# Threads of each worker that live-update streams never take (workbench serve).
-STREAM_RESERVE = 8
-
 SAMPLE_TITLE = "Syrian forces capture Palmyra citadel from Daesh (sample article)"
 
 
@@ -72,17 +69,18 @@ def init(base_url):
 @click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
 @click.option(
     "--threads",
-    default=40,
+    default=16,
     show_default=True,
     type=int,
-    help="Threads per worker; all but 8 may hold live-update streams.",
+    help="Threads per worker that run requests once they are whole.",
 )
 def serve(host, port, workers, threads):
-    """Serve the app with gunicorn, the production WSGI server (never the debugger).
+    """Serve the app with gunicorn, the production server (never the debugger).
 
-    Each open article page holds one thread for its live-update stream; a worker lets
-    streams take at most its threads less 8 (WORKBENCH_STREAM_SLOTS overrides), so saving
-    never waits behind them (docs/architecture.md, "Live updates").
+    Each worker is an event loop (gunicorn's ASGI worker) that reads every request whole,
+    within time limits, before one of its threads runs it, and holds open article pages'
+    live-update streams itself: slow clients and open pages take no thread
+    (docs/operations.md, "How the server holds connections").
 
     When WORKBENCH_REPLICA names a replica (a folder, or a URL such as s3://bucket/path),
     Litestream runs alongside and copies every change there within
@@ -102,10 +100,8 @@ def serve(host, port, workers, threads):
         "gunicorn",
         "--workers",
         str(workers),
-        "--threads",
-        str(threads),
         "--worker-class",
-        "gthread",
+        "workbench.web.connection_guard.Worker",
         "--bind",
         f"{host}:{port}",
         "--access-logfile",
@@ -121,7 +117,7 @@ def serve(host, port, workers, threads):
         # Each worker process runs the job worker (imports by URL, long imports).
         "--config",
         "python:workbench.web.gunicorn_hooks",
-        "workbench:create_app()",
+        "workbench.web.asgi:create_asgi_app()",
     ]
     try:
         target = replica.settings_from_environment(os.environ)
@@ -129,7 +125,7 @@ def serve(host, port, workers, threads):
     except replica.ReplicaError as error:
         raise click.ClickException(str(error)) from None
     _refuse_a_port_in_use(host, port)
-    os.environ.setdefault("WORKBENCH_STREAM_SLOTS", str(max(threads - STREAM_RESERVE, 1)))
+    os.environ["WORKBENCH_REQUEST_THREADS"] = str(threads)
     create_app()  # create the database and secret key once, before the workers start
     os.execvp(program[0], program)
 

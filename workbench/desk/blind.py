@@ -117,6 +117,19 @@ def open_review(db: Database, article_id: int) -> Review | None:
     return review if review is not None and review.is_open else None
 
 
+def articles_reviewed(db: Database, article_ids: list[int]) -> set[int]:
+    """Those of `article_ids` that have had a blind review (open or revealed): one query,
+    so the articles that never had one need no look at their latest."""
+    return {
+        article_id
+        for (article_id,) in db.execute(
+            "select distinct article_id from blind_reviews "
+            "where article_id in (select value from json_each(?))",
+            [json.dumps(article_ids)],
+        )
+    }
+
+
 def is_reviewer(review: Review | None, user: User | None) -> bool:
     """True when `user` is one of the review's blind reviewers."""
     return (

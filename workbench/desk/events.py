@@ -3,20 +3,22 @@ the database sees every change, whichever gunicorn worker or command made it, an
 reader that reconnects resumes after the last id it was sent (SSE's Last-Event-ID).
 
 One watcher thread per process reads which articles the newest history rows are about
-and wakes the streams waiting on them, so a stream costs no query until its own article
-changes, however many streams are open and however busy other articles are.
+and tells its listeners (the process's live streams, web/views/live_streams.py), so a stream
+costs no query until its own article changes, however many streams are open and however
+busy other articles are.
 """
 
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from ..storage.db import connect
 
-POLL_SECONDS = 0.2  # how often the watcher looks; a change reaches a stream within this
+POLL_SECONDS = 0.1  # how often the watcher looks; a change reaches a stream within this
 MAX_ROWS = 500  # rows read at once; a bigger change is sent as "reload"
 
 
@@ -60,36 +62,42 @@ def newest_by_article(db: Database, after_id: int) -> dict[int, int]:
     }
 
 
+Listener = Callable[[dict[int, int]], None]
+
+
 class Watcher:
-    """Polls one database's history for new rows; streams wait on their article here
-    instead of polling."""
+    """Polls one database's history for new rows and calls each listener with
+    {article_id: newest history id} of what is new (in the watcher's thread: a listener
+    only hands it on)."""
 
     def __init__(self, path: str, poll_seconds: float = POLL_SECONDS) -> None:
         self.path = path
         self.poll_seconds = poll_seconds
         self.latest = 0
-        self.by_article: dict[int, int] = {}
-        self.changed = threading.Condition()
+        self.listeners: list[Listener] = []
+        self.guard = threading.Lock()
         self.thread: threading.Thread | None = None
         self.pid = 0
 
+    def listen(self, listener: Listener) -> None:
+        """Call `listener` after each look that found new rows, from now on."""
+        with self.guard:
+            self.listeners.append(listener)
+        self.ensure_running()
+
+    def stop_listening(self, listener: Listener) -> None:
+        with self.guard:
+            if listener in self.listeners:
+                self.listeners.remove(listener)
+
     def ensure_running(self) -> None:
         """Start the polling thread in this process (again after a fork)."""
-        with self.changed:
+        with self.guard:
             if self.thread is not None and self.thread.is_alive() and self.pid == os.getpid():
                 return
             self.pid = os.getpid()
             self.thread = threading.Thread(target=self._poll, name="history-watcher", daemon=True)
             self.thread.start()
-
-    def wait_for_article(self, article_id: int, known: int, timeout: float) -> bool:
-        """Block until a history row about the article passes id `known`, or `timeout`
-        seconds pass; True if one did."""
-        self.ensure_running()
-        with self.changed:
-            return self.changed.wait_for(
-                lambda: self.by_article.get(article_id, 0) > known, timeout=timeout
-            )
 
     def _poll(self) -> None:
         db = connect(self.path)
@@ -101,10 +109,11 @@ class Watcher:
                 except Exception:  # a locked or missing file now and then: look again soon
                     fresh = {}
                 if fresh:
-                    with self.changed:
-                        self.by_article.update(fresh)
-                        self.latest = max(self.latest, *fresh.values())
-                        self.changed.notify_all()
+                    self.latest = max(self.latest, *fresh.values())
+                    with self.guard:
+                        listeners = list(self.listeners)
+                    for listener in listeners:
+                        listener(fresh)
                 time.sleep(self.poll_seconds)
         finally:
             db.close()

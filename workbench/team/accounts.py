@@ -8,11 +8,13 @@ SHA-256 is stored, so a copy of the database does not let anyone in.
 import datetime
 import functools
 import hashlib
+import json
 import math
 import re
 import secrets
 import sqlite3
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -356,6 +358,27 @@ def session_method(db: Database, token: str | None) -> str | None:
 def end_session(db: Database, token: str | None) -> None:
     if token:
         db.execute("delete from sessions where token_hash = ?", [_token_digest(token)])
+
+
+def sessions_in_force(
+    db: Database, tokens: Iterable[str], idle_minutes: int, max_days: float = 7
+) -> set[str]:
+    """Those of `tokens` whose session session_user would still accept (not ended, not
+    idle too long, not too old, its account active), in one query that writes nothing:
+    what open event streams are checked against (web/views/live_streams.py)."""
+    by_digest = {_token_digest(token): token for token in tokens}
+    if not by_digest:
+        return set()
+    now_moment = clock.now()
+    idle_since = clock.stamp(now_moment - datetime.timedelta(minutes=idle_minutes))
+    begun_since = clock.stamp(now_moment - datetime.timedelta(days=max_days))
+    rows = db.execute(
+        "select s.token_hash from sessions s join users u on u.id = s.user_id "
+        "where s.token_hash in (select value from json_each(?)) and u.active = 1 "
+        "and s.last_seen_at >= ? and s.created_at >= ?",
+        [json.dumps(list(by_digest)), idle_since, begun_since],
+    ).fetchall()
+    return {by_digest[digest] for (digest,) in rows}
 
 
 # --- first admin -------------------------------------------------------------------------

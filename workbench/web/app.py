@@ -75,8 +75,10 @@ def create_app(test_config=None):
         # However busy, a login ends this long after it began.
         SESSION_MAX_DAYS=float(os.environ.get("WORKBENCH_SESSION_MAX_DAYS", "7")),
         PASSWORD_HASH_METHOD=accounts.PASSWORD_HASH_METHOD,
-        # Open event streams per process; each holds a thread (views/live.py says why).
-        STREAM_SLOTS=int(os.environ.get("WORKBENCH_STREAM_SLOTS", "24")),
+        # Open event streams per process, in all and of one account; the server's event
+        # loop holds them (web/views/live_streams.py).
+        STREAM_SLOTS=int(os.environ.get("WORKBENCH_STREAM_SLOTS", "1000")),
+        STREAMS_PER_USER=int(os.environ.get("WORKBENCH_STREAMS_PER_USER", "12")),
         STREAM_SECONDS=300,
         # Named as the author of published ClaimReview markup.
         ORGANIZATION=os.environ.get("WORKBENCH_ORGANIZATION", "Claim workbench"),

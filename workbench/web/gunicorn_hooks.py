@@ -16,4 +16,5 @@ def job_handlers() -> dict[str, job_worker.Handler]:
 def post_worker_init(server_worker):
     """After a worker process has loaded the app: start its job thread (workbench/intake/worker.py
     says why a thread)."""
-    job_worker.start_in_background(server_worker.wsgi.config["DATABASE"], job_handlers())
+    served = getattr(server_worker, "asgi", None) or server_worker.wsgi
+    job_worker.start_in_background(served.config["DATABASE"], job_handlers())

@@ -26,8 +26,12 @@ def desk_context(article_id, db=None, user=None):
     line is drawn again with each of their decisions (the status answer's parts).
     """
     db = db or get_db()
-    user = user or g.get("user")
-    review = blind.latest(db, article_id)
+    return desk_context_of(db, blind.latest(db, article_id), user or g.get("user"))
+
+
+def desk_context_of(db, review, user):
+    """desk_context for the article whose latest blind review (or None) is `review`: one
+    query for a reviewer of an open review, none otherwise."""
     is_open = review is not None and review.is_open
     reviewer = review is not None and review.is_open and blind.is_reviewer(review, user)
     return {

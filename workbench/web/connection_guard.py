@@ -1,0 +1,144 @@
+"""gunicorn's asyncio worker (`--worker-class asgi`), with time limits on a request that is
+not yet whole and a cap on such connections per client address.
+
+An unfinished request costs the event loop a few kilobytes and no thread
+(web/threaded_wsgi.py), but nothing in gunicorn ends it: its ASGI worker waits for the
+first request's headers for ever. Here a connection must send its headers within
+HEADER_SECONDS of opening and its body within BODY_SECONDS of the headers, or it is
+answered 408 and closed. And past HALF_OPEN_PER_ADDRESS requests from one address that
+are still not whole after a second, in a worker, the oldest of them is answered 429 and
+closed: a client cannot fill the server with connections that never finish, while the
+others of its address (a newsroom behind one NAT) still get in. A later request on a
+kept-alive connection has gunicorn's keep-alive time (2 s) to arrive.
+"""
+
+import asyncio
+import os
+from collections import OrderedDict
+from typing import Any
+
+from gunicorn.asgi.protocol import ASGIProtocol
+from gunicorn.workers import gasgi
+
+HEADER_SECONDS = float(os.environ.get("WORKBENCH_HEADER_SECONDS", "10"))
+BODY_SECONDS = float(os.environ.get("WORKBENCH_BODY_SECONDS", "60"))
+HALF_OPEN_PER_ADDRESS = int(os.environ.get("WORKBENCH_HALF_OPEN_PER_ADDRESS", "32"))
+GRACE_SECONDS = 1.0  # a request not whole after this counts as unfinished
+
+
+class Unfinished:
+    """A worker's connections whose request is not whole yet, by client address, oldest
+    first."""
+
+    def __init__(self, per_address: int) -> None:
+        self.per_address = per_address
+        self.by_address: dict[str, OrderedDict[int, Any]] = {}
+
+    def add(self, address: str, connection: Any) -> Any:
+        """Count `connection`; return the address's oldest one if that makes one too many."""
+        held = self.by_address.setdefault(address, OrderedDict())
+        held[id(connection)] = connection
+        if len(held) > self.per_address:
+            return held.popitem(last=False)[1]
+        return None
+
+    def remove(self, address: str, connection: Any) -> None:
+        held = self.by_address.get(address)
+        if held is not None and held.pop(id(connection), None) is not None and not held:
+            del self.by_address[address]
+
+    def count(self, address: str) -> int:
+        return len(self.by_address.get(address, ()))
+
+
+class GuardedProtocol(ASGIProtocol):
+    """gunicorn's HTTP/1 protocol with the deadlines and the cap above."""
+
+    unfinished = Unfinished(HALF_OPEN_PER_ADDRESS)
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        peer = transport.get_extra_info("peername")
+        self._address = str(peer[0]) if isinstance(peer, tuple) else str(peer)
+        self._deadline: asyncio.TimerHandle | None = None
+        self._counted = False
+        self._wait_for_the_rest("headers", HEADER_SECONDS)
+
+    def _wait_for_the_rest(self, part: str, seconds: float) -> None:
+        """End the connection if `part` of its request takes more than `seconds`; after
+        GRACE_SECONDS it counts as unfinished. (A burst of whole requests, pages opening
+        at once, is parsed a moment after its connections are accepted: counted at once,
+        they would close each other.)"""
+        self._cancel_deadline()
+        grace = min(GRACE_SECONDS, seconds)
+        self._deadline = self.worker.loop.call_later(grace, self._still_waiting, part, seconds)
+
+    def _still_waiting(self, part: str, seconds: float) -> None:
+        """GRACE_SECONDS have passed and `part` is not here: count the connection."""
+        self._deadline = self.worker.loop.call_later(
+            max(seconds - GRACE_SECONDS, 0), self._too_slow, part, seconds
+        )
+        if self._counted:
+            return
+        self._counted = True
+        oldest = self.unfinished.add(self._address, self)
+        if oldest is not None:
+            oldest._counted = False
+            oldest._refuse(
+                429,
+                f"Too many unfinished requests from {self._address} (more than "
+                f"{self.unfinished.per_address}): the oldest is closed. Send whole requests.",
+            )
+
+    def _done_waiting(self) -> None:
+        self._cancel_deadline()
+        if self._counted:
+            self._counted = False
+            self.unfinished.remove(self._address, self)
+
+    def _cancel_deadline(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _too_slow(self, part: str, seconds: float) -> None:
+        self._deadline = None
+        self._done_waiting()
+        self._refuse(408, f"The request's {part} did not arrive within {seconds:g} s.")
+
+    def _refuse(self, status: int, message: str) -> None:
+        """Answer `status` with `message` and close, whatever the request had sent."""
+        self._cancel_deadline()
+        if self._closed:
+            return
+        self._send_error_response(status, message)
+        self._close_transport()
+        if self._request_ready is not None:
+            self._request_ready.set()  # the connection's task sees it closed and ends
+
+    def _on_headers_complete(self) -> Any:
+        skip_body = super()._on_headers_complete()
+        request = self._current_request
+        if request is not None and (request.content_length or request.chunked):
+            self._wait_for_the_rest("body", BODY_SECONDS)
+        else:
+            self._done_waiting()
+        return skip_body
+
+    def _on_message_complete(self) -> None:
+        super()._on_message_complete()
+        self._done_waiting()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._done_waiting()
+        super().connection_lost(exc)
+
+
+class Worker(gasgi.ASGIWorker):
+    """`workbench serve`'s worker class: gunicorn's ASGI worker with GuardedProtocol."""
+
+    def init_process(self) -> None:
+        # The worker builds its protocol by this module-level name in _serve(); this is a
+        # process of its own, so the change reaches no other server.
+        gasgi.ASGIProtocol = GuardedProtocol
+        super().init_process()

@@ -1,0 +1,238 @@
+"""The Flask app served from an event loop: a request's bytes are read on the loop, and
+only a whole request takes one of a fixed pool of threads, for as long as the app works
+on it. A slow or idle client costs the loop a few kilobytes, never a thread
+(docs/operations.md, "How the server holds connections").
+
+A view may hand the rest of its answer to the loop (`HAND_OVER` in the WSGI environ): its
+thread returns at once and the loop sends what the view's coroutine produces, for as long
+as it runs. The live article pages' event streams are held that way
+(web/views/live_streams.py).
+"""
+
+import asyncio
+import contextvars
+import io
+import sys
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+# environ key of the callable a view gives a coroutine function to; it is called on the
+# loop with `emit(text)` (send a piece of the body) and `gone` (an Event set when the
+# client disconnects), once the view's headers are sent.
+HAND_OVER = "workbench.hand_over"
+# Bodies are passed to the loop in pieces of about this size: one piece for a page,
+# several for an export (the thread then waits while the client is behind).
+PIECE_BYTES = 256 * 1024
+
+Continuation = Callable[[Callable[[str], Awaitable[None]], asyncio.Event], Awaitable[None]]
+
+
+class ThreadedWSGI:
+    """An ASGI application that runs `wsgi_app` in `threads` threads, a request at a time
+    each, once its body is read (at most `max_body_bytes`, else 413 without reading on)."""
+
+    def __init__(self, wsgi_app: Any, threads: int, max_body_bytes: int) -> None:
+        self.wsgi_app = wsgi_app
+        self.threads = threads
+        self.max_body_bytes = max_body_bytes
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="request")
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        body = await read_body(scope, receive, self.max_body_bytes)
+        if body is None:
+            return  # the client went away before its request was whole
+        exchange = _Exchange(asyncio.get_running_loop(), send)
+        environ = wsgi_environ(scope, body)
+        environ[HAND_OVER] = exchange.hand_over
+        # One context for the whole request, as a thread of its own would have.
+        context = contextvars.copy_context()
+        rest = await exchange.loop.run_in_executor(
+            self.pool, context.run, exchange.run, self.wsgi_app, environ
+        )
+        await exchange.finish(rest, receive)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+class _BodyTooLarge(bytes):
+    """What read_body gives for a body past the limit: empty, and marked."""
+
+
+async def read_body(scope: dict[str, Any], receive: Any, limit: int) -> bytes | None:
+    """The request's whole body; None if the client left first; a `_BodyTooLarge` (empty)
+    when the body is declared or turns out longer than `limit` (the app answers 413)."""
+    declared = _header(scope, b"content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return _BodyTooLarge()
+    pieces: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        piece = message.get("body", b"")
+        size += len(piece)
+        if size > limit:
+            return _BodyTooLarge()
+        if piece:
+            pieces.append(piece)
+        if not message.get("more_body", False):
+            return b"".join(pieces)
+
+
+def _header(scope: dict[str, Any], name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1")).strip()
+    return None
+
+
+def wsgi_environ(scope: dict[str, Any], body: bytes) -> dict[str, Any]:
+    """The WSGI environ of an ASGI HTTP request whose body has been read (PEP 3333)."""
+    root = scope.get("root_path", "")
+    path = scope["path"]
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    query = scope.get("query_string", b"").decode("latin-1")
+    raw_path = (scope.get("raw_path") or scope["path"].encode("utf-8")).decode("latin-1")
+    server = scope.get("server") or ("localhost", 80)
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": scope["method"],
+        "SCRIPT_NAME": root.encode("utf-8").decode("latin-1"),
+        "PATH_INFO": path.encode("utf-8").decode("latin-1"),
+        "QUERY_STRING": query,
+        "RAW_URI": raw_path + (f"?{query}" if query else ""),
+        "SERVER_NAME": str(server[0]),
+        "SERVER_PORT": str(server[1] or 0),
+        "SERVER_PROTOCOL": f"HTTP/{scope.get('http_version', '1.1')}",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.get("scheme", "http"),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    environ["REQUEST_URI"] = environ["RAW_URI"]
+    client = scope.get("client")
+    if client:
+        environ["REMOTE_ADDR"], environ["REMOTE_PORT"] = str(client[0]), str(client[1])
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1").upper().replace("-", "_")
+        value = raw_value.decode("latin-1")
+        if name == "TRANSFER_ENCODING":
+            continue  # the body is whole: its length is known
+        key = name if name in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{name}"
+        environ[key] = f"{environ[key]},{value}" if key in environ else value
+    if isinstance(body, _BodyTooLarge):
+        # Werkzeug answers 413 when the form is read: what was declared stays, nothing
+        # is read (a body without a declared length is said to be one byte too long).
+        environ.setdefault("CONTENT_LENGTH", str(sys.maxsize))
+    else:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    return environ
+
+
+class _Exchange:
+    """One request's answer between its thread and the loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, send: Any) -> None:
+        self.loop = loop
+        self.send = send
+        self.status = 500
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.started = False  # the status line and headers are sent
+        self.continuation: Continuation | None = None
+
+    # --- in the request's thread ---------------------------------------------------
+
+    def start_response(self, status: str, headers: list[tuple[str, str]], exc_info=None):
+        if exc_info is not None and self.started:
+            raise exc_info[1].with_traceback(exc_info[2])
+        self.status = int(status.split(" ", 1)[0])
+        self.headers = [
+            (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers
+        ]
+        return self._write
+
+    def _write(self, data: bytes) -> None:
+        """WSGI's write(): a piece sent before the iterable's (rarely used)."""
+        if data:
+            self._send_from_thread(data)
+
+    def hand_over(self, continuation: Continuation) -> None:
+        """Called by a view: after its headers, the loop runs `continuation` (the view's
+        answer stays open until it returns), and this thread is free at once."""
+        self.continuation = continuation
+
+    def run(self, wsgi_app: Any, environ: dict[str, Any]) -> bytes:
+        """Run the app; return the end of its body (pieces before it went out already)."""
+        iterable: Iterable[bytes] = wsgi_app(environ, self.start_response)
+        try:
+            pending: list[bytes] = []
+            size = 0
+            for piece in iterable:
+                if piece:
+                    pending.append(piece)
+                    size += len(piece)
+                if size >= PIECE_BYTES:
+                    self._send_from_thread(b"".join(pending))
+                    pending, size = [], 0
+            return b"".join(pending)
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+
+    def _send_from_thread(self, piece: bytes) -> None:
+        """Send a piece of a long body now, waiting while the client is behind."""
+        asyncio.run_coroutine_threadsafe(self._send_piece(piece, more=True), self.loop).result()
+
+    # --- on the loop ------------------------------------------------------------------
+
+    async def _start(self) -> None:
+        if not self.started:
+            self.started = True
+            headers = self.headers
+            if self.continuation is not None:
+                # The answer goes on after the view's body: its length is not known.
+                headers = [(name, value) for name, value in headers if name != b"content-length"]
+            await self.send(
+                {"type": "http.response.start", "status": self.status, "headers": headers}
+            )
+
+    async def _send_piece(self, piece: bytes, more: bool) -> None:
+        await self._start()
+        await self.send({"type": "http.response.body", "body": piece, "more_body": more})
+
+    async def finish(self, rest: bytes, receive: Any) -> None:
+        if self.continuation is None:
+            await self._send_piece(rest, more=False)
+            return
+        await self._send_piece(rest, more=True)
+        gone = asyncio.Event()
+        watcher = asyncio.ensure_future(_until_disconnected(receive, gone))
+
+        async def emit(text: str) -> None:
+            if not gone.is_set():
+                await self.send(
+                    {"type": "http.response.body", "body": text.encode("utf-8"), "more_body": True}
+                )
+
+        try:
+            await self.continuation(emit, gone)
+        finally:
+            watcher.cancel()
+            if not gone.is_set():
+                await self.send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _until_disconnected(receive: Any, gone: asyncio.Event) -> None:
+    """Set `gone` when the client closes the connection (its request body is all read)."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            gone.set()
+            return
