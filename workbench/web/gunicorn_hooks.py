@@ -4,6 +4,8 @@ gunicorn reads this module's names as its settings (`--config python:workbench.w
 only hooks live here, the rest stays on serve's command line.
 """
 
+import logging
+
 from ..intake import archive, importing
 from ..intake import worker as job_worker
 
@@ -18,3 +20,24 @@ def post_worker_init(server_worker):
     says why a thread)."""
     served = getattr(server_worker, "asgi", None) or server_worker.wsgi
     job_worker.start_in_background(served.config["DATABASE"], job_handlers())
+
+
+def on_starting(server):
+    """Name the address in gunicorn's "Listening at:" line: with --reuse-port each worker
+    opens its own socket, so the arbiter has none to name and the line read "Listening
+    at:  (pid)", which left whoever read the log guessing where the server was."""
+    server.log.error_log.addFilter(
+        _ListeningAt([f"http://{address}" for address in server.cfg.bind])
+    )
+
+
+class _ListeningAt(logging.Filter):
+    def __init__(self, addresses: list[str]) -> None:
+        super().__init__()
+        self.addresses = ", ".join(addresses)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == "Listening at: %s (%s)" and isinstance(record.args, tuple):
+            if record.args and not record.args[0]:
+                record.args = (self.addresses, *record.args[1:])
+        return True
