@@ -94,7 +94,9 @@ end
 
 if mode == "tag" then
   function response(status, headers, body)
-    local warm_up = (headers["Content-Type"] or ""):find("text/css") or body == "ok"
+    -- The ASGI server sends its header names in lower case (HTTP/1.1 does not mind).
+    local content_type = headers["Content-Type"] or headers["content-type"] or ""
+    local warm_up = content_type:find("text/css") or body == "ok"
     if status == 200 and not warm_up then
       local claim = body:match('id="claim%-(%d+)"')
       -- The row's status form carries the version it was drawn at in its action.
