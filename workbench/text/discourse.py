@@ -211,22 +211,12 @@ class Discourse:
             gender = "m" if pronoun == "he" else "f"
             # The latest person who spoke or opened a sentence; a speaker before a subject
             # of the same sentence. Never a person first named in this very sentence.
-            recent = sorted(
-                [(said_in, 1, entity) for said_in, entity in self.speakers]
-                + [(said_in, 0, entity) for said_in, entity in self.subjects],
-                key=lambda item: (item[0], item[1]),
-            )
-            for said_in, _, entity in reversed(recent):
-                if said_in < lowest:
-                    break
+            for _, _, entity in reversed(self._since(lowest)):
                 if entity.first_sentence < sentence and self._fits_person(entity, gender, excluded):
                     return entity
-            for entity in sorted(self.entities, key=lambda e: -e.last_sentence):
-                if (
-                    lowest <= entity.last_sentence
-                    and entity.first_sentence < sentence
-                    and self._fits_person(entity, gender, excluded)
-                ):
+            named = [entity for entity in self.entities if entity.last_sentence >= lowest]
+            for entity in sorted(named, key=lambda e: -e.last_sentence):
+                if entity.first_sentence < sentence and self._fits_person(entity, gender, excluded):
                     return entity
             return None
         if pronoun == "it":
@@ -235,19 +225,27 @@ class Discourse:
             kinds = ("organization", "anonymous")
         else:
             return None
-        recent = sorted(
-            [(said_in, 1, entity) for said_in, entity in self.speakers]
-            + [(said_in, 0, entity) for said_in, entity in self.subjects],
-            key=lambda item: (item[0], item[1]),
-        )
-        for said_in, _, entity in reversed(recent):
-            if said_in < lowest:
-                break
+        for _, _, entity in reversed(self._since(lowest)):
             if entity.kind in kinds and id(entity) not in excluded:
                 if pronoun == "they" and entity.kind == "anonymous" and not entity.plural:
                     continue
                 return entity
         return None
+
+    def _since(self, lowest: int) -> list[tuple[int, int, Entity]]:
+        """Speakers (1) and sentence subjects (0) from sentence `lowest` on, as (sentence,
+        1 or 0, entity) in reading order, a sentence's speaker after its subject. Both lists
+        grow in reading order, so only their tails are read: a long article's pronouns
+        cost the same as a short one's."""
+        tail: list[tuple[int, int, Entity]] = []
+        for flag, items in ((1, self.speakers), (0, self.subjects)):
+            recent = []
+            for said_in, entity in reversed(items):
+                if said_in < lowest:
+                    break
+                recent.append((said_in, flag, entity))
+            tail.extend(reversed(recent))
+        return sorted(tail, key=lambda item: (item[0], item[1]))
 
     @staticmethod
     def _fits_person(entity: Entity, gender: str, excluded: set[int]) -> bool:
