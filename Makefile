@@ -16,7 +16,7 @@ AXE_FILE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 # The OpenID provider the sign-in tests start (npm's oidc-provider, pinned by its lock).
 OIDC_PROVIDER := tests/oidc_provider/node_modules/oidc-provider/package.json
 
-.PHONY: install install-dev run test test-fast lint lock bench clean chromium htmx axe
+.PHONY: install install-dev run test test-fast lint lock bench clean chromium htmx axe translations
 
 # Every package comes from a lock file with hashes (requirements/*.lock, made by `make lock`
 # from pyproject.toml): the app's for `make run`, the tools' for tests, lint and bench.
@@ -77,6 +77,11 @@ test: install-dev chromium htmx axe oidc-provider
 # The developer's loop: unit and Flask test-client tests only (no live server, no
 # browser), under 30 s; needs neither chromium nor htmx. worksteal: a worker that runs out
 # of tests takes some of the other's, so neither sits idle at the end.
+# The interface's catalogues: messages extracted from the code and templates, each
+# language's .po brought up to date (new messages empty) and compiled to the .mo shipped.
+translations: install-dev
+	$(BIN)/python tests/message_catalogue.py
+
 test-fast: install-dev
 	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not browser and not slow"
 

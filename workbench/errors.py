@@ -1,10 +1,31 @@
 """Every domain error in one place: what the web layer and the command line translate
-into a status code or an exit message. str(error) is always a sentence for a person."""
+into a status code or an exit message. str(error) is always a sentence for a person, in
+English; `error.message` and `error.values` are that sentence before its values were put
+in, so the web layer and the command line can say it in the reader's language."""
 
 from typing import Any
 
 
-class InvalidInput(ValueError):
+class Sentence(Exception):
+    """An error whose text is a message for a person, written once with named values:
+    `raise InvalidInput("No claim %(id)s here.", id=5)`. The message itself (the first
+    argument, a string literal) is what the catalogue holds."""
+
+    def __init__(self, message: str = "", /, **values: Any) -> None:
+        super().__init__(message % values if values else message)
+        self.message = message
+        self.values = values
+
+
+def say(error: BaseException, gettext: Any = None) -> str:
+    """The error's sentence, translated by `gettext` when it is a Sentence (else as is)."""
+    if gettext is None or not isinstance(error, Sentence) or not error.message:
+        return str(error)
+    translated = gettext(error.message)
+    return translated % error.values if error.values else translated
+
+
+class InvalidInput(Sentence, ValueError):
     """A value a reviewer sent cannot be used; str(error) says why."""
 
 
@@ -30,7 +51,7 @@ class TooManyJobs(InvalidInput):
     evidence links, imports); str(error) says how many and what to do."""
 
 
-class NotAllowed(PermissionError):
+class NotAllowed(Sentence, PermissionError):
     """The user may not change this record (it is someone else's); str(error) says why."""
 
 
@@ -39,8 +60,8 @@ class UnderBlindReview(NotAllowed):
     reviewer has decided. `claim` is its row (id, article_id, status, version...); its
     reviewers decide instead (workbench.desk.blind)."""
 
-    def __init__(self, message: str, claim: dict[str, Any]) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, claim: dict[str, Any], **values: Any) -> None:
+        super().__init__(message, **values)
         self.claim = claim
 
 
@@ -88,16 +109,16 @@ class HistoryNotFound(RecordNotFound):
     """No history row has that id (or its article was deleted)."""
 
 
-class FetchRefused(Exception):
+class FetchRefused(Sentence):
     """The page was not fetched; str(error) says why, for the person who asked."""
 
 
-class JobFailed(Exception):
+class JobFailed(Sentence):
     """A job cannot succeed; str(error) says why, for the person waiting. Not retried
     unless `retry` is set (a timeout may pass; a refused address will not)."""
 
-    def __init__(self, message: str, retry: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry: bool = False, **values: Any) -> None:
+        super().__init__(message, **values)
         self.retry = retry
 
 
@@ -109,7 +130,7 @@ class VersionConflict(Exception):
         self.current = current
 
 
-class AccountError(ValueError):
+class AccountError(Sentence, ValueError):
     """A user-facing problem with an account request; str(error) says what."""
 
 

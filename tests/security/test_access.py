@@ -58,6 +58,7 @@ OWN_SECURITY = {
     "workbench.passkey_options",
     "workbench.passkey_register",
     "workbench.passkey_remove",
+    "workbench.interface_language",  # the language their own pages speak
 }
 # Enough for every write route to be well formed, so the only reason to refuse is who asks.
 WRITE_DATA = {

@@ -642,6 +642,11 @@ def _add_sign_in_factors_and_tokens(db: sqlite_utils.Database) -> None:
     db.table("security_events").create_index(["user_id", "id"])
 
 
+def _add_interface_language(db: sqlite_utils.Database) -> None:
+    """The interface language each account chose (NULL: the browser's Accept-Language)."""
+    db.table("users").add_column("language", str)
+
+
 # In the order they ran; PRAGMA user_version counts those done.
 MIGRATIONS = [
     _create_core_tables,
@@ -664,6 +669,7 @@ MIGRATIONS = [
     _index_jobs_by_person,
     _freeze_revealed_blind_reviews,
     _add_sign_in_factors_and_tokens,
+    _add_interface_language,
 ]
 
 

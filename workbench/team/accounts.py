@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import AccountError, LoginThrottled
+from ..interface_languages import LOCALES
 from ..storage import clock
 from ..storage.clock import utc_now
 from ..storage.db import dict_rows, insert, write_transaction
@@ -60,6 +61,8 @@ class User:
     id: int
     username: str
     role: str
+    # The interface language the account chose ('en', 'es'), None for the browser's.
+    language: str | None = None
 
     def can(self, role: str) -> bool:
         """True if this user's role includes `role` (admin > editor > reviewer > viewer)."""
@@ -163,10 +166,25 @@ def set_role(db: Database, username: str, role: str) -> None:
         db.execute("update users set role = ? where id = ?", [role, row["id"]])
 
 
+def set_language(db: Database, user: User, language: str | None) -> str | None:
+    """The interface language `user` reads pages in: one of LOCALES, or None (empty) to
+    follow the browser's. Returns what was stored."""
+    chosen = (language or "").strip() or None
+    if chosen is not None and chosen not in LOCALES:
+        raise AccountError(
+            "The interface speaks %(languages)s; %(chosen)s is not one of them.",
+            languages=", ".join(LOCALES),
+            chosen=chosen[:20],
+        )
+    with write_transaction(db):
+        db.execute("update users set language = ? where id = ?", [chosen, user.id])
+    return chosen
+
+
 def find_user(db: Database, username: str) -> User | None:
     """The user called `username` (any case), or None."""
     row = _user_row(db, username)
-    return None if row is None else User(row["id"], row["username"], row["role"])
+    return None if row is None else User(row["id"], row["username"], row["role"], row["language"])
 
 
 def list_users(db: Database) -> list[User]:
@@ -319,7 +337,8 @@ def session_user(
     digest = _token_digest(token)
     rows = dict_rows(
         db.execute(
-            "select s.created_at, s.last_seen_at, u.id, u.username, u.role from sessions s "
+            "select s.created_at, s.last_seen_at, u.id, u.username, u.role, u.language "
+            "from sessions s "
             "join users u on u.id = s.user_id where s.token_hash = ? and u.active = 1",
             [digest],
         )
@@ -342,7 +361,7 @@ def session_user(
             db.execute("update sessions set last_seen_at = ? where token_hash = ?", [now, digest])
         except sqlite3.OperationalError:
             pass  # a full or read-only disk must not stop people reading
-    return User(row["id"], row["username"], row["role"])
+    return User(row["id"], row["username"], row["role"], row["language"])
 
 
 def session_method(db: Database, token: str | None) -> str | None:

@@ -17,6 +17,7 @@ from . import (
     converters,
     database,
     error_answers,
+    interface_locale,
     local_htmx,
     security,
     sign_in,
@@ -132,6 +133,7 @@ def create_app(test_config=None):
     database.init_app(app)
     converters.init_app(app)  # before the blueprints: their rules are compiled with it
     error_answers.init_app(app)
+    interface_locale.init_app(app)
     security.init_app(app)  # first: a cross-site write is refused before anything else runs
     auth.init_app(app)
     app.register_blueprint(sign_in.bp)

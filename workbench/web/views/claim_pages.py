@@ -20,6 +20,7 @@ from ...review import articles, claims, copying, corrections, evidence, history,
 from ..auth import role_required, safe_next
 from ..database import get_db
 from ..forms import expected_version, form_int, positive_int, single_form_value
+from ..interface_locale import readable_time
 from ..loaders import load_claim
 from ..responses import (
     is_htmx,
@@ -30,7 +31,6 @@ from ..responses import (
 )
 from .blueprint import bp
 from .desk_context import NOT_BLIND, desk_context
-from .template_helpers import readable_time
 
 
 def return_url(claim):

@@ -5,6 +5,7 @@ the answer to the request that made them, and never again."""
 
 import segno
 from flask import abort, current_app, flash, g, json, render_template, request, url_for
+from flask_babel import force_locale, gettext
 
 from ...errors import AccountError
 from ...team import (
@@ -19,6 +20,7 @@ from ...team import (
 from ..auth import client_address, role_required
 from ..database import get_db
 from ..forms import form_int
+from ..interface_locale import request_locale, translated
 from ..responses import navigate
 from ..sign_in import json_answer, relying_party
 from .blueprint import bp
@@ -126,6 +128,20 @@ def totp_confirm():
         done="Your authenticator app is set up: signing in now asks for its code.",
         new_codes=codes,
     )
+
+
+@bp.post("/account/language")
+def interface_language():
+    """The language the account reads the interface in (empty: the browser's)."""
+    try:
+        accounts.set_language(get_db(), g.user, request.form.get("language"))
+    except AccountError as error:
+        flash(translated(error), "error")
+        return navigate(url_for("workbench.security_page"))
+    g.user = accounts.find_user(get_db(), g.user.username)
+    with force_locale(request_locale()):  # said in the language just chosen
+        flash(gettext("The interface language is saved."), "success")
+    return navigate(url_for("workbench.security_page"))
 
 
 @bp.post("/account/totp/remove")

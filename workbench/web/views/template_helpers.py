@@ -6,12 +6,21 @@ import urllib.parse
 
 from flask import Flask
 
+from ...interface_languages import N_
 from ...review.history_sentences import KIND_WORDS, article_event, describe
 from ...statuses import STATUSES
 from ...text import attribution, flags, languages, non_claims
 from ...version import __version__
 from .row_cache import row_html
 from .template_source import Unindented
+
+# The roles as the interface names them (their codes stay English in data and exports).
+ROLE_WORDS = {
+    "viewer": N_("viewer"),
+    "reviewer": N_("reviewer"),
+    "editor": N_("editor"),
+    "admin": N_("admin"),
+}
 
 # Decision states as a row's badge says them (none and decided need no badge).
 DECISION_WORDS = {
@@ -53,6 +62,7 @@ def init_app(app: Flask) -> None:
         row_html=row_html,
         STATUSES=STATUSES,
         DECISION_WORDS=DECISION_WORDS,
+        ROLE_WORDS=ROLE_WORDS,
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
         APP_VERSION=__version__,
@@ -63,7 +73,6 @@ def init_app(app: Flask) -> None:
         LANGUAGE_CODES=frozenset(languages.KNOWN),
         LANGUAGE_DIRECTION=lambda code: languages.language(code).direction,
     )
-    app.jinja_env.filters["when"] = readable_time
     app.jinja_env.filters["host"] = url_host
     app.jinja_env.filters["fromjson"] = json.loads
 
@@ -77,10 +86,3 @@ def url_host(url: str | None) -> str:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
         return host
-
-
-def readable_time(stamp: str | None) -> str:
-    """2026-11-26T16:05:00Z -> 2026-11-26 16:05 UTC (the exact time stays in datetime=)."""
-    if not stamp or len(stamp) < 16:
-        return stamp or ""
-    return f"{stamp[:10]} {stamp[11:16]} UTC"

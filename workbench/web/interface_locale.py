@@ -1,0 +1,76 @@
+"""The interface in the reader's language: the locale of each request (the account's
+choice, else the browser's Accept-Language, else English), the catalogues behind
+gettext in templates and views, and dates and numbers as that locale writes them."""
+
+import datetime
+
+from flask import Flask, g, request
+from flask_babel import Babel, format_datetime, format_decimal, get_locale, gettext
+
+from ..errors import say
+from ..interface_languages import (
+    DEFAULT_LOCALE,
+    LOCALES,
+    TRANSLATIONS_DIR,
+    direction,
+    known_locale,
+)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    Babel(app, locale_selector=request_locale)
+    # {% trans %} blocks are one line of words however the template wraps them, as the
+    # catalogue holds them (tests/message_catalogue.py extracts them trimmed too).
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(
+        interface_locale=interface_locale,
+        interface_direction=lambda: direction(interface_locale()),
+        INTERFACE_LOCALES=LOCALES,
+    )
+    app.jinja_env.filters["when"] = readable_time
+    app.jinja_env.filters["number"] = readable_number
+
+
+def request_locale() -> str:
+    """The account's chosen language, else the best of the browser's, else English."""
+    user = g.get("user")
+    chosen = known_locale(getattr(user, "language", None))
+    if chosen:
+        return chosen
+    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+
+
+def interface_locale() -> str:
+    """The language this request's pages speak ('en', 'es')."""
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LOCALE
+
+
+def translated(error: BaseException) -> str:
+    """An error's sentence in the reader's language."""
+    return say(error, gettext)
+
+
+def readable_time(stamp: str | None) -> str:
+    """A stored UTC time (2026-11-26T16:05:00Z) as the reader's locale writes a date and
+    time to the minute, with its zone: '2026-11-26 16:05 UTC' in English (the desk's
+    sortable form), '26 nov 2026, 16:05 UTC' in Spanish. The exact time stays in
+    datetime=."""
+    if not stamp or len(stamp) < 16:
+        return stamp or ""
+    if interface_locale() == DEFAULT_LOCALE:
+        return f"{stamp[:10]} {stamp[11:16]} UTC"
+    try:
+        moment = datetime.datetime.fromisoformat(stamp[:16])
+    except ValueError:
+        return stamp
+    return f"{format_datetime(moment, 'medium').rsplit(':', 1)[0]} UTC"
+
+
+def readable_number(value: float | int | None) -> str:
+    """A count or a figure as the reader's locale groups and points it (1,234.5 / 1234,5)."""
+    if value is None:
+        return ""
+    return format_decimal(value)
