@@ -8,6 +8,7 @@ import pytest
 
 from support import import_by_form, sign_in
 from workbench.desk import agreement, blind
+from workbench.team import accounts
 
 HX = {"HX-Request": "true"}
 TEXT = (
@@ -691,6 +692,26 @@ def test_presence_shows_who_else_is_on_which_claim(desk, app):
     assert re.search(r'presence__who">bo <a href="#claim-\d+"[^>]*>on 2</a>', page)
     stream = read_stream(app, desk["ana"], desk["article"])
     assert "event: presence\n" in stream and "bo" in stream.split("event: presence", 1)[1]
+
+
+def test_a_reader_with_two_sessions_on_two_claims_is_listed_once(desk, app, db):
+    """The report said "bo on 2, on 2". Presence is one row per account and article, so
+    bo's second session (another browser) on another claim replaces the first's claim
+    rather than adding a second "on N": on the page and in the stream alike."""
+    article, first, second = desk["article"], desk["claims"][1], desk["claims"][2]
+    other = app.test_client()
+    other.set_cookie("workbench_session", accounts.start_session(db, accounts.find_user(db, "bo")))
+    desk["bo"].post(f"/articles/{article}/presence", data={"claim": str(first)}, headers=HX)
+    other.post(f"/articles/{article}/presence", data={"claim": str(second)}, headers=HX)
+    desk["bo"].post(f"/articles/{article}/presence", data={"claim": str(first)}, headers=HX)
+
+    page = desk["ana"].get(f"/articles/{article}").get_data(as_text=True)
+    line = page.split('id="presence"', 1)[1].split("</p>", 1)[0]
+    assert line.count("presence__who") == 1 and line.count(">on ") == 1, line
+    assert re.search(r'presence__who">bo <a href="#claim-\d+"[^>]*>on 2</a>', line)
+    stream = read_stream(app, desk["ana"], desk["article"])
+    event = stream.split("event: presence\n", 1)[1].split("\n\n", 1)[0]
+    assert event.count("presence__who") == 1 and event.count(">on ") == 1, event
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
