@@ -125,14 +125,19 @@ class Watcher:
             if self.thread is not None and self.thread.is_alive() and self.pid == os.getpid():
                 return
             self.pid = os.getpid()
+            # Where to look from, read before this returns: what is written once the
+            # first listener is in is seen, however late the thread gets going.
+            db = connect(self.path)
+            try:
+                self.latest, self.latest_mark = newest_id(db), newest_mark_id(db)
+            finally:
+                db.close()
             self.thread = threading.Thread(target=self._poll, name="history-watcher", daemon=True)
             self.thread.start()
 
     def _poll(self) -> None:
         db = connect(self.path)
         try:
-            self.latest = newest_id(db)
-            self.latest_mark = newest_mark_id(db)
             while True:
                 try:
                     fresh = fresh_after(db, self.latest, self.latest_mark)
