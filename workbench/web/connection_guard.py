@@ -78,7 +78,7 @@ class GuardedProtocol(ASGIProtocol):
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
-        self.log = _AccessLogOfRefusals(self.log, self)
+        self.log: Any = _AccessLogOfRefusals(self.worker.log, self)
         peer = transport.get_extra_info("peername")
         self._address = str(peer[0]) if isinstance(peer, tuple) else str(peer)
         self._deadline: asyncio.TimerHandle | None = None
