@@ -30,6 +30,8 @@ DESK = [f"desk-{number:03d}" for number in range(100)]
 PAGES_PER_PERSON = 10
 # Claims of each watched article that only the prober changes, one per change in turn.
 PROBES_PER_ARTICLE = 12
+# People who log out with the article page open, per serving run (row 11d).
+LEAVERS = 20
 PASSWORD = "bench-password-not-secret"
 TIME_BUDGET = 13 * 60  # `make bench` must finish within 14 minutes
 
@@ -82,6 +84,7 @@ class Bench:
         self.work = pathlib.Path(tempfile.mkdtemp(prefix="workbench-bench-"))
         self.env = {**servers.environment(), "WORKBENCH_INSTANCE": str(self.work / "instance")}
         self.runs = {}  # every raw measurement, for results.json
+        self.leavers = 0  # accounts made to log out so far (row 11d)
 
     # --- data ------------------------------------------------------------------------
 
@@ -870,6 +873,7 @@ class Bench:
                         }
                     )
                 runs.setdefault("tag_1000_streams", []).append(result)
+                self.session_ends(app, watched[0], runs)
                 log(
                     f"  serving run {run + 1}: tagging {quiet['rps']:.0f}/s without streams, "
                     f"{result['rps']:.0f}/s with {crowd.opened:,} open ({crowd.busy} busy, "
@@ -879,6 +883,20 @@ class Bench:
                     f"{result['pss_mb']:.0f} MB with (RSS summed: {quiet['rss_mb']:.0f}, "
                     f"{result['rss_mb']:.0f})"
                 )
+
+    def session_ends(self, app, article_id, runs):
+        """Row 11d: people with the article page open log out, one after another; each
+        page's stream must end within a second (it reads its session every 0.5 s)."""
+        names = [f"leaver-{self.leavers + n:03d}" for n in range(LEAVERS)]
+        self.leavers += LEAVERS
+        tokens = data.add_logged_in_users(self.db["100k"], REVIEWERS[0], names)
+        newest = self.count(self.db["100k"], "select coalesce(max(id), 0) from history")
+        delays = serving.session_end_delays(app.port, tokens, article_id, newest)
+        runs.setdefault("session_end", []).append({"delays_ms": delays, **live.percentiles(delays)})
+        log(
+            f"  session end: {LEAVERS} logouts, the stream closed after p50 "
+            f"{runs['session_end'][-1]['p50']:.0f} ms, p99 {runs['session_end'][-1]['p99']:.0f} ms"
+        )
 
     def live_targets(self):
         """Tagging targets for rows 11 less the probe claims, and the probes: [(claim id,

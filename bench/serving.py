@@ -251,3 +251,41 @@ class Prober(threading.Thread):
                 arrived = seen.get(page)
                 delays.append((arrived - started) * 1000 if arrived else 10_000.0)
         return delays
+
+
+def session_end_delays(port, tokens, article_id, after):
+    """Each of `tokens` (a session each) opens the article page's event stream, then logs
+    out; the time from just before the logout to the end of the stream's response (its
+    last chunk: the page has been told and the browser stops listening; gunicorn then
+    keeps the connection for another request a moment), in ms (10 s: it never ended).
+    One at a time, as people leave."""
+    delays = []
+    for token in tokens:
+        stream = socket.create_connection(("127.0.0.1", port), timeout=10)
+        try:
+            stream.sendall(
+                f"GET /articles/{article_id}/events?after={after} HTTP/1.1\r\n"
+                "Host: 127.0.0.1\r\n"
+                f"Cookie: workbench_session={token}\r\nAccept: text/event-stream\r\n\r\n".encode()
+            )
+            first = stream.recv(65536)
+            if not first.startswith(b"HTTP/1.1 200"):
+                raise RuntimeError(f"the stream was answered {first[:40]!r}")
+            started = time.monotonic()
+            servers.post_form(port, "/logout", "", {"Cookie": f"workbench_session={token}"})
+            deadline = started + 10
+            ended = None
+            tail = b""
+            while time.monotonic() < deadline:
+                try:
+                    piece = stream.recv(65536)
+                except TimeoutError:
+                    break
+                tail = (tail + piece)[-16:]
+                if not piece or tail.endswith(b"\r\n0\r\n\r\n"):  # closed, or its last chunk
+                    ended = time.monotonic()
+                    break
+            delays.append((ended - started) * 1000 if ended else 10_000.0)
+        finally:
+            stream.close()
+    return delays
