@@ -9,6 +9,8 @@ import statistics
 import subprocess
 from importlib import metadata
 
+from . import live
+
 
 def median(runs, *path):
     values = []
@@ -207,6 +209,27 @@ def serving_rows(serving):
             {**at_most(memory, 299.9), "pass": memory < 300},
             "same server, no streams",
         ),
+        *session_end_rows(serving),
+    ]
+
+
+def session_end_rows(serving):
+    """11d: a logout to the end of that session's open page's stream (every run's)."""
+    delays = [delay for run in serving.get("session_end", []) for delay in run["delays_ms"]]
+    if not delays:
+        return []
+    worst = live.percentiles(delays)["p99"]
+    return [
+        row(
+            f"11d. A logout to the end of its open page's stream, p99 of {len(delays)}",
+            worst,
+            "—",
+            "ms",
+            "≤ 1,000 ms",
+            at_most(worst, 1000),
+            "—",
+            fmt="{:,.0f}",
+        )
     ]
 
 

@@ -28,6 +28,10 @@ REVIEWERS = [f"reviewer-{number:02d}" for number in range(1, 13)]  # a dozen at 
 # The desk of rows 11: a hundred people with ten live pages each.
 DESK = [f"desk-{number:03d}" for number in range(100)]
 PAGES_PER_PERSON = 10
+# Claims of each watched article that only the prober changes, one per change in turn.
+PROBES_PER_ARTICLE = 12
+# People who log out with the article page open, per serving run (row 11d).
+LEAVERS = 20
 PASSWORD = "bench-password-not-secret"
 TIME_BUDGET = 13 * 60  # `make bench` must finish within 14 minutes
 
@@ -80,6 +84,7 @@ class Bench:
         self.work = pathlib.Path(tempfile.mkdtemp(prefix="workbench-bench-"))
         self.env = {**servers.environment(), "WORKBENCH_INSTANCE": str(self.work / "instance")}
         self.runs = {}  # every raw measurement, for results.json
+        self.leavers = 0  # accounts made to log out so far (row 11d)
 
     # --- data ------------------------------------------------------------------------
 
@@ -780,7 +785,7 @@ class Bench:
         runs = self.runs.setdefault("serving", {})
         desk_tokens = data.add_logged_in_users(self.db["100k"], REVIEWERS[0], DESK)
         targets, probes = self.live_targets()
-        watched = [article for _, article in probes]
+        watched = list(dict.fromkeys(article for _, article in probes))
         # Ten pages of each person, spread over the articles being tagged.
         pages = [
             (desk_tokens[n // PAGES_PER_PERSON], watched[n % len(watched)])
@@ -789,7 +794,7 @@ class Bench:
         by_article = {}
         for index, (_, article) in enumerate(pages):
             by_article.setdefault(article, []).append(index)
-        probe_plan = [(claim, by_article[article]) for claim, article in probes]
+        probe_plan = [(claim, article, by_article[article]) for claim, article in probes]
         page = f"/articles/{self.big_article_id}"
         with servers.workbench_server(
             BIN, self.db["100k"], self.env, self.log_path("serving"), threads=None
@@ -862,39 +867,64 @@ class Bench:
                             "streams_busy": crowd.busy,
                             "streams_failed": crowd.failed,
                             "event_bytes": crowd.bytes,
+                            "reload_notices": crowd.notices,
                             "changes_heard": len(prober.sent),
                             "delays": {**live.percentiles(delays), "samples": len(delays)},
                         }
                     )
                 runs.setdefault("tag_1000_streams", []).append(result)
+                self.session_ends(app, watched[0], runs)
                 log(
                     f"  serving run {run + 1}: tagging {quiet['rps']:.0f}/s without streams, "
                     f"{result['rps']:.0f}/s with {crowd.opened:,} open ({crowd.busy} busy, "
                     f"{crowd.failed} failed); delivery p99 {result['delays']['p99']:.0f} ms over "
-                    f"{len(delays):,}; server {quiet['pss_mb']:.0f} MB without streams, "
+                    f"{len(delays):,} ({crowd.notices:,} pages told to reload); "
+                    f"server {quiet['pss_mb']:.0f} MB without streams, "
                     f"{result['pss_mb']:.0f} MB with (RSS summed: {quiet['rss_mb']:.0f}, "
                     f"{result['rss_mb']:.0f})"
                 )
 
+    def session_ends(self, app, article_id, runs):
+        """Row 11d: people with the article page open log out, one after another; each
+        page's stream must end within a second (it reads its session every 0.5 s)."""
+        names = [f"leaver-{self.leavers + n:03d}" for n in range(LEAVERS)]
+        self.leavers += LEAVERS
+        tokens = data.add_logged_in_users(self.db["100k"], REVIEWERS[0], names)
+        newest = self.count(self.db["100k"], "select coalesce(max(id), 0) from history")
+        delays = serving.session_end_delays(app.port, tokens, article_id, newest)
+        runs.setdefault("session_end", []).append({"delays_ms": delays, **live.percentiles(delays)})
+        log(
+            f"  session end: {LEAVERS} logouts, the stream closed after p50 "
+            f"{runs['session_end'][-1]['p50']:.0f} ms, p99 {runs['session_end'][-1]['p99']:.0f} ms"
+        )
+
     def live_targets(self):
-        """Tagging targets for rows 11 less one probe claim per article, and the probes:
-        [(claim id, article id)], one for each article tagged."""
+        """Tagging targets for rows 11 less the probe claims, and the probes: [(claim id,
+        article id)], PROBES_PER_ARTICLE of each article tagged, in turn by article (each
+        change a claim of its own, so a late event is never taken for the next change's)."""
         rows = self.query(
             self.db["100k"],
             "select id, article_id from claims where id in (select value from json_each(?)) "
             "order by id",
             [json.dumps(self.targets_100k[1])],
         )
-        probes = {}
+        by_article = {}
         for claim, article in rows:
-            probes[article] = claim  # the article's last target claim
-        probe_ids = set(probes.values())
+            by_article.setdefault(article, []).append(claim)
+        chosen = {article: claims[-PROBES_PER_ARTICLE:] for article, claims in by_article.items()}
+        probe_ids = {claim for claims in chosen.values() for claim in claims}
         kept = [(claim, article) for claim, article in rows if claim not in probe_ids]
         path = self.work / "targets-live.txt"
         path.write_text("".join(f"{claim} {article}\n" for claim, article in kept))
         self.targets_live = (path, [claim for claim, _ in kept])
         self.db["live"] = self.db["100k"]
-        return kept, [(claim, article) for article, claim in probes.items()]
+        probes = [
+            (claims[turn], article)
+            for turn in range(PROBES_PER_ARTICLE)
+            for article, claims in chosen.items()
+            if turn < len(claims)
+        ]
+        return kept, probes
 
     # --- profile ---------------------------------------------------------------------
 

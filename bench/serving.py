@@ -16,6 +16,9 @@ import time
 from . import live, servers
 
 EVENT = re.compile(rb"event: claim-(\d+)\n")
+# Too many changes at once to patch the page (a bulk change, or a burst the page fell
+# behind on): the page is told to reload, and so hears of every change of its article.
+NOTICE = b"event: notice\n"
 UNFINISHED = b"GET /login HTTP/1.1\r\nHost: x\r\nX-a: "
 
 
@@ -109,6 +112,8 @@ class StreamCrowd:
         self.busy = 0
         self.failed = 0
         self.arrivals = {}  # claim id -> {page index: monotonic time of its event}
+        self.article_of = {}  # claim id -> its article
+        self.notices = 0
         self.tasks = []
         self.bytes = 0
 
@@ -123,9 +128,10 @@ class StreamCrowd:
         self.thread.join(timeout=10)
         self.loop.close()
 
-    def watch(self, claim_id):
+    def watch(self, claim_id, article_id):
         """Record the arrival of every later event about `claim_id` at each page, in the
         dict returned ({page index: monotonic time})."""
+        self.article_of[claim_id] = article_id
         seen = self.arrivals[claim_id] = {}
         return seen
 
@@ -180,6 +186,11 @@ class StreamCrowd:
                         seen = self.arrivals.get(int(claim))
                         if seen is not None:
                             seen.setdefault(index, now)
+                    if NOTICE in tail + piece:
+                        self.notices += 1
+                        for claim, seen in list(self.arrivals.items()):
+                            if self.article_of.get(claim) == article_id:
+                                seen.setdefault(index, now)
                 tail = piece[-40:]
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             self.failed += 1
@@ -202,7 +213,7 @@ class Prober(threading.Thread):
     def __init__(self, port, token, crowd, probes, interval, statuses):
         super().__init__(daemon=True)
         self.port, self.token, self.crowd = port, token, crowd
-        self.probes = probes  # [(claim id, [page indexes on its article])]
+        self.probes = probes  # [(claim id, its article, [page indexes on the article])]
         # {claim id: its status now}: each change sets the other one (setting the status a
         # claim has changes nothing, and no page would hear of it)
         self.statuses = dict(statuses)
@@ -213,11 +224,11 @@ class Prober(threading.Thread):
 
     def run(self):
         while not self.stopping.is_set():
-            claim_id, pages = self.probes[self.turn % len(self.probes)]
+            claim_id, article_id, pages = self.probes[self.turn % len(self.probes)]
             status = "disputed" if self.statuses.get(claim_id) == "sourced" else "sourced"
             self.statuses[claim_id] = status
             self.turn += 1
-            seen = self.crowd.watch(claim_id)
+            seen = self.crowd.watch(claim_id, article_id)
             try:
                 started = live.set_status(self.port, self.token, claim_id, status)
             except (OSError, RuntimeError):
@@ -240,3 +251,41 @@ class Prober(threading.Thread):
                 arrived = seen.get(page)
                 delays.append((arrived - started) * 1000 if arrived else 10_000.0)
         return delays
+
+
+def session_end_delays(port, tokens, article_id, after):
+    """Each of `tokens` (a session each) opens the article page's event stream, then logs
+    out; the time from just before the logout to the end of the stream's response (its
+    last chunk: the page has been told and the browser stops listening; gunicorn then
+    keeps the connection for another request a moment), in ms (10 s: it never ended).
+    One at a time, as people leave."""
+    delays = []
+    for token in tokens:
+        stream = socket.create_connection(("127.0.0.1", port), timeout=10)
+        try:
+            stream.sendall(
+                f"GET /articles/{article_id}/events?after={after} HTTP/1.1\r\n"
+                "Host: 127.0.0.1\r\n"
+                f"Cookie: workbench_session={token}\r\nAccept: text/event-stream\r\n\r\n".encode()
+            )
+            first = stream.recv(65536)
+            if not first.startswith(b"HTTP/1.1 200"):
+                raise RuntimeError(f"the stream was answered {first[:40]!r}")
+            started = time.monotonic()
+            servers.post_form(port, "/logout", "", {"Cookie": f"workbench_session={token}"})
+            deadline = started + 10
+            ended = None
+            tail = b""
+            while time.monotonic() < deadline:
+                try:
+                    piece = stream.recv(65536)
+                except TimeoutError:
+                    break
+                tail = (tail + piece)[-16:]
+                if not piece or tail.endswith(b"\r\n0\r\n\r\n"):  # closed, or its last chunk
+                    ended = time.monotonic()
+                    break
+            delays.append((ended - started) * 1000 if ended else 10_000.0)
+        finally:
+            stream.close()
+    return delays

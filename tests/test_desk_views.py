@@ -8,6 +8,7 @@ import pytest
 
 from support import import_by_form, sign_in
 from workbench.desk import agreement, blind
+from workbench.team import accounts
 
 HX = {"HX-Request": "true"}
 TEXT = (
@@ -366,6 +367,104 @@ def test_the_done_line_follows_the_reviewers_own_blind_decision(blind_review):
     assert "Done: ana 1/4, bo 0/4." in desk["editor"].get(page).get_data(as_text=True)
 
 
+def desk_event(stream):
+    """The data of the stream's last "desk" event (the blind review's line), as HTML."""
+    assert "event: desk\n" in stream, stream
+    event = stream.rsplit("event: desk\n", 1)[1].split("\n\n", 1)[0]
+    return "\n".join(line.removeprefix("data: ") for line in event.splitlines())
+
+
+@pytest.mark.parametrize("who", ["bo", "editor"])
+def test_the_stream_tells_others_how_far_each_blind_reviewer_has_got(blind_review, app, who):
+    desk, claim_id = blind_review, blind_review["claims"][0]
+    after = desk["db"].execute("select max(id) from history").fetchone()[0]
+    desk["ana"].post(f"/claims/{claim_id}/status", data={"status": "disputed"})
+    desk["ana"].post(f"/claims/{desk['claims'][1]}/notes", data={"body": SECRET_NOTE})
+
+    stream = read_stream(app, desk[who], desk["article"], after)
+
+    line = desk_event(stream)
+    assert "Done: ana 1/4, bo 0/4." in line  # the note alone decides nothing
+    assert 'id="blind-banner"' in line and "hx-swap-oob" not in line
+    wording = "your statuses and notes stay private" if who == "bo" else "are hidden until"
+    assert wording in line
+    # Counts, never a status or a note: nothing of ana's choice, no row, no progress bar.
+    assert "disputed" not in line and "zanzibarine" not in stream
+    assert f"event: claim-{claim_id}" not in stream and 'id="progress"' not in stream
+    assert f"id: {after}\n" not in stream  # the line moves no resume point
+
+
+def test_the_blind_line_moves_on_an_open_stream_when_a_reviewer_decides(blind_review, app):
+    """The whole way: ana's decision marks the article, the watcher sees the mark, and
+    bo's open stream is sent the line again, without a reconnect."""
+    desk = blind_review
+    app.config["STREAM_SECONDS"] = 8  # ends on its own; the line comes well before
+    response = desk["bo"].get(f"/articles/{desk['article']}/events", buffered=False)
+    pieces = response.response
+    seen = ""
+    for piece in pieces:  # the line as the page joined
+        seen += piece.decode() if isinstance(piece, bytes) else piece
+        if "event: desk\n" in seen:
+            break
+    assert "Done: ana 0/4, bo 0/4." in desk_event(seen)
+
+    desk["ana"].post(f"/claims/{desk['claims'][0]}/status", data={"status": "sourced"})
+
+    for piece in pieces:
+        seen += piece.decode() if isinstance(piece, bytes) else piece
+        if "Done: ana 1/4" in seen:
+            break
+    response.close()
+    assert "Done: ana 1/4, bo 0/4." in desk_event(seen)
+    assert seen.count("event: desk\n") == 2  # sent again only when it changed
+
+
+def test_a_reconnect_is_sent_the_line_as_it_is_now(blind_review, app):
+    desk = blind_review
+    seen = desk["db"].execute("select max(id) from history").fetchone()[0]
+    desk["ana"].post(f"/claims/{desk['claims'][0]}/status", data={"status": "sourced"})
+    desk["bo"].post(f"/claims/{desk['claims'][1]}/status", data={"status": "sourced"})
+    stream = read_stream(app, desk["editor"], desk["article"], after=0, last_event_id=seen)
+    assert "Done: ana 1/4, bo 1/4." in desk_event(stream)
+    assert "event: claim-" not in stream
+
+
+def test_the_line_and_progress_follow_the_reveal_and_each_ruling(blind_review, app):
+    desk = blind_review
+    page = f"/articles/{desk['article']}"
+    decide_everything(desk, "ana", ["sourced", "disputed", "sourced", "disputed"])
+    after = desk["db"].execute("select max(id) from history").fetchone()[0]
+    decide_everything(desk, "bo", ["sourced", "sourced", "sourced", "unverified"])
+
+    stream = read_stream(app, desk["editor"], desk["article"], after)
+    line = desk_event(stream)
+    assert "finished: 2 of 2 disagreements left to adjudicate (<a href" in line
+    # The agreed claims took their status: the progress bar comes along.
+    assert re.search(r'id="progress" hx-swap-oob="true">.*<strong>2 / 4</strong>', line, re.S)
+    assert "finished: 2 of 2" in desk["bo"].get(page).get_data(as_text=True)  # no JS: a reload
+    assert "(<a href" not in desk_event(read_stream(app, desk["bo"], desk["article"], after))
+
+    ruled = desk["db"].execute("select max(id) from history").fetchone()[0]
+    desk["editor"].post(
+        f"/claims/{desk['claims'][1]}/adjudicate", data={"status": "sourced", "note": "two sources"}
+    )
+    stream = read_stream(app, desk["ana"], desk["article"], ruled)
+    assert "finished: 1 of 2 disagreements left" in desk_event(stream)
+    assert "finished: 1 of 2" in desk["ana"].get(page).get_data(as_text=True)
+
+    ruled = desk["db"].execute("select max(id) from history").fetchone()[0]
+    desk["editor"].post(
+        f"/claims/{desk['claims'][3]}/adjudicate", data={"status": "disputed", "note": "no source"}
+    )
+    stream = read_stream(app, desk["ana"], desk["article"], ruled)
+    assert "blind-banner" not in desk_event(stream)  # nothing left: the line goes
+    assert 'id="blind-banner"' not in desk["ana"].get(page).get_data(as_text=True)
+
+
+def test_an_article_never_reviewed_blind_is_sent_no_line(desk, app):
+    assert "event: desk" not in read_stream(app, desk["ana"], desk["article"])
+
+
 # Evidence a reviewer might add during the review: its stance, title and excerpt are
 # their reasons, as a note is.
 SECRET_EVIDENCE = {
@@ -593,6 +692,26 @@ def test_presence_shows_who_else_is_on_which_claim(desk, app):
     assert re.search(r'presence__who">bo <a href="#claim-\d+"[^>]*>on 2</a>', page)
     stream = read_stream(app, desk["ana"], desk["article"])
     assert "event: presence\n" in stream and "bo" in stream.split("event: presence", 1)[1]
+
+
+def test_a_reader_with_two_sessions_on_two_claims_is_listed_once(desk, app, db):
+    """The report said "bo on 2, on 2". Presence is one row per account and article, so
+    bo's second session (another browser) on another claim replaces the first's claim
+    rather than adding a second "on N": on the page and in the stream alike."""
+    article, first, second = desk["article"], desk["claims"][1], desk["claims"][2]
+    other = app.test_client()
+    other.set_cookie("workbench_session", accounts.start_session(db, accounts.find_user(db, "bo")))
+    desk["bo"].post(f"/articles/{article}/presence", data={"claim": str(first)}, headers=HX)
+    other.post(f"/articles/{article}/presence", data={"claim": str(second)}, headers=HX)
+    desk["bo"].post(f"/articles/{article}/presence", data={"claim": str(first)}, headers=HX)
+
+    page = desk["ana"].get(f"/articles/{article}").get_data(as_text=True)
+    line = page.split('id="presence"', 1)[1].split("</p>", 1)[0]
+    assert line.count("presence__who") == 1 and line.count(">on ") == 1, line
+    assert re.search(r'presence__who">bo <a href="#claim-\d+"[^>]*>on 2</a>', line)
+    stream = read_stream(app, desk["ana"], desk["article"])
+    event = stream.split("event: presence\n", 1)[1].split("\n\n", 1)[0]
+    assert event.count("presence__who") == 1 and event.count(">on ") == 1, event
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])

@@ -1,4 +1,4 @@
-"""Issue 11's rules, each on sentences written here, with the model off (rules alone)."""
+"""The source rules, each on sentences written here, with the model off (rules alone)."""
 
 import pytest
 

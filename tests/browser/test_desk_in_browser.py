@@ -5,6 +5,8 @@ export. Served by `workbench serve` (gunicorn), so the event stream crosses real
 
 import csv
 import io
+import os
+import pathlib
 import re
 
 import pytest
@@ -166,6 +168,80 @@ def test_a_blind_double_review_runs_to_adjudication_and_an_approved_export(
         ("disputed", "approved"),
         ("sourced", "approved"),
     ]
+
+
+def start_blind_review(editor, article, reviewers):
+    editor.goto(f"{article.url}/desk")
+    blind_form = editor.locator("form", has=editor.get_by_role("button", name="Start a blind"))
+    for name in reviewers:
+        blind_form.get_by_label(name).check()
+    blind_form.get_by_role("button", name="Start a blind double review").click()
+    expect(editor.locator(".flash--success")).to_contain_text("Blind double review started")
+
+
+def test_the_blind_reviews_figures_follow_on_every_open_page(new_page, import_article, tmp_path):
+    """Blind decisions are private and kept out of the history, so the live pages never
+    heard of them: bruno and the editor read "Done: ana 0/3" until they reloaded, and the
+    progress bar stayed as it was at the reveal. Now every open page follows, with counts
+    only."""
+    article = import_article(3, title="A blind review, followed live")
+    errors = {"ana": [], "bruno": [], "edith": []}
+    editor = new_page(user="edith", errors=errors["edith"])
+    start_blind_review(editor, article, ["ana", "bruno"])
+    ana = new_page(user="ana", errors=errors["ana"])
+    bruno = new_page(user="bruno", errors=errors["bruno"])
+    for page in (editor, ana, bruno):
+        open_article(page, article)
+        wait_for_stream(page)
+        page.evaluate("window.__marker = 1")
+    expect(bruno.locator("#blind-banner")).to_contain_text("Done: ana 0/3, bruno 0/3.")
+
+    set_status(row(ana, 1), "disputed")
+
+    for page in (bruno, editor):
+        expect(page.locator("#blind-banner")).to_contain_text(
+            "Done: ana 1/3, bruno 0/3.", timeout=LIVE_MS
+        )
+        # Nothing of ana's choice: the row and the progress bar are as they were.
+        expect(row(page, 1)).to_have_class(has_status("unverified"))
+        expect(page.locator("#progress")).to_contain_text("0 / 3 reviewed")
+    expect(bruno.locator("#blind-banner")).to_contain_text("your statuses and notes stay private")
+    shots = pathlib.Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    bruno.screenshot(path=str(shots / "blind-line-open.png"))
+
+    set_status(row(ana, 2), "sourced")
+    set_status(row(ana, 3), "sourced")
+    for position in (1, 2):
+        set_status(row(bruno, position), "sourced")
+    expect(editor.locator("#blind-banner")).to_contain_text(
+        "Done: ana 3/3, bruno 2/3.", timeout=LIVE_MS
+    )
+    set_status(row(bruno, 3), "sourced")  # the last decision: everything is revealed
+
+    # The editor's page: the agreed claims' progress, and what is left to rule on.
+    expect(editor.locator("#progress")).to_contain_text("2 / 3 reviewed", timeout=LIVE_MS)
+    expect(editor.locator("#blind-banner")).to_contain_text(
+        "finished: 1 of 1 disagreement left to adjudicate (adjudicate)."
+    )
+    expect(ana.locator("#blind-banner")).to_contain_text("1 of 1 disagreement", timeout=LIVE_MS)
+    editor.screenshot(path=str(shots / "blind-line-revealed.png"))
+
+    ruling = new_page(user="edith", errors=errors["edith"])
+    ruling.goto(f"{article.url}/adjudication")
+    item = ruling.locator("li.adjudication")
+    item.get_by_label("Why (kept in the history)").fill("The report names no source.")
+    item.get_by_role("button", name="Disputed").click()
+    expect(item).to_contain_text("your ruling is recorded")
+
+    expect(editor.locator("#blind-banner")).to_have_count(0, timeout=LIVE_MS)
+    expect(editor.locator("#progress")).to_contain_text("3 / 3 reviewed", timeout=LIVE_MS)
+    for page in (editor, ana, bruno):
+        assert page.evaluate("window.__marker") == 1, "the page was reloaded"
+    # Without JavaScript's help, a reload draws the same figures.
+    bruno.reload()
+    expect(bruno.locator("#progress")).to_contain_text("3 / 3 reviewed")
+    expect(bruno.locator("#blind-banner")).to_have_count(0)
+    assert errors == {"ana": [], "bruno": [], "edith": []}
 
 
 def test_a_refused_click_stays_explained_when_the_live_update_for_it_arrives(

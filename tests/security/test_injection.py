@@ -229,7 +229,7 @@ APP_HX = {
     # Live article pages: the event stream and what each event replaces.
     "hx-ext": re.compile(r"sse"),
     "sse-connect": re.compile(r"/articles/\d+/events\?after=\d+"),
-    "sse-swap": re.compile(r"claim-\d+|presence|notice"),
+    "sse-swap": re.compile(r"claim-\d+|presence|notice|desk"),
     "hx-swap-oob": re.compile(r"true|beforeend:#article-text"),
 }
 

@@ -150,6 +150,14 @@ def test_a_request_not_whole_within_the_time_limit_is_answered_408(strict_server
     assert "The request's headers did not arrive within 3 s." in late_headers
     assert late_body.startswith("HTTP/1.1 408 ")
     assert "The request's body did not arrive within 3 s." in late_body
+    # The log says what the client was told, not a 500 of the server's.
+    log = strict_server.log()
+    assert "127.0.0.1 408: The request's body did not arrive within 3 s." in log
+    assert "127.0.0.1 408: The request's headers did not arrive within 3 s." in log
+    assert '"POST /login HTTP/1.1" 408 ' in log
+    assert '" 500 ' not in log and "Error in ASGI application" not in log, [
+        line for line in log.splitlines() if " 500 " in line or "408" in line or "rror" in line
+    ]
 
 
 def test_past_the_per_address_limit_the_oldest_unfinished_request_is_closed(strict_server):

@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..statuses import STATUSES
-from .blind import Review, decisions_by_claim, disagreements, latest
+from .blind import Review, decisions_by_claim, latest, to_adjudicate
 
 Ratings = Sequence[Sequence[str | None]]  # one row per reviewer, one column per claim
 
@@ -125,9 +125,7 @@ def review_agreement(db: Database, review: Review) -> dict[str, Any]:
     result["review_id"] = review.id
     # "disagreements" is a figure of agreement and never changes; what is left for an
     # editor goes down as each is ruled (the dashboard said "3 to adjudicate" after one).
-    result["to_adjudicate"] = sum(
-        1 for claim in disagreements(db, review) if not claim["adjudicated"]
-    )
+    result["to_adjudicate"] = to_adjudicate(db, review)[1]
     result["statuses"] = {
         name: Counter(value for value in row if value in STATUSES)
         for name, row in zip(review.reviewers, ratings, strict=True)

@@ -4,6 +4,8 @@ seeing the others' statuses or notes; when the last is done, their decisions are
 Until then each decision lives only in blind_decisions, read back to its own author: the
 claims keep their status (no status change is allowed), notes are refused, and the
 history holds nothing of them, so no page, API answer, export or event can show them.
+Only how many claims each reviewer has decided is public (the "Done:" line): each
+decision marks its article (events.mark_blind_progress) for the live pages to count again.
 At the reveal every reviewer's decision becomes a history row, claims on which all agree
 take that status (a proposal where decisions need approval), and the rest wait for an
 editor on the adjudication page.
@@ -29,6 +31,7 @@ from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
 from ..team.accounts import User
 from ..team.assignments import assign
+from .events import mark_blind_progress
 
 # The history names this actor for statuses the reviewers agreed on.
 AGREED_ACTOR = "blind review"
@@ -167,6 +170,7 @@ def decide(
             "note = coalesce(excluded.note, note), decided_at = excluded.decided_at",
             [review.id, claim_id, name, status, note, utc_now()],
         )
+        mark_blind_progress(db, review.article_id)
         if _all_done(db, review):
             _reveal(db, review)
     return own_decisions(db, review.id, name).get(claim_id, {})
@@ -312,6 +316,13 @@ def disagreements(db: Database, review: Review) -> list[dict[str, Any]]:
         if claim["text_now"] == claim["text"]:
             claim["text_now"] = None
     return claims
+
+
+def to_adjudicate(db: Database, review: Review) -> tuple[int, int]:
+    """(claims the reviewers of a revealed review disagreed on, those of them no editor
+    has ruled on yet)."""
+    found = disagreements(db, review)
+    return len(found), sum(1 for claim in found if not claim["adjudicated"])
 
 
 def adjudicate(

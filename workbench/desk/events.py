@@ -2,10 +2,16 @@
 the database sees every change, whichever gunicorn worker or command made it, and a
 reader that reconnects resumes after the last id it was sent (SSE's Last-Event-ID).
 
-One watcher thread per process reads which articles the newest history rows are about
-and tells its listeners (the process's live streams, web/views/live_streams.py), so a stream
-costs no query until its own article changes, however many streams are open and however
-busy other articles are.
+Blind decisions stay out of the history until the reveal; each marks its article in
+blind_progress_marks instead (its id, not its status), so live pages can count the
+reviewers' decisions again. What they are sent of it is a state, not a change (how many
+claims each reviewer has decided), drawn afresh whenever a page connects: a reconnect
+misses nothing without a resume point of its own.
+
+One watcher thread per process reads which articles the newest history rows and marks
+are about and tells its listeners (the process's live streams,
+web/views/live_streams.py), so a stream costs no query until its own article changes,
+however many streams are open and however busy other articles are.
 """
 
 import os
@@ -51,29 +57,52 @@ def article_changes(
     ]
 
 
-def newest_by_article(db: Database, after_id: int) -> dict[int, int]:
-    """{article_id: newest history id} for the rows after `after_id`."""
-    return {
-        article_id: newest
-        for article_id, newest in db.execute(
-            "select article_id, max(id) from history where id > ? group by article_id",
-            [after_id],
-        ).fetchall()
-    }
+def mark_blind_progress(db: Database, article_id: int) -> None:
+    """Say that the article's blind review moved (inside the decision's transaction): its
+    one mark is replaced by one with a newer id."""
+    db.execute("insert or replace into blind_progress_marks (article_id) values (?)", [article_id])
 
 
-Listener = Callable[[dict[int, int]], None]
+def newest_mark_id(db: Database) -> int:
+    """The id of the newest blind progress mark (0 for none)."""
+    return int(db.execute("select coalesce(max(id), 0) from blind_progress_marks").fetchone()[0])
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """What a watcher's look found: {article_id: newest history id} of new history rows,
+    {article_id: mark id} of new blind progress marks."""
+
+    history: dict[int, int]
+    marks: dict[int, int]
+
+
+def fresh_after(db: Database, history_id: int, mark_id: int) -> Fresh:
+    """The history rows and blind progress marks after these ids, by article (one query:
+    the watcher asks ten times a second)."""
+    found = Fresh({}, {})
+    for kind, article_id, newest in db.execute(
+        "select 'h', article_id, max(id) from history where id > ? group by article_id "
+        "union all select 'm', article_id, id from blind_progress_marks where id > ?",
+        [history_id, mark_id],
+    ).fetchall():
+        (found.history if kind == "h" else found.marks)[article_id] = newest
+    return found
+
+
+Listener = Callable[[Fresh], None]
 
 
 class Watcher:
-    """Polls one database's history for new rows and calls each listener with
-    {article_id: newest history id} of what is new (in the watcher's thread: a listener
-    only hands it on)."""
+    """Polls one database's history and blind progress marks for new rows and calls each
+    listener with what is new, by article (in the watcher's thread: a listener only hands
+    it on)."""
 
     def __init__(self, path: str, poll_seconds: float = POLL_SECONDS) -> None:
         self.path = path
         self.poll_seconds = poll_seconds
         self.latest = 0
+        self.latest_mark = 0
         self.listeners: list[Listener] = []
         self.guard = threading.Lock()
         self.thread: threading.Thread | None = None
@@ -96,20 +125,27 @@ class Watcher:
             if self.thread is not None and self.thread.is_alive() and self.pid == os.getpid():
                 return
             self.pid = os.getpid()
+            # Where to look from, read before this returns: what is written once the
+            # first listener is in is seen, however late the thread gets going.
+            db = connect(self.path)
+            try:
+                self.latest, self.latest_mark = newest_id(db), newest_mark_id(db)
+            finally:
+                db.close()
             self.thread = threading.Thread(target=self._poll, name="history-watcher", daemon=True)
             self.thread.start()
 
     def _poll(self) -> None:
         db = connect(self.path)
         try:
-            self.latest = newest_id(db)
             while True:
                 try:
-                    fresh = newest_by_article(db, self.latest)
+                    fresh = fresh_after(db, self.latest, self.latest_mark)
                 except Exception:  # a locked or missing file now and then: look again soon
-                    fresh = {}
-                if fresh:
-                    self.latest = max(self.latest, *fresh.values())
+                    fresh = Fresh({}, {})
+                if fresh.history or fresh.marks:
+                    self.latest = max(self.latest, *fresh.history.values(), 0)
+                    self.latest_mark = max(self.latest_mark, *fresh.marks.values(), 0)
                     with self.guard:
                         listeners = list(self.listeners)
                     for listener in listeners:

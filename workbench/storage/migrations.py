@@ -642,6 +642,18 @@ def _add_sign_in_factors_and_tokens(db: sqlite_utils.Database) -> None:
     db.table("security_events").create_index(["user_id", "id"])
 
 
+def _add_blind_progress_marks(db: sqlite_utils.Database) -> None:
+    """A mark per article whose blind review moved (a reviewer decided a claim): blind
+    decisions stay out of the history until the reveal, so the live pages' watcher reads
+    these to redraw the reviewers' "Done:" line. One row per article, its id taken afresh
+    (AUTOINCREMENT: never reused) at each mark, so the table stays as small as the
+    articles ever reviewed blind, and holds nobody's status."""
+    db.execute(
+        "create table blind_progress_marks (id integer primary key autoincrement, "
+        "article_id integer not null unique references articles(id))"
+    )
+
+
 def _add_interface_language(db: sqlite_utils.Database) -> None:
     """The interface language each account chose (NULL: the browser's Accept-Language)."""
     db.table("users").add_column("language", str)
@@ -669,6 +681,7 @@ MIGRATIONS = [
     _index_jobs_by_person,
     _freeze_revealed_blind_reviews,
     _add_sign_in_factors_and_tokens,
+    _add_blind_progress_marks,
     _add_interface_language,
 ]
 

@@ -82,7 +82,7 @@ def attribution_fields(
     """An Attribution (or None: the article's own assertion) as claims-table columns.
 
     `candidates` are the other sources the sentence names, (text, kind, start, end), stored
-    as JSON for the reviewer's one-click choices (issue 11).
+    as JSON for the reviewer's one-click choices.
     """
     stored_candidates = (
         json.dumps(

@@ -1,7 +1,8 @@
 """How much of a page's article an extraction kept, and how much else: token-level F1.
 
-The measure of issue 12's benchmark: word tokens of the extracted text against those of
-the expected body, counted as bags (a word kept twice where it appears once counts once).
+The measure of the article-extraction benchmark (docs/performance.md): word tokens of the
+extracted text against those of the expected body, counted as bags (a word kept twice
+where it appears once counts once).
 """
 
 import collections

@@ -3,7 +3,7 @@
 Pure: no Flask, no database. Two formats, in one folder or apart:
 - our written texts, one JSON file each: `{"title", "text", "sentences": [{"text",
   "attribution": {"text", "kind"} | null}]}`, the sentences being the human split of `text`;
-- the real-news corpus format (issue 11): `NN-slug.txt` with `NN-slug.gold.json`, one record
+- the real-news corpus format: `NN-slug.txt` with `NN-slug.gold.json`, one record
   per sentence with `sentence`, `attribution`, `attribution_mention`, `attribution_kind`
   and `ambiguous`, scored exactly as that corpus's score.py scores `workbench extract`.
 

@@ -2,7 +2,7 @@
 
 Pure: stdlib only. Verbs are listed once, as lemmas ("explain", "point_out"); every form
 ("explains", "explained", "explaining") is generated here, so a verb added to the lexicon
-is matched in all its forms by the rules and, by lemma, in the parse (issue 11: a list of
+is matched in all its forms by the rules and, by lemma, in the parse (a hand-kept list of
 forms missed "indicated", "explains", "points out", "recommends", "revealed").
 """
 

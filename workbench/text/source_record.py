@@ -11,7 +11,7 @@ from typing import Any
 KINDS = ("named_person", "organization", "anonymous", "document", "none")
 
 
-# How a source was found, for the reviewer (issue 11, "Show the confidence").
+# How a source was found, shown to the reviewer beside its confidence.
 METHODS = ("rule", "parse", "entity", "back-reference", "quotation")
 
 

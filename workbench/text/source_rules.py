@@ -458,7 +458,7 @@ class RuleSource:
     plural: bool = False
     words: frozenset = frozenset()  # lower-case words an organisation may be called by
     # The kind was a default, not read from a cue ("Northwind": organisation; "Ana Lind":
-    # person): the entity recogniser, when present, has the last word (issue 11).
+    # person): the entity recogniser, when present, has the last word.
     uncertain: bool = False
 
 
@@ -1271,7 +1271,7 @@ def _introduced_person(
         and not _modifies_a_noun(narration, run.start(), run.end())
     ):
         # Every person named anywhere is remembered, so that a later "Doe said" or "Jane
-        # said" is a person (issue 11: people first named as an object were forgotten).
+        # said" is a person (people first named as an object were forgotten before).
         name, roles = tokens, frozenset()
     else:
         return None

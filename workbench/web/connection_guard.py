@@ -51,13 +51,34 @@ class Unfinished:
         return len(self.by_address.get(address, ()))
 
 
+class _AccessLogOfRefusals:
+    """The worker's log, but a request this module refused is logged with the status the
+    client was sent: gunicorn logs a request the app could not answer (its body never
+    came) as a 500 of ours, with 0 bytes."""
+
+    def __init__(self, log: Any, connection: "GuardedProtocol") -> None:
+        self._log = log
+        self._connection = connection
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._log, name)
+
+    def access(self, response: Any, *args: Any) -> None:
+        refused = self._connection.refused_with
+        if refused is not None and not response.sent:
+            response.status = refused
+        self._log.access(response, *args)
+
+
 class GuardedProtocol(ASGIProtocol):
     """gunicorn's HTTP/1 protocol with the deadlines and the cap above."""
 
     unfinished = Unfinished(HALF_OPEN_PER_ADDRESS)
+    refused_with: int | None = None  # the status this connection was answered and closed with
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
+        self.log: Any = _AccessLogOfRefusals(self.worker.log, self)
         peer = transport.get_extra_info("peername")
         self._address = str(peer[0]) if isinstance(peer, tuple) else str(peer)
         self._deadline: asyncio.TimerHandle | None = None
@@ -111,6 +132,9 @@ class GuardedProtocol(ASGIProtocol):
         self._cancel_deadline()
         if self._closed:
             return
+        # Why, in the error log (the access log has only the status).
+        self.worker.log.info("%s %s: %s", self._address, status, message)
+        self.refused_with = status
         self._send_error_response(status, message)
         self._close_transport()
         if self._request_ready is not None:

@@ -18,7 +18,7 @@ from ..loaders import claim_filter_from, load_article
 from ..responses import is_htmx, render_page_or_partial, render_partial
 from .article_header import article_summary
 from .blueprint import bp
-from .desk_context import desk_context
+from .desk_context import blind_line_context, desk_context
 
 
 @bp.get("/")
@@ -100,6 +100,7 @@ def show_article(article_id):
             db, ("flag-counts", article_id), lambda: claims.flag_counts(db, article_id)
         ),
         events_after=events.newest_id(db),
+        blind_line=blind_line_context(db, desk, g.user.can("editor")),
         people=presence.present(db, article_id, besides=g.user.username),
         **article_summary(article),
     )

@@ -7,6 +7,7 @@ from typing import Any
 from flask import g
 
 from ...desk import blind
+from ...storage import read_cache
 from ..database import get_db
 
 # What a row of an article not under blind review needs to know of the desk.
@@ -43,3 +44,18 @@ def desk_context_of(db, review, user):
         else {},
         "progress": blind.progress(db, review) if review is not None and is_open else {},
     }
+
+
+def blind_line_context(db, desk, can_adjudicate):
+    """What the line over an article's claims needs (templates/desk/_blind_line.html):
+    `desk` as desk_context_of drew it and, for a revealed review, how many of the claims
+    its reviewers disagreed on are still to adjudicate. Counts only, nobody's status: the
+    same line goes to every open page of the article (live_drawing.draw_blind_lines)."""
+    review = desk["review"]
+    adjudication = None
+    if review is not None and not review.is_open:
+        found, left = read_cache.remembered(
+            db, ("to-adjudicate", review.id), lambda: blind.to_adjudicate(db, review)
+        )
+        adjudication = {"disagreements": found, "left": left}
+    return {"desk": desk, "adjudication": adjudication, "can_adjudicate": can_adjudicate}

@@ -1,5 +1,7 @@
 """What a live article page is sent, as server-sent events: the rows of claims others
-changed, a notice to reload when claims moved, and who else is on the article.
+changed, a notice to reload when claims moved, who else is on the article, and the line
+of its blind review (how many claims each reviewer has decided, what is left to
+adjudicate) with the progress bar.
 
 Drawn once for every page of an article that sees it alike, however many are open
 (live_streams.py calls these in a thread, inside an app context): a row differs
@@ -16,7 +18,7 @@ from ...desk.events import HistoryEvent
 from ...memory import matching
 from ...review import articles, claims
 from ...team.accounts import User
-from .desk_context import desk_context_of
+from .desk_context import blind_line_context, desk_context_of
 from .row_cache import row_html
 
 # Changes that move or renumber claims: the page is told to reload rather than patched.
@@ -183,4 +185,41 @@ def draw_presence(
         if key not in drawn:
             drawn[key] = sse("presence", render_template("desk/_presence.html", people=others))
         found[name] = (key, drawn[key])
+    return found
+
+
+def draw_blind_lines(db: Any, wanted: dict[int, list[User]]) -> dict[int, dict[str, str]]:
+    """{article id: {username: its "desk" event}} for the articles of `wanted` ({article
+    id: the readers of its open pages}) that have had a blind review: the line over the
+    claims (templates/desk/_blind_line.html) and, once revealed, out of band, the progress
+    bar and tab counts (the reveal gives the agreed claims their status, which a page is
+    otherwise only told to reload for; while the review is open no status moves). Counts
+    only, nobody's status: drawn once for each kind of reader (a reviewer of the open
+    review reads their own wording, an editor the link to adjudicate)."""
+    reviewed = blind.articles_reviewed(db, list(wanted))
+    if not reviewed:
+        return {}
+    counts = articles.progress(db, list(reviewed))
+    found: dict[int, dict[str, str]] = {}
+    for article_id in reviewed:
+        review = blind.latest(db, article_id)
+        shared = desk_context_of(db, review, None)
+        article_counts = counts.get(article_id)
+        after = (
+            render_template("articles/_article_counts.html", counts=article_counts)
+            if article_counts and not shared["blind_open"]
+            else ""
+        )
+        drawn: dict[tuple[bool, bool], str] = {}
+        for user in wanted[article_id]:
+            kind = (shared["blind_open"] and blind.is_reviewer(review, user), user.can("editor"))
+            if kind not in drawn:
+                context = blind_line_context(db, {**shared, "blind_reviewer": kind[0]}, kind[1])
+                line = render_template(
+                    "desk/_blind_line.html",
+                    total=article_counts["total"] if article_counts else 0,
+                    **context,
+                )
+                drawn[kind] = sse("desk", line + after)
+            found.setdefault(article_id, {})[user.username] = drawn[kind]
     return found

@@ -5,7 +5,11 @@ An open page costs a coroutine and a few kilobytes, never a thread: the page's v
 (web/threaded_wsgi.py). The process's history watcher (desk/events.py) says which
 articles changed; at most every BATCH_SECONDS, every watched article's changes are drawn
 in one go in a thread (live_drawing.py), once for each kind of reader however many pages
-are open, and who else is on each article is looked up every PRESENCE_SECONDS. Every
+are open, and who else is on each article is looked up every PRESENCE_SECONDS. The line
+of an article's blind review is drawn again when a page joins and after any change to
+the article or its blind decisions (which the history does not hold): a state sent
+whenever it differs from what the page was last sent, so a reconnect needs no resume
+point for it. Every
 SESSION_CHECK_SECONDS one query finds the streams whose session ended (logout,
 deactivation, expiry): they are told so and closed.
 
@@ -129,6 +133,7 @@ class _Stream:
     outbox: list[str] = field(default_factory=list)
     ended: bool = False  # its session ended
     presence: tuple[Any, ...] | None = None  # who else it was last told is here
+    blind_line: str | None = None  # the blind review's line it was last sent
 
     def push(self, text: str) -> None:
         self.outbox.append(text)
@@ -146,6 +151,9 @@ class Hub:
         self.streams: set[_Stream] = set()
         self.changed: set[int] = set()  # articles whose history rows may wait to be drawn
         self.joined: set[int] = set()  # articles a page joined: tell it who else is here
+        # Articles whose blind review line may have changed (a page joined, a change, a
+        # blind decision): drawn again, sent to the pages it differs for.
+        self.counted: set[int] = set()
         self.wake = asyncio.Event()
         self.drawing: asyncio.Task[None] | None = None
         self.session_checks: asyncio.Task[None] | None = None
@@ -203,6 +211,7 @@ class Hub:
         self.by_article.setdefault(article_id, set()).add(stream)
         self.changed.add(article_id)  # the page's own backlog
         self.joined.add(article_id)
+        self.counted.add(article_id)
         self.wake.set()
         if self.drawing is None or self.drawing.done():
             self.drawing = self.loop.create_task(self._draw_while_open())
@@ -219,17 +228,20 @@ class Hub:
 
     # --- drawing ----------------------------------------------------------------------
 
-    def _from_watcher(self, fresh: dict[int, int]) -> None:
+    def _from_watcher(self, fresh: events.Fresh) -> None:
         """In the watcher's thread: pass the changed articles to the loop."""
         try:
             self.loop.call_soon_threadsafe(self._changed, fresh)
         except RuntimeError:  # the loop is closed: its streams are gone
             self.close()
 
-    def _changed(self, fresh: dict[int, int]) -> None:
-        watched = [article_id for article_id in fresh if article_id in self.by_article]
-        if watched:
+    def _changed(self, fresh: events.Fresh) -> None:
+        watched = [article_id for article_id in fresh.history if article_id in self.by_article]
+        marked = [article_id for article_id in fresh.marks if article_id in self.by_article]
+        if watched or marked:
             self.changed.update(watched)
+            # Any change may move the line too: a reveal, a ruling, a claim more or less.
+            self.counted.update(watched, marked)
             self.wake.set()
 
     async def _draw_while_open(self) -> None:
@@ -239,7 +251,7 @@ class Hub:
         while self.streams:
             now = self.loop.time()
             presence_due = now >= next_presence
-            if not (self.changed or self.joined or presence_due):
+            if not (self.changed or self.joined or self.counted or presence_due):
                 self.wake.clear()
                 timer = self.loop.call_later(next_presence - now, self.wake.set)
                 await self.wake.wait()
@@ -249,35 +261,38 @@ class Hub:
             changed, self.changed = self.changed & set(self.by_article), set()
             people = set(self.by_article) if presence_due else self.joined & set(self.by_article)
             self.joined = set()
+            counted, self.counted = self.counted & set(self.by_article), set()
             try:
-                await self._draw(changed, people)
+                await self._draw(changed, people, counted)
             except Exception:  # a locked or busy database now and then: again soon
                 log.exception("Drawing live events failed")
                 self.changed |= changed
                 self.joined |= people
+                self.counted |= counted
                 await asyncio.sleep(1)
                 continue
             if presence_due:
                 next_presence = self.loop.time() + PRESENCE_SECONDS
-            if changed:  # the next writes come as one batch, BATCH_SECONDS after these
+            if changed or counted:  # the next writes come as one batch, BATCH_SECONDS after
                 await asyncio.sleep(max(started + BATCH_SECONDS - self.loop.time(), 0))
 
-    async def _draw(self, changed: set[int], people: set[int]) -> None:
+    async def _draw(self, changed: set[int], people: set[int], counted: set[int]) -> None:
         wanted = {}
         for article_id in changed:
             readers = self.by_article[article_id]
-            users = {stream.order.user.username: stream.order.user for stream in readers}
-            wanted[article_id] = ({stream.after for stream in readers}, list(users.values()))
+            wanted[article_id] = ({stream.after for stream in readers}, self._readers(article_id))
+        lines_for = {article_id: self._readers(article_id) for article_id in counted}
         present_for = {
             article_id: sorted(
                 {stream.order.user.username for stream in self.by_article[article_id]}
             )
             for article_id in people
         }
-        batches, present = await self._in_thread(_draw_all, wanted, present_for)
-        for article_id in changed | people:
+        batches, present, lines = await self._in_thread(_draw_all, wanted, present_for, lines_for)
+        for article_id in changed | people | counted:
             batch = batches.get(article_id)
             seen = present.get(article_id)
+            line_of = lines.get(article_id, {})
             for stream in self.by_article.get(article_id, ()):
                 if batch is not None:
                     text, stream.after = live_drawing.events_for(
@@ -285,11 +300,20 @@ class Hub:
                     )
                     if text:
                         stream.push(text)
+                line = line_of.get(stream.order.user.username)
+                if line is not None and line != stream.blind_line:
+                    stream.blind_line = line
+                    stream.push(line)
                 if seen is not None and stream.order.user.username in seen:
                     key, event = seen[stream.order.user.username]
                     if key != stream.presence:
                         stream.presence = key
                         stream.push(event)
+
+    def _readers(self, article_id: int) -> list[User]:
+        """The accounts of the article's open pages, each once."""
+        readers = self.by_article[article_id]
+        return list({stream.order.user.username: stream.order.user for stream in readers}.values())
 
     # --- sessions ---------------------------------------------------------------------
 
@@ -321,14 +345,18 @@ class Hub:
 
 
 def _draw_all(
-    db: Any, wanted: dict[int, tuple[set[int], list[User]]], present_for: dict[int, list[str]]
-) -> tuple[dict[int, live_drawing.Batch], dict[int, dict[str, Any]]]:
+    db: Any,
+    wanted: dict[int, tuple[set[int], list[User]]],
+    present_for: dict[int, list[str]],
+    lines_for: dict[int, list[User]],
+) -> tuple[dict[int, live_drawing.Batch], dict[int, dict[str, Any]], dict[int, dict[str, str]]]:
     batches = live_drawing.draw_batches(db, wanted) if wanted else {}
     present = {
         article_id: live_drawing.draw_presence(db, article_id, names)
         for article_id, names in present_for.items()
     }
-    return batches, present
+    lines = live_drawing.draw_blind_lines(db, lines_for) if lines_for else {}
+    return batches, present, lines
 
 
 def _sessions_in_force(db: Any, tokens: set[str], idle: int, max_days: float) -> set[str]:
