@@ -112,7 +112,7 @@ def default_fetcher(url: str) -> FetchedPage:
     try:
         allow = allow_list_from_environment(EVIDENCE_ALLOW_SETTING)
     except ValueError as error:
-        raise FetchRefused(f"The server's settings are wrong: {error}") from None
+        raise FetchRefused("The server's settings are wrong: %(error)s", error=error) from None
     return fetch_page(url, allow=allow, allow_setting=EVIDENCE_ALLOW_SETTING)
 
 

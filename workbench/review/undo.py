@@ -68,7 +68,7 @@ def undo(db: Database, history_id: int, actor: User) -> Undone:
     except CannotUndo:
         raise
     except InvalidInput as refused:
-        raise CannotUndo(str(refused)) from refused
+        raise CannotUndo(refused.message, **refused.values) from refused
 
 
 def _undo(db: Database, history_id: int, actor: User) -> Undone:
