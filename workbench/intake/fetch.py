@@ -307,7 +307,7 @@ def _resolve(
         raise FetchRefused(
             "Looking up “%(host)s” took longer than %(seconds)s seconds.",
             host=target.host,
-            seconds=f"{limits.total_timeout:g}",
+            seconds=format(limits.total_timeout, "g"),
         ) from None
     except OSError:
         raise FetchRefused("The name “%(host)s” could not be found.", host=target.host) from None
@@ -374,7 +374,7 @@ class _Exchange:
         if remaining <= 0:
             raise FetchRefused(
                 "Fetching took longer than %(seconds)s seconds.",
-                seconds=f"{self.limits.total_timeout:g}",
+                seconds=format(self.limits.total_timeout, "g"),
             )
         return remaining
 
@@ -427,8 +427,8 @@ class _Exchange:
                 "%(host)s did not answer within the time limit (%(connect)s s to connect, "
                 "%(total)s s in all).",
                 host=self.target.host,
-                connect=f"{self.limits.connect_timeout:g}",
-                total=f"{self.limits.total_timeout:g}",
+                connect=format(self.limits.connect_timeout, "g"),
+                total=format(self.limits.total_timeout, "g"),
             )
         if "CERTIFICATE" in str(error).upper() or "SSL" in type(error).__name__.upper():
             return FetchRefused(
@@ -485,8 +485,8 @@ class _Exchange:
         if declared.isdigit() and int(declared) > self.limits.max_bytes:
             raise FetchRefused(
                 "The page is %(size)s bytes; the limit is %(limit)s.",
-                size=f"{int(declared):,}",
-                limit=f"{self.limits.max_bytes:,}",
+                size=format(int(declared), ","),
+                limit=format(self.limits.max_bytes, ","),
             )
         inflater = _Inflater(
             self.response.headers.get("Content-Encoding", ""), self.limits.max_bytes
@@ -502,7 +502,7 @@ class _Exchange:
                 if received > self.limits.max_bytes:
                     raise FetchRefused(
                         "The page is larger than the limit of %(limit)s bytes.",
-                        limit=f"{self.limits.max_bytes:,}",
+                        limit=format(self.limits.max_bytes, ","),
                     )
                 parts.append(inflater.feed(chunk))
             parts.append(inflater.finish())
@@ -603,6 +603,6 @@ class _Inflater:
             raise FetchRefused(
                 "The page decompresses to more than the limit of %(limit)s bytes (a "
                 "compression bomb?); it was not inflated further.",
-                limit=f"{self.limit:,}",
+                limit=format(self.limit, ","),
             )
         return piece

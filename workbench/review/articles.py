@@ -156,8 +156,8 @@ def refuse_too_many_paragraphs(text: str) -> None:
         raise ArticleRejected(
             "The article has %(paragraphs)s paragraphs, so at least as many claims; the "
             "limit is %(limit)s claims per article. Import it in parts.",
-            paragraphs=f"{paragraphs:,}",
-            limit=f"{MAX_CLAIMS:,}",
+            paragraphs=format(paragraphs, ","),
+            limit=format(MAX_CLAIMS, ","),
         )
 
 

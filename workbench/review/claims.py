@@ -329,8 +329,8 @@ def set_status_many(
         if matching > MAX_BULK:
             raise InvalidInput(
                 "That would change %(count)s claims; narrow the filter to at most %(limit)s.",
-                count=f"{matching:,}",
-                limit=f"{MAX_BULK:,}",
+                count=format(matching, ","),
+                limit=format(MAX_BULK, ","),
             )
         written = write_status(db, targets, params, status, actor, bulk=True)
     return BulkChange(written.count, written.history_id)

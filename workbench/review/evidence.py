@@ -47,7 +47,7 @@ def add_evidence(
         raise InvalidInput("The title is longer than %(limit)s characters.", limit=MAX_TITLE_CHARS)
     if excerpt and len(excerpt) > MAX_EXCERPT_CHARS:
         raise InvalidInput(
-            "The excerpt is longer than %(limit)s characters.", limit=f"{MAX_EXCERPT_CHARS:,}"
+            "The excerpt is longer than %(limit)s characters.", limit=format(MAX_EXCERPT_CHARS, ",")
         )
     if any("\x00" in (value or "") for value in (url, title, excerpt)):
         raise InvalidInput("The evidence contains NUL characters.")

@@ -27,8 +27,8 @@ def check_note_body(body: str | None, empty: InvalidInput | None = None) -> str:
     if len(body) > MAX_NOTE_CHARS:
         raise InvalidInput(
             "The note is %(length)s characters long; the limit is %(limit)s.",
-            length=f"{len(body):,}",
-            limit=f"{MAX_NOTE_CHARS:,}",
+            length=format(len(body), ","),
+            limit=format(MAX_NOTE_CHARS, ","),
         )
     if "\x00" in body:
         raise InvalidInput("The note contains NUL characters.")

@@ -168,8 +168,8 @@ def _claim_spans(text: str, language: str) -> list[ClaimSpan]:
         raise ArticleRejected(
             "This version has %(count)s claims; the limit is %(limit)s per article, for a new "
             "version as for a new article. Nothing was stored.",
-            count=f"{len(spans):,}",
-            limit=f"{articles.MAX_CLAIMS:,}",
+            count=format(len(spans), ","),
+            limit=format(articles.MAX_CLAIMS, ","),
         )
     return spans
 

@@ -33,8 +33,8 @@ def claim_rows(
         raise ArticleRejected(
             "The article has %(count)s claims; the limit is %(limit)s per article. Import it "
             "in parts.",
-            count=f"{len(spans):,}",
-            limit=f"{max_claims:,}",
+            count=format(len(spans), ","),
+            limit=format(max_claims, ","),
         )
     if on_stage:
         on_stage("finding sources")

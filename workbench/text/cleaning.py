@@ -107,8 +107,8 @@ def _document(
         raise ArticleRejected(
             "The page has about %(size)s characters of text, more than an article may have "
             "(%(limit)s). Save the article alone and import that.",
-            size=f"{visible:,}",
-            limit=f"{MAX_ARTICLE_CHARS:,}",
+            size=format(visible, ","),
+            limit=format(MAX_ARTICLE_CHARS, ","),
         )
     article = extract_article(text, url)
     text = check_article_text(article.text)
@@ -125,8 +125,8 @@ def check_article_text(text: str) -> str:
     if len(text) > MAX_ARTICLE_CHARS:
         raise ArticleRejected(
             "The article is %(length)s characters long; the limit is %(limit)s.",
-            length=f"{len(text):,}",
-            limit=f"{MAX_ARTICLE_CHARS:,}",
+            length=format(len(text), ","),
+            limit=format(MAX_ARTICLE_CHARS, ","),
         )
     return text
 

@@ -141,8 +141,8 @@ def _decode(data: bytes, encoding: str, source: str | None) -> str:
             "encoding it really uses.",
             encoding=_display(encoding),
             source=source,
-            byte=f"0x{data[error.start]:02X}",
-            position=f"{error.start:,}",
+            byte="0x" + format(data[error.start], "02X"),
+            position=format(error.start, ","),
         ) from None
 
 
@@ -156,8 +156,8 @@ def _decode_undeclared(data: bytes) -> str:
                 "The file is not valid UTF-8 text (bad byte %(byte)s at position "
                 "%(position)s), though most of it is UTF-8. Save it as UTF-8 and upload it "
                 "again.",
-                byte=f"0x{data[error.start]:02X}",
-                position=f"{error.start:,}",
+                byte="0x" + format(data[error.start], "02X"),
+                position=format(error.start, ","),
             ) from None
     if b"\x00" in data:
         raise ArticleRejected("The file looks binary (it contains NUL bytes), not text.")

@@ -26,6 +26,7 @@ from typing import Any
 from flask import Flask
 
 from ...desk import events
+from ...interface_languages import DEFAULT_LOCALE
 from ...team import accounts
 from ...team.accounts import User
 from ..database import get_db
@@ -56,6 +57,7 @@ class StreamOrder:
     token: str  # the session cookie, checked again every SESSION_CHECK_SECONDS
     farewell: str  # the event that says the session ended
     seconds: float  # the stream ends after this; the browser reconnects
+    locale: str = DEFAULT_LOCALE  # the page's language: its live rows are drawn in it
 
 
 class Limits:
@@ -266,11 +268,17 @@ class Hub:
         wanted = {}
         for article_id in changed:
             readers = self.by_article[article_id]
-            users = {stream.order.user.username: stream.order.user for stream in readers}
-            wanted[article_id] = ({stream.after for stream in readers}, list(users.values()))
+            users = {
+                (stream.order.user.username, stream.order.locale): stream.order.user
+                for stream in readers
+            }
+            wanted[article_id] = (
+                {stream.after for stream in readers},
+                [(user, locale) for (_, locale), user in users.items()],
+            )
         present_for = {
             article_id: sorted(
-                {stream.order.user.username for stream in self.by_article[article_id]}
+                {(s.order.user.username, s.order.locale) for s in self.by_article[article_id]}
             )
             for article_id in people
         }
@@ -281,12 +289,13 @@ class Hub:
             for stream in self.by_article.get(article_id, ()):
                 if batch is not None:
                     text, stream.after = live_drawing.events_for(
-                        stream.order.user, stream.after, batch
+                        stream.order.user, stream.after, batch, stream.order.locale
                     )
                     if text:
                         stream.push(text)
-                if seen is not None and stream.order.user.username in seen:
-                    key, event = seen[stream.order.user.username]
+                reader = (stream.order.user.username, stream.order.locale)
+                if seen is not None and reader in seen:
+                    key, event = seen[reader]
                     if key != stream.presence:
                         stream.presence = key
                         stream.push(event)
@@ -321,8 +330,10 @@ class Hub:
 
 
 def _draw_all(
-    db: Any, wanted: dict[int, tuple[set[int], list[User]]], present_for: dict[int, list[str]]
-) -> tuple[dict[int, live_drawing.Batch], dict[int, dict[str, Any]]]:
+    db: Any,
+    wanted: dict[int, tuple[set[int], list[live_drawing.Reader]]],
+    present_for: dict[int, list[tuple[str, str]]],
+) -> tuple[dict[int, live_drawing.Batch], dict[int, dict[tuple[str, str], Any]]]:
     batches = live_drawing.draw_batches(db, wanted) if wanted else {}
     present = {
         article_id: live_drawing.draw_presence(db, article_id, names)
