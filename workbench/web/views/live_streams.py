@@ -26,6 +26,7 @@ from typing import Any
 from flask import Flask
 
 from ...desk import events
+from ...errors import Sentence
 from ...interface_languages import DEFAULT_LOCALE
 from ...team import accounts
 from ...team.accounts import User
@@ -71,25 +72,29 @@ class Limits:
         self.by_user: collections.Counter[str] = collections.Counter()
         self.guard = threading.Lock()
 
-    def refusal(self, username: str) -> str | None:
-        """Why another stream of `username` would be refused now, or None."""
+    def refusal(self, username: str) -> Sentence | None:
+        """Why another stream of `username` would be refused now (a sentence the page says
+        in the reader's language), or None."""
         with self.guard:
             return self._refusal(username)
 
-    def _refusal(self, username: str) -> str | None:
+    def _refusal(self, username: str) -> Sentence | None:
         if self.by_user[username] >= self.per_user:
-            return (
-                f"{username} has as many pages with live updates open as one account may "
-                f"({self.per_user}): close one and this page tries again within 30 seconds."
+            return Sentence(
+                "%(user)s has as many pages with live updates open as one account may "
+                "(%(limit)s): close one and this page tries again within 30 seconds.",
+                user=username,
+                limit=self.per_user,
             )
         if self.open >= self.total:
-            return (
-                f"the server holds as many live pages as it may ({self.total}): this page "
-                "tries again within 30 seconds."
+            return Sentence(
+                "the server holds as many live pages as it may (%(limit)s): this page "
+                "tries again within 30 seconds.",
+                limit=self.total,
             )
         return None
 
-    def admit(self, username: str) -> str | None:
+    def admit(self, username: str) -> Sentence | None:
         """Count a stream of `username` in, or say why not."""
         with self.guard:
             refusal = self._refusal(username)
