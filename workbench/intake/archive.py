@@ -21,6 +21,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import LinkSnapshotNotFound
+from ..interface_languages import N_
 from ..review import evidence
 from ..review.history_sentences import Part, word_changes
 from ..storage.clock import utc_now
@@ -355,7 +356,7 @@ def queue_archive_in_transaction(db: Database, url: str, created_by: str) -> int
         {"url": url},
         created_by=created_by,
         label=f"archive {url}",
-        stages=["fetching"],
+        stages=[N_("fetching")],
         max_attempts=ARCHIVE_ATTEMPTS,
     )
 
@@ -368,7 +369,7 @@ def queue_check(db: Database, created_by: str) -> int:
         {},
         created_by=created_by,
         label="check every evidence link",
-        stages=["checking"],
+        stages=[N_("checking")],
     )
     worker.notify()
     return job_id

@@ -14,6 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import ArticleRejected, PreviewNotFound
+from ..interface_languages import N_
 from ..review import articles
 from ..storage.db import write_transaction
 from ..team.accounts import User
@@ -38,9 +39,10 @@ INLINE_UPLOAD_BYTES = 200_000
 
 PREPARE = "prepare_import"
 IMPORT = "import_article"
-FETCH_STAGES = ["fetching", "extracting"]
-READ_STAGES = ["extracting"]
-IMPORT_STAGES = ["splitting", "finding sources", "storing"]
+# A job's stages, as its page names them (N_: translated where they are shown).
+FETCH_STAGES = [N_("fetching"), N_("extracting")]
+READ_STAGES = [N_("extracting")]
+IMPORT_STAGES = [N_("splitting"), N_("finding sources"), N_("storing")]
 # Where the bar stands when a stage starts.
 STAGE_PROGRESS = {
     "fetching": 0.05,
