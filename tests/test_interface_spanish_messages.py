@@ -9,7 +9,7 @@ import pytest
 from flask import render_template_string
 from flask_babel import force_locale, gettext
 
-from support import actor, sign_in
+from support import actor, claim_ids, sign_in
 from workbench.review import articles, claims, history_sentences
 from workbench.text import flags
 from workbench.web.views import live_drawing, template_helpers
@@ -25,13 +25,7 @@ TEXT = (
 @pytest.fixture
 def article(db):
     result = articles.import_article(db, TEXT, actor=actor("ada"), title="Harbour plans")
-    ids = [
-        row[0]
-        for row in db.execute(
-            "select id from claims where article_id = ? order by position", [result.article_id]
-        )
-    ]
-    return result.article_id, ids
+    return result.article_id, claim_ids(db, result.article_id)
 
 
 def read(response):

@@ -99,7 +99,10 @@ def describe(
     the_claim: list[Part] = (
         [claim_name(entry)] if with_claim else [("text", gettext(N_("this claim")))]
     )
-    parts = _DESCRIBE.get(action, _generic)(entry, before, after, the_claim, _)
+    if action in _CLAIM_ONLY:
+        parts = _(_CLAIM_ONLY[action], claim=the_claim)
+    else:
+        parts = _DESCRIBE.get(action, _generic)(entry, before, after, the_claim, _)
     if after.get("undo_of"):
         parts = _("undid a change: %(change)s", change=parts)
     if after.get("bulk"):
@@ -184,12 +187,6 @@ def _note_deleted(
     return _("deleted a note on %(claim)s: %(note)s", claim=the_claim, note=("del", body))
 
 
-def _note_purged(
-    entry: Entry, before: Entry, after: Entry, the_claim: list[Part], _: _Say
-) -> list[Part]:
-    return _("purged the text of a note on %(claim)s", claim=the_claim)
-
-
 def _evidence(
     entry: Entry, before: Entry, after: Entry, the_claim: list[Part], _: _Say
 ) -> list[Part]:
@@ -222,12 +219,6 @@ def _split(entry: Entry, before: Entry, after: Entry, the_claim: list[Part], _: 
     return _("split %(claim)s at %(word)s into claims two", claim=the_claim, word=at)
 
 
-def _created_by_split(
-    entry: Entry, before: Entry, after: Entry, the_claim: list[Part], _: _Say
-) -> list[Part]:
-    return _("created %(claim)s by splitting the claim before it", claim=the_claim)
-
-
 def _merge(entry: Entry, before: Entry, after: Entry, the_claim: list[Part], _: _Say) -> list[Part]:
     changes = _word_changes(before.get("text"), after.get("text"))
     notes, evidence = after.get("moved_notes") or 0, after.get("moved_evidence") or 0
@@ -248,12 +239,6 @@ def _merge(entry: Entry, before: Entry, after: Entry, the_claim: list[Part], _: 
     )
 
 
-def _merged_into(
-    entry: Entry, before: Entry, after: Entry, the_claim: list[Part], _: _Say
-) -> list[Part]:
-    return _("merged %(claim)s into the claim before it", claim=the_claim)
-
-
 def _boundaries(
     entry: Entry, before: Entry, after: Entry, the_claim: list[Part], _: _Say
 ) -> list[Part]:
@@ -266,18 +251,6 @@ def _boundaries(
 
 def _added(entry: Entry, before: Entry, after: Entry, the_claim: list[Part], _: _Say) -> list[Part]:
     return _("added %(claim)s: %(text)s", claim=the_claim, text=("quote", after.get("text")))
-
-
-def _not_a_claim(
-    entry: Entry, before: Entry, after: Entry, the_claim: list[Part], _: _Say
-) -> list[Part]:
-    return _("marked %(claim)s “not a claim”", claim=the_claim)
-
-
-def _restored(
-    entry: Entry, before: Entry, after: Entry, the_claim: list[Part], _: _Say
-) -> list[Part]:
-    return _("restored %(claim)s as a claim", claim=the_claim)
 
 
 def _source(value: dict[str, Any], _: _Say) -> list[Part]:
@@ -308,12 +281,6 @@ def _attribution_confirmed(
     return _(
         "confirmed the source of %(claim)s: %(source)s", claim=the_claim, source=_source(after, _)
     )
-
-
-def _attribution_unconfirmed(
-    entry: Entry, before: Entry, after: Entry, the_claim: list[Part], _: _Say
-) -> list[Part]:
-    return _("took back the confirmation of the source of %(claim)s", claim=the_claim)
 
 
 def _changed_in_version(
@@ -521,20 +488,14 @@ _DESCRIBE = {
     "status": _status,
     "note": _note,
     "note deleted": _note_deleted,
-    "note purged": _note_purged,
     "evidence": _evidence,
     "evidence deleted": _evidence_deleted,
     "split": _split,
-    "created by split": _created_by_split,
     "merge": _merge,
-    "merged into": _merged_into,
     "boundaries": _boundaries,
     "added": _added,
-    "not a claim": _not_a_claim,
-    "restored": _restored,
     "attribution": _attribution,
     "attribution confirmed": _attribution_confirmed,
-    "attribution unconfirmed": _attribution_unconfirmed,
     "changed in version": _changed_in_version,
     "removed in version": _removed_in_version,
     "new in version": _new_in_version,
@@ -546,4 +507,15 @@ _DESCRIBE = {
     "return": _return,
     "blind decision": _blind_decision,
     "adjudicate": _adjudicate,
+}
+
+
+# Changes whose sentence names only the claim.
+_CLAIM_ONLY = {
+    "note purged": N_("purged the text of a note on %(claim)s"),
+    "created by split": N_("created %(claim)s by splitting the claim before it"),
+    "merged into": N_("merged %(claim)s into the claim before it"),
+    "not a claim": N_("marked %(claim)s “not a claim”"),
+    "restored": N_("restored %(claim)s as a claim"),
+    "attribution unconfirmed": N_("took back the confirmation of the source of %(claim)s"),
 }
