@@ -89,3 +89,13 @@ EVERY_PAGE = (
     "/users/tokens",
     "/deleted-articles",
 )
+
+
+def claim_ids(database, article_id):
+    """The ids of an article's claims, in reading order."""
+    return [
+        row[0]
+        for row in database.execute(
+            "select id from claims where article_id = ? order by position", [article_id]
+        )
+    ]

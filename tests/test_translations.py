@@ -2,6 +2,7 @@
 code and templates mark is in the Spanish catalogue (with its placeholders), the compiled
 catalogue is the one written, and no template shows a word outside gettext."""
 
+import ast
 import html.parser
 import re
 
@@ -28,11 +29,23 @@ def test_every_marked_message_is_translated(locale):
     )
 
 
+def _held(value):
+    """A message's id or text as a catalogue holds it: a plural's forms as a tuple (the .mo
+    reader gives them as a list)."""
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
 @pytest.mark.parametrize("locale", TRANSLATED)
 def test_the_compiled_catalogue_is_the_written_one(locale):
-    written = {m.id: m.string for m in catalogue.read(locale) if m.id}
+    # What the .mo can hold: the translated messages (test_every_marked_message_is_translated
+    # speaks of the others).
+    written = {
+        _held(m.id): _held(m.string)
+        for m in catalogue.read(locale)
+        if m.id and not m.fuzzy and all(_held(m.string) if m.pluralizable else [m.string])
+    }
     with catalogue.po_path(locale).with_suffix(".mo").open("rb") as handle:
-        shipped = {m.id: m.string for m in read_mo(handle) if m.id}
+        shipped = {_held(m.id): _held(m.string) for m in read_mo(handle) if m.id}
     assert shipped == written, "the .mo is older than the .po: run `make translations`"
 
 
@@ -117,3 +130,78 @@ def test_the_check_finds_words_in_text_and_in_what_is_read_aloud():
         "<em>Left in English</em><script>var x = 'code';</script>"
     )
     assert bare_words(source) == ['button aria-label="Close"', "Left in English"]
+
+
+# --- messages written in Python --------------------------------------------------------
+
+WORKBENCH = catalogue.ROOT / "workbench"
+# The error classes whose first argument the catalogue takes as a message.
+SENTENCE_CLASSES = set(catalogue.ERROR_KEYWORDS) | {"SignInRefused"}
+# A failure already stored as text (a job's or a link's error column) is passed on as it is.
+STORED_FAILURES = {("workbench/intake/archive.py", "JobFailed")}
+
+
+def _called_name(call):
+    function = call.func
+    if isinstance(function, ast.Name):
+        return function.id
+    if isinstance(function, ast.Attribute):
+        return function.attr
+    return None
+
+
+def _passes_a_sentence_on(argument):
+    """`Error(error.message, **error.values)`: another error's message, kept apart from its
+    values, so it is still the catalogue's message."""
+    return isinstance(argument, ast.Attribute) and argument.attr == "message"
+
+
+def untranslatable_python_messages(source, path="<test>"):
+    """Where `source` raises a Sentence error with a first argument the catalogue cannot
+    hold (an f-string, a concatenation, a variable, a call), or flashes a string that did
+    not pass through gettext."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _called_name(node)
+        first = node.args[0] if node.args else None
+        if name in SENTENCE_CLASSES and first is not None:
+            literal = isinstance(first, ast.Constant) and isinstance(first.value, str)
+            if not (literal or _passes_a_sentence_on(first) or (path, name) in STORED_FAILURES):
+                found.append(f"{path}:{node.lineno}: {name}({ast.unparse(first)[:60]})")
+        elif name == "flash" and isinstance(first, (ast.Constant, ast.JoinedStr, ast.BinOp)):
+            found.append(f"{path}:{node.lineno}: flash({ast.unparse(first)[:60]})")
+    return found
+
+
+def test_python_messages_are_written_so_they_can_be_translated():
+    found = []
+    for path in sorted(WORKBENCH.rglob("*.py")):
+        relative = str(path.relative_to(catalogue.ROOT))
+        found += untranslatable_python_messages(path.read_text(encoding="utf-8"), relative)
+    assert found == [], (
+        "raise an error with a literal message and %(name)s values "
+        '(InvalidInput("No claim %(id)s.", id=5)), and flash(gettext(...)): ' + "\n".join(found)
+    )
+
+
+def test_the_python_check_finds_what_the_catalogue_cannot_hold():
+    source = """
+raise InvalidInput("No claim %(id)s here.", id=claim_id)
+raise InvalidInput(f"No claim {claim_id} here.")
+raise FetchRefused("The page is " + size)
+raise NotAllowed(refusal)
+raise CannotUndo(refused.message, **refused.values)
+raise refusal
+flash(gettext("Saved."), "success")
+flash("Saved.", "success")
+flash(f"Added claim {position}.")
+"""
+    assert [line.split(": ", 1)[1] for line in untranslatable_python_messages(source)] == [
+        "InvalidInput(f'No claim {claim_id} here.')",
+        "FetchRefused('The page is ' + size)",
+        "NotAllowed(refusal)",
+        "flash('Saved.')",
+        "flash(f'Added claim {position}.')",
+    ]

@@ -14,5 +14,9 @@ DECISION_STATES = ("none", "proposed", "approved", "returned", "decided", "chang
 def parse_status(value: str | None) -> str:
     """The status a reviewer asked for; exactly one of STATUSES, lower case."""
     if value not in STATUSES:
-        raise InvalidInput(f"“{value}” is not a status. Choose one of: {', '.join(STATUSES)}.")
+        raise InvalidInput(
+            "“%(value)s” is not a status. Choose one of: %(statuses)s.",
+            value=value,
+            statuses=", ".join(STATUSES),
+        )
     return value

@@ -333,7 +333,7 @@ def adjudicate(
     if not actor.can("editor"):
         raise NotAllowed("Only editors adjudicate.")
     status = parse_status(status)
-    body = check_note_body(note, "Say why: the adjudication note is empty.")
+    body = check_note_body(note, InvalidInput("Say why: the adjudication note is empty."))
     with write_transaction(db):
         claim = claim_row(db, claim_id)
         review = latest(db, claim["article_id"])

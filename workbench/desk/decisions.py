@@ -56,7 +56,9 @@ def set_article_choice(db: Database, article_id: int, choice: str, actor: User) 
     """Make an article follow the desk ("desk") or need approval or not ("on"/"off")."""
     _require_editor(actor)
     if choice not in ARTICLE_CHOICES:
-        raise InvalidInput(f"“{choice}” is not a choice. Choose one of: desk, on, off.")
+        raise InvalidInput(
+            "“%(choice)s” is not a choice. Choose one of: desk, on, off.", choice=choice
+        )
     value = None if choice == "desk" else int(choice == "on")
     with write_transaction(db):
         article_choice(db, article_id)
@@ -133,7 +135,7 @@ def return_decision(
     """An editor sends a proposal back: the claim is unverified again, marked "returned",
     with the editor's note saying why (a note is required)."""
     _require_editor(actor)
-    body = check_note_body(note, "Say why the decision goes back: the note is empty.")
+    body = check_note_body(note, InvalidInput("Say why the decision goes back: the note is empty."))
     with write_transaction(db):
         current = claim_row(db, claim_id)
         state = db.execute("select decision_state from claims where id = ?", [claim_id]).fetchone()[

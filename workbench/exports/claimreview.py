@@ -60,7 +60,8 @@ def public_claim_url(public_url: str) -> Callable[[int], str]:
     parts = urllib.parse.urlsplit(public_url.replace("{claim_id}", "0"))
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidInput(
-            f"WORKBENCH_PUBLIC_URL must be an http:// or https:// address, not {public_url!r}."
+            "WORKBENCH_PUBLIC_URL must be an http:// or https:// address, not %(url)s.",
+            url=repr(public_url),
         )
     if "{claim_id}" in public_url:
         return lambda claim_id: public_url.replace("{claim_id}", str(claim_id))

@@ -21,6 +21,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import LinkSnapshotNotFound
+from ..interface_languages import N_
 from ..review import evidence
 from ..review.history_sentences import Part, word_changes
 from ..storage.clock import utc_now
@@ -112,7 +113,7 @@ def default_fetcher(url: str) -> FetchedPage:
     try:
         allow = allow_list_from_environment(EVIDENCE_ALLOW_SETTING)
     except ValueError as error:
-        raise FetchRefused(f"The server's settings are wrong: {error}") from None
+        raise FetchRefused("The server's settings are wrong: %(error)s", error=error) from None
     return fetch_page(url, allow=allow, allow_setting=EVIDENCE_ALLOW_SETTING)
 
 
@@ -355,7 +356,7 @@ def queue_archive_in_transaction(db: Database, url: str, created_by: str) -> int
         {"url": url},
         created_by=created_by,
         label=f"archive {url}",
-        stages=["fetching"],
+        stages=[N_("fetching")],
         max_attempts=ARCHIVE_ATTEMPTS,
     )
 
@@ -368,7 +369,7 @@ def queue_check(db: Database, created_by: str) -> int:
         {},
         created_by=created_by,
         label="check every evidence link",
-        stages=["checking"],
+        stages=[N_("checking")],
     )
     worker.notify()
     return job_id

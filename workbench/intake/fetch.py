@@ -117,8 +117,9 @@ def fetch_page(
                 visited.append(url)
                 if len(visited) > limits.max_redirects:
                     raise FetchRefused(
-                        f"{_short(visited[0])} redirects more than "
-                        f"{limits.max_redirects} times; it was not followed further."
+                        "%(url)s redirects more than %(limit)s times; it was not followed further.",
+                        url=_short(visited[0]),
+                        limit=limits.max_redirects,
                     )
                 url = urllib.parse.urljoin(url, response.location)
                 continue
@@ -221,20 +222,23 @@ class _Target:
             parts = urllib.parse.urlsplit(url.strip())
             port = parts.port
         except ValueError:
-            raise FetchRefused(f"“{_short(url)}” is not a valid web address.") from None
+            raise FetchRefused("“%(url)s” is not a valid web address.", url=_short(url)) from None
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             raise FetchRefused(
-                f"Only http and https addresses can be fetched; “{_short(url)}” is not one."
+                "Only http and https addresses can be fetched; “%(url)s” is not one.",
+                url=_short(url),
             )
         if parts.username is not None or parts.password is not None:
             raise FetchRefused("Addresses with a user name or password in them are not fetched.")
         if not parts.hostname:
-            raise FetchRefused(f"“{_short(url)}” names no host.")
+            raise FetchRefused("“%(url)s” names no host.", url=_short(url))
         try:
             host = _normalised_host(parts.hostname.encode("idna").decode("ascii"))
         except UnicodeError:
-            raise FetchRefused(f"“{parts.hostname}” is not a valid host name.") from None
+            raise FetchRefused(
+                "“%(host)s” is not a valid host name.", host=parts.hostname
+            ) from None
         default_port = 443 if scheme == "https" else 80
         port = port or default_port
         shown = f"[{host}]" if ":" in host else host
@@ -267,7 +271,7 @@ def _checked_addresses(
         ]
         named = True
     if not addresses:
-        raise FetchRefused(f"The name “{target.host}” has no address.")
+        raise FetchRefused("The name “%(host)s” has no address.", host=target.host)
     if (target.host, target.port) in allow:
         return addresses
     for address in addresses:
@@ -275,14 +279,20 @@ def _checked_addresses(
         if reason and (str(address), target.port) not in allow:
             # What a name resolved to is the server's business, not the asker's: a reviewer
             # must not map the internal network through refusals.
-            where = (
-                f"“{target.host}” leads to an internal address"
-                if named
-                else f"{target.host} is {reason}"
-            )
+            if named:
+                raise FetchRefused(
+                    "“%(host)s” leads to an internal address; only public addresses are "
+                    "fetched. An administrator can allow an internal host with "
+                    "%(setting)s=host:port.",
+                    host=target.host,
+                    setting=allow_setting,
+                )
             raise FetchRefused(
-                f"{where}; only public addresses are fetched. An administrator "
-                f"can allow an internal host with {allow_setting}=host:port."
+                "%(host)s is %(reason)s; only public addresses are fetched. An administrator "
+                "can allow an internal host with %(setting)s=host:port.",
+                host=target.host,
+                reason=reason,
+                setting=allow_setting,
             )
     return addresses
 
@@ -295,10 +305,12 @@ def _resolve(
         return lookup.result(timeout=max(0.0, deadline - time.monotonic()))
     except concurrent.futures.TimeoutError:
         raise FetchRefused(
-            f"Looking up “{target.host}” took longer than {limits.total_timeout:g} seconds."
+            "Looking up “%(host)s” took longer than %(seconds)s seconds.",
+            host=target.host,
+            seconds=format(limits.total_timeout, "g"),
         ) from None
     except OSError:
-        raise FetchRefused(f"The name “{target.host}” could not be found.") from None
+        raise FetchRefused("The name “%(host)s” could not be found.", host=target.host) from None
 
 
 class _Exchange:
@@ -360,7 +372,10 @@ class _Exchange:
     def _remaining(self) -> float:
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
-            raise FetchRefused(f"Fetching took longer than {self.limits.total_timeout:g} seconds.")
+            raise FetchRefused(
+                "Fetching took longer than %(seconds)s seconds.",
+                seconds=format(self.limits.total_timeout, "g"),
+            )
         return remaining
 
     def _wait_at_most_until_the_deadline(self) -> None:
@@ -409,14 +424,18 @@ class _Exchange:
             and isinstance(error, (TimeoutError, urllib3.exceptions.TimeoutError))
         ):
             return FetchRefused(
-                f"{self.target.host} did not answer within the time limit "
-                f"({self.limits.connect_timeout:g} s to connect, "
-                f"{self.limits.total_timeout:g} s in all)."
+                "%(host)s did not answer within the time limit (%(connect)s s to connect, "
+                "%(total)s s in all).",
+                host=self.target.host,
+                connect=format(self.limits.connect_timeout, "g"),
+                total=format(self.limits.total_timeout, "g"),
             )
         if "CERTIFICATE" in str(error).upper() or "SSL" in type(error).__name__.upper():
             return FetchRefused(
-                f"Could not make a secure connection to {self.target.host}: "
-                f"its certificate was not accepted ({error})."
+                "Could not make a secure connection to %(host)s: its certificate was not "
+                "accepted (%(error)s).",
+                host=self.target.host,
+                error=error,
             )
         if isinstance(
             error, (http.client.HTTPException, urllib3.exceptions.ProtocolError, ValueError)
@@ -424,10 +443,14 @@ class _Exchange:
             malformed = _malformed_answer(error)
             if malformed:
                 return FetchRefused(
-                    f"{self.target.host} answered with something that is not a valid web "
-                    f"page ({malformed}); nothing was kept."
+                    "%(host)s answered with something that is not a valid web page "
+                    "(%(problem)s); nothing was kept.",
+                    host=self.target.host,
+                    problem=malformed,
                 )
-        return FetchRefused(f"Could not connect to {self.target.host}: {error}.")
+        return FetchRefused(
+            "Could not connect to %(host)s: %(error)s.", host=self.target.host, error=error
+        )
 
     def _cut(self) -> None:
         self.timed_out.set()
@@ -442,16 +465,28 @@ class _Exchange:
         """The decompressed body, after every check on status, type, size and time."""
         assert self.response is not None
         if not 200 <= self.status < 300:
-            raise FetchRefused(f"The server answered {self.status} {self.response.reason}.")
-        if self.media_type not in ACCEPTED_TYPES:
             raise FetchRefused(
-                f"The address serves {self.media_type or 'a document of no stated type'}, not a "
-                "web page: only HTML and plain text can be imported."
+                "The server answered %(status)s %(reason)s.",
+                status=self.status,
+                reason=self.response.reason,
+            )
+        if self.media_type not in ACCEPTED_TYPES:
+            if not self.media_type:
+                raise FetchRefused(
+                    "The address serves a document of no stated type, not a web page: only "
+                    "HTML and plain text can be imported."
+                )
+            raise FetchRefused(
+                "The address serves %(type)s, not a web page: only HTML and plain text can "
+                "be imported.",
+                type=self.media_type,
             )
         declared = self.response.headers.get("Content-Length", "").strip()
         if declared.isdigit() and int(declared) > self.limits.max_bytes:
             raise FetchRefused(
-                f"The page is {int(declared):,} bytes; the limit is {self.limits.max_bytes:,}."
+                "The page is %(size)s bytes; the limit is %(limit)s.",
+                size=format(int(declared), ","),
+                limit=format(self.limits.max_bytes, ","),
             )
         inflater = _Inflater(
             self.response.headers.get("Content-Encoding", ""), self.limits.max_bytes
@@ -466,7 +501,8 @@ class _Exchange:
                 received += len(chunk)
                 if received > self.limits.max_bytes:
                     raise FetchRefused(
-                        f"The page is larger than the limit of {self.limits.max_bytes:,} bytes."
+                        "The page is larger than the limit of %(limit)s bytes.",
+                        limit=format(self.limits.max_bytes, ","),
                     )
                 parts.append(inflater.feed(chunk))
             parts.append(inflater.finish())
@@ -535,8 +571,9 @@ class _Inflater:
             self.decompressor = zlib.decompressobj(zlib.MAX_WBITS)
         else:
             raise FetchRefused(
-                f"The page is sent compressed with “{encoding}”, which the "
-                "fetcher does not accept (only gzip and deflate)."
+                "The page is sent compressed with “%(encoding)s”, which the fetcher does not "
+                "accept (only gzip and deflate).",
+                encoding=encoding,
             )
         self.encoding, self.limit, self.produced = encoding, limit, 0
 
@@ -564,8 +601,8 @@ class _Inflater:
         self.produced += len(piece)
         if self.produced > self.limit:
             raise FetchRefused(
-                f"The page decompresses to more than the limit of "
-                f"{self.limit:,} bytes (a compression bomb?); it was not "
-                "inflated further."
+                "The page decompresses to more than the limit of %(limit)s bytes (a "
+                "compression bomb?); it was not inflated further.",
+                limit=format(self.limit, ","),
             )
         return piece

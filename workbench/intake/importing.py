@@ -14,6 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import ArticleRejected, PreviewNotFound
+from ..interface_languages import N_
 from ..review import articles
 from ..storage.db import write_transaction
 from ..team.accounts import User
@@ -38,9 +39,10 @@ INLINE_UPLOAD_BYTES = 200_000
 
 PREPARE = "prepare_import"
 IMPORT = "import_article"
-FETCH_STAGES = ["fetching", "extracting"]
-READ_STAGES = ["extracting"]
-IMPORT_STAGES = ["splitting", "finding sources", "storing"]
+# A job's stages, as its page names them (N_: translated where they are shown).
+FETCH_STAGES = [N_("fetching"), N_("extracting")]
+READ_STAGES = [N_("extracting")]
+IMPORT_STAGES = [N_("splitting"), N_("finding sources"), N_("storing")]
 # Where the bar stands when a stage starts.
 STAGE_PROGRESS = {
     "fetching": 0.05,
@@ -67,8 +69,8 @@ def check_url(url: str | None) -> str:
         raise ArticleRejected("Paste the article's link (it starts with http:// or https://).")
     if not articles.is_web_url(url):
         raise ArticleRejected(
-            "Only links that start with http:// or https:// can be fetched; "
-            f"“{url[:80]}” is not one."
+            "Only links that start with http:// or https:// can be fetched; “%(url)s” is not one.",
+            url=url[:80],
         )
     return url
 
@@ -127,7 +129,9 @@ def read_upload(db: Database, filename: str | None, data: bytes, actor: User) ->
 def _check_upload(filename: str | None, data: bytes) -> None:
     _upload_content_type(filename)
     if not data.strip():
-        raise ArticleRejected(f"“{filename or 'The file'}” is empty.")
+        if not filename:
+            raise ArticleRejected("“The file” is empty.")
+        raise ArticleRejected("“%(name)s” is empty.", name=filename)
 
 
 def _upload_content_type(filename: str | None) -> str:
@@ -147,7 +151,7 @@ def run_prepare(db: Database, job: jobs.Job, report: worker.Reporter) -> dict[st
         try:
             page = fetch(payload["url"])
         except FetchRefused as error:
-            raise jobs.JobFailed(str(error)) from None
+            raise jobs.JobFailed(error.message, **error.values) from None
         report("extracting", STAGE_PROGRESS["extracting"])
         document = _extracted(lambda: document_from_fetched(page))
         snapshots.delete_stale_previews(db)
@@ -180,7 +184,7 @@ def _extracted(read: Callable[[], ImportedDocument]) -> ImportedDocument:
     try:
         return read()
     except ArticleRejected as error:
-        raise jobs.JobFailed(str(error)) from None
+        raise jobs.JobFailed(error.message, **error.values) from None
 
 
 def prefill(metadata: PageMetadata, final_url: str | None = None) -> dict[str, str]:
@@ -293,7 +297,7 @@ def fetch(url: str) -> FetchedPage:
     try:
         allow = allow_list_from_environment()
     except ValueError as error:
-        raise FetchRefused(f"The server's settings are wrong: {error}") from None
+        raise FetchRefused("The server's settings are wrong: %(error)s", error=error) from None
     return fetch_page(url, allow=allow)
 
 
@@ -354,7 +358,7 @@ def run_import(db: Database, job: jobs.Job, report: worker.Reporter) -> dict[str
                 **payload["metadata"],
             )
     except ArticleRejected as error:
-        raise jobs.JobFailed(str(error)) from None
+        raise jobs.JobFailed(error.message, **error.values) from None
     except PreviewNotFound:
         raise jobs.JobFailed(
             "This preview was imported or discarded in the meantime; nothing was stored."

@@ -127,9 +127,10 @@ def enqueue_in_transaction(
     waiting = pending_count(db, created_by)
     if waiting >= MAX_QUEUED_PER_USER:
         raise TooManyJobs(
-            f"You have as many links and imports waiting to be fetched or run as one person "
-            f"may ({waiting}); nothing was added. Try again when some are done (a minute or "
-            "two)."
+            "You have as many links and imports waiting to be fetched or run as one person "
+            "may (%(waiting)s); nothing was added. Try again when some are done (a minute or "
+            "two).",
+            waiting=waiting,
         )
     created = stamp()
     return insert(
@@ -265,7 +266,7 @@ def finish_in_transaction(
         [json.dumps(result), article_id, moment, moment, job.id, job.claimed_by],
     )
     if updated.rowcount != 1:
-        raise JobFailed(WORKER_STOPPED)
+        raise JobFailed("The server stopped while this job was running; nothing was stored.")
 
 
 def fail(

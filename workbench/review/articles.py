@@ -78,12 +78,17 @@ def clean_metadata(
     `authors` is a list of names or one string of names separated by semicolons; it is
     stored as a JSON list.
     """
-    for name, value in (("title", title), ("publisher", publisher), ("URL", url)):
-        if value and "\x00" in value:
-            raise ArticleRejected(f"The {name} contains NUL characters; type it again.")
+    if title and "\x00" in title:
+        raise ArticleRejected("The title contains NUL characters; type it again.")
+    if publisher and "\x00" in publisher:
+        raise ArticleRejected("The publisher contains NUL characters; type it again.")
+    if url and "\x00" in url:
+        raise ArticleRejected("The URL contains NUL characters; type it again.")
     title = _without_bom(title or "").strip() or None
     if title and len(title) > MAX_TITLE_CHARS:
-        raise ArticleRejected(f"The title is longer than {MAX_TITLE_CHARS} characters.")
+        raise ArticleRejected(
+            "The title is longer than %(limit)s characters.", limit=MAX_TITLE_CHARS
+        )
     publisher = _without_bom(publisher or "").strip()[:MAX_TITLE_CHARS] or None
     url = (url or "").strip() or None
     if url and not is_web_url(url):
@@ -113,7 +118,9 @@ def clean_language(code: str | None) -> str | None:
     if not re.fullmatch(r"[a-z]{2,3}", code):
         known = ", ".join(f"{c} ({language.name})" for c, language in languages.KNOWN.items())
         raise ArticleRejected(
-            f"“{code[:20]}” is not a language code; give a two-letter code such as {known}."
+            "“%(code)s” is not a language code; give a two-letter code such as %(known)s.",
+            code=code[:20],
+            known=known,
         )
     return code
 
@@ -127,9 +134,11 @@ def clean_authors(authors: str | Iterable[str] | None) -> str | None:
         )
     )
     if len(cleaned) > MAX_AUTHORS:
-        raise ArticleRejected(f"An article can name at most {MAX_AUTHORS} authors.")
+        raise ArticleRejected("An article can name at most %(limit)s authors.", limit=MAX_AUTHORS)
     if any(len(name) > MAX_AUTHOR_CHARS for name in cleaned):
-        raise ArticleRejected(f"An author's name is longer than {MAX_AUTHOR_CHARS} characters.")
+        raise ArticleRejected(
+            "An author's name is longer than %(limit)s characters.", limit=MAX_AUTHOR_CHARS
+        )
     return json.dumps(cleaned, ensure_ascii=False) if cleaned else None
 
 
@@ -145,8 +154,10 @@ def refuse_too_many_paragraphs(text: str) -> None:
     paragraphs = sum(1 for _ in _PARAGRAPH.finditer(text))
     if paragraphs > MAX_CLAIMS:
         raise ArticleRejected(
-            f"The article has {paragraphs:,} paragraphs, so at least as many claims; the "
-            f"limit is {MAX_CLAIMS:,} claims per article. Import it in parts."
+            "The article has %(paragraphs)s paragraphs, so at least as many claims; the "
+            "limit is %(limit)s claims per article. Import it in parts.",
+            paragraphs=format(paragraphs, ","),
+            limit=format(MAX_CLAIMS, ","),
         )
 
 

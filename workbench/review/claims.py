@@ -136,7 +136,7 @@ def list_claims(
         where.append("(' ' || flags || ' ') like ?")
         params.append(f"% {flag} %")
     if sort not in SORTS:
-        raise InvalidInput(f"“{sort}” is not a way to sort claims.")
+        raise InvalidInput("“%(sort)s” is not a way to sort claims.", sort=sort)
     # Real claims are numbered in reading order; hidden ones (no position) sort by offset.
     order = 'start, "end", id' if include_hidden else SORTS[sort]
     offset = (max(page, 1) - 1) * page_size
@@ -328,7 +328,9 @@ def set_status_many(
         matching = db.execute(f"select count(*) from ({targets})", params).fetchone()[0]
         if matching > MAX_BULK:
             raise InvalidInput(
-                f"That would change {matching:,} claims; narrow the filter to at most {MAX_BULK:,}."
+                "That would change %(count)s claims; narrow the filter to at most %(limit)s.",
+                count=format(matching, ","),
+                limit=format(MAX_BULK, ","),
             )
         written = write_status(db, targets, params, status, actor, bulk=True)
     return BulkChange(written.count, written.history_id)

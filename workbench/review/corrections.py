@@ -44,7 +44,9 @@ def _check_version(db: Database, claim: dict[str, Any], expected_version: int | 
 def trimmed_span(body: str, start: int, end: int) -> tuple[int, int]:
     """[start, end) inside the body with surrounding white space removed; refuse empty."""
     if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(body):
-        raise InvalidInput(f"A claim must be a passage inside the article (0 to {len(body)}).")
+        raise InvalidInput(
+            "A claim must be a passage inside the article (0 to %(length)s).", length=len(body)
+        )
     while start < end and body[start].isspace():
         start += 1
     while end > start and body[end - 1].isspace():
@@ -323,9 +325,16 @@ def add_claim(
         ]
         if overlapping and not overlap_confirmed:
             names = ", ".join(str(position) for position in overlapping)
+            if len(overlapping) > 1:
+                raise NeedsConfirmation(
+                    "That passage overlaps claims %(names)s. Tick “add it anyway” to keep "
+                    "both, or select a passage outside it.",
+                    names=names,
+                )
             raise NeedsConfirmation(
-                f"That passage overlaps claim{'s' if len(overlapping) > 1 else ''} {names}. "
-                "Tick “add it anyway” to keep both, or select a passage outside it."
+                "That passage overlaps claim %(names)s. Tick “add it anyway” to keep both, or "
+                "select a passage outside it.",
+                names=names,
             )
         now = utc_now()
         claim_id = insert(
@@ -402,8 +411,9 @@ def set_not_a_claim(
             return get_claim(db, claim_id)
         if not hidden and claim["removed_in_version"] is not None:
             raise InvalidInput(
-                f"This passage is not in version {claim['removed_in_version']} of the article "
-                "or later, so it cannot be a claim of it again."
+                "This passage is not in version %(version)s of the article or later, so it "
+                "cannot be a claim of it again.",
+                version=claim["removed_in_version"],
             )
         if not hidden and claim["hidden_reason"] == "merged":
             raise InvalidInput(
@@ -463,7 +473,9 @@ def set_attribution(
     """A reviewer's source for a claim: a passage of the article and its kind, or none."""
     if kind not in ATTRIBUTION_KINDS:
         raise InvalidInput(
-            f"“{kind}” is not a kind of source. Choose one of: {', '.join(ATTRIBUTION_KINDS)}."
+            "“%(kind)s” is not a kind of source. Choose one of: %(kinds)s.",
+            kind=kind,
+            kinds=", ".join(ATTRIBUTION_KINDS),
         )
     with write_transaction(db):
         claim = full_claim(db, claim_id)
@@ -476,13 +488,15 @@ def set_attribution(
             # has (the kind switched to "none"). Only an empty box says "no source".
             if typed == " ".join((claim["attribution_text"] or "").split()):
                 raise InvalidInput(
-                    f"The source box still says “{typed}” but the kind is now “none”. Empty "
+                    "The source box still says “%(typed)s” but the kind is now “none”. Empty "
                     "the box to say the article gives no source, or choose what kind of "
-                    "source it is; nothing was changed."
+                    "source it is; nothing was changed.",
+                    typed=typed,
                 )
             raise InvalidInput(
-                f"You typed the source “{typed}” but chose the kind “none”. Choose what kind "
-                "of source it is, or empty the field to say the article gives none."
+                "You typed the source “%(typed)s” but chose the kind “none”. Choose what kind "
+                "of source it is, or empty the field to say the article gives none.",
+                typed=typed,
             )
         if kind == "none":
             fields = analysis.attribution_fields(None)

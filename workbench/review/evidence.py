@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..errors import EvidenceNotFound, InvalidInput
+from ..errors import EvidenceNotFound, InvalidInput, NotAllowed
 from ..storage.clock import utc_now
 from ..storage.db import insert, write_transaction
 from ..team.accounts import User
@@ -44,9 +44,11 @@ def add_evidence(
     title = (title or "").strip() or None
     excerpt = (excerpt or "").strip() or None
     if title and len(title) > MAX_TITLE_CHARS:
-        raise InvalidInput(f"The title is longer than {MAX_TITLE_CHARS} characters.")
+        raise InvalidInput("The title is longer than %(limit)s characters.", limit=MAX_TITLE_CHARS)
     if excerpt and len(excerpt) > MAX_EXCERPT_CHARS:
-        raise InvalidInput(f"The excerpt is longer than {MAX_EXCERPT_CHARS:,} characters.")
+        raise InvalidInput(
+            "The excerpt is longer than %(limit)s characters.", limit=format(MAX_EXCERPT_CHARS, ",")
+        )
     if any("\x00" in (value or "") for value in (url, title, excerpt)):
         raise InvalidInput("The evidence contains NUL characters.")
     with write_transaction(db):
@@ -97,5 +99,7 @@ def delete_evidence(db: Database, evidence_id: int, actor: User) -> dict[str, An
         logged=("url",),
         action="evidence deleted",
         not_found=EvidenceNotFound,
-        refusal="Only the reviewer who added this evidence, or an admin, can remove it.",
+        refusal=NotAllowed(
+            "Only the reviewer who added this evidence, or an admin, can remove it."
+        ),
     )

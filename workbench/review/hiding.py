@@ -23,7 +23,7 @@ def hide_record(
     logged: tuple[str, ...],
     action: str,
     not_found: type[LookupError],
-    refusal: str,
+    refusal: NotAllowed,
 ) -> dict[str, Any]:
     """Hide a note or evidence record (deleted_at set, never erased) and log it.
 
@@ -45,7 +45,7 @@ def hide_record(
             raise not_found(record_id)
         record = rows[0]
         if record[author_column] != actor.username and not actor.can("admin"):
-            raise NotAllowed(refusal)
+            raise refusal
         now = utc_now()
         db.execute(
             f"update {table} set deleted_at = ?, deleted_by = ? where id = ?",

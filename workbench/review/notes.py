@@ -18,16 +18,17 @@ MAX_NOTE_CHARS = 10_000
 PURGED_BODY = "[text purged]"
 
 
-def check_note_body(
-    body: str | None, empty: str = "The note is empty. Write something before saving it."
-) -> str:
-    """A note's text, stripped; InvalidInput if it is empty, too long or holds NUL."""
+def check_note_body(body: str | None, empty: InvalidInput | None = None) -> str:
+    """A note's text, stripped; InvalidInput if it is empty (`empty`, when the caller says
+    what is missing), too long or holds NUL."""
     body = (body or "").strip()
     if not body:
-        raise InvalidInput(empty)
+        raise empty or InvalidInput("The note is empty. Write something before saving it.")
     if len(body) > MAX_NOTE_CHARS:
         raise InvalidInput(
-            f"The note is {len(body):,} characters long; the limit is {MAX_NOTE_CHARS:,}."
+            "The note is %(length)s characters long; the limit is %(limit)s.",
+            length=format(len(body), ","),
+            limit=format(MAX_NOTE_CHARS, ","),
         )
     if "\x00" in body:
         raise InvalidInput("The note contains NUL characters.")
@@ -73,7 +74,7 @@ def delete_note(db: Database, note_id: int, actor: User) -> dict[str, Any]:
         logged=("body",),
         action="note deleted",
         not_found=NoteNotFound,
-        refusal="Only the note's author, or an admin, can delete it.",
+        refusal=NotAllowed("Only the note's author, or an admin, can delete it."),
     )
 
 

@@ -64,7 +64,7 @@ def parse_filter(values: Any) -> ClaimFilter:
 
     q = text("q")
     if q and len(q) > MAX_QUERY_CHARS:
-        raise InvalidInput(f"The search is longer than {MAX_QUERY_CHARS} characters.")
+        raise InvalidInput("The search is longer than %(limit)s characters.", limit=MAX_QUERY_CHARS)
     article = text("article")
     if article is not None and not re.fullmatch(r"[0-9]{1,10}", article):
         raise InvalidInput("“article” must be an article id.")
@@ -73,11 +73,17 @@ def parse_filter(values: Any) -> ClaimFilter:
         parse_status(status)
     flag = choice("flag")
     if flag is not None and flag not in flags.FLAGS:
-        raise InvalidInput(f"“{flag}” is not a flag. Choose one of: {', '.join(flags.FLAGS)}.")
+        raise InvalidInput(
+            "“%(flag)s” is not a flag. Choose one of: %(flags)s.",
+            flag=flag,
+            flags=", ".join(flags.FLAGS),
+        )
     kind = choice("kind")
     if kind is not None and kind not in attribution.KINDS:
         raise InvalidInput(
-            f"“{kind}” is not a kind of source. Choose one of: {', '.join(attribution.KINDS)}."
+            "“%(kind)s” is not a kind of source. Choose one of: %(kinds)s.",
+            kind=kind,
+            kinds=", ".join(attribution.KINDS),
         )
     since = text("since")
     if since is not None:
@@ -93,7 +99,9 @@ def parse_filter(values: Any) -> ClaimFilter:
     decision = choice("decision")
     if decision is not None and decision not in DECISION_STATES:
         raise InvalidInput(
-            f"“{decision}” is not a decision state. Choose one of: {', '.join(DECISION_STATES)}."
+            "“%(decision)s” is not a decision state. Choose one of: %(decisions)s.",
+            decision=decision,
+            decisions=", ".join(DECISION_STATES),
         )
     return ClaimFilter(
         q=q,

@@ -13,6 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import CannotUndo, HistoryNotFound, InvalidInput, NotAllowed, VersionConflict
+from ..interface_languages import N_
 from ..storage.clock import utc_now
 from ..storage.db import write_transaction
 from ..team.accounts import User
@@ -21,18 +22,20 @@ from . import corrections
 from .claims import bump_version, get_claim, write_status
 from .history import decode, record_history
 
-# The actions an undo knows how to reverse, and what it says it undid.
+# The actions an undo knows how to reverse, and what it says it undid (N_: translated
+# where it is shown).
 UNDOABLE = {
-    "status": "status change",
-    "not a claim": "“not a claim”",
-    "restored": "restore",
-    "split": "split",
-    "merge": "merge",
-    "attribution": "source change",
-    "attribution confirmed": "source confirmation",
-    "boundaries": "boundary change",
-    "copied evidence": "copied evidence",
+    "status": N_("status change"),
+    "not a claim": N_("“not a claim”"),
+    "restored": N_("restore"),
+    "split": N_("split"),
+    "merge": N_("merge"),
+    "attribution": N_("source change"),
+    "attribution confirmed": N_("source confirmation"),
+    "boundaries": N_("boundary change"),
+    "copied evidence": N_("copied evidence"),
 }
+BULK_CHANGE = N_("bulk change")
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def undo(db: Database, history_id: int, actor: User) -> Undone:
     except CannotUndo:
         raise
     except InvalidInput as refused:
-        raise CannotUndo(str(refused)) from refused
+        raise CannotUndo(refused.message, **refused.values) from refused
 
 
 def _undo(db: Database, history_id: int, actor: User) -> Undone:
@@ -176,7 +179,7 @@ def _undo_bulk_status(db: Database, entry: dict[str, Any], actor: User) -> Undon
             bulk=True,
             undoes=entry["id"],
         )
-    return Undone(entry["article_id"], [claim_id for _, claim_id, *_ in rows], "bulk change")
+    return Undone(entry["article_id"], [claim_id for _, claim_id, *_ in rows], BULK_CHANGE)
 
 
 def _undo_bulk_hiding(db: Database, entry: dict[str, Any], actor: User) -> Undone:
@@ -186,7 +189,7 @@ def _undo_bulk_hiding(db: Database, entry: dict[str, Any], actor: User) -> Undon
         _check_unchanged(db, row["claim_id"], row["version"])
     for row in rows:
         _undo_hiding(db, {**row, "before": decode(row["before"])}, actor)
-    return Undone(entry["article_id"], [row["claim_id"] for row in rows], "bulk change")
+    return Undone(entry["article_id"], [row["claim_id"] for row in rows], BULK_CHANGE)
 
 
 def _undo_hiding(db: Database, entry: dict[str, Any], actor: User) -> list[int]:

@@ -130,7 +130,8 @@ def _refuse_other_articles_text(db: Database, article_id: int, digest: str) -> N
     ).fetchone()
     if row:
         raise ArticleRejected(
-            f"This text is already article {row[0]}; it cannot also be a version of this one."
+            "This text is already article %(id)s; it cannot also be a version of this one.",
+            id=row[0],
         )
 
 
@@ -165,8 +166,10 @@ def _claim_spans(text: str, language: str) -> list[ClaimSpan]:
     spans = split_claims(text, language)
     if len(spans) > articles.MAX_CLAIMS:
         raise ArticleRejected(
-            f"This version has {len(spans):,} claims; the limit is {articles.MAX_CLAIMS:,} "
-            "per article, for a new version as for a new article. Nothing was stored."
+            "This version has %(count)s claims; the limit is %(limit)s per article, for a new "
+            "version as for a new article. Nothing was stored.",
+            count=format(len(spans), ","),
+            limit=format(articles.MAX_CLAIMS, ","),
         )
     return spans
 

@@ -31,8 +31,10 @@ def claim_rows(
     spans = split_claims(text, language)
     if max_claims is not None and len(spans) > max_claims:
         raise ArticleRejected(
-            f"The article has {len(spans):,} claims; the limit is {max_claims:,} per article. "
-            "Import it in parts."
+            "The article has %(count)s claims; the limit is %(limit)s per article. Import it "
+            "in parts.",
+            count=format(len(spans), ","),
+            limit=format(max_claims, ","),
         )
     if on_stage:
         on_stage("finding sources")

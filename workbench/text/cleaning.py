@@ -77,7 +77,9 @@ def document_from_upload(filename: str | None, data: bytes) -> ImportedDocument:
     if suffix not in SUPPORTED_SUFFIXES:
         allowed = ", ".join(sorted({s for s in SUPPORTED_SUFFIXES if len(s) <= 5}))
         raise ArticleRejected(
-            f"“{filename or 'the file'}” is not a supported file type. Upload one of: {allowed}."
+            "“%(name)s” is not a supported file type. Upload one of: %(allowed)s.",
+            name=filename or "the file",
+            allowed=allowed,
         )
     source_format = SUPPORTED_SUFFIXES[suffix]
     return _document(data, source_format, _CONTENT_TYPES[source_format], None, None)
@@ -103,8 +105,10 @@ def _document(
     visible = visible_text_size(text) if len(text) > MAX_ARTICLE_CHARS else 0
     if visible > MAX_ARTICLE_CHARS:
         raise ArticleRejected(
-            f"The page has about {visible:,} characters of text, more than an article may have "
-            f"({MAX_ARTICLE_CHARS:,}). Save the article alone and import that."
+            "The page has about %(size)s characters of text, more than an article may have "
+            "(%(limit)s). Save the article alone and import that.",
+            size=format(visible, ","),
+            limit=format(MAX_ARTICLE_CHARS, ","),
         )
     article = extract_article(text, url)
     text = check_article_text(article.text)
@@ -120,7 +124,9 @@ def check_article_text(text: str) -> str:
         raise ArticleRejected("The article is empty. Paste its text or choose a file.")
     if len(text) > MAX_ARTICLE_CHARS:
         raise ArticleRejected(
-            f"The article is {len(text):,} characters long; the limit is {MAX_ARTICLE_CHARS:,}."
+            "The article is %(length)s characters long; the limit is %(limit)s.",
+            length=format(len(text), ","),
+            limit=format(MAX_ARTICLE_CHARS, ","),
         )
     return text
 

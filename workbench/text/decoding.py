@@ -136,9 +136,13 @@ def _decode(data: bytes, encoding: str, source: str | None) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         raise ArticleRejected(
-            f"The file says it is {_display(encoding)} ({source}), but the byte "
-            f"0x{data[error.start]:02X} at position {error.start:,} is not valid "
-            f"{_display(encoding)}. Save it again as UTF-8, or with the encoding it really uses."
+            "The file says it is %(encoding)s (%(source)s), but the byte %(byte)s at position "
+            "%(position)s is not valid %(encoding)s. Save it again as UTF-8, or with the "
+            "encoding it really uses.",
+            encoding=_display(encoding),
+            source=source,
+            byte="0x" + format(data[error.start], "02X"),
+            position=format(error.start, ","),
         ) from None
 
 
@@ -149,9 +153,11 @@ def _decode_undeclared(data: bytes) -> str:
     except UnicodeDecodeError as error:
         if _mostly_utf8(data):
             raise ArticleRejected(
-                f"The file is not valid UTF-8 text (bad byte 0x{data[error.start]:02X} at "
-                f"position {error.start:,}), though most of it is UTF-8. Save it as UTF-8 "
-                "and upload it again."
+                "The file is not valid UTF-8 text (bad byte %(byte)s at position "
+                "%(position)s), though most of it is UTF-8. Save it as UTF-8 and upload it "
+                "again.",
+                byte="0x" + format(data[error.start], "02X"),
+                position=format(error.start, ","),
             ) from None
     if b"\x00" in data:
         raise ArticleRejected("The file looks binary (it contains NUL bytes), not text.")

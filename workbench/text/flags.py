@@ -28,16 +28,18 @@ import calendar
 import re
 from types import ModuleType
 
+from ..interface_languages import N_
 from . import spanish
 
 FLAGS = ("unattributed", "anonymous_source", "direct_quote", "number", "date", "impossible_date")
+# What each flag means, as the interface says it (N_: translated where it is shown).
 FLAG_LABELS = {
-    "unattributed": "unattributed",
-    "anonymous_source": "anonymous source",
-    "direct_quote": "direct quote",
-    "number": "contains a number or quantity",
-    "date": "contains a date",
-    "impossible_date": "impossible date",
+    "unattributed": N_("unattributed"),
+    "anonymous_source": N_("anonymous source"),
+    "direct_quote": N_("direct quote"),
+    "number": N_("contains a number or quantity"),
+    "date": N_("contains a date"),
+    "impossible_date": N_("impossible date"),
 }
 
 # check_first_rank(): lower sorts first.

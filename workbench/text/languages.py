@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..interface_languages import N_
 from . import attribution, cue_rules, spanish
 from .source_record import Attribution
 from .splitter import ClaimSpan
@@ -27,7 +28,7 @@ class Language:
     """One language the workbench reads: its names, script direction and source reader."""
 
     code: str  # ISO 639-1
-    name: str  # in English
+    name: str  # in English (marked N_: the interface shows it in the reader's language)
     native: str  # in itself, for the language menus
     direction: str = "ltr"
     find_sources: Callable[..., Sources] | None = None
@@ -49,19 +50,19 @@ def _spanish_sources(
 
 
 SUPPORTED = {
-    "en": Language("en", "English", "English", find_sources=_english_sources),
-    "es": Language("es", "Spanish", "Español", find_sources=_spanish_sources),
+    "en": Language("en", N_("English"), "English", find_sources=_english_sources),
+    "es": Language("es", N_("Spanish"), "Español", find_sources=_spanish_sources),
 }
 # Languages an article may be marked as, supported or not (a reviewer can correct the
 # detection to any of them); names in English and in the language itself.
 KNOWN = {
     **SUPPORTED,
-    "fr": Language("fr", "French", "Français"),
-    "pt": Language("pt", "Portuguese", "Português"),
-    "de": Language("de", "German", "Deutsch"),
-    "it": Language("it", "Italian", "Italiano"),
-    "ar": Language("ar", "Arabic", "العربية", direction="rtl"),
-    "hi": Language("hi", "Hindi", "हिन्दी"),
+    "fr": Language("fr", N_("French"), "Français"),
+    "pt": Language("pt", N_("Portuguese"), "Português"),
+    "de": Language("de", N_("German"), "Deutsch"),
+    "it": Language("it", N_("Italian"), "Italiano"),
+    "ar": Language("ar", N_("Arabic"), "العربية", direction="rtl"),
+    "hi": Language("hi", N_("Hindi"), "हिन्दी"),
 }
 
 

@@ -10,16 +10,18 @@ there), and from its shape in any text. Such lines are kept, as every line is, b
 import re
 from collections.abc import Sequence
 
+from ..interface_languages import N_
 from .splitter import ClaimSpan
 
 # The reason stored with each: what the reviewer reads next to the line.
+# Shown to reviewers (N_: translated where it is shown).
 REASONS = {
-    "headline": "a headline",
-    "sub-head": "a sub-heading",
-    "byline": "a byline",
-    "dateline": "a dateline",
-    "credit": "a photo or video credit",
-    "timestamp": "a publication or update time",
+    "headline": N_("a headline"),
+    "sub-head": N_("a sub-heading"),
+    "byline": N_("a byline"),
+    "dateline": N_("a dateline"),
+    "credit": N_("a photo or video credit"),
+    "timestamp": N_("a publication or update time"),
 }
 
 _MAX_HEADING_WORDS = 15

@@ -7,7 +7,10 @@ from typing import Any
 
 from flask import abort, request
 
+from ..errors import Sentence
+from ..interface_languages import N_
 from .converters import MAX_ID
+from .refusals import refusal
 
 
 def positive_int(value: Any) -> int | None:
@@ -31,7 +34,7 @@ def single_form_value(name: str):
     """A form field sent exactly once; 400 when it is repeated."""
     values = request.form.getlist(name)
     if len(values) > 1:
-        abort(400, description=f"The field “{name}” was sent more than once.")
+        raise refusal(400, Sentence("The field “%(name)s” was sent more than once.", name=name))
     return values[0] if values else None
 
 
@@ -41,7 +44,7 @@ def form_int(name: str) -> int | None:
     if value is None or value == "":
         return None
     if not re.fullmatch(r"[0-9]{1,12}", value):
-        abort(400, description=f"“{name}” must be a whole number.")
+        raise refusal(400, Sentence("“%(name)s” must be a whole number.", name=name))
     return int(value)
 
 
@@ -51,11 +54,11 @@ def expected_version() -> int | None:
     hidden field fewer in each of a page's rows), other forms as a field."""
     values = request.form.getlist("version") + request.args.getlist("version")
     if len(values) > 1:
-        abort(400, description="The field “version” was sent more than once.")
+        abort(400, description=N_("The field “version” was sent more than once."))
     value = values[0] if values else None
     if value is None:
         return None
     version = positive_int(value)
     if version is None:
-        abort(400, description="The claim version sent with the form is not a number.")
+        abort(400, description=N_("The claim version sent with the form is not a number."))
     return version

@@ -5,11 +5,10 @@ web/error_answers.py answers with a 404; a malformed filter is a 400."""
 import dataclasses
 from typing import Any
 
-from flask import abort
-
 from ..errors import InvalidInput
 from ..review import articles, claims, search
 from .database import get_db
+from .refusals import refusal
 
 
 def load_article(article_id: int, with_body: bool = True) -> dict[str, Any]:
@@ -31,5 +30,5 @@ def claim_filter_from(values: Any, **fixed: Any) -> search.ClaimFilter:
     try:
         claim_filter = search.parse_filter(values)
     except InvalidInput as error:
-        abort(400, description=str(error))
+        raise refusal(400, error) from None
     return dataclasses.replace(claim_filter, **fixed)

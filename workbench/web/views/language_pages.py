@@ -1,15 +1,18 @@
 """The language an article is read in: a page to correct it (editors and admins)."""
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ...errors import InvalidInput
 from ...review import article_language
 from ...text import languages
 from ..auth import role_required
 from ..database import get_db
+from ..interface_locale import translated
 from ..loaders import load_article
 from ..responses import is_htmx
 from .blueprint import bp
+from .template_helpers import language_name
 
 
 @bp.get("/articles/<id:article_id>/language")
@@ -34,17 +37,23 @@ def set_article_language(article_id):
                 "articles/language.html",
                 article=article,
                 choices=language_choices(article["language"]),
-                error=str(error),
+                error=translated(error),
             ),
             422,
         )
-    name = languages.language(code).name
+    name = language_name(code)
     if changed:
         flash(
-            f"The article is read as {name} now: its detected sources were found again.", "success"
+            gettext(
+                "The article is read as %(name)s now: its detected sources were found again.",
+                name=name,
+            ),
+            "success",
         )
     else:
-        flash(f"The article was already read as {name}; nothing changed.", "info")
+        flash(
+            gettext("The article was already read as %(name)s; nothing changed.", name=name), "info"
+        )
     target = url_for("workbench.show_article", article_id=article["id"])
     if is_htmx():
         return "", 204, {"HX-Redirect": target}

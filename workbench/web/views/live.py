@@ -26,6 +26,7 @@ from ...desk import presence
 from ..auth import SESSION_COOKIE
 from ..database import get_db
 from ..forms import positive_int, single_form_value
+from ..interface_locale import interface_locale, translated
 from ..loaders import load_article
 from ..responses import is_htmx
 from ..threaded_wsgi import HAND_OVER
@@ -46,8 +47,10 @@ def article_events(article_id):
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     refusal = live_streams.limits_for(app).refusal(g.user.username)
     if refusal is not None:
-        notice = render_template("desk/_live_off.html", reason=refusal, logged_out=False)
-        body = live_streams.busy_answer(refusal, notice)
+        notice = render_template(
+            "desk/_live_off.html", reason=translated(refusal), logged_out=False
+        )
+        body = live_streams.busy_answer(str(refusal), notice)
         return Response(body, mimetype="text/event-stream", headers=STREAM_HEADERS)
     farewell = render_template(
         "desk/_live_off.html",
@@ -63,6 +66,7 @@ def article_events(article_id):
         token=request.cookies.get(SESSION_COOKIE, ""),
         farewell=sse("notice", farewell),
         seconds=current_app.config["STREAM_SECONDS"],
+        locale=interface_locale(),
     )
     hand_over = request.environ.get(HAND_OVER)
     if hand_over is not None:

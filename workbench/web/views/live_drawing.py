@@ -5,13 +5,16 @@ adjudicate) with the progress bar.
 
 Drawn once for every page of an article that sees it alike, however many are open
 (live_streams.py calls these in a thread, inside an app context): a row differs
-only by whether the reader may review and, under blind review, by the reviewer.
+only by whether the reader may review, under blind review by the reviewer, and by the
+language the page was drawn in (each reader comes with the locale of their page, as
+there is no request here to choose it).
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import render_template
+from flask_babel import force_locale
 
 from ...desk import blind, events, presence
 from ...desk.events import HistoryEvent
@@ -46,11 +49,16 @@ def sse(event: str | None = None, data: str = "", event_id: int | None = None) -
     return "\n".join(lines) + "\n\n"
 
 
-def viewer_key(user: User, review: blind.Review | None) -> tuple[bool, str | None]:
+# A page that is open: its reader, and the language it was drawn in ("en", "es").
+Reader = tuple[User, str]
+ViewerKey = tuple[bool, str | None, str]
+
+
+def viewer_key(user: User, review: blind.Review | None, locale: str) -> ViewerKey:
     """What decides how a row looks to `user`: may they review; are they a reviewer of
-    the article's open blind review (then their own decisions show)."""
+    the article's open blind review (then their own decisions show); their language."""
     reviewer = review is not None and review.is_open and blind.is_reviewer(review, user)
-    return (user.can("reviewer"), user.username if reviewer else None)
+    return (user.can("reviewer"), user.username if reviewer else None, locale)
 
 
 @dataclass
@@ -62,14 +70,16 @@ class Batch:
     changes: dict[int, list[HistoryEvent]]
     review: blind.Review | None = None
     # {viewer key: {claim id: its row, with its passage out of band, as event data lines}}
-    rows: dict[tuple[bool, str | None], dict[int, str]] = field(default_factory=dict)
-    counts: str = ""  # the progress bar and tab counts, out of band: data lines
+    rows: dict[ViewerKey, dict[int, str]] = field(default_factory=dict)
+    # {locale: the progress bar and tab counts, out of band: data lines}
+    counts: dict[str, str] = field(default_factory=dict)
     too_far: set[int] = field(default_factory=set)  # resume points told to reload
-    # {(actor, history id of a change that moved claims, or None for "many"): notice event}
-    notices: dict[tuple[str, int | None], str] = field(default_factory=dict)
+    # {(actor, history id of a change that moved claims, or None for "many", locale):
+    #  notice event}
+    notices: dict[tuple[str, int | None, str], str] = field(default_factory=dict)
 
 
-def draw_batches(db: Any, wanted: dict[int, tuple[set[int], list[User]]]) -> dict[int, Batch]:
+def draw_batches(db: Any, wanted: dict[int, tuple[set[int], list[Reader]]]) -> dict[int, Batch]:
     """{article id: its Batch} for each article of `wanted` ({article id: (the resume
     points of its open pages, their readers)}) that has changes. The claims, counts and
     matches of every article are read in one query each, and each row is drawn once for
@@ -77,7 +87,8 @@ def draw_batches(db: Any, wanted: dict[int, tuple[set[int], list[User]]]) -> dic
     batches = {}
     rows_wanted: dict[int, set[int]] = {}
     under_review = blind.articles_reviewed(db, list(wanted))
-    for article_id, (afters, _) in wanted.items():
+    for article_id, (afters, article_readers) in wanted.items():
+        locales = sorted({locale for _, locale in article_readers})
         # One read from the resume point furthest back; each page's share of it after.
         read = events.article_changes(db, article_id, min(afters))
         if not read:
@@ -88,15 +99,19 @@ def draw_batches(db: Any, wanted: dict[int, tuple[set[int], list[User]]]) -> dic
         for after, changes in found.items():
             for change in changes:
                 if change.action in RELOAD_ACTIONS or change.claim_id is None:
-                    batch.notices.setdefault(
-                        (change.actor, change.id), _notice(change.actor, change)
-                    )
+                    for locale in locales:
+                        if (change.actor, change.id, locale) not in batch.notices:
+                            batch.notices[(change.actor, change.id, locale)] = _notice(
+                                change.actor, change, locale
+                            )
             claim_ids = {c.claim_id for c in changes if c.claim_id is not None}
             if len(claim_ids) > MAX_ROWS_PER_EVENT or len(read) >= events.MAX_ROWS:
                 # Too far behind to patch: those pages are told to reload.
                 batch.too_far.add(after)
                 for actor in {change.actor for change in changes}:
-                    batch.notices.setdefault((actor, None), _notice(actor, None))
+                    for locale in locales:
+                        if (actor, None, locale) not in batch.notices:
+                            batch.notices[(actor, None, locale)] = _notice(actor, None, locale)
             else:
                 rows_wanted.setdefault(article_id, set()).update(claim_ids)
     if not rows_wanted:
@@ -113,28 +128,32 @@ def draw_batches(db: Any, wanted: dict[int, tuple[set[int], list[User]]]) -> dic
             claim["id"]: render_template("articles/_claim_passage.html", claim=claim)
             for claim in article_claims
         }
-        batch.counts = _data_lines(
-            render_template("articles/_article_counts.html", counts=counts[article_id])
-        )
-        readers: dict[tuple[bool, str | None], User] = {}
-        for user in wanted[article_id][1]:
-            readers.setdefault(viewer_key(user, batch.review), user)
+        readers: dict[ViewerKey, User] = {}
+        for user, locale in wanted[article_id][1]:
+            readers.setdefault(viewer_key(user, batch.review, locale), user)
+        for locale in {key[2] for key in readers}:
+            with force_locale(locale):
+                batch.counts[locale] = _data_lines(
+                    render_template("articles/_article_counts.html", counts=counts[article_id])
+                )
         for key, user in readers.items():
             desk = desk_context_of(db, batch.review, user)
-            batch.rows[key] = {
-                claim["id"]: _data_lines(
-                    str(row_html(claim, key[0], True, desk)) + passages[claim["id"]]
-                )
-                for claim in article_claims
-            }
+            with force_locale(key[2]):
+                batch.rows[key] = {
+                    claim["id"]: _data_lines(
+                        str(row_html(claim, key[0], True, desk)) + passages[claim["id"]]
+                    )
+                    for claim in article_claims
+                }
     return batches
 
 
-def _notice(actor: str, change: HistoryEvent | None) -> str:
-    return sse("notice", render_template("desk/_notice.html", who=actor, change=change))
+def _notice(actor: str, change: HistoryEvent | None, locale: str) -> str:
+    with force_locale(locale):
+        return sse("notice", render_template("desk/_notice.html", who=actor, change=change))
 
 
-def events_for(user: User, after: int, batch: Batch) -> tuple[str, int]:
+def events_for(user: User, after: int, batch: Batch, locale: str) -> tuple[str, int]:
     """What one page, drawn up to history id `after`, is sent of `batch`, and its new
     resume point. The reader's own changes are on their page already: only the resume
     point moves for them. The last row sent carries the article's counts."""
@@ -151,16 +170,17 @@ def events_for(user: User, after: int, batch: Batch) -> tuple[str, int]:
     )
     if reload_because is not None or after in batch.too_far:
         who = (reload_because or theirs[-1]).actor
-        notice = batch.notices[(who, reload_because.id if reload_because else None)]
+        notice = batch.notices[(who, reload_because.id if reload_because else None, locale)]
         # The notice carries the resume point: a reconnect does not say it again.
         return notice.replace("event: notice\n", f"id: {last_id}\nevent: notice\n", 1), last_id
     claim_ids = list(dict.fromkeys(c.claim_id for c in theirs if c.claim_id is not None))
-    rows = batch.rows.get(viewer_key(user, batch.review))
+    rows = batch.rows.get(viewer_key(user, batch.review, locale))
     if rows is None:
         return "", after  # drawn before this reader's page joined: the next batch has it
     last = claim_ids[-1]
     sent = [
-        f"event: claim-{claim_id}\n{rows[claim_id]}{batch.counts if claim_id == last else ''}\n"
+        f"event: claim-{claim_id}\n{rows[claim_id]}"
+        f"{batch.counts.get(locale, '') if claim_id == last else ''}\n"
         for claim_id in claim_ids
     ]
     return "".join(sent) + ping, last_id
@@ -172,54 +192,62 @@ def _data_lines(html: str) -> str:
 
 
 def draw_presence(
-    db: Any, article_id: int, usernames: list[str]
-) -> dict[str, tuple[tuple[Any, ...], str]]:
-    """{username: (who else is on the article, as a key; its presence event)} for each of
-    `usernames` (one query; an event drawn once for those who see the same people)."""
+    db: Any, article_id: int, readers: list[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[tuple[Any, ...], str]]:
+    """{(username, locale): (who else is on the article, as a key; its presence event)}
+    for each of `readers` (username and locale: one query; an event drawn once for those
+    who see the same people in the same language)."""
     people = presence.present(db, article_id)
     drawn: dict[tuple[Any, ...], str] = {}
     found = {}
-    for name in usernames:
+    for name, locale in readers:
         others = [person for person in people if person["username"] != name]
-        key = tuple((p["username"], p["claim_id"], p["position"]) for p in others)
+        key = (locale, *((p["username"], p["claim_id"], p["position"]) for p in others))
         if key not in drawn:
-            drawn[key] = sse("presence", render_template("desk/_presence.html", people=others))
-        found[name] = (key, drawn[key])
+            with force_locale(locale):
+                html = render_template("desk/_presence.html", people=others)
+            drawn[key] = sse("presence", html)
+        found[(name, locale)] = (key, drawn[key])
     return found
 
 
-def draw_blind_lines(db: Any, wanted: dict[int, list[User]]) -> dict[int, dict[str, str]]:
-    """{article id: {username: its "desk" event}} for the articles of `wanted` ({article
-    id: the readers of its open pages}) that have had a blind review: the line over the
+def draw_blind_lines(
+    db: Any, wanted: dict[int, list[Reader]]
+) -> dict[int, dict[tuple[str, str], str]]:
+    """{article id: {(username, locale): its "desk" event}} for the articles of `wanted`
+    ({article id: the readers of its open pages, with their pages' language}) that have
+    had a blind review: the line over the
     claims (templates/desk/_blind_line.html) and, once revealed, out of band, the progress
     bar and tab counts (the reveal gives the agreed claims their status, which a page is
     otherwise only told to reload for; while the review is open no status moves). Counts
     only, nobody's status: drawn once for each kind of reader (a reviewer of the open
-    review reads their own wording, an editor the link to adjudicate)."""
+    review reads their own wording, an editor the link to adjudicate) in each language."""
     reviewed = blind.articles_reviewed(db, list(wanted))
     if not reviewed:
         return {}
     counts = articles.progress(db, list(reviewed))
-    found: dict[int, dict[str, str]] = {}
+    found: dict[int, dict[tuple[str, str], str]] = {}
     for article_id in reviewed:
         review = blind.latest(db, article_id)
         shared = desk_context_of(db, review, None)
         article_counts = counts.get(article_id)
-        after = (
-            render_template("articles/_article_counts.html", counts=article_counts)
-            if article_counts and not shared["blind_open"]
-            else ""
-        )
-        drawn: dict[tuple[bool, bool], str] = {}
-        for user in wanted[article_id]:
-            kind = (shared["blind_open"] and blind.is_reviewer(review, user), user.can("editor"))
+        drawn: dict[tuple[bool, bool, str], str] = {}
+        for user, locale in wanted[article_id]:
+            reviewer = shared["blind_open"] and blind.is_reviewer(review, user)
+            kind = (reviewer, user.can("editor"), locale)
             if kind not in drawn:
-                context = blind_line_context(db, {**shared, "blind_reviewer": kind[0]}, kind[1])
-                line = render_template(
-                    "desk/_blind_line.html",
-                    total=article_counts["total"] if article_counts else 0,
-                    **context,
-                )
+                context = blind_line_context(db, {**shared, "blind_reviewer": reviewer}, kind[1])
+                with force_locale(locale):
+                    after = (
+                        render_template("articles/_article_counts.html", counts=article_counts)
+                        if article_counts and not shared["blind_open"]
+                        else ""
+                    )
+                    line = render_template(
+                        "desk/_blind_line.html",
+                        total=article_counts["total"] if article_counts else 0,
+                        **context,
+                    )
                 drawn[kind] = sse("desk", line + after)
-            found.setdefault(article_id, {})[user.username] = drawn[kind]
+            found.setdefault(article_id, {})[(user.username, locale)] = drawn[kind]
     return found

@@ -30,6 +30,8 @@ from typing import Any
 from flask import Flask
 
 from ...desk import events
+from ...errors import Sentence
+from ...interface_languages import DEFAULT_LOCALE
 from ...team import accounts
 from ...team.accounts import User
 from ..database import get_db
@@ -60,6 +62,7 @@ class StreamOrder:
     token: str  # the session cookie, checked again every SESSION_CHECK_SECONDS
     farewell: str  # the event that says the session ended
     seconds: float  # the stream ends after this; the browser reconnects
+    locale: str = DEFAULT_LOCALE  # the page's language: its live rows are drawn in it
 
 
 class Limits:
@@ -73,25 +76,29 @@ class Limits:
         self.by_user: collections.Counter[str] = collections.Counter()
         self.guard = threading.Lock()
 
-    def refusal(self, username: str) -> str | None:
-        """Why another stream of `username` would be refused now, or None."""
+    def refusal(self, username: str) -> Sentence | None:
+        """Why another stream of `username` would be refused now (a sentence the page says
+        in the reader's language), or None."""
         with self.guard:
             return self._refusal(username)
 
-    def _refusal(self, username: str) -> str | None:
+    def _refusal(self, username: str) -> Sentence | None:
         if self.by_user[username] >= self.per_user:
-            return (
-                f"{username} has as many pages with live updates open as one account may "
-                f"({self.per_user}): close one and this page tries again within 30 seconds."
+            return Sentence(
+                "%(user)s has as many pages with live updates open as one account may "
+                "(%(limit)s): close one and this page tries again within 30 seconds.",
+                user=username,
+                limit=self.per_user,
             )
         if self.open >= self.total:
-            return (
-                f"the server holds as many live pages as it may ({self.total}): this page "
-                "tries again within 30 seconds."
+            return Sentence(
+                "the server holds as many live pages as it may (%(limit)s): this page "
+                "tries again within 30 seconds.",
+                limit=self.total,
             )
         return None
 
-    def admit(self, username: str) -> str | None:
+    def admit(self, username: str) -> Sentence | None:
         """Count a stream of `username` in, or say why not."""
         with self.guard:
             refusal = self._refusal(username)
@@ -284,7 +291,7 @@ class Hub:
         lines_for = {article_id: self._readers(article_id) for article_id in counted}
         present_for = {
             article_id: sorted(
-                {stream.order.user.username for stream in self.by_article[article_id]}
+                {(s.order.user.username, s.order.locale) for s in self.by_article[article_id]}
             )
             for article_id in people
         }
@@ -296,24 +303,29 @@ class Hub:
             for stream in self.by_article.get(article_id, ()):
                 if batch is not None:
                     text, stream.after = live_drawing.events_for(
-                        stream.order.user, stream.after, batch
+                        stream.order.user, stream.after, batch, stream.order.locale
                     )
                     if text:
                         stream.push(text)
-                line = line_of.get(stream.order.user.username)
+                reader = (stream.order.user.username, stream.order.locale)
+                line = line_of.get(reader)
                 if line is not None and line != stream.blind_line:
                     stream.blind_line = line
                     stream.push(line)
-                if seen is not None and stream.order.user.username in seen:
-                    key, event = seen[stream.order.user.username]
+                if seen is not None and reader in seen:
+                    key, event = seen[reader]
                     if key != stream.presence:
                         stream.presence = key
                         stream.push(event)
 
-    def _readers(self, article_id: int) -> list[User]:
-        """The accounts of the article's open pages, each once."""
+    def _readers(self, article_id: int) -> list[live_drawing.Reader]:
+        """The accounts of the article's open pages with their pages' language, each once."""
         readers = self.by_article[article_id]
-        return list({stream.order.user.username: stream.order.user for stream in readers}.values())
+        found = {
+            (stream.order.user.username, stream.order.locale): stream.order.user
+            for stream in readers
+        }
+        return [(user, locale) for (_, locale), user in found.items()]
 
     # --- sessions ---------------------------------------------------------------------
 
@@ -346,10 +358,14 @@ class Hub:
 
 def _draw_all(
     db: Any,
-    wanted: dict[int, tuple[set[int], list[User]]],
-    present_for: dict[int, list[str]],
-    lines_for: dict[int, list[User]],
-) -> tuple[dict[int, live_drawing.Batch], dict[int, dict[str, Any]], dict[int, dict[str, str]]]:
+    wanted: dict[int, tuple[set[int], list[live_drawing.Reader]]],
+    present_for: dict[int, list[tuple[str, str]]],
+    lines_for: dict[int, list[live_drawing.Reader]],
+) -> tuple[
+    dict[int, live_drawing.Batch],
+    dict[int, dict[tuple[str, str], Any]],
+    dict[int, dict[tuple[str, str], str]],
+]:
     batches = live_drawing.draw_batches(db, wanted) if wanted else {}
     present = {
         article_id: live_drawing.draw_presence(db, article_id, names)

@@ -8,7 +8,8 @@ parts of the app attach to it, such as a match reviewed elsewhere), and how it i
 (can the viewer review; is it beside the article text). Any change to any of them is a
 new key, so a cached row is never stale; old keys fall out oldest first. What differs
 between viewers must reach the row through the claim dict or the arguments, never from
-the request, or it would be shared.
+the request, or it would be shared; the one exception is the reader's language, which is
+in every key.
 """
 
 import threading
@@ -17,6 +18,8 @@ from typing import Any
 
 from flask import current_app
 from markupsafe import Markup
+
+from ..interface_locale import interface_locale
 
 MAX_ROWS = 20_000  # about 30 MB of rows at most, per worker process
 
@@ -41,7 +44,8 @@ def row_html(
     blind_open = bool(desk and desk.get("blind_open"))
     mine = bool(blind_open and desk and desk.get("blind_reviewer"))
     own = ((desk or {}).get("mine", {}).get(claim.get("id")) or {}).get("status") if mine else None
-    key = (can_review, in_article, listed, blind_open, mine, own, _key_of(claim))
+    key: tuple[Any, ...] = (interface_locale(), can_review, in_article, listed, blind_open, mine)
+    key += (own, _key_of(claim))
     with _lock:
         found = _rows.get(key)
         if found is not None:

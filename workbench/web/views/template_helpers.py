@@ -3,11 +3,13 @@ formatting filters, and the row cache. Nothing here reads the database."""
 
 import json
 import urllib.parse
+from typing import Any
 
 from flask import Flask
+from flask_babel import gettext
 
 from ...interface_languages import N_
-from ...review.history_sentences import KIND_WORDS, article_event, describe
+from ...review.history_sentences import KIND_WORDS, Part, article_event, describe
 from ...statuses import STATUSES
 from ...text import attribution, flags, languages, non_claims
 from ...version import __version__
@@ -22,59 +24,77 @@ ROLE_WORDS = {
     "admin": N_("admin"),
 }
 
+# The statuses as the interface says them (their codes stay English in data and exports).
+STATUS_WORDS = {
+    "unverified": N_("unverified"),
+    "sourced": N_("sourced"),
+    "disputed": N_("disputed"),
+}
+
 # Decision states as a row's badge says them (none and decided need no badge).
 DECISION_WORDS = {
-    "proposed": "proposed",
-    "approved": "approved",
-    "returned": "returned",
-    "changed": "changed since decided",
+    "proposed": N_("proposed"),
+    "approved": N_("approved"),
+    "returned": N_("returned"),
+    "changed": N_("changed since decided"),
 }
 
 # The flags as a dense row shows them; FLAG_LABELS has the long form, for titles.
 FLAG_SHORT = {
-    "unattributed": "no source",
-    "anonymous_source": "anonymous",
-    "direct_quote": "quote",
-    "number": "number",
-    "date": "date",
-    "impossible_date": "impossible date",
+    "unattributed": N_("no source"),
+    "anonymous_source": N_("anonymous"),
+    "direct_quote": N_("quote"),
+    "number": N_("number"),
+    "date": N_("date"),
+    "impossible_date": N_("impossible date"),
 }
 
 
 # How a source was found (workbench.text.attribution.METHODS), as the claim panel says it.
 METHOD_WORDS = {
-    "rule": "the rules (a reporting verb or phrase)",
-    "parse": "the sentence's grammar (the parser)",
-    "entity": "the name's type (the entity recogniser)",
-    "back-reference": "a name earlier in the article",
-    "quotation": "the quotation the sentence belongs to",
+    "rule": N_("the rules (a reporting verb or phrase)"),
+    "parse": N_("the sentence's grammar (the parser)"),
+    "entity": N_("the name's type (the entity recogniser)"),
+    "back-reference": N_("a name earlier in the article"),
+    "quotation": N_("the quotation the sentence belongs to"),
 }
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension(Unindented)
     app.jinja_env.globals.update(
-        describe_history=describe,
-        article_event=article_event,
+        describe_history=describe_history,
+        article_event=lambda entry: article_event(entry, gettext),
         KIND_WORDS=KIND_WORDS,
         FLAG_SHORT=FLAG_SHORT,
         METHOD_WORDS=METHOD_WORDS,
         row_html=row_html,
         STATUSES=STATUSES,
         DECISION_WORDS=DECISION_WORDS,
+        STATUS_WORDS=STATUS_WORDS,
         ROLE_WORDS=ROLE_WORDS,
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
         APP_VERSION=__version__,
         SOURCE_CONFIDENT=attribution.CONFIDENT,
         NOT_A_CLAIM_REASONS=non_claims.REASONS,
-        LANGUAGE_NAMES=lambda code: languages.language(code).name,
+        LANGUAGE_NAMES=language_name,
         LANGUAGE_CHOICES=list(languages.KNOWN.values()),
         LANGUAGE_CODES=frozenset(languages.KNOWN),
         LANGUAGE_DIRECTION=lambda code: languages.language(code).direction,
     )
     app.jinja_env.filters["host"] = url_host
     app.jinja_env.filters["fromjson"] = json.loads
+
+
+def describe_history(entry: dict[str, Any], with_claim: bool = True) -> list[Part]:
+    """A history row's sentence in the reader's language."""
+    return describe(entry, with_claim, gettext)
+
+
+def language_name(code: str | None) -> str:
+    """A language's name in the reader's language ("Spanish", "español")."""
+    return gettext(languages.language(code).name)
 
 
 def url_host(url: str | None) -> str:
