@@ -712,7 +712,11 @@ def test_one_drawing_serves_every_open_page_of_every_changed_article(desk, app, 
     ana, vic = accounts.find_user(db, "ana"), accounts.find_user(db, "vic")
     with app.test_request_context():
         batches = live_drawing.draw_batches(
-            db, {desk["article"]: ({before, newest}, [ana, vic]), other: ({before}, [ana])}
+            db,
+            {
+                desk["article"]: ({before, newest}, [(ana, "en"), (vic, "en")]),
+                other: ({before}, [(ana, "en")]),
+            },
         )
         ana_first, ana_after = live_drawing.events_for(ana, before, batches[desk["article"]])
         vic_first, _ = live_drawing.events_for(vic, before, batches[desk["article"]])

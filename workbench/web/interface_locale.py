@@ -4,7 +4,7 @@ gettext in templates and views, and dates and numbers as that locale writes them
 
 import datetime
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, format_datetime, format_decimal, get_locale, gettext
 
 from ..errors import say
@@ -34,7 +34,11 @@ def init_app(app: Flask) -> None:
 
 
 def request_locale() -> str:
-    """The account's chosen language, else the best of the browser's, else English."""
+    """The account's chosen language, else the best of the browser's, else English.
+    Outside a request (a live page's events, drawn in a thread) English, unless the
+    drawing says which language (flask_babel.force_locale)."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
     user = g.get("user")
     chosen = known_locale(getattr(user, "language", None))
     if chosen:

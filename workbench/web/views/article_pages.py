@@ -14,6 +14,7 @@ from ...storage import read_cache
 from ..auth import role_required, safe_next
 from ..database import get_db
 from ..forms import form_int, page_number, positive_int, single_form_value
+from ..interface_locale import interface_locale
 from ..loaders import claim_filter_from, load_article
 from ..responses import is_htmx, render_page_or_partial, render_partial
 from .article_header import article_summary
@@ -36,8 +37,9 @@ def index():
         )
         return ArticleListing(articles=len(listed.articles), html=Markup(html))
 
-    # The same for every reader: counted and drawn again only after the database changed.
-    listing = read_cache.remembered(db, ("article-list", page), draw)
+    # The same for every reader of a language: counted and drawn again only after the
+    # database changed.
+    listing = read_cache.remembered(db, ("article-list", page, interface_locale()), draw)
     return render_template("articles/index.html", listing=listing, page=page)
 
 
@@ -119,7 +121,8 @@ def claims_column(db, article, options, page, can_review, desk):
     unchanged: a reread of an unchanged article costs its header, not its 100 rows.
 
     The rows differ by reader only through what the key holds: whether they may review,
-    and under blind review whether they are a reviewer (then their own decisions show).
+    under blind review whether they are a reviewer (then their own decisions show), and
+    the language of the page.
     """
     blind_reader = g.user.username if desk["blind_open"] and desk["blind_reviewer"] else None
     key = (
@@ -130,6 +133,7 @@ def claims_column(db, article, options, page, can_review, desk):
         can_review,
         desk["blind_open"],
         blind_reader,
+        interface_locale(),
     )
 
     def draw():

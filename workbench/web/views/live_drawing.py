@@ -3,16 +3,20 @@ changed, a notice to reload when claims moved, and who else is on the article.
 
 Drawn once for every page of an article that sees it alike, however many are open
 (live_streams.py calls these in a thread, inside an app context): a row differs
-only by whether the reader may review and, under blind review, by the reviewer.
+only by whether the reader may review, under blind review by the reviewer, and by the
+language the reader's page speaks (each event is drawn in that language: a Spanish page
+is never sent an English row, nor an English page a Spanish one).
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import render_template
+from flask_babel import force_locale
 
 from ...desk import blind, events, presence
 from ...desk.events import HistoryEvent
+from ...interface_languages import DEFAULT_LOCALE
 from ...memory import matching
 from ...review import articles, claims
 from ...team.accounts import User
@@ -32,6 +36,11 @@ RELOAD_ACTIONS = {
 }
 MAX_ROWS_PER_EVENT = 50  # more changed claims at once (a bulk change): "reload" instead
 
+# A page's reader and the language their page speaks ('en', 'es': the stream's request
+# chose it as every page's, web/interface_locale.py).
+Reader = tuple[User, str]
+ViewerKey = tuple[bool, str | None, str]
+
 
 def sse(event: str | None = None, data: str = "", event_id: int | None = None) -> str:
     """One server-sent event, each line of `data` on its own data: line."""
@@ -44,11 +53,17 @@ def sse(event: str | None = None, data: str = "", event_id: int | None = None) -
     return "\n".join(lines) + "\n\n"
 
 
-def viewer_key(user: User, review: blind.Review | None) -> tuple[bool, str | None]:
+def viewer_key(user: User, review: blind.Review | None, locale: str = DEFAULT_LOCALE) -> ViewerKey:
     """What decides how a row looks to `user`: may they review; are they a reviewer of
-    the article's open blind review (then their own decisions show)."""
+    the article's open blind review (then their own decisions show); the language."""
     reviewer = review is not None and review.is_open and blind.is_reviewer(review, user)
-    return (user.can("reviewer"), user.username if reviewer else None)
+    return (user.can("reviewer"), user.username if reviewer else None, locale)
+
+
+def drawn_in(locale: str, template: str, **context: Any) -> str:
+    """`template` drawn in `locale` (a drawing thread has no request to choose one)."""
+    with force_locale(locale):
+        return render_template(template, **context)
 
 
 @dataclass
@@ -60,22 +75,25 @@ class Batch:
     changes: dict[int, list[HistoryEvent]]
     review: blind.Review | None = None
     # {viewer key: {claim id: its row, with its passage out of band, as event data lines}}
-    rows: dict[tuple[bool, str | None], dict[int, str]] = field(default_factory=dict)
-    counts: str = ""  # the progress bar and tab counts, out of band: data lines
+    rows: dict[ViewerKey, dict[int, str]] = field(default_factory=dict)
+    # {language: the progress bar and tab counts, out of band: data lines}
+    counts: dict[str, str] = field(default_factory=dict)
     too_far: set[int] = field(default_factory=set)  # resume points told to reload
-    # {(actor, history id of a change that moved claims, or None for "many"): notice event}
-    notices: dict[tuple[str, int | None], str] = field(default_factory=dict)
+    # {(actor, history id of a change that moved claims or None for "many", language):
+    # notice event}
+    notices: dict[tuple[str, int | None, str], str] = field(default_factory=dict)
 
 
-def draw_batches(db: Any, wanted: dict[int, tuple[set[int], list[User]]]) -> dict[int, Batch]:
+def draw_batches(db: Any, wanted: dict[int, tuple[set[int], list[Reader]]]) -> dict[int, Batch]:
     """{article id: its Batch} for each article of `wanted` ({article id: (the resume
     points of its open pages, their readers)}) that has changes. The claims, counts and
     matches of every article are read in one query each, and each row is drawn once for
-    each kind of reader."""
+    each kind of reader (in each language its pages speak)."""
     batches = {}
     rows_wanted: dict[int, set[int]] = {}
     under_review = blind.articles_reviewed(db, list(wanted))
-    for article_id, (afters, _) in wanted.items():
+    for article_id, (afters, pages) in wanted.items():
+        locales = {locale for _, locale in pages}
         # One read from the resume point furthest back; each page's share of it after.
         read = events.article_changes(db, article_id, min(afters))
         if not read:
@@ -86,15 +104,19 @@ def draw_batches(db: Any, wanted: dict[int, tuple[set[int], list[User]]]) -> dic
         for after, changes in found.items():
             for change in changes:
                 if change.action in RELOAD_ACTIONS or change.claim_id is None:
-                    batch.notices.setdefault(
-                        (change.actor, change.id), _notice(change.actor, change)
-                    )
+                    for locale in locales:
+                        batch.notices.setdefault(
+                            (change.actor, change.id, locale), _notice(change.actor, change, locale)
+                        )
             claim_ids = {c.claim_id for c in changes if c.claim_id is not None}
             if len(claim_ids) > MAX_ROWS_PER_EVENT or len(read) >= events.MAX_ROWS:
                 # Too far behind to patch: those pages are told to reload.
                 batch.too_far.add(after)
                 for actor in {change.actor for change in changes}:
-                    batch.notices.setdefault((actor, None), _notice(actor, None))
+                    for locale in locales:
+                        batch.notices.setdefault(
+                            (actor, None, locale), _notice(actor, None, locale)
+                        )
             else:
                 rows_wanted.setdefault(article_id, set()).update(claim_ids)
     if not rows_wanted:
@@ -111,31 +133,35 @@ def draw_batches(db: Any, wanted: dict[int, tuple[set[int], list[User]]]) -> dic
             claim["id"]: render_template("articles/_claim_passage.html", claim=claim)
             for claim in article_claims
         }
-        batch.counts = _data_lines(
-            render_template("articles/_article_counts.html", counts=counts[article_id])
-        )
-        readers: dict[tuple[bool, str | None], User] = {}
-        for user in wanted[article_id][1]:
-            readers.setdefault(viewer_key(user, batch.review), user)
+        readers: dict[ViewerKey, User] = {}
+        for user, locale in wanted[article_id][1]:
+            readers.setdefault(viewer_key(user, batch.review, locale), user)
+        for locale in {key[2] for key in readers}:
+            batch.counts[locale] = _data_lines(
+                drawn_in(locale, "articles/_article_counts.html", counts=counts[article_id])
+            )
         for key, user in readers.items():
             desk = desk_context_of(db, batch.review, user)
-            batch.rows[key] = {
-                claim["id"]: _data_lines(
-                    str(row_html(claim, key[0], True, desk)) + passages[claim["id"]]
-                )
-                for claim in article_claims
-            }
+            with force_locale(key[2]):
+                batch.rows[key] = {
+                    claim["id"]: _data_lines(
+                        str(row_html(claim, key[0], True, desk)) + passages[claim["id"]]
+                    )
+                    for claim in article_claims
+                }
     return batches
 
 
-def _notice(actor: str, change: HistoryEvent | None) -> str:
-    return sse("notice", render_template("desk/_notice.html", who=actor, change=change))
+def _notice(actor: str, change: HistoryEvent | None, locale: str) -> str:
+    return sse("notice", drawn_in(locale, "desk/_notice.html", who=actor, change=change))
 
 
-def events_for(user: User, after: int, batch: Batch) -> tuple[str, int]:
-    """What one page, drawn up to history id `after`, is sent of `batch`, and its new
-    resume point. The reader's own changes are on their page already: only the resume
-    point moves for them. The last row sent carries the article's counts."""
+def events_for(
+    user: User, after: int, batch: Batch, locale: str = DEFAULT_LOCALE
+) -> tuple[str, int]:
+    """What one page, drawn up to history id `after` in `locale`, is sent of `batch`, and
+    its new resume point. The reader's own changes are on their page already: only the
+    resume point moves for them. The last row sent carries the article's counts."""
     mine = batch.changes.get(after, [])
     if not mine:
         return "", after
@@ -149,16 +175,16 @@ def events_for(user: User, after: int, batch: Batch) -> tuple[str, int]:
     )
     if reload_because is not None or after in batch.too_far:
         who = (reload_because or theirs[-1]).actor
-        notice = batch.notices[(who, reload_because.id if reload_because else None)]
+        notice = batch.notices[(who, reload_because.id if reload_because else None, locale)]
         # The notice carries the resume point: a reconnect does not say it again.
         return notice.replace("event: notice\n", f"id: {last_id}\nevent: notice\n", 1), last_id
     claim_ids = list(dict.fromkeys(c.claim_id for c in theirs if c.claim_id is not None))
-    rows = batch.rows.get(viewer_key(user, batch.review))
+    rows = batch.rows.get(viewer_key(user, batch.review, locale))
     if rows is None:
         return "", after  # drawn before this reader's page joined: the next batch has it
-    last = claim_ids[-1]
+    last, counts = claim_ids[-1], batch.counts[locale]
     sent = [
-        f"event: claim-{claim_id}\n{rows[claim_id]}{batch.counts if claim_id == last else ''}\n"
+        f"event: claim-{claim_id}\n{rows[claim_id]}{counts if claim_id == last else ''}\n"
         for claim_id in claim_ids
     ]
     return "".join(sent) + ping, last_id
@@ -170,17 +196,20 @@ def _data_lines(html: str) -> str:
 
 
 def draw_presence(
-    db: Any, article_id: int, usernames: list[str]
-) -> dict[str, tuple[tuple[Any, ...], str]]:
-    """{username: (who else is on the article, as a key; its presence event)} for each of
-    `usernames` (one query; an event drawn once for those who see the same people)."""
+    db: Any, article_id: int, readers: list[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[tuple[Any, ...], str]]:
+    """{(username, language): (who else is on the article, as a key; its presence event)}
+    for each of `readers` ((username, language) of each page: one query; an event drawn
+    once for those who see the same people in the same language)."""
     people = presence.present(db, article_id)
-    drawn: dict[tuple[Any, ...], str] = {}
+    drawn: dict[tuple[tuple[Any, ...], str], str] = {}
     found = {}
-    for name in usernames:
+    for name, locale in readers:
         others = [person for person in people if person["username"] != name]
         key = tuple((p["username"], p["claim_id"], p["position"]) for p in others)
-        if key not in drawn:
-            drawn[key] = sse("presence", render_template("desk/_presence.html", people=others))
-        found[name] = (key, drawn[key])
+        if (key, locale) not in drawn:
+            drawn[key, locale] = sse(
+                "presence", drawn_in(locale, "desk/_presence.html", people=others)
+            )
+        found[name, locale] = (key, drawn[key, locale])
     return found

@@ -4,10 +4,10 @@ An open page costs a coroutine and a few kilobytes, never a thread: the page's v
 (live.py) checks who asks and what, then hands the open connection to the loop
 (web/threaded_wsgi.py). The process's history watcher (desk/events.py) says which
 articles changed; at most every BATCH_SECONDS, every watched article's changes are drawn
-in one go in a thread (live_drawing.py), once for each kind of reader however many pages
-are open, and who else is on each article is looked up every PRESENCE_SECONDS. Every
-SESSION_CHECK_SECONDS one query finds the streams whose session ended (logout,
-deactivation, expiry): they are told so and closed.
+in one go in a thread (live_drawing.py), once for each kind of reader and language
+however many pages are open, and who else is on each article is looked up every
+PRESENCE_SECONDS. Every SESSION_CHECK_SECONDS one query finds the streams whose session
+ended (logout, deactivation, expiry): they are told so and closed.
 
 Limits, per process: STREAM_SLOTS streams in all, STREAMS_PER_USER of one account; past
 either a page is answered at once with the reason and a later retry.
@@ -26,6 +26,7 @@ from typing import Any
 from flask import Flask
 
 from ...desk import events
+from ...interface_languages import DEFAULT_LOCALE
 from ...team import accounts
 from ...team.accounts import User
 from ..database import get_db
@@ -56,6 +57,7 @@ class StreamOrder:
     token: str  # the session cookie, checked again every SESSION_CHECK_SECONDS
     farewell: str  # the event that says the session ended
     seconds: float  # the stream ends after this; the browser reconnects
+    locale: str = DEFAULT_LOCALE  # the language of the page: its events are drawn in it
 
 
 class Limits:
@@ -266,11 +268,20 @@ class Hub:
         wanted = {}
         for article_id in changed:
             readers = self.by_article[article_id]
-            users = {stream.order.user.username: stream.order.user for stream in readers}
-            wanted[article_id] = ({stream.after for stream in readers}, list(users.values()))
+            users = {
+                (stream.order.user.username, stream.order.locale): stream.order.user
+                for stream in readers
+            }
+            wanted[article_id] = (
+                {stream.after for stream in readers},
+                [(user, locale) for (_, locale), user in users.items()],
+            )
         present_for = {
             article_id: sorted(
-                {stream.order.user.username for stream in self.by_article[article_id]}
+                {
+                    (stream.order.user.username, stream.order.locale)
+                    for stream in self.by_article[article_id]
+                }
             )
             for article_id in people
         }
@@ -281,12 +292,13 @@ class Hub:
             for stream in self.by_article.get(article_id, ()):
                 if batch is not None:
                     text, stream.after = live_drawing.events_for(
-                        stream.order.user, stream.after, batch
+                        stream.order.user, stream.after, batch, stream.order.locale
                     )
                     if text:
                         stream.push(text)
-                if seen is not None and stream.order.user.username in seen:
-                    key, event = seen[stream.order.user.username]
+                reader = (stream.order.user.username, stream.order.locale)
+                if seen is not None and reader in seen:
+                    key, event = seen[reader]
                     if key != stream.presence:
                         stream.presence = key
                         stream.push(event)
@@ -321,8 +333,10 @@ class Hub:
 
 
 def _draw_all(
-    db: Any, wanted: dict[int, tuple[set[int], list[User]]], present_for: dict[int, list[str]]
-) -> tuple[dict[int, live_drawing.Batch], dict[int, dict[str, Any]]]:
+    db: Any,
+    wanted: dict[int, tuple[set[int], list[live_drawing.Reader]]],
+    present_for: dict[int, list[tuple[str, str]]],
+) -> tuple[dict[int, live_drawing.Batch], dict[int, dict[tuple[str, str], Any]]]:
     batches = live_drawing.draw_batches(db, wanted) if wanted else {}
     present = {
         article_id: live_drawing.draw_presence(db, article_id, names)

@@ -5,10 +5,11 @@ nobody had changed since the last view).
 A row's HTML is kept under a key made of everything the row could show: every item of
 the claim dict it is drawn from (its columns, its note and evidence counts, what other
 parts of the app attach to it, such as a match reviewed elsewhere), and how it is shown
-(can the viewer review; is it beside the article text). Any change to any of them is a
-new key, so a cached row is never stale; old keys fall out oldest first. What differs
-between viewers must reach the row through the claim dict or the arguments, never from
-the request, or it would be shared.
+(can the viewer review; is it beside the article text; in which language). Any change to
+any of them is a new key, so a cached row is never stale; old keys fall out oldest first.
+What differs between viewers must reach the row through the claim dict, the arguments or
+the key's language (the request's, or the one a live drawing forces), never from anything
+else of the request, or it would be shared.
 """
 
 import threading
@@ -17,6 +18,8 @@ from typing import Any
 
 from flask import current_app
 from markupsafe import Markup
+
+from ..interface_locale import interface_locale
 
 MAX_ROWS = 20_000  # about 30 MB of rows at most, per worker process
 
@@ -41,7 +44,16 @@ def row_html(
     blind_open = bool(desk and desk.get("blind_open"))
     mine = bool(blind_open and desk and desk.get("blind_reviewer"))
     own = ((desk or {}).get("mine", {}).get(claim.get("id")) or {}).get("status") if mine else None
-    key = (can_review, in_article, listed, blind_open, mine, own, _key_of(claim))
+    key = (
+        interface_locale(),
+        can_review,
+        in_article,
+        listed,
+        blind_open,
+        mine,
+        own,
+        _key_of(claim),
+    )
     with _lock:
         found = _rows.get(key)
         if found is not None:

@@ -22,6 +22,14 @@ ROLE_WORDS = {
     "admin": N_("admin"),
 }
 
+# The statuses as the interface names them (their codes stay English in forms, data and
+# exports); a button shows the word capitalised.
+STATUS_WORDS = {
+    "unverified": N_("unverified"),
+    "sourced": N_("sourced"),
+    "disputed": N_("disputed"),
+}
+
 # Decision states as a row's badge says them (none and decided need no badge).
 DECISION_WORDS = {
     "proposed": "proposed",
@@ -61,6 +69,7 @@ def init_app(app: Flask) -> None:
         METHOD_WORDS=METHOD_WORDS,
         row_html=row_html,
         STATUSES=STATUSES,
+        STATUS_WORDS=STATUS_WORDS,
         DECISION_WORDS=DECISION_WORDS,
         ROLE_WORDS=ROLE_WORDS,
         FLAG_LABELS=flags.FLAG_LABELS,
