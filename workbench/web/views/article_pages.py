@@ -4,6 +4,8 @@ import_pages.py)."""
 from dataclasses import dataclass
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from ...desk import blind, events, presence
@@ -14,12 +16,13 @@ from ...storage import read_cache
 from ..auth import role_required, safe_next
 from ..database import get_db
 from ..forms import form_int, page_number, positive_int, single_form_value
-from ..interface_locale import interface_locale
+from ..interface_locale import interface_locale, translated
 from ..loaders import claim_filter_from, load_article
 from ..responses import is_htmx, render_page_or_partial, render_partial
 from .article_header import article_summary
 from .blueprint import bp
 from .desk_context import desk_context
+from .template_helpers import STATUS_WORDS
 
 
 @bp.get("/")
@@ -60,7 +63,7 @@ def list_options():
     claim_filter = claim_filter_from({name: request.args.get(name) for name in ("status", "flag")})
     sort = request.args.get("sort") or "position"
     if sort not in claims.SORTS:
-        abort(400, description=f"“{sort}” is not a way to sort claims.")
+        abort(400, description=_("“%(sort)s” is not a way to sort claims.", sort=sort))
     return {
         "status": claim_filter.status,
         "flag": claim_filter.flag,
@@ -164,7 +167,7 @@ def bulk_article(article_id):
     fallback = url_for("workbench.show_article", article_id=article["id"])
     back = safe_next(request.form.get("next"), fallback)
     if not chosen:
-        flash("Tick the claims to change first.", "error")
+        flash(_("Tick the claims to change first."), "error")
         return redirect(back, code=303)
     review = blind.open_review(get_db(), article["id"])
     if blind.is_reviewer(review, g.user) and request.form.get("not_a_claim") != "1":
@@ -173,20 +176,22 @@ def bulk_article(article_id):
             for claim_id in chosen:
                 blind.decide(get_db(), claim_id, g.user, status=status)
         except ClaimNotFound:
-            abort(422, description="One of those is not a claim of this article.")
-        flash(f"Saved your blind decision on {len(chosen)} claims.", "success")
+            abort(422, description=_("One of those is not a claim of this article."))
+        flash(_("Saved your blind decision on %(n)s claims.", n=len(chosen)), "success")
         return redirect(back, code=303)
     if request.form.get("not_a_claim") == "1":
         changed, batch = corrections.set_not_a_claim_many(get_db(), article["id"], chosen, g.user)
-        what = "“not a claim”"
+        what = _("“not a claim”")
     else:
         status = single_form_value("status")
         result = claims.set_status_many(
             get_db(), search.ClaimFilter(article_id=article["id"]), status, g.user, chosen
         )
         changed, batch = result.count, result.batch
-        what = f"“{status}”"
-    message = f"Set {changed} claim{'' if changed == 1 else 's'} to {what}."
+        what = _("“%(status)s”", status=_(STATUS_WORDS[status]))
+    message = ngettext(
+        "Set %(num)d claim to %(what)s.", "Set %(num)d claims to %(what)s.", changed, what=what
+    )
     flash(message, f"undo:{batch}" if changed and batch else "success")
     return redirect(back, code=303)
 
@@ -225,7 +230,10 @@ def delete_article(article_id):
     article = load_article(article_id)
     articles.delete_article(get_db(), article["id"], g.user)
     flash(
-        f"Deleted “{article['title']}”. Its claims, notes and history are kept in the database.",
+        _(
+            "Deleted “%(title)s”. Its claims, notes and history are kept in the database.",
+            title=article["title"],
+        ),
         "info",
     )
     return redirect(url_for("workbench.index"), code=303)
@@ -270,9 +278,9 @@ def add_claim(article_id):
         # The full text again, with the passage kept and the reason beside the form.
         return text_page(
             article,
-            error=str(error),
+            error=translated(error),
             passage=passage,
             confirm_overlap=isinstance(error, NeedsConfirmation),
         ), 422
-    flash(f"Added claim {claim['position']}.", "success")
+    flash(_("Added claim %(position)s.", position=claim["position"]), "success")
     return redirect(url_for("workbench.show_claim", claim_id=claim["id"]), code=303)

@@ -11,16 +11,18 @@ import re
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, make_response, redirect, request, url_for
+from flask_babel import gettext as _
 
 from ...desk import blind
 from ...errors import ClaimNotFound, InvalidInput, UnderBlindReview, VersionConflict
 from ...intake import archive
+from ...interface_languages import N_
 from ...memory import matching
 from ...review import articles, claims, copying, corrections, evidence, history, notes, undo
 from ..auth import role_required, safe_next
 from ..database import get_db
 from ..forms import expected_version, form_int, positive_int, single_form_value
-from ..interface_locale import readable_time
+from ..interface_locale import readable_time, translated
 from ..loaders import load_claim
 from ..responses import (
     is_htmx,
@@ -31,6 +33,7 @@ from ..responses import (
 )
 from .blueprint import bp
 from .desk_context import NOT_BLIND, desk_context
+from .template_helpers import STATUS_WORDS
 
 
 def return_url(claim):
@@ -132,11 +135,12 @@ def refused_in_row(claim, write, **kept):
     try:
         return write(), None
     except InvalidInput as error:
-        return None, render_claim_error(claim, str(error), 422, **kept)
+        return None, render_claim_error(claim, translated(error), 422, **kept)
 
 
 def correction(claim_id, operation, message, reload=False):
-    """Run one correction on a claim; the claim (or its error) is what the reviewer sees."""
+    """Run one correction on a claim; the claim (or its error) is what the reviewer sees.
+    `message` (marked with N_) says what was done, with the claim's %(position)s."""
     claim = load_claim(claim_id)
     result, refused = refused_in_row(claim, lambda: operation(claim))
     if refused:
@@ -144,7 +148,8 @@ def correction(claim_id, operation, message, reload=False):
     if isinstance(result, tuple):
         result = result[0]
     undo_id = history.last_change_id(get_db(), result["id"], g.user.username)
-    return answer_with_row(result, message.format(claim=claim), undo_id=undo_id, reload=reload)
+    said = _(message, position=claim["position"])
+    return answer_with_row(result, said, undo_id=undo_id, reload=reload)
 
 
 @bp.post("/claims/<id:claim_id>/boundaries")
@@ -162,7 +167,7 @@ def edit_claim_boundaries(claim_id):
         )
 
     return correction(
-        claim_id, operation, "Changed where claim {claim[position]} starts and ends.", reload=True
+        claim_id, operation, N_("Changed where claim %(position)s starts and ends."), reload=True
     )
 
 
@@ -175,7 +180,7 @@ def split_claim(claim_id):
             raise InvalidInput("Choose where to split the claim.")
         return corrections.split_claim(get_db(), claim["id"], at, g.user, expected_version())
 
-    return correction(claim_id, operation, "Split claim {claim[position]} in two.", reload=True)
+    return correction(claim_id, operation, N_("Split claim %(position)s in two."), reload=True)
 
 
 @bp.post("/claims/<id:claim_id>/merge")
@@ -186,7 +191,7 @@ def merge_claim(claim_id):
         lambda claim: corrections.merge_with_next(
             get_db(), claim["id"], g.user, expected_version()
         ),
-        "Merged claim {claim[position]} with the next one.",
+        N_("Merged claim %(position)s with the next one."),
         reload=True,
     )
 
@@ -197,13 +202,15 @@ def hide_claim(claim_id):
     load_claim(claim_id)  # an unknown id is a 404 whatever the form says
     hidden = single_form_value("hidden")
     if hidden not in ("1", "0"):
-        abort(400, description="Say whether this is a claim (hidden=0) or not (hidden=1).")
+        abort(400, description=_("Say whether this is a claim (hidden=0) or not (hidden=1)."))
     return correction(
         claim_id,
         lambda claim: corrections.set_not_a_claim(
             get_db(), claim["id"], hidden == "1", g.user, expected_version()
         ),
-        "Marked claim {claim[position]} “not a claim”." if hidden == "1" else "Restored the claim.",
+        N_("Marked claim %(position)s “not a claim”.")
+        if hidden == "1"
+        else N_("Restored the claim."),
         reload=True,
     )
 
@@ -224,7 +231,7 @@ def set_claim_attribution(claim_id):
     if refused:
         return refused
     undo_id = history.last_change_id(get_db(), result["id"], g.user.username)
-    return answer_with_row(result, "Saved the source.", undo_id=undo_id)
+    return answer_with_row(result, _("Saved the source."), undo_id=undo_id)
 
 
 @bp.post("/claims/<id:claim_id>/attribution/confirm")
@@ -235,7 +242,7 @@ def confirm_claim_attribution(claim_id):
         lambda claim: corrections.confirm_attribution(
             get_db(), claim["id"], g.user, expected_version()
         ),
-        "Confirmed the source.",
+        N_("Confirmed the source."),
     )
 
 
@@ -257,10 +264,15 @@ def set_claim_status(claim_id):
             raise
         return blind_decision(load_claim(claim_id), status=status)
     except InvalidInput as error:
-        return render_claim_error(load_claim(claim_id), str(error), 422)
+        return render_claim_error(load_claim(claim_id), translated(error), 422)
     claim = change.claim
     if not is_htmx():
-        flash_change(f"Set claim {claim['position']} to “{claim['status']}”.", change.history_id)
+        said = _(
+            "Set claim %(position)s to “%(status)s”.",
+            position=claim["position"],
+            status=_(STATUS_WORDS[claim["status"]]),
+        )
+        flash_change(said, change.history_id)
         return redirect_after_write(return_url(claim))
     # Written, so not under blind review: the row needs no look at the desk.
     return render_row(claim, undo=change.history_id, desk=NOT_BLIND)
@@ -268,14 +280,14 @@ def set_claim_status(claim_id):
 
 def blind_decision(claim, status=None, note=None):
     """A blind reviewer's own status or note: only their row changes, only they see it."""
-    _, refused = refused_in_row(
+    _done, refused = refused_in_row(
         claim,
         lambda: blind.decide(get_db(), claim["id"], g.user, status=status, note=note),
         note_form={"body": note},
     )
     if refused:
         return refused
-    message = "Saved your blind decision (private until every reviewer is done)."
+    message = _("Saved your blind decision (private until every reviewer is done).")
     if not is_htmx():
         flash_change(message)
         return redirect_after_write(return_url(claim))
@@ -319,7 +331,7 @@ def copy_review(claim_id):
     claim = load_claim(claim_id)
     from_id = positive_int(single_form_value("from"))
     if from_id is None:
-        abort(400, description="Say which claim's review to copy.")
+        abort(400, description=_("Say which claim's review to copy."))
     try:
         copied, refused = refused_in_row(
             claim,
@@ -327,14 +339,18 @@ def copy_review(claim_id):
         )
     except ClaimNotFound:  # the other claim, gone since the panel was drawn
         return render_claim_error(
-            claim, "That claim is not there any more; nothing was copied.", 422
+            claim, _("That claim is not there any more; nothing was copied."), 422
         )
     if refused:
         return refused
     undo_id = history.last_change_id(get_db(), copied["id"], g.user.username)
     return answer_with_row(
         copied,
-        f"Copied the review of claim {from_id}: {copied['status']}, with its evidence.",
+        _(
+            "Copied the review of claim %(id)s: %(status)s, with its evidence.",
+            id=from_id,
+            status=_(STATUS_WORDS[copied["status"]]),
+        ),
         undo_id=undo_id,
         evidence_changed=True,
     )
@@ -347,12 +363,12 @@ def add_claim_note(claim_id):
     body = request.form.get("body")
     if blind.is_reviewer(blind.open_review(get_db(), claim["article_id"]), g.user):
         return blind_decision(claim, note=body)
-    _, refused = refused_in_row(
+    _done, refused = refused_in_row(
         claim, lambda: notes.add_note(get_db(), claim["id"], body, g.user), note_form={"body": body}
     )
     if refused:
         return refused
-    return answer_with_row(claim, "Saved the note.")
+    return answer_with_row(claim, _("Saved the note."))
 
 
 @bp.post("/claims/<id:claim_id>/evidence")
@@ -363,14 +379,14 @@ def add_claim_evidence(claim_id):
     values = {name: form.get(name) for name in ("url", "stance", "title", "excerpt")}
     # Its link is fetched and kept in the background (the job worker), never in this
     # request; the job is queued with the evidence, or neither is stored.
-    _, refused = refused_in_row(
+    _done, refused = refused_in_row(
         claim,
         lambda: archive.add_evidence(get_db(), claim["id"], g.user, **values),
         evidence_form=values,
     )
     if refused:
         return refused
-    return answer_with_row(claim, "Saved the evidence.", evidence_changed=True)
+    return answer_with_row(claim, _("Saved the evidence."), evidence_changed=True)
 
 
 def hide_record(record_id, hide, message, **extra):
@@ -382,7 +398,7 @@ def hide_record(record_id, hide, message, **extra):
 @bp.post("/notes/<id:note_id>/delete")
 @role_required("reviewer")
 def delete_note(note_id):
-    return hide_record(note_id, notes.delete_note, "Deleted the note.")
+    return hide_record(note_id, notes.delete_note, _("Deleted the note."))
 
 
 @bp.post("/notes/<id:note_id>/purge")
@@ -390,7 +406,7 @@ def delete_note(note_id):
 def purge_note(note_id):
     """Purge a note's text (a secret pasted by mistake) everywhere; back to its claim."""
     note = notes.purge_note(get_db(), note_id, g.user)
-    flash("The note's text is purged from the note, its history, search and exports.", "info")
+    flash(_("The note's text is purged from the note, its history, search and exports."), "info")
     return redirect(url_for("workbench.show_claim", claim_id=note["claim_id"]), code=303)
 
 
@@ -400,7 +416,7 @@ def delete_evidence(evidence_id):
     return hide_record(
         evidence_id,
         evidence.delete_evidence,
-        "Removed the evidence.",
+        _("Removed the evidence."),
         evidence_changed=True,
     )
 
@@ -416,7 +432,7 @@ def undo_change(history_id):
     except VersionConflict as conflict:
         return render_conflict(conflict.current, undoing=True)
     claim = claims.get_claim(get_db(), done.claim_ids[0])
-    message = f"Undid the {done.what}."
+    message = _("Undid the %(what)s.", what=_(done.what))
     if not is_htmx():
         flash(message, "success")
         fallback = url_for("workbench.show_article", article_id=done.article_id)
@@ -445,27 +461,41 @@ def render_claim_error(claim, message, status, conflict=False, **extra):
 
 def render_conflict(current, undoing=False):
     """409: someone changed the claim first; what they did, and the claim as it is now."""
-    who = current.get("updated_by") or "another reviewer"
+    who = current.get("updated_by") or _("another reviewer")
     when = readable_time(current.get("updated_at"))
+    latest = history.latest_entry(get_db(), current["id"])
     if not current.get("is_claim"):
-        what = (
-            "merged this claim into another"
-            if current.get("hidden_reason") == "merged"
-            else "marked this claim “not a claim”"
-        )
-        latest = history.latest_entry(get_db(), current["id"])
         if latest:
             who, when = latest["actor"], readable_time(latest["at"])
-        change = f"{who} {what} at {when}"
-    else:
-        latest = history.latest_entry(get_db(), current["id"])
-        if latest and latest["action"] != "status":
-            who, when = latest["actor"], readable_time(latest["at"])
-            change = f"{who} changed this claim ({latest['action']}) at {when}"
+        if current.get("hidden_reason") == "merged":
+            change = _("%(who)s merged this claim into another at %(when)s", who=who, when=when)
         else:
-            change = f"{who} changed this claim to “{current['status']}” at {when}"
-    ending = "so it was not undone" if undoing else "your change was not saved"
-    message = (
-        f"{change}; {ending}. Here is the claim as it is now: choose again if you still disagree."
-    )
+            change = _("%(who)s marked this claim “not a claim” at %(when)s", who=who, when=when)
+    elif latest and latest["action"] != "status":
+        who, when = latest["actor"], readable_time(latest["at"])
+        change = _(
+            "%(who)s changed this claim (%(action)s) at %(when)s",
+            who=who,
+            action=latest["action"],
+            when=when,
+        )
+    else:
+        change = _(
+            "%(who)s changed this claim to “%(status)s” at %(when)s",
+            who=who,
+            status=_(STATUS_WORDS[current["status"]]),
+            when=when,
+        )
+    if undoing:
+        message = _(
+            "%(change)s; so it was not undone. Here is the claim as it is now: choose again "
+            "if you still disagree.",
+            change=change,
+        )
+    else:
+        message = _(
+            "%(change)s; your change was not saved. Here is the claim as it is now: choose "
+            "again if you still disagree.",
+            change=change,
+        )
     return render_claim_error(current, message, 409, conflict=True)

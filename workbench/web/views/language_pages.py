@@ -1,12 +1,14 @@
 """The language an article is read in: a page to correct it (editors and admins)."""
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ...errors import InvalidInput
 from ...review import article_language
 from ...text import languages
 from ..auth import role_required
 from ..database import get_db
+from ..interface_locale import translated
 from ..loaders import load_article
 from ..responses import is_htmx
 from .blueprint import bp
@@ -34,17 +36,24 @@ def set_article_language(article_id):
                 "articles/language.html",
                 article=article,
                 choices=language_choices(article["language"]),
-                error=str(error),
+                error=translated(error),
             ),
             422,
         )
-    name = languages.language(code).name
+    name = _(languages.language(code).name)
     if changed:
         flash(
-            f"The article is read as {name} now: its detected sources were found again.", "success"
+            _(
+                "The article is read as %(language)s now: its detected sources were found again.",
+                language=name,
+            ),
+            "success",
         )
     else:
-        flash(f"The article was already read as {name}; nothing changed.", "info")
+        flash(
+            _("The article was already read as %(language)s; nothing changed.", language=name),
+            "info",
+        )
     target = url_for("workbench.show_article", article_id=article["id"])
     if is_htmx():
         return "", 204, {"HX-Redirect": target}

@@ -1,11 +1,13 @@
 """Deleted is not gone: the list of deleted articles and restoring one (admins)."""
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ...errors import ArticleNotFound, InvalidInput
 from ...review import articles
 from ..auth import role_required
 from ..database import get_db
+from ..interface_locale import translated
 from ..responses import is_htmx, redirect_after_write, render_partial
 from .blueprint import bp
 
@@ -42,11 +44,17 @@ def restore_article(article_id):
         # Restored already, or in the way of another: said beside the row, or on the page.
         if is_htmx():
             return render_partial(
-                "articles/_deleted_row.html", 409, article={"id": article_id}, message=str(error)
+                "articles/_deleted_row.html",
+                409,
+                article={"id": article_id},
+                message=translated(error),
             )
-        flash(str(error), "info")
+        flash(translated(error), "info")
         return redirect_after_write(article_url)
     if is_htmx():
         return render_partial("articles/_deleted_row.html", article=article, restored=True)
-    flash(f"Restored “{article['title']}”, with its claims, notes and history.", "success")
+    flash(
+        _("Restored “%(title)s”, with its claims, notes and history.", title=article["title"]),
+        "success",
+    )
     return redirect_after_write(article_url)
