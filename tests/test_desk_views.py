@@ -718,10 +718,11 @@ def test_one_drawing_serves_every_open_page_of_every_changed_article(desk, app, 
                 other: ({before}, [(ana, "en")]),
             },
         )
-        ana_first, ana_after = live_drawing.events_for(ana, before, batches[desk["article"]])
-        vic_first, _ = live_drawing.events_for(vic, before, batches[desk["article"]])
-        caught_up, _ = live_drawing.events_for(ana, newest, batches[desk["article"]])
-        ana_second, _ = live_drawing.events_for(ana, before, batches[other])
+        mine = batches[desk["article"]]
+        ana_first, ana_after = live_drawing.events_for(ana, before, mine, "en")
+        vic_first, _ = live_drawing.events_for(vic, before, mine, "en")
+        caught_up, _ = live_drawing.events_for(ana, newest, mine, "en")
+        ana_second, _ = live_drawing.events_for(ana, before, batches[other], "en")
     assert ana_after == newest - 1  # the first article's change; the second came later
     assert f"event: claim-{first}\n" in ana_first and f"claim-{second}" not in ana_first
     assert 'class="claim claim--disputed"' in ana_first

@@ -32,7 +32,7 @@ def test_the_bulk_bar_counts_in_spanish(spanish_page, import_article, console_er
     expect(count).to_have_text("3 afirmaciones marcadas")
     expect(verb).to_have_text("Cambiar las 3 afirmaciones a")
     bar.get_by_role("button", name="Disputada", exact=True).click()
-    expect(page.locator("#messages")).to_contain_text("3 afirmaciones marcadas como “disputada”.")
+    expect(page.locator("#messages")).to_contain_text("3 afirmaciones quedaron como “disputada”.")
     assert console_errors == []
 
 

@@ -34,9 +34,8 @@ def init_app(app: Flask) -> None:
 
 
 def request_locale() -> str:
-    """The account's chosen language, else the best of the browser's, else English.
-    Outside a request (a live page's events, drawn in a thread) English, unless the
-    drawing says which language (flask_babel.force_locale)."""
+    """The account's chosen language, else the best of the browser's, else English (also
+    outside a request, where live pages are drawn under force_locale)."""
     if not has_request_context():
         return DEFAULT_LOCALE
     user = g.get("user")

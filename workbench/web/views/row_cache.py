@@ -5,11 +5,11 @@ nobody had changed since the last view).
 A row's HTML is kept under a key made of everything the row could show: every item of
 the claim dict it is drawn from (its columns, its note and evidence counts, what other
 parts of the app attach to it, such as a match reviewed elsewhere), and how it is shown
-(can the viewer review; is it beside the article text; in which language). Any change to
-any of them is a new key, so a cached row is never stale; old keys fall out oldest first.
-What differs between viewers must reach the row through the claim dict, the arguments or
-the key's language (the request's, or the one a live drawing forces), never from anything
-else of the request, or it would be shared.
+(can the viewer review; is it beside the article text). Any change to any of them is a
+new key, so a cached row is never stale; old keys fall out oldest first. What differs
+between viewers must reach the row through the claim dict or the arguments, never from
+the request, or it would be shared; the one exception is the reader's language, which is
+in every key.
 """
 
 import threading
@@ -44,16 +44,8 @@ def row_html(
     blind_open = bool(desk and desk.get("blind_open"))
     mine = bool(blind_open and desk and desk.get("blind_reviewer"))
     own = ((desk or {}).get("mine", {}).get(claim.get("id")) or {}).get("status") if mine else None
-    key = (
-        interface_locale(),
-        can_review,
-        in_article,
-        listed,
-        blind_open,
-        mine,
-        own,
-        _key_of(claim),
-    )
+    key: tuple[Any, ...] = (interface_locale(), can_review, in_article, listed, blind_open, mine)
+    key += (own, _key_of(claim))
     with _lock:
         found = _rows.get(key)
         if found is not None:

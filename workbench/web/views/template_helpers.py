@@ -22,8 +22,7 @@ ROLE_WORDS = {
     "admin": N_("admin"),
 }
 
-# The statuses as the interface names them (their codes stay English in forms, data and
-# exports); a button shows the word capitalised.
+# The statuses as the interface says them (their codes stay English in data and exports).
 STATUS_WORDS = {
     "unverified": N_("unverified"),
     "sourced": N_("sourced"),
@@ -69,8 +68,8 @@ def init_app(app: Flask) -> None:
         METHOD_WORDS=METHOD_WORDS,
         row_html=row_html,
         STATUSES=STATUSES,
-        STATUS_WORDS=STATUS_WORDS,
         DECISION_WORDS=DECISION_WORDS,
+        STATUS_WORDS=STATUS_WORDS,
         ROLE_WORDS=ROLE_WORDS,
         FLAG_LABELS=flags.FLAG_LABELS,
         FLAGS=flags.FLAGS,
