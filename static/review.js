@@ -198,6 +198,31 @@ const Review = (() => {
     return [...document.querySelectorAll("li.claim > input[type=checkbox]")];
   }
 
+  // The bar's words: in the page's language when the bar brings them (data-words, drawn
+  // by templates/_bulk_words.html), else these. Each counted phrase is [one, many], with
+  // {count} where the number goes.
+  const BULK_WORDS = {
+    idle: "Tick claims (x, shift-click for a range) to change several at once.",
+    ticked: ["{count} claim ticked", "{count} claims ticked"],
+    matching: ["{count} claim matching", "{count} claims matching"],
+    verbIdle: "Set the ticked claims to",
+    verbTicked: ["Set the {count} claim to", "Set the {count} claims to"],
+    verbMatching: ["Set all {count} claim to", "Set all {count} claims to"],
+  };
+
+  function bulkWords(bar) {
+    try {
+      return { ...BULK_WORDS, ...JSON.parse(bar.dataset.words || "{}") };
+    } catch {
+      return BULK_WORDS;
+    }
+  }
+
+  function counted(forms, count) {
+    const one = new Intl.PluralRules(document.documentElement.lang || "en").select(count) === "one";
+    return forms[one ? 0 : 1].replace("{count}", String(count));
+  }
+
   function updateBulkBar() {
     const bar = document.getElementById("bulk");
     if (!bar) return;
@@ -206,13 +231,13 @@ const Review = (() => {
     const count = everything ? Number(all.dataset.total) : ticks().filter((box) => box.checked).length;
     const counter = bar.querySelector("[data-bulk-count]");
     const verb = bar.querySelector("[data-bulk-verb]");
-    const noun = count === 1 ? "claim" : "claims";
+    const words = bulkWords(bar);
     if (counter) {
-      counter.textContent = count
-        ? `${count} ${noun} ${everything ? "matching" : "ticked"}`
-        : "Tick claims (x, shift-click for a range) to change several at once.";
+      counter.textContent = count ? counted(everything ? words.matching : words.ticked, count) : words.idle;
     }
-    if (verb) verb.textContent = count ? `Set ${everything ? "all" : "the"} ${count} ${noun} to` : "Set the ticked claims to";
+    if (verb) {
+      verb.textContent = count ? counted(everything ? words.verbMatching : words.verbTicked, count) : words.verbIdle;
+    }
     bar.classList.toggle("bulkbar--active", count > 0);
   }
 
