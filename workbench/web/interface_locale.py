@@ -4,7 +4,7 @@ gettext in templates and views, and dates and numbers as that locale writes them
 
 import datetime
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, format_datetime, format_decimal, get_locale, gettext
 
 from ..errors import say
@@ -35,6 +35,9 @@ def init_app(app: Flask) -> None:
 
 def request_locale() -> str:
     """The account's chosen language, else the best of the browser's, else English."""
+    if not has_request_context():
+        # Drawn once for every reader at once (live events, in an app context): English.
+        return DEFAULT_LOCALE
     user = g.get("user")
     chosen = known_locale(getattr(user, "language", None))
     if chosen:
