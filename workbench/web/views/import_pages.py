@@ -6,6 +6,7 @@ import re
 import urllib.parse
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 
 from ...errors import ArticleRejected, PreviewNotFound, TooManyJobs
 from ...intake import importing, snapshots
@@ -13,6 +14,7 @@ from ...review import articles
 from ...text.cleaning import document_from_upload, text_from_paste
 from ..auth import role_required
 from ..database import get_db
+from ..interface_locale import translated
 from ..loaders import load_article
 from ..responses import navigate, render_page_or_partial
 from .blueprint import bp
@@ -134,7 +136,7 @@ def import_preview(preview_id):
             return navigate(job_url(job_id))
         result = importing.import_preview(db, preview.id, metadata, g.user)
     except (ArticleRejected, TooManyJobs) as error:
-        return render_preview(preview, request.form, str(error), 422)
+        return render_preview(preview, request.form, translated(error), 422)
     return after_import(result)
 
 
@@ -143,7 +145,7 @@ def import_preview(preview_id):
 def discard_preview(preview_id):
     preview = load_preview(preview_id)
     snapshots.discard_preview(get_db(), preview.id)
-    flash("Discarded the preview; nothing was imported.", "info")
+    flash(gettext("Discarded the preview; nothing was imported."), "info")
     return navigate(url_for("workbench.new_article"))
 
 
@@ -216,7 +218,7 @@ def refused(which, error, form):
         422,
         form=form if which == "text" else {},
         link=form.get("url") if which == "url" else None,
-        error=str(error),
+        error=translated(error),
         error_for=which,
         article_choices=articles.article_titles(get_db()),
     )
@@ -267,7 +269,12 @@ def after_import(result):
             url_for("workbench.restore_offer", article_id=result.article_id, reason="import")
         )
     if result.created:
-        flash(f"Imported {result.claim_count} claims.", "success")
+        flash(imported_claims(result.claim_count), "success")
     else:
-        flash("This article was imported before; here it is.", "info")
+        flash(gettext("This article was imported before; here it is."), "info")
     return navigate(url_for("workbench.show_article", article_id=result.article_id))
+
+
+def imported_claims(count):
+    """The notice after an import (English says "claims" whatever the count)."""
+    return ngettext("Imported %(num)d claims.", "Imported %(num)d claims.", count)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext
 
 from ...desk import events
 from ...team import accounts
@@ -76,14 +77,17 @@ class Limits:
 
     def _refusal(self, username: str) -> str | None:
         if self.by_user[username] >= self.per_user:
-            return (
-                f"{username} has as many pages with live updates open as one account may "
-                f"({self.per_user}): close one and this page tries again within 30 seconds."
+            return gettext(
+                "%(username)s has as many pages with live updates open as one account may "
+                "(%(limit)s): close one and this page tries again within 30 seconds.",
+                username=username,
+                limit=self.per_user,
             )
         if self.open >= self.total:
-            return (
-                f"the server holds as many live pages as it may ({self.total}): this page "
-                "tries again within 30 seconds."
+            return gettext(
+                "the server holds as many live pages as it may (%(limit)s): this page "
+                "tries again within 30 seconds.",
+                limit=self.total,
             )
         return None
 
