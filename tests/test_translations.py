@@ -30,10 +30,24 @@ def test_every_marked_message_is_translated(locale):
 
 @pytest.mark.parametrize("locale", TRANSLATED)
 def test_the_compiled_catalogue_is_the_written_one(locale):
-    written = {m.id: m.string for m in catalogue.read(locale) if m.id}
+    written = _entries(catalogue.read(locale))
     with catalogue.po_path(locale).with_suffix(".mo").open("rb") as handle:
-        shipped = {m.id: m.string for m in read_mo(handle) if m.id}
+        shipped = _entries(read_mo(handle))
     assert shipped == written, "the .mo is older than the .po: run `make translations`"
+
+
+def _entries(catalog):
+    """{(context, id): translation} of the translated messages (the .mo holds only those),
+    a plural's ids and forms as tuples (read_mo gives lists)."""
+
+    def frozen(value):
+        return tuple(value) if isinstance(value, list | tuple) else (value,)
+
+    return {
+        (m.context, frozen(m.id)): frozen(m.string)
+        for m in catalog
+        if m.id and any(frozen(m.string))
+    }
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
