@@ -1,0 +1,237 @@
+"""The desk and the record pages (queue, an article's desk, approvals, adjudication,
+import, search, sources, versions, evidence links) for a reader whose browser asks for
+Spanish: real pages with data in them say the Spanish words and not the English ones, and
+their writes answer in Spanish with and without htmx."""
+
+import pytest
+
+from support import import_by_form, sign_in
+
+SPANISH = {"Accept-Language": "es-ES,es;q=0.9"}
+HX = {"HX-Request": "true"}
+TEXT = (
+    "The mayor opened the bridge on Monday, the ministry said. It cost $4.5 million. "
+    "Critics called the project late. The council will vote in May."
+)
+
+
+def page(client, url):
+    response = client.get(url, headers=SPANISH)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def says(text, spanish, english):
+    """Every one of `spanish` is in `text`, and none of `english`."""
+    assert [word for word in spanish if word not in text] == []
+    assert [word for word in english if word in text] == []
+
+
+@pytest.fixture
+def desk(app, admin_client, db):
+    """An article of four claims, an editor and two reviewers, logged in."""
+    article_id = import_by_form(admin_client, TEXT, title="Bridge")
+    claim_ids = [
+        row[0]
+        for row in db.execute(
+            "select id from claims where article_id = ? order by position", [article_id]
+        )
+    ]
+    return {
+        "article": article_id,
+        "claims": claim_ids,
+        "admin": admin_client,
+        "editor": sign_in(app, "eda", "editor"),
+        "ana": sign_in(app, "ana", "reviewer"),
+        "db": db,
+    }
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_an_assignment_is_said_in_spanish_and_the_queue_reads_in_spanish(desk, headers):
+    response = desk["editor"].post(
+        f"/articles/{desk['article']}/assign",
+        data={"reviewer": "ana", "first": "2", "last": "3"},
+        headers={**SPANISH, **headers},
+    )
+    assert response.status_code == (204 if headers else 303)
+    desk_page = page(desk["editor"], f"/articles/{desk['article']}/desk")
+    says(
+        desk_page,
+        [
+            "Se asignaron las afirmaciones 2–3 (2) a ana.",
+            "<h2>Asignar</h2>",
+            "<h2>Segunda revisión</h2>",
+            "<h2>Revisión ciega doble</h2>",
+            "Iniciar una revisión ciega doble",
+            "0 propuestas · 0 aprobadas · 0 devueltas",
+            '<span class="role">revisor</span>',
+        ],
+        ["Assigned claims", "Second check", "Blind double review", "0 proposed", "Still open"],
+    )
+    queue = page(desk["ana"], "/queue")
+    says(
+        queue,
+        ["<h1>Mi cola</h1>", "afirmación 2", "asignada por eda", "It cost $4.5 million."],
+        ["assigned by", "Nothing waits", "oldest first"],
+    )
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_an_approval_from_the_approvals_list_is_said_in_spanish(desk, headers):
+    desk["editor"].post("/desk/approval", data={"needs_approval": "on"})
+    claim_id = desk["claims"][0]
+    desk["ana"].post(f"/claims/{claim_id}/status", data={"status": "sourced"})
+    approvals = page(desk["editor"], "/approvals")
+    says(
+        approvals,
+        [
+            "Decisiones pendientes de aprobación",
+            "afirmación 1",
+            "ana propone",
+            'placeholder="Por qué se devuelve…"',
+            ">Devolver</button>",
+            "necesitan la aprobación de un editor",
+        ],
+        ["Decisions waiting", "proposes", "Why it goes back", "Turn it off"],
+    )
+    version = desk["db"].execute("select version from claims where id = ?", [claim_id])
+    response = desk["editor"].post(
+        f"/claims/{claim_id}/approve",
+        data={"view": "approvals", "version": version.fetchone()[0]},
+        headers={**SPANISH, **headers},
+    )
+    answer = response.get_data(as_text=True) if headers else page(desk["editor"], "/approvals")
+    says(answer, ["Se aprobó “", "para la afirmación 1."], ["Approved “"])
+    if headers:
+        says(answer, ["ana propuso", "· ahora", "aprobada</span>"], ["proposed", "now"])
+
+
+def test_the_adjudication_page_and_a_ruling_refused_speak_spanish(desk):
+    article, editor = desk["article"], desk["editor"]
+    says(
+        page(editor, f"/articles/{article}/adjudication"),
+        ["<h2>Arbitraje</h2>", "Este artículo no ha tenido revisión ciega doble."],
+        ["Adjudication", "has had no blind"],
+    )
+    response = editor.post(
+        f"/articles/{article}/blind", data={"reviewer": ["ana", "eda"]}, headers=SPANISH
+    )
+    assert response.status_code == 303
+    says(
+        page(editor, f"/articles/{article}/desk"),
+        ["Revisión ciega doble iniciada: ana, eda deciden cada afirmación.", "En curso desde"],
+        ["Blind double review started", "Under way since"],
+    )
+    says(
+        page(desk["ana"], f"/articles/{article}"),
+        ["Revisión ciega doble de ana, eda:", "tus estados y notas son privados"],
+        ["Blind double review by", "stay private"],
+    )
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_an_import_refused_says_why_in_spanish_beside_its_form(admin_client, headers):
+    response = admin_client.post(
+        "/articles",
+        data=b"text=%FF%FEbad",
+        content_type="application/x-www-form-urlencoded",
+        headers={**SPANISH, **headers},
+    )
+    assert response.status_code == 422
+    says(
+        response.get_data(as_text=True),
+        [
+            "El texto enviado no es UTF-8 válido",
+            "<h2>Desde un enlace</h2>",
+            "<h2>Desde un archivo</h2>",
+            "Importar y dividir en afirmaciones",
+            'placeholder="Por defecto, la primera línea"',
+            "— un artículo nuevo —",
+        ],
+        ["is not valid UTF-8", "From a link<", "Import and split", "Defaults to the first line"],
+    )
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_search_and_a_bulk_change_speak_spanish(desk, headers):
+    results = page(desk["ana"], "/search?q=bridge+OR+council")
+    says(
+        results,
+        [
+            "<h1>Buscar afirmaciones</h1>",
+            "<strong>2</strong> afirmaciones coinciden.",
+            "Exportar estas",
+            "CSV para Excel",
+            "Poner las afirmaciones marcadas en",
+            ">persona con nombre</option>",
+            "Los filtros se combinan.",
+        ],
+        ["claims match", "Find claims", "Export these", "Filters combine", ">named person<"],
+    )
+    response = desk["ana"].post(
+        "/search/status",
+        data={"q": "council", "new_status": "disputed", "all_matching": "1"},
+        headers={**SPANISH, **headers},
+    )
+    assert response.status_code == 303
+    says(page(desk["ana"], response.headers["Location"]), ["1 afirmación pasó a “"], ["Set 1"])
+    refused = desk["ana"].post(
+        "/search/status", data={"q": "council", "new_status": "disputed"}, headers=SPANISH
+    )
+    assert refused.status_code == 400
+    assert "No marcaste ninguna afirmación" in refused.get_data(as_text=True)
+
+
+def test_the_sources_pages_speak_spanish(desk):
+    sources = page(desk["ana"], "/sources")
+    says(
+        sources,
+        ["<h1>Fuentes</h1>", "Personas y organizaciones", "1 fuente.", "Fusionar las fuentes"],
+        ["People and organisations", "1 source.", "Merge the ticked"],
+    )
+    record = page(desk["ana"], "/sources/show?key=organization:ministry")
+    says(
+        record,
+        [
+            "Fuente de",
+            "<strong>1</strong> afirmación</a> en 1 artículo:",
+            "<h2>Menciones</h2>",
+            "Escrita como",
+        ],
+        ["Cited for", "Mentions", "Written as"],
+    )
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_a_new_version_is_announced_and_listed_in_spanish(desk, headers):
+    article = desk["article"]
+    response = desk["admin"].post(
+        "/articles",
+        data={"text": TEXT.replace("$4.5 million", "$5 million"), "new_version_of": article},
+        headers={**SPANISH, **headers},
+    )
+    assert response.status_code in (200, 303)
+    says(
+        page(desk["admin"], f"/articles/{article}"),
+        ["Versión 2 importada: 1 cambiadas", "<strong>Versión 2</strong> de este artículo"],
+        ["Imported version", "of this article"],
+    )
+    says(
+        page(desk["admin"], f"/articles/{article}/versions"),
+        ["Versiones de este artículo", "primera importación", "(actual)", "qué cambió"],
+        ["Versions of this article", "first import", "(current)"],
+    )
+    says(
+        page(desk["admin"], f"/articles/{article}/versions/2"),
+        ["Qué cambió en la versión 2", ">cambiada</span>", "afirmación 2"],
+        ["What changed in version", ">changed</span>"],
+    )
+
+
+def test_the_evidence_links_page_speaks_spanish(desk):
+    says(
+        page(desk["editor"], "/links"),
+        ["<h1>Enlaces de evidencia</h1>", "Comprobar todos los enlaces ahora"],
+        ["Evidence links", "Check every link now", "No evidence links yet"],
+    )
