@@ -206,13 +206,24 @@ const Review = (() => {
     const count = everything ? Number(all.dataset.total) : ticks().filter((box) => box.checked).length;
     const counter = bar.querySelector("[data-bulk-count]");
     const verb = bar.querySelector("[data-bulk-verb]");
-    const noun = count === 1 ? "claim" : "claims";
+    // The sentences in the reader's language, from the bar's data-* (templates/search/
+    // _bulk_words.html); English when the bar has none.
+    const said = (key, english) => (bar.dataset[key] || english).replace("{n}", count);
+    const one = count === 1;
+    const noun = one ? "claim" : "claims";
+    const form = one ? "One" : "Other";
     if (counter) {
-      counter.textContent = count
-        ? `${count} ${noun} ${everything ? "matching" : "ticked"}`
-        : "Tick claims (x, shift-click for a range) to change several at once.";
+      counter.textContent = !count
+        ? said("none", "Tick claims (x, shift-click for a range) to change several at once.")
+        : everything
+          ? said(`matching${form}`, `{n} ${noun} matching`)
+          : said(`ticked${form}`, `{n} ${noun} ticked`);
     }
-    if (verb) verb.textContent = count ? `Set ${everything ? "all" : "the"} ${count} ${noun} to` : "Set the ticked claims to";
+    if (verb) {
+      verb.textContent = !count
+        ? said("setNone", "Set the ticked claims to")
+        : said(everything ? `setAll${form}` : `set${form}`, `Set ${everything ? "all" : "the"} {n} ${noun} to`);
+    }
     bar.classList.toggle("bulkbar--active", count > 0);
   }
 
