@@ -3,12 +3,18 @@ import, search, sources, versions, evidence links) for a reader whose browser as
 Spanish: real pages with data in them say the Spanish words and not the English ones, and
 their writes answer in Spanish with and without htmx."""
 
+import io
+import pathlib
+
 import pytest
 
 from support import import_by_form, sign_in
+from workbench.text import page_metadata
+from workbench.web.views.import_pages import FOUND_PLACES
 
 SPANISH = {"Accept-Language": "es-ES,es;q=0.9"}
 HX = {"HX-Request": "true"}
+NEWS_PAGE = (pathlib.Path(__file__).parent / "pages" / "saved_news_page" / "page.html").read_bytes()
 TEXT = (
     "The mayor opened the bridge on Monday, the ministry said. It cost $4.5 million. "
     "Critics called the project late. The council will vote in May."
@@ -154,6 +160,39 @@ def test_an_import_refused_says_why_in_spanish_beside_its_form(admin_client, hea
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_a_preview_reads_in_spanish_and_says_where_each_field_was_found(admin_client, headers):
+    response = admin_client.post(
+        "/imports/file",
+        data={"file": (io.BytesIO(NEWS_PAGE), "page.html")},
+        content_type="multipart/form-data",
+        headers=SPANISH,
+    )
+    assert response.status_code == 303
+    preview = response.headers["Location"]
+    says(
+        page(admin_client, preview),
+        [
+            "<h1>Revisa antes de importar</h1>",
+            "Leído del archivo",
+            "según ",
+            "El texto del artículo",
+            "caracteres en",
+            ">Descartar</button>",
+        ],
+        ["Check before importing", "Read from the file", "The article's text", "characters in"],
+    )
+    refused = admin_client.post(
+        f"{preview}/import", data={"published_on": "14 March"}, headers={**SPANISH, **headers}
+    )
+    assert refused.status_code == 422
+    says(
+        refused.get_data(as_text=True),
+        ["Sobre el artículo", "tomado de la página", "Importar y dividir en afirmaciones"],
+        ["About the article", "taken from the page"],
+    )
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_search_and_a_bulk_change_speak_spanish(desk, headers):
     results = page(desk["ana"], "/search?q=bridge+OR+council")
     says(
@@ -235,3 +274,14 @@ def test_the_evidence_links_page_speaks_spanish(desk):
         ["<h1>Enlaces de evidencia</h1>", "Comprobar todos los enlaces ahora"],
         ["Evidence links", "Check every link now", "No evidence links yet"],
     )
+
+
+def test_every_place_page_metadata_is_found_in_is_in_the_catalogue():
+    """A preview says where each field was found in the reader's language: every FROM_*
+    word of page_metadata is marked (a new one would show in English)."""
+    said = {
+        value
+        for name, value in vars(page_metadata).items()
+        if name.startswith("FROM_") and isinstance(value, str)
+    }
+    assert said == set(FOUND_PLACES)

@@ -10,6 +10,7 @@ from flask_babel import gettext, ngettext
 
 from ...errors import ArticleRejected, PreviewNotFound, TooManyJobs
 from ...intake import importing, snapshots
+from ...interface_languages import N_
 from ...review import articles
 from ...text.cleaning import document_from_upload, text_from_paste
 from ..auth import role_required
@@ -242,6 +243,20 @@ def render_preview(preview, form, error=None, status=200):
     )
 
 
+# Where on a page its metadata was found (workbench.text.page_metadata's FROM_* words,
+# which say it in English only), marked for the catalogue: a preview says it translated.
+FOUND_PLACES = (
+    N_("the page's structured data (JSON-LD)"),
+    N_("a meta tag"),
+    N_("the headline on the page"),
+    N_("the byline on the page"),
+    N_("the page's <title>"),
+    N_("a <time> element"),
+    N_("the page's canonical link"),
+    N_("the address it was fetched from"),
+    N_("the text extractor's guess"),
+)
+
 # The form's fields by the page metadata field they are prefilled from.
 _FORM_FIELDS = {
     "title": "title",
@@ -255,7 +270,7 @@ _FORM_FIELDS = {
 def _found_in(metadata):
     """form field -> where on the page its value was found, for the reviewer to weigh."""
     return {
-        _FORM_FIELDS[name]: where
+        _FORM_FIELDS[name]: gettext(where)
         for name, where in metadata.sources.items()
         if name in _FORM_FIELDS
     }
