@@ -285,3 +285,36 @@ def test_every_place_page_metadata_is_found_in_is_in_the_catalogue():
         if name.startswith("FROM_") and isinstance(value, str)
     }
     assert said == set(FOUND_PLACES)
+
+
+def read_stream(app, client, article_id, after, headers):
+    """The whole event stream of a short-lived connection (STREAM_SECONDS set short)."""
+    app.config["STREAM_SECONDS"] = 0.3
+    response = client.get(
+        f"/articles/{article_id}/events",
+        query_string={"after": after},
+        headers=headers,
+        buffered=False,
+    )
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_live_notice_and_who_is_here_come_in_each_pages_language(desk, app):
+    article, db = desk["article"], desk["db"]
+    after = db.execute("select max(id) from history").fetchone()[0]
+    desk["editor"].post(f"/articles/{article}/presence", data={"claim": str(desk["claims"][1])})
+    claim_id = desk["claims"][0]
+    start, text = db.execute("select start, text from claims where id = ?", [claim_id]).fetchone()
+    split = desk["editor"].post(
+        f"/claims/{claim_id}/split", data={"at": str(start + text.index("opened"))}
+    )
+    assert split.status_code in (200, 303)
+    spanish = read_stream(app, desk["ana"], article, after, SPANISH)
+    says(
+        spanish,
+        ["event: notice\n", "eda cambió las afirmaciones", "recarga la página", "También aquí:"],
+        ["reload the page", "Also here:", "changed the claims"],
+    )
+    english = read_stream(app, desk["admin"], article, after, {})
+    says(english, ["eda changed the claims", "reload the page", "Also here:"], ["recarga"])

@@ -26,6 +26,7 @@ from ...desk import presence
 from ..auth import SESSION_COOKIE
 from ..database import get_db
 from ..forms import positive_int, single_form_value
+from ..interface_locale import interface_locale
 from ..loaders import load_article
 from ..responses import is_htmx
 from ..threaded_wsgi import HAND_OVER
@@ -63,6 +64,7 @@ def article_events(article_id):
         token=request.cookies.get(SESSION_COOKIE, ""),
         farewell=sse("notice", farewell),
         seconds=current_app.config["STREAM_SECONDS"],
+        locale=interface_locale(),
     )
     hand_over = request.environ.get(HAND_OVER)
     if hand_over is not None:

@@ -3,16 +3,19 @@ changed, a notice to reload when claims moved, and who else is on the article.
 
 Drawn once for every page of an article that sees it alike, however many are open
 (live_streams.py calls these in a thread, inside an app context): a row differs
-only by whether the reader may review and, under blind review, by the reviewer.
+only by whether the reader may review and, under blind review, by the reviewer; a notice
+and the presence line by the language the page is read in (rows are drawn in English).
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import render_template
+from flask_babel import force_locale
 
 from ...desk import blind, events, presence
 from ...desk.events import HistoryEvent
+from ...interface_languages import DEFAULT_LOCALE
 from ...memory import matching
 from ...review import articles, claims
 from ...team.accounts import User
@@ -63,15 +66,21 @@ class Batch:
     rows: dict[tuple[bool, str | None], dict[int, str]] = field(default_factory=dict)
     counts: str = ""  # the progress bar and tab counts, out of band: data lines
     too_far: set[int] = field(default_factory=set)  # resume points told to reload
-    # {(actor, history id of a change that moved claims, or None for "many"): notice event}
-    notices: dict[tuple[str, int | None], str] = field(default_factory=dict)
+    # {(actor, history id of a change that moved claims or None for "many", locale):
+    #  notice event}
+    notices: dict[tuple[str, int | None, str], str] = field(default_factory=dict)
 
 
-def draw_batches(db: Any, wanted: dict[int, tuple[set[int], list[User]]]) -> dict[int, Batch]:
+def draw_batches(
+    db: Any,
+    wanted: dict[int, tuple[set[int], list[User]]],
+    locales: dict[int, set[str]] | None = None,
+) -> dict[int, Batch]:
     """{article id: its Batch} for each article of `wanted` ({article id: (the resume
     points of its open pages, their readers)}) that has changes. The claims, counts and
     matches of every article are read in one query each, and each row is drawn once for
-    each kind of reader."""
+    each kind of reader; a notice once for each language its pages are read in (`locales`,
+    by article; English when not said)."""
     batches = {}
     rows_wanted: dict[int, set[int]] = {}
     under_review = blind.articles_reviewed(db, list(wanted))
@@ -83,18 +92,23 @@ def draw_batches(db: Any, wanted: dict[int, tuple[set[int], list[User]]]) -> dic
         found = {after: [change for change in read if change.id > after] for after in afters}
         review = blind.latest(db, article_id) if article_id in under_review else None
         batch = batches[article_id] = Batch(found, review)
+        read_in = (locales or {}).get(article_id) or {DEFAULT_LOCALE}
         for after, changes in found.items():
             for change in changes:
                 if change.action in RELOAD_ACTIONS or change.claim_id is None:
-                    batch.notices.setdefault(
-                        (change.actor, change.id), _notice(change.actor, change)
-                    )
+                    for locale in read_in:
+                        if (change.actor, change.id, locale) not in batch.notices:
+                            batch.notices[(change.actor, change.id, locale)] = _notice(
+                                change.actor, change, locale
+                            )
             claim_ids = {c.claim_id for c in changes if c.claim_id is not None}
             if len(claim_ids) > MAX_ROWS_PER_EVENT or len(read) >= events.MAX_ROWS:
                 # Too far behind to patch: those pages are told to reload.
                 batch.too_far.add(after)
                 for actor in {change.actor for change in changes}:
-                    batch.notices.setdefault((actor, None), _notice(actor, None))
+                    for locale in read_in:
+                        if (actor, None, locale) not in batch.notices:
+                            batch.notices[(actor, None, locale)] = _notice(actor, None, locale)
             else:
                 rows_wanted.setdefault(article_id, set()).update(claim_ids)
     if not rows_wanted:
@@ -128,14 +142,18 @@ def draw_batches(db: Any, wanted: dict[int, tuple[set[int], list[User]]]) -> dic
     return batches
 
 
-def _notice(actor: str, change: HistoryEvent | None) -> str:
-    return sse("notice", render_template("desk/_notice.html", who=actor, change=change))
+def _notice(actor: str, change: HistoryEvent | None, locale: str) -> str:
+    with force_locale(locale):
+        return sse("notice", render_template("desk/_notice.html", who=actor, change=change))
 
 
-def events_for(user: User, after: int, batch: Batch) -> tuple[str, int]:
-    """What one page, drawn up to history id `after`, is sent of `batch`, and its new
-    resume point. The reader's own changes are on their page already: only the resume
-    point moves for them. The last row sent carries the article's counts."""
+def events_for(
+    user: User, after: int, batch: Batch, locale: str = DEFAULT_LOCALE
+) -> tuple[str, int]:
+    """What one page, drawn up to history id `after` and read in `locale`, is sent of
+    `batch`, and its new resume point. The reader's own changes are on their page
+    already: only the resume point moves for them. The last row sent carries the
+    article's counts."""
     mine = batch.changes.get(after, [])
     if not mine:
         return "", after
@@ -149,7 +167,7 @@ def events_for(user: User, after: int, batch: Batch) -> tuple[str, int]:
     )
     if reload_because is not None or after in batch.too_far:
         who = (reload_because or theirs[-1]).actor
-        notice = batch.notices[(who, reload_because.id if reload_because else None)]
+        notice = batch.notices[(who, reload_because.id if reload_because else None, locale)]
         # The notice carries the resume point: a reconnect does not say it again.
         return notice.replace("event: notice\n", f"id: {last_id}\nevent: notice\n", 1), last_id
     claim_ids = list(dict.fromkeys(c.claim_id for c in theirs if c.claim_id is not None))
@@ -170,17 +188,20 @@ def _data_lines(html: str) -> str:
 
 
 def draw_presence(
-    db: Any, article_id: int, usernames: list[str]
-) -> dict[str, tuple[tuple[Any, ...], str]]:
-    """{username: (who else is on the article, as a key; its presence event)} for each of
-    `usernames` (one query; an event drawn once for those who see the same people)."""
+    db: Any, article_id: int, readers: list[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[tuple[Any, ...], str]]:
+    """{(username, locale): (who else is on the article, as a key; its presence event)}
+    for each of `readers` (username, the language their page is read in): one query; an
+    event drawn once for those who see the same people in the same language."""
     people = presence.present(db, article_id)
-    drawn: dict[tuple[Any, ...], str] = {}
+    drawn: dict[tuple[tuple[Any, ...], str], str] = {}
     found = {}
-    for name in usernames:
+    for name, locale in readers:
         others = [person for person in people if person["username"] != name]
         key = tuple((p["username"], p["claim_id"], p["position"]) for p in others)
-        if key not in drawn:
-            drawn[key] = sse("presence", render_template("desk/_presence.html", people=others))
-        found[name] = (key, drawn[key])
+        if (key, locale) not in drawn:
+            with force_locale(locale):
+                html = render_template("desk/_presence.html", people=others)
+            drawn[(key, locale)] = sse("presence", html)
+        found[(name, locale)] = (key, drawn[(key, locale)])
     return found

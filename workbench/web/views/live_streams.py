@@ -27,6 +27,7 @@ from flask import Flask
 from flask_babel import gettext
 
 from ...desk import events
+from ...interface_languages import DEFAULT_LOCALE
 from ...team import accounts
 from ...team.accounts import User
 from ..database import get_db
@@ -57,6 +58,7 @@ class StreamOrder:
     token: str  # the session cookie, checked again every SESSION_CHECK_SECONDS
     farewell: str  # the event that says the session ended
     seconds: float  # the stream ends after this; the browser reconnects
+    locale: str = DEFAULT_LOCALE  # the language the page is read in
 
 
 class Limits:
@@ -267,30 +269,32 @@ class Hub:
                 await asyncio.sleep(max(started + BATCH_SECONDS - self.loop.time(), 0))
 
     async def _draw(self, changed: set[int], people: set[int]) -> None:
-        wanted = {}
+        wanted, locales = {}, {}
         for article_id in changed:
             readers = self.by_article[article_id]
             users = {stream.order.user.username: stream.order.user for stream in readers}
             wanted[article_id] = ({stream.after for stream in readers}, list(users.values()))
+            locales[article_id] = {stream.order.locale for stream in readers}
         present_for = {
             article_id: sorted(
-                {stream.order.user.username for stream in self.by_article[article_id]}
+                {(s.order.user.username, s.order.locale) for s in self.by_article[article_id]}
             )
             for article_id in people
         }
-        batches, present = await self._in_thread(_draw_all, wanted, present_for)
+        batches, present = await self._in_thread(_draw_all, wanted, locales, present_for)
         for article_id in changed | people:
             batch = batches.get(article_id)
             seen = present.get(article_id)
             for stream in self.by_article.get(article_id, ()):
                 if batch is not None:
                     text, stream.after = live_drawing.events_for(
-                        stream.order.user, stream.after, batch
+                        stream.order.user, stream.after, batch, stream.order.locale
                     )
                     if text:
                         stream.push(text)
-                if seen is not None and stream.order.user.username in seen:
-                    key, event = seen[stream.order.user.username]
+                reader = (stream.order.user.username, stream.order.locale)
+                if seen is not None and reader in seen:
+                    key, event = seen[reader]
                     if key != stream.presence:
                         stream.presence = key
                         stream.push(event)
@@ -325,12 +329,15 @@ class Hub:
 
 
 def _draw_all(
-    db: Any, wanted: dict[int, tuple[set[int], list[User]]], present_for: dict[int, list[str]]
-) -> tuple[dict[int, live_drawing.Batch], dict[int, dict[str, Any]]]:
-    batches = live_drawing.draw_batches(db, wanted) if wanted else {}
+    db: Any,
+    wanted: dict[int, tuple[set[int], list[User]]],
+    locales: dict[int, set[str]],
+    present_for: dict[int, list[tuple[str, str]]],
+) -> tuple[dict[int, live_drawing.Batch], dict[int, dict[tuple[str, str], Any]]]:
+    batches = live_drawing.draw_batches(db, wanted, locales) if wanted else {}
     present = {
-        article_id: live_drawing.draw_presence(db, article_id, names)
-        for article_id, names in present_for.items()
+        article_id: live_drawing.draw_presence(db, article_id, readers)
+        for article_id, readers in present_for.items()
     }
     return batches, present
 
