@@ -3,7 +3,10 @@ rewrites as claims are ticked speaks Spanish too (its sentences come from the pa
 
 import re
 
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
 
 SPANISH = {"Accept-Language": "es-ES,es;q=0.9"}
 
