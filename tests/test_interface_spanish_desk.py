@@ -49,6 +49,7 @@ def desk(app, admin_client, db):
         "admin": admin_client,
         "editor": sign_in(app, "eda", "editor"),
         "ana": sign_in(app, "ana", "reviewer"),
+        "bo": sign_in(app, "bo", "reviewer"),
         "db": db,
     }
 
@@ -134,6 +135,42 @@ def test_the_adjudication_page_and_a_ruling_refused_speak_spanish(desk):
         ["Revisión ciega doble de ana, eda:", "tus estados y notas son privados"],
         ["Blind double review by", "stay private"],
     )
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_adjudicating_a_disagreement_reads_and_answers_in_spanish(desk, headers):
+    article, editor = desk["article"], desk["editor"]
+    editor.post(f"/articles/{article}/blind", data={"reviewer": ["ana", "bo"]})
+    for name, statuses in (
+        ("ana", ["sourced", "disputed", "sourced", "unverified"]),
+        ("bo", ["sourced", "sourced", "sourced", "unverified"]),
+    ):
+        for claim_id, status in zip(desk["claims"], statuses, strict=True):
+            desk[name].post(f"/claims/{claim_id}/status", data={"status": status})
+    adjudication = f"/articles/{article}/adjudication"
+    says(
+        page(editor, adjudication),
+        [
+            "1 afirmación en la que ana, bo no coinciden.",
+            '<th scope="col">Revisores</th>',
+            '<th scope="col">Acuerdo</th>',
+            "Kappa de Cohen",
+            "Estado final:",
+            "Por qué (queda en el historial)",
+            "(sin nota)",
+        ],
+        ["claim where", "Final status", "Why (kept", "(no note)", "Agreement"],
+    )
+    response = editor.post(
+        f"/claims/{desk['claims'][1]}/adjudicate",
+        data={"status": "disputed", "note": "The contract says 5 million."},
+        headers={**SPANISH, **headers},
+    )
+    assert response.status_code == (200 if headers else 303)
+    answer = response.get_data(as_text=True) if headers else page(editor, adjudication)
+    says(answer, ["La afirmación 2 queda “", "tu arbitraje quedó registrado"], ["your ruling"])
+    if not headers:
+        says(answer, ["Arbitrada:", "(consulta el historial de la afirmación)."], ["Ruled:"])
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
