@@ -5,11 +5,13 @@ their writes answer in Spanish with and without htmx."""
 
 import io
 import pathlib
+import re
 
 import pytest
 
 from support import import_by_form, sign_in
 from workbench.text import page_metadata
+from workbench.web.interface_locale import readable_number
 from workbench.web.views.import_pages import FOUND_PLACES
 
 SPANISH = {"Accept-Language": "es-ES,es;q=0.9"}
@@ -161,6 +163,9 @@ def test_adjudicating_a_disagreement_reads_and_answers_in_spanish(desk, headers)
         ],
         ["claim where", "Final status", "Why (kept", "(no note)", "Agreement"],
     )
+    table = page(editor, adjudication).split('class="table agreement-table"', 1)[1]
+    assert "<td>75%</td>" in table and re.search(r"<td>-?\d,\d\d</td>", table)
+    assert not re.search(r"<td>-?\d\.\d\d</td>", table)  # κ and α with a decimal comma
     response = editor.post(
         f"/claims/{desk['claims'][1]}/adjudicate",
         data={"status": "disputed", "note": "The contract says 5 million."},
@@ -355,3 +360,12 @@ def test_a_live_notice_and_who_is_here_come_in_each_pages_language(desk, app):
     )
     english = read_stream(app, desk["admin"], article, after, {})
     says(english, ["eda changed the claims", "reload the page", "Also here:"], ["recarga"])
+
+
+def test_agreement_figures_are_rounded_as_before_and_pointed_as_the_locale_points(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        for value in (0.165, -0.02, 0.005, -0.0, 1.0):  # as "%.2f" rounds them (binary floats)
+            assert readable_number(value, 2) == f"{value:.2f}"
+        assert readable_number(90.90909, 0) == "91"
+    with app.test_request_context(headers=SPANISH):
+        assert (readable_number(0.165, 2), readable_number(-0.4, 2)) == ("0,17", "-0,40")
