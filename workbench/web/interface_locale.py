@@ -3,6 +3,7 @@ choice, else the browser's Accept-Language, else English), the catalogues behind
 gettext in templates and views, and dates and numbers as that locale writes them."""
 
 import datetime
+import decimal
 
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, format_datetime, format_decimal, get_locale, gettext
@@ -72,8 +73,12 @@ def readable_time(stamp: str | None) -> str:
     return f"{format_datetime(moment, 'medium').rsplit(':', 1)[0]} UTC"
 
 
-def readable_number(value: float | int | None) -> str:
-    """A count or a figure as the reader's locale groups and points it (1,234.5 / 1234,5)."""
+def readable_number(value: float | int | None, places: int | None = None) -> str:
+    """A count or a figure as the reader's locale groups and points it (1,234.5 / 1234,5);
+    with `places`, rounded to that many decimals, all shown (0.40 / 0,40)."""
     if value is None:
         return ""
-    return format_decimal(value)
+    if places is None:
+        return format_decimal(value)
+    rounded = decimal.Decimal(f"{value:.{places}f}")  # rounded as Python's "%.2f" rounds
+    return format_decimal(rounded, format="#,##0" + ("." + "0" * places if places else ""))

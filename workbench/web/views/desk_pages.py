@@ -4,6 +4,7 @@ queue. Every write works as a plain form (303 and a flash message) and with htmx
 changed item in place, or a redirect the browser follows)."""
 
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 
 from ...desk import agreement, blind, decisions
 from ...errors import InvalidInput
@@ -13,6 +14,7 @@ from ...team.accounts import list_users
 from ..auth import role_required, safe_next
 from ..database import get_db
 from ..forms import expected_version, positive_int, single_form_value
+from ..interface_locale import translated
 from ..loaders import load_article, load_claim
 from ..responses import is_htmx, render_partial
 from .article_header import article_summary
@@ -46,7 +48,7 @@ def optional_position(field):
         return None
     number = positive_int(value.strip())
     if number is None:
-        abort(400, description=f"“{field}” must be a claim number.")
+        abort(400, description=gettext("“%(field)s” must be a claim number.", field=field))
     return number
 
 
@@ -111,14 +113,21 @@ def assign_article(article_id):
             get_db(), article["id"], form_names("reviewer"), g.user, first, last
         )
     except InvalidInput as error:
-        return back_to(desk_url, str(error), "error")
-    which = (
-        "every claim" if first is None and last is None else f"claims {first or 1}–{last or '…'}"
-    )
-    return back_to(
-        desk_url,
-        f"Assigned {which} ({result.claims}) to {', '.join(form_names('reviewer'))}.",
-    )
+        return back_to(desk_url, translated(error), "error")
+    names = ", ".join(form_names("reviewer"))
+    if first is None and last is None:
+        message = gettext(
+            "Assigned every claim (%(count)s) to %(names)s.", count=result.claims, names=names
+        )
+    else:
+        message = gettext(
+            "Assigned claims %(first)s–%(last)s (%(count)s) to %(names)s.",
+            first=first or 1,
+            last=last or "…",
+            count=result.claims,
+            names=names,
+        )
+    return back_to(desk_url, message)
 
 
 @bp.post("/articles/<id:article_id>/approval")
@@ -127,11 +136,12 @@ def set_article_approval(article_id):
     article = load_article(article_id, with_body=False)
     choice = single_form_value("needs_approval")
     decisions.set_article_choice(get_db(), article["id"], choice, g.user)
-    words = {"desk": "follow the desk's setting", "on": "need approval", "off": "need no approval"}
-    return back_to(
-        url_for("workbench.article_desk", article_id=article["id"]),
-        f"Decisions on this article now {words[choice]}.",
-    )
+    said = {
+        "desk": gettext("Decisions on this article now follow the desk's setting."),
+        "on": gettext("Decisions on this article now need approval."),
+        "off": gettext("Decisions on this article now need no approval."),
+    }
+    return back_to(url_for("workbench.article_desk", article_id=article["id"]), said[choice])
 
 
 @bp.post("/desk/approval")
@@ -139,10 +149,12 @@ def set_article_approval(article_id):
 def set_desk_approval():
     value = single_form_value("needs_approval")
     if value not in ("on", "off"):
-        abort(400, description="Say “on” or “off”.")
+        abort(400, description=gettext("Say “on” or “off”."))
     decisions.set_desk_needs_approval(get_db(), value == "on", g.user)
     back = safe_next(request.form.get("next"), url_for("workbench.approvals"))
-    return back_to(back, f"Decisions need approval desk-wide: {value}.")
+    if value == "on":
+        return back_to(back, gettext("Decisions need approval desk-wide: on."))
+    return back_to(back, gettext("Decisions need approval desk-wide: off."))
 
 
 @bp.post("/articles/<id:article_id>/blind")
@@ -153,9 +165,13 @@ def start_blind_review(article_id):
     try:
         review = blind.start(get_db(), article["id"], form_names("reviewer"), g.user)
     except InvalidInput as error:
-        return back_to(desk_url, str(error), "error")
+        return back_to(desk_url, translated(error), "error")
     return back_to(
-        desk_url, f"Blind double review started: {', '.join(review.reviewers)} decide every claim."
+        desk_url,
+        gettext(
+            "Blind double review started: %(names)s decide every claim.",
+            names=", ".join(review.reviewers),
+        ),
     )
 
 
@@ -195,10 +211,13 @@ def approve_claim(claim_id):
     try:
         approved = decisions.approve(get_db(), claim["id"], g.user, expected_version())
     except InvalidInput as error:
-        return render_claim_error(claim, str(error), 422)
-    return decision_answer(
-        approved, f"Approved “{approved['status']}” for claim {approved['position']}.", claim
+        return render_claim_error(claim, translated(error), 422)
+    message = gettext(
+        "Approved “%(status)s” for claim %(n)s.",
+        status=gettext(approved["status"]),
+        n=approved["position"],
     )
+    return decision_answer(approved, message, claim)
 
 
 @bp.post("/claims/<id:claim_id>/return")
@@ -212,10 +231,15 @@ def return_claim(claim_id):
     except InvalidInput as error:
         if request.form.get("view") == "approvals":
             claim = claims.get_claim(get_db(), claim["id"])
-            return render_partial("desk/_approval.html", claim=claim, error=str(error)), 422
-        return render_claim_error(claim, str(error), 422)
-    to = claim["updated_by"] or "its reviewer"
-    return decision_answer(returned, f"Returned claim {returned['position']} to {to}.", claim)
+            return render_partial("desk/_approval.html", claim=claim, error=translated(error)), 422
+        return render_claim_error(claim, translated(error), 422)
+    if claim["updated_by"]:
+        message = gettext(
+            "Returned claim %(n)s to %(who)s.", n=returned["position"], who=claim["updated_by"]
+        )
+    else:
+        message = gettext("Returned claim %(n)s to its reviewer.", n=returned["position"])
+    return decision_answer(returned, message, claim)
 
 
 @bp.post("/articles/<id:article_id>/approve-all")
@@ -226,7 +250,12 @@ def approve_article(article_id):
     back = safe_next(
         request.form.get("next"), url_for("workbench.article_desk", article_id=article["id"])
     )
-    return back_to(back, f"Approved {count} proposed decision{'' if count == 1 else 's'}.")
+    return back_to(
+        back,
+        ngettext(
+            "Approved %(num)d proposed decision.", "Approved %(num)d proposed decisions.", count
+        ),
+    )
 
 
 # --- adjudication ---------------------------------------------------------------------
@@ -257,9 +286,13 @@ def adjudicate_claim(claim_id):
         claim = blind.adjudicate(get_db(), claim["id"], status, note, g.user)
     except InvalidInput as error:
         if is_htmx():
-            return _adjudication_item(claim, error=str(error), note=note), 422
+            return _adjudication_item(claim, error=translated(error), note=note), 422
         raise
-    message = f"Claim {claim['position']} is “{claim['status']}”: your ruling is recorded."
+    message = gettext(
+        "Claim %(n)s is “%(status)s”: your ruling is recorded.",
+        n=claim["position"],
+        status=gettext(claim["status"]),
+    )
     if is_htmx():
         return _adjudication_item(claim, done=message)
     flash(message, "success")

@@ -6,13 +6,16 @@ import re
 import urllib.parse
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 
 from ...errors import ArticleRejected, PreviewNotFound, TooManyJobs
 from ...intake import importing, snapshots
+from ...interface_languages import N_
 from ...review import articles
 from ...text.cleaning import document_from_upload, text_from_paste
 from ..auth import role_required
 from ..database import get_db
+from ..interface_locale import translated
 from ..loaders import load_article
 from ..responses import navigate, render_page_or_partial
 from .blueprint import bp
@@ -134,7 +137,7 @@ def import_preview(preview_id):
             return navigate(job_url(job_id))
         result = importing.import_preview(db, preview.id, metadata, g.user)
     except (ArticleRejected, TooManyJobs) as error:
-        return render_preview(preview, request.form, str(error), 422)
+        return render_preview(preview, request.form, translated(error), 422)
     return after_import(result)
 
 
@@ -143,7 +146,7 @@ def import_preview(preview_id):
 def discard_preview(preview_id):
     preview = load_preview(preview_id)
     snapshots.discard_preview(get_db(), preview.id)
-    flash("Discarded the preview; nothing was imported.", "info")
+    flash(gettext("Discarded the preview; nothing was imported."), "info")
     return navigate(url_for("workbench.new_article"))
 
 
@@ -216,7 +219,7 @@ def refused(which, error, form):
         422,
         form=form if which == "text" else {},
         link=form.get("url") if which == "url" else None,
-        error=str(error),
+        error=translated(error),
         error_for=which,
         article_choices=articles.article_titles(get_db()),
     )
@@ -240,6 +243,20 @@ def render_preview(preview, form, error=None, status=200):
     )
 
 
+# Where on a page its metadata was found (workbench.text.page_metadata's FROM_* words,
+# which say it in English only), marked for the catalogue: a preview says it translated.
+FOUND_PLACES = (
+    N_("the page's structured data (JSON-LD)"),
+    N_("a meta tag"),
+    N_("the headline on the page"),
+    N_("the byline on the page"),
+    N_("the page's <title>"),
+    N_("a <time> element"),
+    N_("the page's canonical link"),
+    N_("the address it was fetched from"),
+    N_("the text extractor's guess"),
+)
+
 # The form's fields by the page metadata field they are prefilled from.
 _FORM_FIELDS = {
     "title": "title",
@@ -253,7 +270,7 @@ _FORM_FIELDS = {
 def _found_in(metadata):
     """form field -> where on the page its value was found, for the reviewer to weigh."""
     return {
-        _FORM_FIELDS[name]: where
+        _FORM_FIELDS[name]: gettext(where)
         for name, where in metadata.sources.items()
         if name in _FORM_FIELDS
     }
@@ -267,7 +284,12 @@ def after_import(result):
             url_for("workbench.restore_offer", article_id=result.article_id, reason="import")
         )
     if result.created:
-        flash(f"Imported {result.claim_count} claims.", "success")
+        flash(imported_claims(result.claim_count), "success")
     else:
-        flash("This article was imported before; here it is.", "info")
+        flash(gettext("This article was imported before; here it is."), "info")
     return navigate(url_for("workbench.show_article", article_id=result.article_id))
+
+
+def imported_claims(count):
+    """The notice after an import (English says "claims" whatever the count)."""
+    return ngettext("Imported %(num)d claims.", "Imported %(num)d claims.", count)

@@ -2,6 +2,7 @@
 by the page itself without JavaScript), landing on the result when the job is done."""
 
 from flask import abort, flash, g, url_for
+from flask_babel import gettext, ngettext
 
 from ...errors import PreviewNotFound
 from ...intake import archive, importing, jobs, snapshots
@@ -9,6 +10,7 @@ from ...review import articles
 from ..database import get_db
 from ..responses import is_htmx, navigate, render_page_or_partial
 from .blueprint import bp
+from .import_pages import imported_claims
 
 
 @bp.get("/jobs/<id:job_id>")
@@ -43,11 +45,15 @@ def landing(job):
         return url_for("workbench.restore_offer", article_id=result["article_id"], reason="import")
     if job.kind == importing.IMPORT:
         if result.get("created"):
-            flash(f"Imported {result['claim_count']} claims.", "success")
+            flash(imported_claims(result["claim_count"]), "success")
         else:
-            flash("This article was imported before; here it is.", "info")
+            flash(gettext("This article was imported before; here it is."), "info")
     if job.kind == archive.CHECK:
-        flash(f"Checked {result.get('links', 0)} evidence links.", "success")
+        count = result.get("links", 0)
+        flash(
+            ngettext("Checked %(num)d evidence links.", "Checked %(num)d evidence links.", count),
+            "success",
+        )
         return url_for("workbench.links_page")
     if job.article_id or result.get("article_id"):
         return url_for("workbench.show_article", article_id=job.article_id or result["article_id"])

@@ -7,6 +7,7 @@ from ...errors import TooManyJobs
 from ...intake import archive
 from ..auth import role_required
 from ..database import get_db
+from ..interface_locale import translated
 from ..responses import navigate
 from .blueprint import bp
 
@@ -28,7 +29,7 @@ def check_links():
     try:
         job_id = archive.queue_check(get_db(), g.user.username)
     except TooManyJobs as error:
-        flash(str(error), "error")
+        flash(translated(error), "error")
         return navigate(url_for("workbench.links_page"))
     return navigate(url_for("workbench.show_job", job_id=job_id))
 

@@ -1,6 +1,7 @@
 """Search across articles, act on many claims at once, and the dashboard."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 
 from ...desk import agreement, decisions
 from ...memory import matching
@@ -45,7 +46,7 @@ def search_page():
 def bulk_status():
     claim_filter = claim_filter_from(request.form)
     if claim_filter.is_empty():
-        abort(400, description="Choose at least one filter before changing many claims.")
+        abort(400, description=gettext("Choose at least one filter before changing many claims."))
     # "status" is the filter (which claims); "new_status" is what they become.
     status = single_form_value("new_status")
     # Exactly the ticked claims change, unless the reviewer asked for every match (and
@@ -57,12 +58,19 @@ def bulk_status():
         if not only_ids:
             abort(
                 400,
-                description="No claims were ticked: tick the claims to change, or "
-                "choose “every matching claim”.",
+                description=gettext(
+                    "No claims were ticked: tick the claims to change, or "
+                    "choose “every matching claim”."
+                ),
             )
     result = claims.set_status_many(get_db(), claim_filter, status, g.user, only_ids)
     changed = result.count
-    message = f"Set {changed} claim{'' if changed == 1 else 's'} to “{status}”."
+    message = ngettext(
+        "Set %(num)d claim to “%(status)s”.",
+        "Set %(num)d claims to “%(status)s”.",
+        changed,
+        status=gettext(status),
+    )
     flash(message, f"undo:{result.batch}" if result.batch else "success")
     return redirect(url_for("workbench.search_page", **claim_filter.as_query()), code=303)
 

@@ -1,6 +1,7 @@
 """The Sources page: every person and organisation cited, their record, merge and split."""
 
 from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext
 
 from ...errors import InvalidInput
 from ...memory import sources
@@ -8,6 +9,7 @@ from ...text.source_names import KINDS
 from ..auth import role_required, safe_next
 from ..database import get_db
 from ..forms import page_number, positive_int, single_form_value
+from ..interface_locale import translated
 from ..responses import is_htmx, navigate, render_page_or_partial
 from .blueprint import bp
 
@@ -17,7 +19,7 @@ SOURCES_PAGE = 100
 def source_key(value):
     """A group key from a form or the query string; 400 when it is not shaped like one."""
     if not isinstance(value, str) or not sources.is_source_key(value):
-        abort(400, description="That is not a source from the Sources page.")
+        abort(400, description=gettext("That is not a source from the Sources page."))
     return value
 
 
@@ -27,7 +29,7 @@ def sources_page():
     query = (request.args.get("q") or "").strip()[:200] or None
     kind = request.args.get("kind") or None
     if kind is not None and kind not in KINDS:
-        abort(400, description="Choose a person or an organisation.")
+        abort(400, description=gettext("Choose a person or an organisation."))
     page = page_number()
     groups = sources.all_sources(get_db(), query, kind)
     start = (page - 1) * SOURCES_PAGE
@@ -75,10 +77,10 @@ def merge_sources():
     except InvalidInput as error:
         if is_htmx():
             raise
-        flash(str(error), "error")
+        flash(translated(error), "error")
         return redirect(back, code=303)
     flash(
-        f"Merged {len(decisions) + 1} sources into one.",
+        gettext("Merged %(count)s sources into one.", count=len(decisions) + 1),
         f"source-undo:{decisions[-1]}" if len(decisions) == 1 else "success",
     )
     target = url_for("workbench.show_source", key=into)
@@ -92,12 +94,15 @@ def split_source():
     article_id = positive_int(single_form_value("article"))
     text, kind = single_form_value("text"), single_form_value("kind")
     if article_id is None or not text or kind not in KINDS:
-        abort(400, description="Say which mention to split off: its article, words and kind.")
+        abort(
+            400,
+            description=gettext("Say which mention to split off: its article, words and kind."),
+        )
     try:
         new_key = sources.split_mention(get_db(), key, article_id, text, kind, g.user)
     except InvalidInput as error:
-        return render_source(key, 422, str(error))
-    flash(f"“{text}” is a source of its own now.", "success")
+        return render_source(key, 422, translated(error))
+    flash(gettext("“%(text)s” is a source of its own now.", text=text), "success")
     if is_htmx():
         return render_source(key)
     return redirect(url_for("workbench.show_source", key=new_key), code=303)
@@ -107,6 +112,11 @@ def split_source():
 @role_required("reviewer")
 def undo_source_decision(decision_id):
     decision = sources.undo_decision(get_db(), decision_id, g.user)
-    flash(f"Undid the {decision['action']}.", "success")
+    undone = (
+        gettext("Undid the merge.")
+        if decision["action"] == "merge"
+        else gettext("Undid the split.")
+    )
+    flash(undone, "success")
     back = safe_next(request.form.get("next"), url_for("workbench.sources_page"))
     return navigate(back)

@@ -1,6 +1,7 @@
 """Versions of an article: the list, what a version changed, a version's text."""
 
 from flask import abort, flash, g, render_template, url_for
+from flask_babel import gettext, ngettext
 
 from ...errors import ArticleNotFound, ArticleRejected
 from ...review import articles, versions
@@ -25,7 +26,7 @@ def version_target(form):
             articles.get_article(get_db(), article_id, with_body=False)
         except ArticleNotFound:
             raise ArticleRejected(
-                f"There is no article {article_id} to add a version to."
+                "There is no article %(id)s to add a version to.", id=article_id
             ) from None
         return article_id
     return versions.article_for_url(get_db(), form.get("url"))
@@ -37,22 +38,27 @@ def import_version(article_id, text, source_format):
         get_db(), article_id, text, actor=g.user, source_format=source_format
     )
     if not result.created:
-        flash("This is the article's current text already; nothing changed.", "info")
+        flash(gettext("This is the article's current text already; nothing changed."), "info")
     else:
-        one = result.undecided == 1
-        undecided = (
-            f" {result.undecided} decided claim{'' if one else 's'} now "
-            f"say{'s' if one else ''} something else: back to unverified, marked “changed "
-            "since decided”."
-            if result.undecided
-            else ""
+        message = gettext(
+            "Imported version %(number)s: %(changed)s changed, %(removed)s removed, "
+            "%(added)s new, %(kept)s unchanged (claims whose passage changed are marked; "
+            "nothing recorded was lost).",
+            number=result.number,
+            changed=result.changed,
+            removed=result.removed,
+            added=result.added,
+            kept=result.kept,
         )
-        flash(
-            f"Imported version {result.number}: {result.changed} changed, "
-            f"{result.removed} removed, {result.added} new, {result.kept} unchanged "
-            f"(claims whose passage changed are marked; nothing recorded was lost).{undecided}",
-            "success",
-        )
+        if result.undecided:
+            message += " " + ngettext(
+                "%(num)d decided claim now says something else: back to unverified, "
+                "marked “changed since decided”.",
+                "%(num)d decided claims now say something else: back to unverified, "
+                "marked “changed since decided”.",
+                result.undecided,
+            )
+        flash(message, "success")
     return navigate(url_for("workbench.show_article", article_id=article_id))
 
 
