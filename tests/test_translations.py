@@ -117,3 +117,89 @@ def test_the_check_finds_words_in_text_and_in_what_is_read_aloud():
         "<em>Left in English</em><script>var x = 'code';</script>"
     )
     assert bare_words(source) == ['button aria-label="Close"', "Left in English"]
+
+
+# --- The command line (workbench/cli): its help and what it prints go through gettext. ---
+
+import ast  # noqa: E402
+
+CLI_FOLDER = catalogue.ROOT / "workbench" / "cli"
+# Words a person reads: two words of letters side by side ("is not", "Added jane").
+PROSE = re.compile(r"[^\W\d_]{2,}[ ,;:]+[^\W\d_]{2,}")
+GETTEXT_NAMES = {"_", "gettext", "ngettext"}
+# Calls whose text reaches the reader: what is printed, refused or asked.
+SAYING = {"echo", "secho", "ClickException", "UsageError", "BadParameter", "prompt", "confirm"}
+
+
+def _called(node: ast.Call) -> str:
+    function = node.func
+    return function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
+
+
+def _is_gettext(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and _called(node) in GETTEXT_NAMES
+
+
+def _literal_prose(node: ast.AST) -> list[str]:
+    """English words written into `node` itself, outside any gettext call."""
+    if _is_gettext(node):
+        return []
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value] if PROSE.search(node.value) else []
+    if isinstance(node, ast.JoinedStr):
+        text = "".join(
+            part.value if isinstance(part, ast.Constant) else " {} " for part in node.values
+        )
+        return [text] if PROSE.search(text.replace("{}", "")) else []
+    found = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.expr):
+            found += _literal_prose(child)
+    return found
+
+
+def cli_problems(source: str, name: str = "cli") -> list[str]:
+    """Help texts that are not a gettext call, and printed or raised words outside one."""
+    problems = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        called = _called(node)
+        for keyword in node.keywords:
+            if keyword.arg in ("help", "short_help", "epilog") and not _is_gettext(keyword.value):
+                problems.append(f"{name}:{node.lineno} {called}({keyword.arg}=...) not gettext")
+        if called in ("command", "group") and not any(k.arg == "help" for k in node.keywords):
+            problems.append(f"{name}:{node.lineno} {called}() without help=_(...)")
+        if called in SAYING:
+            for argument in [*node.args, *(k.value for k in node.keywords)]:
+                for text in _literal_prose(argument):
+                    problems.append(f"{name}:{node.lineno} {called}({text!r})")
+    return problems
+
+
+CLI_FILES = sorted(path.name for path in CLI_FOLDER.glob("*.py"))
+
+
+@pytest.mark.parametrize("module", CLI_FILES)
+def test_the_command_line_says_nothing_outside_gettext(module):
+    source = (CLI_FOLDER / module).read_text(encoding="utf-8")
+    assert cli_problems(source, module) == []
+
+
+def test_the_command_line_check_finds_bare_help_and_bare_messages():
+    source = (
+        "@cli.command(help=_('Fine.'))\n"
+        "@click.option('--a', help='Left in English.')\n"
+        "@cli.command()\n"
+        "def f():\n"
+        "    click.echo(f'Added {name} twice.')\n"
+        "    click.echo(_('Added %(name)s.') % {'name': name})\n"
+        "    click.echo('key\\tkind\\tname')\n"
+        "    raise click.ClickException('There is no user.')\n"
+    )
+    assert cli_problems(source) == [
+        "cli:2 option(help=...) not gettext",
+        "cli:3 command() without help=_(...)",
+        "cli:5 echo('Added  {}  twice.')",
+        "cli:8 ClickException('There is no user.')",
+    ]
