@@ -137,7 +137,7 @@
         document.body.insertAdjacentHTML("beforeend", html);
         showHelp();
       })
-      .catch(() => announce("The list of keyboard shortcuts could not be loaded."));
+      .catch(() => announce(Words.say("keysUnavailable")));
   }
 
   function isTyping(target) {
@@ -202,7 +202,10 @@
     const status = pendingStatus.get(row.id);
     pendingStatus.delete(row.id);
     const saved = Boolean(status) && row.classList.contains(`claim--${status}`);
-    if (saved) announce(`Claim ${row.querySelector(".claim__pos").textContent} set to ${status}`);
+    if (saved) {
+      const position = row.querySelector(".claim__pos").textContent;
+      announce(Words.say("statusSet", { position, status: Words.named("status", status) }));
+    }
 
     const advancing = row.id === advanceId;
     if (advancing) advanceId = null;

@@ -206,13 +206,9 @@ const Review = (() => {
     const count = everything ? Number(all.dataset.total) : ticks().filter((box) => box.checked).length;
     const counter = bar.querySelector("[data-bulk-count]");
     const verb = bar.querySelector("[data-bulk-verb]");
-    const noun = count === 1 ? "claim" : "claims";
-    if (counter) {
-      counter.textContent = count
-        ? `${count} ${noun} ${everything ? "matching" : "ticked"}`
-        : "Tick claims (x, shift-click for a range) to change several at once.";
-    }
-    if (verb) verb.textContent = count ? `Set ${everything ? "all" : "the"} ${count} ${noun} to` : "Set the ticked claims to";
+    const which = everything ? "Matching" : "Ticked";
+    if (counter) counter.textContent = Words.say(count ? `bulk${which}` : "bulkNone", { num: count });
+    if (verb) verb.textContent = Words.say(count ? `bulkVerb${which}` : "bulkVerbNone", { num: count });
     bar.classList.toggle("bulkbar--active", count > 0);
   }
 

@@ -30,9 +30,18 @@ def test_every_marked_message_is_translated(locale):
 
 @pytest.mark.parametrize("locale", TRANSLATED)
 def test_the_compiled_catalogue_is_the_written_one(locale):
-    written = {m.id: m.string for m in catalogue.read(locale) if m.id}
+    # A plural message's id and forms are lists in the .mo, tuples in the .po; a message
+    # not yet translated is left out of the .mo (the other test names those).
+    def same(value):
+        return tuple(value) if isinstance(value, list) else value
+
+    written = {
+        same(m.id): same(m.string)
+        for m in catalogue.read(locale)
+        if m.id and (any(m.string) if isinstance(m.string, tuple) else m.string)
+    }
     with catalogue.po_path(locale).with_suffix(".mo").open("rb") as handle:
-        shipped = {m.id: m.string for m in read_mo(handle) if m.id}
+        shipped = {same(m.id): same(m.string) for m in read_mo(handle) if m.id}
     assert shipped == written, "the .mo is older than the .po: run `make translations`"
 
 
@@ -203,3 +212,97 @@ def test_the_command_line_check_finds_bare_help_and_bare_messages():
         "cli:5 echo('Added  {}  twice.')",
         "cli:8 ClickException('There is no user.')",
     ]
+
+
+# --- The scripts (static/*.js): every word they show comes from the page. ---
+
+STATIC = catalogue.ROOT / "static"
+# Two words of letters side by side: what a person would read ("could not be loaded").
+JS_PROSE = re.compile(r"[A-Za-z]{2,}[ ,;:]+[A-Za-z]{2,}")
+# What a selector looks like: .class, #id, [attribute], >, :pseudo, or a list of tags.
+SELECTOR = re.compile(r"[.#][A-Za-z_]|\[|>|:[a-z]|^[a-z]+(\s*,\s*[a-z]+)+$")
+# String literals with spaces in them that no one reads: name each one here.
+JS_TECHNICAL = {"use strict"}
+# After these a slash starts a regular expression, not a division.
+REGEX_AFTER = set("(,=:[!&|?{};+-*%<>~^") | {""}
+
+
+def js_strings(source: str) -> list[str]:
+    """Every string literal of a script, template literals with each ${…} as {}."""
+    found, i, last = [], 0, ""
+    while i < len(source):
+        char = source[i]
+        if source.startswith("//", i):
+            end = source.find("\n", i)
+            i = len(source) if end < 0 else end
+            continue
+        if source.startswith("/*", i):
+            i = source.index("*/", i) + 2
+            continue
+        if char in "'\"":
+            end, text = i + 1, []
+            while source[end] != char:
+                text.append(source[end : end + 2] if source[end] == "\\" else source[end])
+                end += 2 if source[end] == "\\" else 1
+            found.append("".join(text))
+            i, last = end + 1, char
+            continue
+        if char == "`":
+            end, text = i + 1, []
+            while source[end] != "`":
+                if source.startswith("${", end):
+                    depth, start = 1, end + 2
+                    end = start
+                    while depth:
+                        depth += {"{": 1, "}": -1}.get(source[end], 0)
+                        end += 1
+                    found += js_strings(source[start : end - 1])
+                    text.append("{}")
+                    continue
+                text.append(source[end])
+                end += 2 if source[end] == "\\" else 1
+            found.append("".join(text))
+            i, last = end + 1, "`"
+            continue
+        if char == "/" and last in REGEX_AFTER:
+            end, in_class = i + 1, False
+            while in_class or source[end] != "/":
+                in_class = (source[end] == "[") or (in_class and source[end] != "]")
+                end += 2 if source[end] == "\\" else 1
+            i, last = end + 1, "/"
+            continue
+        if not char.isspace():
+            last = char if not (char.isalnum() or char in "_$") else "a"
+        i += 1
+    return found
+
+
+def shown_words(source: str) -> list[str]:
+    """String literals of a script that read as words for a person."""
+    return [
+        text
+        for text in js_strings(source)
+        if JS_PROSE.search(text.replace("{}", " "))
+        and not SELECTOR.search(text)
+        and text not in JS_TECHNICAL
+    ]
+
+
+SCRIPTS = sorted(path.name for path in STATIC.glob("*.js"))
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_no_script_holds_words_of_its_own(script):
+    words = shown_words((STATIC / script).read_text(encoding="utf-8"))
+    assert words == [], f"static/{script} shows words the page should give it (Words.say): {words}"
+
+
+def test_the_script_check_finds_words_in_strings_and_template_literals():
+    source = (
+        "// Comments may say anything at all.\n"
+        'const a = "li.claim button[name=status]", b = "input, textarea, select";\n'
+        'const c = `${row.querySelector(".claim__pos").textContent} set to ${status}`;\n'
+        "const d = text.replace(/\\/'x y'/g, \"\"); /* a 'quoted phrase' */\n"
+        "announce('The list could not be loaded.'); say(\"keysUnavailable\");\n"
+    )
+    assert shown_words(source) == ["{} set to {}", "The list could not be loaded."]

@@ -202,7 +202,8 @@ def login_state(playwright_driver, server):
 
 @pytest.fixture
 def new_page(htmx_js, htmx_sse_js, browser, server, login_state):
-    """Open a page in a browser of its own: new_page(user=None, javascript=True, errors=None).
+    """Open a page in a browser of its own: new_page(user=None, javascript=True, errors=None,
+    locale=None).
 
     `user` is logged in already. Console errors and uncaught exceptions are printed
     (pytest shows them when a test fails) and added to the list `errors`.
@@ -220,11 +221,12 @@ def new_page(htmx_js, htmx_sse_js, browser, server, login_state):
 
         return answer
 
-    def open_page(user=None, javascript=True, errors=None):
+    def open_page(user=None, javascript=True, errors=None, locale=None):
         context = browser.new_context(
             base_url=server,
             java_script_enabled=javascript,
             storage_state=login_state(user) if user is not None else None,
+            locale=locale,  # also the Accept-Language the browser sends
         )
         contexts.append(context)
         context.set_default_timeout(TIMEOUT_MS)
