@@ -3,8 +3,9 @@ choice, else the browser's Accept-Language, else English), the catalogues behind
 gettext in templates and views, and dates and numbers as that locale writes them."""
 
 import datetime
+import os
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel, format_datetime, format_decimal, get_locale, gettext
 
 from ..errors import say
@@ -20,6 +21,12 @@ from ..interface_languages import (
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    # Languages with no catalogue yet that a browser may still ask for, to try the layout
+    # in them (e.g. "ar": right to left, words in English): WORKBENCH_INTERFACE_TRIAL_LOCALES.
+    app.config.setdefault(
+        "INTERFACE_TRIAL_LOCALES",
+        tuple(os.environ.get("WORKBENCH_INTERFACE_TRIAL_LOCALES", "").replace(",", " ").split()),
+    )
     Babel(app, locale_selector=request_locale)
     # {% trans %} blocks are one line of words however the template wraps them, as the
     # catalogue holds them (tests/message_catalogue.py extracts them trimmed too).
@@ -39,7 +46,8 @@ def request_locale() -> str:
     chosen = known_locale(getattr(user, "language", None))
     if chosen:
         return chosen
-    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+    trial = current_app.config.get("INTERFACE_TRIAL_LOCALES", ())
+    return request.accept_languages.best_match([*LOCALES, *trial]) or DEFAULT_LOCALE
 
 
 def interface_locale() -> str:
