@@ -171,7 +171,8 @@ const Review = (() => {
   }
 
   // What only a script uses is added by the script (a page of 100 rows is lighter without
-  // it): rows take focus (j/k, a clicked passage), say whether their panel is open, and on
+  // it): rows take focus (j/k, a clicked passage), say whether their panel is open (and
+  // what closes it, in the reader's words), and on
   // a live page take their own server-sent event (others' changes to that claim). The
   // status buttons not pressed say so here too: without a script the pressed one alone
   // says aria-pressed, which still tells a screen reader the claim's status.
@@ -184,6 +185,8 @@ const Review = (() => {
       if (!row.hasAttribute("tabindex")) row.tabIndex = -1;
       const more = row.querySelector(".claim__more");
       if (more && !more.hasAttribute("aria-expanded")) more.setAttribute("aria-expanded", "false");
+      // On a phone the open panel covers the screen under a bar that closes it (app.css).
+      if (more && !more.dataset.closeWord) more.dataset.closeWord = Words.say("close");
       for (const button of row.querySelectorAll(".seg button:not([aria-pressed])")) button.setAttribute("aria-pressed", "false");
       if (!row.hasAttribute("sse-swap") && row.closest("[sse-connect]")) {
         row.setAttribute("sse-swap", row.id);

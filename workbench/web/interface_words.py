@@ -52,6 +52,8 @@ def interface_words() -> dict[str, object]:
         "bulkVerbNone": gettext("Set the ticked claims to"),
         "bulkVerbTicked": ngettext("Set the %(num)d claim to", "Set the %(num)d claims to"),
         "bulkVerbMatching": ngettext("Set all %(num)d claim to", "Set all %(num)d claims to"),
+        # review.js: the bar over a claim's panel on a phone, which closes it (app.css).
+        "close": gettext("Close"),
         # passkeys.js: what went wrong with a passkey.
         "passkeyCancelled": gettext("The passkey request was cancelled or timed out."),
         "serverAnswered": gettext("The server answered %(status)s."),
