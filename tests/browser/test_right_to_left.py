@@ -29,7 +29,7 @@ WIDTH = 1366
 
 
 @pytest.fixture(scope="module")
-def rtl_server(tmp_path_factory, htmx_js):
+def rtl_server(tmp_path_factory):
     """`workbench serve` that lets a browser choose the Arabic (right-to-left) layout."""
     live = LiveServer(
         tmp_path_factory.mktemp("rtl"),
@@ -65,39 +65,22 @@ def signed_in(playwright_driver, rtl_server):
 
 
 @pytest.fixture
-def open_as(browser, rtl_server, signed_in, htmx_js, htmx_sse_js):
+def open_as(new_page, rtl_server, signed_in):
     """open_as(locale) -> the Arabic article's page in a browser of that locale."""
-    from workbench.web.app import HTMX_CDN_URL, HTMX_SSE_CDN_URL
-
     state, path = signed_in
-    contexts = []
-
-    def serve(body):
-        return lambda route: route.fulfill(
-            status=200,
-            body=body,
-            content_type="application/javascript; charset=utf-8",
-            headers={"Access-Control-Allow-Origin": "*"},
-        )
 
     def open_page(locale):
-        context = browser.new_context(
-            base_url=rtl_server,
+        page = new_page(
+            on=rtl_server,
             storage_state=state,
             locale=locale,
             viewport={"width": WIDTH, "height": 900},
         )
-        contexts.append(context)
-        context.route(HTMX_CDN_URL, serve(htmx_js))
-        context.route(HTMX_SSE_CDN_URL, serve(htmx_sse_js))
-        page = context.new_page()
         page.goto(path)
         expect(page.locator("li.claim")).to_have_count(len(ARABIC_SENTENCES))
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def box(locator):
