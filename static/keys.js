@@ -137,7 +137,7 @@
         document.body.insertAdjacentHTML("beforeend", html);
         showHelp();
       })
-      .catch(() => announce("The list of keyboard shortcuts could not be loaded."));
+      .catch(() => announce(Words.say("keysUnavailable")));
   }
 
   function isTyping(target) {
@@ -193,17 +193,6 @@
     if (event.target.closest("[data-keys-help]")) showHelp();
   }
 
-  // "Claim 4 set to sourced", in the page's language when the claim list says how
-  // (data-status-said, with {position} and {status}), the status as its button names it.
-  function statusSaid(row, status) {
-    const list = row.closest("[data-status-said]");
-    const pressed = row.querySelector('button[name=status][aria-pressed="true"]');
-    const said = (list && list.dataset.statusSaid) || "Claim {position} set to {status}";
-    return said
-      .replace("{position}", row.querySelector(".claim__pos").textContent)
-      .replace("{status}", pressed ? pressed.textContent.toLowerCase() : status);
-  }
-
   // htmx replaced a row with the server's answer (same id): announce a new status, keep
   // focus on the row, and after s/d/u move on to the next one.
   function onSettled(event) {
@@ -213,7 +202,10 @@
     const status = pendingStatus.get(row.id);
     pendingStatus.delete(row.id);
     const saved = Boolean(status) && row.classList.contains(`claim--${status}`);
-    if (saved) announce(statusSaid(row, status));
+    if (saved) {
+      const position = row.querySelector(".claim__pos").textContent;
+      announce(Words.say("statusSet", { position, status: Words.named("status", status) }));
+    }
 
     const advancing = row.id === advanceId;
     if (advancing) advanceId = null;

@@ -23,7 +23,7 @@
     });
     let body = {};
     try { body = await response.json(); } catch (_) { /* an error page */ }
-    if (!response.ok && !body.error) body.error = `The server answered ${response.status}.`;
+    if (!response.ok && !body.error) body.error = Words.say("serverAnswered", { status: response.status });
     return body;
   }
 
@@ -78,7 +78,7 @@
         window.location.assign(answer.location);
       } catch (problem) {
         error.textContent = problem.name === "NotAllowedError"
-          ? "The passkey request was cancelled or timed out."
+          ? Words.say("passkeyCancelled")
           : problem.message;
         error.hidden = false;
       }

@@ -171,7 +171,8 @@ const Review = (() => {
   }
 
   // What only a script uses is added by the script (a page of 100 rows is lighter without
-  // it): rows take focus (j/k, a clicked passage), say whether their panel is open, and on
+  // it): rows take focus (j/k, a clicked passage), say whether their panel is open (and
+  // what closes it, in the reader's words), and on
   // a live page take their own server-sent event (others' changes to that claim). The
   // status buttons not pressed say so here too: without a script the pressed one alone
   // says aria-pressed, which still tells a screen reader the claim's status.
@@ -184,6 +185,8 @@ const Review = (() => {
       if (!row.hasAttribute("tabindex")) row.tabIndex = -1;
       const more = row.querySelector(".claim__more");
       if (more && !more.hasAttribute("aria-expanded")) more.setAttribute("aria-expanded", "false");
+      // On a phone the open panel covers the screen under a bar that closes it (app.css).
+      if (more && !more.dataset.closeWord) more.dataset.closeWord = Words.say("close");
       for (const button of row.querySelectorAll(".seg button:not([aria-pressed])")) button.setAttribute("aria-pressed", "false");
       if (!row.hasAttribute("sse-swap") && row.closest("[sse-connect]")) {
         row.setAttribute("sse-swap", row.id);
@@ -198,31 +201,6 @@ const Review = (() => {
     return [...document.querySelectorAll("li.claim > input[type=checkbox]")];
   }
 
-  // The bar's words: in the page's language when the bar brings them (data-words, drawn
-  // by templates/_bulk_words.html), else these. Each counted phrase is [one, many], with
-  // {count} where the number goes.
-  const BULK_WORDS = {
-    idle: "Tick claims (x, shift-click for a range) to change several at once.",
-    ticked: ["{count} claim ticked", "{count} claims ticked"],
-    matching: ["{count} claim matching", "{count} claims matching"],
-    verbIdle: "Set the ticked claims to",
-    verbTicked: ["Set the {count} claim to", "Set the {count} claims to"],
-    verbMatching: ["Set all {count} claim to", "Set all {count} claims to"],
-  };
-
-  function bulkWords(bar) {
-    try {
-      return { ...BULK_WORDS, ...JSON.parse(bar.dataset.words || "{}") };
-    } catch {
-      return BULK_WORDS;
-    }
-  }
-
-  function counted(forms, count) {
-    const one = new Intl.PluralRules(document.documentElement.lang || "en").select(count) === "one";
-    return forms[one ? 0 : 1].replace("{count}", String(count));
-  }
-
   function updateBulkBar() {
     const bar = document.getElementById("bulk");
     if (!bar) return;
@@ -231,13 +209,9 @@ const Review = (() => {
     const count = everything ? Number(all.dataset.total) : ticks().filter((box) => box.checked).length;
     const counter = bar.querySelector("[data-bulk-count]");
     const verb = bar.querySelector("[data-bulk-verb]");
-    const words = bulkWords(bar);
-    if (counter) {
-      counter.textContent = count ? counted(everything ? words.matching : words.ticked, count) : words.idle;
-    }
-    if (verb) {
-      verb.textContent = count ? counted(everything ? words.verbMatching : words.verbTicked, count) : words.verbIdle;
-    }
+    const which = everything ? "Matching" : "Ticked";
+    if (counter) counter.textContent = Words.say(count ? `bulk${which}` : "bulkNone", { num: count });
+    if (verb) verb.textContent = Words.say(count ? `bulkVerb${which}` : "bulkVerbNone", { num: count });
     bar.classList.toggle("bulkbar--active", count > 0);
   }
 

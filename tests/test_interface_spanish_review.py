@@ -73,12 +73,13 @@ def test_the_article_page_is_in_spanish(reviewer_client, article_id):
 
 def test_the_bulk_bar_gives_its_script_spanish_words(reviewer_client, article_id):
     page = reviewer_client.get(f"/articles/{article_id}", headers=SPANISH).get_data(as_text=True)
-    found = re.search(r"data-words='([^']*)'", page)
-    assert found, "the bulk bar carries its words"
+    found = re.search(r"data-interface-words='([^']*)'", page)
+    assert found, "the page carries its scripts' words"
     words = json.loads(html.unescape(found.group(1)))
-    assert words["ticked"] == ["{count} afirmación marcada", "{count} afirmaciones marcadas"]
-    assert words["verbIdle"] == "Cambiar las afirmaciones marcadas a"
-    assert 'data-status-said="Afirmación {position} marcada como {status}"' in page
+    assert words["bulkTicked"]["one"] == "%(num)d afirmación marcada"
+    assert words["bulkTicked"]["other"] == "%(num)d afirmaciones marcadas"
+    assert words["bulkVerbNone"] == "Cambiar las afirmaciones marcadas a"
+    assert "Afirmación %(position)s" in words["statusSet"]
 
 
 def test_the_claim_page_and_its_panel_are_in_spanish(reviewer_client, article_id, db):

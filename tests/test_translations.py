@@ -205,3 +205,182 @@ flash(f"Added claim {position}.")
         "flash('Saved.')",
         "flash(f'Added claim {position}.')",
     ]
+
+
+# --- The command line (workbench/cli): its help and what it prints go through gettext. ---
+
+
+CLI_FOLDER = catalogue.ROOT / "workbench" / "cli"
+# Words a person reads: two words of letters side by side ("is not", "Added jane").
+PROSE = re.compile(r"[^\W\d_]{2,}[ ,;:]+[^\W\d_]{2,}")
+GETTEXT_NAMES = {"_", "gettext", "ngettext"}
+# Calls whose text reaches the reader: what is printed, refused or asked.
+SAYING = {"echo", "secho", "ClickException", "UsageError", "BadParameter", "prompt", "confirm"}
+
+
+def _called(node: ast.Call) -> str:
+    function = node.func
+    return function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
+
+
+def _is_gettext(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and _called(node) in GETTEXT_NAMES
+
+
+def _literal_prose(node: ast.AST) -> list[str]:
+    """English words written into `node` itself, outside any gettext call."""
+    if _is_gettext(node):
+        return []
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value] if PROSE.search(node.value) else []
+    if isinstance(node, ast.JoinedStr):
+        text = "".join(
+            part.value if isinstance(part, ast.Constant) else " {} " for part in node.values
+        )
+        return [text] if PROSE.search(text.replace("{}", "")) else []
+    found = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.expr):
+            found += _literal_prose(child)
+    return found
+
+
+def cli_problems(source: str, name: str = "cli") -> list[str]:
+    """Help texts that are not a gettext call, and printed or raised words outside one."""
+    problems = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        called = _called(node)
+        for keyword in node.keywords:
+            if keyword.arg in ("help", "short_help", "epilog") and not _is_gettext(keyword.value):
+                problems.append(f"{name}:{node.lineno} {called}({keyword.arg}=...) not gettext")
+        if called in ("command", "group") and not any(k.arg == "help" for k in node.keywords):
+            problems.append(f"{name}:{node.lineno} {called}() without help=_(...)")
+        if called in SAYING:
+            for argument in [*node.args, *(k.value for k in node.keywords)]:
+                for text in _literal_prose(argument):
+                    problems.append(f"{name}:{node.lineno} {called}({text!r})")
+    return problems
+
+
+CLI_FILES = sorted(path.name for path in CLI_FOLDER.glob("*.py"))
+
+
+@pytest.mark.parametrize("module", CLI_FILES)
+def test_the_command_line_says_nothing_outside_gettext(module):
+    source = (CLI_FOLDER / module).read_text(encoding="utf-8")
+    assert cli_problems(source, module) == []
+
+
+def test_the_command_line_check_finds_bare_help_and_bare_messages():
+    source = (
+        "@cli.command(help=_('Fine.'))\n"
+        "@click.option('--a', help='Left in English.')\n"
+        "@cli.command()\n"
+        "def f():\n"
+        "    click.echo(f'Added {name} twice.')\n"
+        "    click.echo(_('Added %(name)s.') % {'name': name})\n"
+        "    click.echo('key\\tkind\\tname')\n"
+        "    raise click.ClickException('There is no user.')\n"
+    )
+    assert cli_problems(source) == [
+        "cli:2 option(help=...) not gettext",
+        "cli:3 command() without help=_(...)",
+        "cli:5 echo('Added  {}  twice.')",
+        "cli:8 ClickException('There is no user.')",
+    ]
+
+
+# --- The scripts (static/*.js): every word they show comes from the page. ---
+
+STATIC = catalogue.ROOT / "static"
+# Two words of letters side by side: what a person would read ("could not be loaded").
+JS_PROSE = re.compile(r"[A-Za-z]{2,}[ ,;:]+[A-Za-z]{2,}")
+# What a selector looks like: .class, #id, [attribute], >, :pseudo, or a list of tags.
+SELECTOR = re.compile(r"[.#][A-Za-z_]|\[|>|:[a-z]|^[a-z]+(\s*,\s*[a-z]+)+$")
+# String literals with spaces in them that no one reads: name each one here.
+JS_TECHNICAL = {"use strict"}
+# After these a slash starts a regular expression, not a division.
+REGEX_AFTER = set("(,=:[!&|?{};+-*%<>~^") | {""}
+
+
+def js_strings(source: str) -> list[str]:
+    """Every string literal of a script, template literals with each ${…} as {}."""
+    found, i, last = [], 0, ""
+    while i < len(source):
+        char = source[i]
+        if source.startswith("//", i):
+            end = source.find("\n", i)
+            i = len(source) if end < 0 else end
+            continue
+        if source.startswith("/*", i):
+            i = source.index("*/", i) + 2
+            continue
+        if char in "'\"":
+            end, text = i + 1, []
+            while source[end] != char:
+                text.append(source[end : end + 2] if source[end] == "\\" else source[end])
+                end += 2 if source[end] == "\\" else 1
+            found.append("".join(text))
+            i, last = end + 1, char
+            continue
+        if char == "`":
+            end, text = i + 1, []
+            while source[end] != "`":
+                if source.startswith("${", end):
+                    depth, start = 1, end + 2
+                    end = start
+                    while depth:
+                        depth += {"{": 1, "}": -1}.get(source[end], 0)
+                        end += 1
+                    found += js_strings(source[start : end - 1])
+                    text.append("{}")
+                    continue
+                text.append(source[end])
+                end += 2 if source[end] == "\\" else 1
+            found.append("".join(text))
+            i, last = end + 1, "`"
+            continue
+        if char == "/" and last in REGEX_AFTER:
+            end, in_class = i + 1, False
+            while in_class or source[end] != "/":
+                in_class = (source[end] == "[") or (in_class and source[end] != "]")
+                end += 2 if source[end] == "\\" else 1
+            i, last = end + 1, "/"
+            continue
+        if not char.isspace():
+            last = char if not (char.isalnum() or char in "_$") else "a"
+        i += 1
+    return found
+
+
+def shown_words(source: str) -> list[str]:
+    """String literals of a script that read as words for a person."""
+    return [
+        text
+        for text in js_strings(source)
+        if JS_PROSE.search(text.replace("{}", " "))
+        and not SELECTOR.search(text)
+        and text not in JS_TECHNICAL
+    ]
+
+
+SCRIPTS = sorted(path.name for path in STATIC.glob("*.js"))
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_no_script_holds_words_of_its_own(script):
+    words = shown_words((STATIC / script).read_text(encoding="utf-8"))
+    assert words == [], f"static/{script} shows words the page should give it (Words.say): {words}"
+
+
+def test_the_script_check_finds_words_in_strings_and_template_literals():
+    source = (
+        "// Comments may say anything at all.\n"
+        'const a = "li.claim button[name=status]", b = "input, textarea, select";\n'
+        'const c = `${row.querySelector(".claim__pos").textContent} set to ${status}`;\n'
+        "const d = text.replace(/\\/'x y'/g, \"\"); /* a 'quoted phrase' */\n"
+        "announce('The list could not be loaded.'); say(\"keysUnavailable\");\n"
+    )
+    assert shown_words(source) == ["{} set to {}", "The list could not be loaded."]

@@ -203,7 +203,8 @@ def login_state(playwright_driver, server):
 @pytest.fixture
 def new_page(htmx_js, htmx_sse_js, browser, server, login_state):
     """Open a page in a browser of its own: new_page(user=None, javascript=True, errors=None,
-    locale=None).
+    locale=None, on=None, storage_state=None, viewport=None); `on` is another server's base
+    URL, whose session `storage_state` holds.
 
     `user` is logged in already. Console errors and uncaught exceptions are printed
     (pytest shows them when a test fails) and added to the list `errors`. `locale`
@@ -222,12 +223,15 @@ def new_page(htmx_js, htmx_sse_js, browser, server, login_state):
 
         return answer
 
-    def open_page(user=None, javascript=True, errors=None, locale=None):
+    def open_page(
+        user=None, javascript=True, errors=None, locale=None, on=None, storage_state=None, **sizes
+    ):
         context = browser.new_context(
-            base_url=server,
+            base_url=on or server,
             java_script_enabled=javascript,
-            storage_state=login_state(user) if user is not None else None,
-            **({"locale": locale} if locale else {}),
+            storage_state=login_state(user) if user is not None else storage_state,
+            locale=locale,  # also the Accept-Language the browser sends
+            **sizes,  # viewport=...
         )
         contexts.append(context)
         context.set_default_timeout(TIMEOUT_MS)

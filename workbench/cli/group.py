@@ -8,6 +8,7 @@ from ..storage import settings
 from ..storage.migrations import open_migrated
 from ..team import accounts
 from ..version import __version__
+from .words import _, said
 
 
 def open_database():
@@ -22,23 +23,30 @@ def command_line_actor(name):
     return accounts.User(id=0, username=name, role="admin")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=_(
+        "Source-claim verification workbench.\n\n"
+        "Splits news articles into claims, lets a team review them in the browser, and "
+        "exports the results. The database is instance/workbench.db unless WORKBENCH_DB "
+        "names another."
+    ),
+)
 @click.version_option(version=__version__, prog_name="workbench")
 def cli():
-    """Source-claim verification workbench.
-
-    Splits news articles into claims, lets a team review them in the browser, and exports
-    the results. The database is instance/workbench.db unless WORKBENCH_DB names another.
-    """
+    """The `workbench` command (its help, above, is in the reader's language)."""
 
 
 def acting_user(db, name, role):
     """The user called NAME, who must have `role` (the history names them)."""
     user = accounts.find_user(db, name)
     if user is None:
-        raise click.ClickException(f"There is no user called {name}.")
+        raise click.ClickException(_("There is no user called %(name)s.") % {"name": name})
     if not user.can(role):
-        raise click.ClickException(f"{user.username} is a {user.role}; this needs the {role} role.")
+        raise click.ClickException(
+            _("%(name)s is a %(role)s; this needs the %(needed)s role.")
+            % {"name": user.username, "role": user.role, "needed": role}
+        )
     return user
 
 
@@ -49,8 +57,8 @@ def desk_call(action):
     try:
         return action()
     except (InvalidInput, NotAllowed) as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(said(error)) from None
     except (ArticleNotFound, ClaimNotFound) as error:
-        raise click.ClickException(f"Not found: {error}.") from None
+        raise click.ClickException(_("Not found: %(what)s.") % {"what": error}) from None
     except VersionConflict:
-        raise click.ClickException("The claim changed meanwhile; look again.") from None
+        raise click.ClickException(_("The claim changed meanwhile; look again.")) from None

@@ -15,33 +15,35 @@ from ..storage import settings
 from ..storage.db import create_private
 from ..team import accounts
 from .group import cli, command_line_actor, open_database
+from .words import _, said
 
 SAMPLE_ARTICLE = pathlib.Path(__file__).resolve().parent.parent / "sample_article.txt"
 
 SAMPLE_TITLE = "Syrian forces capture Palmyra citadel from Daesh (sample article)"
 
 
-@cli.command()
+@cli.command(
+    help=_(
+        "Create the database if needed and import the sample article into an empty "
+        "one.\n\nWith no users yet, also prints a one-time link (valid 24 hours) that "
+        "creates the first admin account."
+    ),
+)
 @click.option(
     "--base-url",
     default="http://127.0.0.1:5000",
     show_default=True,
-    help="Where the app will be served, for the first-admin link.",
+    help=_("Where the app will be served, for the first-admin link."),
 )
 def init(base_url):
-    """Create the database if needed and import the sample article into an empty one.
-
-    With no users yet, also prints a one-time link (valid 24 hours) that creates the first
-    admin account.
-    """
     db, path = open_database()
     with db:
         if accounts.count_users(db) == 0:
             token = accounts.create_setup_token(db)
             click.echo(
-                f"No users yet. Create the first admin (link valid 24 hours, once):\n"
-                f"  {base_url.rstrip('/')}/setup/{token}\n"
-                "or run: workbench add-user NAME --role admin"
+                _("No users yet. Create the first admin (link valid 24 hours, once):")
+                + f"\n  {base_url.rstrip('/')}/setup/{token}\n"
+                + _("or run: workbench add-user NAME --role admin")
             )
         if db.execute("select count(*) from articles").fetchone()[0] == 0:
             result = articles.import_article(
@@ -52,40 +54,42 @@ def init(base_url):
                 source_format="txt",
             )
             click.echo(
-                f"Imported the sample article as article {result.article_id} "
-                f"({result.claim_count} claims)."
+                _("Imported the sample article as article %(id)s (%(count)s claims).")
+                % {"id": result.article_id, "count": result.claim_count}
             )
         indexed = matching.index_missing(db)
         if indexed:
             click.echo(
-                f"Looked for claims already checked elsewhere among {indexed:,} stored claims."
+                _("Looked for claims already checked elsewhere among %(count)s stored claims.")
+                % {"count": f"{indexed:,}"}
             )
-        click.echo(f"Database ready: {path}")
+        click.echo(_("Database ready: %(path)s") % {"path": path})
 
 
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
+@cli.command(
+    help=_(
+        "Serve the app with gunicorn, the production server (never the "
+        "debugger).\n\nEach worker is an event loop (gunicorn's ASGI worker) that reads "
+        "every request whole, within time limits, before one of its threads runs it, "
+        "and holds open article pages' live-update streams itself: slow clients and "
+        'open pages take no thread (docs/operations.md, "How the server holds '
+        'connections").\n\nWhen WORKBENCH_REPLICA names a replica (a folder, or a URL '
+        "such as s3://bucket/path), Litestream runs alongside and copies every change "
+        "there within WORKBENCH_REPLICA_SYNC_INTERVAL (default 1s); see `workbench "
+        "restore`."
+    ),
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help=_("Address to listen on."))
+@click.option("--port", default=5000, show_default=True, type=int, help=_("Port to listen on."))
+@click.option("--workers", default=2, show_default=True, type=int, help=_("Worker processes."))
 @click.option(
     "--threads",
     default=16,
     show_default=True,
     type=int,
-    help="Threads per worker that run requests once they are whole.",
+    help=_("Threads per worker that run requests once they are whole."),
 )
 def serve(host, port, workers, threads):
-    """Serve the app with gunicorn, the production server (never the debugger).
-
-    Each worker is an event loop (gunicorn's ASGI worker) that reads every request whole,
-    within time limits, before one of its threads runs it, and holds open article pages'
-    live-update streams itself: slow clients and open pages take no thread
-    (docs/operations.md, "How the server holds connections").
-
-    When WORKBENCH_REPLICA names a replica (a folder, or a URL such as s3://bucket/path),
-    Litestream runs alongside and copies every change there within
-    WORKBENCH_REPLICA_SYNC_INTERVAL (default 1s); see `workbench restore`.
-    """
     from .. import create_app
     from ..storage import replica
 
@@ -123,7 +127,7 @@ def serve(host, port, workers, threads):
         target = replica.settings_from_environment(os.environ)
         program = gunicorn if target is None else _under_litestream(gunicorn, target)
     except replica.ReplicaError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(said(error)) from None
     _refuse_a_port_in_use(host, port)
     os.environ["WORKBENCH_REQUEST_THREADS"] = str(threads)
     create_app()  # create the database and secret key once, before the workers start
@@ -140,19 +144,24 @@ def _refuse_a_port_in_use(host, port):
     if port == 0:
         return
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(
+        family, kind, proto, _name, address = socket.getaddrinfo(
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )[0]
     except socket.gaierror as error:
-        raise click.ClickException(f"Cannot listen on {host}: {error.strerror}.") from None
+        raise click.ClickException(
+            _("Cannot listen on %(host)s: %(reason)s.") % {"host": host, "reason": error.strerror}
+        ) from None
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(address)
         except OSError as error:
             raise click.ClickException(
-                f"{host}:{port} is in use ({error.strerror}): another server is listening "
-                "there. Stop it, or choose another --port."
+                _(
+                    "%(host)s:%(port)s is in use (%(reason)s): another server is listening "
+                    "there. Stop it, or choose another --port."
+                )
+                % {"host": host, "port": port, "reason": error.strerror}
             ) from None
 
 
@@ -175,70 +184,89 @@ def _under_litestream(gunicorn, target):
     # 0.5.17): after a lost disk, restore first.
     if not database.exists() and replica.has_backups(binary, config, database):
         raise click.ClickException(
-            f"{database} does not exist, but the replica {target.location} holds a "
-            f"backup. Restore it first: workbench restore --to {database}\n"
-            "(or set WORKBENCH_REPLICA to a new location to start an empty database)."
+            _(
+                "%(database)s does not exist, but the replica %(replica)s holds a backup. "
+                "Restore it first: workbench restore --to %(database)s"
+            )
+            % {"database": database, "replica": target.location}
+            + "\n"
+            + _("(or set WORKBENCH_REPLICA to a new location to start an empty database).")
         )
     click.echo(
-        f"Replicating {database} to {target.location} every "
-        f"{target.sync_interval_seconds:g}s with Litestream {version}.",
+        _("Replicating %(database)s to %(replica)s every %(seconds)ss with Litestream %(version)s.")
+        % {
+            "database": database,
+            "replica": target.location,
+            "seconds": f"{target.sync_interval_seconds:g}",
+            "version": version,
+        },
         err=True,
     )
     return replica.replicate_command(binary, config, gunicorn)
 
 
-@cli.command()
+@cli.command(
+    help=_(
+        "Rebuild a database from its Litestream replica into a new file, then check "
+        "it.\n\nRuns SQLite's integrity and foreign-key checks on the copy and prints "
+        "the result; exits 1 if they find a problem. Serve the copy with WORKBENCH_DB "
+        "(README, Replication)."
+    ),
+)
 @click.option(
     "--to",
     "target",
     required=True,
     type=click.Path(dir_okay=False),
-    help="New database file to create (never overwritten).",
+    help=_("New database file to create (never overwritten)."),
 )
 @click.option(
     "--replica",
     "replica_location",
     metavar="PATH_OR_URL",
-    help="The replica to read (default: WORKBENCH_REPLICA).",
+    help=_("The replica to read (default: WORKBENCH_REPLICA)."),
 )
 @click.option(
     "--timestamp",
-    help="Restore the state at this time (ISO 8601, UTC unless a zone "
-    "is given) instead of the latest.",
+    help=_(
+        "Restore the state at this time (ISO 8601, UTC unless a zone "
+        "is given) instead of the latest."
+    ),
 )
 def restore(target, replica_location, timestamp):
-    """Rebuild a database from its Litestream replica into a new file, then check it.
-
-    Runs SQLite's integrity and foreign-key checks on the copy and prints the result;
-    exits 1 if they find a problem. Serve the copy with WORKBENCH_DB (README, Replication).
-    """
     from ..storage import replica
 
     try:
         source = replica.settings_from_environment(os.environ, replica_location)
         if source is None:
             raise replica.ReplicaError(
-                "No replica: pass --replica PATH_OR_URL or set WORKBENCH_REPLICA."
+                _("No replica: pass --replica PATH_OR_URL or set WORKBENCH_REPLICA.")
             )
-        binary, _ = replica.checked_litestream()
+        binary = replica.checked_litestream()[0]
         replica.restore(binary, source, pathlib.Path(target), timestamp)
     except replica.ReplicaError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(said(error)) from None
     problems = replica.integrity_problems(pathlib.Path(target))
     if problems:
         raise click.ClickException(
-            f"Restored {target}, but it has problems:\n" + "\n".join(problems)
+            _("Restored %(file)s, but it has problems:") % {"file": target}
+            + "\n"
+            + "\n".join(problems)
         )
-    click.echo(f"Restored {source.location} to {target} (integrity check: ok).")
+    click.echo(
+        _("Restored %(replica)s to %(file)s (integrity check: ok).")
+        % {"replica": source.location, "file": target}
+    )
 
 
-@cli.command()
+@cli.command(
+    help=_("Copy the database to FILE with SQLite's online backup; safe while the app runs."),
+)
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def backup(file):
-    """Copy the database to FILE with SQLite's online backup; safe while the app runs."""
     target = pathlib.Path(file)
     if target.exists():
-        raise click.ClickException(f"{file} exists; choose a new file name.")
+        raise click.ClickException(_("%(file)s exists; choose a new file name.") % {"file": file})
     db, path = open_database()
     create_private(target)  # a copy of the password hashes: owner only, like the original
     with db, sqlite3.connect(target) as copy:
@@ -248,19 +276,30 @@ def backup(file):
     copy.close()
     result = sqlite3.connect(target).execute("pragma integrity_check").fetchone()[0]
     if result != "ok":
-        raise click.ClickException(f"The copy failed its integrity check: {result}")
-    click.echo(f"Backed up {path} to {file} (integrity check: ok).")
+        raise click.ClickException(
+            _("The copy failed its integrity check: %(result)s") % {"result": result}
+        )
+    click.echo(
+        _("Backed up %(database)s to %(file)s (integrity check: ok).")
+        % {"database": path, "file": file}
+    )
 
 
-@cli.command()
+@cli.command(
+    help=_("Run SQLite's integrity and foreign-key checks on the database; exit 1 on a problem."),
+)
 def check():
-    """Run SQLite's integrity and foreign-key checks on the database; exit 1 on a problem."""
     db, path = open_database()
     with db:
         problems = [
             row[0] for row in db.execute("pragma integrity_check").fetchall() if row[0] != "ok"
         ]
-        problems += [f"foreign key: {row}" for row in db.execute("pragma foreign_key_check")]
+        problems += [
+            _("foreign key: %(row)s") % {"row": row}
+            for row in db.execute("pragma foreign_key_check")
+        ]
     if problems:
-        raise click.ClickException(f"{path} has problems:\n" + "\n".join(problems))
+        raise click.ClickException(
+            _("%(database)s has problems:") % {"database": path} + "\n" + "\n".join(problems)
+        )
     click.echo(f"{path}: ok")

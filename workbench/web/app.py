@@ -18,6 +18,7 @@ from . import (
     database,
     error_answers,
     interface_locale,
+    interface_words,
     local_htmx,
     security,
     sign_in,
@@ -134,6 +135,7 @@ def create_app(test_config=None):
     converters.init_app(app)  # before the blueprints: their rules are compiled with it
     error_answers.init_app(app)
     interface_locale.init_app(app)
+    interface_words.init_app(app)
     security.init_app(app)  # first: a cross-site write is refused before anything else runs
     auth.init_app(app)
     app.register_blueprint(sign_in.bp)

@@ -4,9 +4,11 @@ gettext in templates and views, and dates and numbers as that locale writes them
 
 import datetime
 import decimal
+import os
 
-from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, format_datetime, format_decimal, get_locale, gettext
+from babel.dates import format_skeleton
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import Babel, format_decimal, get_locale, gettext
 
 from ..errors import say
 from ..interface_languages import (
@@ -21,6 +23,12 @@ from ..interface_languages import (
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    # Languages with no catalogue yet that a browser may still ask for, to try the layout
+    # in them (e.g. "ar": right to left, words in English): WORKBENCH_INTERFACE_TRIAL_LOCALES.
+    app.config.setdefault(
+        "INTERFACE_TRIAL_LOCALES",
+        tuple(os.environ.get("WORKBENCH_INTERFACE_TRIAL_LOCALES", "").replace(",", " ").split()),
+    )
     Babel(app, locale_selector=request_locale)
     # {% trans %} blocks are one line of words however the template wraps them, as the
     # catalogue holds them (tests/message_catalogue.py extracts them trimmed too).
@@ -43,7 +51,8 @@ def request_locale() -> str:
     chosen = known_locale(getattr(user, "language", None))
     if chosen:
         return chosen
-    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+    trial = current_app.config.get("INTERFACE_TRIAL_LOCALES", ())
+    return request.accept_languages.best_match([*LOCALES, *trial]) or DEFAULT_LOCALE
 
 
 def interface_locale() -> str:
@@ -70,7 +79,9 @@ def readable_time(stamp: str | None) -> str:
         moment = datetime.datetime.fromisoformat(stamp[:16])
     except ValueError:
         return stamp
-    return f"{format_datetime(moment, 'medium').rsplit(':', 1)[0]} UTC"
+    locale = get_locale()
+    day = format_skeleton("yMMMd", moment, locale=locale)  # each locale's own order
+    return f"{day}, {format_skeleton('Hm', moment, locale=locale)} UTC"
 
 
 def readable_number(value: float | int | None, places: int | None = None) -> str:
