@@ -10,11 +10,14 @@ storage error the request's connection is discarded, not kept for the next reque
 import sqlite3
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import Conflict, Forbidden, HTTPException, NotFound, UnprocessableEntity
 
 from ..errors import CannotUndo, InvalidInput, NotAllowed, RecordNotFound, VersionConflict
+from ..interface_languages import DEFAULT_LOCALE, N_
 from .api import claim_json, is_api_request
 from .database import discard_connection
+from .interface_locale import interface_locale, translated
 from .responses import is_htmx
 from .views.claim_pages import render_conflict
 
@@ -25,6 +28,38 @@ DOMAIN_ANSWERS: dict[type[Exception], type[HTTPException]] = {
     NotAllowed: Forbidden,
     CannotUndo: Conflict,
     InvalidInput: UnprocessableEntity,
+}
+
+# Each status as the error page names it (its HTTP reason phrase).
+STATUS_NAMES = {
+    400: N_("Bad Request"),
+    401: N_("Unauthorized"),
+    403: N_("Forbidden"),
+    404: N_("Not Found"),
+    405: N_("Method Not Allowed"),
+    409: N_("Conflict"),
+    410: N_("Gone"),
+    413: N_("Request Entity Too Large"),
+    415: N_("Unsupported Media Type"),
+    422: N_("Unprocessable Entity"),
+    429: N_("Too Many Requests"),
+    500: N_("Internal Server Error"),
+    502: N_("Bad Gateway"),
+    503: N_("Service Unavailable"),
+}
+# What the page says of an error raised without a sentence of its own (abort(404)), to a
+# reader of another language; an English reader keeps werkzeug's own sentence.
+STATUS_SENTENCES = {
+    400: N_("The request could not be understood: reload the page and try again."),
+    401: N_("Log in to see this page."),
+    403: N_("You may not open this page."),
+    404: N_("There is nothing at this address: check the link, or go back to the articles."),
+    405: N_("This address does not answer that kind of request."),
+    409: N_("Something changed in the meantime: reload the page and try again."),
+    413: N_("What was sent is too large."),
+    422: N_("What was sent cannot be used: check it and try again."),
+    429: N_("Too many requests: wait a moment and try again."),
+    500: N_("Something went wrong on our side: try again."),
 }
 
 # SQLite errors that mean "the storage cannot take writes right now", not a bug:
@@ -50,7 +85,7 @@ def init_app(app: Flask) -> None:
 def answer_domain_error(error: Exception):
     """The HTTP error a domain error is, answered as any HTTP error is (the API in JSON)."""
     answer = next(http for cls, http in DOMAIN_ANSWERS.items() if isinstance(error, cls))
-    description = None if isinstance(error, RecordNotFound) else str(error)
+    description = None if isinstance(error, RecordNotFound) else translated(error)
     return current_app.handle_http_exception(answer(description=description))
 
 
@@ -73,7 +108,7 @@ def handle_http_error(error: HTTPException):
     if is_api_request():
         body = jsonify({"error": error.description, "status": error.code})
         return body, error.code, error_headers(error)
-    return render_template(error_template(), error=error), error.code, error_headers(error)
+    return render_error(error), error.code, error_headers(error)
 
 
 def error_headers(error: HTTPException) -> list[tuple[str, str]]:
@@ -85,15 +120,28 @@ def error_template() -> str:
     return "_error.html" if is_htmx() else "error.html"
 
 
+def render_error(error: HTTPException) -> str:
+    """The error page (or partial), its name and sentence in the reader's language."""
+    code = error.code or 500
+    name = gettext(STATUS_NAMES[code]) if code in STATUS_NAMES else error.name
+    description = error.description
+    default = description == type(error).description
+    if default and code in STATUS_SENTENCES and interface_locale() != DEFAULT_LOCALE:
+        description = gettext(STATUS_SENTENCES[code])
+    return render_template(error_template(), error=error, name=name, description=description)
+
+
 def handle_unexpected_error(error: Exception):
     current_app.logger.exception("Unhandled error on %r", request.path)
     discard_connection()
     generic = HTTPException(
-        description="Something went wrong on our side. Nothing you "
-        "saved before this was lost; please try again."
+        description=gettext(
+            "Something went wrong on our side. Nothing you "
+            "saved before this was lost; please try again."
+        )
     )
     generic.code = 500
-    return render_template(error_template(), error=generic), 500
+    return render_error(generic), 500
 
 
 def handle_database_error(error: sqlite3.OperationalError):
@@ -102,11 +150,11 @@ def handle_database_error(error: sqlite3.OperationalError):
     current_app.logger.error("Database unavailable on %r: %s", request.path, error)
     discard_connection()
     unavailable = HTTPException(
-        description=(
+        description=gettext(
             "The database cannot save changes right now (the disk may be full or read-only). "
             "Nothing from this request was saved, and nothing saved before is lost. "
             "Try again in a minute; if it keeps happening, tell whoever runs the workbench."
         )
     )
     unavailable.code = 503
-    return render_template(error_template(), error=unavailable), 503, {"Retry-After": "60"}
+    return render_error(unavailable), 503, {"Retry-After": "60"}

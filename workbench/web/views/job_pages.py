@@ -2,13 +2,29 @@
 by the page itself without JavaScript), landing on the result when the job is done."""
 
 from flask import abort, flash, g, url_for
+from flask_babel import gettext
 
 from ...errors import PreviewNotFound
 from ...intake import archive, importing, jobs, snapshots
+from ...interface_languages import N_
 from ...review import articles
 from ..database import get_db
 from ..responses import is_htmx, navigate, render_page_or_partial
 from .blueprint import bp
+
+# The words a job is stored with (intake: its stages, and the labels that are not an
+# address, a file name or a title) as the progress page says them.
+JOB_WORDS = {
+    "starting": N_("Starting"),
+    "fetching": N_("Fetching"),
+    "extracting": N_("Extracting"),
+    "splitting": N_("Splitting"),
+    "finding sources": N_("Finding sources"),
+    "storing": N_("Storing"),
+    "checking": N_("Checking"),
+    "uploaded file": N_("uploaded file"),
+    "check every evidence link": N_("check every evidence link"),
+}
 
 
 @bp.get("/jobs/<id:job_id>")
@@ -21,6 +37,7 @@ def show_job(job_id):
         "jobs/_job.html",
         422 if job.state == "failed" else 200,
         job=job,
+        JOB_WORDS=JOB_WORDS,
         oob=is_htmx(),
         **try_again(job),
     )
@@ -43,11 +60,12 @@ def landing(job):
         return url_for("workbench.restore_offer", article_id=result["article_id"], reason="import")
     if job.kind == importing.IMPORT:
         if result.get("created"):
-            flash(f"Imported {result['claim_count']} claims.", "success")
+            flash(gettext("Imported %(count)s claims.", count=result["claim_count"]), "success")
         else:
-            flash("This article was imported before; here it is.", "info")
+            flash(gettext("This article was imported before; here it is."), "info")
     if job.kind == archive.CHECK:
-        flash(f"Checked {result.get('links', 0)} evidence links.", "success")
+        count = result.get("links", 0)
+        flash(gettext("Checked %(count)s evidence links.", count=count), "success")
         return url_for("workbench.links_page")
     if job.article_id or result.get("article_id"):
         return url_for("workbench.show_article", article_id=job.article_id or result["article_id"])
