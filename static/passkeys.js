@@ -77,8 +77,9 @@
         if (answer.error) throw new Error(answer.error);
         window.location.assign(answer.location);
       } catch (problem) {
+        // The page gives the words in its reader's language (data-cancelled).
         error.textContent = problem.name === "NotAllowedError"
-          ? "The passkey request was cancelled or timed out."
+          ? error.dataset.cancelled || "The passkey request was cancelled or timed out."
           : problem.message;
         error.hidden = false;
       }

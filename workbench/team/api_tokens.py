@@ -12,12 +12,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import AccountError, TokenRateLimited
+from ..interface_languages import N_
 from ..storage import clock
 from ..storage.db import insert, write_transaction
 from . import security_log
 from .accounts import User
 
-SCOPES = {"read": "read", "write": "read and write"}
+# What a token of each scope may do, as its pages say it (in the reader's language).
+SCOPES = {"read": N_("read"), "write": N_("read and write")}
 PREFIX = "wbt_"
 MAX_NAME_CHARS = 80
 MAX_DAYS = 366
