@@ -8,6 +8,7 @@ from support import FAST_HASH, import_by_form, sign_in
 from workbench.intake import importing, jobs
 from workbench.team import accounts
 from workbench.web.views.job_pages import JOB_WORDS
+from workbench.web.views.security_details import detail
 
 SPANISH = {"Accept-Language": "es-ES,es;q=0.9"}
 HTMX = {"HX-Request": "true"}
@@ -101,6 +102,7 @@ def test_the_security_page_and_its_log_are_in_spanish(app):
     assert "Segundo factor" in page and "Llaves de acceso" in page
     assert "<td>leer y escribir</td>" in page, "the token's scope, from api_tokens.SCOPES"
     assert "Token de la API creado" in page, "the log's event, from security_log.EVENTS"
+    assert "(Nocturno, leer y escribir, 30 días)" in page, "its detail, said again"
     for english in ("Security log", "Second factor", "<td>read and write", "API token created"):
         assert english not in page
 
@@ -212,3 +214,27 @@ def test_a_translated_refusal_still_escapes_what_was_typed(app, db):
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "«&lt;b&gt;jefe&lt;/b&gt;» no es un rol." in body and "<b>jefe" not in body
+
+
+def test_the_details_the_workbench_wrote_are_said_again_and_typed_names_kept(app):
+    written = [
+        ("token_created", "Nightly, read, 90 days"),
+        ("token_revoked", "Nightly, by ada"),
+        ("recovery_code_used", "7 left"),
+        ("sign_in", "password and passkey"),
+        ("sso_refused", "no account here"),
+        ("passkey_added", "password"),
+        ("sign_in", "left"),
+    ]
+    with app.test_request_context(headers=SPANISH):
+        assert [detail(kind, text) for kind, text in written] == [
+            "Nightly, leer, 90 días",
+            "Nightly, por ada",
+            "quedan 7",
+            "contraseña y llave de acceso",
+            "sin cuenta aquí",
+            "password",
+            "left",
+        ]
+    with app.test_request_context():
+        assert [detail(kind, text) for kind, text in written] == [text for _, text in written]

@@ -406,7 +406,7 @@ def account_for(
             user_id=None,
             username=email or subject,
             address=address,
-            detail="no account here",
+            detail=N_("no account here"),  # translated where shown
         )
         raise SignInRefused(
             "You have no account on this workbench yet: ask an admin to let you in."

@@ -17,13 +17,14 @@ from ...team import (
     security_log,
     totp,
 )
-from ..auth import SIGN_IN_WORDS, client_address, role_required, sso_name
+from ..auth import client_address, role_required, sso_name
 from ..database import get_db
 from ..forms import form_int
 from ..interface_locale import request_locale, translated
 from ..responses import navigate
 from ..sign_in import json_answer, relying_party
 from .blueprint import bp
+from .security_details import shown_events
 
 
 def security_page_answer(status=200, **shown):
@@ -42,22 +43,6 @@ def security_page_answer(status=200, **shown):
         sso_name=sso_name(),
         **shown,
     ), status
-
-
-# Events whose detail is a way of signing in (auth.SIGN_IN_WORDS, stored in English).
-SIGN_IN_EVENTS = frozenset({"sign_in", "sign_in_failed", "second_step_failed"})
-
-
-def shown_events(events):
-    """The security log as its reader reads it: a way of signing in in their language;
-    any other detail (a token's name) as it was stored."""
-    ways = set(SIGN_IN_WORDS.values())
-    return [
-        {**event, "detail": gettext(event["detail"])}
-        if event["kind"] in SIGN_IN_EVENTS and event["detail"] in ways
-        else event
-        for event in events
-    ]
 
 
 @bp.get("/account/security")
