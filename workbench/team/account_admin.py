@@ -45,7 +45,14 @@ def change_role(db: Database, username: str, role: str, actor: User) -> None:
     with write_transaction(db):
         row = _existing(db, username)
         if row["role"] == "admin" and role != "admin":
-            _keep_an_admin(db, row, "change the role of")
+            _keep_an_admin(
+                db,
+                row,
+                AccountError(
+                    "You cannot change the role of the last active admin: make someone else "
+                    "an admin first."
+                ),
+            )
         db.execute("update users set role = ? where id = ?", [role, row["id"]])
         # Rights are read on every request: the new role holds from the next click on.
 
@@ -58,7 +65,14 @@ def set_active(db: Database, username: str, active: bool, actor: User) -> None:
             if row["id"] == actor.id:
                 raise AccountError("You cannot deactivate your own account.")
             if row["role"] == "admin":
-                _keep_an_admin(db, row, "deactivate")
+                _keep_an_admin(
+                    db,
+                    row,
+                    AccountError(
+                        "You cannot deactivate the last active admin: make someone else an "
+                        "admin first."
+                    ),
+                )
             db.execute("delete from sessions where user_id = ?", [row["id"]])
             # A pending reset link must not come back to life when the account does.
             db.execute(
@@ -75,7 +89,9 @@ def create_reset_link(db: Database, username: str, actor: User, hours: int = RES
     with write_transaction(db):
         row = _existing(db, username)
         if not row["active"]:
-            raise AccountError(f"{row['username']} is deactivated: activate the account first.")
+            raise AccountError(
+                "%(name)s is deactivated: activate the account first.", name=row["username"]
+            )
         db.execute("delete from reset_tokens where user_id = ? and used_at is null", [row["id"]])
         db.table("reset_tokens").insert(
             {
@@ -141,15 +157,15 @@ def change_own_password(
 def _existing(db: Database, username: str) -> dict[str, Any]:
     row = _user_row(db, username)
     if row is None:
-        raise AccountError(f"There is no user called {username}.")
+        raise AccountError("There is no user called %(name)s.", name=username)
     return row
 
 
-def _keep_an_admin(db: Database, row: dict[str, Any], what: str) -> None:
+def _keep_an_admin(db: Database, row: dict[str, Any], refusal: AccountError) -> None:
+    """Raise `refusal` (what was about to happen, said whole) when `row` is the last
+    active admin."""
     others = db.execute(
         "select count(*) from users where role = 'admin' and active = 1 and id != ?", [row["id"]]
     ).fetchone()[0]
     if not others:
-        raise AccountError(
-            f"You cannot {what} the last active admin: make someone else an admin first."
-        )
+        raise refusal

@@ -84,14 +84,18 @@ def check_password(password: str | None) -> str:
     password = password or ""
     if not MIN_PASSWORD_CHARS <= len(password) <= MAX_PASSWORD_CHARS:
         raise AccountError(
-            f"A password is {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters long."
+            "A password is %(least)s to %(most)s characters long.",
+            least=MIN_PASSWORD_CHARS,
+            most=MAX_PASSWORD_CHARS,
         )
     return password
 
 
 def check_role(role: str | None) -> str:
     if role not in ROLES:
-        raise AccountError(f"“{role}” is not a role. Choose one of: {', '.join(ROLES)}.")
+        raise AccountError(
+            "“%(role)s” is not a role. Choose one of: %(roles)s.", role=role, roles=", ".join(ROLES)
+        )
     return role
 
 
@@ -118,12 +122,14 @@ def create_user(
 
 def _insert_user(db: Database, username: str, password_hash: str, role: str) -> User:
     if _user_row(db, username) is not None:
-        raise AccountError(f"There is already a user called {username}.")
+        raise AccountError("There is already a user called %(name)s.", name=username)
     taken = [row[0] for row in db.execute("select username from users")]
     if (alike := lookalike_of(username, taken)) is not None:
         raise AccountError(
-            f"“{username}” could be taken for the user {alike} (the names differ only in "
-            "punctuation or in letters that look alike). Choose a name no one could mistake."
+            "“%(name)s” could be taken for the user %(alike)s (the names differ only in "
+            "punctuation or in letters that look alike). Choose a name no one could mistake.",
+            name=username,
+            alike=alike,
         )
     user_id = insert(
         db,
@@ -146,7 +152,7 @@ def set_password(
     with write_transaction(db):
         row = _user_row(db, username)
         if row is None:
-            raise AccountError(f"There is no user called {username}.")
+            raise AccountError("There is no user called %(name)s.", name=username)
         db.execute("update users set password_hash = ? where id = ?", [password_hash, row["id"]])
         db.execute("delete from sessions where user_id = ?", [row["id"]])
         # A reset link handed out before is for a password that is gone: it dies with it.
@@ -162,7 +168,7 @@ def set_role(db: Database, username: str, role: str) -> None:
     with write_transaction(db):
         row = _user_row(db, username)
         if row is None:
-            raise AccountError(f"There is no user called {username}.")
+            raise AccountError("There is no user called %(name)s.", name=username)
         db.execute("update users set role = ? where id = ?", [role, row["id"]])
 
 

@@ -12,12 +12,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import AccountError, TokenRateLimited
+from ..interface_languages import N_
 from ..storage import clock
 from ..storage.db import insert, write_transaction
 from . import security_log
 from .accounts import User
 
-SCOPES = {"read": "read", "write": "read and write"}
+# What a token of each scope may do, as its pages say it (in the reader's language).
+SCOPES = {"read": N_("read"), "write": N_("read and write")}
 PREFIX = "wbt_"
 MAX_NAME_CHARS = 80
 MAX_DAYS = 366
@@ -54,11 +56,13 @@ def create_token(
     stored). AccountError for a missing name, an unknown scope or an expiry out of range."""
     name = (name or "").strip()
     if not 1 <= len(name) <= MAX_NAME_CHARS:
-        raise AccountError(f"Give the token a name of 1 to {MAX_NAME_CHARS} characters.")
+        raise AccountError(
+            "Give the token a name of 1 to %(most)s characters.", most=MAX_NAME_CHARS
+        )
     if scope not in SCOPES:
         raise AccountError("A token may read, or read and write (scope “read” or “write”).")
     if days is None or not 1 <= days <= MAX_DAYS:
-        raise AccountError(f"A token lasts 1 to {MAX_DAYS} days.")
+        raise AccountError("A token lasts 1 to %(most)s days.", most=MAX_DAYS)
     token = PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
     with write_transaction(db):

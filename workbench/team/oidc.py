@@ -29,6 +29,7 @@ from joserfc.jwk import KeySet
 from sqlite_utils import Database
 
 from ..errors import AccountError
+from ..interface_languages import N_
 from ..storage import clock
 from ..storage.db import insert, write_transaction
 from . import security_log
@@ -55,7 +56,8 @@ class Settings:
     issuer: str
     client_id: str
     client_secret: str
-    name: str = "your organisation's sign-in"
+    # The button's words when the admin names no provider (translated where shown).
+    name: str = N_("your organisation's sign-in")
     scopes: str = "openid email profile"
     allowed_domains: frozenset[str] = frozenset()
     groups_claim: str = "groups"
@@ -293,7 +295,8 @@ def finish(
     say). SignInRefused says why not."""
     if args.get("error"):
         raise SignInRefused(
-            f"The sign-in provider said no ({args.get('error_description') or args['error']})."
+            "The sign-in provider said no (%(reason)s).",
+            reason=args.get("error_description") or args["error"],
         )
     state = args.get("state") or ""
     if not state or not browser_state or not secrets.compare_digest(state, browser_state):
@@ -326,7 +329,9 @@ def _email(settings: Settings, claims: Mapping[str, Any]) -> str:
         if not email or claims.get("email_verified") is not True:
             raise SignInRefused("Your sign-in gave no verified e-mail address, which is needed.")
         if domain not in settings.allowed_domains:
-            raise SignInRefused(f"Addresses at {domain} may not sign in to this workbench.")
+            raise SignInRefused(
+                "Addresses at %(domain)s may not sign in to this workbench.", domain=domain
+            )
     return email
 
 
@@ -401,15 +406,16 @@ def account_for(
             user_id=None,
             username=email or subject,
             address=address,
-            detail="no account here",
+            detail=N_("no account here"),  # translated where shown
         )
         raise SignInRefused(
             "You have no account on this workbench yet: ask an admin to let you in."
         )
     if settings.new_users == "approve":
         raise SignInRefused(
-            f"Welcome, {username}: your account is made and waits for an admin of this "
-            "workbench to approve it (under Users). Sign in again once they have."
+            "Welcome, %(name)s: your account is made and waits for an admin of this "
+            "workbench to approve it (under Users). Sign in again once they have.",
+            name=username,
         )
     return User(user_id, username, role or "reviewer")
 

@@ -141,7 +141,7 @@ def register(
             expected_origin=party.origin,
         )
     except WebAuthnException as error:
-        raise AccountError(f"The passkey was not accepted: {error}") from error
+        raise AccountError("The passkey was not accepted: %(reason)s", reason=error) from error
     with write_transaction(db):
         credential_id = bytes_to_base64url(verified.credential_id)
         if db.execute("select 1 from passkeys where credential_id = ?", [credential_id]).fetchone():
@@ -212,7 +212,7 @@ def authenticate(
             credential_current_sign_count=row["sign_count"],
         )
     except WebAuthnException as error:
-        raise AccountError(f"The passkey was not accepted: {error}") from error
+        raise AccountError("The passkey was not accepted: %(reason)s", reason=error) from error
     with write_transaction(db):
         db.execute(
             "update passkeys set sign_count = ?, last_used_at = ? where id = ?",

@@ -94,7 +94,7 @@ def reset(db: Database, username: str, *, by: str) -> None:
     time and, if their role requires one, set a new factor up at once."""
     user = find_user(db, username)
     if user is None:
-        raise AccountError(f"There is no user called {username}.")
+        raise AccountError("There is no user called %(name)s.", name=username)
     with write_transaction(db):
         for table in ("totp_secrets", "recovery_codes", "passkeys", "pending_logins", "sessions"):
             db.execute(f"delete from {table} where user_id = ?", [user.id])

@@ -8,30 +8,31 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..interface_languages import N_
 from ..storage.clock import utc_now
 from ..storage.db import insert
 
 log = logging.getLogger("workbench.security")
 
-# What each kind of event says, on the security page and in the server's log.
+# What each kind of event says on the security page (in its reader's language).
 EVENTS = {
-    "sign_in": "Signed in",
-    "sign_in_failed": "Failed sign-in",
-    "second_step_failed": "Wrong second-factor code",
-    "sign_out": "Signed out",
-    "totp_enrolled": "Authenticator app added",
-    "totp_removed": "Authenticator app removed",
-    "recovery_codes_made": "New recovery codes made (the old ones stop working)",
-    "recovery_code_used": "Recovery code used",
-    "passkey_added": "Passkey added",
-    "passkey_removed": "Passkey removed",
-    "second_factors_reset": "Every second factor removed by an admin",
-    "sso_refused": "Single sign-on refused",
-    "sso_waiting": "Single sign-on: account waits for an admin's approval",
-    "sso_joined": "Account created by single sign-on",
-    "token_created": "API token created",
-    "token_new_address": "API token used from a new address",
-    "token_revoked": "API token revoked",
+    "sign_in": N_("Signed in"),
+    "sign_in_failed": N_("Failed sign-in"),
+    "second_step_failed": N_("Wrong second-factor code"),
+    "sign_out": N_("Signed out"),
+    "totp_enrolled": N_("Authenticator app added"),
+    "totp_removed": N_("Authenticator app removed"),
+    "recovery_codes_made": N_("New recovery codes made (the old ones stop working)"),
+    "recovery_code_used": N_("Recovery code used"),
+    "passkey_added": N_("Passkey added"),
+    "passkey_removed": N_("Passkey removed"),
+    "second_factors_reset": N_("Every second factor removed by an admin"),
+    "sso_refused": N_("Single sign-on refused"),
+    "sso_waiting": N_("Single sign-on: account waits for an admin's approval"),
+    "sso_joined": N_("Account created by single sign-on"),
+    "token_created": N_("API token created"),
+    "token_new_address": N_("API token used from a new address"),
+    "token_revoked": N_("API token revoked"),
 }
 PAGE_EVENTS = 100
 

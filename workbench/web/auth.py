@@ -20,12 +20,15 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext, ngettext
 
 from ..errors import AccountError, LoginThrottled
+from ..interface_languages import N_
 from ..team import account_admin, accounts, second_factor, security_log
 from .api import is_api_request
 from .bearer import load_token_user
 from .database import get_db
+from .interface_locale import translated
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -48,14 +51,15 @@ PUBLIC_ENDPOINTS = {
     "sign_in.sso_callback",
     "sign_in.signed_out",
 }
-# How each way of signing in is named in the security log.
+# How each way of signing in is named in the security log (stored in English; the
+# security page says it in its reader's language).
 SIGN_IN_WORDS = {
-    "password": "password",
-    "password+totp": "password and authenticator app",
-    "password+recovery code": "password and recovery code",
-    "password+passkey": "password and passkey",
-    "passkey": "passkey",
-    "oidc": "single sign-on",
+    "password": N_("password"),
+    "password+totp": N_("password and authenticator app"),
+    "password+recovery code": N_("password and recovery code"),
+    "password+passkey": N_("password and passkey"),
+    "passkey": N_("passkey"),
+    "oidc": N_("single sign-on"),
 }
 # What a session that must still enrol a second factor may open (and nothing else).
 ENROLMENT_ENDPOINTS = {
@@ -101,8 +105,8 @@ def require_login():
         if request.endpoint in ENROLMENT_ENDPOINTS:
             return None
         if is_api_request():
-            abort(403, description="Set up a second factor on your security page first.")
-        flash("Your role needs a second factor: set one up to go on.", "info")
+            abort(403, description=gettext("Set up a second factor on your security page first."))
+        flash(gettext("Your role needs a second factor: set one up to go on."), "info")
         return redirect(url_for("workbench.security_page"), code=303)
     return None
 
@@ -134,7 +138,7 @@ def login_redirect():
         )
     target = url_for("auth.login", next=back)
     if is_htmx_request():
-        return Response("Log in to continue.", status=401, headers={"HX-Redirect": target})
+        return Response(gettext("Log in to continue."), status=401, headers={"HX-Redirect": target})
     return redirect(target, code=302)
 
 
@@ -159,12 +163,32 @@ def role_required(role):
             if g.user is None:
                 return login_redirect()
             if not g.user.can(role):
-                abort(403, description=f"This needs the {role} role; you are a {g.user.role}.")
+                abort(
+                    403,
+                    description=gettext(
+                        "This needs the %(role)s role; you are a %(yours)s.",
+                        role=role_word(role),
+                        yours=role_word(g.user.role),
+                    ),
+                )
             return view(**kwargs)
 
         return wrapped
 
     return decorator
+
+
+def sso_name():
+    """The single sign-on provider as the pages name it (the default name in the
+    reader's language; a name the admin chose, as chosen), or None without one."""
+    settings = current_app.config["OIDC"]
+    return gettext(settings.name) if settings else None
+
+
+def role_word(role):
+    """A role as the reader's language names it. Role codes are their own English words,
+    marked for the catalogue in views/template_helpers.ROLE_WORDS."""
+    return gettext(role)
 
 
 def safe_next(value, fallback="/"):
@@ -240,13 +264,12 @@ def record(user, kind, detail=""):
 def login_page(status=200, **context):
     """The login page: the password form (unless switched off), a passkey button, and the
     single sign-on button when a provider is configured."""
-    settings = current_app.config["OIDC"]
     context.setdefault("next", safe_next(request.values.get("next")))
     context.setdefault("username", "")
     return render_template(
         "auth/login.html",
         password_login=current_app.config["PASSWORD_LOGIN"],
-        sso_name=settings.name if settings else None,
+        sso_name=sso_name(),
         **context,
     ), status
 
@@ -260,7 +283,7 @@ def login():
         return login_page()
     if not current_app.config["PASSWORD_LOGIN"]:
         return login_page(
-            403, error="Passwords are switched off here: sign in with the button below."
+            403, error=gettext("Passwords are switched off here: sign in with the button below.")
         )
     username = request.form.get("username", "")
     try:
@@ -281,9 +304,15 @@ def login():
                 429,
                 next=target,
                 username=username,
-                error=f"Too many failed logins from your address. Try again in {minutes} "
-                f"minute{'' if minutes == 1 else 's'}. Forgotten your password? An admin can "
-                "set a new one with workbench set-password, which also lifts this wait.",
+                error=ngettext(
+                    "Too many failed logins from your address. Try again in %(num)d minute. "
+                    "Forgotten your password? An admin can set a new one with workbench "
+                    "set-password, which also lifts this wait.",
+                    "Too many failed logins from your address. Try again in %(num)d minutes. "
+                    "Forgotten your password? An admin can set a new one with workbench "
+                    "set-password, which also lifts this wait.",
+                    minutes,
+                ),
             ),
             {"Retry-After": str(throttled.retry_after)},
         )
@@ -294,7 +323,10 @@ def login():
             record(known, "sign_in_failed", "password")
         # One message for an unknown user and a wrong password (ASVS 6.3.8).
         return login_page(
-            401, next=target, username=username, error="That username and password do not match."
+            401,
+            next=target,
+            username=username,
+            error=gettext("That username and password do not match."),
         )
     log.info("login: %s from %s", log_safe(user.username), log_safe(client_address()))
     if second_factor.factors(get_db(), user.id).any:
@@ -327,7 +359,7 @@ def logout():
         target = url_for("sign_in.signed_out")
     response = redirect(target, code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
-    flash("You are logged out.", "info")
+    flash(gettext("You are logged out."), "info")
     return response
 
 
@@ -337,8 +369,10 @@ def setup(token):
     if not accounts.setup_token_valid(db, token):
         abort(
             404,
-            description="This setup link is not valid (it was used, or it expired). "
-            "Run `workbench init` to print a new one.",
+            description=gettext(
+                "This setup link is not valid (it was used, or it expired). "
+                "Run `workbench init` to print a new one."
+            ),
         )
     if request.method == "GET":
         return render_template("auth/setup.html", token=token, username="")
@@ -353,11 +387,16 @@ def setup(token):
         )
     except AccountError as error:
         return render_template(
-            "auth/setup.html", token=token, username=username, error=str(error)
+            "auth/setup.html", token=token, username=username, error=translated(error)
         ), 422
     response = start_session_response(user, url_for("workbench.index"))
     # After start_session_response: logging in starts a fresh session, flashes included.
-    flash(f"Welcome, {user.username}: you are the admin. Add your team under Users.", "success")
+    flash(
+        gettext(
+            "Welcome, %(name)s: you are the admin. Add your team under Users.", name=user.username
+        ),
+        "success",
+    )
     return response
 
 
@@ -379,9 +418,16 @@ def users():
                 current_app.config["PASSWORD_HASH_METHOD"],
             )
         except AccountError as exc:
-            error, status = str(exc), 422
+            error, status = translated(exc), 422
         else:
-            flash(f"Added {user.username} as {user.role}.", "success")
+            flash(
+                gettext(
+                    "Added %(name)s as %(role)s.",
+                    name=user.username,
+                    role=role_word(user.role),
+                ),
+                "success",
+            )
             return redirect(url_for("auth.users"), code=303)
     return render_template(
         "auth/users.html",

@@ -114,7 +114,7 @@ def handle_http_error(error: HTTPException):
     if is_api_request():
         body = jsonify({"error": error.description, "status": error.code})
         return body, error.code, error_headers(error)
-    return render_template(error_template(), error=shown(error)), error.code, error_headers(error)
+    return render_error(error), error.code, error_headers(error)
 
 
 def shown(error: HTTPException) -> SimpleNamespace:
@@ -144,6 +144,14 @@ def error_template() -> str:
     return "_error.html" if is_htmx() else "error.html"
 
 
+def render_error(error: HTTPException) -> str:
+    """The error page (or partial), its name and sentence in the reader's language."""
+    said = shown(error)
+    return render_template(
+        error_template(), error=said, name=said.name, description=said.description
+    )
+
+
 def handle_unexpected_error(error: Exception):
     current_app.logger.exception("Unhandled error on %r", request.path)
     discard_connection()
@@ -154,7 +162,7 @@ def handle_unexpected_error(error: Exception):
         )
     )
     generic.code = 500
-    return render_template(error_template(), error=shown(generic)), 500
+    return render_error(generic), 500
 
 
 def handle_database_error(error: sqlite3.OperationalError):
@@ -170,5 +178,4 @@ def handle_database_error(error: sqlite3.OperationalError):
         )
     )
     unavailable.code = 503
-    page = render_template(error_template(), error=shown(unavailable))
-    return page, 503, {"Retry-After": "60"}
+    return render_error(unavailable), 503, {"Retry-After": "60"}

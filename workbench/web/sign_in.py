@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext, ngettext
 
 from ..errors import AccountError, LoginThrottled
 from ..team import accounts, oidc, passkeys, recovery_codes, second_factor, totp
@@ -25,9 +26,11 @@ from .auth import (
     login_page,
     record,
     safe_next,
+    sso_name,
     start_session_response,
 )
 from .database import get_db
+from .interface_locale import translated
 
 bp = Blueprint("sign_in", __name__)
 SSO_COOKIE = "workbench_sso_state"
@@ -55,8 +58,11 @@ def throttled_answer(throttled, user, next_path):
             account=user,
             factors=second_factor.factors(get_db(), user.id),
             next=next_path,
-            error=f"Too many wrong codes from your address. Try again in {minutes} "
-            f"minute{'' if minutes == 1 else 's'}.",
+            error=ngettext(
+                "Too many wrong codes from your address. Try again in %(num)d minute.",
+                "Too many wrong codes from your address. Try again in %(num)d minutes.",
+                minutes,
+            ),
         ),
         429,
         {"Retry-After": str(throttled.retry_after)},
@@ -91,7 +97,9 @@ def second_step():
         return render_template(
             "auth/second_step.html",
             **context,
-            error="That code is not right (an app's code works once, for about 30 seconds).",
+            error=gettext(
+                "That code is not right (an app's code works once, for about 30 seconds)."
+            ),
         ), 401
     accounts.forget_attempts(get_db(), attempt, user.username, client_address())
     return start_session_response(user, target, method)
@@ -101,7 +109,7 @@ def second_step():
 def second_step_passkey_options():
     user = pending()
     if user is None:
-        abort(401, description="Sign in with your password first.")
+        abort(401, description=gettext("Sign in with your password first."))
     return json_answer(passkeys.authentication_options(get_db(), relying_party(), user))
 
 
@@ -123,9 +131,8 @@ def passkey_sign_in():
             get_db(), user.username if user else "passkey", client_address()
         )
     except LoginThrottled:
-        return json_answer(
-            '{"error": "Too many failed sign-ins from your address: wait a while."}', 429
-        )
+        message = gettext("Too many failed sign-ins from your address: wait a while.")
+        return json_answer(current_app.json.dumps({"error": message}), 429)
     try:
         signed_in = passkeys.authenticate(get_db(), relying_party(), credential, user)
         if user is None and not signed_in.user_verified:
@@ -140,7 +147,7 @@ def passkey_sign_in():
     except AccountError as error:
         if user is not None:
             record(user, "second_step_failed", "passkey")
-        return json_answer(current_app.json.dumps({"error": str(error)}), 401)
+        return json_answer(current_app.json.dumps({"error": translated(error)}), 401)
     accounts.forget_attempts(
         get_db(), attempt, user.username if user else "passkey", client_address()
     )
@@ -159,7 +166,7 @@ def passkey_sign_in():
 def sso_settings():
     settings = current_app.config["OIDC"]
     if settings is None:
-        abort(404, description="Single sign-on is not set up on this workbench.")
+        abort(404, description=gettext("Single sign-on is not set up on this workbench."))
     return settings
 
 
@@ -177,7 +184,7 @@ def sso_start():
             get_db(), settings, callback_url(), safe_next(request.args.get("next"))
         )
     except AccountError as error:
-        return login_page(502, error=str(error))
+        return login_page(502, error=translated(error))
     response = redirect(started.url, code=303)
     response.set_cookie(
         SSO_COOKIE,
@@ -204,7 +211,7 @@ def sso_callback():
             address=client_address(),
         )
     except AccountError as error:
-        response, status = login_page(403, error=str(error))
+        response, status = login_page(403, error=translated(error))
         answer = current_app.make_response((response, status))
         answer.delete_cookie(SSO_COOKIE, path="/login/sso")
         return answer
@@ -220,6 +227,4 @@ def signed_out():
     if g.user is not None:
         return redirect(url_for("workbench.index"))
     provider_url = oidc.end_session_url(sso_settings(), url_for("auth.login", _external=True))
-    return render_template(
-        "auth/signed_out.html", provider_url=provider_url, sso_name=sso_settings().name
-    )
+    return render_template("auth/signed_out.html", provider_url=provider_url, sso_name=sso_name())

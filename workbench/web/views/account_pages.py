@@ -2,12 +2,14 @@
 and hands out one-time reset links; everyone changes their own password."""
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ...errors import AccountError
 from ...team import account_admin, accounts
-from ..auth import role_required, start_session_response
+from ..auth import role_required, role_word, start_session_response
 from ..database import get_db
 from ..forms import single_form_value
+from ..interface_locale import translated
 from .blueprint import bp
 
 
@@ -16,7 +18,7 @@ def back_to_users():
 
 
 def refused(error):
-    flash(str(error), "error")
+    flash(translated(error), "error")
     return back_to_users()
 
 
@@ -28,7 +30,7 @@ def change_role(username):
         account_admin.change_role(get_db(), username, role, g.user)
     except AccountError as error:
         return refused(error)
-    flash(f"{username} is now {role}.", "success")
+    flash(gettext("%(name)s is now %(role)s.", name=username, role=role_word(role)), "success")
     return back_to_users()
 
 
@@ -37,15 +39,15 @@ def change_role(username):
 def set_active(username):
     active = single_form_value("active")
     if active not in ("0", "1"):
-        abort(400, description="Say whether the account is to be active (1) or not (0).")
+        abort(400, description=gettext("Say whether the account is to be active (1) or not (0)."))
     try:
         account_admin.set_active(get_db(), username, active == "1", g.user)
     except AccountError as error:
         return refused(error)
     flash(
-        f"Activated {username}."
+        gettext("Activated %(name)s.", name=username)
         if active == "1"
-        else f"Deactivated {username}: their sessions have ended.",
+        else gettext("Deactivated %(name)s: their sessions have ended.", name=username),
         "success",
     )
     return back_to_users()
@@ -77,15 +79,20 @@ def reset_password(token):
     if username is None:
         abort(
             404,
-            description="This reset link is not valid (it was used, or it expired). "
-            "Ask an admin for a new one.",
+            description=gettext(
+                "This reset link is not valid (it was used, or it expired). "
+                "Ask an admin for a new one."
+            ),
         )
     if request.method == "GET":
         return render_template("auth/reset.html", token=token, username=username)
     password = request.form.get("password")
     if password != request.form.get("password_again"):
         return render_template(
-            "auth/reset.html", token=token, username=username, error="The two passwords differ."
+            "auth/reset.html",
+            token=token,
+            username=username,
+            error=gettext("The two passwords differ."),
         ), 422
     try:
         account_admin.reset_password(
@@ -93,9 +100,9 @@ def reset_password(token):
         )
     except AccountError as error:
         return render_template(
-            "auth/reset.html", token=token, username=username, error=str(error)
+            "auth/reset.html", token=token, username=username, error=translated(error)
         ), 422
-    flash("Your password is set: log in with it.", "success")
+    flash(gettext("Your password is set: log in with it."), "success")
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -106,7 +113,9 @@ def change_password():
         return render_template("auth/password.html")
     new = request.form.get("password")
     if new != request.form.get("password_again"):
-        return render_template("auth/password.html", error="The two new passwords differ."), 422
+        return render_template(
+            "auth/password.html", error=gettext("The two new passwords differ.")
+        ), 422
     try:
         account_admin.change_own_password(
             get_db(),
@@ -116,7 +125,7 @@ def change_password():
             current_app.config["PASSWORD_HASH_METHOD"],
         )
     except AccountError as error:
-        return render_template("auth/password.html", error=str(error)), 422
+        return render_template("auth/password.html", error=translated(error)), 422
     response = start_session_response(g.user, url_for("workbench.index"))
-    flash("Your password is changed; your other sessions have ended.", "success")
+    flash(gettext("Your password is changed; your other sessions have ended."), "success")
     return response

@@ -6,11 +6,26 @@ from flask_babel import gettext, ngettext
 
 from ...errors import PreviewNotFound
 from ...intake import archive, importing, jobs, snapshots
+from ...interface_languages import N_
 from ...review import articles
 from ..database import get_db
 from ..responses import is_htmx, navigate, render_page_or_partial
 from .blueprint import bp
 from .import_pages import imported_claims
+
+# The words a job is stored with (intake: its stages, and the labels that are not an
+# address, a file name or a title) as the progress page says them.
+JOB_WORDS = {
+    "starting": N_("Starting"),
+    "fetching": N_("Fetching"),
+    "extracting": N_("Extracting"),
+    "splitting": N_("Splitting"),
+    "finding sources": N_("Finding sources"),
+    "storing": N_("Storing"),
+    "checking": N_("Checking"),
+    "uploaded file": N_("uploaded file"),
+    "check every evidence link": N_("check every evidence link"),
+}
 
 
 @bp.get("/jobs/<id:job_id>")
@@ -23,6 +38,7 @@ def show_job(job_id):
         "jobs/_job.html",
         422 if job.state == "failed" else 200,
         job=job,
+        JOB_WORDS=JOB_WORDS,
         oob=is_htmx(),
         **try_again(job),
     )

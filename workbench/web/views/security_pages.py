@@ -4,7 +4,7 @@ list of every live token. Secrets (a new token, new recovery codes) are shown on
 the answer to the request that made them, and never again."""
 
 import segno
-from flask import abort, current_app, flash, g, json, render_template, request, url_for
+from flask import abort, flash, g, json, render_template, request, url_for
 from flask_babel import force_locale, gettext
 
 from ...errors import AccountError
@@ -17,13 +17,14 @@ from ...team import (
     security_log,
     totp,
 )
-from ..auth import client_address, role_required
+from ..auth import client_address, role_required, sso_name
 from ..database import get_db
 from ..forms import form_int
 from ..interface_locale import request_locale, translated
 from ..responses import navigate
 from ..sign_in import json_answer, relying_party
 from .blueprint import bp
+from .security_details import shown_events
 
 
 def security_page_answer(status=200, **shown):
@@ -37,9 +38,9 @@ def security_page_answer(status=200, **shown):
         scopes=api_tokens.SCOPES,
         default_days=api_tokens.DEFAULT_DAYS,
         max_days=api_tokens.MAX_DAYS,
-        events=security_log.events_for(db, g.user.id),
+        events=shown_events(security_log.events_for(db, g.user.id)),
         has_password=accounts.has_password(db, g.user.id),
-        sso_name=current_app.config["OIDC"].name if current_app.config["OIDC"] else None,
+        sso_name=sso_name(),
         **shown,
     ), status
 
@@ -63,7 +64,7 @@ def create_token():
             address=client_address(),
         )
     except AccountError as error:
-        return security_page_answer(422, token_error=str(error), token_form=form)
+        return security_page_answer(422, token_error=translated(error), token_form=form)
     return security_page_answer(new_token={"name": form.get("name", "").strip(), "value": token})
 
 
@@ -73,8 +74,8 @@ def revoke_token(token_id):
     try:
         name = api_tokens.revoke(get_db(), token_id, g.user, address=client_address())
     except AccountError as error:
-        abort(404, description=str(error))
-    flash(f"Revoked the token “{name}”: it no longer works.", "success")
+        abort(404, description=translated(error))
+    flash(gettext("Revoked the token “%(name)s”: it no longer works.", name=name), "success")
     from_admin_list = request.form.get("from") == "admin" and g.user.can("admin")
     return navigate(
         url_for("workbench.all_tokens" if from_admin_list else "workbench.security_page")
@@ -84,7 +85,9 @@ def revoke_token(token_id):
 @bp.get("/users/tokens")
 @role_required("admin")
 def all_tokens():
-    return render_template("auth/tokens.html", tokens=api_tokens.live_tokens(get_db()))
+    return render_template(
+        "auth/tokens.html", tokens=api_tokens.live_tokens(get_db()), scopes=api_tokens.SCOPES
+    )
 
 
 # --- the authenticator app ------------------------------------------------------------------
@@ -103,7 +106,7 @@ def totp_setup():
     try:
         secret = totp.start_enrolment(get_db(), g.user)
     except AccountError as error:
-        flash(str(error), "error")
+        flash(translated(error), "error")
         return navigate(url_for("workbench.security_page"))
     return totp_page(secret)
 
@@ -122,10 +125,10 @@ def totp_confirm():
     except AccountError as error:
         secret = totp.pending_secret(get_db(), g.user.id)
         if secret is None:
-            abort(409, description=str(error))
-        return totp_page(secret, 422, str(error))
+            abort(409, description=translated(error))
+        return totp_page(secret, 422, translated(error))
     return security_page_answer(
-        done="Your authenticator app is set up: signing in now asks for its code.",
+        done=gettext("Your authenticator app is set up: signing in now asks for its code."),
         new_codes=codes,
     )
 
@@ -147,14 +150,14 @@ def interface_language():
 @bp.post("/account/totp/remove")
 def totp_remove():
     totp.remove(get_db(), g.user, address=client_address())
-    flash("Your authenticator app is removed.", "success")
+    flash(gettext("Your authenticator app is removed."), "success")
     return navigate(url_for("workbench.security_page"))
 
 
 @bp.post("/account/recovery-codes")
 def new_recovery_codes():
     if not second_factor.factors(get_db(), g.user.id).any:
-        abort(409, description="Set up an authenticator app or a passkey first.")
+        abort(409, description=gettext("Set up an authenticator app or a passkey first."))
     codes = recovery_codes.replace(get_db(), g.user, address=client_address())
     return security_page_answer(new_codes=codes)
 
@@ -179,8 +182,8 @@ def passkey_register():
             address=client_address(),
         )
     except AccountError as error:
-        return json_answer(json.dumps({"error": str(error)}), 422)
-    flash("Your passkey is added: use it to sign in, or as the second step.", "success")
+        return json_answer(json.dumps({"error": translated(error)}), 422)
+    flash(gettext("Your passkey is added: use it to sign in, or as the second step."), "success")
     return json_answer(json.dumps({"location": url_for("workbench.security_page")}))
 
 
@@ -189,6 +192,6 @@ def passkey_remove(passkey_id):
     try:
         passkeys.remove(get_db(), g.user, passkey_id, address=client_address())
     except AccountError as error:
-        abort(404, description=str(error))
-    flash("The passkey is removed.", "success")
+        abort(404, description=translated(error))
+    flash(gettext("The passkey is removed."), "success")
     return navigate(url_for("workbench.security_page"))
