@@ -2,6 +2,10 @@
 error pages, read by a Spanish browser: their words are Spanish (none left in English),
 and a refused write says why in Spanish, with and without htmx."""
 
+import html
+import json
+import re
+
 import pytest
 
 from support import FAST_HASH, import_by_form, sign_in
@@ -27,7 +31,8 @@ def test_the_login_page_and_a_wrong_password_are_in_spanish(app, client, db):
     assert "Nombre de usuario" in page and "Contraseña" in page
     assert "¿No tienes cuenta?" in page and "Username" not in page and "No account?" not in page
     # What the passkey script says when the browser's request is cancelled.
-    assert 'data-cancelled="La solicitud de llave de acceso se canceló o caducó."' in page
+    words = json.loads(html.unescape(re.search(r"data-interface-words='([^']*)'", page).group(1)))
+    assert words["passkeyCancelled"] == "La solicitud de llave de acceso se canceló o caducó."
     refused = client.post(
         "/login", data={"username": "marta", "password": "not her password"}, headers=SPANISH
     )

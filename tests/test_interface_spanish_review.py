@@ -79,7 +79,7 @@ def test_the_bulk_bar_gives_its_script_spanish_words(reviewer_client, article_id
     assert words["bulkTicked"]["one"] == "%(num)d afirmación marcada"
     assert words["bulkTicked"]["other"] == "%(num)d afirmaciones marcadas"
     assert words["bulkVerbNone"] == "Cambiar las afirmaciones marcadas a"
-    assert "Afirmación %(position)s" in words["statusSet"]
+    assert words["statusSet"] == "Afirmación %(position)s: %(status)s"
 
 
 def test_the_claim_page_and_its_panel_are_in_spanish(reviewer_client, article_id, db):

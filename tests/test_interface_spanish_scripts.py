@@ -36,8 +36,8 @@ def test_a_spanish_page_gives_its_scripts_spanish_words(admin_client):
         "unverified": "sin verificar",
     }
     assert spanish["bulkTicked"] == {
-        "one": "%(num)d afirmación seleccionada",
-        "other": "%(num)d afirmaciones seleccionadas",
+        "one": "%(num)d afirmación marcada",
+        "other": "%(num)d afirmaciones marcadas",
     }
     assert spanish["passkeyCancelled"] == "La solicitud de llave de acceso se canceló o caducó."
     english = page_words(admin_client.get(f"/articles/{article}"))

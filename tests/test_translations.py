@@ -39,13 +39,14 @@ def _held(value):
 def test_the_compiled_catalogue_is_the_written_one(locale):
     # What the .mo can hold: the translated messages (test_every_marked_message_is_translated
     # speaks of the others).
+    # A message is its context and its id (pgettext: the same word, two translations).
     written = {
-        _held(m.id): _held(m.string)
+        (m.context, _held(m.id)): _held(m.string)
         for m in catalogue.read(locale)
         if m.id and not m.fuzzy and all(_held(m.string) if m.pluralizable else [m.string])
     }
     with catalogue.po_path(locale).with_suffix(".mo").open("rb") as handle:
-        shipped = {_held(m.id): _held(m.string) for m in read_mo(handle) if m.id}
+        shipped = {(m.context, _held(m.id)): _held(m.string) for m in read_mo(handle) if m.id}
     assert shipped == written, "the .mo is older than the .po: run `make translations`"
 
 

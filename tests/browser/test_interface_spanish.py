@@ -48,11 +48,11 @@ def test_the_keyboard_help_and_the_bulk_bar_are_spanish(new_page, reviewer, impo
     )
     page.keyboard.press("j")
     page.keyboard.press("x")
-    expect(bar.locator("[data-bulk-count]")).to_have_text("1 afirmación seleccionada")
+    expect(bar.locator("[data-bulk-count]")).to_have_text("1 afirmación marcada")
     expect(bar.locator("[data-bulk-verb]")).to_have_text("Marcar la afirmación como")
     page.keyboard.press("j")
     page.keyboard.press("x")
-    expect(bar.locator("[data-bulk-count]")).to_have_text("2 afirmaciones seleccionadas")
+    expect(bar.locator("[data-bulk-count]")).to_have_text("2 afirmaciones marcadas")
     expect(bar.locator("[data-bulk-verb]")).to_have_text("Marcar las 2 afirmaciones como")
 
     page.keyboard.press("?")

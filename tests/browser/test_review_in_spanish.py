@@ -43,7 +43,7 @@ def test_a_status_set_by_keyboard_is_announced_in_spanish(spanish_page, import_a
     assert page.evaluate("typeof window.htmx === 'object'"), "htmx did not run on the page"
     page.keyboard.press("j")
     page.keyboard.press("s")
-    expect(page.locator("#keys-status")).to_have_text("Afirmación 1 marcada como con fuente")
+    expect(page.locator("#keys-status")).to_have_text("Afirmación 1: con fuente")
     first = page.locator("li.claim").first
     expect(first.get_by_role("button", name="Con fuente", exact=True)).to_have_attribute(
         "aria-pressed", "true"

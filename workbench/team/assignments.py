@@ -153,9 +153,13 @@ def _reviewers(db: Database, names: list[str]) -> list[User]:
     for name in names:
         user = find_user(db, name.strip())
         if user is None:
-            raise InvalidInput(f"There is no user called {name}.")
+            raise InvalidInput("There is no user called %(name)s.", name=name)
         if not user.can("reviewer"):
-            raise InvalidInput(f"{user.username} is a {user.role}: only reviewers take work.")
+            raise InvalidInput(
+                "%(name)s is a %(role)s: only reviewers take work.",
+                name=user.username,
+                role=user.role,
+            )
         if user not in users:
             users.append(user)
     return users
