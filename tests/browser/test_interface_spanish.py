@@ -44,7 +44,7 @@ def test_the_keyboard_help_and_the_bulk_bar_are_spanish(new_page, reviewer, impo
 
     bar = page.locator("#bulk")
     expect(bar.locator("[data-bulk-count]")).to_have_text(
-        "Selecciona afirmaciones (x, mayús+clic para un intervalo) para cambiar varias a la vez."
+        "Marca afirmaciones (x; mayús + clic para un rango) para cambiar varias a la vez."
     )
     page.keyboard.press("j")
     page.keyboard.press("x")

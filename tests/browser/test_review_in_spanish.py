@@ -27,10 +27,10 @@ def test_the_bulk_bar_counts_in_spanish(spanish_page, import_article, console_er
     ticks = page.locator("li.claim > input[type=checkbox]")
     ticks.nth(0).click()
     expect(count).to_have_text("1 afirmación marcada")
-    expect(verb).to_have_text("Cambiar 1 afirmación a")
+    expect(verb).to_have_text("Marcar la afirmación como")
     ticks.nth(2).click(modifiers=["Shift"])  # a range: claims 1 to 3
     expect(count).to_have_text("3 afirmaciones marcadas")
-    expect(verb).to_have_text("Cambiar las 3 afirmaciones a")
+    expect(verb).to_have_text("Marcar las 3 afirmaciones como")
     bar.get_by_role("button", name="Disputada", exact=True).click()
     expect(page.locator("#messages")).to_contain_text("3 afirmaciones quedaron como “disputada”.")
     assert console_errors == []

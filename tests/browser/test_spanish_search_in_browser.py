@@ -24,7 +24,7 @@ def test_ticking_search_results_is_counted_in_spanish(page, import_article):
     )
     page.locator("li.claim > input[type=checkbox]").first.click()
     expect(count).to_have_text("1 afirmación marcada")
-    expect(verb).to_have_text("Cambiar 1 afirmación a")
+    expect(verb).to_have_text("Marcar la afirmación como")
     bar.locator("[data-bulk-all]").check()
     expect(count).to_contain_text("afirmaci")
     expect(count).not_to_contain_text("claim")
