@@ -43,6 +43,7 @@ def workbench(*args, tmp_path, **language):
     )
 
 
+@pytest.mark.slow  # a real process of the command
 def test_the_help_is_spanish_for_a_spanish_environment(tmp_path):
     spanish = workbench("--help", tmp_path=tmp_path, LANG="es_ES.UTF-8")
     assert spanish.returncode == 0, spanish.stderr
@@ -55,11 +56,13 @@ def test_the_help_is_spanish_for_a_spanish_environment(tmp_path):
     assert "Only claims with this status." not in subcommand.stdout
 
 
+@pytest.mark.slow  # a real process of the command
 def test_workbench_language_wins_over_the_posix_variables(tmp_path):
     chosen = workbench("--help", tmp_path=tmp_path, WORKBENCH_LANGUAGE="es", LANG="en_US.UTF-8")
     assert "Banco de verificación" in chosen.stdout
 
 
+@pytest.mark.slow  # a real process of the command
 def test_the_help_stays_english_for_an_english_environment(tmp_path):
     english = workbench("--help", tmp_path=tmp_path, LANG="en_US.UTF-8")
     assert english.returncode == 0, english.stderr
@@ -68,6 +71,7 @@ def test_the_help_stays_english_for_an_english_environment(tmp_path):
     assert "Banco" not in english.stdout
 
 
+@pytest.mark.slow  # a real process of the command
 def test_a_real_process_says_its_error_in_spanish(tmp_path):
     missing = workbench("import", str(tmp_path / "nada.txt"), tmp_path=tmp_path, LANG="es_ES")
     assert missing.returncode == 2

@@ -1,6 +1,9 @@
 """What `workbench serve` tells whoever reads its log."""
 
+import pytest
 
+
+@pytest.mark.slow  # the real server
 def test_the_log_says_where_the_server_listens(live_server):
     # With each worker on its own socket, gunicorn's arbiter had no socket to name and
     # logged "Listening at:  (pid)".
