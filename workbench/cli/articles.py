@@ -9,7 +9,7 @@ import sys
 import click
 
 from ..errors import ArticleNotFound, ArticleRejected, InvalidInput, NoteNotFound
-from ..intake import importing, snapshots
+from ..intake import importing, jobs, snapshots
 from ..intake.fetch import FetchRefused
 from ..review import articles, notes, versions
 from ..text import languages
@@ -96,17 +96,6 @@ _PLACES = {
 }
 
 
-# Each stage of an import as the terminal's bar names it (translated when shown).
-_STAGE_WORDS = {
-    "starting": N_("Starting"),
-    "fetching": N_("Fetching"),
-    "extracting": N_("Extracting"),
-    "splitting": N_("Splitting"),
-    "finding sources": N_("Finding sources"),
-    "storing": N_("Storing"),
-    "done": N_("Done"),
-}
-
 # Where the terminal's bar stands as each stage of an import starts.
 _STAGE_PERCENT = {
     "fetching": 5,
@@ -127,7 +116,7 @@ class _ImportProgress:
     def __init__(self):
         self.bar = (
             click.progressbar(
-                length=100, label=f"{_(_STAGE_WORDS['starting']):16}", file=sys.stdout, width=30
+                length=100, label=f"{_(jobs.STAGE_WORDS['starting']):16}", file=sys.stdout, width=30
             )
             if _stdout_is_terminal()
             else None
@@ -146,7 +135,7 @@ class _ImportProgress:
 
     def stage(self, name, percent=None):
         if self.bar:
-            self.bar.label = f"{_(_STAGE_WORDS.get(name, name.capitalize())):16}"
+            self.bar.label = f"{_(jobs.STAGE_WORDS.get(name, name.capitalize())):16}"
             self.bar.update((percent or _STAGE_PERCENT[name]) - self.bar.pos)
 
 

@@ -28,10 +28,24 @@ from ..errors import (  # noqa: F401  (JobFailed: raised by job kinds)
     JobNotFound,
     TooManyJobs,
 )
+from ..interface_languages import N_
 from ..storage.clock import now, stamp
 from ..storage.db import insert, write_transaction
 
 STATES = ("queued", "running", "done", "failed")
+
+# Each stage a job of ours reports, as people read it (translated where it is shown: the
+# job's page, the command line's progress bar).
+STAGE_WORDS = {
+    "starting": N_("Starting"),
+    "fetching": N_("Fetching"),
+    "extracting": N_("Extracting"),
+    "splitting": N_("Splitting"),
+    "finding sources": N_("Finding sources"),
+    "storing": N_("Storing"),
+    "checking": N_("Checking"),
+    "done": N_("Done"),
+}
 # Retries wait 5 s, 10 s, 20 s ... at most 10 minutes: long enough for a site that is
 # briefly down, short enough that a reviewer still sees the outcome in the same session.
 BACKOFF_BASE_SECONDS = 5

@@ -16,13 +16,7 @@ from .import_pages import imported_claims
 # The words a job is stored with (intake: its stages, and the labels that are not an
 # address, a file name or a title) as the progress page says them.
 JOB_WORDS = {
-    "starting": N_("Starting"),
-    "fetching": N_("Fetching"),
-    "extracting": N_("Extracting"),
-    "splitting": N_("Splitting"),
-    "finding sources": N_("Finding sources"),
-    "storing": N_("Storing"),
-    "checking": N_("Checking"),
+    **jobs.STAGE_WORDS,
     "uploaded file": N_("uploaded file"),
     "check every evidence link": N_("check every evidence link"),
 }
