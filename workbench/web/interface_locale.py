@@ -5,10 +5,13 @@ gettext in templates and views, and dates and numbers as that locale writes them
 import datetime
 import decimal
 import os
+from typing import Any
 
 from babel.dates import format_skeleton
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, format_decimal, get_locale, gettext
+from flask.globals import _cv_app
+from flask_babel import Babel, format_decimal, get_locale, get_translations, gettext
+from markupsafe import Markup
 
 from ..errors import say
 from ..interface_languages import (
@@ -30,6 +33,21 @@ def init_app(app: Flask) -> None:
         tuple(os.environ.get("WORKBENCH_INTERFACE_TRIAL_LOCALES", "").replace(",", " ").split()),
     )
     Babel(app, locale_selector=request_locale)
+    # Templates call gettext a hundred times a page. Flask-Babel's callables find the
+    # request's catalogue again at each call (g, the locale's name, a cache) and Jinja's
+    # new-style wrappers add a second context call: the article page took twice as long.
+    # These do what the wrappers do (a Markup, then the values put in: %% is always
+    # undone) with the catalogue found once per request and locale.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_gettext,
+        ngettext=_ngettext,
+        newstyle=True,
+        pgettext=_pgettext,
+        npgettext=_npgettext,
+    )
+    app.jinja_env.globals.update(
+        gettext=_gettext, _=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext
+    )
     # {% trans %} blocks are one line of words however the template wraps them, as the
     # catalogue holds them (tests/message_catalogue.py extracts them trimmed too).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
@@ -55,8 +73,52 @@ def request_locale() -> str:
     return request.accept_languages.best_match([*LOCALES, *trial]) or DEFAULT_LOCALE
 
 
+def _translations() -> Any:
+    """This request's catalogue, kept beside Flask-Babel's locale for the request: found
+    again only when the locale changes (force_locale gives it a new Locale object). Read
+    through the app context itself: `g`'s proxy costs more than the lookup."""
+    context = _cv_app.get(None)
+    state = getattr(context.g, "_flask_babel", None) if context is not None else None
+    if state is not None:
+        kept = getattr(state, "workbench_translations", None)
+        if kept is not None and kept[0] is getattr(state, "babel_locale", None):
+            return kept[1]
+    translations = get_translations()
+    state = getattr(context.g, "_flask_babel", None) if context is not None else None
+    if state is not None:
+        state.workbench_translations = (getattr(state, "babel_locale", None), translations)
+    return translations
+
+
+def _gettext(message: str, **values: Any) -> Markup:
+    text = _translations().ugettext(message)
+    if not values and "%" not in text:
+        return Markup(text)  # what "% {}" would give, without building it again
+    return Markup(text) % values
+
+
+def _ngettext(singular: str, plural: str, num: int, **values: Any) -> Markup:
+    values.setdefault("num", num)
+    return Markup(_translations().ungettext(singular, plural, num)) % values
+
+
+def _pgettext(context: str, message: str, **values: Any) -> Markup:
+    return Markup(_translations().upgettext(context, message)) % values
+
+
+def _npgettext(context: str, singular: str, plural: str, num: int, **values: Any) -> Markup:
+    values.setdefault("num", num)
+    return Markup(_translations().unpgettext(context, singular, plural, num)) % values
+
+
 def interface_locale() -> str:
     """The language this request's pages speak ('en', 'es')."""
+    try:  # the locale Flask-Babel settled on for this request (or forced), when it has
+        settled = g._flask_babel.babel_locale
+        if settled is not None:
+            return str(settled.language)
+    except (AttributeError, RuntimeError):
+        pass
     locale = get_locale()
     return locale.language if locale is not None else DEFAULT_LOCALE
 
