@@ -72,6 +72,7 @@ def test_the_wheel_carries_templates_static_files_and_the_sample(installed):
     assert "workbench/templates/base.html" in names
     assert "workbench/static/app.css" in names
     assert "workbench/sample_article.txt" in names
+    assert "workbench/translations/es/LC_MESSAGES/messages.mo" in names  # the Spanish interface
     assert not [name for name in names if name.startswith("tests/")]
     assert re.search(
         rf"workbench-{re.escape(__version__)}.dist-info/licenses/LICENSE", "\n".join(names)
@@ -130,6 +131,12 @@ def test_init_import_and_serve_work_from_the_installed_wheel(installed, tmp_path
         assert "<form" in page and f"Claim workbench {__version__}" in page
         stylesheet = _get_when_up(f"http://127.0.0.1:{port}/static/app.css", server)
         assert ".topbar" in stylesheet
+        # The catalogue came with the wheel: a Spanish browser reads Spanish.
+        spanish = urllib.request.Request(
+            f"http://127.0.0.1:{port}/login", headers={"Accept-Language": "es"}
+        )
+        with urllib.request.urlopen(spanish, timeout=10) as response:
+            assert "Saltar al contenido" in response.read().decode()
     finally:
         server.terminate()
         server.wait(timeout=30)
