@@ -304,7 +304,7 @@ def test_size_cap_is_a_setting(fetch):
 
 @pytest.mark.parametrize("path", ["/gzip-bomb", "/deflate-bomb"])
 def test_compression_bomb_is_refused_not_inflated(fetch, path):
-    assert len(getattr(fetch_server, path.strip("/").replace("-", "_").upper())) < 100_000
+    assert len(getattr(fetch_server, path.strip("/").replace("-", "_"))()) < 100_000
     message = refused(fetch, path)
     assert f"decompresses to more than the limit of {DEFAULT_MAX_BYTES:,} bytes" in message
 
