@@ -619,10 +619,10 @@ def blind_figures(desk):
 
 
 def read_stream(app, client, article_id, after=None, last_event_id=None):
-    """The whole event stream of a short-lived connection (the app's stream ends after
-    STREAM_SECONDS, set short here: one batch of what is already in history, then a look
-    for presence)."""
-    app.config["STREAM_SECONDS"] = 0.3
+    """The whole event stream of a poll (STREAM_SECONDS 0): the stream ends once it has
+    been sent what waited when it opened (the history after `after`, who else is here, the
+    blind review's line)."""
+    app.config["STREAM_SECONDS"] = 0  # a poll: what waited when it opened, then the end
     headers = {"Last-Event-ID": str(last_event_id)} if last_event_id is not None else {}
     query = {"after": after} if after is not None else {}
     response = client.get(

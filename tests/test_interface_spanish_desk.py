@@ -330,8 +330,8 @@ def test_every_place_page_metadata_is_found_in_is_in_the_catalogue():
 
 
 def read_stream(app, client, article_id, after, headers):
-    """The whole event stream of a short-lived connection (STREAM_SECONDS set short)."""
-    app.config["STREAM_SECONDS"] = 0.3
+    """The whole event stream of a poll (STREAM_SECONDS 0: what waited when it opened)."""
+    app.config["STREAM_SECONDS"] = 0  # a poll: what waited when it opened, then the end
     response = client.get(
         f"/articles/{article_id}/events",
         query_string={"after": after},

@@ -45,6 +45,7 @@ PRESENCE_SECONDS = 2  # how often who is on each watched article is looked up
 # change) is drawn once rather than once per write.
 BATCH_SECONDS = 0.2
 SESSION_CHECK_SECONDS = 0.5  # a stream ends within about this of its session
+POLL_LIMIT_SECONDS = 30  # a poll (seconds 0) ends by then even if no drawing could be made
 DRAWING_THREADS = 2  # threads per process that draw events and check sessions
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,9 @@ class StreamOrder:
     user: User
     token: str  # the session cookie, checked again every SESSION_CHECK_SECONDS
     farewell: str  # the event that says the session ended
-    seconds: float  # the stream ends after this; the browser reconnects
+    # The stream ends after this; the browser reconnects. 0: it ends once it has been sent
+    # what was waiting when it opened (its backlog, who is here, the blind line): a poll.
+    seconds: float
     locale: str = DEFAULT_LOCALE  # the page's language: its live rows are drawn in it
 
 
@@ -141,6 +144,8 @@ class _Stream:
     ended: bool = False  # its session ended
     presence: tuple[Any, ...] | None = None  # who else it was last told is here
     blind_line: str | None = None  # the blind review's line it was last sent
+    joined_before: int = 0  # the number of the first drawing begun after it joined
+    caught_up: bool = False  # a drawing begun after it joined has been sent to it
 
     def push(self, text: str) -> None:
         self.outbox.append(text)
@@ -163,6 +168,7 @@ class Hub:
         self.counted: set[int] = set()
         self.wake = asyncio.Event()
         self.drawing: asyncio.Task[None] | None = None
+        self.drawings_begun = 0
         self.session_checks: asyncio.Task[None] | None = None
         self.watcher = events.watcher_for(app.config["DATABASE"])
         self.watcher.listen(self._from_watcher)
@@ -183,7 +189,8 @@ class Hub:
         try:
             self._join(stream)
             await emit(f"retry: {RETRY_MS}\n\n")
-            deadline = self.loop.time() + order.seconds
+            polling = order.seconds <= 0
+            deadline = self.loop.time() + (POLL_LIMIT_SECONDS if polling else order.seconds)
             last_sent = self.loop.time()
             while not gone.is_set():
                 if stream.outbox:
@@ -193,6 +200,8 @@ class Hub:
                 if stream.ended:
                     await emit(order.farewell)
                     return
+                if polling and stream.caught_up and not stream.outbox:
+                    return
                 now = self.loop.time()
                 if now >= deadline:
                     return
@@ -200,7 +209,7 @@ class Hub:
                     await emit(": keep-alive\n\n")
                     last_sent = now
                 stream.wake.clear()
-                if stream.outbox or stream.ended or gone.is_set():
+                if stream.outbox or stream.ended or gone.is_set() or (polling and stream.caught_up):
                     continue
                 timer = self.loop.call_later(
                     min(deadline, last_sent + KEEPALIVE_SECONDS) - now, stream.wake.set
@@ -214,6 +223,7 @@ class Hub:
 
     def _join(self, stream: _Stream) -> None:
         article_id = stream.order.article_id
+        stream.joined_before = self.drawings_begun + 1
         self.streams.add(stream)
         self.by_article.setdefault(article_id, set()).add(stream)
         self.changed.add(article_id)  # the page's own backlog
@@ -269,6 +279,8 @@ class Hub:
             people = set(self.by_article) if presence_due else self.joined & set(self.by_article)
             self.joined = set()
             counted, self.counted = self.counted & set(self.by_article), set()
+            self.drawings_begun += 1
+            number = self.drawings_begun
             try:
                 await self._draw(changed, people, counted)
             except Exception:  # a locked or busy database now and then: again soon
@@ -278,6 +290,10 @@ class Hub:
                 self.counted |= counted
                 await asyncio.sleep(1)
                 continue
+            for stream in self.streams:
+                if not stream.caught_up and stream.joined_before <= number:
+                    stream.caught_up = True  # what waited at its join is in its outbox
+                    stream.wake.set()
             if presence_due:
                 next_presence = self.loop.time() + PRESENCE_SECONDS
             if changed or counted:  # the next writes come as one batch, BATCH_SECONDS after
