@@ -20,6 +20,7 @@ from . import (
     interface_locale,
     interface_words,
     local_htmx,
+    localised_templates,
     security,
     sign_in,
     views,
@@ -63,6 +64,8 @@ def create_app(test_config=None):
         template_folder=str(templates),
         static_folder=str(static),
     )
+    # Each template compiled once per interface language, its fixed words in it.
+    app.jinja_environment = localised_templates.LocalisedEnvironment
     app.config.from_mapping(
         DATABASE=str(settings.database_path()),
         MAX_CONTENT_LENGTH=int(os.environ.get("WORKBENCH_MAX_UPLOAD_MB", "8")) * 1024 * 1024,

@@ -73,7 +73,7 @@ def request_locale() -> str:
     return request.accept_languages.best_match([*LOCALES, *trial]) or DEFAULT_LOCALE
 
 
-def _translations() -> Any:
+def request_translations() -> Any:
     """This request's catalogue, kept beside Flask-Babel's locale for the request: found
     again only when the locale changes (force_locale gives it a new Locale object). Read
     through the app context itself: `g`'s proxy costs more than the lookup."""
@@ -91,7 +91,7 @@ def _translations() -> Any:
 
 
 def _gettext(message: str, **values: Any) -> Markup:
-    text = _translations().ugettext(message)
+    text = request_translations().ugettext(message)
     if not values and "%" not in text:
         return Markup(text)  # what "% {}" would give, without building it again
     return Markup(text) % values
@@ -99,16 +99,16 @@ def _gettext(message: str, **values: Any) -> Markup:
 
 def _ngettext(singular: str, plural: str, num: int, **values: Any) -> Markup:
     values.setdefault("num", num)
-    return Markup(_translations().ungettext(singular, plural, num)) % values
+    return Markup(request_translations().ungettext(singular, plural, num)) % values
 
 
 def _pgettext(context: str, message: str, **values: Any) -> Markup:
-    return Markup(_translations().upgettext(context, message)) % values
+    return Markup(request_translations().upgettext(context, message)) % values
 
 
 def _npgettext(context: str, singular: str, plural: str, num: int, **values: Any) -> Markup:
     values.setdefault("num", num)
-    return Markup(_translations().unpgettext(context, singular, plural, num)) % values
+    return Markup(request_translations().unpgettext(context, singular, plural, num)) % values
 
 
 def interface_locale() -> str:
