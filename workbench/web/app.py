@@ -23,6 +23,7 @@ from . import (
     localised_templates,
     security,
     sign_in,
+    template_urls,
     views,
 )
 
@@ -139,6 +140,7 @@ def create_app(test_config=None):
     error_answers.init_app(app)
     interface_locale.init_app(app)
     interface_words.init_app(app)
+    app.jinja_env.globals["url_for"] = template_urls.remembered_url_for(app)
     security.init_app(app)  # first: a cross-site write is refused before anything else runs
     auth.init_app(app)
     app.register_blueprint(sign_in.bp)
