@@ -233,15 +233,9 @@ def session_end_rows(serving):
     ]
 
 
-def build_rows(runs, info):
-    if set(runs) == {"live"}:
-        return live_rows(runs["live"])
-    if set(runs) == {"serving"}:
-        return serving_rows(runs["serving"])
-    if set(runs) == {"reading"}:
-        return reading_rows(runs["reading"])
+def tagging_rows(tagging):
+    """Rows 1: tagging against the minimal UPDATE endpoint."""
     rows = []
-    tagging = runs["tagging"]
     for connections in (16, 64):
         ours = median(tagging[f"app_{connections}"], "rps")
         theirs = median(tagging[f"baseline_{connections}"], "rps")
@@ -306,6 +300,20 @@ def build_rows(runs, info):
             "minimal Flask UPDATE",
         )
     )
+    return rows
+
+
+def build_rows(runs, info):
+    if set(runs) == {"live"}:
+        return live_rows(runs["live"])
+    if set(runs) == {"serving"}:
+        return serving_rows(runs["serving"])
+    if set(runs) == {"reading"}:
+        return reading_rows(runs["reading"])
+    if set(runs) == {"tagging"}:
+        return tagging_rows(runs["tagging"])
+    tagging = runs["tagging"]
+    rows = tagging_rows(tagging)
     rows += reading_rows(runs["reading"])
     export = runs["export"]
     ours = median(export["app_100k"], "rate")

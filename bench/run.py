@@ -1002,6 +1002,9 @@ class Bench:
             if self.args.only == "reading":
                 self.reading(app_big, baseline, cookies_big, tokens_big[0])
                 return
+            if self.args.only == "tagging":
+                self.tagging(app_big, app_small, baseline, cookies_big, cookies_small)
+                return
             self.tagging(app_big, app_small, baseline, cookies_big, cookies_small)
             self.reading(app_big, baseline, cookies_big, tokens_big[0])
         log("Export: fresh servers, so their peak memory is the export's")
@@ -1055,9 +1058,9 @@ def main(argv=None):
     )
     parser.add_argument(
         "--only",
-        choices=["live", "reading", "serving"],
+        choices=["live", "reading", "serving", "tagging"],
         help="Run one scenario alone (live: the live updates; reading: the article page and "
-        "list; serving: unfinished requests and 1,000 open pages).",
+        "list; serving: unfinished requests and 1,000 open pages; tagging: rows 1).",
     )
     args = parser.parse_args(argv)
     bench = Bench(args)
