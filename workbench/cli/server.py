@@ -87,7 +87,10 @@ def init(base_url):
     default=16,
     show_default=True,
     type=int,
-    help=_("Threads per worker that run requests once they are whole."),
+    help=_(
+        "Threads per worker at most for requests once they are whole "
+        "(WORKBENCH_RUNNING_THREADS take them; one more for each waiting on a slow reader)."
+    ),
 )
 def serve(host, port, workers, threads):
     from .. import create_app

@@ -1,7 +1,8 @@
 """The Flask app served from an event loop: a request's bytes are read on the loop, and
-only a whole request takes one of a fixed pool of threads, for as long as the app works
-on it. A slow or idle client costs the loop a few kilobytes, never a thread
-(docs/operations.md, "How the server holds connections").
+only a whole request is given to the request threads, which take them in arrival order
+(RUNNING of them; one more for each that waits for a slow reader, up to `threads`). A
+slow or idle client costs the loop a few kilobytes, never a thread (docs/operations.md,
+"How the server holds connections").
 
 A view may hand the rest of its answer to the loop (`HAND_OVER` in the WSGI environ): its
 thread returns at once and the loop sends what the view's coroutine produces, for as long
@@ -10,11 +11,16 @@ as it runs. The live article pages' event streams are held that way
 """
 
 import asyncio
+import contextlib
 import contextvars
+import functools
 import io
+import os
+import queue
 import sys
-from collections.abc import Awaitable, Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
 from typing import Any
 
 # environ key of the callable a view gives a coroutine function to; it is called on the
@@ -24,6 +30,12 @@ HAND_OVER = "workbench.hand_over"
 # Bodies are passed to the loop in pieces of about this size: one piece for a page,
 # several for an export (the thread then waits while the client is behind).
 PIECE_BYTES = 256 * 1024
+# Threads of a process that take requests, in arrival order. More would run at once and
+# take turns at the interpreter lock, which made a click's time a lottery: tagging with
+# 64 connections back to back, p99 120 ms with 8 threads, about 95 ms with 2, and 20%
+# more clicks a second (bench rows 1, docs/performance.md). A thread that must wait for
+# its client (a long export to a slow reader) is replaced meanwhile, up to `threads`.
+RUNNING = int(os.environ.get("WORKBENCH_RUNNING_THREADS", "2"))
 
 Continuation = Callable[[Callable[[str], Awaitable[None]], asyncio.Event], Awaitable[None]]
 
@@ -32,17 +44,19 @@ class ThreadedWSGI:
     """An ASGI application that runs `wsgi_app` in `threads` threads, a request at a time
     each, once its body is read (at most `max_body_bytes`, else 413 without reading on)."""
 
-    def __init__(self, wsgi_app: Any, threads: int, max_body_bytes: int) -> None:
+    def __init__(
+        self, wsgi_app: Any, threads: int, max_body_bytes: int, running: int = RUNNING
+    ) -> None:
         self.wsgi_app = wsgi_app
         self.threads = threads
         self.max_body_bytes = max_body_bytes
-        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="request")
+        self.pool = RequestThreads(max(1, min(running, threads)), threads)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         body = await read_body(scope, receive, self.max_body_bytes)
         if body is None:
             return  # the client went away before its request was whole
-        exchange = _Exchange(asyncio.get_running_loop(), send)
+        exchange = _Exchange(asyncio.get_running_loop(), send, self.pool)
         environ = wsgi_environ(scope, body)
         environ[HAND_OVER] = exchange.hand_over
         # One context for the whole request, as a thread of its own would have.
@@ -138,9 +152,12 @@ def wsgi_environ(scope: dict[str, Any], body: bytes) -> dict[str, Any]:
 class _Exchange:
     """One request's answer between its thread and the loop."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, send: Any) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, send: Any, threads: "RequestThreads"
+    ) -> None:
         self.loop = loop
         self.send = send
+        self.threads = threads
         self.status = 500
         self.headers: list[tuple[bytes, bytes]] = []
         self.started = False  # the status line and headers are sent
@@ -187,8 +204,11 @@ class _Exchange:
                 close()
 
     def _send_from_thread(self, piece: bytes) -> None:
-        """Send a piece of a long body now, waiting while the client is behind."""
-        asyncio.run_coroutine_threadsafe(self._send_piece(piece, more=True), self.loop).result()
+        """Send a piece of a long body now, waiting while the client is behind (and
+        letting another request run meanwhile)."""
+        sending = asyncio.run_coroutine_threadsafe(self._send_piece(piece, more=True), self.loop)
+        with self.threads.waiting():
+            sending.result()
 
     # --- on the loop ------------------------------------------------------------------
 
@@ -236,3 +256,84 @@ async def _until_disconnected(receive: Any, gone: asyncio.Event) -> None:
         if message["type"] == "http.disconnect":
             gone.set()
             return
+
+
+class RequestThreads(Executor):
+    """`running` threads take requests in the order they came. A thread about to wait for
+    its client says so (`waiting()`), and another thread takes requests meanwhile, up to
+    `most` threads in all; once back, whichever thread finishes first while there are too
+    many leaves. (A pool of `most` threads would run them all at once; one of `running`
+    could be held by `running` slow readers.)"""
+
+    def __init__(self, running: int, most: int) -> None:
+        self.running = running
+        self.most = max(most, running)
+        self.work: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]] | None]
+        self.work = queue.SimpleQueue()
+        self.guard = threading.Lock()
+        self.taking = 0  # threads taking requests (not waiting for a client)
+        self.alive = 0
+        self.closed = False
+        with self.guard:
+            for _ in range(running):
+                self._start()
+
+    def _start(self) -> None:
+        self.alive += 1
+        self.taking += 1
+        threading.Thread(target=self._take, name="request", daemon=True).start()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        if self.closed:
+            raise RuntimeError("the request threads are shut down")
+        self.work.put((future, functools.partial(fn, **kwargs) if kwargs else fn, args))
+        return future
+
+    def _take(self) -> None:
+        while True:
+            with self.guard:
+                if self.taking > self.running or self.closed:
+                    self.taking -= 1
+                    self.alive -= 1
+                    return
+            item = self.work.get()
+            if item is None:
+                self.work.put(None)  # for the next thread
+                continue
+            future, fn, args = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = fn(*args)
+            except BaseException as error:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+            del future, fn, args, item
+
+    @contextlib.contextmanager
+    def waiting(self) -> Iterator[None]:
+        """Around a wait for the client: another thread takes requests meanwhile."""
+        with self.guard:
+            self.taking -= 1
+            if self.taking < self.running and self.alive < self.most and not self.closed:
+                self._start()
+        try:
+            yield
+        finally:
+            with self.guard:
+                self.taking += 1
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self.guard:
+            self.closed = True
+        if cancel_futures:
+            while True:
+                try:
+                    item = self.work.get_nowait()
+                except queue.Empty:
+                    break
+                if item is not None:
+                    item[0].cancel()
+        self.work.put(None)
