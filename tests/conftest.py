@@ -4,12 +4,11 @@ import gc
 import pathlib
 import shutil
 
-import jinja2
 import pytest
 import sqlite_utils
 from werkzeug.routing.rules import Rule
 
-from support import FAST_HASH, log_in  # noqa: F401  (log_in is for test modules too)
+from support import FAST_HASH, CompiledTemplates, log_in  # noqa: F401  (log_in: for test modules)
 from workbench import create_app
 from workbench.storage import clock, migrations
 from workbench.storage import db as workbench_db
@@ -22,22 +21,9 @@ def sample_text():
     return SAMPLE.read_text(encoding="utf-8")
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Templates compiled once per test run, not once per test's app (a third of the
-    fast tier's time went to compiling the same templates again)."""
-
-    def __init__(self):
-        self.compiled = {}
-
-    def load_bytecode(self, bucket):
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket):
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-COMPILED_TEMPLATES = _CompiledTemplates()
+# Templates compiled once per test run, not once per test's app (a third of the fast
+# tier's time went to compiling the same templates again).
+COMPILED_TEMPLATES = CompiledTemplates()
 
 
 _compile_builder = Rule._compile_builder

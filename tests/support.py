@@ -3,6 +3,8 @@
 import json
 import re
 
+import jinja2
+
 from workbench.storage import db as workbench_db
 from workbench.storage import migrations
 from workbench.team import accounts
@@ -10,6 +12,20 @@ from workbench.team import accounts
 # Tests make many users (at N=2^10 their hashing was a tenth of the fast tier); full-strength
 # scrypt (N=2^17) is tested on its own in test_access.
 FAST_HASH = "scrypt:256:1:1"
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """A bytecode cache in a dict: templates compiled once, whichever app loads them."""
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 def log_in(app, client, username, role):

@@ -6,7 +6,7 @@ import jinja2
 import pytest
 from flask import render_template
 
-from support import sign_in
+from support import CompiledTemplates, sign_in
 from workbench.web import localised_templates
 
 PAGE = (
@@ -18,20 +18,6 @@ PAGE = (
     '<p>{{ _("half 50%% done") }}</p>'
     '<p>{{ _("a word no catalogue has") }}</p>'
 )
-
-
-class Compiled(jinja2.BytecodeCache):
-    """A bytecode cache in a dict, as the tests' own shared one is."""
-
-    def __init__(self):
-        self.compiled = {}
-
-    def load_bytecode(self, bucket):
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket):
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 class Words:
@@ -74,7 +60,7 @@ def test_each_language_has_its_own_compiled_template_whichever_came_first(page_a
 def test_a_bytecode_cache_keeps_the_languages_apart(app, tmp_path):
     """The tests' bytecode cache is shared by every app of the run: a template compiled
     for Spanish must not be handed to an English page by it."""
-    app.jinja_env.bytecode_cache = Compiled()
+    app.jinja_env.bytecode_cache = CompiledTemplates()
     app.jinja_env.loader = jinja2.ChoiceLoader(
         [jinja2.DictLoader({"words.html": PAGE}), app.jinja_env.loader]
     )
