@@ -116,3 +116,21 @@ def claim_ids(database, article_id):
             "select id from claims where article_id = ? order by position", [article_id]
         )
     ]
+
+
+def read_stream(app, client, article_id, after=None, last_event_id=None, headers=None):
+    """The whole event stream of a poll (STREAM_SECONDS 0): the stream ends once it has
+    been sent what waited when it opened (the history after `after`, who else is here, the
+    blind review's line)."""
+    app.config["STREAM_SECONDS"] = 0
+    headers = dict(headers or {})
+    if last_event_id is not None:
+        headers["Last-Event-ID"] = str(last_event_id)
+    query = {"after": after} if after is not None else {}
+    response = client.get(
+        f"/articles/{article_id}/events", query_string=query, headers=headers, buffered=False
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "text/event-stream"
+    assert response.headers["Cache-Control"] == "no-store"
+    return response.get_data(as_text=True)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from support import import_by_form, sign_in
+from support import import_by_form, read_stream, sign_in
 from workbench.desk import agreement, blind
 from workbench.team import accounts
 
@@ -616,22 +616,6 @@ def blind_figures(desk):
 
 
 # --- the event stream and presence -----------------------------------------------------
-
-
-def read_stream(app, client, article_id, after=None, last_event_id=None):
-    """The whole event stream of a poll (STREAM_SECONDS 0): the stream ends once it has
-    been sent what waited when it opened (the history after `after`, who else is here, the
-    blind review's line)."""
-    app.config["STREAM_SECONDS"] = 0  # a poll: what waited when it opened, then the end
-    headers = {"Last-Event-ID": str(last_event_id)} if last_event_id is not None else {}
-    query = {"after": after} if after is not None else {}
-    response = client.get(
-        f"/articles/{article_id}/events", query_string=query, headers=headers, buffered=False
-    )
-    assert response.status_code == 200
-    assert response.mimetype == "text/event-stream"
-    assert response.headers["Cache-Control"] == "no-store"
-    return response.get_data(as_text=True)
 
 
 def test_a_change_by_someone_else_arrives_as_that_claims_row(desk, app):

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from support import import_by_form, sign_in
+from support import import_by_form, read_stream, sign_in
 from workbench.text import page_metadata
 from workbench.web.interface_locale import readable_number
 from workbench.web.views.import_pages import FOUND_PLACES
@@ -329,19 +329,6 @@ def test_every_place_page_metadata_is_found_in_is_in_the_catalogue():
     assert said == set(FOUND_PLACES)
 
 
-def read_stream(app, client, article_id, after, headers):
-    """The whole event stream of a poll (STREAM_SECONDS 0: what waited when it opened)."""
-    app.config["STREAM_SECONDS"] = 0  # a poll: what waited when it opened, then the end
-    response = client.get(
-        f"/articles/{article_id}/events",
-        query_string={"after": after},
-        headers=headers,
-        buffered=False,
-    )
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
-
-
 def test_a_live_notice_and_who_is_here_come_in_each_pages_language(desk, app):
     article, db = desk["article"], desk["db"]
     after = db.execute("select max(id) from history").fetchone()[0]
@@ -352,13 +339,13 @@ def test_a_live_notice_and_who_is_here_come_in_each_pages_language(desk, app):
         f"/claims/{claim_id}/split", data={"at": str(start + text.index("opened"))}
     )
     assert split.status_code in (200, 303)
-    spanish = read_stream(app, desk["ana"], article, after, SPANISH)
+    spanish = read_stream(app, desk["ana"], article, after, headers=SPANISH)
     says(
         spanish,
         ["event: notice\n", "eda cambió las afirmaciones", "recarga la página", "También aquí:"],
         ["reload the page", "Also here:", "changed the claims"],
     )
-    english = read_stream(app, desk["admin"], article, after, {})
+    english = read_stream(app, desk["admin"], article, after)
     says(english, ["eda changed the claims", "reload the page", "Also here:"], ["recarga"])
 
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from support import import_by_form, sign_in
+from support import import_by_form, read_stream, sign_in
 from workbench.desk import presence
 from workbench.team import accounts
 from workbench.web.views import live_drawing
@@ -244,14 +244,7 @@ def test_a_spanish_readers_event_stream_is_in_spanish(app, article_id, db):
     claim = claim_ids(db, article_id)[2]
     after = db.execute("select max(id) from history").fetchone()[0]
     bo.post(f"/claims/{claim}/status", data={"status": "sourced"})
-    app.config["STREAM_SECONDS"] = 0  # a poll: what waited when it opened, then the end
-    response = rosa.get(
-        f"/articles/{article_id}/events",
-        query_string={"after": after},
-        headers=SPANISH,
-        buffered=False,
-    )
-    stream = response.get_data(as_text=True)
+    stream = read_stream(app, rosa, article_id, after, headers=SPANISH)
     event = stream.split(f"event: claim-{claim}\n", 1)[1].split("\n\n", 1)[0]
     assert ">Con fuente</button>" in event and "revisadas" in event
     assert ">Sourced</button>" not in event
