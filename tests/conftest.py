@@ -1,5 +1,6 @@
 """Fixtures shared by every test module (the flaskr pattern: app, client, runner)."""
 
+import copy
 import gc
 import pathlib
 import shutil
@@ -12,6 +13,7 @@ from support import FAST_HASH, CompiledTemplates, log_in  # noqa: F401  (log_in:
 from workbench import create_app
 from workbench.storage import clock, migrations
 from workbench.storage import db as workbench_db
+from workbench.text import analysis, spacy_model
 
 SAMPLE = pathlib.Path(__file__).resolve().parent.parent / "workbench" / "sample_article.txt"
 
@@ -82,6 +84,30 @@ def _rule_parsed_once(self):
 
 
 Rule.compile = _rule_parsed_once
+
+
+_claim_rows = analysis.claim_rows
+_ANALYSED: dict = {}
+
+
+def _claim_rows_once(text, on_stage=None, max_claims=None, language="en", headings=()):
+    """A text's claims, sources and flags depend only on the text, its language, its
+    headings and the model loaded, and the tests import the same few texts hundreds of
+    times (11 ms each). Each distinct text is analysed for real once per test process;
+    a test that swaps the analysis out, or loads another model, gets its own."""
+    model = spacy_model.load_model()
+    key = (text, language, tuple(headings), id(model), spacy_model.MODEL_PACKAGE)
+    rows = _ANALYSED.get(key)
+    if rows is None or (max_claims is not None and len(rows) > max_claims):
+        rows = _claim_rows(text, on_stage, max_claims, language=language, headings=headings)
+        _ANALYSED[key] = rows
+    elif on_stage:
+        on_stage("splitting")
+        on_stage("finding sources")
+    return copy.deepcopy(rows)
+
+
+analysis.claim_rows = _claim_rows_once
 
 
 @pytest.fixture(scope="session")
@@ -176,3 +202,4 @@ def pytest_collection_finish(session):
     again, for nothing, hundreds of times a run."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
