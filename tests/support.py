@@ -134,3 +134,25 @@ def read_stream(app, client, article_id, after=None, last_event_id=None, headers
     assert response.mimetype == "text/event-stream"
     assert response.headers["Cache-Control"] == "no-store"
     return response.get_data(as_text=True)
+
+
+def desk_world(app, admin_client, db, text):
+    """An article of `text` imported by the admin, its claims in order, an editor and two
+    reviewers (eda, ana, bo) logged in: the desk's tests' starting point."""
+    article_id = import_by_form(admin_client, text, title="Bridge")
+    claim_ids = [
+        row[0]
+        for row in db.execute(
+            "select id from claims where article_id = ? order by position", [article_id]
+        )
+    ]
+    return {
+        "article": article_id,
+        "claims": claim_ids,
+        "admin": admin_client,
+        "editor": sign_in(app, "eda", "editor"),
+        "ana": sign_in(app, "ana", "reviewer"),
+        "bo": sign_in(app, "bo", "reviewer"),
+        "db": db,
+        "app": app,
+    }

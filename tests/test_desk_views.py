@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from support import import_by_form, read_stream, sign_in
+from support import desk_world, import_by_form, read_stream, sign_in
 from workbench.desk import agreement, blind
 from workbench.team import accounts
 
@@ -21,22 +21,7 @@ SECRET_NOTE = "zanzibarine reasoning"
 @pytest.fixture
 def desk(app, admin_client, db):
     """An article of four claims; an editor and two reviewers, logged in."""
-    article_id = import_by_form(admin_client, TEXT, title="Bridge")
-    claim_ids = [
-        row[0]
-        for row in db.execute(
-            "select id from claims where article_id = ? order by position", [article_id]
-        )
-    ]
-    return {
-        "article": article_id,
-        "claims": claim_ids,
-        "editor": sign_in(app, "eda", "editor"),
-        "ana": sign_in(app, "ana", "reviewer"),
-        "bo": sign_in(app, "bo", "reviewer"),
-        "db": db,
-        "app": app,
-    }
+    return desk_world(app, admin_client, db, TEXT)
 
 
 def state(db, claim_id):

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from support import import_by_form, read_stream, sign_in
+from support import desk_world, read_stream
 from workbench.text import page_metadata
 from workbench.web.interface_locale import readable_number
 from workbench.web.views.import_pages import FOUND_PLACES
@@ -38,22 +38,7 @@ def says(text, spanish, english):
 @pytest.fixture
 def desk(app, admin_client, db):
     """An article of four claims, an editor and two reviewers, logged in."""
-    article_id = import_by_form(admin_client, TEXT, title="Bridge")
-    claim_ids = [
-        row[0]
-        for row in db.execute(
-            "select id from claims where article_id = ? order by position", [article_id]
-        )
-    ]
-    return {
-        "article": article_id,
-        "claims": claim_ids,
-        "admin": admin_client,
-        "editor": sign_in(app, "eda", "editor"),
-        "ana": sign_in(app, "ana", "reviewer"),
-        "bo": sign_in(app, "bo", "reviewer"),
-        "db": db,
-    }
+    return desk_world(app, admin_client, db, TEXT)
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
