@@ -239,6 +239,15 @@ class LiveServer:
         """A connection to the server's database, as the app opens them."""
         return connect(self.database_path)
 
+    def newest_history_id(self):
+        """The newest change an article page drawn now would include: its streams resume
+        after it (one opened from 0 is first told to reload, for the import)."""
+        db = self.database()
+        try:
+            return db.execute("select coalesce(max(id), 0) from history").fetchone()[0]
+        finally:
+            db.close()
+
 
 class EventStream:
     """An article page's live-update stream, read as a browser's EventSource reads it,
@@ -277,6 +286,17 @@ class EventStream:
                     return "".join(lines)
                 continue
             lines.append(line)
+
+    def first_event_about(self, claim_id, timeout=20):
+        """Whether an event about the claim comes before the stream ends or `timeout`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            event = self.next_event(timeout=deadline - time.monotonic())
+            if event is None:
+                return False
+            if f"event: claim-{claim_id}\n" in event:
+                return True
+        return False
 
     def events_until_end(self, timeout):
         """Every event up to the end of the stream; fails if it is still open after

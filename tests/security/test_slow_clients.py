@@ -182,7 +182,7 @@ def test_one_reviewers_64_streams_leave_live_updates_for_another(server):
     and a second reviewer's page got only `retry: 10000`."""
     ana = server.log_in("ana")
     bruno = server.log_in("bruno")
-    drawn = newest_history_id(server)  # as the article pages were drawn
+    drawn = server.newest_history_id()  # as the article pages were drawn
     streams = [EventStream(server.base_url, ana.cookie, ARTICLE, after=drawn) for _ in range(64)]
     try:
         held = [stream for stream in streams if stream.open]
@@ -203,32 +203,11 @@ def test_one_reviewers_64_streams_leave_live_updates_for_another(server):
             assert answer.status == 303
             # Every page of ana's that is open hears of bruno's change.
             for stream in held:
-                assert _first_event_about(stream, claim_id)
+                assert stream.first_event_about(claim_id)
         finally:
             theirs.close()
     finally:
         close_all(streams)
-
-
-def newest_history_id(server):
-    """The newest change an article page drawn now would include: its streams resume
-    after it (one opened from 0 is first told to reload, for the import)."""
-    db = server.database()
-    try:
-        return db.execute("select coalesce(max(id), 0) from history").fetchone()[0]
-    finally:
-        db.close()
-
-
-def _first_event_about(stream, claim_id, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        event = stream.next_event(timeout=deadline - time.monotonic())
-        if event is None:
-            return False
-        if f"event: claim-{claim_id}\n" in event:
-            return True
-    return False
 
 
 def test_open_streams_and_unfinished_requests_leave_requests_answered(server):
