@@ -20,6 +20,8 @@ from typing import Any
 from gunicorn.asgi.protocol import ASGIProtocol
 from gunicorn.workers import gasgi
 
+from . import connection_balance
+
 HEADER_SECONDS = float(os.environ.get("WORKBENCH_HEADER_SECONDS", "10"))
 BODY_SECONDS = float(os.environ.get("WORKBENCH_BODY_SECONDS", "60"))
 HALF_OPEN_PER_ADDRESS = int(os.environ.get("WORKBENCH_HALF_OPEN_PER_ADDRESS", "32"))
@@ -71,7 +73,8 @@ class _AccessLogOfRefusals:
 
 
 class GuardedProtocol(ASGIProtocol):
-    """gunicorn's HTTP/1 protocol with the deadlines and the cap above."""
+    """gunicorn's HTTP/1 protocol with the deadlines and the cap above, counted in its
+    worker's share of connections (web/connection_balance.py)."""
 
     unfinished = Unfinished(HALF_OPEN_PER_ADDRESS)
     refused_with: int | None = None  # the status this connection was answered and closed with
@@ -83,6 +86,9 @@ class GuardedProtocol(ASGIProtocol):
         self._address = str(peer[0]) if isinstance(peer, tuple) else str(peer)
         self._deadline: asyncio.TimerHandle | None = None
         self._counted = False
+        self._held = connection_balance.Held(getattr(self.worker, "balance_slot", None))
+        self._held.count()
+        self._leaving = False
         self._wait_for_the_rest("headers", HEADER_SECONDS)
 
     def _wait_for_the_rest(self, part: str, seconds: float) -> None:
@@ -141,6 +147,8 @@ class GuardedProtocol(ASGIProtocol):
             self._request_ready.set()  # the connection's task sees it closed and ends
 
     def _on_headers_complete(self) -> Any:
+        if not self._leaving:
+            self._held.count()  # again, on a connection kept alive after an event stream
         skip_body = super()._on_headers_complete()
         request = self._current_request
         if request is not None and (request.content_length or request.chunked):
@@ -153,8 +161,27 @@ class GuardedProtocol(ASGIProtocol):
         super()._on_message_complete()
         self._done_waiting()
 
+    def _will_close(self, request: Any, response_requires_close: bool) -> bool:
+        """gunicorn asks this when it writes the answer's headers and again once the answer
+        is sent: the answer is the same both times."""
+        if self._leaving or super()._will_close(request, response_requires_close):
+            return True
+        self._leaving = self._held.should_leave()
+        return self._leaving
+
+    def _send_response_start(
+        self, status: int, headers: Any, request: Any, close: bool = False
+    ) -> None:
+        if any(
+            name.lower() == b"content-type" and value.startswith(b"text/event-stream")
+            for name, value in headers
+        ):
+            self._held.uncount()  # a live page waiting: no turn of the worker's
+        super()._send_response_start(status, headers, request, close=close)
+
     def connection_lost(self, exc: Exception | None) -> None:
         self._done_waiting()
+        self._held.uncount()
         super().connection_lost(exc)
 
 
@@ -165,4 +192,7 @@ class Worker(gasgi.ASGIWorker):
         # The worker builds its protocol by this module-level name in _serve(); this is a
         # process of its own, so the change reaches no other server.
         gasgi.ASGIProtocol = GuardedProtocol
+        slot = getattr(self, "balance_slot", None)
+        if slot is not None:
+            connection_balance.TABLE.claim(slot)
         super().init_process()
