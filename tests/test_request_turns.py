@@ -1,5 +1,6 @@
 """A process's request threads: only RUNNING take requests, in the order they came, and
-one that waits for its slow client is replaced meanwhile (web/threaded_wsgi.py)."""
+one that waits for its slow client, or whose request has gone long, is replaced meanwhile
+(web/threaded_wsgi.py)."""
 
 import asyncio
 import threading
@@ -88,7 +89,7 @@ def served(server, requests):
 
 def test_only_the_running_number_run_the_app_at_once_and_every_request_is_answered():
     app = Recorder()
-    server = ThreadedWSGI(app, threads=8, max_body_bytes=1000, running=2)
+    server = ThreadedWSGI(app, threads=8, max_body_bytes=1000, running=2, long_seconds=None)
     clients = [Client() for _ in range(8)]
     try:
         served(server, [(f"/{n}", client, 0) for n, client in enumerate(clients)])
@@ -101,7 +102,7 @@ def test_only_the_running_number_run_the_app_at_once_and_every_request_is_answer
 
 def test_with_more_running_more_run_at_once():
     app = Recorder()
-    server = ThreadedWSGI(app, threads=8, max_body_bytes=1000, running=4)
+    server = ThreadedWSGI(app, threads=8, max_body_bytes=1000, running=4, long_seconds=None)
     try:
         served(server, [(f"/{n}", Client(), 0) for n in range(8)])
     finally:
@@ -111,7 +112,7 @@ def test_with_more_running_more_run_at_once():
 
 def test_requests_are_taken_in_the_order_they_came():
     app = Recorder(seconds=0.04)
-    server = ThreadedWSGI(app, threads=6, max_body_bytes=1000, running=1)
+    server = ThreadedWSGI(app, threads=6, max_body_bytes=1000, running=1, long_seconds=None)
     try:
         served(server, [(f"/{n}", Client(), n * 0.01) for n in range(6)])
     finally:
@@ -198,4 +199,87 @@ def test_no_more_threads_than_the_most_however_many_wait():
         assert third.result(2) == "third"
         assert all(future.result(2) is None for future in waiting)
     finally:
+        threads.shutdown()
+
+
+def test_by_default_one_thread_takes_the_requests_of_a_process():
+    app = Recorder(seconds=0.005)
+    server = ThreadedWSGI(app, threads=8, max_body_bytes=1000)
+    try:
+        served(server, [(f"/{n}", Client(), 0) for n in range(20)])
+    finally:
+        server.close()
+    assert app.most == 1 and len(app.order) == 20
+
+
+def test_a_long_request_lets_the_requests_queued_behind_it_run():
+    """An export that runs a second does not hold up the clicks that came after it for
+    longer than long_seconds."""
+    threads = threaded_wsgi.RequestThreads(running=1, most=4, long_seconds=0.1)
+    gate = threading.Event()
+    try:
+        long_one = threads.submit(lambda: gate.wait(10) and "long")
+        time.sleep(0.02)
+        started = time.monotonic()
+        clicks = [threads.submit(lambda n=n: n) for n in range(5)]
+        assert [click.result(2) for click in clicks] == list(range(5))
+        assert time.monotonic() - started < 0.5
+        assert not long_one.done()
+        assert threads.alive == 2, "one thread more, not one per click"
+        gate.set()
+        assert long_one.result(2) == "long"
+        threads.submit(lambda: None).result(2)
+        eventually(lambda: threads.alive == 1 and threads.taking == 1)
+    finally:
+        gate.set()
+        threads.shutdown()
+
+
+def test_requests_shorter_than_long_seconds_are_never_run_two_at_a_time():
+    app = Recorder(seconds=0.01)
+    server = ThreadedWSGI(app, threads=8, max_body_bytes=1000, running=1, long_seconds=0.2)
+    try:
+        served(server, [(f"/{n}", Client(), 0) for n in range(15)])
+    finally:
+        server.close()
+    assert app.most == 1
+
+
+def test_a_long_request_that_then_waits_for_its_client_is_counted_once():
+    threads = threaded_wsgi.RequestThreads(running=1, most=4, long_seconds=0.05)
+    went_long, gate = threading.Event(), threading.Event()
+
+    def export():
+        went_long.wait(5)  # runs past long_seconds with a click queued behind it
+        with threads.waiting():
+            gate.wait(5)
+        return "export"
+
+    try:
+        first = threads.submit(export)
+        time.sleep(0.01)
+        assert threads.submit(lambda: "click").result(2) == "click"
+        went_long.set()
+        time.sleep(0.05)
+        assert threads.alive == 2 and threads.taking == 1
+        gate.set()
+        assert first.result(2) == "export"
+        threads.submit(lambda: None).result(2)
+        eventually(lambda: threads.alive == 1 and threads.taking == 1)
+    finally:
+        gate.set()
+        threads.shutdown()
+
+
+def test_with_nothing_queued_a_long_request_starts_no_thread():
+    threads = threaded_wsgi.RequestThreads(running=1, most=4, long_seconds=0.02)
+    gate = threading.Event()
+    try:
+        alone = threads.submit(lambda: gate.wait(5))
+        time.sleep(0.1)
+        assert threads.alive == 1
+        gate.set()
+        assert alone.result(2) is True
+    finally:
+        gate.set()
         threads.shutdown()

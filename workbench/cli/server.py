@@ -89,7 +89,8 @@ def init(base_url):
     type=int,
     help=_(
         "Threads per worker at most for requests once they are whole "
-        "(WORKBENCH_RUNNING_THREADS take them; one more for each waiting on a slow reader)."
+        "(WORKBENCH_RUNNING_THREADS take them; one more for each waiting on a slow reader "
+        "or running long)."
     ),
 )
 def serve(host, port, workers, threads):

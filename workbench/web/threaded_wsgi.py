@@ -19,6 +19,7 @@ import os
 import queue
 import sys
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from typing import Any
@@ -31,11 +32,15 @@ HAND_OVER = "workbench.hand_over"
 # several for an export (the thread then waits while the client is behind).
 PIECE_BYTES = 256 * 1024
 # Threads of a process that take requests, in arrival order. More would run at once and
-# take turns at the interpreter lock, which made a click's time a lottery: tagging with
-# 64 connections back to back, p99 120 ms with 8 threads, about 95 ms with 2, and 20%
-# more clicks a second (bench rows 1, docs/performance.md). A thread that must wait for
-# its client (a long export to a slow reader) is replaced meanwhile, up to `threads`.
-RUNNING = int(os.environ.get("WORKBENCH_RUNNING_THREADS", "2"))
+# take turns at the interpreter lock: a thread that had committed waited for the lock back
+# while still holding SQLite's writer lock, so every other writer waited too. Tagging with
+# 64 connections back to back: p99 about 95 ms with one, 99 with two and 120 with eight,
+# and 10% more clicks a second with one than with two (bench rows 1, docs/performance.md).
+# A thread that must wait for its client (a long export to a slow reader) is replaced
+# meanwhile, up to `threads`; so is one whose request has run LONG_SECONDS (an export, a
+# big page), so it never holds up the clicks behind it for longer than that.
+RUNNING = int(os.environ.get("WORKBENCH_RUNNING_THREADS", "1"))
+LONG_SECONDS = float(os.environ.get("WORKBENCH_LONG_REQUEST_MS", "50")) / 1000
 
 Continuation = Callable[[Callable[[str], Awaitable[None]], asyncio.Event], Awaitable[None]]
 
@@ -45,12 +50,17 @@ class ThreadedWSGI:
     each, once its body is read (at most `max_body_bytes`, else 413 without reading on)."""
 
     def __init__(
-        self, wsgi_app: Any, threads: int, max_body_bytes: int, running: int = RUNNING
+        self,
+        wsgi_app: Any,
+        threads: int,
+        max_body_bytes: int,
+        running: int = RUNNING,
+        long_seconds: float | None = LONG_SECONDS,
     ) -> None:
         self.wsgi_app = wsgi_app
         self.threads = threads
         self.max_body_bytes = max_body_bytes
-        self.pool = RequestThreads(max(1, min(running, threads)), threads)
+        self.pool = RequestThreads(max(1, min(running, threads)), threads, long_seconds)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         body = await read_body(scope, receive, self.max_body_bytes)
@@ -261,22 +271,31 @@ async def _until_disconnected(receive: Any, gone: asyncio.Event) -> None:
 class RequestThreads(Executor):
     """`running` threads take requests in the order they came. A thread about to wait for
     its client says so (`waiting()`), and another thread takes requests meanwhile, up to
-    `most` threads in all; once back, whichever thread finishes first while there are too
-    many leaves. (A pool of `most` threads would run them all at once; one of `running`
-    could be held by `running` slow readers.)"""
+    `most` threads in all; so does one whose request has run `long_seconds` (None: never)
+    while others are queued behind it. Once back, whichever thread finishes first while
+    there are too many leaves. (A pool of `most` threads would run them all at once; one
+    of `running` could be held by `running` slow readers or long requests.)"""
 
-    def __init__(self, running: int, most: int) -> None:
+    def __init__(self, running: int, most: int, long_seconds: float | None = None) -> None:
         self.running = running
         self.most = max(most, running)
+        self.long_seconds = long_seconds
         self.work: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]] | None]
         self.work = queue.SimpleQueue()
         self.guard = threading.Lock()
-        self.taking = 0  # threads taking requests (not waiting for a client)
+        self.changed = threading.Condition(self.guard)  # for the watch: queued or began
+        self.taking = 0  # threads taking requests (not waiting for a client, not long)
         self.alive = 0
+        self.queued = 0  # submitted, not yet taken
+        self.began: dict[int, float] = {}  # taking thread -> when its request began
+        self.long: set[int] = set()  # threads whose request went long (not taking)
+        self.watch_idle = False  # the watch waits for work to be queued behind a request
         self.closed = False
         with self.guard:
             for _ in range(running):
                 self._start()
+        if long_seconds is not None:
+            threading.Thread(target=self._watch, name="request-watch", daemon=True).start()
 
     def _start(self) -> None:
         self.alive += 1
@@ -287,10 +306,15 @@ class RequestThreads(Executor):
         future: Future[Any] = Future()
         if self.closed:
             raise RuntimeError("the request threads are shut down")
+        with self.guard:
+            self.queued += 1
+            if self.watch_idle and self.began:
+                self.changed.notify()
         self.work.put((future, functools.partial(fn, **kwargs) if kwargs else fn, args))
         return future
 
     def _take(self) -> None:
+        me = threading.get_ident()
         while True:
             with self.guard:
                 if self.taking > self.running or self.closed:
@@ -301,33 +325,78 @@ class RequestThreads(Executor):
             if item is None:
                 self.work.put(None)  # for the next thread
                 continue
+            with self.guard:
+                self.queued -= 1
+                self.began[me] = time.monotonic()
+                if self.watch_idle and self.queued:
+                    self.changed.notify()
             future, fn, args = item
-            if not future.set_running_or_notify_cancel():
-                continue
             try:
-                result = fn(*args)
-            except BaseException as error:
-                future.set_exception(error)
-            else:
-                future.set_result(result)
+                if future.set_running_or_notify_cancel():
+                    try:
+                        result = fn(*args)
+                    except BaseException as error:
+                        future.set_exception(error)
+                    else:
+                        future.set_result(result)
+            finally:
+                with self.guard:
+                    if me in self.long:
+                        self.long.discard(me)
+                        self.taking += 1
+                    else:
+                        self.began.pop(me, None)
             del future, fn, args, item
+
+    def _watch(self) -> None:
+        """Whenever requests are queued behind a running one, wait until that one has run
+        long_seconds; if it still runs, let another thread take the queue."""
+        assert self.long_seconds is not None
+        with self.guard:
+            while not self.closed:
+                if not self.queued or not self.began:
+                    # Woken only from here: a click costs no wake-up of this thread.
+                    self.watch_idle = True
+                    self.changed.wait()
+                    self.watch_idle = False
+                    continue
+                thread, began = min(self.began.items(), key=lambda item: item[1])
+                left = began + self.long_seconds - time.monotonic()
+                if left > 0:
+                    self.changed.wait(left)
+                    continue
+                del self.began[thread]
+                self.long.add(thread)
+                self._step_aside()
+
+    def _step_aside(self) -> None:
+        """One taking thread stops taking (call with the guard held): start another if
+        that leaves too few."""
+        self.taking -= 1
+        if self.taking < self.running and self.alive < self.most and not self.closed:
+            self._start()
 
     @contextlib.contextmanager
     def waiting(self) -> Iterator[None]:
         """Around a wait for the client: another thread takes requests meanwhile."""
+        me = threading.get_ident()
         with self.guard:
-            self.taking -= 1
-            if self.taking < self.running and self.alive < self.most and not self.closed:
-                self._start()
+            counted = me not in self.long  # a long request has stepped aside already
+            if counted:
+                self.began.pop(me, None)
+                self._step_aside()
         try:
             yield
         finally:
-            with self.guard:
-                self.taking += 1
+            if counted:
+                with self.guard:
+                    self.taking += 1
+                    self.began[me] = time.monotonic()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         with self.guard:
             self.closed = True
+            self.changed.notify_all()
         if cancel_futures:
             while True:
                 try:
