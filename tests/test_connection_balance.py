@@ -5,6 +5,7 @@ live pages' event streams are neither counted nor ended."""
 
 import gc
 import http.client
+import itertools
 import os
 import pathlib
 import time
@@ -12,7 +13,7 @@ import time
 import pytest
 
 from live_server import EventStream, LiveServer
-from workbench.web import connection_balance, gunicorn_hooks
+from workbench.web import connection_balance, connection_guard, gunicorn_hooks
 from workbench.web.connection_balance import Held, WorkerTable
 
 ARTICLE = 1  # the sample article `workbench init` imports
@@ -193,7 +194,8 @@ def placed(server, connections, timeout=5):
 
 def uneven_connections(server, first_worker_holds, second_worker_holds):
     """Keep-alive connections, as many on each worker as asked: opened until enough land
-    on each (the kernel places them by a hash), the rest closed."""
+    on each (the kernel places them by a hash), the rest closed. Each worker's come in
+    turn, one then the other, so a round of requests counts them in that order."""
     one, other = workers_of(server)
     kept = {one: [], other: []}
     wanted = {one: first_worker_holds, other: second_worker_holds}
@@ -205,7 +207,8 @@ def uneven_connections(server, first_worker_holds, second_worker_holds):
             else:
                 connection.close()
         if all(len(kept[worker]) == wanted[worker] for worker in kept):
-            return kept[one] + kept[other]
+            mixed = [c for pair in itertools.zip_longest(kept[one], kept[other]) for c in pair]
+            return [connection for connection in mixed if connection is not None]
     pytest.fail(f"could not place the connections as asked: {kept}")
 
 
@@ -245,6 +248,25 @@ def test_an_even_share_of_connections_is_kept_alive(server):
         assert [one_round(connections) for _ in range(5)] == [0] * 5
     finally:
         for connection in connections:
+            connection.close()
+
+
+@pytest.mark.slow
+def test_connections_that_never_send_a_request_are_not_counted(server):
+    """Twenty idle connections on one worker (an attack's unfinished requests would be
+    the same) and one connection sending requests on each: once the idle ones are found
+    unfinished, the two that send are an even share, so neither is ended."""
+    idle = uneven_connections(server, 20, 0)
+    time.sleep(connection_guard.GRACE_SECONDS + 0.3)
+    try:
+        plain = uneven_connections(server, 1, 1)
+        try:
+            assert [one_round(plain) for _ in range(5)] == [0] * 5
+        finally:
+            for connection in plain:
+                connection.close()
+    finally:
+        for connection in idle:
             connection.close()
 
 

@@ -10,8 +10,9 @@ Each worker counts the connections it holds in a small table in memory shared by
 them (mapped by the arbiter before it forks). A worker holding more than its share (the
 mean, rounded up) ends a connection after its answer, with "Connection: close" as HTTP/1.1
 provides: the client opens a new one for its next request, and the kernel places it afresh.
-A live page's event stream is not counted: it holds a connection but costs the worker no
-turn, and it is never ended to balance.
+A connection whose first request is not whole after a second stops counting until it is:
+an idle connection, or 1,000 unfinished ones from an attack, cost the worker no turn. Nor
+does a live page's event stream, which is not counted either and never ended to balance.
 """
 
 import ctypes

@@ -86,6 +86,8 @@ class GuardedProtocol(ASGIProtocol):
         self._address = str(peer[0]) if isinstance(peer, tuple) else str(peer)
         self._deadline: asyncio.TimerHandle | None = None
         self._counted = False
+        # Counted in the worker's share (web/connection_balance.py) until its request is
+        # found unfinished, and again once its headers are whole.
         self._held = connection_balance.Held(getattr(self.worker, "balance_slot", None))
         self._held.count()
         self._leaving = False
@@ -105,6 +107,8 @@ class GuardedProtocol(ASGIProtocol):
         self._deadline = self.worker.loop.call_later(
             max(seconds - GRACE_SECONDS, 0), self._too_slow, part, seconds
         )
+        if part == "headers":
+            self._held.uncount()  # idle or slow from the start: no turn of the worker's
         if self._counted:
             return
         self._counted = True
@@ -148,7 +152,7 @@ class GuardedProtocol(ASGIProtocol):
 
     def _on_headers_complete(self) -> Any:
         if not self._leaving:
-            self._held.count()  # again, on a connection kept alive after an event stream
+            self._held.count()  # again: after a slow start, or a stream on a kept-alive connection
         skip_body = super()._on_headers_complete()
         request = self._current_request
         if request is not None and (request.content_length or request.chunked):
