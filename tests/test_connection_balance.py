@@ -3,6 +3,7 @@ shared table and its arithmetic, and against the real server (`workbench serve`,
 workers, on 127.0.0.1) connections the kernel placed unevenly end up shared evenly, while
 live pages' event streams are neither counted nor ended."""
 
+import contextlib
 import gc
 import http.client
 import itertools
@@ -192,10 +193,21 @@ def placed(server, connections, timeout=5):
         time.sleep(0.05)
 
 
-def uneven_connections(server, first_worker_holds, second_worker_holds):
-    """Keep-alive connections, as many on each worker as asked: opened until enough land
-    on each (the kernel places them by a hash), the rest closed. Each worker's come in
-    turn, one then the other, so a round of requests counts them in that order."""
+@contextlib.contextmanager
+def connections_on_each(server, first_worker_holds, second_worker_holds):
+    """Keep-alive connections, as many on each worker as asked, closed afterwards."""
+    connections = placed_connections(server, first_worker_holds, second_worker_holds)
+    try:
+        yield connections
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def placed_connections(server, first_worker_holds, second_worker_holds):
+    """Opened until enough land on each worker (the kernel places them by a hash), the
+    rest closed. Each worker's come in turn, one then the other, so a round of requests
+    counts them in that order."""
     one, other = workers_of(server)
     kept = {one: [], other: []}
     wanted = {one: first_worker_holds, other: second_worker_holds}
@@ -227,8 +239,7 @@ def one_round(connections):
 
 @pytest.mark.slow
 def test_connections_placed_unevenly_end_up_shared_evenly_between_the_workers(server):
-    connections = uneven_connections(server, 44, 20)
-    try:
+    with connections_on_each(server, 44, 20) as connections:
         assert held_by_each_worker(server) == [20, 44]
         ended = [one_round(connections) for _ in range(ROUNDS)]
         # Balanced once a whole round ends no connection, and stays so.
@@ -236,19 +247,12 @@ def test_connections_placed_unevenly_end_up_shared_evenly_between_the_workers(se
         assert ended[ended.index(0) :] == [0] * (ROUNDS - ended.index(0))
         assert held_by_each_worker(server) == [32, 32]
         assert sum(ended) >= 12, "the worker holding 44 ended at least 12 of them"
-    finally:
-        for connection in connections:
-            connection.close()
 
 
 @pytest.mark.slow
 def test_an_even_share_of_connections_is_kept_alive(server):
-    connections = uneven_connections(server, 5, 5)
-    try:
+    with connections_on_each(server, 5, 5) as connections:
         assert [one_round(connections) for _ in range(5)] == [0] * 5
-    finally:
-        for connection in connections:
-            connection.close()
 
 
 @pytest.mark.slow
@@ -256,18 +260,10 @@ def test_connections_that_never_send_a_request_are_not_counted(server):
     """Twenty idle connections on one worker (an attack's unfinished requests would be
     the same) and one connection sending requests on each: once the idle ones are found
     unfinished, the two that send are an even share, so neither is ended."""
-    idle = uneven_connections(server, 20, 0)
-    time.sleep(connection_guard.GRACE_SECONDS + 0.3)
-    try:
-        plain = uneven_connections(server, 1, 1)
-        try:
+    with connections_on_each(server, 20, 0):
+        time.sleep(connection_guard.GRACE_SECONDS + 0.3)
+        with connections_on_each(server, 1, 1) as plain:
             assert [one_round(plain) for _ in range(5)] == [0] * 5
-        finally:
-            for connection in plain:
-                connection.close()
-    finally:
-        for connection in idle:
-            connection.close()
 
 
 @pytest.mark.slow
@@ -285,8 +281,8 @@ def test_live_pages_streams_are_neither_counted_nor_ended_to_balance(server):
             (streams if worker == one else extra).append(stream)
         for stream in extra:
             stream.close()
-        plain = uneven_connections(server, 1, 1)
-        assert [one_round(plain) for _ in range(5)] == [0] * 5
+        with connections_on_each(server, 1, 1) as plain:
+            assert [one_round(plain) for _ in range(5)] == [0] * 5
         assert all(stream.open for stream in streams)
         # Each stream is still held: another reviewer's change reaches all of them.
         claim = 3
@@ -294,8 +290,6 @@ def test_live_pages_streams_are_neither_counted_nor_ended_to_balance(server):
         assert reply.status == 303
         for stream in streams:
             assert stream.first_event_about(claim)
-        for connection in plain:
-            connection.close()
     finally:
         for stream in streams + extra:
             stream.close()

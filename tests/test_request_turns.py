@@ -3,6 +3,7 @@ one that waits for its slow client, or whose request has gone long, is replaced 
 (web/threaded_wsgi.py)."""
 
 import asyncio
+import contextlib
 import threading
 import time
 
@@ -212,12 +213,29 @@ def test_by_default_one_thread_takes_the_requests_of_a_process():
     assert app.most == 1 and len(app.order) == 20
 
 
+@contextlib.contextmanager
+def one_taking(long_seconds):
+    """One thread taking requests, up to four; and a gate a request can wait on, opened
+    and the threads shut down at the end."""
+    threads = threaded_wsgi.RequestThreads(running=1, most=4, long_seconds=long_seconds)
+    gate = threading.Event()
+    try:
+        yield threads, gate
+    finally:
+        gate.set()
+        threads.shutdown()
+
+
+def back_to_one(threads):
+    """The next request done, the thread added meanwhile has left."""
+    threads.submit(lambda: None).result(2)
+    eventually(lambda: threads.alive == 1 and threads.taking == 1)
+
+
 def test_a_long_request_lets_the_requests_queued_behind_it_run():
     """An export that runs a second does not hold up the clicks that came after it for
     longer than long_seconds."""
-    threads = threaded_wsgi.RequestThreads(running=1, most=4, long_seconds=0.1)
-    gate = threading.Event()
-    try:
+    with one_taking(long_seconds=0.1) as (threads, gate):
         long_one = threads.submit(lambda: gate.wait(10) and "long")
         time.sleep(0.02)
         started = time.monotonic()
@@ -228,11 +246,7 @@ def test_a_long_request_lets_the_requests_queued_behind_it_run():
         assert threads.alive == 2, "one thread more, not one per click"
         gate.set()
         assert long_one.result(2) == "long"
-        threads.submit(lambda: None).result(2)
-        eventually(lambda: threads.alive == 1 and threads.taking == 1)
-    finally:
-        gate.set()
-        threads.shutdown()
+        back_to_one(threads)
 
 
 def test_requests_shorter_than_long_seconds_are_never_run_two_at_a_time():
@@ -246,16 +260,15 @@ def test_requests_shorter_than_long_seconds_are_never_run_two_at_a_time():
 
 
 def test_a_long_request_that_then_waits_for_its_client_is_counted_once():
-    threads = threaded_wsgi.RequestThreads(running=1, most=4, long_seconds=0.05)
-    went_long, gate = threading.Event(), threading.Event()
+    went_long = threading.Event()
+    with one_taking(long_seconds=0.05) as (threads, gate):
 
-    def export():
-        went_long.wait(5)  # runs past long_seconds with a click queued behind it
-        with threads.waiting():
-            gate.wait(5)
-        return "export"
+        def export():
+            went_long.wait(5)  # runs past long_seconds with a click queued behind it
+            with threads.waiting():
+                gate.wait(5)
+            return "export"
 
-    try:
         first = threads.submit(export)
         time.sleep(0.01)
         assert threads.submit(lambda: "click").result(2) == "click"
@@ -264,22 +277,13 @@ def test_a_long_request_that_then_waits_for_its_client_is_counted_once():
         assert threads.alive == 2 and threads.taking == 1
         gate.set()
         assert first.result(2) == "export"
-        threads.submit(lambda: None).result(2)
-        eventually(lambda: threads.alive == 1 and threads.taking == 1)
-    finally:
-        gate.set()
-        threads.shutdown()
+        back_to_one(threads)
 
 
 def test_with_nothing_queued_a_long_request_starts_no_thread():
-    threads = threaded_wsgi.RequestThreads(running=1, most=4, long_seconds=0.02)
-    gate = threading.Event()
-    try:
+    with one_taking(long_seconds=0.02) as (threads, gate):
         alone = threads.submit(lambda: gate.wait(5))
         time.sleep(0.1)
         assert threads.alive == 1
         gate.set()
         assert alone.result(2) is True
-    finally:
-        gate.set()
-        threads.shutdown()
