@@ -88,14 +88,21 @@ def served(server, requests):
     asyncio.run(all_of_them())
 
 
-def test_only_the_running_number_run_the_app_at_once_and_every_request_is_answered():
-    app = Recorder()
-    server = ThreadedWSGI(app, threads=8, max_body_bytes=1000, running=2, long_seconds=None)
-    clients = [Client() for _ in range(8)]
+def serve_all(app, count, spacing=0, clients=None, **settings):
+    """`count` requests for /0, /1, ... on one ThreadedWSGI (threads=8 unless given), the
+    n-th starting after n * spacing seconds; the server closed afterwards."""
+    clients = clients or [Client() for _ in range(count)]
+    server = ThreadedWSGI(app, **{"threads": 8, "max_body_bytes": 1000, **settings})
     try:
-        served(server, [(f"/{n}", client, 0) for n, client in enumerate(clients)])
+        served(server, [(f"/{n}", clients[n], n * spacing) for n in range(count)])
     finally:
         server.close()
+
+
+def test_only_the_running_number_run_the_app_at_once_and_every_request_is_answered():
+    app = Recorder()
+    clients = [Client() for _ in range(8)]
+    serve_all(app, 8, clients=clients, running=2, long_seconds=None)
     assert app.most == 2
     assert [client.status for client in clients] == [200] * 8
     assert all(client.body == b"xx" for client in clients)
@@ -103,21 +110,13 @@ def test_only_the_running_number_run_the_app_at_once_and_every_request_is_answer
 
 def test_with_more_running_more_run_at_once():
     app = Recorder()
-    server = ThreadedWSGI(app, threads=8, max_body_bytes=1000, running=4, long_seconds=None)
-    try:
-        served(server, [(f"/{n}", Client(), 0) for n in range(8)])
-    finally:
-        server.close()
+    serve_all(app, 8, running=4, long_seconds=None)
     assert app.most == 4
 
 
 def test_requests_are_taken_in_the_order_they_came():
     app = Recorder(seconds=0.04)
-    server = ThreadedWSGI(app, threads=6, max_body_bytes=1000, running=1, long_seconds=None)
-    try:
-        served(server, [(f"/{n}", Client(), n * 0.01) for n in range(6)])
-    finally:
-        server.close()
+    serve_all(app, 6, spacing=0.01, threads=6, running=1, long_seconds=None)
     assert app.order == [f"/{n}" for n in range(6)]
 
 
@@ -160,64 +159,11 @@ def eventually(condition, seconds=3):
         time.sleep(0.005)
 
 
-def test_a_thread_added_for_a_waiting_one_leaves_once_that_one_is_back():
-    threads = threaded_wsgi.RequestThreads(running=1, most=3)
-    gate = threading.Event()
-
-    def slow():
-        with threads.waiting():
-            gate.wait(5)
-        return "slow"
-
-    try:
-        first = threads.submit(slow)
-        eventually(lambda: threads.alive == 2)
-        assert threads.submit(lambda: "quick").result(2) == "quick"
-        gate.set()
-        assert first.result(2) == "slow"
-        for _ in range(3):
-            threads.submit(lambda: None).result(2)
-        eventually(lambda: threads.alive == 1)
-    finally:
-        threads.shutdown()
-
-
-def test_no_more_threads_than_the_most_however_many_wait():
-    threads = threaded_wsgi.RequestThreads(running=1, most=2)
-    gate = threading.Event()
-
-    def slow():
-        with threads.waiting():
-            gate.wait(5)
-
-    try:
-        waiting = [threads.submit(slow) for _ in range(2)]
-        eventually(lambda: threads.taking == 0)
-        third = threads.submit(lambda: "third")
-        time.sleep(0.1)
-        assert threads.alive == 2 and not third.done()  # queued until a thread is free
-        gate.set()
-        assert third.result(2) == "third"
-        assert all(future.result(2) is None for future in waiting)
-    finally:
-        threads.shutdown()
-
-
-def test_by_default_one_thread_takes_the_requests_of_a_process():
-    app = Recorder(seconds=0.005)
-    server = ThreadedWSGI(app, threads=8, max_body_bytes=1000)
-    try:
-        served(server, [(f"/{n}", Client(), 0) for n in range(20)])
-    finally:
-        server.close()
-    assert app.most == 1 and len(app.order) == 20
-
-
 @contextlib.contextmanager
-def one_taking(long_seconds):
-    """One thread taking requests, up to four; and a gate a request can wait on, opened
+def one_taking(long_seconds=None, most=4):
+    """One thread taking requests, up to `most`; and a gate a request can wait on, opened
     and the threads shut down at the end."""
-    threads = threaded_wsgi.RequestThreads(running=1, most=4, long_seconds=long_seconds)
+    threads = threaded_wsgi.RequestThreads(running=1, most=most, long_seconds=long_seconds)
     gate = threading.Event()
     try:
         yield threads, gate
@@ -230,6 +176,47 @@ def back_to_one(threads):
     """The next request done, the thread added meanwhile has left."""
     threads.submit(lambda: None).result(2)
     eventually(lambda: threads.alive == 1 and threads.taking == 1)
+
+
+def test_a_thread_added_for_a_waiting_one_leaves_once_that_one_is_back():
+    with one_taking(most=3) as (threads, gate):
+
+        def slow():
+            with threads.waiting():
+                gate.wait(5)
+            return "slow"
+
+        first = threads.submit(slow)
+        eventually(lambda: threads.alive == 2)
+        assert threads.submit(lambda: "quick").result(2) == "quick"
+        gate.set()
+        assert first.result(2) == "slow"
+        for _ in range(3):
+            threads.submit(lambda: None).result(2)
+        eventually(lambda: threads.alive == 1)
+
+
+def test_no_more_threads_than_the_most_however_many_wait():
+    with one_taking(most=2) as (threads, gate):
+
+        def slow():
+            with threads.waiting():
+                gate.wait(5)
+
+        waiting = [threads.submit(slow) for _ in range(2)]
+        eventually(lambda: threads.taking == 0)
+        third = threads.submit(lambda: "third")
+        time.sleep(0.1)
+        assert threads.alive == 2 and not third.done()  # queued until a thread is free
+        gate.set()
+        assert third.result(2) == "third"
+        assert all(future.result(2) is None for future in waiting)
+
+
+def test_by_default_one_thread_takes_the_requests_of_a_process():
+    app = Recorder(seconds=0.005)
+    serve_all(app, 20)
+    assert app.most == 1 and len(app.order) == 20
 
 
 def test_a_long_request_lets_the_requests_queued_behind_it_run():
@@ -251,11 +238,7 @@ def test_a_long_request_lets_the_requests_queued_behind_it_run():
 
 def test_requests_shorter_than_long_seconds_are_never_run_two_at_a_time():
     app = Recorder(seconds=0.01)
-    server = ThreadedWSGI(app, threads=8, max_body_bytes=1000, running=1, long_seconds=0.2)
-    try:
-        served(server, [(f"/{n}", Client(), 0) for n in range(15)])
-    finally:
-        server.close()
+    serve_all(app, 15, running=1, long_seconds=0.2)
     assert app.most == 1
 
 
