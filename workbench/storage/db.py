@@ -63,9 +63,50 @@ def _one_writer(db: sqlite_utils.Database) -> Iterator[None]:
         return
     with _THREAD_LOCKS_GUARD:
         thread_lock = _THREAD_LOCKS.setdefault(path, threading.Lock())
-    with thread_lock, os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "a") as lock_file:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
-        yield
+    with thread_lock:
+        lock_file = _held_lock_file(path)
+        fcntl.flock(lock_file.fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file.fd, fcntl.LOCK_UN)
+
+
+class _LockFile:
+    """A writer-lock file one thread keeps open (closed when the thread ends): opening and
+    closing it on every write was about 4% of a status click's time."""
+
+    def __init__(self, path: str) -> None:
+        self.pid = os.getpid()
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        status = os.fstat(self.fd)
+        self.identity = (status.st_dev, status.st_ino)
+
+    def still_at(self, path: str) -> bool:
+        """Not after fork(): a child shares the parent's open file, so their flocks would
+        be one lock. Not if the file at `path` was replaced: another process would lock
+        the new one."""
+        if self.pid != os.getpid():
+            return False
+        try:
+            status = os.stat(path)
+        except FileNotFoundError:
+            return False
+        return (status.st_dev, status.st_ino) == self.identity
+
+    def __del__(self) -> None:
+        os.close(self.fd)
+
+
+_LOCK_FILES = threading.local()
+
+
+def _held_lock_file(path: str) -> _LockFile:
+    files: dict[str, _LockFile] = _LOCK_FILES.__dict__.setdefault("files", {})
+    held = files.get(path)
+    if held is None or not held.still_at(path):
+        held = files[path] = _LockFile(path)
+    return held
 
 
 def configure(db: sqlite_utils.Database) -> None:
