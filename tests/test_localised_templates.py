@@ -90,3 +90,27 @@ def test_real_pages_read_in_each_language_from_one_app(app):
     ]:
         page = ana.get("/", headers={"Accept-Language": language}).get_data(as_text=True)
         assert word in page and other not in page, language
+
+
+GLOBALS_PAGES = {
+    "macros.html": "{% macro who() %}{{ greeting }} {{ current_user() }}{% endmacro %}",
+    "uses.html": '{% from "macros.html" import who %}[{{ who() }}|{{ own }}|{{ greeting }}]',
+    "plain.html": "[{{ own is defined }}|{{ greeting }}]",
+}
+
+
+def test_templates_see_the_apps_globals_and_keep_their_own_to_themselves(app):
+    """Globals are one plain dict per template (not a ChainMap over the environment's):
+    what one template is given stays its own, and the environment's reach every one,
+    imported macros included."""
+    app.jinja_env.globals["greeting"] = "hello"  # as the app sets its globals: before loading
+    app.jinja_env.loader = jinja2.ChoiceLoader(
+        [jinja2.DictLoader(GLOBALS_PAGES), app.jinja_env.loader]
+    )
+    with app.test_request_context():
+        uses = app.jinja_env.get_template("uses.html", globals={"own": "mine"})
+        assert uses.render() == "[hello None|mine|hello]"
+        assert app.jinja_env.get_template("plain.html").render() == "[False|hello]"
+        assert "own" not in app.jinja_env.globals
+        # Drawn again from the cache, with the import's module kept: the same page.
+        assert app.jinja_env.get_template("uses.html").render() == "[hello None|mine|hello]"
