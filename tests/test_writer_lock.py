@@ -5,6 +5,7 @@ directly: it must stay one lock for every process, after fork(), after the lock 
 replaced, after a failed transaction."""
 
 import contextlib
+import gc
 import os
 import subprocess
 import sys
@@ -176,3 +177,16 @@ def test_a_thread_keeps_one_lock_file_open_and_closes_it_when_it_ends(database):
     thread.join()
     assert seen == [before + 1] * 5
     assert open_descriptors() == before
+
+
+def test_a_lock_file_that_cannot_be_opened_fails_the_write_and_nothing_else(
+    database, tmp_path, monkeypatch
+):
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    database.writer_lock_path = str(tmp_path / "gone" / "w.db-writer.lock")
+    with pytest.raises(FileNotFoundError):
+        seconds_to_write(database)
+    gc.collect()
+    assert unraisable == []
+    assert database.execute("select count(*) from login_failures").fetchone()[0] == 0

@@ -94,8 +94,11 @@ class _LockFile:
             return False
         return (status.st_dev, status.st_ino) == self.identity
 
-    def __del__(self) -> None:
-        os.close(self.fd)
+    def __del__(self, close: Any = os.close) -> None:
+        # `close` bound now: at interpreter exit the module's globals may be gone.
+        fd = getattr(self, "fd", None)  # None if opening it failed
+        if fd is not None:
+            close(fd)
 
 
 _LOCK_FILES = threading.local()
