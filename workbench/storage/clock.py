@@ -30,11 +30,7 @@ def stamp(moment: datetime.datetime | None = None) -> str:
     moment = moment or now()
     if moment.tzinfo is not None:
         moment = moment.astimezone(datetime.UTC)
-    if moment.year < 1000:  # isoformat pads the year to four digits, strftime does not
-        return moment.strftime(STAMP_FORMAT)
-    # The same text as strftime(STAMP_FORMAT) in a fifth of the time (three stamps a
-    # request: the session's checks and the write's).
-    return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
+    return moment.strftime(STAMP_FORMAT)
 
 
 def utc_now() -> str:
