@@ -19,7 +19,7 @@ from workbench.storage import migrations
 
 pytestmark = pytest.mark.slow  # other processes
 
-# Another process holds the writers' lock for HOLD seconds, then says so and leaves.
+# Another process says it holds the writers' lock, holds it for HOLD seconds and leaves.
 HOLDER = """
 import sys, time
 from workbench.storage import db
@@ -27,7 +27,6 @@ database = db.connect(sys.argv[1])
 with db.write_transaction(database):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))
-    print("releasing", flush=True)
 """
 HOLD = 0.6
 
@@ -55,7 +54,7 @@ def held_elsewhere(path):
     watchdog.start()
     try:
         assert holder.stdout.readline().strip() == "held"
-        yield holder
+        yield
     finally:
         holder.wait(timeout=30)
         watchdog.cancel()
