@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from support import actor
+from support import actor, claim_ids
 from workbench.review import articles
 
 TEXT = "The council approved the harbour plan on Monday, officials said."
@@ -16,9 +16,7 @@ TEXT = "The council approved the harbour plan on Monday, officials said."
 @pytest.fixture
 def claim_id(db):
     result = articles.import_article(db, TEXT, actor=actor("ada"), title="Harbour plan")
-    return db.execute(
-        "select id from claims where article_id = ? order by position", [result.article_id]
-    ).fetchone()[0]
+    return claim_ids(db, result.article_id)[0]
 
 
 def flash_cookie(client):
