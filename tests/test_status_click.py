@@ -94,4 +94,14 @@ def test_the_write_itself_is_one_transaction_of_two_statements(
         lambda client: client.post(f"/claims/{claim_ids[2]}/status", data={"status": "sourced"}),
     )
     begin = seen.index("BEGIN IMMEDIATE")
-    assert [s.split()[0].lower() for s in seen[begin:]] == ["begin", "insert", "update", "commit"]
+    assert [s.split()[0].lower() for s in seen[begin:]] == [
+        "begin",
+        "insert",
+        "update",
+        "commit",
+        "pragma",
+    ]
+    # Committed without SQLite's sync, synced after the writers' lock (storage/durability.py);
+    # the connection is back to FULL for writes outside a write_transaction.
+    assert seen[begin - 1] == "PRAGMA synchronous=NORMAL"
+    assert seen[-1] == "PRAGMA synchronous=FULL"

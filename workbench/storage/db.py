@@ -15,6 +15,8 @@ from typing import Any
 
 import sqlite_utils
 
+from workbench.storage import durability
+
 
 def create_private(path: str | os.PathLike[str]) -> None:
     """Create the file at `path` readable and writable by its owner only (0600), whatever
@@ -115,9 +117,14 @@ def _held_lock_file(path: str) -> _LockFile:
 def configure(db: sqlite_utils.Database) -> None:
     """Apply per-connection pragmas: WAL for concurrent readers, FULL sync for durability."""
     # https://www.sqlite.org/wal.html : readers never block the writer and vice versa.
-    # synchronous=FULL makes a commit survive power loss, not only a process crash.
+    # synchronous=FULL makes a commit survive power loss, not only a process crash;
+    # write_transaction gets the same by syncing the WAL itself (storage/durability.py).
+    db.wal_path = None  # type: ignore[attr-defined]
     if not db.memory:
-        db.execute("PRAGMA journal_mode=WAL")
+        mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() == "wal":
+            main_file = db.execute("PRAGMA database_list").fetchone()[2]
+            db.wal_path = f"{main_file}-wal"  # type: ignore[attr-defined]
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA busy_timeout=30000")
@@ -129,17 +136,32 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
 
     A deferred transaction that reads and then writes can fail with SQLITE_BUSY without
     waiting when another writer got in between; IMMEDIATE waits on busy_timeout instead.
+
+    In WAL mode the commit is not synced under the writers' lock: it is synced after the
+    lock is let go, before this returns or, inside durability.deferred(), before the answer
+    is sent (storage/durability.py). The connection is back to synchronous=FULL after, for
+    any write made outside a write_transaction.
     """
+    wal_path = getattr(db, "wal_path", None)
     with _one_writer(db):
-        db.conn.execute("BEGIN IMMEDIATE")
+        if wal_path:
+            # Not inside a transaction: SQLite refuses to change it there.
+            db.conn.execute("PRAGMA synchronous=NORMAL")
         try:
-            yield db
-        except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
-            raise
-        else:
-            db.conn.execute("COMMIT")
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.conn.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT (a deferred constraint) leaves the transaction open.
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK")
+                raise
+        finally:
+            if wal_path and not db.conn.in_transaction:
+                db.conn.execute("PRAGMA synchronous=FULL")
+    if wal_path:
+        durability.committed(wal_path)
 
 
 @contextlib.contextmanager

@@ -6,8 +6,8 @@ follows the WAL and ships each change to the replica; it also takes over checkpo
 (https://litestream.io/how-it-works/). What db.py does is what Litestream asks for
 (https://litestream.io/tips/): WAL mode, a busy timeout (30 s, above the 5 s it
 recommends, as Litestream briefly takes the write lock), and the app never runs
-`PRAGMA wal_checkpoint` itself. `synchronous=FULL` is stricter than the NORMAL the tips
-allow, and only costs speed.
+`PRAGMA wal_checkpoint` itself. Commits are synced before they are answered
+(storage/durability.py), stricter than the NORMAL the tips allow.
 """
 
 import dataclasses
