@@ -4,6 +4,11 @@ only a whole request is given to the request threads, which take them in arrival
 slow or idle client costs the loop a few kilobytes, never a thread (docs/operations.md,
 "How the server holds connections").
 
+A request's commits are synced before a byte of its answer goes out, and the answers of
+requests that finish together share one sync (storage/durability.py): the request thread
+notes them and takes the next request, and syncs for all of them when it has nothing
+queued or they have waited long enough.
+
 A view may hand the rest of its answer to the loop (`HAND_OVER` in the WSGI environ): its
 thread returns at once and the loop sends what the view's coroutine produces, for as long
 as it runs. The live article pages' event streams are held that way
@@ -15,6 +20,7 @@ import contextlib
 import contextvars
 import functools
 import io
+import logging
 import os
 import queue
 import sys
@@ -23,6 +29,8 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from typing import Any
+
+from workbench.storage import durability
 
 # environ key of the callable a view gives a coroutine function to; it is called on the
 # loop with `emit(text)` (send a piece of the body) and `gone` (an Event set when the
@@ -41,6 +49,16 @@ PIECE_BYTES = 256 * 1024
 # big page), so it never holds up the clicks behind it for longer than that.
 RUNNING = int(os.environ.get("WORKBENCH_RUNNING_THREADS", "1"))
 LONG_SECONDS = float(os.environ.get("WORKBENCH_LONG_REQUEST_MS", "50")) / 1000
+
+log = logging.getLogger(__name__)
+
+# What a request whose change could not be synced to disk is told (an answer that went
+# out would say the change was saved). It is in the database, but may not survive a power
+# loss; the server's error log says why.
+NOT_SAVED = (
+    b"The server could not write your change to its disk, so it may not be kept. "
+    b"Reload the page to see what was saved, and tell whoever runs the server.\n"
+)
 
 Continuation = Callable[[Callable[[str], Awaitable[None]], asyncio.Event], Awaitable[None]]
 
@@ -74,6 +92,12 @@ class ThreadedWSGI:
         rest = await exchange.loop.run_in_executor(
             self.pool, context.run, exchange.run, self.wsgi_app, environ
         )
+        if exchange.synced is not None:
+            try:
+                await asyncio.wrap_future(exchange.synced)
+            except OSError as error:
+                await exchange.not_saved(error)
+                return
         await exchange.finish(rest, receive)
 
     def close(self) -> None:
@@ -172,6 +196,8 @@ class _Exchange:
         self.headers: list[tuple[bytes, bytes]] = []
         self.started = False  # the status line and headers are sent
         self.continuation: Continuation | None = None
+        self.unsynced: set[str] = set()  # WAL files this request committed to, not synced
+        self.synced: Future[None] | None = None  # done when they are
 
     # --- in the request's thread ---------------------------------------------------
 
@@ -195,7 +221,15 @@ class _Exchange:
         self.continuation = continuation
 
     def run(self, wsgi_app: Any, environ: dict[str, Any]) -> bytes:
-        """Run the app; return the end of its body (pieces before it went out already)."""
+        """Run the app; return the end of its body (pieces before it went out already),
+        to be sent once `synced` (if any) is done."""
+        with durability.deferred() as self.unsynced:
+            rest = self._run(wsgi_app, environ)
+        if self.unsynced:
+            self.synced = durability.GROUP.synced(self.unsynced)
+        return rest
+
+    def _run(self, wsgi_app: Any, environ: dict[str, Any]) -> bytes:
         iterable: Iterable[bytes] = wsgi_app(environ, self.start_response)
         try:
             pending: list[bytes] = []
@@ -215,7 +249,10 @@ class _Exchange:
 
     def _send_from_thread(self, piece: bytes) -> None:
         """Send a piece of a long body now, waiting while the client is behind (and
-        letting another request run meanwhile)."""
+        letting another request run meanwhile). What was committed goes to disk first."""
+        for path in sorted(self.unsynced):
+            durability.sync(path)
+        self.unsynced.clear()
         sending = asyncio.run_coroutine_threadsafe(self._send_piece(piece, more=True), self.loop)
         with self.threads.waiting():
             sending.result()
@@ -236,6 +273,27 @@ class _Exchange:
     async def _send_piece(self, piece: bytes, more: bool) -> None:
         await self._start()
         await self.send({"type": "http.response.body", "body": piece, "more_body": more})
+
+    async def not_saved(self, error: OSError) -> None:
+        """The request's commit could not be synced: say so instead of its answer (which
+        would claim it was saved), or end the answer if it had begun."""
+        log.error("a commit could not be synced to disk: %s", error)
+        if self.started:
+            await self.send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        self.started = True
+        await self.send(
+            {
+                "type": "http.response.start",
+                "status": 503,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(NOT_SAVED)).encode("ascii")),
+                    (b"retry-after", b"30"),
+                ],
+            }
+        )
+        await self.send({"type": "http.response.body", "body": NOT_SAVED, "more_body": False})
 
     async def finish(self, rest: bytes, receive: Any) -> None:
         if self.continuation is None:
@@ -317,18 +375,21 @@ class RequestThreads(Executor):
         me = threading.get_ident()
         while True:
             with self.guard:
-                if self.taking > self.running or self.closed:
+                leaving = self.taking > self.running or self.closed
+                if leaving:
                     self.taking -= 1
                     self.alive -= 1
-                    return
-            item = self.work.get()
+            if leaving:
+                durability.GROUP.flush()  # none of the answers it noted is left waiting
+                return
+            item = self._next()
             if item is None:
                 self.work.put(None)  # for the next thread
                 continue
             with self.guard:
                 self.queued -= 1
                 self.began[me] = time.monotonic()
-                if self.watch_idle and self.queued:
+                if self.watch_idle and (self.queued or durability.GROUP.pending()):
                     self.changed.notify()
             future, fn, args = item
             try:
@@ -348,26 +409,65 @@ class RequestThreads(Executor):
                         self.began.pop(me, None)
             del future, fn, args, item
 
+    def _next(self) -> Any:
+        """The next request, syncing first for the answers waiting when they are due (the
+        queue is empty, or they have waited long enough while it was not)."""
+        group = durability.GROUP
+        while True:
+            # With no watch, nothing would sync for them while a long request runs.
+            group.flush_if_due(idle=self.long_seconds is None or self.work.empty())
+            if not group.pending():
+                return self.work.get()
+            try:  # another thread may take what was queued: wait no longer than is due
+                return self.work.get(timeout=group.oldest_seconds)
+            except queue.Empty:
+                group.flush()
+
     def _watch(self) -> None:
         """Whenever requests are queued behind a running one, wait until that one has run
-        long_seconds; if it still runs, let another thread take the queue."""
+        long_seconds; if it still runs, let another thread take the queue. Whenever
+        answers wait for a sync while a request runs, sync for them once the oldest has
+        waited long_seconds (a request thread syncs between requests; a long one would
+        hold them back)."""
         assert self.long_seconds is not None
+        group = durability.GROUP
         with self.guard:
             while not self.closed:
-                if not self.queued or not self.began:
+                behind = bool(self.queued and self.began)
+                syncing = bool(self.began) and group.pending()
+                if not behind and not syncing:
                     # Woken only from here: a click costs no wake-up of this thread.
                     self.watch_idle = True
                     self.changed.wait()
                     self.watch_idle = False
                     continue
-                thread, began = min(self.began.items(), key=lambda item: item[1])
-                left = began + self.long_seconds - time.monotonic()
-                if left > 0:
-                    self.changed.wait(left)
-                    continue
-                del self.began[thread]
-                self.long.add(thread)
-                self._step_aside()
+                now = time.monotonic()
+                lefts = []
+                if syncing:
+                    left = group.since + self.long_seconds - now
+                    if left <= 0:
+                        self._flush_unguarded()
+                        continue
+                    lefts.append(left)
+                if behind:
+                    thread, began = min(self.began.items(), key=lambda item: item[1])
+                    left = began + self.long_seconds - now
+                    if left <= 0:
+                        del self.began[thread]
+                        self.long.add(thread)
+                        self._step_aside()
+                        self._flush_unguarded()  # the answers it noted go now
+                        continue
+                    lefts.append(left)
+                self.changed.wait(min(lefts))
+
+    def _flush_unguarded(self) -> None:
+        """Sync for the waiting answers (called with the guard held; let go meanwhile)."""
+        self.guard.release()
+        try:
+            durability.GROUP.flush()
+        finally:
+            self.guard.acquire()
 
     def _step_aside(self) -> None:
         """One taking thread stops taking (call with the guard held): start another if
@@ -378,7 +478,9 @@ class RequestThreads(Executor):
 
     @contextlib.contextmanager
     def waiting(self) -> Iterator[None]:
-        """Around a wait for the client: another thread takes requests meanwhile."""
+        """Around a wait for the client: another thread takes requests meanwhile, and the
+        answers this one noted go first."""
+        durability.GROUP.flush()
         me = threading.get_ident()
         with self.guard:
             counted = me not in self.long  # a long request has stepped aside already
