@@ -177,6 +177,9 @@ def test_a_commit_that_cannot_be_synced_is_answered_503_and_logged(tmp_path, gro
     with caplog.at_level(logging.ERROR, logger=threaded_wsgi.__name__):
         serve(ThreadedWSGI(app, threads=2, max_body_bytes=1000), [("/a", client)])
     assert client.status == 503
+    headers = dict(client.messages[0]["headers"])
+    assert headers[b"content-type"] == b"text/plain; charset=utf-8"
+    assert headers[b"x-content-type-options"] == b"nosniff"
     assert client.body == threaded_wsgi.NOT_SAVED
     assert b"could not write your change to its disk" in client.body
     assert "could not be synced to disk: [Errno 5] Input/output error" in caplog.text

@@ -289,7 +289,8 @@ class _Exchange:
                 "headers": [
                     (b"content-type", b"text/plain; charset=utf-8"),
                     (b"content-length", str(len(NOT_SAVED)).encode("ascii")),
-                    (b"retry-after", b"30"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"cache-control", b"no-store"),
                 ],
             }
         )
