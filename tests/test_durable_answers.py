@@ -74,6 +74,19 @@ class TimedClient(Client):
         await super().send(message)
 
 
+def release_once_queued(server, count, event):
+    """Set `event` (which the first request waits for) once `count` requests are queued
+    behind it, so the request thread finds them there when it is done."""
+
+    def release():
+        deadline = time.monotonic() + 10
+        while server.pool.queued < count and time.monotonic() < deadline:
+            time.sleep(0.005)
+        event.set()
+
+    threading.Thread(target=release).start()
+
+
 def serve(server, requests):
     """Run (path, client) requests on one loop, all at once; close the server after."""
 
@@ -126,13 +139,7 @@ def test_requests_that_finish_together_share_one_sync(tmp_path, group, syncs):
     clients = [Client() for _ in range(4)]
     server = ThreadedWSGI(app, threads=4, max_body_bytes=1000, long_seconds=5)
 
-    def release_once_all_are_queued():
-        deadline = time.monotonic() + 10
-        while server.pool.queued < 3 and time.monotonic() < deadline:
-            time.sleep(0.005)
-        first.set()
-
-    threading.Thread(target=release_once_all_are_queued).start()
+    release_once_queued(server, 3, first)
     serve(server, [(f"/{n}", clients[n]) for n in range(4)])
     assert [client.status for client in clients] == [200] * 4
     assert sorted(app.rows()) == ["/0", "/1", "/2", "/3"]
@@ -147,13 +154,7 @@ def test_without_a_watch_each_answer_is_synced_before_the_next_request(tmp_path,
     clients = [Client() for _ in range(3)]
     server = ThreadedWSGI(app, threads=4, max_body_bytes=1000, long_seconds=None)
 
-    def release_once_all_are_queued():
-        deadline = time.monotonic() + 10
-        while server.pool.queued < 2 and time.monotonic() < deadline:
-            time.sleep(0.005)
-        first.set()
-
-    threading.Thread(target=release_once_all_are_queued).start()
+    release_once_queued(server, 2, first)
     serve(server, [(f"/{n}", clients[n]) for n in range(3)])
     assert [client.status for client in clients] == [200] * 3
     assert len(syncs.seen) == 3
@@ -207,13 +208,7 @@ def test_a_long_request_does_not_hold_back_the_answers_finished_before_it(tmp_pa
     quick, long = TimedClient(), TimedClient()
     server = ThreadedWSGI(app, threads=4, max_body_bytes=1000, long_seconds=0.05)
 
-    def release_once_queued():
-        deadline = time.monotonic() + 10
-        while server.pool.queued < 1 and time.monotonic() < deadline:
-            time.sleep(0.005)
-        first.set()
-
-    threading.Thread(target=release_once_queued).start()
+    release_once_queued(server, 1, first)
     serve(server, [("/quick", quick), ("/long", long)])
     assert quick.status == 200 and long.status == 200
     # The quick answer waited for a sync, not for the long request behind it.
