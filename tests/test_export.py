@@ -63,6 +63,19 @@ def test_one_row_per_claim_with_status_and_notes(memory_db):
     assert dict(zip(header, row2, strict=True))["status"] == "unverified"
 
 
+def test_a_claim_whose_only_note_was_deleted_has_empty_notes_and_evidence_cells(memory_db):
+    article_id = articles.import_article(memory_db, "One claim.", actor=actor("x")).article_id
+    claim = claims.list_claims(memory_db, article_id).claims[0]
+    note = notes.add_note(memory_db, claim["id"], "Wrong claim, ignore.", actor("ana"))
+    notes.delete_note(memory_db, note["id"], actor("ana"))
+    text = "".join(csv_rows.iter_csv(memory_db, ClaimFilter(article_id=article_id)))
+    assert "Wrong claim" not in text
+    header, row = csv.reader(io.StringIO(text, newline=""))
+    row = dict(zip(header, row, strict=True))
+    assert [row[column] for column in ("notes", "evidence_urls", "evidence_titles")] == [""] * 3
+    assert row["claim"] == "One claim." and row["attribution_kind"] == "none"
+
+
 def test_commas_quotes_and_newlines_read_back_identically(memory_db):
     text = 'He said, "no comment" today.'
     article_id = articles.import_article(memory_db, text, actor=actor("x")).article_id

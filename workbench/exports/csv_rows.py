@@ -2,8 +2,8 @@
 
 import csv
 import io
-import itertools
-from collections.abc import Iterable, Iterator
+import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 from sqlite_utils import Database
@@ -55,22 +55,22 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def format_notes(notes: Iterable[dict[str, Any]]) -> str:
-    """All of a claim's notes in one cell, one per line: [time] author: text."""
-    return "\n".join(f"[{n['created_at']}] {n['author']}: {n['body']}" for n in notes)
-
-
 # One statement, so the whole export is one consistent snapshot even while reviewers
-# write (WAL keeps the statement's read transaction on the state it started from); one
-# row per (claim, note), grouped back into one row per claim as it streams.
+# write (WAL keeps the statement's read transaction on the state it started from). Its
+# columns are COLUMNS, in order, so each row is written as SQLite gives it: building a dict
+# per claim and per note in Python was half the time of a 100,000-claim export.
 _EXPORT_SQL = """
 select c.article_id, a.title as article_title, c.id as claim_id, c.position,
-       c.text as claim, c.start, c."end", c.status, c.attribution_text as attribution,
-       c.attribution_kind, round(c.attribution_confidence, 2) as attribution_confidence,
-       a.language as article_language, c.flags, c.updated_by, c.updated_at, c.decision_state,
-       (select group_concat(assignee, ' ') from (
-            select assignee from assignments where claim_id = c.id order by id
-       )) as assignees,
+       c.text as claim, c.start, c."end", c.status, c.decision_state,
+       c.attribution_text as attribution,
+       coalesce(c.attribution_kind, 'none') as attribution_kind,
+       round(c.attribution_confidence, 2) as attribution_confidence,
+       a.language as article_language, c.flags,
+       -- All of a claim's notes in one cell, one per line, oldest first: [time] author: text.
+       coalesce((select group_concat(line, char(10)) from (
+            select '[' || created_at || '] ' || author || ': ' || body as line
+            from notes where claim_id = c.id and deleted_at is null order by id
+       )), '') as notes,
        (select group_concat(url, char(10)) from (
             select url from evidence where claim_id = c.id and deleted_at is null order by id
        )) as evidence_urls,
@@ -82,13 +82,23 @@ select c.article_id, a.title as article_title, c.id as claim_id, c.position,
             select replace(replace(coalesce(title, ''), char(13), ' '), char(10), ' ') as title
             from evidence where claim_id = c.id and deleted_at is null order by id
        )) as evidence_titles,
-       n.author as note_author, n.body as note_body, n.created_at as note_created_at
+       c.updated_by, c.updated_at,
+       (select group_concat(assignee, ' ') from (
+            select assignee from assignments where claim_id = c.id order by id
+       )) as assignees
 from claims c
 join articles a on a.id = c.article_id
-left join notes n on n.claim_id = c.id and n.deleted_at is null
 where {where}
-order by c.article_id, c.position, n.id
+order by c.article_id, c.position
 """
+
+
+def _claim_cursor(db: Database, claim_filter: search.ClaimFilter) -> sqlite3.Cursor:
+    """Each claim the filter matches as one row of COLUMNS."""
+    where, params = search.where_clause(db, claim_filter)
+    cursor = db.execute(_EXPORT_SQL.format(where=where), params)
+    assert tuple(column[0] for column in cursor.description) == COLUMNS
+    return cursor
 
 
 def iter_claim_rows(
@@ -96,19 +106,8 @@ def iter_claim_rows(
     claim_filter: search.ClaimFilter = _EVERYTHING,
 ) -> Iterator[dict[str, Any]]:
     """Yield one dict per claim (with its notes joined) that the filter matches."""
-    where, params = search.where_clause(db, claim_filter)
-    rows = db.query(_EXPORT_SQL.format(where=where), params)
-    for _, grouped in itertools.groupby(rows, key=lambda row: row["claim_id"]):
-        group = list(grouped)
-        row = {column: group[0].get(column) for column in COLUMNS if column != "notes"}
-        if row["attribution_kind"] is None:
-            row["attribution_kind"] = "none"
-        row["notes"] = format_notes(
-            {"created_at": g["note_created_at"], "author": g["note_author"], "body": g["note_body"]}
-            for g in group
-            if g["note_body"] is not None
-        )
-        yield row
+    for values in _claim_cursor(db, claim_filter):
+        yield dict(zip(COLUMNS, values, strict=True))
 
 
 def iter_csv(
@@ -128,8 +127,15 @@ def iter_csv(
     # cells), numbers are not; \r\n line endings are what the RFC and Excel expect.
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for count, row in enumerate(iter_claim_rows(db, claim_filter), start=1):
-        writer.writerow([neutralise(row[column]) for column in COLUMNS])
+    triggers = FORMULA_TRIGGERS
+    for count, values in enumerate(_claim_cursor(db, claim_filter), start=1):
+        # neutralise() written out: a call per cell was a fifth of the export's time.
+        writer.writerow(
+            [
+                "'" + value if value.__class__ is str and value.startswith(triggers) else value
+                for value in values
+            ]
+        )
         if stats is not None:
             stats.rows = count
         if count % ROWS_PER_CHUNK == 0:
