@@ -101,15 +101,6 @@ def _claim_cursor(db: Database, claim_filter: search.ClaimFilter) -> sqlite3.Cur
     return cursor
 
 
-def iter_claim_rows(
-    db: Database,
-    claim_filter: search.ClaimFilter = _EVERYTHING,
-) -> Iterator[dict[str, Any]]:
-    """Yield one dict per claim (with its notes joined) that the filter matches."""
-    for values in _claim_cursor(db, claim_filter):
-        yield dict(zip(COLUMNS, values, strict=True))
-
-
 def iter_csv(
     db: Database,
     claim_filter: search.ClaimFilter = _EVERYTHING,
