@@ -103,12 +103,16 @@ class GroupSync:
         after this call (with the OSError if one failed)."""
         future: Future[None] = Future()
         with self.guard:
-            if self.pid != os.getpid():  # a forked child waits for none of its parent's
-                self.pid, self.waiting = os.getpid(), []
+            self._forget_parents()
             if not self.waiting:
                 self.since = time.monotonic()
             self.waiting.append((frozenset(paths), future))
         return future
+
+    def _forget_parents(self) -> None:
+        """In a forked child (guard held): the answers waiting are the parent's, not ours."""
+        if self.pid != os.getpid():
+            self.pid, self.waiting = os.getpid(), []
 
     def pending(self) -> bool:
         return bool(self.waiting) and self.pid == os.getpid()
@@ -128,8 +132,7 @@ class GroupSync:
     def flush(self) -> None:
         """Sync every file the waiting answers need, once each, and let them go."""
         with self.guard:
-            if self.pid != os.getpid():
-                self.pid, self.waiting = os.getpid(), []
+            self._forget_parents()
             batch, self.waiting = self.waiting, []
         if not batch:
             return
